@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vcam's additions to cameraif v1: notification modes and the optional,
+ * negotiated extensions.  Header-only so the kernel frontend and the
+ * userspace backend share one definition.  See ring/PROTOCOL.md.
+ */
+#ifndef VCAM_EXT_H
+#define VCAM_EXT_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#include <linux/string.h>
+#else
+#include <stdint.h>
+#include <string.h>
+#endif
+
+/*
+ * How a consumer learns that its peer produced something.  The mode only
+ * changes what the *consumer* of a ring does; producers always honour the
+ * peer's hold-off index, so a plain v1 peer interoperates in every mode.
+ */
+enum vcam_notify_mode {
+	VCAM_NOTIFY_EVENT = 0,	/* re-arm hold-off after draining, block */
+	VCAM_NOTIFY_SPIN = 1,	/* poll while streaming, never re-arm */
+	VCAM_NOTIFY_HYBRID = 2,	/* poll for spin-us, then re-arm, block */
+	VCAM_NOTIFY_NR
+};
+
+static const char *const vcam_notify_mode_names[VCAM_NOTIFY_NR] = {
+	[VCAM_NOTIFY_EVENT] = "event",
+	[VCAM_NOTIFY_SPIN] = "spin",
+	[VCAM_NOTIFY_HYBRID] = "hybrid",
+};
+
+/* Returns the mode, or -1 for anything that is not exactly a mode name. */
+static inline int vcam_notify_mode_parse(const char *s)
+{
+	int i;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < VCAM_NOTIFY_NR; i++)
+		if (strcmp(s, vcam_notify_mode_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static inline const char *vcam_notify_mode_name(int mode)
+{
+	if (mode < 0 || mode >= VCAM_NOTIFY_NR)
+		return "invalid";
+	return vcam_notify_mode_names[mode];
+}
+
+/* Frontend dir, written by the toolstack (optional): requested mode. */
+#define VCAM_FIELD_NOTIFY_MODE		"notify-mode"
+/* Frontend dir, written by the toolstack (optional): hybrid spin window. */
+#define VCAM_FIELD_SPIN_US		"spin-us"
+/* Backend dir, written by the backend: it honours the event hold-off. */
+#define VCAM_FIELD_FEATURE_EVT_HOLD_OFF	"feature-evt-hold-off"
+/* Frontend dir, written by the frontend at Initialised: it uses it. */
+#define VCAM_FIELD_EVT_HOLD_OFF		"evt-hold-off"
+
+#define VCAM_SPIN_US_DEFAULT		50U
+#define VCAM_SPIN_US_MAX		1000000U
+/*
+ * A spinning consumer that has seen nothing for this long re-arms and
+ * blocks anyway: spinning is for a live stream, not for a stalled one.
+ */
+#define VCAM_SPIN_IDLE_MS_DEFAULT	1000U
+
+/*
+ * Event-page hold-off (extension "evt-hold-off").  cameraif v1 gives the
+ * event page no hold-off index, so a v1 backend notifies after every batch
+ * of events.  When negotiated, the first 4 reserved octets of the event
+ * page header are in_event: the backend notifies only when in_event lies in
+ * (old in_prod, new in_prod], exactly like the ring macros' rsp_event.
+ */
+#define VCAM_EVT_PAGE_IN_EVENT_OFFSET	8
+
+static inline uint32_t *vcam_evt_page_in_event(void *page)
+{
+	return (uint32_t *)((char *)page + VCAM_EVT_PAGE_IN_EVENT_OFFSET);
+}
+
+static inline int vcam_evt_need_notify(uint32_t old_prod, uint32_t new_prod,
+				       uint32_t in_event)
+{
+	return (uint32_t)(new_prod - in_event) <
+	       (uint32_t)(new_prod - old_prod);
+}
+
+#endif /* VCAM_EXT_H */
