@@ -44,8 +44,8 @@
 #include <stdint.h>
 
 #define VCAM_LB_PAGE_SIZE	4096U
-/* Pages 0..3 are the link's header, store and grant table. */
-#define VCAM_LB_FIRST_REF	4U
+/* Pages 0..4 are the link's header (0), store (1-2), grant table (3-4). */
+#define VCAM_LB_FIRST_REF	5U
 /* Upper bound on npages (grant table is one byte per page, 2 pages). */
 #define VCAM_LB_MAX_PAGES	8192U
 /* Event-channel ports per link; port 0 is the store-change port. */
@@ -54,7 +54,7 @@
 /* Store limits (including the terminating NUL). */
 #define VCAM_LB_KEY_MAX		48U
 #define VCAM_LB_VAL_MAX		80U
-#define VCAM_LB_STORE_ENTRIES	48U
+#define VCAM_LB_STORE_ENTRIES	64U
 
 /* Which half of the link a call is made from. */
 enum vcam_lb_side {
