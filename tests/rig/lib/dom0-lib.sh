@@ -1,0 +1,126 @@
+#!/bin/bash
+# Helpers for rig scenarios, sourced in dom0.  A scenario is a bash file under
+# tests/rig/scenarios/ made of `step` calls; see tests/rig/README.md.
+XL=/usr/lib/xen-4.17/bin/xl
+export XL
+RIG_FAILED=${RIG_FAILED:-0}
+: "${SCEN:=adhoc}"
+
+now() { date +%s.%N; }
+
+# record RESULT SCENARIO STEP SECONDS
+record() {
+	printf '%-4s %-14s %-28s %7.1fs\n' "$1" "$2" "$3" "$4" | tee -a "$OUT/steps.log"
+}
+
+# step NAME TIMEOUT CMD [ARGS...]: run CMD bounded by TIMEOUT seconds, log to
+# $OUT/logs/SCEN.NAME.log, record PASS/FAIL with its wall time, print the log tail on failure.
+# CMD may be a shell function if the scenario exported it (export -f).
+step() {
+	local name=$1 t=$2 start rc log
+	shift 2
+	log="$OUT/logs/$SCEN.$name.log"
+	start=$(now)
+	timeout -k 5 "$t" bash -c '"$@"' _ "$@" >"$log" 2>&1
+	rc=$?
+	local secs; secs=$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')
+	if [ $rc -eq 0 ]; then
+		record PASS "$SCEN" "$name" "$secs"
+	else
+		[ $rc -ge 124 ] && echo "(timed out after ${t}s)" >>"$log"
+		record FAIL "$SCEN" "$name" "$secs"
+		echo "---- tail of $log (rc=$rc)"; tail -n 25 "$log"; echo "----"
+		RIG_FAILED=1
+	fi
+	return $rc
+}
+
+# expect_fail NAME TIMEOUT CMD...: a step that must fail (proves a check can catch what it checks).
+expect_fail() {
+	local name=$1 t=$2 start rc
+	shift 2
+	start=$(now)
+	timeout -k 5 "$t" bash -c '"$@"' _ "$@" >"$OUT/logs/$SCEN.$name.log" 2>&1
+	rc=$?
+	local secs; secs=$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')
+	if [ $rc -ne 0 ]; then
+		record PASS "$SCEN" "$name (failed as expected)" "$secs"
+	else
+		record FAIL "$SCEN" "$name (should have failed)" "$secs"
+		RIG_FAILED=1
+	fi
+}
+
+scenario_end() { [ "$RIG_FAILED" = 0 ]; }
+
+DOMU_INITRD=${DOMU_INITRD:-$OUT/domu-initrd.gz}
+
+# domu_cfg NAME TEST [CFG-LINE...]: write a PV domU config that boots the rig's guest ramdisk and
+# runs tests/rig/domu/TEST.sh; extra lines (e.g. a vcam = [...] line) are appended verbatim.
+domu_cfg() {
+	local name=$1 test=$2 cfg="$OUT/cfg/$1.cfg"
+	shift 2
+	{
+		echo "name = \"$name\""
+		echo 'type = "pv"'
+		echo "kernel = \"/boot/vmlinuz-$KVER\""
+		echo "ramdisk = \"$DOMU_INITRD\""
+		echo 'memory = 256'
+		echo 'vcpus = 1'
+		echo "extra = \"console=hvc0 quiet vcamtest=$test ${DOMU_ARGS:-}\""
+		echo 'on_poweroff = "destroy"'
+		echo 'on_crash = "destroy"'
+		local l
+		for l in "$@"; do echo "$l"; done
+	} >"$cfg"
+	echo "$cfg"
+}
+
+domu_console() { echo "$OUT/consoles/guest-$1.log"; }
+
+# domu_wait_end NAME TIMEOUT: wait for the domain to power itself off, then require the guest's
+# test script to have printed VCAMTEST-PASS and no kernel oops/WARN.
+domu_wait_end() {
+	local name=$1 t=$2 i con
+	con=$(domu_console "$name")
+	for ((i = 0; i < t * 5; i++)); do
+		$XL domid "$name" >/dev/null 2>&1 || break
+		sleep 0.2
+	done
+	if $XL domid "$name" >/dev/null 2>&1; then
+		echo "domU $name still running after ${t}s; destroying it"
+		$XL destroy "$name"
+		echo "---- tail of $con"; tail -n 30 "$con"
+		return 1
+	fi
+	sleep 0.5
+	if grep -qE 'Oops|BUG:|WARNING:|Call Trace' "$con"; then
+		echo "domU $name: kernel trouble in console"; grep -nE -A5 'Oops|BUG:|WARNING:' "$con" | head -40
+		return 1
+	fi
+	if ! grep -q 'VCAMTEST-PASS' "$con"; then
+		echo "domU $name: no VCAMTEST-PASS"; echo "---- tail of $con"; tail -n 30 "$con"
+		return 1
+	fi
+	grep -E 'VCAMTEST-' "$con"
+}
+
+# domu_wait_marker NAME TEXT TIMEOUT: wait until the guest console shows TEXT.
+domu_wait_marker() {
+	local name=$1 text=$2 t=$3 i con
+	con=$(domu_console "$name")
+	for ((i = 0; i < t * 5; i++)); do
+		grep -qF -- "$text" "$con" 2>/dev/null && return 0
+		sleep 0.2
+	done
+	echo "domU $name: '$text' not seen within ${t}s"; echo "---- tail of $con"; tail -n 30 "$con"
+	return 1
+}
+
+domu_destroy_all() {
+	local d
+	for d in $($XL list 2>/dev/null | awk 'NR > 2 { print $1 }'); do $XL destroy "$d"; done
+}
+
+export -f now record domu_cfg domu_console domu_wait_end domu_wait_marker domu_destroy_all
+export XL DOMU_INITRD

@@ -1,0 +1,66 @@
+#!/bin/bash
+# Runs in the rig's dom0 (root = the host's / over 9p, read-only): brings up the Xen toolstack,
+# runs the scenarios named on the kernel command line, records results in the shared results
+# folder, then powers the whole machine off.
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+export OUT=/run/rig-out
+cmdarg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
+export REPO; REPO=$(cmdarg vcamrig.repo)
+export KVER; KVER=$(uname -r)
+scenarios=$(cmdarg vcamrig.scenarios | tr '+' ' ')
+mkdir -p "$OUT/logs" "$OUT/consoles" "$OUT/cfg"
+# devtmpfs alone lacks these: bash process substitution needs /dev/fd, xenconsoled needs ptys.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts
+[ -e /dev/ptmx ] || ln -s pts/ptmx /dev/ptmx
+mount -t tmpfs tmpfs /dev/shm
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+exec > >(tee -a "$OUT/dom0.log") 2>&1
+cd "$REPO" || { echo "RIG-DOM0: no repo at $REPO"; poweroff -f; }
+# shellcheck source=dom0-lib.sh
+source "$REPO/tests/rig/lib/dom0-lib.sh"
+
+finish() {
+	echo "$1" >"$OUT/result"
+	echo "RIG-DOM0: result $1"
+	sync
+	poweroff -f
+}
+
+SCEN=setup
+step xen-modules 60 bash -c '
+	for m in xenfs xen-evtchn xen-gntdev xen-privcmd; do modprobe $m || exit 1; done
+	# be-alloc shares whole frame buffers from userspace: raise gntalloc'"'"'s 1024-page default
+	modprobe xen-gntalloc limit=65536 || exit 1
+	mount -t xenfs xenfs /proc/xen'
+step xenstored 60 bash -c '
+	mkdir -p /var/run/xen /var/run/xenstored /var/lib/xen /var/lib/xenstored /var/log/xen
+	/usr/lib/xen-4.17/bin/xenstored --pid-file /var/run/xenstored.pid || exit 1
+	for i in $(seq 50); do [ -e /var/run/xenstored.pid ] && break; sleep 0.1; done
+	/usr/lib/xen-4.17/bin/xen-init-dom0'
+step xenconsoled 30 /usr/lib/xen-4.17/bin/xenconsoled --log=guest --log-dir="$OUT/consoles"
+step xl-info 60 /usr/lib/xen-4.17/bin/xl info
+if [ "$RIG_FAILED" != 0 ]; then
+	finish FAIL
+fi
+
+for s in $scenarios; do
+	f="$REPO/tests/rig/scenarios/$s.sh"
+	echo "RIG-DOM0: scenario $s"
+	if [ ! -f "$f" ]; then
+		record FAIL "$s" "(scenario file)" 0
+		continue
+	fi
+	# A scenario gets a hard bound too; it runs in its own shell so its failures stay its own.
+	budget=$(sed -n 's/^# rig-timeout: *//p' "$f")
+	SCEN=$s timeout -k 10 "${budget:-600}" bash -c \
+		'source "$REPO/tests/rig/lib/dom0-lib.sh"; source "$1"; scenario_end' _ "$f"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		[ $rc -ge 124 ] && record FAIL "$s" "(scenario timeout ${budget:-600}s)" "${budget:-600}"
+		RIG_FAILED=1
+		domu_destroy_all
+	fi
+done
+if [ "$RIG_FAILED" = 0 ]; then finish PASS; else finish FAIL; fi
