@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vcamd's request core: transport-agnostic handling of one cameraif
+ * device (a frontend's request ring + event page) and of the cameras that
+ * devices share.  It touches shared memory only through the mapped pages
+ * it is given and reaches the hypervisor (or the loopback stand-in) only
+ * through struct vcam_xen_ops; it reaches the camera only through struct
+ * vcam_camera_ops.  Single-threaded: the daemon's main loop calls in.
+ */
+#ifndef VCAMD_CORE_H
+#define VCAMD_CORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "wire.h"
+
+#define VCAM_MAX_BUFS		32U	/* cap on any guest's num_bufs */
+/* Requests handled per wake-up before yielding to other devices. */
+#define VCAM_REQ_BUDGET		16U
+
+/* ---- grant/event-channel operations (Xen or loopback) ------------------ */
+struct vcam_xen_ops {
+	/* Map the peer's grants contiguously, read-write.  NULL on error. */
+	void *(*map)(void *ctx, unsigned int n, const uint32_t *refs);
+	void (*unmap)(void *ctx, void *addr, unsigned int n);
+	/* Grant n of our own pages to the peer (be-alloc). NULL on error. */
+	void *(*share)(void *ctx, unsigned int n, uint32_t *refs);
+	void (*unshare)(void *ctx, void *addr, unsigned int n,
+			const uint32_t *refs);
+	/* Kick the peer on a bound local port. */
+	int (*notify)(void *ctx, unsigned int port);
+};
+
+/* ---- camera ------------------------------------------------------------- */
+struct vcam_format {
+	uint32_t fourcc, width, height;
+	/* XENCAMERA_COLORSPACE_* etc. (already translated from V4L2) */
+	uint32_t colorspace, xfer_func, ycbcr_enc, quantization;
+	uint32_t num_planes;
+	uint32_t size;			/* octets of one whole frame */
+	uint32_t plane_size[XENCAMERA_MAX_PLANE];
+	uint32_t plane_stride[XENCAMERA_MAX_PLANE];
+};
+
+struct vcam_ctrl_info {
+	int64_t min, max, step, def;
+	uint32_t flags;			/* XENCAMERA_CTRL_FLG_* */
+};
+
+struct vcam_frame {
+	unsigned int nplanes;
+	struct {
+		const void *data;
+		uint32_t used;
+	} plane[XENCAMERA_MAX_PLANE];
+	uint32_t seq;			/* camera's own sequence number */
+	int cookie;			/* camera's buffer index, for release */
+};
+
+/* All return 0 or a negative errno. */
+struct vcam_camera_ops {
+	int (*try_fmt)(void *priv, struct vcam_format *f);
+	int (*set_fmt)(void *priv, struct vcam_format *f);
+	int (*get_fmt)(void *priv, struct vcam_format *f);
+	/* Adjusts numer/denom (frame rate, frames per second) in place. */
+	int (*set_rate)(void *priv, uint32_t *numer, uint32_t *denom);
+	int (*get_rate)(void *priv, uint32_t *numer, uint32_t *denom);
+	/* type is XENCAMERA_CTRL_*; -ENOTSUP if the camera lacks it. */
+	int (*ctrl_info)(void *priv, unsigned int type,
+			 struct vcam_ctrl_info *ci);
+	int (*ctrl_get)(void *priv, unsigned int type, int64_t *val);
+	int (*ctrl_set)(void *priv, unsigned int type, int64_t val);
+	int (*stream_on)(void *priv);
+	int (*stream_off)(void *priv);
+	/* Next filled frame; -EAGAIN when none is ready. */
+	int (*next_frame)(void *priv, struct vcam_frame *fr);
+	void (*release_frame)(void *priv, struct vcam_frame *fr);
+	void (*destroy)(void *priv);
+};
+
+struct vcam_dev;
+
+/*
+ * A camera, possibly shared by several devices.  Arbitration: the format
+ * and frame rate belong to whoever set them while any *other* user holds
+ * buffers or streams; meanwhile an identical request succeeds and a
+ * different one gets -XEN_EBUSY.  Frames are fanned out to every
+ * streaming user.
+ */
+struct vcam_cam {
+	char name[64];
+	const struct vcam_camera_ops *ops;
+	void *priv;
+	struct vcam_dev *users;		/* list through dev->cam_next */
+	unsigned int nstreaming;
+	bool streaming;
+	bool have_fmt;
+	struct vcam_format fmt;
+	uint32_t rate_numer, rate_denom;
+	uint64_t frames_in;		/* frames taken from the camera */
+	uint64_t cam_errors;
+};
+
+/* ---- per-device configuration (from the frontend's xenstore dir) ------- */
+struct vcam_dev_cfg {
+	bool be_alloc;
+	bool evt_hold_off;		/* negotiated extension */
+	int notify_mode;		/* enum vcam_notify_mode */
+	uint32_t spin_us;
+	uint32_t max_buffers;
+	unsigned int nctrls;		/* `controls` list, in order */
+	uint8_t ctrls[XENCAMERA_MAX_CTRL];
+};
+
+struct vcam_stats {
+	uint64_t requests, errors;	/* errors: non-zero statuses */
+	uint64_t frames;		/* FRAME_AVAIL delivered */
+	uint64_t drops;			/* no queued buffer / event ring full */
+	uint64_t copies;		/* memcpy's of frame data */
+	uint64_t zero_copy;		/* frames that needed no copy */
+	uint64_t notify_req;		/* notifications sent on req ring */
+	uint64_t notify_evt;		/* ... and on the event page */
+	uint64_t wakeups;		/* event-channel kicks received */
+	uint64_t spins;			/* polls of the ring that found nothing */
+	uint64_t evt_full;		/* events we had no room for */
+};
+
+struct vcam_buf {
+	bool created, queued;
+	void *addr;			/* whole buffer, mapped or own */
+	unsigned int npages;
+	uint32_t *own_refs;		/* be-alloc: our grants */
+	uint32_t plane_offset[XENCAMERA_MAX_PLANE];
+};
+
+struct vcam_dev {
+	char name[48];			/* for logs: "dom<fe>/<devid>" */
+	const struct vcam_xen_ops *xops;
+	void *xctx;
+	struct xen_cameraif_back_ring ring;
+	void *evt_page;
+	unsigned int req_port, evt_port;	/* bound local ports */
+	uint32_t evt_prod;		/* private copy; the page's is advisory */
+	uint32_t evt_notified;		/* evt_prod at the last flush */
+	bool armed;			/* req_event set: we expect kicks */
+	uint64_t hybrid_until_ns;	/* hybrid: poll until then */
+
+	struct vcam_dev_cfg cfg;
+	struct vcam_cam *cam;
+	struct vcam_dev *cam_next;
+
+	bool configured;
+	uint32_t num_bufs;
+	struct vcam_buf bufs[VCAM_MAX_BUFS];
+	uint8_t queue[VCAM_MAX_BUFS];	/* FIFO of queued indices */
+	unsigned int q_head, q_len;
+
+	bool streaming;
+	uint32_t seq_base;		/* camera seq at STREAM_START */
+	bool seq_base_set;
+	uint64_t last_activity_ns;	/* for the spin idle timeout */
+
+	bool broken;			/* ring corrupt: disconnect requested */
+	struct vcam_stats st;
+};
+
+/* ---- API ----------------------------------------------------------------- */
+
+/*
+ * Attach a device to already mapped ring and event pages (BACK_RING_INIT
+ * is done here; the frontend initialised the shared ring).
+ */
+void vcam_dev_init(struct vcam_dev *dev, const char *name,
+		   const struct vcam_xen_ops *xops, void *xctx,
+		   void *ring_page, void *evt_page,
+		   unsigned int req_port, unsigned int evt_port,
+		   const struct vcam_dev_cfg *cfg, struct vcam_cam *cam);
+/* Stop streaming, free every buffer, leave the camera.  Pages stay mapped. */
+void vcam_dev_fini(struct vcam_dev *dev);
+
+/*
+ * Handle up to `budget` requests.  Returns 1 if requests remain (call
+ * again after serving others), 0 if the ring is drained and re-armed
+ * (or left unarmed in spin mode), -EPROTO if the ring is corrupt (dev->broken
+ * set: the caller disconnects the frontend).
+ */
+int vcam_dev_process(struct vcam_dev *dev, unsigned int budget);
+/* Re-arm the request ring's hold-off (leaving spin), without consuming. */
+int vcam_dev_rearm(struct vcam_dev *dev);
+/* Does the device want the main loop to poll it without an event? */
+bool vcam_dev_wants_spin(const struct vcam_dev *dev, uint64_t now_ns);
+
+void vcam_cam_init(struct vcam_cam *cam, const char *name,
+		   const struct vcam_camera_ops *ops, void *priv);
+void vcam_cam_fini(struct vcam_cam *cam);
+/*
+ * Take every ready frame from the camera and hand it to every streaming
+ * user.  Returns the number of camera frames consumed, or negative errno.
+ */
+int vcam_cam_pump(struct vcam_cam *cam);
+
+/* Monotonic clock in ns; overridable by tests through vcam_now_hook. */
+uint64_t vcam_now_ns(void);
+extern uint64_t (*vcam_now_hook)(void);
+
+#endif /* VCAMD_CORE_H */

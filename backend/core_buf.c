@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Buffers: BUF_CREATE's page directory (fe-alloc: read the guest's refs
+ * and map them; be-alloc: grant our own pages and write their refs into
+ * the guest's directory), destruction, and the per-device FIFO of queued
+ * buffers.
+ *
+ * The directory is guest memory.  We walk exactly as many directory pages
+ * as the buffer size needs (so a loop or an endless chain cannot make us
+ * walk forever), reject a directory page that appears twice, a chain that
+ * ends early, and one that claims to continue past the last page needed.
+ */
+#include "core_priv.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+/* A frame bigger than this is not a camera frame (8K RGBA is 132 MiB). */
+#define VCAM_MAX_FRAME_SIZE	(256U << 20)
+
+static int dir_walk(struct vcam_dev *dev, uint32_t first, unsigned int npages,
+		    uint32_t *refs, bool fill)
+{
+	unsigned int ndir = (npages + VCAM_DIR_REFS_PER_PAGE - 1) /
+			    VCAM_DIR_REFS_PER_PAGE;
+	uint32_t *seen, cur = first;
+	unsigned int d, k;
+	int ret = 0;
+
+	seen = calloc(ndir, sizeof(*seen));
+	if (!seen)
+		return -ENOMEM;
+	for (d = 0; d < ndir; d++) {
+		unsigned int base = d * VCAM_DIR_REFS_PER_PAGE;
+		unsigned int cnt = npages - base;
+		struct xencamera_page_directory *pg;
+		uint32_t next;
+
+		if (cnt > VCAM_DIR_REFS_PER_PAGE)
+			cnt = VCAM_DIR_REFS_PER_PAGE;
+		if (cur == 0) {
+			log_warn("%s: page directory ends after %u of %u pages",
+				 dev->name, d, ndir);
+			ret = -EINVAL;
+			break;
+		}
+		for (k = 0; k < d; k++)
+			if (seen[k] == cur)
+				break;
+		if (k < d) {
+			log_warn("%s: page directory loops (gref %u)",
+				 dev->name, cur);
+			ret = -EINVAL;
+			break;
+		}
+		seen[d] = cur;
+		pg = dev->xops->map(dev->xctx, 1, &cur);
+		if (!pg) {
+			log_warn("%s: cannot map directory gref %u",
+				 dev->name, cur);
+			ret = -EINVAL;
+			break;
+		}
+		next = __atomic_load_n(&pg->gref_dir_next_page,
+				       __ATOMIC_RELAXED);
+		if (fill)
+			memcpy(pg->gref, &refs[base], cnt * sizeof(*refs));
+		else
+			memcpy(&refs[base], pg->gref, cnt * sizeof(*refs));
+		dev->xops->unmap(dev->xctx, pg, 1);
+		if (d == ndir - 1 && next != 0) {
+			log_warn("%s: page directory longer than the buffer",
+				 dev->name);
+			ret = -EINVAL;
+			break;
+		}
+		cur = next;
+	}
+	free(seen);
+	return ret;
+}
+
+static int plane_offsets_ok(const struct vcam_format *f, const uint32_t *off,
+			    unsigned int npages)
+{
+	uint64_t limit = (uint64_t)npages * VCAM_PAGE_SIZE;
+	unsigned int p;
+
+	for (p = 0; p < f->num_planes && p < XENCAMERA_MAX_PLANE; p++)
+		if ((uint64_t)off[p] + f->plane_size[p] > limit)
+			return 0;
+	return 1;
+}
+
+int vcam_buf_create(struct vcam_dev *dev,
+		    const struct xencamera_buf_create_req *bc)
+{
+	unsigned int idx = bc->index, npages;
+	uint32_t dir = bc->gref_directory;
+	uint32_t off[XENCAMERA_MAX_PLANE];
+	struct vcam_buf *b;
+	struct vcam_format f;
+	uint32_t *refs;
+	void *addr;
+	int ret;
+
+	memcpy(off, bc->plane_offset, sizeof(off));
+	if (!dev->configured || idx >= dev->num_bufs)
+		return -EINVAL;
+	b = &dev->bufs[idx];
+	if (b->created)
+		return -EEXIST;
+	ret = vcam_cam_get_fmt(dev->cam, &f);
+	if (ret)
+		return ret;
+	if (f.size == 0 || f.size > VCAM_MAX_FRAME_SIZE)
+		return -EINVAL;
+	npages = (f.size + VCAM_PAGE_SIZE - 1) / VCAM_PAGE_SIZE;
+	if (!plane_offsets_ok(&f, off, npages))
+		return -EINVAL;
+	refs = calloc(npages, sizeof(*refs));
+	if (!refs)
+		return -ENOMEM;
+
+	if (dev->cfg.be_alloc) {
+		addr = dev->xops->share(dev->xctx, npages, refs);
+		if (!addr) {
+			log_warn("%s: cannot grant %u pages for buffer %u",
+				 dev->name, npages, idx);
+			free(refs);
+			return -ENOMEM;
+		}
+		ret = dir_walk(dev, dir, npages, refs, true);
+		if (ret) {
+			dev->xops->unshare(dev->xctx, addr, npages, refs);
+			free(refs);
+			return ret;
+		}
+		b->own_refs = refs;
+	} else {
+		ret = dir_walk(dev, dir, npages, refs, false);
+		if (ret) {
+			free(refs);
+			return ret;
+		}
+		addr = dev->xops->map(dev->xctx, npages, refs);
+		free(refs);
+		if (!addr) {
+			log_warn("%s: cannot map the %u grants of buffer %u",
+				 dev->name, npages, idx);
+			return -EINVAL;
+		}
+	}
+	b->addr = addr;
+	b->npages = npages;
+	memcpy(b->plane_offset, off, sizeof(off));
+	b->created = true;
+	b->queued = false;
+	return 0;
+}
+
+static void buf_release(struct vcam_dev *dev, struct vcam_buf *b)
+{
+	if (!b->created)
+		return;
+	if (b->own_refs)
+		dev->xops->unshare(dev->xctx, b->addr, b->npages, b->own_refs);
+	else
+		dev->xops->unmap(dev->xctx, b->addr, b->npages);
+	free(b->own_refs);
+	memset(b, 0, sizeof(*b));
+}
+
+static void queue_remove(struct vcam_dev *dev, unsigned int idx)
+{
+	uint8_t keep[VCAM_MAX_BUFS];
+	unsigned int i, n = 0;
+
+	for (i = 0; i < dev->q_len; i++) {
+		uint8_t q = dev->queue[(dev->q_head + i) % VCAM_MAX_BUFS];
+
+		if (q != idx)
+			keep[n++] = q;
+	}
+	memcpy(dev->queue, keep, n);
+	dev->q_head = 0;
+	dev->q_len = n;
+	dev->bufs[idx].queued = false;
+}
+
+int vcam_buf_destroy(struct vcam_dev *dev, unsigned int index)
+{
+	struct vcam_buf *b;
+
+	if (index >= dev->num_bufs || !dev->bufs[index].created)
+		return -EINVAL;
+	b = &dev->bufs[index];
+	if (b->queued && dev->streaming)
+		return -EBUSY;
+	if (b->queued)
+		queue_remove(dev, index);
+	buf_release(dev, b);
+	return 0;
+}
+
+void vcam_buf_free_all(struct vcam_dev *dev)
+{
+	unsigned int i;
+
+	dev->q_head = 0;
+	dev->q_len = 0;
+	for (i = 0; i < VCAM_MAX_BUFS; i++)
+		buf_release(dev, &dev->bufs[i]);
+}
+
+unsigned int vcam_buf_count(const struct vcam_dev *dev)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < VCAM_MAX_BUFS; i++)
+		n += dev->bufs[i].created;
+	return n;
+}
+
+int vcam_buf_queue(struct vcam_dev *dev, unsigned int index)
+{
+	struct vcam_buf *b;
+
+	if (index >= dev->num_bufs || !dev->bufs[index].created)
+		return -EINVAL;
+	b = &dev->bufs[index];
+	if (b->queued)
+		return -EBUSY;
+	dev->queue[(dev->q_head + dev->q_len) % VCAM_MAX_BUFS] = (uint8_t)index;
+	dev->q_len++;
+	b->queued = true;
+	return 0;
+}
+
+int vcam_buf_dequeue(struct vcam_dev *dev, unsigned int index)
+{
+	if (index >= dev->num_bufs || !dev->bufs[index].queued)
+		return -EINVAL;
+	queue_remove(dev, index);
+	return 0;
+}
+
+void vcam_buf_unqueue_all(struct vcam_dev *dev)
+{
+	unsigned int i;
+
+	for (i = 0; i < VCAM_MAX_BUFS; i++)
+		dev->bufs[i].queued = false;
+	dev->q_head = 0;
+	dev->q_len = 0;
+}
+
+int vcam_buf_pop(struct vcam_dev *dev)
+{
+	unsigned int idx;
+
+	if (!dev->q_len)
+		return -1;
+	idx = dev->queue[dev->q_head];
+	dev->q_head = (dev->q_head + 1) % VCAM_MAX_BUFS;
+	dev->q_len--;
+	dev->bufs[idx].queued = false;
+	return (int)idx;
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* Functions shared between the core's files; not for transports. */
+#ifndef VCAMD_CORE_PRIV_H
+#define VCAMD_CORE_PRIV_H
+
+#include "core.h"
+#include "log.h"
+
+/* core_ring.c */
+int vcam_dev_post_event(struct vcam_dev *dev, const struct xencamera_evt *ev);
+bool vcam_dev_evt_room(struct vcam_dev *dev);
+void vcam_dev_flush_events(struct vcam_dev *dev);
+int32_t vcam_xen_status(int err);
+
+/* core_req.c */
+void vcam_dev_handle(struct vcam_dev *dev, const struct xencamera_req *req,
+		     struct xencamera_resp *rsp);
+
+/* core_buf.c */
+int vcam_buf_create(struct vcam_dev *dev,
+		    const struct xencamera_buf_create_req *bc);
+int vcam_buf_destroy(struct vcam_dev *dev, unsigned int index);
+void vcam_buf_free_all(struct vcam_dev *dev);
+unsigned int vcam_buf_count(const struct vcam_dev *dev);
+int vcam_buf_queue(struct vcam_dev *dev, unsigned int index);
+int vcam_buf_dequeue(struct vcam_dev *dev, unsigned int index);
+void vcam_buf_unqueue_all(struct vcam_dev *dev);
+int vcam_buf_pop(struct vcam_dev *dev);
+
+/* core_cam.c */
+void vcam_cam_attach(struct vcam_cam *cam, struct vcam_dev *dev);
+void vcam_cam_detach(struct vcam_cam *cam, struct vcam_dev *dev);
+int vcam_cam_try_fmt(struct vcam_cam *cam, struct vcam_format *f);
+int vcam_cam_set_fmt(struct vcam_cam *cam, struct vcam_dev *dev,
+		     struct vcam_format *f);
+int vcam_cam_get_fmt(struct vcam_cam *cam, struct vcam_format *f);
+int vcam_cam_set_rate(struct vcam_cam *cam, struct vcam_dev *dev,
+		      uint32_t *numer, uint32_t *denom);
+void vcam_cam_get_rate(struct vcam_cam *cam, uint32_t *numer,
+		       uint32_t *denom);
+int vcam_cam_start(struct vcam_cam *cam, struct vcam_dev *dev);
+void vcam_cam_stop(struct vcam_cam *cam, struct vcam_dev *dev);
+void vcam_cam_ctrl_changed(struct vcam_cam *cam, struct vcam_dev *from,
+			   unsigned int type, int64_t val);
+
+
+#endif /* VCAMD_CORE_PRIV_H */

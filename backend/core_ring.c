@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The two shared pages of a device: consuming the request ring (with the
+ * notification mode deciding when to re-arm) and producing the event page.
+ * The frontend can write anything to either page at any time, so every
+ * index is loaded exactly once into a local, validated, and only the
+ * backend's private copies are trusted.
+ */
+#include "core_priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <time.h>
+
+uint64_t (*vcam_now_hook)(void);
+
+uint64_t vcam_now_ns(void)
+{
+	struct timespec ts;
+
+	if (vcam_now_hook)
+		return vcam_now_hook();
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint32_t load_shared(const uint32_t *p)
+{
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+int32_t vcam_xen_status(int err)
+{
+	switch (err) {
+	case 0:
+		return 0;
+	case -EINVAL:
+		return -XEN_EINVAL;
+	case -EBUSY:
+		return -XEN_EBUSY;
+	case -EEXIST:
+		return -XEN_EEXIST;
+	case -ENOMEM:
+		return -XEN_ENOMEM;
+	case -ENOSPC:
+		return -XEN_ENOSPC;
+	case -EPERM:
+		return -XEN_EPERM;
+	case -EFAULT:
+		return -XEN_EFAULT;
+	case -ENODEV:
+		return -XEN_ENODEV;
+	case -E2BIG:
+		return -XEN_E2BIG;
+	case -EAGAIN:
+		return -XEN_EAGAIN;
+	case -ENOTSUP:
+		return -XEN_EOPNOTSUPP;
+	case -ERANGE:
+		return -XEN_ERANGE;
+	default:
+		return -XEN_EIO;
+	}
+}
+
+void vcam_dev_init(struct vcam_dev *dev, const char *name,
+		   const struct vcam_xen_ops *xops, void *xctx,
+		   void *ring_page, void *evt_page,
+		   unsigned int req_port, unsigned int evt_port,
+		   const struct vcam_dev_cfg *cfg, struct vcam_cam *cam)
+{
+	struct xen_cameraif_sring *sring = ring_page;
+
+	memset(dev, 0, sizeof(*dev));
+	snprintf(dev->name, sizeof(dev->name), "%s", name);
+	dev->xops = xops;
+	dev->xctx = xctx;
+	/*
+	 * The frontend initialised the shared ring (SHARED_RING_INIT); we
+	 * only attach our private indices, starting where the frontend's
+	 * producer index says the ring starts, which for a fresh ring is 0.
+	 */
+	BACK_RING_INIT(&dev->ring, sring, VCAM_PAGE_SIZE);
+	dev->evt_page = evt_page;
+	dev->evt_prod = load_shared(&((struct xencamera_event_page *)
+				      evt_page)->in_prod);
+	dev->evt_notified = dev->evt_prod;
+	dev->req_port = req_port;
+	dev->evt_port = evt_port;
+	dev->cfg = *cfg;
+	if (dev->cfg.max_buffers == 0 || dev->cfg.max_buffers > VCAM_MAX_BUFS)
+		dev->cfg.max_buffers = VCAM_MAX_BUFS;
+	dev->last_activity_ns = vcam_now_ns();
+	dev->cam = cam;
+	if (cam)
+		vcam_cam_attach(cam, dev);
+	/* Ask for a kick on the first request. */
+	vcam_dev_rearm(dev);
+}
+
+void vcam_dev_fini(struct vcam_dev *dev)
+{
+	if (dev->cam) {
+		if (dev->streaming)
+			vcam_cam_stop(dev->cam, dev);
+		dev->streaming = false;
+	}
+	vcam_buf_free_all(dev);
+	if (dev->cam)
+		vcam_cam_detach(dev->cam, dev);
+	dev->cam = NULL;
+}
+
+static void dev_push_responses(struct vcam_dev *dev)
+{
+	int notify;
+
+	RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&dev->ring, notify);
+	if (notify && dev->xops->notify(dev->xctx, dev->req_port) == 0)
+		dev->st.notify_req++;
+}
+
+static void dev_corrupt(struct vcam_dev *dev, const char *why,
+			uint32_t prod, uint32_t cons)
+{
+	if (!dev->broken)
+		log_err("%s: request ring corrupt (%s: req_prod %u req_cons %u); disconnecting",
+			dev->name, why, prod, cons);
+	dev->broken = true;
+}
+
+int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
+{
+	unsigned int done = 0;
+	int more;
+
+	if (dev->broken)
+		return -EPROTO;
+	for (;;) {
+		RING_IDX rc = dev->ring.req_cons;
+		RING_IDX rp = load_shared(&dev->ring.sring->req_prod);
+
+		xen_rmb();	/* read requests only after req_prod */
+		if (rp - rc > RING_SIZE(&dev->ring)) {
+			dev_corrupt(dev, "producer beyond ring size", rp, rc);
+			return -EPROTO;
+		}
+		while (rc != rp && done < budget) {
+			struct xencamera_req req;
+			struct xencamera_resp rsp;
+
+			RING_COPY_REQUEST(&dev->ring, rc, &req);
+			dev->ring.req_cons = ++rc;
+			vcam_dev_handle(dev, &req, &rsp);
+			memcpy(RING_GET_RESPONSE(&dev->ring,
+						 dev->ring.rsp_prod_pvt),
+			       &rsp, sizeof(rsp));
+			dev->ring.rsp_prod_pvt++;
+			done++;
+		}
+		if (done)
+			dev_push_responses(dev);
+		vcam_dev_flush_events(dev);
+		if (rc != rp)
+			return 1;	/* budget spent: yield */
+		if (done)
+			dev->last_activity_ns = vcam_now_ns();
+		else
+			dev->st.spins += !dev->armed;
+		if (dev->cfg.notify_mode == VCAM_NOTIFY_HYBRID && done)
+			dev->hybrid_until_ns = vcam_now_ns() +
+					       dev->cfg.spin_us * 1000ULL;
+		if (vcam_dev_wants_spin(dev, vcam_now_ns())) {
+			dev->armed = false;
+			return 0;
+		}
+		dev->armed = true;
+		RING_FINAL_CHECK_FOR_REQUESTS(&dev->ring, more);
+		if (!more)
+			return 0;
+		if (done >= budget)
+			return 1;
+	}
+}
+
+int vcam_dev_rearm(struct vcam_dev *dev)
+{
+	int more;
+
+	if (dev->broken)
+		return -EPROTO;
+	dev->armed = true;
+	RING_FINAL_CHECK_FOR_REQUESTS(&dev->ring, more);
+	return more;
+}
+
+bool vcam_dev_wants_spin(const struct vcam_dev *dev, uint64_t now_ns)
+{
+	if (dev->broken)
+		return false;
+	switch (dev->cfg.notify_mode) {
+	case VCAM_NOTIFY_SPIN:
+		return dev->streaming &&
+		       now_ns - dev->last_activity_ns <
+		       VCAM_SPIN_IDLE_MS_DEFAULT * 1000000ULL;
+	case VCAM_NOTIFY_HYBRID:
+		return now_ns < dev->hybrid_until_ns;
+	default:
+		return false;
+	}
+}
+
+/* ---- event page ----------------------------------------------------------- */
+
+bool vcam_dev_evt_room(struct vcam_dev *dev)
+{
+	struct xencamera_event_page *pg = dev->evt_page;
+	uint32_t cons = load_shared(&pg->in_cons);
+
+	/* A cons ahead of prod is garbage: treat as full, hurting only it. */
+	return dev->evt_prod - cons < XENCAMERA_IN_RING_LEN;
+}
+
+int vcam_dev_post_event(struct vcam_dev *dev, const struct xencamera_evt *ev)
+{
+	struct xencamera_event_page *pg = dev->evt_page;
+
+	if (!vcam_dev_evt_room(dev)) {
+		dev->st.evt_full++;
+		return -ENOSPC;
+	}
+	memcpy(&XENCAMERA_IN_RING_REF(pg, dev->evt_prod), ev, sizeof(*ev));
+	xen_wmb();	/* event visible before the index that publishes it */
+	dev->evt_prod++;
+	__atomic_store_n(&pg->in_prod, dev->evt_prod, __ATOMIC_RELAXED);
+	return 0;
+}
+
+void vcam_dev_flush_events(struct vcam_dev *dev)
+{
+	uint32_t old = dev->evt_notified, cur = dev->evt_prod;
+	bool notify = true;
+
+	if (old == cur)
+		return;
+	dev->evt_notified = cur;
+	if (dev->cfg.evt_hold_off) {
+		xen_mb();	/* in_prod visible before reading in_event */
+		notify = vcam_evt_need_notify(old, cur,
+			load_shared(vcam_evt_page_in_event(dev->evt_page)));
+	}
+	if (notify && dev->xops->notify(dev->xctx, dev->evt_port) == 0)
+		dev->st.notify_evt++;
+}

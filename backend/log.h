@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* Logging to stderr or syslog, with a threshold and rate-limited once-logs. */
+#ifndef VCAMD_LOG_H
+#define VCAMD_LOG_H
+
+#include <stdbool.h>
+#include <syslog.h>
+
+void vcam_log_setup(bool use_syslog, int level);
+int vcam_log_level(void);
+void vcam_log(int prio, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define log_err(...)	vcam_log(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)	vcam_log(LOG_WARNING, __VA_ARGS__)
+#define log_info(...)	vcam_log(LOG_INFO, __VA_ARGS__)
+#define log_dbg(...)	vcam_log(LOG_DEBUG, __VA_ARGS__)
+
+#endif /* VCAMD_LOG_H */

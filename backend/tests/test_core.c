@@ -1,0 +1,807 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The request core over the loopback transport: every op, every state
+ * rule and every validation path, plus frame delivery, notification modes
+ * and camera sharing.  The camera is tests/fake_camera.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <linux/videodev2.h>
+
+#include "core.h"
+#include "tfe.h"
+
+struct fixture {
+	struct fake_cam fc;
+	struct vcam_cam cam;
+	struct tfe t;
+};
+
+static int setup_cfg(void **state, void (*tweak)(struct vcam_dev_cfg *))
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct vcam_dev_cfg cfg;
+
+	if (!f)
+		return -1;
+	fake_cam_init(&f->fc);
+	vcam_cam_init(&f->cam, "fake", &fake_cam_ops, &f->fc);
+	tfe_default_cfg(&cfg);
+	if (tweak)
+		tweak(&cfg);
+	tfe_setup(&f->t, &cfg, &f->cam, 8192);
+	*state = f;
+	return 0;
+}
+
+static int setup(void **state)
+{
+	return setup_cfg(state, NULL);
+}
+
+static void be_alloc_cfg(struct vcam_dev_cfg *cfg)
+{
+	cfg->be_alloc = true;
+}
+
+static int setup_be(void **state)
+{
+	return setup_cfg(state, be_alloc_cfg);
+}
+
+static void spin_cfg(struct vcam_dev_cfg *cfg)
+{
+	cfg->notify_mode = VCAM_NOTIFY_SPIN;
+}
+
+static int setup_spin(void **state)
+{
+	return setup_cfg(state, spin_cfg);
+}
+
+static void holdoff_cfg(struct vcam_dev_cfg *cfg)
+{
+	cfg->evt_hold_off = true;
+}
+
+static int setup_holdoff(void **state)
+{
+	return setup_cfg(state, holdoff_cfg);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	tfe_teardown(&f->t);
+	vcam_cam_fini(&f->cam);
+	assert_false(f->fc.streaming);
+	assert_int_equal(f->fc.held, 0);
+	fake_cam_fini(&f->fc);
+	free(f);
+	return 0;
+}
+
+/* ---- configuration ------------------------------------------------------ */
+
+static void test_config_set_get_validate(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_resp rsp;
+
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_NV12, 640, 480, &rsp), 0);
+	assert_int_equal(rsp.resp.config.pixel_format, V4L2_PIX_FMT_NV12);
+	assert_int_equal(rsp.resp.config.width, 640);
+	assert_int_equal(rsp.resp.config.height, 480);
+	assert_int_equal(rsp.resp.config.colorspace,
+			 XENCAMERA_COLORSPACE_SRGB);
+	assert_int_equal(rsp.resp.config.displ_asp_ratio_numer, 4);
+	assert_int_equal(rsp.resp.config.displ_asp_ratio_denom, 3);
+	assert_int_equal(rsp.resp.config.frame_rate_numer, 30);
+	/* VALIDATE adjusts but does not apply. */
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_VALIDATE,
+				    V4L2_PIX_FMT_RGB24, 9999, 3, &rsp), 0);
+	assert_int_equal(rsp.resp.config.pixel_format, V4L2_PIX_FMT_YUYV);
+	assert_int_equal(rsp.resp.config.width, 4096);
+	assert_int_equal(rsp.resp.config.height, 16);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_GET, 0, 0, 0,
+				    &rsp), 0);
+	assert_int_equal(rsp.resp.config.pixel_format, V4L2_PIX_FMT_NV12);
+	assert_int_equal(rsp.resp.config.width, 640);
+	/* Degenerate requests. */
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_NV12, 0, 480, &rsp),
+			 -XEN_EINVAL);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_VALIDATE, 0,
+				    640, 480, &rsp), -XEN_EINVAL);
+	/* Error responses carry no payload. */
+	assert_int_equal(rsp.resp.config.width, 0);
+}
+
+static void test_frame_rate(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_req req = {
+		.operation = XENCAMERA_OP_FRAME_RATE_SET
+	};
+	struct xencamera_resp rsp;
+
+	req.req.frame_rate.frame_rate_numer = 15;
+	req.req.frame_rate.frame_rate_denom = 1;
+	assert_int_equal(tfe_call(&f->t, &req, NULL), 0);
+	assert_int_equal(f->fc.rate_numer, 15);
+	req.req.frame_rate.frame_rate_denom = 0;
+	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 64, 48, &rsp), 0);
+	assert_int_equal(rsp.resp.config.frame_rate_numer, 15);
+	assert_int_equal(tfe_buf_request(&f->t, 2, NULL), 0);
+	assert_int_equal(tfe_buf_create(&f->t, 0), 0);
+	req.req.frame_rate.frame_rate_denom = 1;
+	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EBUSY);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 64, 48, &rsp),
+			 -XEN_EBUSY);
+}
+
+/* ---- buffers -------------------------------------------------------------- */
+
+static void test_layout_and_buf_request(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_req req = {
+		.operation = XENCAMERA_OP_BUF_GET_LAYOUT
+	};
+	struct xencamera_resp rsp;
+	uint8_t got;
+
+	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
+	assert_int_equal(tfe_buf_request(&f->t, 2, NULL), -XEN_EINVAL);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_NV12, 64, 48, NULL), 0);
+	assert_int_equal(tfe_call(&f->t, &req, &rsp), 0);
+	assert_int_equal(rsp.resp.buf_layout.num_planes, 2);
+	assert_int_equal(rsp.resp.buf_layout.size, 64 * 48 * 3 / 2);
+	assert_int_equal(rsp.resp.buf_layout.plane_size[1], 64 * 24);
+	assert_int_equal(rsp.resp.buf_layout.plane_stride[0], 64);
+	/* Clamped to max-buffers. */
+	assert_int_equal(tfe_buf_request(&f->t, 200, &got), 0);
+	assert_int_equal(got, 8);
+	assert_int_equal(tfe_buf_request(&f->t, 3, &got), 0);
+	assert_int_equal(got, 3);
+	assert_int_equal(tfe_buf_create(&f->t, 0), 0);
+	assert_int_equal(tfe_buf_request(&f->t, 3, &got), -XEN_EBUSY);
+	/* BUF_REQUEST(0) frees, then a new request is fine. */
+	assert_int_equal(tfe_buf_request(&f->t, 0, &got), 0);
+	assert_int_equal(got, 0);
+	assert_int_equal(vcam_lb_granted(f->t.lb, VCAM_LB_BE), 0);
+	assert_int_equal(tfe_buf_create(&f->t, 0), -XEN_EINVAL);
+	assert_int_equal(tfe_buf_request(&f->t, 2, &got), 0);
+	assert_int_equal(tfe_buf_create(&f->t, 1), 0);
+}
+
+static void test_buf_create_rules(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 64, 48, NULL), 0);
+	assert_int_equal(tfe_buf_request(&f->t, 2, NULL), 0);
+	assert_int_equal(tfe_buf_create(&f->t, 2), -XEN_EINVAL);
+	assert_int_equal(tfe_buf_create(&f->t, 255), -XEN_EINVAL);
+	assert_int_equal(tfe_buf_create(&f->t, 1), 0);
+	assert_int_equal(tfe_buf_create(&f->t, 1), -XEN_EEXIST);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DESTROY, 0),
+			 -XEN_EINVAL);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DESTROY, 1), 0);
+	assert_int_equal(tfe_buf_create(&f->t, 1), 0);
+}
+
+static void test_bad_directories(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_page_directory *pd;
+	uint32_t dref[2], bref[2], own;
+	void *dir, *buf, *mine;
+
+	/* 64x48 YUYV = 6144 octets = 2 pages, one directory page. */
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 64, 48, NULL), 0);
+	assert_int_equal(tfe_buf_request(&f->t, 1, NULL), 0);
+	/* Invalid and unallocated directory refs. */
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, 0), -XEN_EINVAL);
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, 3), -XEN_EINVAL);
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, 0xffffffff),
+			 -XEN_EINVAL);
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, 7000), -XEN_EINVAL);
+	/* A page the backend granted itself is foreign to it as a dir. */
+	mine = vcam_lb_share(f->t.lb, VCAM_LB_BE, 1, &own);
+	assert_non_null(mine);
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, own), -XEN_EINVAL);
+	vcam_lb_unshare(f->t.lb, VCAM_LB_BE, mine, 1, &own);
+
+	dir = vcam_lb_share(f->t.lb, VCAM_LB_FE, 2, dref);
+	buf = vcam_lb_share(f->t.lb, VCAM_LB_FE, 2, bref);
+	assert_non_null(dir);
+	assert_non_null(buf);
+	pd = dir;
+	/* Bad buffer ref inside an otherwise fine directory. */
+	pd->gref[0] = bref[0];
+	pd->gref[1] = 1;
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, dref[0]), -XEN_EINVAL);
+	/* Directory that claims to go on past what the size needs. */
+	pd->gref[1] = bref[1];
+	pd->gref_dir_next_page = dref[1];
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, dref[0]), -XEN_EINVAL);
+	/* Looping onto itself is the same thing here. */
+	pd->gref_dir_next_page = dref[0];
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, dref[0]), -XEN_EINVAL);
+	/* Fixed: now it works, and the backend sees our bytes. */
+	pd->gref_dir_next_page = 0;
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, dref[0]), 0);
+	assert_int_equal(f->t.dev.bufs[0].npages, 2);
+	((char *)buf)[5000] = 42;
+	assert_int_equal(((char *)f->t.dev.bufs[0].addr)[5000], 42);
+}
+
+static void test_multi_page_directory(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_page_directory *pd;
+	struct tfe_buf *b = &f->t.bufs[0];
+	uint32_t keep;
+
+	/* 4096x1080 YUYV = 8847360 octets = 2160 pages: 3 dir pages. */
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 4096, 1080, NULL), 0);
+	assert_int_equal(tfe_buf_request(&f->t, 1, NULL), 0);
+	assert_int_equal(tfe_buf_create(&f->t, 0), 0);
+	assert_int_equal(b->ndir, 3);
+	assert_int_equal(f->t.dev.bufs[0].npages, 2160);
+	((char *)b->addr)[2159 * 4096 + 17] = 99;
+	assert_int_equal(((char *)f->t.dev.bufs[0].addr)[2159 * 4096 + 17],
+			 99);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DESTROY, 0), 0);
+	/* A chain that ends early. */
+	pd = (void *)((char *)b->dir + VCAM_PAGE_SIZE);
+	keep = pd->gref_dir_next_page;
+	pd->gref_dir_next_page = 0;
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, b->dir_refs[0]),
+			 -XEN_EINVAL);
+	/* The last page pointing back at the first: a loop. */
+	pd->gref_dir_next_page = keep;
+	pd = (void *)((char *)b->dir + 2 * VCAM_PAGE_SIZE);
+	pd->gref_dir_next_page = b->dir_refs[0];
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, b->dir_refs[0]),
+			 -XEN_EINVAL);
+	/* The second page pointing at itself: a loop inside the count. */
+	pd->gref_dir_next_page = 0;
+	pd = (void *)((char *)b->dir + VCAM_PAGE_SIZE);
+	pd->gref_dir_next_page = b->dir_refs[1];
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, b->dir_refs[0]),
+			 -XEN_EINVAL);
+	pd->gref_dir_next_page = keep;
+	assert_int_equal(tfe_buf_create_raw(&f->t, 0, b->dir_refs[0]), 0);
+}
+
+static void test_plane_offsets(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_req req = { .operation = XENCAMERA_OP_BUF_CREATE };
+	struct tfe_buf *b = &f->t.bufs[0];
+
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_NV12, 64, 48, NULL), 0);
+	assert_int_equal(tfe_buf_request(&f->t, 2, NULL), 0);
+	assert_int_equal(tfe_buf_create(&f->t, 0), 0);
+	req.req.buf_create.index = 1;
+	req.req.buf_create.gref_directory = b->dir_refs[0];
+	req.req.buf_create.plane_offset[1] = 0xfffffff0;
+	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
+}
+
+static void test_queue_dequeue(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 64, 48, NULL), 0);
+	assert_int_equal(tfe_buf_request(&f->t, 2, NULL), 0);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0),
+			 -XEN_EINVAL);
+	assert_int_equal(tfe_buf_create(&f->t, 0), 0);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 9),
+			 -XEN_EINVAL);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DEQUEUE, 0),
+			 -XEN_EINVAL);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0),
+			 -XEN_EBUSY);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DEQUEUE, 0), 0);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DEQUEUE, 0),
+			 -XEN_EINVAL);
+	/* Destroying a queued buffer while not streaming is fine. */
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DESTROY, 0), 0);
+	assert_int_equal(f->t.dev.q_len, 0);
+}
+
+/* ---- controls ----------------------------------------------------------- */
+
+static void test_controls(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_req req = { .operation = XENCAMERA_OP_CTRL_ENUM };
+	struct xencamera_resp rsp;
+
+	req.req.index.index = 2;
+	assert_int_equal(tfe_call(&f->t, &req, &rsp), 0);
+	assert_int_equal(rsp.resp.ctrl_enum.index, 2);
+	assert_int_equal(rsp.resp.ctrl_enum.type, XENCAMERA_CTRL_SATURATION);
+	assert_int_equal(rsp.resp.ctrl_enum.max, 100);
+	assert_int_equal(rsp.resp.ctrl_enum.def_val, 50);
+	assert_int_equal(rsp.resp.ctrl_enum.flags,
+			 XENCAMERA_CTRL_FLG_VOLATILE);
+	/* Listed but the camera lacks it; past the end. */
+	req.req.index.index = 3;
+	assert_int_equal(tfe_call(&f->t, &req, &rsp), -XEN_EINVAL);
+	req.req.index.index = 4;
+	assert_int_equal(tfe_call(&f->t, &req, &rsp), -XEN_EINVAL);
+
+	memset(&req, 0, sizeof(req));
+	req.operation = XENCAMERA_OP_CTRL_SET;
+	req.req.ctrl_value.type = XENCAMERA_CTRL_CONTRAST;
+	req.req.ctrl_value.value = 200;
+	assert_int_equal(tfe_call(&f->t, &req, NULL), 0);
+	assert_int_equal(f->fc.ctrl[XENCAMERA_CTRL_CONTRAST], 200);
+	req.req.ctrl_value.value = 256;
+	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_ERANGE);
+	req.req.ctrl_value.type = 77;
+	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
+
+	memset(&req, 0, sizeof(req));
+	req.operation = XENCAMERA_OP_CTRL_GET;
+	req.req.get_ctrl.type = XENCAMERA_CTRL_CONTRAST;
+	assert_int_equal(tfe_call(&f->t, &req, &rsp), 0);
+	assert_int_equal(rsp.resp.ctrl_value.type, XENCAMERA_CTRL_CONTRAST);
+	assert_int_equal(rsp.resp.ctrl_value.value, 200);
+	req.req.get_ctrl.type = XENCAMERA_CTRL_HUE;
+	assert_int_equal(tfe_call(&f->t, &req, &rsp), -XEN_EINVAL);
+}
+
+static void only_brightness_cfg(struct vcam_dev_cfg *cfg)
+{
+	cfg->nctrls = 1;
+	cfg->ctrls[0] = XENCAMERA_CTRL_BRIGHTNESS;
+}
+
+static int setup_one_ctrl(void **state)
+{
+	return setup_cfg(state, only_brightness_cfg);
+}
+
+static void test_controls_unlisted(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_req req = { .operation = XENCAMERA_OP_CTRL_SET };
+
+	req.req.ctrl_value.type = XENCAMERA_CTRL_CONTRAST;
+	req.req.ctrl_value.value = 1;
+	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_CTRL_ENUM, 1),
+			 -XEN_EINVAL);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_CTRL_ENUM, 0), 0);
+}
+
+/* ---- streaming ------------------------------------------------------------ */
+
+static void test_stream_rules(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START),
+			 -XEN_EINVAL);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 64, 48, NULL), 0);
+	assert_int_equal(tfe_buf_request(&f->t, 2, NULL), 0);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START),
+			 -XEN_EINVAL);
+	assert_int_equal(tfe_buf_create(&f->t, 0), 0);
+	f->fc.fail_stream_on = EIO;
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), -XEN_EIO);
+	assert_false(f->t.dev.streaming);
+	f->fc.fail_stream_on = 0;
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_true(f->fc.streaming);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START),
+			 -XEN_EBUSY);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 64, 48, NULL),
+			 -XEN_EBUSY);
+	/* VALIDATE is allowed while streaming. */
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_VALIDATE,
+				    V4L2_PIX_FMT_YUYV, 32, 32, NULL), 0);
+	assert_int_equal(tfe_buf_request(&f->t, 0, NULL), -XEN_EBUSY);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DESTROY, 0),
+			 -XEN_EBUSY);
+	/* A created but unqueued buffer may go while streaming. */
+	assert_int_equal(tfe_buf_create(&f->t, 1), 0);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DESTROY, 1), 0);
+	/* STOP returns queued buffers without FRAME_AVAIL. */
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	assert_false(f->fc.streaming);
+	assert_int_equal(f->t.dev.q_len, 0);
+	assert_false(f->t.dev.bufs[0].queued);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DESTROY, 0), 0);
+}
+
+static void check_frame(struct tfe *t, const struct xencamera_evt *ev,
+			uint32_t cam_seq, uint32_t size)
+{
+	const uint8_t *p = t->bufs[ev->evt.frame_avail.index].addr;
+	size_t i;
+
+	assert_int_equal(ev->type, XENCAMERA_EVT_FRAME_AVAIL);
+	assert_int_equal(ev->evt.frame_avail.used_sz, size);
+	for (i = 0; i < size; i += 97)
+		assert_int_equal(p[i], fake_cam_byte(cam_seq, i));
+	assert_int_equal(p[size - 1], fake_cam_byte(cam_seq, size - 1));
+}
+
+static void stream_frames(struct fixture *f)
+{
+	struct xencamera_evt ev;
+	uint32_t size = 64 * 48 * 2;
+
+	tfe_prepare(&f->t, 64, 48, 3);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	f->fc.next_seq = 1000;	/* camera seq is not the guest's */
+	fake_cam_produce(&f->fc, 2, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 2);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	assert_int_equal(ev.evt.frame_avail.index, 0);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 0);
+	check_frame(&f->t, &ev, 1000, size);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	assert_int_equal(ev.evt.frame_avail.index, 1);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 1);
+	check_frame(&f->t, &ev, 1001, size);
+	assert_int_equal(tfe_event(&f->t, &ev), 0);
+	/* Two more frames with one buffer left: one drop, a gap in seq. */
+	fake_cam_produce(&f->fc, 2, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 2);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	assert_int_equal(ev.evt.frame_avail.index, 2);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 2);
+	assert_int_equal(tfe_event(&f->t, &ev), 0);
+	assert_int_equal(f->t.dev.st.drops, 1);
+	/* Give buffer 0 back; the camera itself lost 2 frames. */
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	fake_cam_produce(&f->fc, 1, 2);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 6);
+	check_frame(&f->t, &ev, 1006, size);
+	assert_int_equal(f->t.dev.st.frames, 4);
+	assert_int_equal(f->t.dev.st.copies, 4);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	/* After STOP no frame is delivered. */
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 0);
+	assert_int_equal(tfe_event(&f->t, &ev), 0);
+}
+
+static void test_stream_frames(void **state)
+{
+	struct fixture *f = *state;
+
+	stream_frames(f);
+	/* One kick per batch without the hold-off extension. */
+	assert_true(f->t.dev.st.notify_evt >= 3);
+	assert_true(tfe_kicks(&f->t, f->t.evt_port) >= 1);
+}
+
+static void test_stream_frames_be_alloc(void **state)
+{
+	struct fixture *f = *state;
+
+	stream_frames(f);
+	assert_int_equal(vcam_lb_granted(f->t.lb, VCAM_LB_BE), 3 * 2);
+	assert_int_equal(tfe_buf_request(&f->t, 0, NULL), 0);
+	assert_int_equal(vcam_lb_granted(f->t.lb, VCAM_LB_BE), 0);
+}
+
+static void test_nv12_planes(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_evt ev;
+	uint32_t y = 64 * 48;
+	const uint8_t *p;
+	uint8_t got;
+
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_NV12, 64, 48, NULL), 0);
+	assert_int_equal(tfe_buf_request(&f->t, 1, &got), 0);
+	assert_int_equal(tfe_buf_create(&f->t, 0), 0);
+	/* Pretend the frontend asked for the chroma plane at its offset. */
+	f->t.dev.bufs[0].plane_offset[1] = y;
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	assert_int_equal(ev.evt.frame_avail.used_sz, y * 3 / 2);
+	p = f->t.bufs[0].addr;
+	assert_int_equal(p[y + 5], fake_cam_byte(0, y + 5));
+	assert_int_equal(f->t.dev.st.copies, 2);
+}
+
+static void test_evt_ring_garbage_cons(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_event_page *pg = f->t.evt_page;
+	struct xencamera_evt ev;
+
+	tfe_prepare(&f->t, 64, 48, 2);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	pg->in_cons = pg->in_prod + 5;	/* nonsense from the guest */
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(f->t.dev.st.drops, 1);
+	assert_int_equal(f->t.dev.q_len, 2);	/* buffers stay queued */
+	pg->in_cons = pg->in_prod;
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	f->t.evt_cons = pg->in_cons;
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 1);
+}
+
+static void test_evt_hold_off(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_event_page *pg = f->t.evt_page;
+	uint32_t *in_event = vcam_evt_page_in_event(pg);
+	struct xencamera_evt ev;
+
+	tfe_prepare(&f->t, 64, 48, 4);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	tfe_kicks(&f->t, f->t.evt_port);
+	/* Frontend wants a kick only at the 3rd event. */
+	*in_event = pg->in_prod + 3;
+	fake_cam_produce(&f->fc, 1, 0);
+	vcam_cam_pump(&f->cam);
+	fake_cam_produce(&f->fc, 1, 0);
+	vcam_cam_pump(&f->cam);
+	assert_int_equal(tfe_kicks(&f->t, f->t.evt_port), 0);
+	fake_cam_produce(&f->fc, 1, 0);
+	vcam_cam_pump(&f->cam);
+	assert_int_equal(tfe_kicks(&f->t, f->t.evt_port), 1);
+	assert_int_equal(f->t.dev.st.notify_evt, 1);
+	while (tfe_event(&f->t, &ev))
+		;
+}
+
+/* ---- the ring itself ------------------------------------------------------ */
+
+static void test_unknown_op(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_req req = { .operation = 0x0f };
+	struct xencamera_resp rsp;
+
+	assert_int_equal(tfe_call(&f->t, &req, &rsp), -XEN_EINVAL);
+	req.operation = 0xff;
+	assert_int_equal(tfe_call(&f->t, &req, &rsp), -XEN_EINVAL);
+	assert_int_equal(rsp.operation, 0xff);
+	assert_int_equal(f->t.dev.st.errors, 2);
+}
+
+static void test_ring_overrun(void **state)
+{
+	struct fixture *f = *state;
+	struct xen_cameraif_sring *s = f->t.ring_page;
+
+	s->req_prod = f->t.dev.ring.req_cons + RING_SIZE(&f->t.ring) + 1;
+	assert_int_equal(vcam_dev_process(&f->t.dev, 16), -EPROTO);
+	assert_true(f->t.dev.broken);
+	s->req_prod = f->t.dev.ring.req_cons;
+	assert_int_equal(vcam_dev_process(&f->t.dev, 16), -EPROTO);
+	assert_false(vcam_dev_wants_spin(&f->t.dev, 0));
+	/* Backwards indices are as impossible. */
+}
+
+static void test_ring_backwards(void **state)
+{
+	struct fixture *f = *state;
+	struct xen_cameraif_sring *s = f->t.ring_page;
+
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_CONFIG_GET), 0);
+	s->req_prod = f->t.dev.ring.req_cons - 1;
+	assert_int_equal(vcam_dev_process(&f->t.dev, 16), -EPROTO);
+}
+
+static void test_request_budget(void **state)
+{
+	struct fixture *f = *state;
+	struct xen_cameraif_front_ring *r = &f->t.ring;
+	unsigned int i;
+	int notify;
+
+	for (i = 0; i < RING_SIZE(r); i++) {
+		struct xencamera_req *q = RING_GET_REQUEST(r, r->req_prod_pvt);
+
+		memset(q, 0, sizeof(*q));
+		q->id = (uint16_t)i;
+		q->operation = XENCAMERA_OP_CONFIG_GET;
+		r->req_prod_pvt++;
+	}
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
+	assert_true(notify);
+	assert_int_equal(vcam_dev_process(&f->t.dev, 16), 1);
+	assert_int_equal(f->t.dev.st.requests, 16);
+	assert_int_equal(vcam_dev_process(&f->t.dev, 16), 0);
+	assert_int_equal(f->t.dev.st.requests, RING_SIZE(r));
+	for (i = 0; i < RING_SIZE(r); i++) {
+		struct xencamera_resp *p = RING_GET_RESPONSE(r, r->rsp_cons);
+
+		assert_int_equal(p->id, i);
+		assert_int_equal(p->status, 0);
+		r->rsp_cons++;
+	}
+	/* Re-armed: the next request asks for a kick. */
+	RING_GET_REQUEST(r, r->req_prod_pvt)->operation = 0;
+	r->req_prod_pvt++;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
+	assert_true(notify);
+}
+
+static void test_spin_mode_no_kicks(void **state)
+{
+	struct fixture *f = *state;
+	struct xen_cameraif_front_ring *r = &f->t.ring;
+	int notify;
+
+	tfe_prepare(&f->t, 64, 48, 2);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_true(vcam_dev_wants_spin(&f->t.dev, vcam_now_ns()));
+	assert_false(f->t.dev.armed);
+	/* A request while spinning: the producer is told not to kick. */
+	RING_GET_REQUEST(r, r->req_prod_pvt)->operation =
+		XENCAMERA_OP_CONFIG_GET;
+	r->req_prod_pvt++;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
+	assert_false(notify);
+	assert_int_equal(vcam_dev_process(&f->t.dev, 16), 0);
+	r->rsp_cons++;
+	assert_int_equal(vcam_dev_process(&f->t.dev, 16), 0);
+	assert_int_equal(f->t.dev.st.spins, 1);
+	/* Idle for longer than the spin window: stops spinning. */
+	assert_false(vcam_dev_wants_spin(&f->t.dev, vcam_now_ns() +
+					 VCAM_SPIN_IDLE_MS_DEFAULT * 2000000ULL));
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	assert_false(vcam_dev_wants_spin(&f->t.dev, vcam_now_ns()));
+	assert_true(f->t.dev.armed);
+}
+
+/* ---- one camera, two guests ---------------------------------------------- */
+
+static void test_shared_camera(void **state)
+{
+	struct fixture *f = *state;
+	struct vcam_dev_cfg cfg;
+	struct xencamera_evt ev;
+	struct xencamera_req req = { .operation = XENCAMERA_OP_CTRL_SET };
+	struct tfe *b = calloc(1, sizeof(*b));
+
+	assert_non_null(b);
+	tfe_default_cfg(&cfg);
+	tfe_setup(b, &cfg, &f->cam, 512);
+	tfe_prepare(&f->t, 64, 48, 2);
+	/* Incompatible config from the second guest; then compatible. */
+	assert_int_equal(tfe_config(b, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_NV12, 64, 48, NULL),
+			 -XEN_EBUSY);
+	assert_int_equal(tfe_config(b, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 32, 32, NULL),
+			 -XEN_EBUSY);
+	tfe_prepare(b, 64, 48, 2);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_int_equal(tfe_op(b, XENCAMERA_OP_STREAM_START), 0);
+	assert_int_equal(f->fc.stream_ons, 1);
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	check_frame(&f->t, &ev, 0, 64 * 48 * 2);
+	assert_int_equal(tfe_event(b, &ev), 1);
+	check_frame(b, &ev, 0, 64 * 48 * 2);
+	/* A control set by one guest is announced to the other. */
+	req.req.ctrl_value.type = XENCAMERA_CTRL_BRIGHTNESS;
+	req.req.ctrl_value.value = 7;
+	assert_int_equal(tfe_call(&f->t, &req, NULL), 0);
+	assert_int_equal(tfe_event(b, &ev), 1);
+	assert_int_equal(ev.type, XENCAMERA_EVT_CTRL_CHANGE);
+	assert_int_equal(ev.evt.ctrl_value.type, XENCAMERA_CTRL_BRIGHTNESS);
+	assert_int_equal(ev.evt.ctrl_value.value, 7);
+	assert_int_equal(tfe_event(&f->t, &ev), 0);
+	/* First guest stops; the camera keeps running for the second. */
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	assert_true(f->fc.streaming);
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(b, &ev), 1);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 0);
+	/* A corrupt ring on one guest does not stop the other. */
+	((struct xen_cameraif_sring *)b->ring_page)->req_prod += 1000;
+	assert_int_equal(vcam_dev_process(&b->dev, 16), -EPROTO);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_CONFIG_GET), 0);
+	tfe_teardown(b);
+	assert_false(f->fc.streaming);
+	free(b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_config_set_get_validate,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_frame_rate, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_layout_and_buf_request,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layout_and_buf_request,
+						setup_be, teardown),
+		cmocka_unit_test_setup_teardown(test_buf_create_rules, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bad_directories, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_multi_page_directory,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multi_page_directory,
+						setup_be, teardown),
+		cmocka_unit_test_setup_teardown(test_plane_offsets, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_queue_dequeue, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_controls, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_controls_unlisted,
+						setup_one_ctrl, teardown),
+		cmocka_unit_test_setup_teardown(test_stream_rules, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stream_frames, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_stream_frames_be_alloc,
+						setup_be, teardown),
+		cmocka_unit_test_setup_teardown(test_nv12_planes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_evt_ring_garbage_cons,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_evt_hold_off,
+						setup_holdoff, teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_op, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ring_overrun, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_ring_backwards, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_request_budget, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_spin_mode_no_kicks,
+						setup_spin, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_camera, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
