@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Formats: which (FOURCC, resolution, frame rates) the guest may use.
+ * vcam syntax, one value of formats=:
+ *	FOURCC:WxH@N/D[;N/D...][|FOURCC:WxH@N/D...]
+ * The fork's syntax, one string per entry:
+ *	format=FOURCC, resolution=WxH, frame-rates=N/D[;N/D...]
+ * Both end up as the same vcam_format entries, and from there as
+ * formats/<FOURCC>/<W>x<H>/frame-rates = "N/D,N/D" in xenstore.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "spec.h"
+#include "strutil.h"
+
+/*
+ * cameraif.h: FOURCC characters are 0x20..0x7e minus the ones that break
+ * xenstore paths, trailing spaces trimmed (so "Y16 " is "Y16"); a
+ * big-endian variant carries "-BE".
+ */
+int vcam_fourcc_valid(const char *s)
+{
+	size_t n = strlen(s);
+	size_t i;
+
+	if (n >= 3 && strcmp(s + n - 3, XENCAMERA_FOURCC_BIGENDIAN_STR) == 0)
+		n -= 3;
+	if (n < 1 || n > 4)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= 0x20 || c >= 0x7f || strchr("/\\<>:\"|?*", c))
+			return 0;
+	}
+	return 1;
+}
+
+static int parse_rate(const char *s, struct vcam_rate *r)
+{
+	char buf[32];
+	char *slash;
+	unsigned long n, d;
+
+	if (vcam_copy(buf, sizeof(buf), s))
+		return -1;
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -1;
+	*slash = '\0';
+	if (vcam_parse_uint(vcam_trim(buf), UINT32_MAX, &n) ||
+	    vcam_parse_uint(vcam_trim(slash + 1), UINT32_MAX, &d) ||
+	    n == 0 || d == 0)
+		return -1;
+	r->numer = (uint32_t)n;
+	r->denom = (uint32_t)d;
+	return 0;
+}
+
+static int parse_rates(struct vcam_format *fmt, const char *s,
+		       struct vcam_err *err)
+{
+	char buf[512];
+	char *save = NULL;
+	char *tok;
+
+	if (vcam_copy(buf, sizeof(buf), s))
+		return vcam_errf(err, "frame-rate list too long");
+	fmt->nr_rates = 0;
+	for (tok = strtok_r(buf, ";", &save); tok;
+	     tok = strtok_r(NULL, ";", &save)) {
+		struct vcam_rate r;
+		unsigned int i;
+
+		tok = vcam_trim(tok);
+		if (!*tok)
+			continue;
+		if (parse_rate(tok, &r))
+			return vcam_errf(err,
+				"frame rate '%s' is not N/D with N, D > 0", tok);
+		for (i = 0; i < fmt->nr_rates; i++)
+			if (fmt->rates[i].numer == r.numer &&
+			    fmt->rates[i].denom == r.denom)
+				return vcam_errf(err,
+					"frame rate '%s' listed twice", tok);
+		if (fmt->nr_rates == VCAM_MAX_RATES)
+			return vcam_errf(err, "more than %d frame rates",
+					 VCAM_MAX_RATES);
+		fmt->rates[fmt->nr_rates++] = r;
+	}
+	if (!fmt->nr_rates)
+		return vcam_errf(err, "no frame rate given");
+	return 0;
+}
+
+static int parse_resolution(struct vcam_format *fmt, char *s,
+			    struct vcam_err *err)
+{
+	char *x = strchr(s, 'x');
+	unsigned long w, h;
+
+	if (x) {
+		*x = '\0';
+		if (!vcam_parse_uint(vcam_trim(s), VCAM_DIM_MAX, &w) &&
+		    !vcam_parse_uint(vcam_trim(x + 1), VCAM_DIM_MAX, &h) &&
+		    w && h) {
+			fmt->width = (uint32_t)w;
+			fmt->height = (uint32_t)h;
+			return 0;
+		}
+		*x = 'x';
+	}
+	return vcam_errf(err,
+		"resolution '%s' is not WxH with 1..%d each", s, VCAM_DIM_MAX);
+}
+
+static int set_fourcc(struct vcam_format *fmt, const char *s,
+		      struct vcam_err *err)
+{
+	if (!vcam_fourcc_valid(s) ||
+	    vcam_copy(fmt->fourcc, sizeof(fmt->fourcc), s))
+		return vcam_errf(err,
+			"'%s' is not a FOURCC (1-4 printable characters, optional -BE)",
+			s);
+	return 0;
+}
+
+static int add_format(struct vcam_spec *spec, const struct vcam_format *fmt,
+		      struct vcam_err *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < spec->nr_formats; i++) {
+		const struct vcam_format *o = &spec->formats[i];
+
+		if (strcmp(o->fourcc, fmt->fourcc) == 0 &&
+		    o->width == fmt->width && o->height == fmt->height)
+			return vcam_errf(err, "format %s:%ux%u given twice",
+					 fmt->fourcc, fmt->width, fmt->height);
+	}
+	if (spec->nr_formats == VCAM_MAX_FORMATS)
+		return vcam_errf(err, "more than %d formats", VCAM_MAX_FORMATS);
+	spec->formats[spec->nr_formats++] = *fmt;
+	return 0;
+}
+
+/* "FOURCC:WxH@rates" */
+static int parse_entry(struct vcam_spec *spec, char *s, struct vcam_err *err)
+{
+	struct vcam_format fmt;
+	char *colon, *at;
+
+	memset(&fmt, 0, sizeof(fmt));
+	colon = strchr(s, ':');
+	at = colon ? strchr(colon, '@') : NULL;
+	if (!colon || !at)
+		return vcam_errf(err, "'%s' is not FOURCC:WxH@N/D[;N/D...]", s);
+	*colon = '\0';
+	*at = '\0';
+	if (set_fourcc(&fmt, vcam_trim(s), err) ||
+	    parse_resolution(&fmt, vcam_trim(colon + 1), err) ||
+	    parse_rates(&fmt, at + 1, err))
+		return -1;
+	return add_format(spec, &fmt, err);
+}
+
+int vcam_formats_parse(struct vcam_spec *spec, const char *str,
+		       struct vcam_err *err)
+{
+	char buf[4096];
+	char *save = NULL;
+	char *tok;
+	unsigned int before = spec->nr_formats;
+
+	if (vcam_copy(buf, sizeof(buf), str))
+		return vcam_errf(err, "key 'formats': value too long");
+	for (tok = strtok_r(buf, "|", &save); tok;
+	     tok = strtok_r(NULL, "|", &save)) {
+		tok = vcam_trim(tok);
+		if (!*tok)
+			continue;
+		if (parse_entry(spec, tok, err)) {
+			vcam_err_prefix(err, "key 'formats': ");
+			return -1;
+		}
+	}
+	if (spec->nr_formats == before)
+		return vcam_errf(err, "key 'formats': empty");
+	return 0;
+}
+
+int vcam_spec_add_fork_format(struct vcam_spec *spec, const char *str,
+			      struct vcam_err *err)
+{
+	char buf[1024];
+	char fourcc[32] = "", res[32] = "", rates[512] = "";
+	char *save = NULL;
+	char *item;
+	struct vcam_format fmt;
+
+	if (vcam_copy(buf, sizeof(buf), str))
+		return vcam_errf(err, "format string too long");
+	for (item = strtok_r(buf, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *key, *val, *dst;
+		size_t dlen;
+
+		item = vcam_trim(item);
+		if (!*item)
+			continue;
+		if (vcam_split_kv(item, &key, &val))
+			return vcam_errf(err, "'%s' is not key=value", item);
+		if (strcmp(key, "format") == 0) {
+			dst = fourcc;
+			dlen = sizeof(fourcc);
+		} else if (strcmp(key, "resolution") == 0) {
+			dst = res;
+			dlen = sizeof(res);
+		} else if (strcmp(key, XENCAMERA_FIELD_FRAME_RATES) == 0) {
+			dst = rates;
+			dlen = sizeof(rates);
+		} else {
+			return vcam_errf(err,
+				"unknown key '%s' in a format string (format, resolution, frame-rates)",
+				key);
+		}
+		if (*dst)
+			return vcam_errf(err, "key '%s' given twice", key);
+		if (!*val)
+			return vcam_errf(err, "key '%s': empty value", key);
+		if (vcam_copy(dst, dlen, val))
+			return vcam_errf(err, "key '%s': value too long", key);
+	}
+	if (!*fourcc || !*res || !*rates)
+		return vcam_errf(err,
+			"format string '%s' needs format=, resolution= and frame-rates=",
+			str);
+	memset(&fmt, 0, sizeof(fmt));
+	if (set_fourcc(&fmt, fourcc, err) ||
+	    parse_resolution(&fmt, res, err) ||
+	    parse_rates(&fmt, rates, err) ||
+	    add_format(spec, &fmt, err))
+		return -1;
+	return 0;
+}
+
+int vcam_format_rates_str(const struct vcam_format *fmt, char *buf,
+			  size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < fmt->nr_rates; i++) {
+		int n = snprintf(buf + used, len - used, "%s%u%s%u",
+				 i ? XENCAMERA_LIST_SEPARATOR : "",
+				 fmt->rates[i].numer,
+				 XENCAMERA_FRACTION_SEPARATOR,
+				 fmt->rates[i].denom);
+
+		if (n < 0 || (size_t)n >= len - used)
+			return -1;
+		used += (size_t)n;
+	}
+	return 0;
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nodes.h"
+#include "vcam/ext.h"
+
+/* XenbusStateInitialising: cameraif's toolstack creates both sides so. */
+#define STATE_INITIALISING "1"
+
+void vcam_fe_dir(char *buf, size_t len, unsigned int fe, unsigned int devid)
+{
+	snprintf(buf, len, "/local/domain/%u/device/%s/%u", fe,
+		 XENCAMERA_DRIVER_NAME, devid);
+}
+
+void vcam_be_dir(char *buf, size_t len, unsigned int be, unsigned int fe,
+		 unsigned int devid)
+{
+	snprintf(buf, len, "/local/domain/%u/backend/%s/%u/%u", be,
+		 XENCAMERA_DRIVER_NAME, fe, devid);
+}
+
+static struct vcam_node *grow(struct vcam_node_list *l)
+{
+	if (l->nr == l->cap) {
+		unsigned int cap = l->cap ? l->cap * 2 : 32;
+		struct vcam_node *n = realloc(l->nodes, cap * sizeof(*n));
+
+		if (!n)
+			return NULL;
+		l->nodes = n;
+		l->cap = cap;
+	}
+	memset(&l->nodes[l->nr], 0, sizeof(l->nodes[0]));
+	return &l->nodes[l->nr++];
+}
+
+static int __attribute__((format(printf, 5, 6)))
+add(struct vcam_node_list *l, enum vcam_side side, const char *value,
+    struct vcam_err *err, const char *pathfmt, ...)
+{
+	struct vcam_node *n = grow(l);
+	va_list ap;
+	int len;
+
+	if (!n)
+		return vcam_errf(err, "out of memory");
+	va_start(ap, pathfmt);
+	len = vsnprintf(n->path, sizeof(n->path), pathfmt, ap);
+	va_end(ap);
+	if (len < 0 || (size_t)len >= sizeof(n->path))
+		return vcam_errf(err, "xenstore path too long");
+	n->side = side;
+	n->is_dir = value == NULL;
+	if (value && snprintf(n->value, sizeof(n->value), "%s", value) >=
+		     (int)sizeof(n->value))
+		return vcam_errf(err, "value for %s too long", n->path);
+	return 0;
+}
+
+static int add_formats(const struct vcam_spec *spec, const char *fe_dir,
+		       struct vcam_node_list *l, struct vcam_err *err)
+{
+	const enum vcam_side F = VCAM_SIDE_FRONT;
+	unsigned int i, j;
+
+	if (add(l, F, NULL, err, "%s/%s", fe_dir, XENCAMERA_FIELD_FORMATS))
+		return -1;
+	for (i = 0; i < spec->nr_formats; i++) {
+		const struct vcam_format *f = &spec->formats[i];
+		char rates[VCAM_VALUE_MAX];
+
+		/* one directory per FOURCC, however many resolutions */
+		for (j = 0; j < i; j++)
+			if (strcmp(spec->formats[j].fourcc, f->fourcc) == 0)
+				break;
+		if (j == i && add(l, F, NULL, err, "%s/%s/%s", fe_dir,
+				  XENCAMERA_FIELD_FORMATS, f->fourcc))
+			return -1;
+		if (add(l, F, NULL, err, "%s/%s/%s/%u%s%u", fe_dir,
+			XENCAMERA_FIELD_FORMATS, f->fourcc, f->width,
+			XENCAMERA_RESOLUTION_SEPARATOR, f->height))
+			return -1;
+		if (vcam_format_rates_str(f, rates, sizeof(rates)))
+			return vcam_errf(err, "frame-rate list too long");
+		if (add(l, F, rates, err, "%s/%s/%s/%u%s%u/%s", fe_dir,
+			XENCAMERA_FIELD_FORMATS, f->fourcc, f->width,
+			XENCAMERA_RESOLUTION_SEPARATOR, f->height,
+			XENCAMERA_FIELD_FRAME_RATES))
+			return -1;
+	}
+	return 0;
+}
+
+int vcam_nodes_build(const struct vcam_spec *spec, unsigned int fe,
+		     unsigned int be, unsigned int devid,
+		     struct vcam_node_list *out, struct vcam_err *err)
+{
+	const enum vcam_side F = VCAM_SIDE_FRONT, B = VCAM_SIDE_BACK;
+	char fe_dir[VCAM_PATH_MAX], be_dir[VCAM_PATH_MAX];
+	char num[16], ctrls[128], spin[16];
+
+	memset(out, 0, sizeof(*out));
+	if (err)
+		err->msg[0] = '\0';
+	vcam_fe_dir(fe_dir, sizeof(fe_dir), fe, devid);
+	vcam_be_dir(be_dir, sizeof(be_dir), be, fe, devid);
+	if (vcam_spec_controls_str(spec, ctrls, sizeof(ctrls)))
+		goto fail;
+	snprintf(spin, sizeof(spin), "%u", spec->spin_us);
+
+	if (add(out, F, NULL, err, "%s", fe_dir) ||
+	    add(out, F, be_dir, err, "%s/backend", fe_dir))
+		goto fail;
+	snprintf(num, sizeof(num), "%u", be);
+	if (add(out, F, num, err, "%s/backend-id", fe_dir) ||
+	    add(out, F, STATE_INITIALISING, err, "%s/state", fe_dir) ||
+	    add(out, F, spec->unique_id, err, "%s/%s", fe_dir,
+		XENCAMERA_FIELD_UNIQUE_ID))
+		goto fail;
+	snprintf(num, sizeof(num), "%u", spec->max_buffers);
+	if (add(out, F, num, err, "%s/%s", fe_dir,
+		XENCAMERA_FIELD_MAX_BUFFERS) ||
+	    add(out, F, ctrls, err, "%s/%s", fe_dir,
+		XENCAMERA_FIELD_CONTROLS) ||
+	    add(out, F, spec->be_alloc ? "1" : "0", err, "%s/%s", fe_dir,
+		XENCAMERA_FIELD_BE_ALLOC) ||
+	    add(out, F, vcam_notify_mode_name(spec->notify_mode), err,
+		"%s/%s", fe_dir, VCAM_FIELD_NOTIFY_MODE) ||
+	    add(out, F, spin, err, "%s/%s", fe_dir, VCAM_FIELD_SPIN_US) ||
+	    add_formats(spec, fe_dir, out, err))
+		goto fail;
+
+	if (add(out, B, NULL, err, "%s", be_dir) ||
+	    add(out, B, fe_dir, err, "%s/frontend", be_dir))
+		goto fail;
+	snprintf(num, sizeof(num), "%u", fe);
+	if (add(out, B, num, err, "%s/frontend-id", be_dir) ||
+	    add(out, B, STATE_INITIALISING, err, "%s/state", be_dir) ||
+	    add(out, B, "1", err, "%s/online", be_dir))
+		goto fail;
+	return 0;
+fail:
+	if (!err || !err->msg[0])
+		vcam_errf(err, "cannot build xenstore nodes");
+	vcam_nodes_free(out);
+	return -1;
+}
+
+void vcam_nodes_free(struct vcam_node_list *list)
+{
+	free(list->nodes);
+	memset(list, 0, sizeof(*list));
+}

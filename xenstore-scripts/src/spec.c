@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The device string of one camera: "key=value, key=value, ...".
+ * Every value is checked here, before anything touches xenstore, so a bad
+ * line attaches nothing.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec.h"
+#include "strutil.h"
+#include "vcam/ext.h"
+
+static const char *const ctrl_names[XENCAMERA_MAX_CTRL] = {
+	[XENCAMERA_CTRL_BRIGHTNESS] = XENCAMERA_CTRL_BRIGHTNESS_STR,
+	[XENCAMERA_CTRL_CONTRAST] = XENCAMERA_CTRL_CONTRAST_STR,
+	[XENCAMERA_CTRL_SATURATION] = XENCAMERA_CTRL_SATURATION_STR,
+	[XENCAMERA_CTRL_HUE] = XENCAMERA_CTRL_HUE_STR,
+};
+
+const char *vcam_ctrl_name(int type)
+{
+	if (type < 0 || type >= XENCAMERA_MAX_CTRL)
+		return NULL;
+	return ctrl_names[type];
+}
+
+void vcam_spec_init(struct vcam_spec *spec)
+{
+	memset(spec, 0, sizeof(*spec));
+	spec->devid = -1;
+	strcpy(spec->backend, "0");
+	spec->max_buffers = VCAM_MAX_BUFFERS_DEFAULT;
+	spec->notify_mode = VCAM_NOTIFY_EVENT;
+	spec->spin_us = VCAM_SPIN_US_DEFAULT;
+}
+
+int vcam_parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (!s || !*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (v > (max - (unsigned long)(*s - '0')) / 10)
+			return -1;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/* A domid, or a name as xl accepts it for a domain. */
+static int backend_valid(const char *s)
+{
+	unsigned long id;
+
+	if (!*s)
+		return 0;
+	if (isdigit((unsigned char)*s))
+		return vcam_parse_uint(s, 0x7fef, &id) == 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
+			return 0;
+	return 1;
+}
+
+/*
+ * PROTOCOL.md: the backend understands "videoN" and absolute /dev paths
+ * only; refusing anything else here saves a silent InitWait later.
+ */
+static int unique_id_valid(const char *s)
+{
+	unsigned long n;
+
+	if (strncmp(s, "video", 5) == 0)
+		return vcam_parse_uint(s + 5, 4095, &n) == 0;
+	if (strncmp(s, "/dev/", 5) != 0 || !s[5] || strstr(s, "/../"))
+		return 0;
+	for (; *s; s++)
+		if (!isgraph((unsigned char)*s))
+			return 0;
+	return 1;
+}
+
+static int parse_controls(struct vcam_spec *spec, const char *val,
+			  struct vcam_err *err)
+{
+	char buf[256];
+	char *save = NULL;
+	char *tok;
+
+	if (vcam_copy(buf, sizeof(buf), val))
+		return vcam_errf(err, "key 'controls': value too long");
+	spec->nr_controls = 0;
+	for (tok = strtok_r(buf, ";", &save); tok;
+	     tok = strtok_r(NULL, ";", &save)) {
+		int type = -1;
+		unsigned int i;
+
+		tok = vcam_trim(tok);
+		if (!*tok)
+			continue;
+		for (i = 0; i < XENCAMERA_MAX_CTRL; i++)
+			if (strcmp(tok, ctrl_names[i]) == 0)
+				type = (int)i;
+		if (type < 0)
+			return vcam_errf(err,
+				"key 'controls': unknown control '%s' (known: brightness, contrast, saturation, hue)",
+				tok);
+		for (i = 0; i < spec->nr_controls; i++)
+			if (spec->controls[i] == type)
+				return vcam_errf(err,
+					"key 'controls': control '%s' listed twice",
+					tok);
+		spec->controls[spec->nr_controls++] = type;
+	}
+	return 0;
+}
+
+enum spec_key {
+	K_BACKEND, K_UNIQUE_ID, K_BE_ALLOC, K_MAX_BUFFERS, K_CONTROLS,
+	K_NOTIFY_MODE, K_SPIN_US, K_FORMATS, K_DEVID, K_NR
+};
+
+static const char *const key_names[K_NR] = {
+	[K_BACKEND] = "backend",
+	[K_UNIQUE_ID] = XENCAMERA_FIELD_UNIQUE_ID,
+	[K_BE_ALLOC] = XENCAMERA_FIELD_BE_ALLOC,
+	[K_MAX_BUFFERS] = XENCAMERA_FIELD_MAX_BUFFERS,
+	[K_CONTROLS] = XENCAMERA_FIELD_CONTROLS,
+	[K_NOTIFY_MODE] = VCAM_FIELD_NOTIFY_MODE,
+	[K_SPIN_US] = VCAM_FIELD_SPIN_US,
+	[K_FORMATS] = XENCAMERA_FIELD_FORMATS,
+	[K_DEVID] = "devid",
+};
+
+static int apply_key(struct vcam_spec *spec, enum spec_key k,
+		     const char *val, struct vcam_err *err)
+{
+	unsigned long n;
+
+	switch (k) {
+	case K_BACKEND:
+		if (!backend_valid(val) ||
+		    vcam_copy(spec->backend, sizeof(spec->backend), val))
+			return vcam_errf(err,
+				"key 'backend': '%s' is neither a domid nor a domain name",
+				val);
+		return 0;
+	case K_UNIQUE_ID:
+		if (!unique_id_valid(val) ||
+		    vcam_copy(spec->unique_id, sizeof(spec->unique_id), val))
+			return vcam_errf(err,
+				"key 'unique-id': '%s' is not videoN or an absolute /dev path",
+				val);
+		return 0;
+	case K_BE_ALLOC:
+		if (vcam_parse_uint(val, 1, &n))
+			return vcam_errf(err,
+				"key 'be-alloc': '%s' is not 0 or 1", val);
+		spec->be_alloc = (int)n;
+		return 0;
+	case K_MAX_BUFFERS:
+		if (vcam_parse_uint(val, 255, &n) || n == 0)
+			return vcam_errf(err,
+				"key 'max-buffers': '%s' is not a number in 1..255",
+				val);
+		spec->max_buffers = (unsigned int)n;
+		return 0;
+	case K_CONTROLS:
+		return parse_controls(spec, val, err);
+	case K_NOTIFY_MODE:
+		spec->notify_mode = vcam_notify_mode_parse(val);
+		if (spec->notify_mode < 0)
+			return vcam_errf(err,
+				"key 'notify-mode': '%s' is not event, spin or hybrid",
+				val);
+		return 0;
+	case K_SPIN_US:
+		if (vcam_parse_uint(val, VCAM_SPIN_US_MAX, &n))
+			return vcam_errf(err,
+				"key 'spin-us': '%s' is not a number in 0..%u",
+				val, VCAM_SPIN_US_MAX);
+		spec->spin_us = (unsigned int)n;
+		return 0;
+	case K_FORMATS:
+		return vcam_formats_parse(spec, val, err);
+	case K_DEVID:
+		if (vcam_parse_uint(val, VCAM_DEVID_MAX, &n))
+			return vcam_errf(err,
+				"key 'devid': '%s' is not a number in 0..%d",
+				val, VCAM_DEVID_MAX);
+		spec->devid = (int)n;
+		return 0;
+	case K_NR:
+		break;
+	}
+	return vcam_errf(err, "internal: bad key");
+}
+
+static int parse_items(struct vcam_spec *spec, const char *str,
+		       struct vcam_err *err)
+{
+	char buf[4096];
+	unsigned int seen = 0;
+	char *save = NULL;
+	char *item;
+
+	if (vcam_copy(buf, sizeof(buf), str))
+		return vcam_errf(err, "device string longer than %zu characters",
+				 sizeof(buf) - 1);
+	for (item = strtok_r(buf, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		char *key, *val;
+		int k;
+
+		item = vcam_trim(item);
+		if (!*item)
+			continue;
+		if (vcam_split_kv(item, &key, &val))
+			return vcam_errf(err, "'%s' is not key=value", item);
+		for (k = 0; k < K_NR; k++)
+			if (strcmp(key, key_names[k]) == 0)
+				break;
+		if (k == K_NR)
+			return vcam_errf(err, "unknown key '%s'", key);
+		if (seen & (1u << k))
+			return vcam_errf(err, "key '%s' given twice", key);
+		seen |= 1u << k;
+		if (apply_key(spec, (enum spec_key)k, val, err))
+			return -1;
+	}
+	return 0;
+}
+
+int vcam_spec_check(const struct vcam_spec *spec, struct vcam_err *err)
+{
+	if (!spec->unique_id[0])
+		return vcam_errf(err,
+			"key 'unique-id' missing (which camera: videoN or /dev/...)");
+	if (!spec->nr_formats)
+		return vcam_errf(err,
+			"no formats: give formats=FOURCC:WxH@N/D;... (see README)");
+	return 0;
+}
+
+int vcam_spec_parse_partial(struct vcam_spec *spec, const char *str,
+			    struct vcam_err *err)
+{
+	vcam_spec_init(spec);
+	return parse_items(spec, str, err);
+}
+
+int vcam_spec_parse(struct vcam_spec *spec, const char *str,
+		    struct vcam_err *err)
+{
+	if (vcam_spec_parse_partial(spec, str, err))
+		return -1;
+	return vcam_spec_check(spec, err);
+}
+
+int vcam_spec_controls_str(const struct vcam_spec *spec, char *buf,
+			   size_t len)
+{
+	size_t used = 0;
+	unsigned int i;
+
+	if (len)
+		buf[0] = '\0';
+	for (i = 0; i < spec->nr_controls; i++) {
+		int n = snprintf(buf + used, len - used, "%s%s",
+				 i ? XENCAMERA_LIST_SEPARATOR : "",
+				 ctrl_names[spec->controls[i]]);
+
+		if (n < 0 || (size_t)n >= len - used)
+			return -1;
+		used += (size_t)n;
+	}
+	return 0;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Finding the config a domain was created from.  xl keeps no copy of the
+ * raw config (DESIGN.md §4), but the `xl create FILE [key=value...]`
+ * process that built the domain stays alive as its monitor, so its
+ * command line and working directory in /proc lead back to FILE.
+ */
+#ifndef VCAM_XLPROC_H
+#define VCAM_XLPROC_H
+
+#include <sys/types.h>
+
+#include "cfg.h"
+
+/*
+ * Scans /proc (or @proc_root, for tests) for an `xl create` whose config
+ * names domain @name.  Returns 1 and fills @out and @pid if found, 0 if
+ * no such process, -1 with @err if the matching config has errors.
+ */
+int vcam_xlproc_find(const char *proc_root, const char *name,
+		     struct vcam_cfg *out, pid_t *pid, struct vcam_err *err);
+
+#endif /* VCAM_XLPROC_H */

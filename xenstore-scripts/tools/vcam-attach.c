@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcam-attach DOMAIN 'SPEC' ['FORMAT-STRING'...]
+ * vcam-attach DOMAIN -f CONFIG [key=value...]
+ * Like xl block-attach: gives a running domain a camera.  Everything is
+ * validated before xenstore is touched; all cameras or none are attached.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "domain.h"
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: %s DOMAIN 'SPEC' ['format=F, resolution=WxH, frame-rates=N/D;..' ...]\n"
+		"       %s DOMAIN -f CONFIG [key=value ...]\n"
+		"SPEC: unique-id=videoN, formats=YUYV:640x480@30/1;15/1|..., [backend=DOM,\n"
+		"      devid=N, be-alloc=0|1, max-buffers=N, controls=hue;contrast,\n"
+		"      notify-mode=event|spin|hybrid, spin-us=N]  (see README.md)\n",
+		vcam_prog, vcam_prog);
+}
+
+static int specs_from_args(int argc, char **argv, struct vcam_cfg *cfg,
+			   struct vcam_err *err)
+{
+	int i;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (strcmp(argv[0], "-f") == 0) {
+		if (argc < 2)
+			return vcam_errf(err, "-f needs a config file");
+		return vcam_cfg_load(argv[1], argv + 2, (unsigned int)argc - 2,
+				     argv[1], cfg, err);
+	}
+	if (argc == 1)
+		return vcam_spec_parse(&cfg->specs[0], argv[0], err) ?
+		       -1 : (cfg->nr_specs = 1, 0);
+	/* the fork's form: device string, then one string per format */
+	if (vcam_spec_parse_partial(&cfg->specs[0], argv[0], err))
+		return -1;
+	for (i = 1; i < argc; i++)
+		if (vcam_spec_add_fork_format(&cfg->specs[0], argv[i], err)) {
+			vcam_err_prefix(err, "format string %d: ", i);
+			return -1;
+		}
+	if (vcam_spec_check(&cfg->specs[0], err))
+		return -1;
+	cfg->nr_specs = 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct vcam_cfg cfg;
+	struct vcam_err err = { "" };
+	struct xs_handle *xs;
+	unsigned int fe;
+	int rc = 1;
+
+	vcam_cli_init(argv[0]);
+	if (argc < 3 || strcmp(argv[1], "-h") == 0) {
+		usage();
+		return argc < 3 ? 2 : 0;
+	}
+	if (specs_from_args(argc - 2, argv + 2, &cfg, &err)) {
+		vcam_log("%s; nothing attached", err.msg);
+		return 2;
+	}
+	if (!cfg.nr_specs) {
+		vcam_log("no vcam or vcamera entries in %s", argv[3]);
+		return 1;
+	}
+	xs = vcam_cli_xs_open();
+	if (!xs)
+		return 1;
+	if (vcam_domain_resolve(xs, argv[1], &fe, &err))
+		vcam_log("%s", err.msg);
+	else if (vcam_cli_attach(xs, fe, argv[1], cfg.specs, cfg.nr_specs) == 0)
+		rc = 0;
+	xs_close(xs);
+	return rc;
+}

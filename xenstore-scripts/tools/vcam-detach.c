@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcam-detach [-t SECONDS] DOMAIN DEVID
+ * Like xl block-detach: asks both ends to close, waits (bounded) for the
+ * backend to reach Closed, then removes both xenstore directories.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "domain.h"
+
+#define DEFAULT_TIMEOUT_S 10
+
+int main(int argc, char **argv)
+{
+	struct vcam_err err = { "" };
+	unsigned long timeout = DEFAULT_TIMEOUT_S, devid;
+	struct xs_handle *xs;
+	unsigned int fe;
+	int opt, rc;
+
+	vcam_cli_init(argv[0]);
+	while ((opt = getopt(argc, argv, "ht:")) != -1) {
+		switch (opt) {
+		case 't':
+			if (vcam_parse_uint(optarg, 3600, &timeout) == 0)
+				break;
+			vcam_log("-t: '%s' is not a number of seconds (0..3600)",
+				 optarg);
+			return 2;
+		default:
+			goto usage;
+		}
+	}
+	if (argc - optind != 2)
+		goto usage;
+	if (vcam_parse_uint(argv[optind + 1], VCAM_DEVID_MAX, &devid)) {
+		vcam_log("devid '%s' is not a number in 0..%d",
+			 argv[optind + 1], VCAM_DEVID_MAX);
+		return 2;
+	}
+	xs = vcam_cli_xs_open();
+	if (!xs)
+		return 1;
+	if (vcam_domain_resolve(xs, argv[optind], &fe, &err)) {
+		vcam_log("%s", err.msg);
+		xs_close(xs);
+		return 1;
+	}
+	rc = vcam_xs_detach(xs, fe, (unsigned int)devid,
+			    (unsigned int)timeout * 1000, &err);
+	if (rc < 0)
+		vcam_log("%s", err.msg);
+	else if (rc > 0)
+		vcam_log("domain %u device %lu: backend did not close within %lus; removed anyway",
+			 fe, devid, timeout);
+	else
+		vcam_log("domain %u: detached vcam device %lu", fe, devid);
+	xs_close(xs);
+	return rc < 0;
+usage:
+	fprintf(stderr, "usage: %s [-t SECONDS] DOMAIN DEVID\n", vcam_prog);
+	return 2;
+}

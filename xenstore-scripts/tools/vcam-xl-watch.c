@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcam-xl-watch [-a] [-1]: the dom0 daemon that makes `xl create` of a
+ * config with vcam = [...] attach its cameras, and cleans up after
+ * domains that die.
+ *
+ * On @introduceDomain it looks at every domain it has not seen yet, finds
+ * the `xl create` process that built it (xlproc.c), reads the config the
+ * way xl did, and attaches.  On @releaseDomain it removes vcam nodes whose
+ * other end is gone.  It logs to stderr and never exits on a bad config.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "domain.h"
+#include "xlproc.h"
+
+#define TOKEN_INTRO	"vcam-intro"
+#define TOKEN_RELEASE	"vcam-release"
+
+static unsigned char seen[VCAM_DOMID_FIRST_RESERVED];
+
+static void attach_from_xl(struct xs_handle *xs, unsigned int domid)
+{
+	static struct vcam_cfg cfg;
+	struct vcam_err err = { "" };
+	char name[128];
+	pid_t pid = 0;
+	int rc;
+
+	if (vcam_domain_name(xs, domid, name, sizeof(name)) || !name[0]) {
+		vcam_log("domain %u: no name in xenstore; skipped", domid);
+		return;
+	}
+	rc = vcam_xlproc_find(NULL, name, &cfg, &pid, &err);
+	if (rc < 0) {
+		vcam_log("domain %s (%u): %s; no camera attached", name, domid,
+			 err.msg);
+		return;
+	}
+	if (rc == 0) {
+		vcam_log("domain %s (%u): no xl create process found; not an xl-created domain?",
+			 name, domid);
+		return;
+	}
+	if (!cfg.nr_specs)
+		return;
+	vcam_log("domain %s (%u): %u camera(s) in the config of xl pid %d",
+		 name, domid, cfg.nr_specs, (int)pid);
+	vcam_cli_attach(xs, domid, name, cfg.specs, cfg.nr_specs);
+}
+
+/* @introduceDomain carries no domid: compare with what we have seen. */
+static void scan_domains(struct xs_handle *xs, int attach)
+{
+	unsigned int i, n, id;
+	char **ents = xs_directory(xs, XBT_NULL, "/local/domain", &n);
+
+	for (i = 0; ents && i < n; i++) {
+		if (vcam_domid_parse(ents[i], &id) || seen[id] ||
+		    !xs_is_domain_introduced(xs, id))
+			continue;
+		seen[id] = 1;
+		if (attach && id != 0)
+			attach_from_xl(xs, id);
+	}
+	free(ents);
+}
+
+static void forget_dead(struct xs_handle *xs)
+{
+	unsigned int id;
+
+	for (id = 1; id < VCAM_DOMID_FIRST_RESERVED; id++)
+		if (seen[id] && !xs_is_domain_introduced(xs, id))
+			seen[id] = 0;
+	vcam_xs_cleanup_dead(xs, vcam_log);
+}
+
+int main(int argc, char **argv)
+{
+	struct xs_handle *xs;
+	int all = 0, once = 0, opt;
+
+	vcam_cli_init(argv[0]);
+	vcam_log_time = 1;
+	while ((opt = getopt(argc, argv, "a1h")) != -1) {
+		switch (opt) {
+		case 'a':
+			all = 1;
+			break;
+		case '1':
+			once = 1;
+			break;
+		default:
+			fprintf(stderr,
+				"usage: %s [-a] [-1]\n"
+				"  -a  also attach cameras of domains that exist at start\n"
+				"  -1  handle what is there now, then exit\n",
+				vcam_prog);
+			return 2;
+		}
+	}
+	signal(SIGPIPE, SIG_IGN);
+	xs = vcam_cli_xs_open();
+	if (!xs)
+		return 1;
+	/*
+	 * Domains running before we start are only attached with -a: a
+	 * restarted watcher must not re-attach cameras someone detached.
+	 */
+	scan_domains(xs, all);
+	forget_dead(xs);
+	if (once) {
+		xs_close(xs);
+		return 0;
+	}
+	if (!xs_watch(xs, "@introduceDomain", TOKEN_INTRO) ||
+	    !xs_watch(xs, "@releaseDomain", TOKEN_RELEASE)) {
+		vcam_log("cannot watch xenstore: %s", strerror(errno));
+		return 1;
+	}
+	vcam_log("watching for domains (pid %d)", (int)getpid());
+	for (;;) {
+		unsigned int n;
+		char **ev = xs_read_watch(xs, &n);
+
+		if (!ev) {
+			if (errno == EINTR)
+				continue;
+			vcam_log("xenstore connection lost: %s",
+				 strerror(errno));
+			return 1;
+		}
+		if (strcmp(ev[XS_WATCH_TOKEN], TOKEN_INTRO) == 0)
+			scan_domains(xs, 1);
+		else if (strcmp(ev[XS_WATCH_TOKEN], TOKEN_RELEASE) == 0)
+			forget_dead(xs);
+		free(ev);
+	}
+}

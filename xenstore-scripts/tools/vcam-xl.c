@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcam-xl create [xl create options] CONFIG [key=value...]
+ * For hosts that do not run vcam-xl-watch: checks the config's cameras,
+ * runs `xl create -p` with the same arguments, attaches the cameras while
+ * the domain is paused, then unpauses it (unless -p was given) and runs
+ * `xl console` if -c was given.  If attaching fails the new domain is
+ * destroyed, as xl does when one of its own devices fails.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "domain.h"
+#include "xlcmd.h"
+
+static const char *xl_path(void)
+{
+	const char *env = getenv("VCAM_XL");
+
+	if (env && *env)
+		return env;
+	/* the /usr/sbin/xl wrapper only picks this binary anyway */
+	if (access("/usr/lib/xen-4.17/bin/xl", X_OK) == 0)
+		return "/usr/lib/xen-4.17/bin/xl";
+	return "xl";
+}
+
+static int run(char **argv)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		vcam_log("fork: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		fprintf(stderr, "%s: cannot run %s: %s\n", vcam_prog, argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static int xl_simple(const char *cmd, const char *domid)
+{
+	char *argv[] = { (char *)xl_path(), (char *)cmd, (char *)domid, NULL };
+
+	return run(argv);
+}
+
+/* xl create -p ARGS, with a bare -c taken out (we attach first). */
+static char **create_argv(int argc, char **argv)
+{
+	char **out = calloc((size_t)argc + 4, sizeof(char *));
+	int i, n = 0;
+
+	if (!out)
+		return NULL;
+	out[n++] = (char *)xl_path();
+	out[n++] = "create";
+	out[n++] = "-p";
+	for (i = 0; i < argc; i++)
+		if (strcmp(argv[i], "-c") != 0)
+			out[n++] = argv[i];
+	return out;
+}
+
+static int has_c_in_cluster(int argc, char **argv)
+{
+	int i;
+
+	for (i = 0; i < argc; i++)
+		if (argv[i][0] == '-' && argv[i][1] != '-' &&
+		    strcmp(argv[i], "-c") != 0 && strchr(argv[i], 'c') &&
+		    !strchr(argv[i], 'f'))
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct vcam_cfg cfg;
+	struct vcam_err err = { "" };
+	struct vcam_xlcmd cmd;
+	struct xs_handle *xs;
+	unsigned int domid, *be_ids;
+	char domid_s[16];
+	char **xl_argv;
+	int rc;
+
+	vcam_cli_init(argv[0]);
+	if (argc < 3 || strcmp(argv[1], "create") != 0) {
+		fprintf(stderr,
+			"usage: %s create [xl create options] CONFIG [key=value...]\n",
+			vcam_prog);
+		return 2;
+	}
+	argc -= 2;
+	argv += 2;
+	if (vcam_xlcmd_parse_create_args(argc, argv, &cmd) || !cmd.file) {
+		vcam_log("cannot understand these xl create arguments (no config file?)");
+		return 2;
+	}
+	if (cmd.foreground || has_c_in_cluster(argc, argv)) {
+		vcam_log("-F and -c inside option clusters are not supported; give -c on its own");
+		return 2;
+	}
+	/* the whole config is checked before anything is created */
+	if (vcam_cfg_load(cmd.file, cmd.overrides, cmd.nr_overrides, cmd.file,
+			  &cfg, &err)) {
+		vcam_log("%s; domain not created", err.msg);
+		return 2;
+	}
+	if (cmd.dryrun || !cfg.nr_specs) {
+		char **a = calloc((size_t)argc + 3, sizeof(char *));
+
+		if (!a)
+			return 1;
+		a[0] = (char *)xl_path();
+		a[1] = "create";
+		memcpy(a + 2, argv, (size_t)argc * sizeof(char *));
+		execvp(a[0], a);
+		vcam_log("cannot run %s: %s", a[0], strerror(errno));
+		return 1;
+	}
+	if (!cfg.name[0]) {
+		vcam_log("%s has no name=; cannot find the new domain", cmd.file);
+		return 2;
+	}
+	xs = vcam_cli_xs_open();
+	if (!xs)
+		return 1;
+	be_ids = calloc(cfg.nr_specs, sizeof(*be_ids));
+	if (!be_ids ||
+	    vcam_xs_resolve_backends(xs, cfg.specs, cfg.nr_specs, be_ids,
+				     &err)) {
+		vcam_log("%s; domain not created", err.msg);
+		return 1;
+	}
+	free(be_ids);
+
+	xl_argv = create_argv(argc, argv);
+	if (!xl_argv)
+		return 1;
+	rc = run(xl_argv);
+	if (rc != 0) {
+		vcam_log("xl create failed (%d)", rc);
+		return 1;
+	}
+	if (vcam_domain_resolve(xs, cfg.name, &domid, &err)) {
+		vcam_log("created, but %s", err.msg);
+		return 1;
+	}
+	snprintf(domid_s, sizeof(domid_s), "%u", domid);
+	if (vcam_cli_attach(xs, domid, cfg.name, cfg.specs, cfg.nr_specs)) {
+		vcam_log("destroying domain %u", domid);
+		xl_simple("destroy", domid_s);
+		return 1;
+	}
+	xs_close(xs);
+	if (!cmd.paused && xl_simple("unpause", domid_s) != 0) {
+		vcam_log("xl unpause %u failed", domid);
+		return 1;
+	}
+	if (cmd.console) {
+		char *a[] = { (char *)xl_path(), "console", domid_s, NULL };
+
+		execvp(a[0], a);
+		vcam_log("cannot run xl console: %s", strerror(errno));
+		return 1;
+	}
+	free(cmd.overrides);
+	return 0;
+}
