@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcam-capsum: capture N frames natively from /dev/videoN with plain
+ * V4L2 mmap streaming and print the same per-frame checksum lines as
+ * vcam-testfe, so a guest capture can be compared with a native one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/videodev2.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "csum.h"
+#include "parse.h"
+#include "proto.h"
+
+#define MAX_BUFS 32
+
+struct mbuf {
+	void *p;
+	size_t len;
+};
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int r;
+
+	do {
+		r = ioctl(fd, req, arg);
+	} while (r < 0 && errno == EINTR);
+	return r;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: vcam-capsum [-d /dev/videoN] [-F WxH[:FOURCC]] [-f FRAMES]\n"
+"                   [-n BUFFERS] [-s SKIP] [-t TIMEOUT_MS]\n"
+"Capture FRAMES frames with V4L2 mmap streaming and print one line per\n"
+"frame: 'frame seq=S idx=I size=N crc32=XXXXXXXX' (CRC-32 of bytesused),\n"
+"the same format as vcam-testfe.  -s drops the first SKIP frames (a\n"
+"camera's first frames often differ).  Default: /dev/video0, the device's\n"
+"current format, 10 frames, 4 buffers.\n");
+}
+
+int main(int argc, char **argv)
+{
+	const char *dev = "/dev/video0";
+	uint32_t w = 0, h = 0, fourcc = 0;
+	unsigned long frames = 10, nbufs = 4, skip = 0, tmo = 5000, v;
+	struct v4l2_requestbuffers rb;
+	struct mbuf bufs[MAX_BUFS];
+	struct v4l2_buffer b;
+	struct v4l2_format fmt;
+	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	unsigned int i, got = 0, seen = 0;
+	struct pollfd pfd;
+	char fcc[5];
+	int fd, c, ret = 1;
+
+	while ((c = getopt(argc, argv, "d:F:f:n:s:t:h")) != -1) {
+		switch (c) {
+		case 'd':
+			dev = optarg;
+			break;
+		case 'F':
+			if (tfe_parse_format(optarg, &w, &h, &fourcc)) {
+				fprintf(stderr, "capsum: bad format '%s'\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'f':
+		case 'n':
+		case 's':
+		case 't':
+			if (tfe_parse_uint(optarg, c == 's' ? 0 : 1,
+					   c == 'n' ? MAX_BUFS : 100000000,
+					   &v)) {
+				fprintf(stderr, "capsum: bad -%c '%s'\n", c,
+					optarg);
+				return 2;
+			}
+			if (c == 'f')
+				frames = v;
+			else if (c == 'n')
+				nbufs = v;
+			else if (c == 's')
+				skip = v;
+			else
+				tmo = v;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		usage(stderr);
+		return 2;
+	}
+
+	fd = open(dev, O_RDWR | O_NONBLOCK);
+	if (fd < 0) {
+		fprintf(stderr, "capsum: %s: %s\n", dev, strerror(errno));
+		return 2;
+	}
+	memset(&fmt, 0, sizeof(fmt));
+	fmt.type = type;
+	if (xioctl(fd, VIDIOC_G_FMT, &fmt)) {
+		fprintf(stderr, "capsum: G_FMT: %s\n", strerror(errno));
+		goto out_close;
+	}
+	if (w) {
+		fmt.fmt.pix.width = w;
+		fmt.fmt.pix.height = h;
+		if (fourcc)
+			fmt.fmt.pix.pixelformat = fourcc;
+		fmt.fmt.pix.field = V4L2_FIELD_NONE;
+		if (xioctl(fd, VIDIOC_S_FMT, &fmt)) {
+			fprintf(stderr, "capsum: S_FMT: %s\n", strerror(errno));
+			goto out_close;
+		}
+	}
+	fprintf(stderr, "capsum: %s %ux%u %s, %u octets/frame\n", dev,
+		fmt.fmt.pix.width, fmt.fmt.pix.height,
+		tfe_fourcc_str(fmt.fmt.pix.pixelformat, fcc),
+		fmt.fmt.pix.sizeimage);
+
+	memset(&rb, 0, sizeof(rb));
+	rb.count = (uint32_t)nbufs;
+	rb.type = type;
+	rb.memory = V4L2_MEMORY_MMAP;
+	if (xioctl(fd, VIDIOC_REQBUFS, &rb) || rb.count == 0 ||
+	    rb.count > MAX_BUFS) {
+		fprintf(stderr, "capsum: REQBUFS: %s\n", strerror(errno));
+		goto out_close;
+	}
+	memset(bufs, 0, sizeof(bufs));
+	for (i = 0; i < rb.count; i++) {
+		memset(&b, 0, sizeof(b));
+		b.type = type;
+		b.memory = V4L2_MEMORY_MMAP;
+		b.index = i;
+		if (xioctl(fd, VIDIOC_QUERYBUF, &b))
+			goto out_unmap;
+		bufs[i].len = b.length;
+		bufs[i].p = mmap(NULL, b.length, PROT_READ | PROT_WRITE,
+				 MAP_SHARED, fd, b.m.offset);
+		if (bufs[i].p == MAP_FAILED) {
+			bufs[i].p = NULL;
+			goto out_unmap;
+		}
+		if (xioctl(fd, VIDIOC_QBUF, &b))
+			goto out_unmap;
+	}
+	if (xioctl(fd, VIDIOC_STREAMON, &type)) {
+		fprintf(stderr, "capsum: STREAMON: %s\n", strerror(errno));
+		goto out_unmap;
+	}
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	while (got < frames) {
+		c = poll(&pfd, 1, (int)tmo);
+		if (c < 0 && errno == EINTR)
+			continue;
+		if (c <= 0) {
+			fprintf(stderr, "capsum: no frame for %lu ms\n", tmo);
+			goto out_stop;
+		}
+		memset(&b, 0, sizeof(b));
+		b.type = type;
+		b.memory = V4L2_MEMORY_MMAP;
+		if (xioctl(fd, VIDIOC_DQBUF, &b)) {
+			if (errno == EAGAIN)
+				continue;
+			fprintf(stderr, "capsum: DQBUF: %s\n", strerror(errno));
+			goto out_stop;
+		}
+		if (b.index >= rb.count || b.bytesused > bufs[b.index].len) {
+			fprintf(stderr, "capsum: driver returned bad buffer\n");
+			goto out_stop;
+		}
+		if (seen++ >= skip && !(b.flags & V4L2_BUF_FLAG_ERROR)) {
+			tfe_csum_print(stdout, b.sequence, b.index, b.bytesused,
+				       tfe_crc32(0, bufs[b.index].p,
+						 b.bytesused));
+			got++;
+		}
+		if (xioctl(fd, VIDIOC_QBUF, &b)) {
+			fprintf(stderr, "capsum: QBUF: %s\n", strerror(errno));
+			goto out_stop;
+		}
+	}
+	ret = 0;
+out_stop:
+	xioctl(fd, VIDIOC_STREAMOFF, &type);
+out_unmap:
+	for (i = 0; i < MAX_BUFS; i++)
+		if (bufs[i].p)
+			munmap(bufs[i].p, bufs[i].len);
+	if (ret && got == 0 && errno)
+		fprintf(stderr, "capsum: %s\n", strerror(errno));
+out_close:
+	close(fd);
+	return ret;
+}

@@ -1,0 +1,919 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <xen/errno.h>
+
+#include "hostile.h"
+#include "opts.h"
+#include "pgdir.h"
+#include "proto.h"
+#include "stream.h"
+
+/* Any non-zero status is what we want, the exact code is not specified. */
+#define WANT_ERROR	1
+/* Any status will do: the point is that an answer comes back. */
+#define WANT_ANSWER	2
+
+static unsigned int checks, fails;
+
+static void verdict(const char *what, int ok, const char *detail)
+{
+	checks++;
+	if (!ok)
+		fails++;
+	printf("  %-48s %s%s%s\n", what, ok ? "ok" : "FAIL",
+	       detail[0] ? ": " : "", detail);
+}
+
+/*
+ * Send req, check the answer against want (a status, WANT_ERROR or
+ * WANT_ANSWER).  Returns the status, or a transport -errno below -1000 so
+ * callers can tell "backend said -EINVAL" from "no answer".
+ */
+#define NO_ANSWER	(-100000)
+/* The status of req's answer, or NO_ANSWER; no verdict printed. */
+static int ask(struct tfe_sess *s, struct xencamera_req *req)
+{
+	struct xencamera_resp rsp;
+
+	return tfe_call(s, req, &rsp) ? NO_ANSWER : rsp.status;
+}
+
+static int expect(struct tfe_sess *s, const char *what,
+		  struct xencamera_req *req, int want)
+{
+	struct xencamera_resp rsp;
+	char detail[96];
+	int ret, ok;
+
+	ret = tfe_call(s, req, &rsp);
+	if (ret) {
+		snprintf(detail, sizeof(detail), "no answer: %s",
+			 strerror(-ret));
+		verdict(what, 0, detail);
+		return NO_ANSWER;
+	}
+	if (want == WANT_ANSWER)
+		ok = 1;
+	else if (want == WANT_ERROR)
+		ok = rsp.status != 0;
+	else
+		ok = rsp.status == want;
+	snprintf(detail, sizeof(detail), "%s%s%s", tfe_status_name(rsp.status),
+		 ok ? "" : ", wanted ",
+		 ok ? "" : (want == WANT_ERROR ? "an error" :
+			    tfe_status_name(want)));
+	verdict(what, ok, detail);
+	return rsp.status;
+}
+
+static int expect_index(struct tfe_sess *s, const char *what, uint8_t op,
+			uint8_t idx, int want)
+{
+	struct xencamera_req req;
+
+	tfe_req_index(&req, 0, op, idx);
+	return expect(s, what, &req, want);
+}
+
+/* After the abuse, the backend must still answer us properly. */
+static void probe_alive(struct tfe_sess *s)
+{
+	struct xencamera_req req;
+
+	tfe_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
+	expect(s, "backend still answers CONFIG_GET", &req, 0);
+}
+
+static int finish(const char *name)
+{
+	printf("hostile %s: %s (%u checks, %u failed)\n", name,
+	       fails ? "FAIL" : "PASS", checks, fails);
+	return fails ? TFE_EXIT_FAIL : TFE_EXIT_PASS;
+}
+
+static struct tfe_stream *stream_new(struct tfe_sess *s,
+				     const struct tfe_stream_cfg *cfg)
+{
+	struct tfe_stream *st = calloc(1, sizeof(*st));
+
+	if (st)
+		tfe_stream_init(st, s, cfg);
+	return st;
+}
+
+static void stream_free(struct tfe_stream *st)
+{
+	if (st) {
+		tfe_stream_teardown(st);
+		free(st);
+	}
+}
+
+/* Configure and create buffers; a failure here is a setup error. */
+static int setup(struct tfe_stream *st, int with_buffers)
+{
+	if (tfe_stream_configure(st))
+		return -1;
+	if (with_buffers && tfe_stream_buffers(st))
+		return -1;
+	return 0;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+/* ---- garbage ----------------------------------------------------------- */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+static int h_garbage(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+		     const struct tfe_opts *o)
+{
+	struct xencamera_req req;
+	unsigned int op, i, bad = 0;
+	char what[64];
+	int st;
+
+	(void)cfg;
+	(void)o;
+	/* Every undefined operation code must be refused, id echoed. */
+	for (op = XENCAMERA_OP_STREAM_STOP + 1; op <= 0xff; op++) {
+		tfe_req_hdr(&req, 0, (uint8_t)op);
+		memset(&req.req, 0xa5, sizeof(req.req));
+		st = ask(s, &req);
+		if (st == NO_ANSWER) {
+			verdict("undefined op answered", 0, tfe_op_name(op));
+			return finish("garbage");
+		}
+		if (st != -XEN_EINVAL) {
+			printf("  op 0x%02x answered %s\n", op,
+			       tfe_status_name(st));
+			bad++;
+		}
+	}
+	snprintf(what, sizeof(what), "ops 0x%02x..0xff refused with -EINVAL",
+		 XENCAMERA_OP_STREAM_STOP + 1);
+	verdict(what, bad == 0, bad ? "some were not" : "");
+
+	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, 0, 0, 0);
+	expect(s, "CONFIG_SET 0x0 fourcc 0", &req, WANT_ERROR);
+	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_VALIDATE, 0xffffffff,
+		       0xffffffff, 0xffffffff);
+	expect(s, "CONFIG_VALIDATE 4294967295^2 bogus fourcc", &req,
+	       WANT_ERROR);
+	tfe_req_frame_rate(&req, 0, 0, 0);
+	expect(s, "FRAME_RATE_SET 0/0", &req, WANT_ERROR);
+	tfe_req_frame_rate(&req, 0, 1, 0);
+	expect(s, "FRAME_RATE_SET 1/0", &req, WANT_ERROR);
+	tfe_req_ctrl_get(&req, 0, 0xff);
+	expect(s, "CTRL_GET type 255", &req, -XEN_EINVAL);
+	tfe_req_ctrl_set(&req, 0, 0xee, INT64_MIN);
+	expect(s, "CTRL_SET type 238", &req, -XEN_EINVAL);
+	tfe_req_index(&req, 0, XENCAMERA_OP_CTRL_ENUM, 0xff);
+	expect(s, "CTRL_ENUM index 255", &req, -XEN_EINVAL);
+
+	/* Random payloads under every defined op: an answer, id echoed. */
+	for (i = 0; i < 200; i++) {
+		uint8_t *p = (uint8_t *)&req;
+		unsigned int k;
+
+		for (k = 0; k < sizeof(req); k++)
+			p[k] = (uint8_t)rng();
+		/*
+		 * Not STREAM_START (we have no buffers to lose) and not
+		 * CTRL_SET: a random brightness would change the picture of
+		 * every other guest on this camera.
+		 */
+		req.operation = (uint8_t)(rng() % (XENCAMERA_OP_STREAM_STOP + 1));
+		if (req.operation == XENCAMERA_OP_STREAM_START ||
+		    req.operation == XENCAMERA_OP_CTRL_SET)
+			req.operation = XENCAMERA_OP_CONFIG_GET;
+		if (ask(s, &req) == NO_ANSWER) {
+			verdict("random packet answered", 0,
+				tfe_op_name(req.operation));
+			return finish("garbage");
+		}
+	}
+	verdict("200 random packets under defined ops answered", 1, "");
+	/* Undo whatever the random packets managed to configure. */
+	tfe_req_index(&req, 0, XENCAMERA_OP_STREAM_STOP, 0);
+	expect(s, "STREAM_STOP after random packets", &req, WANT_ANSWER);
+	tfe_req_buf_request(&req, 0, 0);
+	expect(s, "BUF_REQUEST(0) after random packets", &req, WANT_ANSWER);
+	probe_alive(s);
+	return finish("garbage");
+}
+
+/* ---- indices and state ----------------------------------------------- */
+
+static int h_bad_index(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+		       const struct tfe_opts *o)
+{
+	struct tfe_stream *st = stream_new(s, cfg);
+	struct xencamera_req req;
+	struct tfe_buf extra;
+	uint8_t n;
+
+	(void)o;
+	if (!st || setup(st, 1))
+		goto err;
+	n = (uint8_t)st->nbufs;
+	if (tfe_buf_alloc(s, &extra, st->layout.size))
+		goto err;
+	/* A good directory, only the index is wrong. */
+	tfe_req_buf_create(&req, 0, n, st->offsets, st->nplanes,
+			   extra.dir_refs[0]);
+	expect(s, "BUF_CREATE index == num_bufs", &req, -XEN_EINVAL);
+	tfe_req_buf_create(&req, 0, 255, st->offsets, st->nplanes,
+			   extra.dir_refs[0]);
+	expect(s, "BUF_CREATE index 255", &req, -XEN_EINVAL);
+	tfe_buf_free(s, &extra);
+	expect_index(s, "BUF_QUEUE index == num_bufs", XENCAMERA_OP_BUF_QUEUE,
+		     n, -XEN_EINVAL);
+	expect_index(s, "BUF_QUEUE index 255", XENCAMERA_OP_BUF_QUEUE, 255,
+		     -XEN_EINVAL);
+	expect_index(s, "BUF_DEQUEUE index 255", XENCAMERA_OP_BUF_DEQUEUE, 255,
+		     -XEN_EINVAL);
+	expect_index(s, "BUF_DESTROY index 255", XENCAMERA_OP_BUF_DESTROY, 255,
+		     -XEN_EINVAL);
+	/* While streaming, too: frames must keep coming. */
+	if (tfe_stream_start(st) || tfe_stream_frames(st, 2))
+		goto err;
+	expect_index(s, "streaming: BUF_QUEUE index 200",
+		     XENCAMERA_OP_BUF_QUEUE, 200, -XEN_EINVAL);
+	expect_index(s, "streaming: BUF_DEQUEUE index == num_bufs",
+		     XENCAMERA_OP_BUF_DEQUEUE, n, -XEN_EINVAL);
+	verdict("frames still flow after bad indices",
+		tfe_stream_frames(st, 3) == 0, "");
+	stream_free(st);
+	probe_alive(s);
+	return finish("bad-index");
+err:
+	stream_free(st);
+	return TFE_EXIT_ERROR;
+}
+
+static int h_wrong_state(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+			 const struct tfe_opts *o)
+{
+	struct tfe_stream *st = stream_new(s, cfg);
+	struct xencamera_req req;
+	struct tfe_buf dup;
+	unsigned int i;
+
+	(void)o;
+	if (!st)
+		return TFE_EXIT_ERROR;
+	tfe_req_buf_request(&req, 0, 0);
+	expect(s, "BUF_REQUEST(0) to start clean", &req, 0);
+	tfe_req_hdr(&req, 0, XENCAMERA_OP_STREAM_START);
+	expect(s, "STREAM_START without buffers", &req, -XEN_EINVAL);
+	expect_index(s, "BUF_QUEUE before BUF_REQUEST", XENCAMERA_OP_BUF_QUEUE,
+		     0, -XEN_EINVAL);
+	if (setup(st, 1))
+		goto err;
+	if (tfe_buf_alloc(s, &dup, st->layout.size))
+		goto err;
+	tfe_req_buf_create(&req, 0, 0, st->offsets, st->nplanes,
+			   dup.dir_refs[0]);
+	expect(s, "BUF_CREATE of an existing index", &req, -XEN_EEXIST);
+	tfe_buf_free(s, &dup);
+	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET,
+		       st->config.pixel_format, st->config.width,
+		       st->config.height);
+	expect(s, "CONFIG_SET while buffers exist", &req, -XEN_EBUSY);
+	tfe_req_frame_rate(&req, 0, 30, 1);
+	expect(s, "FRAME_RATE_SET while buffers exist", &req, -XEN_EBUSY);
+	tfe_req_buf_request(&req, 0, (uint8_t)st->nbufs);
+	expect(s, "BUF_REQUEST(n) while buffers exist", &req, -XEN_EBUSY);
+	expect_index(s, "BUF_DEQUEUE of a buffer not queued",
+		     XENCAMERA_OP_BUF_DEQUEUE, 0, -XEN_EINVAL);
+	if (tfe_stream_start(st) || tfe_stream_frames(st, 2))
+		goto err;
+	tfe_req_buf_request(&req, 0, 0);
+	expect(s, "streaming: BUF_REQUEST(0)", &req, -XEN_EBUSY);
+	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET,
+		       st->config.pixel_format, st->config.width,
+		       st->config.height);
+	expect(s, "streaming: CONFIG_SET", &req, -XEN_EBUSY);
+	tfe_req_buf_request(&req, 0, (uint8_t)st->nbufs);
+	expect(s, "streaming: BUF_REQUEST(n)", &req, -XEN_EBUSY);
+	for (i = 0; i < st->nbufs && !st->bufs[i].queued; i++)
+		;
+	if (i < st->nbufs)
+		expect_index(s, "streaming: BUF_DESTROY of a queued buffer",
+			     XENCAMERA_OP_BUF_DESTROY, (uint8_t)i,
+			     -XEN_EBUSY);
+	verdict("frames still flow after refused ops",
+		tfe_stream_frames(st, 3) == 0, "");
+	if (tfe_stream_stop(st))
+		goto err;
+	tfe_req_hdr(&req, 0, XENCAMERA_OP_STREAM_STOP);
+	expect(s, "STREAM_STOP when stopped", &req, WANT_ANSWER);
+	stream_free(st);
+	probe_alive(s);
+	return finish("wrong-state");
+err:
+	stream_free(st);
+	return TFE_EXIT_ERROR;
+}
+
+/* ---- grant refs and directories ----------------------------------------- */
+
+static int create_with_dir(struct tfe_sess *s, struct tfe_stream *st,
+			   const char *what, grant_ref_t dir_ref, int want)
+{
+	struct xencamera_req req;
+	int ret;
+
+	tfe_req_buf_create(&req, 0, 0, st->offsets, st->nplanes, dir_ref);
+	ret = expect(s, what, &req, want);
+	if (ret == 0) {
+		/* Accepted: give it back so the next case starts clean. */
+		expect_index(s, "  (destroy the accepted buffer)",
+			     XENCAMERA_OP_BUF_DESTROY, 0, 0);
+	}
+	return ret;
+}
+
+/* A directory that holds `refs` (fe-alloc) or is empty (be-alloc). */
+static void *dir_with(struct tfe_sess *s, unsigned int ndir, grant_ref_t *drefs,
+		      const grant_ref_t *refs, unsigned int nrefs)
+{
+	void *d = s->tp->ops->share(s->tp, ndir, drefs);
+
+	if (!d)
+		return NULL;
+	if (s->be_alloc)
+		tfe_pgdir_chain(d, ndir, drefs);
+	else
+		tfe_pgdir_fill(d, ndir, drefs, refs, nrefs);
+	return d;
+}
+
+static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+		      const struct tfe_opts *o)
+{
+	struct tfe_stream *st = stream_new(s, cfg);
+	grant_ref_t *refs = NULL, dref, stale;
+	unsigned int np, i;
+	void *d, *p;
+
+	(void)o;
+	if (!st || setup(st, 0))
+		goto err;
+	np = tfe_pages_for(st->layout.size);
+	refs = calloc(np, sizeof(*refs));
+	if (!refs)
+		goto err;
+	create_with_dir(s, st, "directory ref 0", 0, WANT_ERROR);
+	create_with_dir(s, st, "directory ref 0xffffffff", 0xffffffffu,
+			WANT_ERROR);
+	create_with_dir(s, st, "directory ref 0x7ffffff0", 0x7ffffff0u,
+			WANT_ERROR);
+	/* A ref we granted and revoked again. */
+	p = s->tp->ops->share(s->tp, 1, &stale);
+	if (!p)
+		goto err;
+	s->tp->ops->unshare(s->tp, p, 1, &stale);
+	create_with_dir(s, st, "directory ref revoked", stale, WANT_ERROR);
+
+	if (!s->be_alloc) {
+		static const grant_ref_t junk[] = { 0, 0xffffffffu, 0x12345678u };
+		char what[64];
+
+		for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+			unsigned int k;
+
+			for (k = 0; k < np; k++)
+				refs[k] = junk[i];
+			d = dir_with(s, tfe_pgdir_pages(np), &dref, refs, np);
+			if (!d)
+				goto err;
+			snprintf(what, sizeof(what), "all data refs 0x%x",
+				 junk[i]);
+			create_with_dir(s, st, what, dref, WANT_ERROR);
+			s->tp->ops->unshare(s->tp, d, tfe_pgdir_pages(np),
+					    &dref);
+		}
+		/* One good page, the rest revoked: all-or-nothing mapping. */
+		for (i = 0; i < np; i++)
+			refs[i] = stale;
+		p = s->tp->ops->share(s->tp, 1, &refs[0]);
+		if (!p)
+			goto err;
+		d = dir_with(s, tfe_pgdir_pages(np), &dref, refs, np);
+		if (!d)
+			goto err;
+		create_with_dir(s, st, "first data ref good, rest revoked",
+				dref, WANT_ERROR);
+		s->tp->ops->unshare(s->tp, d, tfe_pgdir_pages(np), &dref);
+		s->tp->ops->unshare(s->tp, p, 1, &refs[0]);
+	}
+	/* A proper buffer at index 0 must still work afterwards. */
+	if (tfe_stream_buffers(st) == 0)
+		verdict("good BUF_CREATE after the bad ones", 1, "");
+	else
+		verdict("good BUF_CREATE after the bad ones", 0, "refused");
+	free(refs);
+	stream_free(st);
+	probe_alive(s);
+	return finish("bad-gref");
+err:
+	free(refs);
+	stream_free(st);
+	return TFE_EXIT_ERROR;
+}
+
+static int h_foreign_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+			  const struct tfe_opts *o)
+{
+	struct tfe_stream *st = stream_new(s, cfg);
+	grant_ref_t *refs = NULL, fdir[64];
+	unsigned int np, ndir;
+	void *data = NULL, *dir = NULL, *d;
+	grant_ref_t dref;
+
+	(void)o;
+	if (!st || setup(st, 0))
+		goto err;
+	np = tfe_pages_for(st->layout.size);
+	ndir = tfe_pgdir_pages(np);
+	refs = calloc(np, sizeof(*refs));
+	if (!refs || ndir > 64)
+		goto err;
+	/* Directory granted to another domain. */
+	dir = s->tp->ops->share_foreign(s->tp, ndir, fdir);
+	if (!dir && errno == ENOTSUP) {
+		printf("hostile foreign-gref: SKIP (%s transport has no third domain)\n",
+		       s->tp->name);
+		free(refs);
+		stream_free(st);
+		return TFE_EXIT_SKIP;
+	}
+	if (!dir)
+		goto err;
+	tfe_pgdir_chain(dir, ndir, fdir);
+	create_with_dir(s, st, "directory granted to another domain", fdir[0],
+			WANT_ERROR);
+	if (!s->be_alloc) {
+		/* Our directory, data pages granted to another domain. */
+		data = s->tp->ops->share_foreign(s->tp, np, refs);
+		if (!data)
+			goto err;
+		d = dir_with(s, ndir, &dref, refs, np);
+		if (!d)
+			goto err;
+		create_with_dir(s, st, "data pages granted to another domain",
+				dref, WANT_ERROR);
+		s->tp->ops->unshare(s->tp, d, ndir, &dref);
+	}
+	if (data)
+		s->tp->ops->unshare(s->tp, data, np, refs);
+	s->tp->ops->unshare(s->tp, dir, ndir, fdir);
+	free(refs);
+	stream_free(st);
+	probe_alive(s);
+	return finish("foreign-gref");
+err:
+	if (data)
+		s->tp->ops->unshare(s->tp, data, np, refs);
+	if (dir)
+		s->tp->ops->unshare(s->tp, dir, ndir, fdir);
+	free(refs);
+	stream_free(st);
+	return TFE_EXIT_ERROR;
+}
+
+/*
+ * Directories that lie about their chain.  The data refs point at a small
+ * pool of real pages used over and over, so the only fault is the chain
+ * and a multi-page directory costs us a few pages, not thousands.
+ */
+#define POOL_PAGES 8
+struct fake_dir {
+	void *pool;
+	grant_ref_t pool_refs[POOL_PAGES];
+	void *dir;
+	grant_ref_t *drefs;
+	unsigned int ndir;
+};
+
+static int fake_dir_make(struct tfe_sess *s, struct fake_dir *f,
+			 unsigned int ndir, unsigned int nrefs)
+{
+	grant_ref_t *refs;
+	unsigned int i;
+
+	memset(f, 0, sizeof(*f));
+	f->ndir = ndir;
+	f->drefs = calloc(ndir, sizeof(*f->drefs));
+	refs = calloc(nrefs ? nrefs : 1, sizeof(*refs));
+	if (!f->drefs || !refs)
+		goto fail;
+	f->dir = s->tp->ops->share(s->tp, ndir, f->drefs);
+	if (!f->dir)
+		goto fail;
+	if (!s->be_alloc) {
+		f->pool = s->tp->ops->share(s->tp, POOL_PAGES, f->pool_refs);
+		if (!f->pool)
+			goto fail;
+		for (i = 0; i < nrefs; i++)
+			refs[i] = f->pool_refs[i % POOL_PAGES];
+		tfe_pgdir_fill(f->dir, ndir, f->drefs, refs, nrefs);
+	} else {
+		tfe_pgdir_chain(f->dir, ndir, f->drefs);
+	}
+	free(refs);
+	return 0;
+fail:
+	fprintf(stderr, "testfe: cannot share %u directory pages: %s\n", ndir,
+		strerror(errno));
+	free(refs);
+	return -1;
+}
+
+static void fake_dir_free(struct tfe_sess *s, struct fake_dir *f)
+{
+	if (f->pool)
+		s->tp->ops->unshare(s->tp, f->pool, POOL_PAGES, f->pool_refs);
+	if (f->dir)
+		s->tp->ops->unshare(s->tp, f->dir, f->ndir, f->drefs);
+	free(f->drefs);
+	memset(f, 0, sizeof(*f));
+}
+
+static grant_ref_t *next_of(struct fake_dir *f, unsigned int k)
+{
+	return (grant_ref_t *)((char *)f->dir + (size_t)k * TFE_PAGE_SIZE);
+}
+
+static int h_loop_dir(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+		      const struct tfe_opts *o)
+{
+	struct tfe_stream *st = stream_new(s, cfg);
+	struct fake_dir f;
+	unsigned int np, need;
+
+	(void)o;
+	if (!st || setup(st, 0))
+		goto err;
+	np = tfe_pages_for(st->layout.size);
+	need = tfe_pgdir_pages(np);
+	if (need < 2) {
+		printf("hostile loop-dir: SKIP (a %u-page buffer fits one directory page, the chain is never followed; use a format over %u octets, e.g. --format 3840x2160:YUYV)\n",
+		       np, (unsigned int)(TFE_PGDIR_REFS_PER_PAGE * TFE_PAGE_SIZE));
+		stream_free(st);
+		return TFE_EXIT_SKIP;
+	}
+	/* Page 0 names itself as the next page. */
+	if (fake_dir_make(s, &f, need, np))
+		goto err;
+	*next_of(&f, 0) = f.drefs[0];
+	create_with_dir(s, st, "directory page 0 -> page 0", f.drefs[0],
+			WANT_ERROR);
+	fake_dir_free(s, &f);
+	/* Last needed page points back to the first: a cycle. */
+	if (fake_dir_make(s, &f, need, np))
+		goto err;
+	*next_of(&f, need - 1) = f.drefs[0];
+	create_with_dir(s, st, "directory last page -> page 0", f.drefs[0],
+			WANT_ANSWER);
+	fake_dir_free(s, &f);
+	/* Chain ends early: refs missing. */
+	if (fake_dir_make(s, &f, need, np))
+		goto err;
+	*next_of(&f, 0) = 0;
+	create_with_dir(s, st, "directory ends after page 0", f.drefs[0],
+			WANT_ERROR);
+	fake_dir_free(s, &f);
+	stream_free(st);
+	probe_alive(s);
+	return finish("loop-dir");
+err:
+	stream_free(st);
+	return TFE_EXIT_ERROR;
+}
+
+static int h_big_dir(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+		     const struct tfe_opts *o)
+{
+	struct tfe_stream *st = stream_new(s, cfg);
+	struct fake_dir f;
+	unsigned int np, need;
+
+	(void)o;
+	if (!st || setup(st, 0))
+		goto err;
+	np = tfe_pages_for(st->layout.size);
+	need = tfe_pgdir_pages(np);
+	/* 256 directory pages more than needed, all chained. */
+	if (fake_dir_make(s, &f, need + 256, np))
+		goto err;
+	create_with_dir(s, st, "directory 256 pages too long", f.drefs[0],
+			WANT_ANSWER);
+	fake_dir_free(s, &f);
+	/* The last needed page continues to a bogus ref. */
+	if (fake_dir_make(s, &f, need, np))
+		goto err;
+	*next_of(&f, need - 1) = 0xfffffff0u;
+	create_with_dir(s, st, "last needed page -> bogus ref", f.drefs[0],
+			WANT_ANSWER);
+	fake_dir_free(s, &f);
+	/* And the buffer must still be creatable properly. */
+	verdict("good BUF_CREATE after oversized directories",
+		tfe_stream_buffers(st) == 0, "");
+	stream_free(st);
+	probe_alive(s);
+	return finish("big-dir");
+err:
+	stream_free(st);
+	return TFE_EXIT_ERROR;
+}
+
+/* ---- the rings themselves ------------------------------------------------ */
+
+/*
+ * After we broke our own ring: the backend must either drop us (leave
+ * Connected) or stay put without acting on phantom requests.
+ */
+static int judge_broken_ring(struct tfe_sess *s, const char *name,
+			     RING_IDX rsp_before)
+{
+	uint64_t end = mono_ms() + 3000;
+	char detail[96];
+	uint32_t port;
+	RING_IDX rsp;
+	int st;
+
+	while (mono_ms() < end) {
+		st = tfe_be_state(s);
+		if (st != XenbusStateConnected)
+			break;
+		s->tp->ops->wait(s->tp, 200, &port);
+	}
+	st = tfe_be_state(s);
+	rsp = *(volatile RING_IDX *)&s->ring.sring->rsp_prod;
+	snprintf(detail, sizeof(detail), "backend state %d, %u responses",
+		 st, rsp - rsp_before);
+	verdict("backend ignored or dropped the broken ring",
+		rsp - rsp_before <= RING_SIZE(&s->ring), detail);
+	if (st == XenbusStateConnected)
+		s->ring_broken = 1;
+	else
+		s->be_gone = 1;
+	return finish(name);
+}
+
+/* Stream a little first so the backend has buffers to clean up. */
+static struct tfe_stream *busy_stream(struct tfe_sess *s,
+				      const struct tfe_stream_cfg *cfg)
+{
+	struct tfe_stream *st = stream_new(s, cfg);
+
+	if (!st || setup(st, 1) || tfe_stream_start(st) ||
+	    tfe_stream_frames(st, 3)) {
+		stream_free(st);
+		return NULL;
+	}
+	return st;
+}
+
+static int h_ring_overrun(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+			  const struct tfe_opts *o)
+{
+	struct tfe_stream *st = busy_stream(s, cfg);
+	RING_IDX rsp_before;
+	unsigned int i;
+	int ret;
+
+	(void)o;
+	if (!st)
+		return TFE_EXIT_ERROR;
+	/* Garbage in every slot, then claim 1000 more requests than exist. */
+	for (i = 0; i < RING_SIZE(&s->ring); i++)
+		memset(RING_GET_REQUEST(&s->ring, s->ring.req_prod_pvt + i),
+		       (int)(0x11 * (i + 1)), sizeof(struct xencamera_req));
+	rsp_before = s->ring.sring->rsp_prod;
+	xen_wmb();
+	s->ring.sring->req_prod = s->ring.req_prod_pvt + 1000;
+	s->ring_broken = 1;
+	tfe_kick(s);
+	ret = judge_broken_ring(s, "ring-overrun", rsp_before);
+	stream_free(st);
+	return ret;
+}
+
+static int h_ring_indices(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+			  const struct tfe_opts *o)
+{
+	struct tfe_stream *st = busy_stream(s, cfg);
+	RING_IDX rsp_before;
+	int ret;
+
+	(void)o;
+	if (!st)
+		return TFE_EXIT_ERROR;
+	/* req_prod moves backwards past what the backend consumed. */
+	rsp_before = s->ring.sring->rsp_prod;
+	s->ring.sring->rsp_event = 0xffffffffu;
+	xen_wmb();
+	s->ring.sring->req_prod = s->ring.req_prod_pvt - 7;
+	s->ring_broken = 1;
+	tfe_kick(s);
+	ret = judge_broken_ring(s, "ring-indices", rsp_before);
+	stream_free(st);
+	return ret;
+}
+
+static int h_evt_indices(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+			 const struct tfe_opts *o)
+{
+	struct tfe_stream *st = busy_stream(s, cfg);
+	struct xencamera_event_page *pg = s->evt_page;
+	uint32_t port;
+	uint64_t end;
+	int ret, st_be;
+
+	(void)o;
+	if (!st)
+		return TFE_EXIT_ERROR;
+	/* Consumer "ahead" of the producer: free space underflows. */
+	*(volatile uint32_t *)&pg->in_cons = s->evt_cons + 1000;
+	end = mono_ms() + 2000;
+	while (mono_ms() < end)
+		s->tp->ops->wait(s->tp, 200, &port);
+	/* Whatever the backend put there meanwhile is not trustworthy. */
+	s->evt_cons = *(volatile uint32_t *)&pg->in_prod;
+	*(volatile uint32_t *)&pg->in_cons = s->evt_cons;
+	st_be = tfe_be_state(s);
+	if (st_be != XenbusStateConnected) {
+		verdict("backend dropped us after impossible in_cons", 1, "");
+		s->be_gone = 1;
+		stream_free(st);
+		return finish("evt-indices");
+	}
+	/* Buffers it filled meanwhile are lost to us: start over. */
+	s->evq_n = 0;
+	ret = tfe_stream_stop(st);
+	if (!ret) {
+		st->streaming = 0;
+		ret = tfe_stream_start(st);
+	}
+	if (!ret)
+		ret = tfe_stream_frames(st, 3);
+	verdict("stream recovers after in_cons is sane again", ret == 0, "");
+	stream_free(st);
+	probe_alive(s);
+	return finish("evt-indices");
+}
+
+/* ---- floods ------------------------------------------------------------- */
+
+static int h_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+		   const struct tfe_opts *o)
+{
+	static uint8_t want_op[65536];
+	static uint8_t pending[65536];
+	struct xencamera_req req;
+	struct xencamera_resp rsp;
+	unsigned int sent = 0, got = 0, bad = 0, n = o->count;
+	uint64_t t0 = mono_ms();
+	char detail[96];
+	int ret;
+
+	(void)cfg;
+	while (got < n) {
+		while (sent < n) {
+			static const uint8_t ops[] = {
+				XENCAMERA_OP_CONFIG_GET,
+				XENCAMERA_OP_BUF_GET_LAYOUT, 0x42,
+				XENCAMERA_OP_BUF_DEQUEUE,
+			};
+			uint8_t op = ops[sent % sizeof(ops)];
+
+			tfe_req_index(&req, 0, op, 250);
+			ret = tfe_send(s, &req);
+			if (ret == -EAGAIN)
+				break;
+			if (ret)
+				goto lost;
+			if (pending[req.id])
+				bad++;	/* id wrapped over an unanswered one */
+			pending[req.id] = 1;
+			want_op[req.id] = op;
+			sent++;
+		}
+		while (tfe_pop_rsp(s, &rsp)) {
+			if (!pending[rsp.id] || want_op[rsp.id] != rsp.operation)
+				bad++;
+			pending[rsp.id] = 0;
+			got++;
+		}
+		if (got >= n)
+			break;
+		ret = tfe_wait(s, s->o.timeout_ms);
+		if (ret <= 0)
+			goto lost;
+	}
+	snprintf(detail, sizeof(detail), "%u in %llu ms, %u mismatched", n,
+		 (unsigned long long)(mono_ms() - t0), bad);
+	verdict("every flooded request answered once, id/op echoed", bad == 0,
+		detail);
+	probe_alive(s);
+	return finish("flood");
+lost:
+	snprintf(detail, sizeof(detail), "sent %u, answered %u: %s", sent,
+		 got, ret ? strerror(-ret) : "timeout");
+	verdict("every flooded request answered once, id/op echoed", 0,
+		detail);
+	return finish("flood");
+}
+
+static int h_kick_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+			const struct tfe_opts *o)
+{
+	struct tfe_stream *st = busy_stream(s, cfg);
+	unsigned int i, failed = 0;
+	uint64_t t0 = mono_ms();
+	char detail[96];
+
+	if (!st)
+		return TFE_EXIT_ERROR;
+	/* Kicks with nothing behind them, on both channels, while streaming. */
+	for (i = 0; i < o->count * 10; i++) {
+		if (s->tp->ops->notify(s->tp, (i & 1) ? s->evt_port :
+						       s->req_port))
+			failed++;
+		s->cnt.notify_sent++;
+	}
+	snprintf(detail, sizeof(detail), "%u kicks in %llu ms, %u failed",
+		 o->count * 10, (unsigned long long)(mono_ms() - t0), failed);
+	verdict("empty notifications sent", failed == 0, detail);
+	verdict("frames still flow after the kick flood",
+		tfe_stream_frames(st, 3) == 0, "");
+	stream_free(st);
+	probe_alive(s);
+	return finish("kick-flood");
+}
+
+static const struct tfe_hostile_case cases[] = {
+	{ "garbage", "undefined ops, junk payloads, random packets", h_garbage },
+	{ "bad-index", "buffer indices >= num_bufs and 255, idle and streaming",
+	  h_bad_index },
+	{ "wrong-state", "ops the state rules forbid (EBUSY/EEXIST/EINVAL)",
+	  h_wrong_state },
+	{ "bad-gref", "directory/data refs 0, ~0, unknown, revoked",
+	  h_bad_gref },
+	{ "foreign-gref", "refs granted to another domain (--foreign-domid)",
+	  h_foreign_gref },
+	{ "loop-dir", "directory chains looping or ending early (>4 MiB fmt)",
+	  h_loop_dir },
+	{ "big-dir", "directory chains longer than the buffer needs",
+	  h_big_dir },
+	{ "ring-overrun", "req_prod 1000 ahead of the ring, while streaming",
+	  h_ring_overrun },
+	{ "ring-indices", "req_prod moved backwards, rsp_event ~0",
+	  h_ring_indices },
+	{ "evt-indices", "event page in_cons ahead of in_prod",
+	  h_evt_indices },
+	{ "flood", "--count requests kept queued back to back", h_flood },
+	{ "kick-flood", "10 x --count empty notifications while streaming",
+	  h_kick_flood },
+};
+
+const struct tfe_hostile_case *tfe_hostile_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (strcmp(cases[i].name, name) == 0)
+			return &cases[i];
+	return NULL;
+}
+
+void tfe_hostile_list(FILE *out)
+{
+	unsigned int i;
+
+	fprintf(out, "  %-14s %s\n", "stream",
+		"configure, buffers, stream --frames, checksums, stats");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		fprintf(out, "  %-14s %s\n", cases[i].name, cases[i].help);
+}

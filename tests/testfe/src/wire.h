@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* The one place testfe pulls in the cameraif wire definition. */
+#ifndef TFE_WIRE_H
+#define TFE_WIRE_H
+
+#include <stdint.h>
+#include <string.h>
+
+/*
+ * ring.h leaves the barriers to the includer (with the default interface
+ * version it maps xen_mb() to mb()).  Shared pages are plain memory
+ * between two CPUs: C11 fences are exactly what is needed.
+ */
+#ifndef mb
+#define mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
+
+#include <xen/xen.h>
+#include <xen/io/cameraif.h>
+#include <vcam/abi_check.h>
+#include <vcam/ext.h>
+#include <xen/io/xenbus.h>
+
+#define TFE_PAGE_SIZE 4096u
+
+#endif /* TFE_WIRE_H */
