@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Xen para-virtual camera frontend: shared definitions.
+ *
+ * Two lifetimes matter here.  struct vcamfront_info lives from xenbus probe
+ * to remove.  struct vcam_dev is one connection to the backend: created when
+ * the backend reaches InitWait, freed by the V4L2 core when the last user of
+ * its /dev/videoN is gone, which may be long after the backend vanished.
+ */
+#ifndef VCAMFRONT_H
+#define VCAMFRONT_H
+
+#include <linux/completion.h>
+#include <linux/kthread.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include <media/v4l2-ctrls.h>
+#include <media/v4l2-device.h>
+#include <media/v4l2-dev.h>
+#include <media/videobuf2-v4l2.h>
+
+#include <xen/xenbus.h>
+#include <xen/xen-front-pgdir-shbuf.h>
+
+#include "vcamfront_proto.h"
+
+#define VCAM_DRV_NAME		"xen-vcamfront"
+
+/* Limits on what the toolstack may configure; more is refused. */
+#define VCAM_MAX_FORMATS	16
+#define VCAM_MAX_RESOLUTIONS	32
+#define VCAM_MAX_RATES		16
+#define VCAM_MAX_BUFS		min_t(int, VB2_MAX_FRAME, 255)
+
+struct vcam_res {
+	u32 width;
+	u32 height;
+	int num_rates;
+	/* Frame rates as the protocol has them: frames per second. */
+	struct v4l2_fract rates[VCAM_MAX_RATES];
+};
+
+struct vcam_format {
+	u32 fourcc;
+	int num_res;
+	struct vcam_res *res;
+};
+
+/* Configuration the toolstack wrote into the frontend's xenstore dir. */
+struct vcam_cfg {
+	char *unique_id;
+	int max_buffers;
+	bool be_alloc;
+	int notify_mode;
+	u32 spin_us;
+	int num_ctrls;
+	u8 ctrl_types[XENCAMERA_MAX_CTRL];
+	int num_formats;
+	struct vcam_format formats[VCAM_MAX_FORMATS];
+};
+
+/* Per-device counters, exported through sysfs (vcamfront_stats.c). */
+struct vcam_stats {
+	atomic64_t frames;
+	atomic64_t errors;
+	atomic64_t drops;
+	atomic64_t notify_sent;
+	atomic64_t notify_recv;
+	atomic64_t wakeups;
+	atomic64_t spins;
+	atomic64_t copies;
+	atomic64_t requests;
+};
+
+struct vcam_buf {
+	/* Must be first: vb2 allocates this struct for us. */
+	struct vb2_v4l2_buffer vb;
+	struct list_head list;
+	struct xen_front_pgdir_shbuf shbuf;
+	struct page **pages;
+	int num_pages;
+	bool shbuf_valid;
+	bool created;
+	/* Buffer belongs to the backend (BUF_QUEUE sent, no FRAME_AVAIL yet). */
+	bool with_be;
+	/* On the pending list, waiting for room on the request ring. */
+	bool pending;
+	/* In flight BUF_QUEUE request id, valid while queue_inflight. */
+	u16 queue_id;
+	bool queue_inflight;
+	/* be-alloc: the backend's pages mapped here; frames are copied out. */
+	void *be_vaddr;
+};
+
+struct vcamfront_info;
+
+struct vcam_dev {
+	struct v4l2_device v4l2_dev;
+	struct video_device vdev;
+	struct vb2_queue queue;
+	struct v4l2_ctrl_handler ctrl_handler;
+	struct v4l2_ctrl *ctrls[XENCAMERA_MAX_CTRL];
+	/* Serialises V4L2 file operations and vb2 (vdev.lock, queue.lock). */
+	struct mutex lock;
+
+	struct xenbus_device *xb_dev;
+	/* Back link to the xenbus side; cleared on remove (vcam_global_lock). */
+	struct vcamfront_info *info;
+	struct vcam_cfg cfg;
+	int notify_mode;
+	bool evt_hold_off;
+	bool registered;
+
+	/* Request ring: req_lock protects ring, ids and buffer states. */
+	spinlock_t req_lock;
+	struct xen_cameraif_front_ring ring;
+	void *ring_page;
+	grant_ref_t ring_gref;
+	evtchn_port_t req_port;
+	int req_irq;
+	wait_queue_head_t ring_wq;
+	u16 next_id;
+	u16 next_async;
+
+	/* One synchronous request at a time; its reply lands in sync_resp. */
+	struct mutex sync_mutex;
+	struct completion sync_done;
+	bool sync_active;
+	u16 sync_id;
+	u8 sync_op;
+	struct xencamera_resp sync_resp;
+	unsigned int timeout_ms;
+
+	/* Event page: a private copy of in_cons, never read back from it. */
+	struct xencamera_event_page *evt_page;
+	grant_ref_t evt_gref;
+	evtchn_port_t evt_port;
+	int evt_irq;
+	u32 evt_cons;
+
+	/* Something in the shared pages made no sense, or the backend left. */
+	bool dead;
+	bool broken_logged;
+
+	/* Spin/hybrid consumer thread; only exists while streaming. */
+	struct task_struct *poller;
+	wait_queue_head_t poller_wq;
+	bool poller_kick;
+	bool poller_armed;
+	/* Open file handles: decides Reconfiguring vs Initialising. */
+	atomic_t users;
+
+	/* Buffers: indices below num_bufs granted by BUF_REQUEST. */
+	int num_bufs;
+	int num_created;
+	struct vcam_buf *bufs[VB2_MAX_FRAME];
+	struct list_head pending;
+	bool streaming;
+	/* Last FRAME_AVAIL seq_num of this stream; gaps are drops. */
+	u32 last_seq;
+	bool seq_valid;
+
+	/* Current format as the backend reported it. */
+	struct xencamera_config_resp config;
+	struct xencamera_buf_get_layout_resp layout;
+
+	/* CTRL_CHANGE events, applied from process context. */
+	struct work_struct ctrl_work;
+	spinlock_t ctrl_lock;
+	u32 ctrl_changed;
+	s64 ctrl_values[XENCAMERA_MAX_CTRL];
+	bool ctrl_from_backend;
+
+	struct vcam_stats stats;
+};
+
+struct vcamfront_info {
+	struct xenbus_device *xb_dev;
+	struct mutex lock;
+	struct vcam_dev *cam;
+	/* A dead connection still held open (Reconfiguring). */
+	struct vcam_dev *lingering;
+	/* The old connection was released: go back to Initialising. */
+	struct work_struct reinit_work;
+	bool removing;
+};
+
+extern struct mutex vcam_global_lock;
+extern unsigned int vcam_param_timeout_ms;
+extern char *vcam_param_notify_mode;
+extern unsigned int vcam_param_spin_us;
+
+/* vcamfront_cfg.c */
+int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg);
+void vcam_cfg_free(struct vcam_cfg *cfg);
+const struct vcam_format *vcam_cfg_find_format(const struct vcam_cfg *cfg,
+					       u32 fourcc);
+const struct vcam_res *vcam_cfg_find_res(const struct vcam_format *fmt,
+					 u32 width, u32 height);
+
+/* vcamfront_evtchnl.c */
+int vcam_evtchnl_create(struct vcam_dev *cam);
+int vcam_evtchnl_publish(struct vcam_dev *cam);
+void vcam_evtchnl_free(struct vcam_dev *cam);
+int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
+		  size_t len, struct xencamera_resp *resp);
+void vcam_flush_pending_locked(struct vcam_dev *cam);
+int vcam_drain_locked(struct vcam_dev *cam);
+bool vcam_rearm_locked(struct vcam_dev *cam);
+void vcam_mark_dead(struct vcam_dev *cam, const char *why);
+void vcam_broken(struct vcam_dev *cam, const char *fmt, ...);
+
+/* vcamfront_notify.c */
+int vcam_poller_start(struct vcam_dev *cam);
+void vcam_poller_stop(struct vcam_dev *cam);
+bool vcam_poller_running(struct vcam_dev *cam);
+
+/* vcamfront_buf.c */
+int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf);
+void vcam_buf_unshare(struct vcam_dev *cam, struct vcam_buf *buf);
+void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
+			 u32 used_sz, u32 seq);
+
+/* vcamfront_vb2.c */
+int vcam_vb2_init(struct vcam_dev *cam);
+void vcam_return_all_locked(struct vcam_dev *cam,
+			    enum vb2_buffer_state state);
+int vcam_bufs_release(struct vcam_dev *cam);
+
+/* vcamfront_v4l2.c */
+int vcam_v4l2_connect(struct vcam_dev *cam);
+int vcam_config_get(struct vcam_dev *cam);
+int vcam_layout_get(struct vcam_dev *cam);
+
+/* vcamfront_ctrls.c */
+int vcam_ctrls_init(struct vcam_dev *cam);
+void vcam_ctrls_event(struct vcam_dev *cam, u8 type, s64 value);
+void vcam_ctrls_work(struct work_struct *work);
+
+/* vcamfront_stats.c */
+extern const struct attribute_group *vcam_stats_groups[];
+
+#endif /* VCAMFRONT_H */

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Camera controls: one v4l2 control per entry of the xenstore `controls`
+ * list, described by CTRL_ENUM (index i = i-th list entry), set with
+ * CTRL_SET, read with CTRL_GET when the backend flags them volatile.
+ * CTRL_CHANGE events (another frontend changed a value) update the control
+ * from process context, which makes the v4l2 core send V4L2_EVENT_CTRL.
+ */
+
+#include "vcamfront.h"
+
+static const u32 ctrl_cids[XENCAMERA_MAX_CTRL] = {
+	[XENCAMERA_CTRL_BRIGHTNESS] = V4L2_CID_BRIGHTNESS,
+	[XENCAMERA_CTRL_CONTRAST] = V4L2_CID_CONTRAST,
+	[XENCAMERA_CTRL_SATURATION] = V4L2_CID_SATURATION,
+	[XENCAMERA_CTRL_HUE] = V4L2_CID_HUE,
+};
+
+static int type_of_ctrl(struct vcam_dev *cam, struct v4l2_ctrl *ctrl)
+{
+	int i;
+
+	for (i = 0; i < XENCAMERA_MAX_CTRL; i++)
+		if (cam->ctrls[i] == ctrl)
+			return i;
+	return -EINVAL;
+}
+
+static int vcam_s_ctrl(struct v4l2_ctrl *ctrl)
+{
+	struct vcam_dev *cam = container_of(ctrl->handler, struct vcam_dev,
+					    ctrl_handler);
+	struct xencamera_ctrl_value cv = {};
+	int type = type_of_ctrl(cam, ctrl);
+
+	if (type < 0)
+		return type;
+	/* The value came from the backend: nothing to send back. */
+	if (cam->ctrl_from_backend)
+		return 0;
+	cv.type = type;
+	cv.value = ctrl->val;
+	return vcam_req_sync(cam, XENCAMERA_OP_CTRL_SET, &cv, sizeof(cv), NULL);
+}
+
+static int vcam_g_volatile_ctrl(struct v4l2_ctrl *ctrl)
+{
+	struct vcam_dev *cam = container_of(ctrl->handler, struct vcam_dev,
+					    ctrl_handler);
+	struct xencamera_get_ctrl_req req = {};
+	struct xencamera_resp resp;
+	int type = type_of_ctrl(cam, ctrl);
+	s64 v;
+	int ret;
+
+	if (type < 0)
+		return type;
+	req.type = type;
+	ret = vcam_req_sync(cam, XENCAMERA_OP_CTRL_GET, &req, sizeof(req),
+			    &resp);
+	if (ret)
+		return ret;
+	v = resp.resp.ctrl_value.value;
+	if (resp.resp.ctrl_value.type != type ||
+	    v < ctrl->minimum || v > ctrl->maximum)
+		return -EIO;
+	ctrl->val = v;
+	return 0;
+}
+
+static const struct v4l2_ctrl_ops vcam_ctrl_ops = {
+	.s_ctrl = vcam_s_ctrl,
+	.g_volatile_ctrl = vcam_g_volatile_ctrl,
+};
+
+static int add_ctrl(struct vcam_dev *cam, int index, u8 type)
+{
+	struct xencamera_index req = { .index = index };
+	struct xencamera_ctrl_enum_resp e;
+	struct xencamera_resp resp;
+	struct v4l2_ctrl *ctrl;
+	int ret;
+
+	ret = vcam_req_sync(cam, XENCAMERA_OP_CTRL_ENUM, &req, sizeof(req),
+			    &resp);
+	if (ret)
+		return ret;
+	e = resp.resp.ctrl_enum;
+	if (e.index != index || e.type != type || e.min > e.max ||
+	    e.step < 1 || e.min < S32_MIN || e.max > S32_MAX ||
+	    e.step > (s64)e.max - e.min + 1 ||
+	    e.def_val < e.min || e.def_val > e.max) {
+		dev_err(&cam->xb_dev->dev,
+			"CTRL_ENUM %d: bad description (type %u, %lld..%lld/%lld, def %lld)\n",
+			index, e.type, e.min, e.max, e.step, e.def_val);
+		return -EIO;
+	}
+	ctrl = v4l2_ctrl_new_std(&cam->ctrl_handler, &vcam_ctrl_ops,
+				 ctrl_cids[type], e.min, e.max, e.step,
+				 e.def_val);
+	if (!ctrl)
+		return cam->ctrl_handler.error ?: -EINVAL;
+	if (e.flags & XENCAMERA_CTRL_FLG_RO)
+		ctrl->flags |= V4L2_CTRL_FLAG_READ_ONLY;
+	if (e.flags & XENCAMERA_CTRL_FLG_WO)
+		ctrl->flags |= V4L2_CTRL_FLAG_WRITE_ONLY;
+	if (e.flags & XENCAMERA_CTRL_FLG_VOLATILE)
+		ctrl->flags |= V4L2_CTRL_FLAG_VOLATILE |
+			       V4L2_CTRL_FLAG_EXECUTE_ON_WRITE;
+	cam->ctrls[type] = ctrl;
+	return 0;
+}
+
+/* Current values: read once so the controls start where the camera is. */
+static void read_initial_values(struct vcam_dev *cam)
+{
+	int i;
+
+	for (i = 0; i < XENCAMERA_MAX_CTRL; i++) {
+		struct xencamera_get_ctrl_req req = { .type = i };
+		struct v4l2_ctrl *ctrl = cam->ctrls[i];
+		struct xencamera_resp resp;
+		s64 v;
+
+		if (!ctrl || (ctrl->flags & V4L2_CTRL_FLAG_WRITE_ONLY))
+			continue;
+		if (vcam_req_sync(cam, XENCAMERA_OP_CTRL_GET, &req,
+				  sizeof(req), &resp))
+			continue;
+		v = resp.resp.ctrl_value.value;
+		if (resp.resp.ctrl_value.type != i ||
+		    v < ctrl->minimum || v > ctrl->maximum)
+			continue;
+		v4l2_ctrl_lock(ctrl);
+		cam->ctrl_from_backend = true;
+		__v4l2_ctrl_s_ctrl(ctrl, v);
+		cam->ctrl_from_backend = false;
+		v4l2_ctrl_unlock(ctrl);
+	}
+}
+
+int vcam_ctrls_init(struct vcam_dev *cam)
+{
+	int i, ret;
+
+	ret = v4l2_ctrl_handler_init(&cam->ctrl_handler, cam->cfg.num_ctrls);
+	if (ret)
+		return ret;
+	for (i = 0; i < cam->cfg.num_ctrls; i++) {
+		ret = add_ctrl(cam, i, cam->cfg.ctrl_types[i]);
+		if (ret)
+			return ret;
+	}
+	if (cam->ctrl_handler.error)
+		return cam->ctrl_handler.error;
+	cam->v4l2_dev.ctrl_handler = &cam->ctrl_handler;
+	read_initial_values(cam);
+	return 0;
+}
+
+/* Event page consumer, req_lock held, maybe in interrupt context. */
+void vcam_ctrls_event(struct vcam_dev *cam, u8 type, s64 value)
+{
+	if (type >= XENCAMERA_MAX_CTRL || !cam->ctrls[type]) {
+		vcam_broken(cam, "CTRL_CHANGE for control type %u", type);
+		return;
+	}
+	spin_lock(&cam->ctrl_lock);
+	cam->ctrl_values[type] = value;
+	cam->ctrl_changed |= BIT(type);
+	spin_unlock(&cam->ctrl_lock);
+	schedule_work(&cam->ctrl_work);
+}
+
+void vcam_ctrls_work(struct work_struct *work)
+{
+	struct vcam_dev *cam = container_of(work, struct vcam_dev, ctrl_work);
+	unsigned long flags;
+	u32 changed;
+	s64 values[XENCAMERA_MAX_CTRL];
+	int i;
+
+	spin_lock_irqsave(&cam->ctrl_lock, flags);
+	changed = cam->ctrl_changed;
+	cam->ctrl_changed = 0;
+	memcpy(values, cam->ctrl_values, sizeof(values));
+	spin_unlock_irqrestore(&cam->ctrl_lock, flags);
+
+	for (i = 0; i < XENCAMERA_MAX_CTRL; i++) {
+		struct v4l2_ctrl *ctrl = cam->ctrls[i];
+
+		if (!(changed & BIT(i)) || !ctrl)
+			continue;
+		if (values[i] < ctrl->minimum || values[i] > ctrl->maximum) {
+			dev_warn_ratelimited(&cam->xb_dev->dev,
+					     "CTRL_CHANGE %d: %lld out of range\n",
+					     i, values[i]);
+			continue;
+		}
+		v4l2_ctrl_lock(ctrl);
+		cam->ctrl_from_backend = true;
+		__v4l2_ctrl_s_ctrl(ctrl, values[i]);
+		cam->ctrl_from_backend = false;
+		v4l2_ctrl_unlock(ctrl);
+	}
+}

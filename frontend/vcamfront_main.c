@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Xen para-virtual camera frontend (cameraif v1): xenbus glue and the
+ * frontend state machine, including the recovery flow.
+ *
+ * Backend InitWait -> read config, share ring and event page, bind event
+ * channels, publish, Initialised.  Backend Connected -> query the camera,
+ * register /dev/videoN, Connected.  Backend gone -> the connection is marked
+ * dead (every waiter returns, every buffer comes back with an error) and
+ * /dev/videoN is unregistered; if someone still holds it open we stay in
+ * Reconfiguring until the last user is gone, then go back to Initialising.
+ */
+
+#include <linux/module.h>
+#include <linux/slab.h>
+
+#include <xen/xen.h>
+#include <xen/xenbus.h>
+
+#include "vcamfront.h"
+
+DEFINE_MUTEX(vcam_global_lock);
+
+unsigned int vcam_param_timeout_ms = 5000;
+module_param_named(timeout_ms, vcam_param_timeout_ms, uint, 0644);
+MODULE_PARM_DESC(timeout_ms, "Time the backend gets to answer a request");
+
+char *vcam_param_notify_mode = "event";
+module_param_named(notify_mode, vcam_param_notify_mode, charp, 0444);
+MODULE_PARM_DESC(notify_mode,
+		 "Default notification mode: event, spin or hybrid (xenstore notify-mode overrides)");
+
+unsigned int vcam_param_spin_us = VCAM_SPIN_US_DEFAULT;
+module_param_named(spin_us, vcam_param_spin_us, uint, 0444);
+MODULE_PARM_DESC(spin_us, "Default hybrid polling window in microseconds");
+
+static void vcam_release(struct v4l2_device *v4l2_dev)
+{
+	struct vcam_dev *cam = container_of(v4l2_dev, struct vcam_dev,
+					    v4l2_dev);
+	struct vcamfront_info *info;
+
+	vcam_poller_stop(cam);
+	vcam_evtchnl_free(cam);
+	cancel_work_sync(&cam->ctrl_work);
+	v4l2_ctrl_handler_free(&cam->ctrl_handler);
+	vcam_cfg_free(&cam->cfg);
+
+	mutex_lock(&vcam_global_lock);
+	info = cam->info;
+	if (info) {
+		cam->info = NULL;
+		if (info->lingering == cam)
+			info->lingering = NULL;
+		if (!info->removing)
+			schedule_work(&info->reinit_work);
+	}
+	mutex_unlock(&vcam_global_lock);
+
+	put_device(&cam->xb_dev->dev);
+	kfree(cam);
+}
+
+static struct vcam_dev *vcam_alloc(struct vcamfront_info *info)
+{
+	struct vcam_dev *cam;
+
+	cam = kzalloc(sizeof(*cam), GFP_KERNEL);
+	if (!cam)
+		return NULL;
+	cam->xb_dev = info->xb_dev;
+	get_device(&cam->xb_dev->dev);
+	mutex_init(&cam->lock);
+	mutex_init(&cam->sync_mutex);
+	spin_lock_init(&cam->req_lock);
+	spin_lock_init(&cam->ctrl_lock);
+	init_waitqueue_head(&cam->ring_wq);
+	init_waitqueue_head(&cam->poller_wq);
+	init_completion(&cam->sync_done);
+	INIT_LIST_HEAD(&cam->pending);
+	INIT_WORK(&cam->ctrl_work, vcam_ctrls_work);
+	cam->timeout_ms = max(vcam_param_timeout_ms, 100U);
+	cam->req_irq = -1;
+	cam->evt_irq = -1;
+	return cam;
+}
+
+/* Backend is in InitWait: set up our half and publish it. */
+static int vcam_initwait(struct vcamfront_info *info)
+{
+	struct xenbus_device *xb_dev = info->xb_dev;
+	struct vcam_dev *cam;
+	int ret;
+
+	cam = vcam_alloc(info);
+	if (!cam)
+		return -ENOMEM;
+	ret = vcam_cfg_read(xb_dev, &cam->cfg);
+	if (ret) {
+		put_device(&xb_dev->dev);
+		kfree(cam);
+		return ret;
+	}
+	cam->notify_mode = cam->cfg.notify_mode;
+
+	ret = v4l2_device_register(&xb_dev->dev, &cam->v4l2_dev);
+	if (ret) {
+		vcam_cfg_free(&cam->cfg);
+		put_device(&xb_dev->dev);
+		kfree(cam);
+		return ret;
+	}
+	/* From here on the last v4l2_device_put() frees everything. */
+	cam->v4l2_dev.release = vcam_release;
+
+	ret = vcam_evtchnl_create(cam);
+	if (!ret)
+		ret = vcam_evtchnl_publish(cam);
+	if (ret) {
+		v4l2_device_unregister(&cam->v4l2_dev);
+		v4l2_device_put(&cam->v4l2_dev);
+		return ret;
+	}
+	mutex_lock(&vcam_global_lock);
+	cam->info = info;
+	mutex_unlock(&vcam_global_lock);
+	info->cam = cam;
+	return 0;
+}
+
+/*
+ * Tear the connection down.  Returns true if /dev/videoN is still open, in
+ * which case the release callback finishes the job later.
+ */
+static bool vcam_disconnect(struct vcamfront_info *info)
+{
+	struct vcam_dev *cam = info->cam;
+	unsigned long flags;
+	bool in_use;
+
+	if (!cam)
+		return false;
+	info->cam = NULL;
+
+	spin_lock_irqsave(&cam->req_lock, flags);
+	vcam_mark_dead(cam, "backend disconnected");
+	spin_unlock_irqrestore(&cam->req_lock, flags);
+
+	in_use = atomic_read(&cam->users) > 0;
+	mutex_lock(&vcam_global_lock);
+	if (cam->info)
+		info->lingering = cam;
+	mutex_unlock(&vcam_global_lock);
+	if (cam->registered)
+		video_unregister_device(&cam->vdev);
+	v4l2_device_unregister(&cam->v4l2_dev);
+	v4l2_device_put(&cam->v4l2_dev);
+	return in_use;
+}
+
+static void vcam_reset(struct vcamfront_info *info)
+{
+	if (vcam_disconnect(info))
+		xenbus_switch_state(info->xb_dev, XenbusStateReconfiguring);
+	else if (info->xb_dev->state != XenbusStateInitialising)
+		xenbus_switch_state(info->xb_dev, XenbusStateInitialising);
+}
+
+static void vcam_do_initwait(struct vcamfront_info *info)
+{
+	int ret = vcam_initwait(info);
+
+	if (ret) {
+		xenbus_dev_fatal(info->xb_dev, ret, "initialising camera");
+		return;
+	}
+	xenbus_switch_state(info->xb_dev, XenbusStateInitialised);
+}
+
+static void vcam_do_connect(struct vcamfront_info *info)
+{
+	int ret = vcam_v4l2_connect(info->cam);
+
+	if (ret) {
+		xenbus_dev_fatal(info->xb_dev, ret, "connecting camera");
+		vcam_reset(info);
+		return;
+	}
+	xenbus_switch_state(info->xb_dev, XenbusStateConnected);
+}
+
+static void vcam_backend_changed(struct xenbus_device *xb_dev,
+				 enum xenbus_state backend_state)
+{
+	struct vcamfront_info *info = dev_get_drvdata(&xb_dev->dev);
+
+	mutex_lock(&info->lock);
+	if (info->removing)
+		goto out;
+	switch (backend_state) {
+	case XenbusStateInitialising:
+	case XenbusStateInitialised:
+	case XenbusStateReconfiguring:
+	case XenbusStateReconfigured:
+		break;
+
+	case XenbusStateInitWait:
+		/* A restarted backend: drop what we had and start over. */
+		if (xb_dev->state == XenbusStateInitialised ||
+		    xb_dev->state == XenbusStateConnected)
+			vcam_reset(info);
+		if (xb_dev->state != XenbusStateInitialising)
+			break;
+		vcam_do_initwait(info);
+		break;
+
+	case XenbusStateConnected:
+		if (xb_dev->state != XenbusStateInitialised || !info->cam)
+			break;
+		vcam_do_connect(info);
+		break;
+
+	case XenbusStateClosing:
+	case XenbusStateClosed:
+	case XenbusStateUnknown:
+	default:
+		if (xb_dev->state == XenbusStateClosed)
+			break;
+		if (xb_dev->state == XenbusStateReconfiguring)
+			break;
+		vcam_reset(info);
+		break;
+	}
+out:
+	mutex_unlock(&info->lock);
+}
+
+/* The last user of a dead connection is gone: ready for a new one. */
+static void vcam_reinit_work(struct work_struct *work)
+{
+	struct vcamfront_info *info = container_of(work, struct vcamfront_info,
+						   reinit_work);
+	struct xenbus_device *xb_dev = info->xb_dev;
+
+	mutex_lock(&info->lock);
+	if (info->removing || info->cam ||
+	    xb_dev->state != XenbusStateReconfiguring)
+		goto out;
+	xenbus_switch_state(xb_dev, XenbusStateInitialising);
+	/* The backend may have been waiting for us all along. */
+	if (xenbus_read_driver_state(xb_dev->otherend) == XenbusStateInitWait)
+		vcam_do_initwait(info);
+out:
+	mutex_unlock(&info->lock);
+}
+
+static int vcam_probe(struct xenbus_device *xb_dev,
+		      const struct xenbus_device_id *id)
+{
+	struct vcamfront_info *info;
+	int ret;
+
+	info = kzalloc(sizeof(*info), GFP_KERNEL);
+	if (!info)
+		return -ENOMEM;
+	info->xb_dev = xb_dev;
+	mutex_init(&info->lock);
+	INIT_WORK(&info->reinit_work, vcam_reinit_work);
+	dev_set_drvdata(&xb_dev->dev, info);
+
+	ret = sysfs_create_groups(&xb_dev->dev.kobj, vcam_stats_groups);
+	if (ret) {
+		kfree(info);
+		return ret;
+	}
+	return xenbus_switch_state(xb_dev, XenbusStateInitialising);
+}
+
+static void vcam_remove(struct xenbus_device *xb_dev)
+{
+	struct vcamfront_info *info = dev_get_drvdata(&xb_dev->dev);
+	struct vcam_dev *cam;
+
+	mutex_lock(&info->lock);
+	info->removing = true;
+	cam = info->cam;
+	mutex_lock(&vcam_global_lock);
+	/* Connections still held open must not call back into us. */
+	if (cam)
+		cam->info = NULL;
+	if (info->lingering)
+		info->lingering->info = NULL;
+	info->lingering = NULL;
+	mutex_unlock(&vcam_global_lock);
+	vcam_disconnect(info);
+	mutex_unlock(&info->lock);
+
+	cancel_work_sync(&info->reinit_work);
+	sysfs_remove_groups(&xb_dev->dev.kobj, vcam_stats_groups);
+
+	/* Module unload with the backend still there: tell it we are gone. */
+	if (xenbus_read_driver_state(xb_dev->nodename) != XenbusStateUnknown)
+		xenbus_frontend_closed(xb_dev);
+	dev_set_drvdata(&xb_dev->dev, NULL);
+	kfree(info);
+}
+
+static const struct xenbus_device_id vcam_ids[] = {
+	{ XENCAMERA_DRIVER_NAME },
+	{ "" }
+};
+
+static struct xenbus_driver vcam_driver = {
+	.ids = vcam_ids,
+	.probe = vcam_probe,
+	.remove = vcam_remove,
+	.otherend_changed = vcam_backend_changed,
+	.not_essential = true,
+};
+
+static int __init vcam_init(void)
+{
+	if (!xen_domain())
+		return -ENODEV;
+	if (vcam_notify_mode_parse(vcam_param_notify_mode) < 0) {
+		pr_err(VCAM_DRV_NAME ": notify_mode must be event, spin or hybrid\n");
+		return -EINVAL;
+	}
+	pr_info(VCAM_DRV_NAME ": Xen para-virtual camera frontend\n");
+	return xenbus_register_frontend(&vcam_driver);
+}
+
+static void __exit vcam_exit(void)
+{
+	xenbus_unregister_driver(&vcam_driver);
+}
+
+module_init(vcam_init);
+module_exit(vcam_exit);
+
+MODULE_DESCRIPTION("Xen para-virtual camera frontend");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS("xen:" XENCAMERA_DRIVER_NAME);

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Per-device counters in sysfs, one value per file, under
+ * /sys/bus/xen/devices/vcamera-<N>/stats/: what each notification mode
+ * costs (notifications sent and received, wake-ups, empty polls) and what
+ * the stream delivered (frames, drops, errors, copies).  They describe the
+ * current connection and start from zero on reconnect.
+ */
+
+#include <linux/device.h>
+#include <linux/sysfs.h>
+
+#include "vcamfront.h"
+
+static struct vcam_dev *lock_cam(struct device *dev)
+{
+	struct vcamfront_info *info = dev_get_drvdata(dev);
+
+	if (!info)
+		return NULL;
+	mutex_lock(&info->lock);
+	if (!info->cam) {
+		mutex_unlock(&info->lock);
+		return NULL;
+	}
+	return info->cam;
+}
+
+static void unlock_cam(struct device *dev)
+{
+	struct vcamfront_info *info = dev_get_drvdata(dev);
+
+	mutex_unlock(&info->lock);
+}
+
+#define VCAM_STAT_ATTR(name)						\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct vcam_dev *cam = lock_cam(dev);				\
+	ssize_t n;							\
+									\
+	if (!cam)							\
+		return sysfs_emit(buf, "0\n");				\
+	n = sysfs_emit(buf, "%lld\n",					\
+		       (long long)atomic64_read(&cam->stats.name));	\
+	unlock_cam(dev);						\
+	return n;							\
+}									\
+static DEVICE_ATTR_RO(name)
+
+VCAM_STAT_ATTR(frames);
+VCAM_STAT_ATTR(errors);
+VCAM_STAT_ATTR(drops);
+VCAM_STAT_ATTR(notify_sent);
+VCAM_STAT_ATTR(notify_recv);
+VCAM_STAT_ATTR(wakeups);
+VCAM_STAT_ATTR(spins);
+VCAM_STAT_ATTR(copies);
+VCAM_STAT_ATTR(requests);
+
+static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
+			 char *buf)
+{
+	struct vcam_dev *cam = lock_cam(dev);
+	ssize_t n;
+
+	if (!cam)
+		return sysfs_emit(buf, "none\n");
+	n = sysfs_emit(buf, "%s\n", vcam_notify_mode_name(cam->notify_mode));
+	unlock_cam(dev);
+	return n;
+}
+static DEVICE_ATTR_RO(mode);
+
+static ssize_t state_show(struct device *dev, struct device_attribute *attr,
+			  char *buf)
+{
+	struct vcam_dev *cam = lock_cam(dev);
+	ssize_t n;
+
+	if (!cam)
+		return sysfs_emit(buf, "disconnected\n");
+	n = sysfs_emit(buf, "%s\n", READ_ONCE(cam->dead) ? "error" :
+		       cam->streaming ? "streaming" : "idle");
+	unlock_cam(dev);
+	return n;
+}
+static DEVICE_ATTR_RO(state);
+
+static struct attribute *vcam_stats_attrs[] = {
+	&dev_attr_frames.attr,
+	&dev_attr_errors.attr,
+	&dev_attr_drops.attr,
+	&dev_attr_notify_sent.attr,
+	&dev_attr_notify_recv.attr,
+	&dev_attr_wakeups.attr,
+	&dev_attr_spins.attr,
+	&dev_attr_copies.attr,
+	&dev_attr_requests.attr,
+	&dev_attr_mode.attr,
+	&dev_attr_state.attr,
+	NULL
+};
+
+static const struct attribute_group vcam_stats_group = {
+	.name = "stats",
+	.attrs = vcam_stats_attrs,
+};
+
+const struct attribute_group *vcam_stats_groups[] = {
+	&vcam_stats_group,
+	NULL
+};

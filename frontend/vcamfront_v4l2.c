@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The V4L2 capture device.  Formats, sizes and frame rates are what the
+ * toolstack configured in xenstore; the backend has the final word on a
+ * configuration (CONFIG_VALIDATE for TRY_FMT, CONFIG_SET for S_FMT) and on
+ * the buffer layout (BUF_GET_LAYOUT).
+ */
+
+#include <linux/videodev2.h>
+
+#include <media/v4l2-common.h>
+#include <media/v4l2-event.h>
+#include <media/v4l2-fh.h>
+#include <media/v4l2-ioctl.h>
+
+#include "vcamfront.h"
+
+/* Largest buffer we accept a layout for (8K RGB32 is 128 MiB). */
+#define VCAM_MAX_BUF_SIZE	(128U << 20)
+
+static const u32 colorspaces[] = {
+	[XENCAMERA_COLORSPACE_DEFAULT] = V4L2_COLORSPACE_DEFAULT,
+	[XENCAMERA_COLORSPACE_SMPTE170M] = V4L2_COLORSPACE_SMPTE170M,
+	[XENCAMERA_COLORSPACE_REC709] = V4L2_COLORSPACE_REC709,
+	[XENCAMERA_COLORSPACE_SRGB] = V4L2_COLORSPACE_SRGB,
+	[XENCAMERA_COLORSPACE_OPRGB] = V4L2_COLORSPACE_OPRGB,
+	[XENCAMERA_COLORSPACE_BT2020] = V4L2_COLORSPACE_BT2020,
+	[XENCAMERA_COLORSPACE_DCI_P3] = V4L2_COLORSPACE_DCI_P3,
+};
+
+static const u32 xfer_funcs[] = {
+	[XENCAMERA_XFER_FUNC_DEFAULT] = V4L2_XFER_FUNC_DEFAULT,
+	[XENCAMERA_XFER_FUNC_709] = V4L2_XFER_FUNC_709,
+	[XENCAMERA_XFER_FUNC_SRGB] = V4L2_XFER_FUNC_SRGB,
+	[XENCAMERA_XFER_FUNC_OPRGB] = V4L2_XFER_FUNC_OPRGB,
+	[XENCAMERA_XFER_FUNC_NONE] = V4L2_XFER_FUNC_NONE,
+	[XENCAMERA_XFER_FUNC_DCI_P3] = V4L2_XFER_FUNC_DCI_P3,
+	[XENCAMERA_XFER_FUNC_SMPTE2084] = V4L2_XFER_FUNC_SMPTE2084,
+};
+
+static const u32 ycbcr_encs[] = {
+	[XENCAMERA_YCBCR_ENC_IGNORE] = V4L2_YCBCR_ENC_DEFAULT,
+	[XENCAMERA_YCBCR_ENC_601] = V4L2_YCBCR_ENC_601,
+	[XENCAMERA_YCBCR_ENC_709] = V4L2_YCBCR_ENC_709,
+	[XENCAMERA_YCBCR_ENC_XV601] = V4L2_YCBCR_ENC_XV601,
+	[XENCAMERA_YCBCR_ENC_XV709] = V4L2_YCBCR_ENC_XV709,
+	[XENCAMERA_YCBCR_ENC_BT2020] = V4L2_YCBCR_ENC_BT2020,
+	[XENCAMERA_YCBCR_ENC_BT2020_CONST_LUM] = V4L2_YCBCR_ENC_BT2020_CONST_LUM,
+};
+
+static const u32 quantizations[] = {
+	[XENCAMERA_QUANTIZATION_DEFAULT] = V4L2_QUANTIZATION_DEFAULT,
+	[XENCAMERA_QUANTIZATION_FULL_RANGE] = V4L2_QUANTIZATION_FULL_RANGE,
+	[XENCAMERA_QUANTIZATION_LIM_RANGE] = V4L2_QUANTIZATION_LIM_RANGE,
+};
+
+/* Unknown values from the backend fall back to "default", not to garbage. */
+#define MAP_OR_DEFAULT(tbl, v)	((v) < ARRAY_SIZE(tbl) ? (tbl)[v] : 0)
+
+static void fill_colorimetry(const struct xencamera_config_resp *c,
+			     struct v4l2_pix_format *pix)
+{
+	pix->colorspace = MAP_OR_DEFAULT(colorspaces, c->colorspace);
+	pix->xfer_func = MAP_OR_DEFAULT(xfer_funcs, c->xfer_func);
+	pix->ycbcr_enc = MAP_OR_DEFAULT(ycbcr_encs, c->ycbcr_enc);
+	pix->quantization = MAP_OR_DEFAULT(quantizations, c->quantization);
+	if (pix->colorspace == V4L2_COLORSPACE_DEFAULT)
+		pix->colorspace = V4L2_COLORSPACE_SRGB;
+}
+
+/* A configuration response must name something the toolstack allowed. */
+static int check_config(struct vcam_dev *cam,
+			const struct xencamera_config_resp *c)
+{
+	const struct vcam_format *fmt;
+
+	fmt = vcam_cfg_find_format(&cam->cfg, c->pixel_format);
+	if (!fmt || !vcam_cfg_find_res(fmt, c->width, c->height)) {
+		dev_err_ratelimited(&cam->xb_dev->dev,
+				    "backend config %p4cc %ux%u not offered\n",
+				    &c->pixel_format, c->width, c->height);
+		return -EIO;
+	}
+	return 0;
+}
+
+static int check_layout(struct vcam_dev *cam,
+			const struct xencamera_buf_get_layout_resp *l)
+{
+	u64 sum = 0;
+	int p;
+
+	if (l->num_planes < 1 || l->num_planes > XENCAMERA_MAX_PLANE ||
+	    !l->size || l->size > VCAM_MAX_BUF_SIZE)
+		goto bad;
+	for (p = 0; p < l->num_planes; p++)
+		sum += l->plane_size[p];
+	if (sum > l->size || l->plane_stride[0] > l->size)
+		goto bad;
+	return 0;
+bad:
+	dev_err_ratelimited(&cam->xb_dev->dev,
+			    "bad buffer layout: %u planes, size %u\n",
+			    l->num_planes, l->size);
+	return -EIO;
+}
+
+int vcam_config_get(struct vcam_dev *cam)
+{
+	struct xencamera_resp resp;
+	int ret;
+
+	ret = vcam_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, &resp);
+	if (ret)
+		return ret;
+	ret = check_config(cam, &resp.resp.config);
+	if (ret)
+		return ret;
+	cam->config = resp.resp.config;
+	return 0;
+}
+
+int vcam_layout_get(struct vcam_dev *cam)
+{
+	struct xencamera_resp resp;
+	int ret;
+
+	ret = vcam_req_sync(cam, XENCAMERA_OP_BUF_GET_LAYOUT, NULL, 0, &resp);
+	if (ret)
+		return ret;
+	ret = check_layout(cam, &resp.resp.buf_layout);
+	if (ret)
+		return ret;
+	cam->layout = resp.resp.buf_layout;
+	return 0;
+}
+
+static int config_set(struct vcam_dev *cam, u8 op, u32 fourcc, u32 w, u32 h,
+		      struct xencamera_config_resp *out)
+{
+	struct xencamera_config_req req = {
+		.pixel_format = fourcc, .width = w, .height = h,
+	};
+	struct xencamera_resp resp;
+	int ret;
+
+	ret = vcam_req_sync(cam, op, &req, sizeof(req), &resp);
+	if (ret)
+		return ret;
+	ret = check_config(cam, &resp.resp.config);
+	if (ret)
+		return ret;
+	*out = resp.resp.config;
+	return 0;
+}
+
+/* Snap a request onto the configured list: known format, nearest size. */
+static void snap_format(struct vcam_dev *cam, struct v4l2_pix_format *pix)
+{
+	const struct vcam_format *fmt;
+	const struct vcam_res *best = NULL;
+	u64 best_d = U64_MAX;
+	int i;
+
+	fmt = vcam_cfg_find_format(&cam->cfg, pix->pixelformat);
+	if (!fmt)
+		fmt = &cam->cfg.formats[0];
+	for (i = 0; i < fmt->num_res; i++) {
+		const struct vcam_res *r = &fmt->res[i];
+		u64 d = abs((s64)r->width - pix->width) +
+			abs((s64)r->height - pix->height);
+
+		if (d < best_d) {
+			best_d = d;
+			best = r;
+		}
+	}
+	pix->pixelformat = fmt->fourcc;
+	pix->width = best->width;
+	pix->height = best->height;
+}
+
+static void fill_pix(struct vcam_dev *cam,
+		     const struct xencamera_config_resp *c,
+		     struct v4l2_pix_format *pix)
+{
+	bool current_cfg = c->pixel_format == cam->config.pixel_format &&
+			   c->width == cam->config.width &&
+			   c->height == cam->config.height;
+
+	memset(pix, 0, sizeof(*pix));
+	pix->pixelformat = c->pixel_format;
+	pix->width = c->width;
+	pix->height = c->height;
+	pix->field = V4L2_FIELD_NONE;
+	if (current_cfg && cam->layout.size) {
+		pix->bytesperline = cam->layout.plane_stride[0];
+		pix->sizeimage = cam->layout.size;
+	} else if (v4l2_fill_pixfmt(pix, c->pixel_format, c->width,
+				    c->height)) {
+		/* Compressed or unknown to the kernel: a generous bound. */
+		pix->bytesperline = 0;
+		pix->sizeimage = c->width * c->height * 4;
+	}
+	fill_colorimetry(c, pix);
+}
+
+static int vcam_querycap(struct file *file, void *priv,
+			 struct v4l2_capability *cap)
+{
+	struct vcam_dev *cam = video_drvdata(file);
+
+	strscpy(cap->driver, VCAM_DRV_NAME, sizeof(cap->driver));
+	snprintf(cap->card, sizeof(cap->card), "Xen PV camera %s",
+		 cam->cfg.unique_id);
+	snprintf(cap->bus_info, sizeof(cap->bus_info), "platform:%s",
+		 dev_name(&cam->xb_dev->dev));
+	return 0;
+}
+
+static int vcam_enum_fmt(struct file *file, void *priv,
+			 struct v4l2_fmtdesc *f)
+{
+	struct vcam_dev *cam = video_drvdata(file);
+
+	if (f->index >= cam->cfg.num_formats)
+		return -EINVAL;
+	f->pixelformat = cam->cfg.formats[f->index].fourcc;
+	return 0;
+}
+
+static int vcam_g_fmt(struct file *file, void *priv, struct v4l2_format *f)
+{
+	struct vcam_dev *cam = video_drvdata(file);
+
+	fill_pix(cam, &cam->config, &f->fmt.pix);
+	return 0;
+}
+
+static int vcam_try_fmt(struct file *file, void *priv, struct v4l2_format *f)
+{
+	struct vcam_dev *cam = video_drvdata(file);
+	struct xencamera_config_resp c;
+	int ret;
+
+	snap_format(cam, &f->fmt.pix);
+	ret = config_set(cam, XENCAMERA_OP_CONFIG_VALIDATE,
+			 f->fmt.pix.pixelformat, f->fmt.pix.width,
+			 f->fmt.pix.height, &c);
+	if (ret)
+		return ret;
+	fill_pix(cam, &c, &f->fmt.pix);
+	return 0;
+}
+
+static int vcam_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
+{
+	struct vcam_dev *cam = video_drvdata(file);
+	struct xencamera_config_resp c;
+	int ret;
+
+	if (vb2_is_busy(&cam->queue))
+		return -EBUSY;
+	snap_format(cam, &f->fmt.pix);
+	ret = vcam_bufs_release(cam);
+	if (ret)
+		return ret;
+	ret = config_set(cam, XENCAMERA_OP_CONFIG_SET, f->fmt.pix.pixelformat,
+			 f->fmt.pix.width, f->fmt.pix.height, &c);
+	if (ret)
+		return ret;
+	cam->config = c;
+	cam->layout.size = 0;
+	ret = vcam_layout_get(cam);
+	if (ret)
+		return ret;
+	fill_pix(cam, &cam->config, &f->fmt.pix);
+	return 0;
+}
+
+static int vcam_enum_framesizes(struct file *file, void *priv,
+				struct v4l2_frmsizeenum *fs)
+{
+	struct vcam_dev *cam = video_drvdata(file);
+	const struct vcam_format *fmt;
+
+	fmt = vcam_cfg_find_format(&cam->cfg, fs->pixel_format);
+	if (!fmt || fs->index >= fmt->num_res)
+		return -EINVAL;
+	fs->type = V4L2_FRMSIZE_TYPE_DISCRETE;
+	fs->discrete.width = fmt->res[fs->index].width;
+	fs->discrete.height = fmt->res[fs->index].height;
+	return 0;
+}
+
+static int vcam_enum_frameintervals(struct file *file, void *priv,
+				    struct v4l2_frmivalenum *fi)
+{
+	struct vcam_dev *cam = video_drvdata(file);
+	const struct vcam_format *fmt;
+	const struct vcam_res *res;
+
+	fmt = vcam_cfg_find_format(&cam->cfg, fi->pixel_format);
+	if (!fmt)
+		return -EINVAL;
+	res = vcam_cfg_find_res(fmt, fi->width, fi->height);
+	if (!res || fi->index >= res->num_rates)
+		return -EINVAL;
+	fi->type = V4L2_FRMIVAL_TYPE_DISCRETE;
+	/* A rate of n/d frames per second is an interval of d/n seconds. */
+	fi->discrete.numerator = res->rates[fi->index].denominator;
+	fi->discrete.denominator = res->rates[fi->index].numerator;
+	return 0;
+}
+
+static const struct vcam_res *current_res(struct vcam_dev *cam)
+{
+	const struct vcam_format *fmt;
+
+	fmt = vcam_cfg_find_format(&cam->cfg, cam->config.pixel_format);
+	if (!fmt)
+		return NULL;
+	return vcam_cfg_find_res(fmt, cam->config.width, cam->config.height);
+}
+
+static int vcam_g_parm(struct file *file, void *priv,
+		       struct v4l2_streamparm *sp)
+{
+	struct vcam_dev *cam = video_drvdata(file);
+	struct v4l2_captureparm *cp = &sp->parm.capture;
+	const struct vcam_res *res = current_res(cam);
+
+	if (sp->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+		return -EINVAL;
+	memset(cp, 0, sizeof(*cp));
+	cp->capability = V4L2_CAP_TIMEPERFRAME;
+	cp->readbuffers = 2;
+	if (cam->config.frame_rate_numer && cam->config.frame_rate_denom) {
+		cp->timeperframe.numerator = cam->config.frame_rate_denom;
+		cp->timeperframe.denominator = cam->config.frame_rate_numer;
+	} else if (res) {
+		cp->timeperframe.numerator = res->rates[0].denominator;
+		cp->timeperframe.denominator = res->rates[0].numerator;
+	} else {
+		cp->timeperframe.numerator = 1;
+		cp->timeperframe.denominator = 30;
+	}
+	return 0;
+}
+
+static int vcam_s_parm(struct file *file, void *priv,
+		       struct v4l2_streamparm *sp)
+{
+	struct vcam_dev *cam = video_drvdata(file);
+	struct v4l2_fract *tpf = &sp->parm.capture.timeperframe;
+	const struct vcam_res *res = current_res(cam);
+	struct xencamera_frame_rate_req req;
+	const struct v4l2_fract *best;
+	u64 best_d = U64_MAX;
+	int i, ret;
+
+	if (sp->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+		return -EINVAL;
+	if (!res)
+		return -EIO;
+	best = &res->rates[0];
+	if (tpf->numerator && tpf->denominator) {
+		/* Closest rate: compare n/d fps with den/num fps, scaled. */
+		for (i = 0; i < res->num_rates; i++) {
+			const struct v4l2_fract *r = &res->rates[i];
+			s64 a = (s64)r->numerator * tpf->numerator * 1000 /
+				r->denominator;
+			s64 d = abs(a - (s64)tpf->denominator * 1000);
+
+			if (d < best_d) {
+				best_d = d;
+				best = r;
+			}
+		}
+	}
+	if (best->numerator != cam->config.frame_rate_numer ||
+	    best->denominator != cam->config.frame_rate_denom) {
+		if (vb2_is_busy(&cam->queue))
+			return -EBUSY;
+		ret = vcam_bufs_release(cam);
+		if (ret)
+			return ret;
+		req.frame_rate_numer = best->numerator;
+		req.frame_rate_denom = best->denominator;
+		ret = vcam_req_sync(cam, XENCAMERA_OP_FRAME_RATE_SET, &req,
+				    sizeof(req), NULL);
+		if (ret)
+			return ret;
+		ret = vcam_config_get(cam);
+		if (ret)
+			return ret;
+	}
+	return vcam_g_parm(file, priv, sp);
+}
+
+static int vcam_enum_input(struct file *file, void *priv,
+			   struct v4l2_input *inp)
+{
+	if (inp->index)
+		return -EINVAL;
+	inp->type = V4L2_INPUT_TYPE_CAMERA;
+	strscpy(inp->name, "Camera", sizeof(inp->name));
+	return 0;
+}
+
+static int vcam_g_input(struct file *file, void *priv, unsigned int *i)
+{
+	*i = 0;
+	return 0;
+}
+
+static int vcam_s_input(struct file *file, void *priv, unsigned int i)
+{
+	return i ? -EINVAL : 0;
+}
+
+static const struct v4l2_ioctl_ops vcam_ioctl_ops = {
+	.vidioc_querycap = vcam_querycap,
+	.vidioc_enum_fmt_vid_cap = vcam_enum_fmt,
+	.vidioc_g_fmt_vid_cap = vcam_g_fmt,
+	.vidioc_try_fmt_vid_cap = vcam_try_fmt,
+	.vidioc_s_fmt_vid_cap = vcam_s_fmt,
+	.vidioc_enum_framesizes = vcam_enum_framesizes,
+	.vidioc_enum_frameintervals = vcam_enum_frameintervals,
+	.vidioc_g_parm = vcam_g_parm,
+	.vidioc_s_parm = vcam_s_parm,
+	.vidioc_enum_input = vcam_enum_input,
+	.vidioc_g_input = vcam_g_input,
+	.vidioc_s_input = vcam_s_input,
+	.vidioc_reqbufs = vb2_ioctl_reqbufs,
+	.vidioc_create_bufs = vb2_ioctl_create_bufs,
+	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
+	.vidioc_querybuf = vb2_ioctl_querybuf,
+	.vidioc_qbuf = vb2_ioctl_qbuf,
+	.vidioc_dqbuf = vb2_ioctl_dqbuf,
+	.vidioc_expbuf = vb2_ioctl_expbuf,
+	.vidioc_streamon = vb2_ioctl_streamon,
+	.vidioc_streamoff = vb2_ioctl_streamoff,
+	.vidioc_log_status = v4l2_ctrl_log_status,
+	.vidioc_subscribe_event = v4l2_ctrl_subscribe_event,
+	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
+};
+
+static int vcam_open(struct file *file)
+{
+	struct vcam_dev *cam = video_drvdata(file);
+	int ret;
+
+	/* Reconfiguring: existing users may finish, new ones are refused. */
+	if (READ_ONCE(cam->dead))
+		return -ENODEV;
+	ret = v4l2_fh_open(file);
+	if (!ret)
+		atomic_inc(&cam->users);
+	return ret;
+}
+
+static int vcam_release_file(struct file *file)
+{
+	struct vcam_dev *cam = video_drvdata(file);
+	int ret;
+
+	ret = vb2_fop_release(file);
+	atomic_dec(&cam->users);
+	return ret;
+}
+
+static const struct v4l2_file_operations vcam_fops = {
+	.owner = THIS_MODULE,
+	.open = vcam_open,
+	.release = vcam_release_file,
+	.read = vb2_fop_read,
+	.poll = vb2_fop_poll,
+	.mmap = vb2_fop_mmap,
+	.unlocked_ioctl = video_ioctl2,
+};
+
+/* Make the backend's current state ours, or pick the first offered one. */
+static int initial_config(struct vcam_dev *cam)
+{
+	const struct vcam_format *fmt = &cam->cfg.formats[0];
+	struct xencamera_config_resp c;
+	int ret;
+
+	ret = vcam_config_get(cam);
+	if (ret == -ENODEV)
+		return ret;
+	if (ret) {
+		ret = config_set(cam, XENCAMERA_OP_CONFIG_SET, fmt->fourcc,
+				 fmt->res[0].width, fmt->res[0].height, &c);
+		if (ret)
+			return ret;
+		cam->config = c;
+	}
+	return vcam_layout_get(cam);
+}
+
+int vcam_v4l2_connect(struct vcam_dev *cam)
+{
+	struct video_device *vdev = &cam->vdev;
+	int ret;
+
+	ret = initial_config(cam);
+	if (ret)
+		return ret;
+	ret = vcam_ctrls_init(cam);
+	if (ret)
+		return ret;
+	ret = vcam_vb2_init(cam);
+	if (ret)
+		return ret;
+
+	snprintf(vdev->name, sizeof(vdev->name), "xen-vcam %s",
+		 cam->cfg.unique_id);
+	vdev->fops = &vcam_fops;
+	vdev->ioctl_ops = &vcam_ioctl_ops;
+	vdev->release = video_device_release_empty;
+	vdev->v4l2_dev = &cam->v4l2_dev;
+	vdev->queue = &cam->queue;
+	vdev->lock = &cam->lock;
+	vdev->vfl_dir = VFL_DIR_RX;
+	vdev->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING |
+			    V4L2_CAP_READWRITE;
+	video_set_drvdata(vdev, cam);
+	ret = video_register_device(vdev, VFL_TYPE_VIDEO, -1);
+	if (ret)
+		return ret;
+	cam->registered = true;
+	dev_info(&cam->xb_dev->dev, "%s: camera %s, %s mode, %s buffers\n",
+		 video_device_node_name(vdev), cam->cfg.unique_id,
+		 vcam_notify_mode_name(cam->notify_mode),
+		 cam->cfg.be_alloc ? "backend" : "frontend");
+	return 0;
+}

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * videobuf2 glue.  Ownership follows ring/PROTOCOL.md: buf_init creates the
+ * buffer on the backend (BUF_CREATE), buf_queue hands it over (BUF_QUEUE,
+ * asynchronous), FRAME_AVAIL hands it back, stop_streaming takes every
+ * buffer back with STREAM_STOP.  vb2_vmalloc pages are ordinary kernel
+ * pages, so they can be granted whichever way the memory came in.
+ */
+
+#include <media/videobuf2-vmalloc.h>
+
+#include "vcamfront.h"
+
+static struct vcam_buf *to_vcam_buf(struct vb2_buffer *vb)
+{
+	return container_of(to_vb2_v4l2_buffer(vb), struct vcam_buf, vb);
+}
+
+/* Called with req_lock held. */
+void vcam_return_all_locked(struct vcam_dev *cam, enum vb2_buffer_state state)
+{
+	int i;
+
+	for (i = 0; i < VB2_MAX_FRAME; i++) {
+		struct vcam_buf *buf = cam->bufs[i];
+
+		if (!buf || !(buf->pending || buf->with_be))
+			continue;
+		if (buf->pending)
+			list_del_init(&buf->list);
+		buf->pending = false;
+		buf->with_be = false;
+		vb2_buffer_done(&buf->vb.vb2_buf, state);
+	}
+}
+
+/* BUF_REQUEST(0): the backend frees its side; needed before CONFIG_SET. */
+int vcam_bufs_release(struct vcam_dev *cam)
+{
+	struct xencamera_buf_request br = { .num_bufs = 0 };
+	int ret;
+
+	if (!cam->num_bufs)
+		return 0;
+	ret = vcam_req_sync(cam, XENCAMERA_OP_BUF_REQUEST, &br, sizeof(br),
+			    NULL);
+	cam->num_bufs = 0;
+	return ret;
+}
+
+static int vcam_bufs_request(struct vcam_dev *cam)
+{
+	struct xencamera_buf_request br = {
+		.num_bufs = cam->cfg.max_buffers,
+	};
+	struct xencamera_resp resp;
+	int ret, n;
+
+	if (cam->num_bufs)
+		return 0;
+	ret = vcam_req_sync(cam, XENCAMERA_OP_BUF_REQUEST, &br, sizeof(br),
+			    &resp);
+	if (ret)
+		return ret;
+	n = resp.resp.buf_request.num_bufs;
+	if (n < 1 || n > cam->cfg.max_buffers) {
+		dev_err(&cam->xb_dev->dev, "backend granted %d buffers of %d\n",
+			n, cam->cfg.max_buffers);
+		return -EIO;
+	}
+	cam->num_bufs = n;
+	return 0;
+}
+
+static int vcam_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
+			    unsigned int *nplanes, unsigned int sizes[],
+			    struct device *alloc_devs[])
+{
+	struct vcam_dev *cam = vb2_get_drv_priv(q);
+	unsigned int size = cam->layout.size;
+	unsigned int avail;
+	int ret;
+
+	if (READ_ONCE(cam->dead))
+		return -ENODEV;
+	if (!size)
+		return -EINVAL;
+	if (*nplanes) {
+		if (*nplanes != 1 || sizes[0] < size)
+			return -EINVAL;
+	} else {
+		*nplanes = 1;
+		sizes[0] = size;
+	}
+	ret = vcam_bufs_request(cam);
+	if (ret)
+		return ret;
+	if (q->num_buffers >= cam->num_bufs)
+		return -ENOBUFS;
+	avail = cam->num_bufs - q->num_buffers;
+	*nbuffers = min(*nbuffers, avail);
+	return 0;
+}
+
+static int vcam_buf_init(struct vb2_buffer *vb)
+{
+	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
+	struct vcam_buf *buf = to_vcam_buf(vb);
+	unsigned long flags;
+	int ret;
+
+	if (vb->index >= cam->num_bufs)
+		return -EINVAL;
+	if (vb2_plane_size(vb, 0) < cam->layout.size)
+		return -EINVAL;
+	INIT_LIST_HEAD(&buf->list);
+	buf->pending = false;
+	buf->with_be = false;
+	buf->queue_inflight = false;
+	ret = vcam_buf_share(cam, buf);
+	if (ret)
+		return ret;
+	spin_lock_irqsave(&cam->req_lock, flags);
+	cam->bufs[vb->index] = buf;
+	cam->num_created++;
+	spin_unlock_irqrestore(&cam->req_lock, flags);
+	return 0;
+}
+
+static void vcam_buf_cleanup(struct vb2_buffer *vb)
+{
+	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
+	struct vcam_buf *buf = to_vcam_buf(vb);
+	struct xencamera_index idx = { .index = vb->index };
+	unsigned long flags;
+
+	if (!buf->created)
+		return;
+	if (!READ_ONCE(cam->dead))
+		vcam_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx, sizeof(idx),
+			      NULL);
+	spin_lock_irqsave(&cam->req_lock, flags);
+	if (cam->bufs[vb->index] == buf)
+		cam->bufs[vb->index] = NULL;
+	cam->num_created--;
+	spin_unlock_irqrestore(&cam->req_lock, flags);
+	buf->created = false;
+	vcam_buf_unshare(cam, buf);
+	if (!cam->num_created && !READ_ONCE(cam->dead))
+		vcam_bufs_release(cam);
+}
+
+static int vcam_buf_prepare(struct vb2_buffer *vb)
+{
+	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
+
+	if (READ_ONCE(cam->dead))
+		return -ENODEV;
+	if (vb2_plane_size(vb, 0) < cam->layout.size)
+		return -EINVAL;
+	vb2_set_plane_payload(vb, 0, cam->layout.size);
+	return 0;
+}
+
+static void vcam_buf_queue(struct vb2_buffer *vb)
+{
+	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
+	struct vcam_buf *buf = to_vcam_buf(vb);
+	unsigned long flags;
+
+	spin_lock_irqsave(&cam->req_lock, flags);
+	if (cam->dead) {
+		spin_unlock_irqrestore(&cam->req_lock, flags);
+		vb2_buffer_done(vb, VB2_BUF_STATE_ERROR);
+		return;
+	}
+	buf->pending = true;
+	list_add_tail(&buf->list, &cam->pending);
+	vcam_flush_pending_locked(cam);
+	spin_unlock_irqrestore(&cam->req_lock, flags);
+}
+
+static int vcam_start_streaming(struct vb2_queue *q, unsigned int count)
+{
+	struct vcam_dev *cam = vb2_get_drv_priv(q);
+	unsigned long flags;
+	int ret;
+
+	cam->seq_valid = false;
+	ret = vcam_req_sync(cam, XENCAMERA_OP_STREAM_START, NULL, 0, NULL);
+	if (!ret)
+		ret = vcam_poller_start(cam);
+	if (ret) {
+		if (!READ_ONCE(cam->dead))
+			vcam_req_sync(cam, XENCAMERA_OP_STREAM_STOP, NULL, 0,
+				      NULL);
+		spin_lock_irqsave(&cam->req_lock, flags);
+		vcam_return_all_locked(cam, VB2_BUF_STATE_QUEUED);
+		spin_unlock_irqrestore(&cam->req_lock, flags);
+		return ret;
+	}
+	cam->streaming = true;
+	return 0;
+}
+
+static void vcam_stop_streaming(struct vb2_queue *q)
+{
+	struct vcam_dev *cam = vb2_get_drv_priv(q);
+	unsigned long flags;
+
+	vcam_poller_stop(cam);
+	if (!READ_ONCE(cam->dead))
+		vcam_req_sync(cam, XENCAMERA_OP_STREAM_STOP, NULL, 0, NULL);
+	spin_lock_irqsave(&cam->req_lock, flags);
+	/* Frames the backend finished before the stop are still delivered. */
+	vcam_drain_locked(cam);
+	vcam_return_all_locked(cam, VB2_BUF_STATE_ERROR);
+	cam->streaming = false;
+	spin_unlock_irqrestore(&cam->req_lock, flags);
+}
+
+static const struct vb2_ops vcam_vb2_ops = {
+	.queue_setup = vcam_queue_setup,
+	.buf_init = vcam_buf_init,
+	.buf_cleanup = vcam_buf_cleanup,
+	.buf_prepare = vcam_buf_prepare,
+	.buf_queue = vcam_buf_queue,
+	.start_streaming = vcam_start_streaming,
+	.stop_streaming = vcam_stop_streaming,
+	.wait_prepare = vb2_ops_wait_prepare,
+	.wait_finish = vb2_ops_wait_finish,
+};
+
+int vcam_vb2_init(struct vcam_dev *cam)
+{
+	struct vb2_queue *q = &cam->queue;
+
+	q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF | VB2_READ;
+	q->drv_priv = cam;
+	q->buf_struct_size = sizeof(struct vcam_buf);
+	q->ops = &vcam_vb2_ops;
+	q->mem_ops = &vb2_vmalloc_memops;
+	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
+	q->min_buffers_needed = 1;
+	q->lock = &cam->lock;
+	q->dev = &cam->xb_dev->dev;
+	return vb2_queue_init(q);
+}
