@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: MIT
+/* xenstore value parsing and vcamd's options: malformed input, clear errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "opts.h"
+#include "parse.h"
+
+static void test_u32(void **state)
+{
+	const char *why = NULL;
+	uint32_t v;
+
+	(void)state;
+	assert_int_equal(vcam_parse_u32("0", 0, 10, &v, &why), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(vcam_parse_u32("4294967295", 0, UINT32_MAX, &v, &why),
+			 0);
+	assert_int_equal(v, UINT32_MAX);
+	assert_int_not_equal(vcam_parse_u32("4294967296", 0, UINT32_MAX, &v,
+					    &why), 0);
+	assert_string_equal(why, "number too large");
+	assert_int_not_equal(vcam_parse_u32("", 0, 1, &v, &why), 0);
+	assert_int_not_equal(vcam_parse_u32(NULL, 0, 1, &v, &why), 0);
+	assert_int_not_equal(vcam_parse_u32("-1", 0, 1, &v, &why), 0);
+	assert_int_not_equal(vcam_parse_u32(" 1", 0, 1, &v, &why), 0);
+	assert_int_not_equal(vcam_parse_u32("1 ", 0, 1, &v, &why), 0);
+	assert_int_not_equal(vcam_parse_u32("0x10", 0, 100, &v, &why), 0);
+	assert_int_not_equal(vcam_parse_u32("007", 0, 100, &v, &why), 0);
+	assert_string_equal(why, "leading zero");
+	assert_int_not_equal(vcam_parse_u32("11", 0, 10, &v, &why), 0);
+	assert_string_equal(why, "number out of range");
+}
+
+static void test_bool(void **state)
+{
+	const char *why;
+	int b;
+
+	(void)state;
+	assert_int_equal(vcam_parse_bool("1", &b, &why), 0);
+	assert_int_equal(b, 1);
+	assert_int_equal(vcam_parse_bool("0", &b, &why), 0);
+	assert_int_equal(b, 0);
+	assert_int_not_equal(vcam_parse_bool("yes", &b, &why), 0);
+	assert_int_not_equal(vcam_parse_bool("", &b, &why), 0);
+}
+
+static void test_unique_id(void **state)
+{
+	char path[64];
+	const char *why = NULL;
+
+	(void)state;
+	assert_int_equal(vcam_parse_unique_id("video0", path, sizeof(path),
+					      &why), 0);
+	assert_string_equal(path, "/dev/video0");
+	assert_int_equal(vcam_parse_unique_id("video12", path, sizeof(path),
+					      &why), 0);
+	assert_string_equal(path, "/dev/video12");
+	assert_int_equal(vcam_parse_unique_id("/dev/v4l/by-id/usb-cam_1",
+					      path, sizeof(path), &why), 0);
+	assert_string_equal(path, "/dev/v4l/by-id/usb-cam_1");
+	assert_int_not_equal(vcam_parse_unique_id("video", path, sizeof(path),
+						  &why), 0);
+	assert_int_not_equal(vcam_parse_unique_id("video-1", path,
+						  sizeof(path), &why), 0);
+	assert_int_not_equal(vcam_parse_unique_id("video256", path,
+						  sizeof(path), &why), 0);
+	assert_int_not_equal(vcam_parse_unique_id("/dev/../etc/shadow", path,
+						  sizeof(path), &why), 0);
+	assert_string_equal(why, "unique-id path is not canonical");
+	assert_int_not_equal(vcam_parse_unique_id("/etc/passwd", path,
+						  sizeof(path), &why), 0);
+	assert_int_not_equal(vcam_parse_unique_id("/dev/video0;rm", path,
+						  sizeof(path), &why), 0);
+	assert_int_not_equal(vcam_parse_unique_id("", path, sizeof(path),
+						  &why), 0);
+	assert_int_not_equal(vcam_parse_unique_id("/dev/video0", path, 5,
+						  &why), 0);
+}
+
+static void test_controls(void **state)
+{
+	struct vcam_dev_cfg cfg;
+	const char *why = NULL;
+
+	(void)state;
+	memset(&cfg, 0, sizeof(cfg));
+	assert_int_equal(vcam_parse_controls("contrast,hue", &cfg, &why), 0);
+	assert_int_equal(cfg.nctrls, 2);
+	assert_int_equal(cfg.ctrls[0], XENCAMERA_CTRL_CONTRAST);
+	assert_int_equal(cfg.ctrls[1], XENCAMERA_CTRL_HUE);
+	assert_int_equal(vcam_parse_controls("", &cfg, &why), 0);
+	assert_int_equal(cfg.nctrls, 0);
+	assert_int_equal(vcam_parse_controls(
+		"brightness,contrast,saturation,hue", &cfg, &why), 0);
+	assert_int_equal(cfg.nctrls, 4);
+	assert_int_not_equal(vcam_parse_controls("hue,hue", &cfg, &why), 0);
+	assert_string_equal(why, "control listed twice");
+	assert_int_not_equal(vcam_parse_controls("gamma", &cfg, &why), 0);
+	assert_int_not_equal(vcam_parse_controls("hue,", &cfg, &why), 0);
+	assert_int_not_equal(vcam_parse_controls(",hue", &cfg, &why), 0);
+	assert_int_not_equal(vcam_parse_controls("huey", &cfg, &why), 0);
+}
+
+static void test_mode_and_state(void **state)
+{
+	const char *why;
+	int m, s;
+
+	(void)state;
+	assert_int_equal(vcam_parse_notify_mode("hybrid", &m, &why), 0);
+	assert_int_equal(m, VCAM_NOTIFY_HYBRID);
+	assert_int_not_equal(vcam_parse_notify_mode("Spin", &m, &why), 0);
+	assert_int_not_equal(vcam_parse_notify_mode(NULL, &m, &why), 0);
+	assert_int_equal(vcam_parse_xb_state("4", &s, &why), 0);
+	assert_int_equal(s, XenbusStateConnected);
+	assert_int_not_equal(vcam_parse_xb_state("9", &s, &why), 0);
+	assert_int_not_equal(vcam_parse_xb_state("x", &s, &why), 0);
+}
+
+#define ARGV(...) ((char *[]){ "vcamd", __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *[]){ "vcamd", __VA_ARGS__ }) / \
+			 sizeof(char *)))
+
+static void test_options(void **state)
+{
+	struct vcam_opts o;
+	char err[256];
+
+	(void)state;
+	vcam_opts_default(&o);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("-f", "-v", "-v", "-m",
+		"spin", "--allow=/dev/video3", "-b", "8"),
+		ARGV("-f", "-v", "-v", "-m", "spin", "--allow=/dev/video3",
+		     "-b", "8"), err, sizeof(err)), 0);
+	assert_true(o.foreground);
+	assert_false(o.use_syslog);
+	assert_int_equal(o.log_level, LOG_DEBUG);
+	assert_int_equal(o.default_mode, VCAM_NOTIFY_SPIN);
+	assert_int_equal(o.cam_buffers, 8);
+	assert_true(vcam_opts_allowed(&o, "/dev/video3"));
+	assert_false(vcam_opts_allowed(&o, "/dev/video0"));
+
+	vcam_opts_default(&o);
+	assert_true(vcam_opts_allowed(&o, "/dev/video0"));
+	assert_false(vcam_opts_allowed(&o, "/dev/sda"));
+	assert_int_equal(vcam_opts_parse(&o, ARGC("-m", "poll"),
+					 ARGV("-m", "poll"), err,
+					 sizeof(err)), -22);
+	assert_non_null(strstr(err, "notify-mode must be"));
+	assert_int_equal(vcam_opts_parse(&o, ARGC("-s", "abc"),
+					 ARGV("-s", "abc"), err,
+					 sizeof(err)), -22);
+	assert_non_null(strstr(err, "--spin-us 'abc'"));
+	assert_int_equal(vcam_opts_parse(&o, ARGC("-b", "1"),
+					 ARGV("-b", "1"), err,
+					 sizeof(err)), -22);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--bogus"),
+					 ARGV("--bogus"), err,
+					 sizeof(err)), -22);
+	assert_non_null(strstr(err, "unknown option"));
+	assert_int_equal(vcam_opts_parse(&o, ARGC("-m"), ARGV("-m"), err,
+					 sizeof(err)), -22);
+	assert_non_null(strstr(err, "needs a value"));
+	assert_int_equal(vcam_opts_parse(&o, ARGC("extra"), ARGV("extra"),
+					 err, sizeof(err)), -22);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("-a", "video0"),
+					 ARGV("-a", "video0"), err,
+					 sizeof(err)), -22);
+}
+
+static void test_config_file(void **state)
+{
+	char path[] = "/tmp/vcamd-test-XXXXXX";
+	struct vcam_opts o;
+	char err[256];
+	FILE *f;
+	int fd;
+
+	(void)state;
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fprintf(f, "# comment\n\nmode = hybrid\nspin-us=200\n"
+		   "allow = /dev/video1\nforeground\n");
+	fclose(f);
+	vcam_opts_default(&o);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("-c", path),
+					 ARGV("-c", path), err,
+					 sizeof(err)), 0);
+	assert_int_equal(o.default_mode, VCAM_NOTIFY_HYBRID);
+	assert_int_equal(o.default_spin_us, 200);
+	assert_true(vcam_opts_allowed(&o, "/dev/video1"));
+	assert_true(o.foreground);
+
+	f = fopen(path, "w");
+	fprintf(f, "mode = hybrid\nspin-us = lots\n");
+	fclose(f);
+	assert_int_equal(vcam_opts_load_file(&o, path, err, sizeof(err)),
+			 -22);
+	assert_non_null(strstr(err, ":2:"));
+	f = fopen(path, "w");
+	fprintf(f, "colour = blue\n");
+	fclose(f);
+	assert_int_equal(vcam_opts_load_file(&o, path, err, sizeof(err)),
+			 -22);
+	assert_non_null(strstr(err, "unknown key 'colour'"));
+	unlink(path);
+	assert_int_equal(vcam_opts_load_file(&o, path, err, sizeof(err)),
+			 -22);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_u32),
+		cmocka_unit_test(test_bool),
+		cmocka_unit_test(test_unique_id),
+		cmocka_unit_test(test_controls),
+		cmocka_unit_test(test_mode_and_state),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_config_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
