@@ -22,10 +22,19 @@ xenstore-scripts: ring
 tests: ring backend
 	$(MAKE) -C tests
 
+# `make deps` always installs; check and demo install once per change of the package list, so
+# that both work on a fresh Debian 12 machine without a separate step.
 deps:
 	sh deps/install.sh deps/debian.txt
+	touch .deps-installed
 
-check: check-unit check-rig
+.deps-installed: deps/debian.txt deps/install.sh
+	sh deps/install.sh deps/debian.txt
+	touch $@
+
+check: .deps-installed
+	$(MAKE) check-unit
+	$(MAKE) check-rig
 
 check-unit: all
 	@set -e; for p in $(PARTS); do $(MAKE) -s -C $$p check-unit; done
@@ -33,7 +42,8 @@ check-unit: all
 check-rig: all
 	tests/rig/run-rig --all
 
-demo: all
+demo: .deps-installed
+	$(MAKE) all
 	tests/rig/run-rig demo
 
 fuzz: all

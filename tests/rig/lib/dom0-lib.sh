@@ -81,9 +81,10 @@ domu_console() { echo "$OUT/consoles/guest-$1.log"; }
 # domu_wait_end NAME TIMEOUT: wait for the domain to power itself off, then require the guest's
 # test script to have printed VCAMTEST-PASS and no kernel oops/WARN.
 domu_wait_end() {
-	local name=$1 t=$2 i con
+	local name=$1 t=$2 con
 	con=$(domu_console "$name")
-	for ((i = 0; i < t * 5; i++)); do
+	local end=$((SECONDS + t))
+	while ((SECONDS < end)); do
 		$XL domid "$name" >/dev/null 2>&1 || break
 		sleep 0.2
 	done
@@ -107,9 +108,10 @@ domu_wait_end() {
 
 # domu_wait_marker NAME TEXT TIMEOUT: wait until the guest console shows TEXT.
 domu_wait_marker() {
-	local name=$1 text=$2 t=$3 i con
+	local name=$1 text=$2 t=$3 con
 	con=$(domu_console "$name")
-	for ((i = 0; i < t * 5; i++)); do
+	local end=$((SECONDS + t))
+	while ((SECONDS < end)); do
 		grep -qF -- "$text" "$con" 2>/dev/null && return 0
 		sleep 0.2
 	done
