@@ -15,6 +15,11 @@
 #define WANT_ERROR	1
 /* Any status will do: the point is that an answer comes back. */
 #define WANT_ANSWER	2
+/*
+ * CONFIG_SET/VALIDATE: an error, or OK with a configuration other than
+ * the impossible one asked for (the backend may adjust, never accept).
+ */
+#define WANT_ADJUSTED	3
 
 static unsigned int checks, fails;
 
@@ -57,6 +62,12 @@ static int expect(struct tfe_sess *s, const char *what,
 	}
 	if (want == WANT_ANSWER)
 		ok = 1;
+	else if (want == WANT_ADJUSTED)
+		ok = rsp.status != 0 ||
+		     rsp.resp.config.pixel_format !=
+			req->req.config.pixel_format ||
+		     rsp.resp.config.width != req->req.config.width ||
+		     rsp.resp.config.height != req->req.config.height;
 	else if (want == WANT_ERROR)
 		ok = rsp.status != 0;
 	else
@@ -64,6 +75,7 @@ static int expect(struct tfe_sess *s, const char *what,
 	snprintf(detail, sizeof(detail), "%s%s%s", tfe_status_name(rsp.status),
 		 ok ? "" : ", wanted ",
 		 ok ? "" : (want == WANT_ERROR ? "an error" :
+			    want == WANT_ADJUSTED ? "an error or another format" :
 			    tfe_status_name(want)));
 	verdict(what, ok, detail);
 	return rsp.status;
@@ -89,9 +101,12 @@ static void probe_alive(struct tfe_sess *s)
 
 static int finish(const char *name)
 {
+	int ret = fails ? TFE_EXIT_FAIL : TFE_EXIT_PASS;
+
 	printf("hostile %s: %s (%u checks, %u failed)\n", name,
 	       fails ? "FAIL" : "PASS", checks, fails);
-	return fails ? TFE_EXIT_FAIL : TFE_EXIT_PASS;
+	checks = fails = 0;
+	return ret;
 }
 
 static struct tfe_stream *stream_new(struct tfe_sess *s,
@@ -145,6 +160,8 @@ static uint64_t rng(void)
 static int h_garbage(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		     const struct tfe_opts *o)
 {
+	struct xencamera_config_resp orig;
+	struct xencamera_resp rsp;
 	struct xencamera_req req;
 	unsigned int op, i, bad = 0;
 	char what[64];
@@ -152,6 +169,11 @@ static int h_garbage(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 
 	(void)cfg;
 	(void)o;
+	/* Put the camera back as we found it: it is shared with others. */
+	tfe_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
+	if (tfe_call(s, &req, &rsp) || rsp.status)
+		return TFE_EXIT_ERROR;
+	orig = rsp.resp.config;
 	/* Every undefined operation code must be refused, id echoed. */
 	for (op = XENCAMERA_OP_STREAM_STOP + 1; op <= 0xff; op++) {
 		tfe_req_hdr(&req, 0, (uint8_t)op);
@@ -172,11 +194,15 @@ static int h_garbage(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	verdict(what, bad == 0, bad ? "some were not" : "");
 
 	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, 0, 0, 0);
-	expect(s, "CONFIG_SET 0x0 fourcc 0", &req, WANT_ERROR);
+	expect(s, "CONFIG_SET 0x0 fourcc 0", &req, WANT_ADJUSTED);
 	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_VALIDATE, 0xffffffff,
 		       0xffffffff, 0xffffffff);
 	expect(s, "CONFIG_VALIDATE 4294967295^2 bogus fourcc", &req,
-	       WANT_ERROR);
+	       WANT_ADJUSTED);
+	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, 0x56595559,
+		       0x10000, 0x10000);
+	expect(s, "CONFIG_SET 65536x65536 YUYV (16 GiB frames)", &req,
+	       WANT_ADJUSTED);
 	tfe_req_frame_rate(&req, 0, 0, 0);
 	expect(s, "FRAME_RATE_SET 0/0", &req, WANT_ERROR);
 	tfe_req_frame_rate(&req, 0, 1, 0);
@@ -216,6 +242,9 @@ static int h_garbage(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	expect(s, "STREAM_STOP after random packets", &req, WANT_ANSWER);
 	tfe_req_buf_request(&req, 0, 0);
 	expect(s, "BUF_REQUEST(0) after random packets", &req, WANT_ANSWER);
+	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, orig.pixel_format,
+		       orig.width, orig.height);
+	expect(s, "CONFIG_SET back to the original format", &req, 0);
 	probe_alive(s);
 	return finish("garbage");
 }
@@ -373,7 +402,7 @@ static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	struct tfe_stream *st = stream_new(s, cfg);
 	grant_ref_t *refs = NULL, dref, stale;
 	unsigned int np, i;
-	void *d, *p;
+	void *d, *p, *q;
 
 	(void)o;
 	if (!st || setup(st, 0))
@@ -412,19 +441,33 @@ static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 			s->tp->ops->unshare(s->tp, d, tfe_pgdir_pages(np),
 					    &dref);
 		}
-		/* One good page, the rest revoked: all-or-nothing mapping. */
-		for (i = 0; i < np; i++)
-			refs[i] = stale;
-		p = s->tp->ops->share(s->tp, 1, &refs[0]);
-		if (!p)
-			goto err;
-		d = dir_with(s, tfe_pgdir_pages(np), &dref, refs, np);
-		if (!d)
-			goto err;
-		create_with_dir(s, st, "first data ref good, rest revoked",
-				dref, WANT_ERROR);
-		s->tp->ops->unshare(s->tp, d, tfe_pgdir_pages(np), &dref);
-		s->tp->ops->unshare(s->tp, p, 1, &refs[0]);
+		/*
+		 * One good page, the rest revoked: all-or-nothing mapping.
+		 * The revoked ref is made last, so that no later grant of
+		 * ours can reuse it before the backend looks.
+		 */
+		if (np >= 2) {
+			p = s->tp->ops->share(s->tp, 1, &refs[0]);
+			if (!p)
+				goto err;
+			d = dir_with(s, tfe_pgdir_pages(np), &dref, refs, 1);
+			if (!d)
+				goto err;
+			q = s->tp->ops->share(s->tp, 1, &stale);
+			if (!q)
+				goto err;
+			s->tp->ops->unshare(s->tp, q, 1, &stale);
+			for (i = 1; i < np; i++)
+				refs[i] = stale;
+			tfe_pgdir_fill(d, tfe_pgdir_pages(np), &dref, refs,
+				       np);
+			create_with_dir(s, st,
+					"first data ref good, rest revoked",
+					dref, WANT_ERROR);
+			s->tp->ops->unshare(s->tp, d, tfe_pgdir_pages(np),
+					    &dref);
+			s->tp->ops->unshare(s->tp, p, 1, &refs[0]);
+		}
 	}
 	/* A proper buffer at index 0 must still work afterwards. */
 	if (tfe_stream_buffers(st) == 0)

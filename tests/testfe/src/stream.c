@@ -40,23 +40,30 @@ int tfe_stream_configure(struct tfe_stream *st)
 	if (ret || rsp.status)
 		return call_failed("CONFIG_GET", ret, rsp.status);
 	st->config = rsp.resp.config;
-	if (st->cfg.fourcc) {
-		tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET,
-			       st->cfg.fourcc, st->cfg.width, st->cfg.height);
-		ret = tfe_call(s, &req, &rsp);
-		if (ret || rsp.status)
-			return call_failed("CONFIG_SET", ret, rsp.status);
-		st->config = rsp.resp.config;
-		if (st->config.pixel_format != st->cfg.fourcc ||
-		    st->config.width != st->cfg.width ||
-		    st->config.height != st->cfg.height)
-			fprintf(stderr,
-				"testfe: asked %ux%u %s, backend chose %ux%u %s\n",
-				st->cfg.width, st->cfg.height,
-				tfe_fourcc_str(st->cfg.fourcc, a),
-				st->config.width, st->config.height,
-				tfe_fourcc_str(st->config.pixel_format, b));
+	/*
+	 * No format asked for: set the camera's current one.  A backend may
+	 * insist on a CONFIG_SET before buffers, as every frontend does one.
+	 */
+	if (!st->cfg.fourcc) {
+		st->cfg.fourcc = st->config.pixel_format;
+		st->cfg.width = st->config.width;
+		st->cfg.height = st->config.height;
 	}
+	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, st->cfg.fourcc,
+		       st->cfg.width, st->cfg.height);
+	ret = tfe_call(s, &req, &rsp);
+	if (ret || rsp.status)
+		return call_failed("CONFIG_SET", ret, rsp.status);
+	st->config = rsp.resp.config;
+	if (st->config.pixel_format != st->cfg.fourcc ||
+	    st->config.width != st->cfg.width ||
+	    st->config.height != st->cfg.height)
+		fprintf(stderr,
+			"testfe: asked %ux%u %s, backend chose %ux%u %s\n",
+			st->cfg.width, st->cfg.height,
+			tfe_fourcc_str(st->cfg.fourcc, a),
+			st->config.width, st->config.height,
+			tfe_fourcc_str(st->config.pixel_format, b));
 	if (st->cfg.rate_numer) {
 		tfe_req_frame_rate(&req, 0, st->cfg.rate_numer,
 				   st->cfg.rate_denom);
@@ -300,11 +307,11 @@ int tfe_stream_run(struct tfe_sess *s, const struct tfe_stream_cfg *cfg)
 	if (!ret)
 		ret = tfe_stream_start(st);
 	t0 = secs(CLOCK_MONOTONIC);
-	c0 = secs(CLOCK_PROCESS_CPUTIME_ID);
+	c0 = secs(CLOCK_THREAD_CPUTIME_ID);
 	if (!ret)
 		ret = tfe_stream_frames(st, cfg->frames);
 	tfe_counters_print(s, stdout, secs(CLOCK_MONOTONIC) - t0,
-			   secs(CLOCK_PROCESS_CPUTIME_ID) - c0);
+			   secs(CLOCK_THREAD_CPUTIME_ID) - c0);
 	if (!ret)
 		ret = tfe_stream_stop(st);
 	tfe_stream_teardown(st);

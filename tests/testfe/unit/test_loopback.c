@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The whole test frontend against vcamd's real request core over the
+ * loopback transport: handshake, configure, buffers in both allocation
+ * modes, streaming in every notification mode with every checksum checked
+ * against the fake camera's known pattern, and every hostile case followed
+ * by a fresh session that must stream again.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "be_harness.h"
+#include "csum.h"
+#include "hostile.h"
+#include "opts.h"
+#include "session.h"
+#include "stream.h"
+
+static uint32_t pattern_crc(uint32_t cam_seq, uint32_t len)
+{
+	uint8_t chunk[4096];
+	uint32_t crc = 0, off = 0, n, i;
+
+	while (off < len) {
+		n = len - off < sizeof(chunk) ? len - off : sizeof(chunk);
+		for (i = 0; i < n; i++)
+			chunk[i] = fake_cam_byte(cam_seq, off + i);
+		crc = tfe_crc32(crc, chunk, n);
+		off += n;
+	}
+	return crc;
+}
+
+/*
+ * Every line must carry the fake camera's frame (guest seq + base): the
+ * last line's frame is one of the camera's latest, which fixes base; then
+ * every other line is held to it.
+ */
+static void check_lines(FILE *f, unsigned int frames, uint32_t cam_next)
+{
+	unsigned int seq[256], size[256], crc[256], idx, n = 0, i;
+	uint32_t base = 0, k;
+	char line[128];
+
+	assert_true(frames <= 256);
+	rewind(f);
+	while (fgets(line, sizeof(line), f)) {
+		assert_true(n < frames);
+		assert_int_equal(sscanf(line,
+					"frame seq=%u idx=%u size=%u crc32=%x",
+					&seq[n], &idx, &size[n], &crc[n]), 4);
+		assert_true(size[n] > 0);
+		n++;
+	}
+	assert_int_equal(n, frames);
+	for (k = 1; k <= 64 && k <= cam_next; k++) {
+		if (pattern_crc(cam_next - k, size[n - 1]) == crc[n - 1])
+			break;
+	}
+	assert_true(k <= 64 && k <= cam_next);
+	base = cam_next - k - seq[n - 1];
+	for (i = 0; i < n; i++)
+		assert_int_equal(crc[i], pattern_crc(seq[i] + base, size[i]));
+}
+
+static void sess_open(struct tfe_sess *s, struct be_harness *h,
+		      struct tfe_tp **tp)
+{
+	struct tfe_sess_opts so = {
+		.mode = -1, .be_alloc = -1, .timeout_ms = 3000,
+	};
+
+	*tp = tfe_tp_loop_open(h->lb, 0);
+	assert_non_null(*tp);
+	tfe_sess_init(s, *tp, &so);
+	assert_int_equal(tfe_connect(s), 0);
+}
+
+static void stream_once(struct be_harness *h, unsigned int frames,
+			int be_alloc, int mode)
+{
+	struct tfe_stream_cfg cfg = { .nbufs = 4, .frames = frames };
+	struct tfe_sess s;
+	struct tfe_tp *tp;
+	FILE *f = tmpfile();
+
+	assert_non_null(f);
+	cfg.out = f;
+	sess_open(&s, h, &tp);
+	assert_int_equal(s.be_alloc, be_alloc);
+	assert_int_equal(s.mode, mode);
+	assert_int_equal(s.evt_hold_off, 1);
+	assert_int_equal(tfe_stream_run(&s, &cfg), 0);
+	assert_int_equal(s.cnt.frames, frames);
+	assert_int_equal(s.cnt.violations, 0);
+	/* The modes differ in how we waited: never blocked vs never spun. */
+	if (mode == VCAM_NOTIFY_SPIN)
+		assert_int_equal(s.cnt.blocks, 0);
+	if (mode == VCAM_NOTIFY_EVENT)
+		assert_int_equal(s.cnt.spins, 0);
+	tfe_disconnect(&s);
+	tfe_tp_close(tp);
+	/* Stream stopped: the camera's counter holds still now. */
+	check_lines(f, frames, h->fc.next_seq);
+	fclose(f);
+}
+
+/*
+ * Harnesses live on the heap and are freed only on success: a failed
+ * assertion jumps out while the backend thread still runs, and it must
+ * not be left running on a dead stack frame.
+ */
+static struct be_harness *harness(int be_alloc, const char *mode)
+{
+	struct be_harness *h = malloc(sizeof(*h));
+
+	assert_non_null(h);
+	assert_int_equal(be_harness_start(h, be_alloc, mode), 0);
+	return h;
+}
+
+static void harness_done(struct be_harness *h)
+{
+	be_harness_stop(h);
+	free(h);
+}
+
+static void run_stream(int be_alloc, const char *mode, int mode_id)
+{
+	struct be_harness *h = harness(be_alloc, mode);
+
+	stream_once(h, 40, be_alloc, mode_id);
+	/* Reconnect: the backend must serve a second session the same. */
+	stream_once(h, 10, be_alloc, mode_id);
+	assert_int_equal(h->sessions, 2);
+	assert_int_equal(h->broken, 0);
+	harness_done(h);
+}
+
+static void test_event_fe(void **st) { (void)st; run_stream(0, "event", 0); }
+static void test_event_be(void **st) { (void)st; run_stream(1, "event", 0); }
+static void test_spin_fe(void **st) { (void)st; run_stream(0, "spin", 1); }
+static void test_spin_be(void **st) { (void)st; run_stream(1, "spin", 1); }
+static void test_hybrid_fe(void **st) { (void)st; run_stream(0, "hybrid", 2); }
+static void test_hybrid_be(void **st) { (void)st; run_stream(1, "hybrid", 2); }
+
+static void test_no_mode_key_means_event(void **st)
+{
+	(void)st;
+	run_stream(0, NULL, VCAM_NOTIFY_EVENT);
+}
+
+struct hcase {
+	const char *name;
+	int be_alloc;
+	const char *format;
+	int want;
+	int broken;	/* the core must have found the ring corrupt */
+};
+
+static void run_hostile(const struct hcase *c)
+{
+	const struct tfe_hostile_case *hc = tfe_hostile_find(c->name);
+	char *argv[8] = { "vcam-testfe", "-c", "2000", NULL };
+	struct tfe_stream_cfg cfg = { .nbufs = 4, .frames = 5 };
+	struct be_harness *h;
+	struct tfe_opts o;
+	struct tfe_sess s;
+	struct tfe_tp *tp;
+	char err[160];
+	int argc = 3;
+
+	assert_non_null(hc);
+	if (c->format) {
+		argv[argc++] = "-F";
+		argv[argc++] = (char *)c->format;
+	}
+	argv[argc++] = (char *)c->name;
+	argv[argc] = NULL;
+	assert_int_equal(tfe_opts_parse(&o, argc, argv, err, sizeof(err)), 0);
+	cfg.fourcc = o.fourcc;
+	cfg.width = o.width;
+	cfg.height = o.height;
+
+	h = harness(c->be_alloc, "event");
+	sess_open(&s, h, &tp);
+	assert_int_equal(hc->run(&s, &cfg, &o), c->want);
+	tfe_disconnect(&s);
+	tfe_tp_close(tp);
+	/* The backend survived and serves a fresh session properly. */
+	stream_once(h, 10, c->be_alloc, VCAM_NOTIFY_EVENT);
+	if (c->broken)
+		assert_true(h->broken > 0);
+	harness_done(h);
+}
+
+#define HOSTILE(fn, name, be, fmt, want) HOSTILE_B(fn, name, be, fmt, want, 0)
+#define HOSTILE_B(fn, name, be, fmt, want, broken) \
+	static void fn(void **st) \
+	{ \
+		static const struct hcase c = { name, be, fmt, want, broken }; \
+		(void)st; \
+		run_hostile(&c); \
+	}
+
+HOSTILE(test_h_garbage, "garbage", 0, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_bad_index, "bad-index", 0, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_bad_index_be, "bad-index", 1, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_wrong_state, "wrong-state", 0, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_bad_gref, "bad-gref", 0, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_bad_gref_be, "bad-gref", 1, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_foreign, "foreign-gref", 0, NULL, TFE_EXIT_SKIP)
+HOSTILE(test_h_loop_small, "loop-dir", 0, NULL, TFE_EXIT_SKIP)
+HOSTILE(test_h_loop_dir, "loop-dir", 0, "2048x1536:YUYV", TFE_EXIT_PASS)
+HOSTILE(test_h_loop_dir_be, "loop-dir", 1, "2048x1536:YUYV", TFE_EXIT_PASS)
+HOSTILE(test_h_big_dir, "big-dir", 0, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_big_dir_be, "big-dir", 1, NULL, TFE_EXIT_PASS)
+HOSTILE_B(test_h_ring_overrun, "ring-overrun", 0, NULL, TFE_EXIT_PASS, 1)
+HOSTILE_B(test_h_ring_indices, "ring-indices", 0, NULL, TFE_EXIT_PASS, 1)
+HOSTILE(test_h_evt_indices, "evt-indices", 0, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_flood, "flood", 0, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_kick_flood, "kick-flood", 0, NULL, TFE_EXIT_PASS)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_event_fe),
+		cmocka_unit_test(test_event_be),
+		cmocka_unit_test(test_spin_fe),
+		cmocka_unit_test(test_spin_be),
+		cmocka_unit_test(test_hybrid_fe),
+		cmocka_unit_test(test_hybrid_be),
+		cmocka_unit_test(test_no_mode_key_means_event),
+		cmocka_unit_test(test_h_garbage),
+		cmocka_unit_test(test_h_bad_index),
+		cmocka_unit_test(test_h_bad_index_be),
+		cmocka_unit_test(test_h_wrong_state),
+		cmocka_unit_test(test_h_bad_gref),
+		cmocka_unit_test(test_h_bad_gref_be),
+		cmocka_unit_test(test_h_foreign),
+		cmocka_unit_test(test_h_loop_small),
+		cmocka_unit_test(test_h_loop_dir),
+		cmocka_unit_test(test_h_loop_dir_be),
+		cmocka_unit_test(test_h_big_dir),
+		cmocka_unit_test(test_h_big_dir_be),
+		cmocka_unit_test(test_h_ring_overrun),
+		cmocka_unit_test(test_h_ring_indices),
+		cmocka_unit_test(test_h_evt_indices),
+		cmocka_unit_test(test_h_flood),
+		cmocka_unit_test(test_h_kick_flood),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
