@@ -187,6 +187,8 @@ struct vcamfront_info {
 	/* The old connection was released: go back to Initialising. */
 	struct work_struct reinit_work;
 	bool removing;
+	/* Initialisation failed for good; stay Closed. */
+	bool failed;
 };
 
 extern struct mutex vcam_global_lock;

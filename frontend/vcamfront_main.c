@@ -171,6 +171,8 @@ static void vcam_do_initwait(struct vcamfront_info *info)
 	int ret = vcam_initwait(info);
 
 	if (ret) {
+		/* Bad configuration: retrying would only repeat the error. */
+		info->failed = true;
 		xenbus_dev_fatal(info->xb_dev, ret, "initialising camera");
 		return;
 	}
@@ -228,6 +230,10 @@ static void vcam_backend_changed(struct xenbus_device *xb_dev,
 			break;
 		if (xb_dev->state == XenbusStateReconfiguring)
 			break;
+		if (info->failed) {
+			xenbus_switch_state(xb_dev, XenbusStateClosed);
+			break;
+		}
 		vcam_reset(info);
 		break;
 	}

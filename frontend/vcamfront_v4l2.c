@@ -226,6 +226,9 @@ static int vcam_enum_fmt(struct file *file, void *priv,
 	if (f->index >= cam->cfg.num_formats)
 		return -EINVAL;
 	f->pixelformat = cam->cfg.formats[f->index].fourcc;
+	/* Only used if the V4L2 core has no name for this FOURCC. */
+	snprintf(f->description, sizeof(f->description), "%p4cc",
+		 &f->pixelformat);
 	return 0;
 }
 

@@ -146,8 +146,10 @@ static void vcam_buf_cleanup(struct vb2_buffer *vb)
 	spin_unlock_irqrestore(&cam->req_lock, flags);
 	buf->created = false;
 	vcam_buf_unshare(cam, buf);
-	if (!cam->num_created && !READ_ONCE(cam->dead))
-		vcam_bufs_release(cam);
+	/*
+	 * The BUF_REQUEST grant is kept: USERPTR re-creates buffers on the
+	 * fly.  S_FMT and S_PARM give it back before reconfiguring.
+	 */
 }
 
 static int vcam_buf_prepare(struct vb2_buffer *vb)

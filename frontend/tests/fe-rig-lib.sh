@@ -1,0 +1,25 @@
+# Shared by the fe-* rig scenarios (sourced in dom0): one guest against vcam-fakebe.
+fe_case() { # NAME GUESTTEST SPEC-EXTRA [FAKEBE-ARGS...]
+	local name=$1 test=$2 extra=$3 cfg domid be rc
+	shift 3
+	local log=$OUT/logs/fe-fakebe.$name.fakebe.log
+	[ -x "$REPO/frontend/tests/vcam-fakebe" ] || { echo "vcam-fakebe not built"; return 1; }
+	cfg=$(domu_cfg "$name" "$test") || return 1
+	$XL create -p "$cfg" || return 1
+	domid=$($XL domid "$name") || return 1
+	"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
+		"unique-id=video0, formats=YUYV:640x360@30/1;15/1|YUYV:320x180@30/1, max-buffers=8, controls=brightness;contrast$extra" ||
+		{ $XL destroy "$name"; return 1; }
+	"$REPO/frontend/tests/vcam-fakebe" "$domid" 0 --seconds 600 "$@" >"$log" 2>&1 &
+	be=$!
+	$XL unpause "$name"
+	domu_wait_end "$name" 400
+	rc=$?
+	sleep 1
+	kill "$be" 2>/dev/null
+	wait "$be" 2>/dev/null
+	echo "---- vcam-fakebe log"; cat "$log"
+	echo "---- guest results"; grep -E 'VCAMFE' "$(domu_console "$name")"
+	return $rc
+}
+export -f fe_case

@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: MIT
+/*
+ * vcam-fakebe: a small, deliberately simple cameraif v1 backend for testing
+ * xen-vcamfront.ko in the rig without vcamd or a camera.  Frames are a
+ * known pattern (byte i of frame s is (i * 13 + s) & 0xff), so the guest
+ * can check what it received.  --hostile MODE makes it misbehave on purpose
+ * once streaming: the frontend must survive every mode without an oops.
+ *
+ * usage: vcam-fakebe DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE]
+ *                    [--seconds N]
+ * MODE: rsp-prod | rsp-id | evt-prod | evt-index | evt-size | evt-type |
+ *       no-reply | vanish
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef mb
+#define mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
+#define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#endif
+
+#include <xenevtchn.h>
+#include <xengnttab.h>
+#include <xenstore.h>
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/io/cameraif.h>
+#include <xen/io/xenbus.h>
+#include <vcam/abi_check.h>
+#include <vcam/ext.h>
+
+#define PG 4096u
+#define MAX_BUFS 16
+#define REFS_PER_DIR ((PG - 4) / 4)
+
+struct fbuf {
+	bool created, queued;
+	void *data;		/* mapped frontend pages or our own */
+	uint32_t npages;
+	uint32_t *be_refs;	/* be-alloc: our grants */
+};
+
+static struct {
+	struct xs_handle *xs;
+	xengnttab_handle *gt;
+	xengntshr_handle *gs;
+	xenevtchn_handle *ce;
+	unsigned int domid, devid;
+	char be[256], fe[256];
+	bool be_alloc;
+	const char *hostile;
+	unsigned int fps, seconds;
+	struct xen_cameraif_back_ring ring;
+	void *ring_page;
+	struct xencamera_event_page *evt;
+	evtchn_port_t req_port, evt_port;
+	bool hold_off;
+	uint32_t width, height, rate_n, rate_d;
+	int num_bufs;
+	struct fbuf bufs[MAX_BUFS];
+	bool streaming;
+	uint32_t seq;
+	int ctrl_vals[XENCAMERA_MAX_CTRL];
+	unsigned long frames;
+} g = { .width = 640, .height = 360, .rate_n = 30, .rate_d = 1,
+	.fps = 30, .seconds = 120 };
+
+static void die(const char *what)
+{
+	fprintf(stderr, "vcam-fakebe: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static char *rd(const char *dir, const char *key)
+{
+	char path[512];
+	unsigned int len;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, key);
+	return xs_read(g.xs, XBT_NULL, path, &len);
+}
+
+static void wr(const char *dir, const char *key, const char *val)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, key);
+	if (!xs_write(g.xs, XBT_NULL, path, val, strlen(val)))
+		die(path);
+}
+
+static int state_of(const char *dir)
+{
+	char *s = rd(dir, "state");
+	int v = s ? atoi(s) : XenbusStateUnknown;
+
+	free(s);
+	return v;
+}
+
+static void set_state(int st)
+{
+	char v[8];
+
+	snprintf(v, sizeof(v), "%d", st);
+	wr(g.be, "state", v);
+	printf("vcam-fakebe: backend state %d\n", st);
+	fflush(stdout);
+}
+
+static unsigned long rd_ul(const char *key)
+{
+	char *s = rd(g.fe, key);
+	unsigned long v;
+
+	if (!s) {
+		fprintf(stderr, "vcam-fakebe: frontend has no %s\n", key);
+		exit(1);
+	}
+	v = strtoul(s, NULL, 10);
+	free(s);
+	return v;
+}
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static uint32_t frame_size(void)
+{
+	return g.width * g.height * 2;
+}
+
+static bool hostile(const char *mode)
+{
+	return g.hostile && strcmp(g.hostile, mode) == 0 && g.streaming &&
+	       g.frames >= 5;
+}
+
+static void kick(evtchn_port_t port)
+{
+	xenevtchn_notify(g.ce, port);
+}
+
+static void fill_config(struct xencamera_config_resp *c)
+{
+	c->pixel_format = 0x56595559;	/* YUYV */
+	c->width = g.width;
+	c->height = g.height;
+	c->colorspace = XENCAMERA_COLORSPACE_SRGB;
+	c->xfer_func = XENCAMERA_XFER_FUNC_SRGB;
+	c->ycbcr_enc = XENCAMERA_YCBCR_ENC_601;
+	c->quantization = XENCAMERA_QUANTIZATION_LIM_RANGE;
+	c->displ_asp_ratio_numer = 16;
+	c->displ_asp_ratio_denom = 9;
+	c->frame_rate_numer = g.rate_n;
+	c->frame_rate_denom = g.rate_d;
+}
+
+/* Map (fe-alloc) or grant and publish (be-alloc) the buffer's pages. */
+static int buf_create(const struct xencamera_buf_create_req *r)
+{
+	struct fbuf *b;
+	uint32_t n = (frame_size() + PG - 1) / PG, done = 0;
+	uint32_t dref = r->gref_directory;
+	uint32_t *refs;
+
+	if (r->index >= g.num_bufs)
+		return -XEN_EINVAL;
+	b = &g.bufs[r->index];
+	if (b->created)
+		return -XEN_EEXIST;
+	refs = calloc(n, sizeof(*refs));
+	if (!refs)
+		return -XEN_ENOMEM;
+	if (g.be_alloc) {
+		b->data = xengntshr_share_pages(g.gs, g.domid, (int)n, refs, 1);
+		if (!b->data) {
+			free(refs);
+			return -XEN_ENOMEM;
+		}
+	}
+	while (done < n) {
+		struct xencamera_page_directory *d;
+		uint32_t k, chunk = n - done;
+
+		if (chunk > REFS_PER_DIR)
+			chunk = REFS_PER_DIR;
+		d = xengnttab_map_grant_ref(g.gt, g.domid, dref,
+					    PROT_READ | PROT_WRITE);
+		if (!d) {
+			free(refs);
+			return -XEN_EINVAL;
+		}
+		for (k = 0; k < chunk; k++) {
+			if (g.be_alloc)
+				d->gref[k] = refs[done + k];
+			else
+				refs[done + k] = d->gref[k];
+		}
+		done += chunk;
+		dref = d->gref_dir_next_page;
+		xengnttab_unmap(g.gt, d, 1);
+		if (done < n && !dref) {
+			free(refs);
+			return -XEN_EINVAL;
+		}
+	}
+	if (!g.be_alloc) {
+		b->data = xengnttab_map_domain_grant_refs(g.gt, n, g.domid,
+							  refs, PROT_READ |
+							  PROT_WRITE);
+		free(refs);
+		if (!b->data)
+			return -XEN_EINVAL;
+	} else {
+		b->be_refs = refs;
+	}
+	b->npages = n;
+	b->created = true;
+	b->queued = false;
+	return 0;
+}
+
+static int buf_destroy(unsigned int i)
+{
+	struct fbuf *b;
+
+	if (i >= MAX_BUFS || !g.bufs[i].created)
+		return -XEN_EINVAL;
+	b = &g.bufs[i];
+	if (g.be_alloc) {
+		xengntshr_unshare(g.gs, b->data, b->npages);
+		free(b->be_refs);
+		b->be_refs = NULL;
+	} else {
+		xengnttab_unmap(g.gt, b->data, b->npages);
+	}
+	memset(b, 0, sizeof(*b));
+	return 0;
+}
+
+static int handle(const struct xencamera_req *req,
+		  struct xencamera_resp *rsp)
+{
+	const uint8_t idx = req->req.index.index;
+	int i;
+
+	switch (req->operation) {
+	case XENCAMERA_OP_CONFIG_SET:
+	case XENCAMERA_OP_CONFIG_VALIDATE:
+		if (req->req.config.pixel_format != 0x56595559)
+			return -XEN_EINVAL;
+		if (req->operation == XENCAMERA_OP_CONFIG_SET) {
+			if (g.streaming || g.num_bufs)
+				return -XEN_EBUSY;
+			g.width = req->req.config.width;
+			g.height = req->req.config.height;
+		}
+		fill_config(&rsp->resp.config);
+		rsp->resp.config.width = req->req.config.width;
+		rsp->resp.config.height = req->req.config.height;
+		return 0;
+	case XENCAMERA_OP_CONFIG_GET:
+		fill_config(&rsp->resp.config);
+		return 0;
+	case XENCAMERA_OP_FRAME_RATE_SET:
+		if (g.streaming || g.num_bufs)
+			return -XEN_EBUSY;
+		g.rate_n = req->req.frame_rate.frame_rate_numer;
+		g.rate_d = req->req.frame_rate.frame_rate_denom;
+		return 0;
+	case XENCAMERA_OP_BUF_GET_LAYOUT:
+		rsp->resp.buf_layout.num_planes = 1;
+		rsp->resp.buf_layout.size = frame_size();
+		rsp->resp.buf_layout.plane_size[0] = frame_size();
+		rsp->resp.buf_layout.plane_stride[0] = g.width * 2;
+		return 0;
+	case XENCAMERA_OP_BUF_REQUEST:
+		if (g.streaming)
+			return -XEN_EBUSY;
+		if (req->req.buf_request.num_bufs == 0) {
+			for (i = 0; i < MAX_BUFS; i++)
+				if (g.bufs[i].created)
+					buf_destroy(i);
+			g.num_bufs = 0;
+		} else {
+			for (i = 0; i < MAX_BUFS; i++)
+				if (g.bufs[i].created)
+					return -XEN_EBUSY;
+			g.num_bufs = req->req.buf_request.num_bufs;
+			if (g.num_bufs > 8)
+				g.num_bufs = 8;
+		}
+		rsp->resp.buf_request.num_bufs = g.num_bufs;
+		return 0;
+	case XENCAMERA_OP_BUF_CREATE:
+		return buf_create(&req->req.buf_create);
+	case XENCAMERA_OP_BUF_DESTROY:
+		if (idx < MAX_BUFS && g.bufs[idx].queued && g.streaming)
+			return -XEN_EBUSY;
+		return buf_destroy(idx);
+	case XENCAMERA_OP_BUF_QUEUE:
+		if (idx >= g.num_bufs || !g.bufs[idx].created ||
+		    g.bufs[idx].queued)
+			return -XEN_EINVAL;
+		g.bufs[idx].queued = true;
+		return 0;
+	case XENCAMERA_OP_BUF_DEQUEUE:
+		if (idx >= g.num_bufs || !g.bufs[idx].queued)
+			return -XEN_EINVAL;
+		g.bufs[idx].queued = false;
+		return 0;
+	case XENCAMERA_OP_CTRL_ENUM:
+		if (idx >= 2)
+			return -XEN_EINVAL;
+		rsp->resp.ctrl_enum.index = idx;
+		rsp->resp.ctrl_enum.type = idx == 0 ? XENCAMERA_CTRL_BRIGHTNESS :
+						      XENCAMERA_CTRL_CONTRAST;
+		rsp->resp.ctrl_enum.min = 0;
+		rsp->resp.ctrl_enum.max = 255;
+		rsp->resp.ctrl_enum.step = 1;
+		rsp->resp.ctrl_enum.def_val = 128;
+		return 0;
+	case XENCAMERA_OP_CTRL_SET:
+		if (req->req.ctrl_value.type >= XENCAMERA_MAX_CTRL)
+			return -XEN_EINVAL;
+		g.ctrl_vals[req->req.ctrl_value.type] =
+			(int)req->req.ctrl_value.value;
+		return 0;
+	case XENCAMERA_OP_CTRL_GET:
+		if (req->req.get_ctrl.type >= XENCAMERA_MAX_CTRL)
+			return -XEN_EINVAL;
+		rsp->resp.ctrl_value.type = req->req.get_ctrl.type;
+		rsp->resp.ctrl_value.value =
+			g.ctrl_vals[req->req.get_ctrl.type];
+		return 0;
+	case XENCAMERA_OP_STREAM_START:
+		if (g.streaming || !g.num_bufs)
+			return -XEN_EINVAL;
+		g.streaming = true;
+		g.seq = 0;
+		return 0;
+	case XENCAMERA_OP_STREAM_STOP:
+		g.streaming = false;
+		for (i = 0; i < MAX_BUFS; i++)
+			g.bufs[i].queued = false;
+		return 0;
+	default:
+		break;
+	}
+	return -XEN_EINVAL;
+}
+
+static void serve_requests(void)
+{
+	RING_IDX rc, rp;
+	int more, notify;
+
+	do {
+		rp = g.ring.sring->req_prod;
+		rmb();
+		for (rc = g.ring.req_cons; rc != rp; rc++) {
+			struct xencamera_req req;
+			struct xencamera_resp *rsp;
+
+			RING_COPY_REQUEST(&g.ring, rc, &req);
+			g.ring.req_cons = rc + 1;
+			if (g.hostile && !strcmp(g.hostile, "no-reply") &&
+			    req.operation == XENCAMERA_OP_STREAM_STOP)
+				continue;
+			rsp = RING_GET_RESPONSE(&g.ring, g.ring.rsp_prod_pvt);
+			memset(rsp, 0, sizeof(*rsp));
+			rsp->id = req.id;
+			rsp->operation = req.operation;
+			rsp->status = handle(&req, rsp);
+			if (hostile("rsp-id"))
+				rsp->id ^= 0x1234;
+			g.ring.rsp_prod_pvt++;
+		}
+		RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&g.ring, notify);
+		if (notify)
+			kick(g.req_port);
+		if (hostile("rsp-prod")) {
+			g.ring.sring->rsp_prod += 1000;
+			kick(g.req_port);
+		}
+		RING_FINAL_CHECK_FOR_REQUESTS(&g.ring, more);
+	} while (more);
+}
+
+static void put_event(const struct xencamera_evt *e)
+{
+	uint32_t prod = g.evt->in_prod, cons = g.evt->in_cons;
+	uint32_t in_event;
+
+	rmb();
+	if (prod - cons >= XENCAMERA_IN_RING_LEN)
+		return;	/* guest not consuming: drop */
+	XENCAMERA_IN_RING_REF(g.evt, prod) = *e;
+	wmb();
+	g.evt->in_prod = prod + 1;
+	if (hostile("evt-prod"))
+		g.evt->in_prod = prod + 500;
+	mb();
+	in_event = *vcam_evt_page_in_event(g.evt);
+	if (!g.hold_off || vcam_evt_need_notify(prod, prod + 1, in_event))
+		kick(g.evt_port);
+}
+
+static void produce_frame(void)
+{
+	struct xencamera_evt e;
+	int i;
+
+	for (i = 0; i < g.num_bufs; i++) {
+		struct fbuf *b = &g.bufs[i];
+		uint8_t *p;
+		uint32_t k, sz = frame_size();
+
+		if (!b->queued)
+			continue;
+		p = b->data;
+		for (k = 0; k < sz; k++)
+			p[k] = (uint8_t)(k * 13 + g.seq);
+		b->queued = false;
+		memset(&e, 0, sizeof(e));
+		e.type = XENCAMERA_EVT_FRAME_AVAIL;
+		e.evt.frame_avail.index = (uint8_t)i;
+		e.evt.frame_avail.used_sz = sz;
+		e.evt.frame_avail.seq_num = g.seq;
+		if (hostile("evt-index"))
+			e.evt.frame_avail.index = 200;
+		if (hostile("evt-size"))
+			e.evt.frame_avail.used_sz = 0x7fffffff;
+		if (hostile("evt-type"))
+			e.type = 0x77;
+		put_event(&e);
+		g.frames++;
+		break;
+	}
+	g.seq++;	/* a frame without a queued buffer is a drop */
+}
+
+static void connect_frontend(void)
+{
+	char *s;
+	uint64_t end = now_ms() + 60000;
+
+	while (state_of(g.fe) != XenbusStateInitialised) {
+		if (now_ms() > end) {
+			fprintf(stderr, "vcam-fakebe: frontend never Initialised\n");
+			exit(1);
+		}
+		usleep(50000);
+	}
+	g.ring_page = xengnttab_map_grant_ref(g.gt, g.domid,
+					      rd_ul(XENCAMERA_FIELD_REQ_RING_REF),
+					      PROT_READ | PROT_WRITE);
+	g.evt = xengnttab_map_grant_ref(g.gt, g.domid,
+					rd_ul(XENCAMERA_FIELD_EVT_RING_REF),
+					PROT_READ | PROT_WRITE);
+	if (!g.ring_page || !g.evt)
+		die("mapping rings");
+	BACK_RING_INIT(&g.ring, (struct xen_cameraif_sring *)g.ring_page, PG);
+	g.req_port = xenevtchn_bind_interdomain(g.ce, g.domid,
+						rd_ul(XENCAMERA_FIELD_REQ_CHANNEL));
+	g.evt_port = xenevtchn_bind_interdomain(g.ce, g.domid,
+						rd_ul(XENCAMERA_FIELD_EVT_CHANNEL));
+	if ((int)g.req_port < 0 || (int)g.evt_port < 0)
+		die("binding event channels");
+	s = rd(g.fe, VCAM_FIELD_EVT_HOLD_OFF);
+	g.hold_off = s && strcmp(s, "1") == 0;
+	free(s);
+	set_state(XenbusStateConnected);
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t next_frame, end;
+	char *s;
+	int i;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N]\n",
+			argv[0]);
+		return 2;
+	}
+	g.domid = (unsigned int)atoi(argv[1]);
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--be-alloc"))
+			g.be_alloc = true;
+		else if (!strcmp(argv[i], "--fps") && i + 1 < argc)
+			g.fps = (unsigned int)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+			g.seconds = (unsigned int)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--hostile") && i + 1 < argc)
+			g.hostile = argv[++i];
+		else
+			g.devid = (unsigned int)atoi(argv[i]);
+	}
+	if (!g.fps)
+		g.fps = 30;
+	g.xs = xs_open(0);
+	g.gt = xengnttab_open(NULL, 0);
+	g.gs = xengntshr_open(NULL, 0);
+	g.ce = xenevtchn_open(NULL, 0);
+	if (!g.xs || !g.gt || !g.gs || !g.ce)
+		die("opening xen interfaces");
+	xengnttab_set_max_grants(g.gt, 65536);
+	snprintf(g.be, sizeof(g.be), "/local/domain/0/backend/vcamera/%u/%u",
+		 g.domid, g.devid);
+	s = rd(g.be, "frontend");
+	if (!s) {
+		fprintf(stderr, "vcam-fakebe: no %s/frontend\n", g.be);
+		return 1;
+	}
+	snprintf(g.fe, sizeof(g.fe), "%s", s);
+	free(s);
+	s = rd(g.fe, XENCAMERA_FIELD_BE_ALLOC);
+	if (s && !strcmp(s, "1"))
+		g.be_alloc = true;
+	free(s);
+
+	wr(g.be, XENCAMERA_FIELD_BE_VERSIONS, XENCAMERA_PROTOCOL_VERSION);
+	wr(g.be, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
+	set_state(XenbusStateInitWait);
+	connect_frontend();
+
+	next_frame = now_ms();
+	end = now_ms() + (uint64_t)g.seconds * 1000;
+	while (now_ms() < end) {
+		struct pollfd pfd = { .fd = xenevtchn_fd(g.ce), .events = POLLIN };
+		int fest;
+
+		if (poll(&pfd, 1, 5) > 0) {
+			xenevtchn_port_or_error_t p = xenevtchn_pending(g.ce);
+
+			if (p >= 0)
+				xenevtchn_unmask(g.ce, (evtchn_port_t)p);
+		}
+		fest = state_of(g.fe);
+		if (fest == XenbusStateClosing || fest == XenbusStateClosed ||
+		    fest == XenbusStateUnknown ||
+		    fest == XenbusStateInitialising) {
+			printf("vcam-fakebe: frontend state %d, leaving\n", fest);
+			break;
+		}
+		serve_requests();
+		if (g.streaming && now_ms() >= next_frame) {
+			next_frame += 1000 / g.fps;
+			produce_frame();
+			if (hostile("vanish")) {
+				printf("vcam-fakebe: vanishing mid-stream\n");
+				fflush(stdout);
+				set_state(XenbusStateClosing);
+				return 0;
+			}
+		}
+	}
+	printf("vcam-fakebe: %lu frames delivered\n", g.frames);
+	set_state(XenbusStateClosing);
+	usleep(200000);
+	set_state(XenbusStateClosed);
+	return 0;
+}
