@@ -13,6 +13,7 @@ void vcam_log(int prio, const char *fmt, ...)
 
 #define log_err(...)	vcam_log(LOG_ERR, __VA_ARGS__)
 #define log_warn(...)	vcam_log(LOG_WARNING, __VA_ARGS__)
+#define log_notice(...)	vcam_log(LOG_NOTICE, __VA_ARGS__)
 #define log_info(...)	vcam_log(LOG_INFO, __VA_ARGS__)
 #define log_dbg(...)	vcam_log(LOG_DEBUG, __VA_ARGS__)
 

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The main loop: one poll() over the transport's fds, the cameras, the
+ * status socket and a signalfd.  Devices in spin (or within a hybrid
+ * window) make the poll non-blocking so their rings are polled; a device
+ * whose request budget ran out is served again after everyone else.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "v4l2_camera.h"
+
+void vcamd_add_src(struct vcamd *d, int fd, short events, vcam_src_cb cb,
+		   void *arg)
+{
+	if (fd < 0 || d->nsrc >= VCAM_MAX_SRCS)
+		return;
+	d->pfd[d->nsrc].fd = fd;
+	d->pfd[d->nsrc].events = events;
+	d->pfd[d->nsrc].revents = 0;
+	d->src[d->nsrc].cb = cb;
+	d->src[d->nsrc].arg = arg;
+	d->nsrc++;
+}
+
+/* ---- connections ------------------------------------------------------------- */
+
+struct vcam_conn *vcamd_conn_new(struct vcamd *d,
+				 const struct vcam_transport *tp,
+				 void *tpctx, uint32_t fe_domid,
+				 uint32_t devid)
+{
+	struct vcam_conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->d = d;
+	c->tp = tp;
+	c->tpctx = tpctx;
+	c->tp_fd = -1;
+	c->fe_domid = fe_domid;
+	c->devid = devid;
+	snprintf(c->name, sizeof(c->name), "dom%u/vcam%u", fe_domid, devid);
+	c->next = d->conns;
+	d->conns = c;
+	log_info("%s: new device", c->name);
+	return c;
+}
+
+struct vcam_conn *vcamd_conn_find(struct vcamd *d, uint32_t fe_domid,
+				  uint32_t devid)
+{
+	struct vcam_conn *c;
+
+	for (c = d->conns; c; c = c->next)
+		if (c->fe_domid == fe_domid && c->devid == devid)
+			return c;
+	return NULL;
+}
+
+void vcamd_conn_destroy(struct vcamd *d, struct vcam_conn *c)
+{
+	struct vcam_conn **pp;
+
+	vcam_xb_disconnect(c);
+	for (pp = &d->conns; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	if (c->tp->conn_free)
+		c->tp->conn_free(c);
+	log_info("%s: removed", c->name);
+	free(c);
+}
+
+/* A broken ring closes the device; the state machine does the rest. */
+static void conn_process(struct vcam_conn *c)
+{
+	int ret = vcam_dev_process(&c->dev, VCAM_REQ_BUDGET);
+
+	c->pending = ret > 0;
+	if (ret == -EPROTO)
+		vcam_xb_update(c);
+}
+
+void vcamd_conn_kick(struct vcam_conn *c, bool wakeup)
+{
+	if (!c->connected)
+		return;
+	if (wakeup)
+		c->dev.st.wakeups++;
+	conn_process(c);
+}
+
+/* ---- cameras -------------------------------------------------------------- */
+
+struct vcam_camdev *vcamd_cam_get(struct vcamd *d, const char *path)
+{
+	struct vcam_camdev *cd;
+	void *priv;
+
+	for (cd = d->cams; cd; cd = cd->next) {
+		if (!strcmp(cd->path, path) && !cd->failed) {
+			cd->refs++;
+			return cd;
+		}
+	}
+	if (v4l2cam_open(path, d->opts.cam_buffers, &priv))
+		return NULL;
+	cd = calloc(1, sizeof(*cd));
+	if (!cd) {
+		v4l2cam_ops.destroy(priv);
+		return NULL;
+	}
+	snprintf(cd->path, sizeof(cd->path), "%s", path);
+	vcam_cam_init(&cd->cam, cd->path, &v4l2cam_ops, priv);
+	cd->refs = 1;
+	cd->next = d->cams;
+	d->cams = cd;
+	return cd;
+}
+
+void vcamd_cam_put(struct vcamd *d, struct vcam_camdev *cd)
+{
+	struct vcam_camdev **pp;
+
+	if (!cd || --cd->refs)
+		return;
+	for (pp = &d->cams; *pp; pp = &(*pp)->next) {
+		if (*pp == cd) {
+			*pp = cd->next;
+			break;
+		}
+	}
+	vcam_cam_fini(&cd->cam);
+	log_info("%s: closed", cd->path);
+	free(cd);
+}
+
+static void cam_ready(struct vcamd *d, void *arg, short revents)
+{
+	struct vcam_camdev *cd = arg;
+	int ret;
+
+	(void)d;
+	if (revents & POLLIN) {
+		ret = vcam_cam_pump(&cd->cam);
+		if (ret >= 0 || ret == -EAGAIN)
+			return;
+		log_err("%s: capture failed: %s; no more frames from it",
+			cd->path, strerror(-ret));
+	} else if (!(revents & (POLLERR | POLLHUP))) {
+		return;
+	} else {
+		log_err("%s: device error; no more frames from it", cd->path);
+	}
+	/* Guests keep their devices; they just stop getting frames. */
+	cd->failed = true;
+}
+
+/* ---- signals -------------------------------------------------------------- */
+
+static void sig_ready(struct vcamd *d, void *arg, short revents)
+{
+	struct signalfd_siginfo si;
+
+	(void)arg;
+	(void)revents;
+	if (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		log_notice("signal %u: shutting down", si.ssi_signo);
+		d->stop = 1;
+	}
+}
+
+static int setup_signals(struct vcamd *d)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0)
+		return -errno;
+	signal(SIGPIPE, SIG_IGN);
+	d->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return d->sigfd < 0 ? -errno : 0;
+}
+
+/* ---- loop ----------------------------------------------------------------- */
+
+static void tick(struct vcamd *d, uint64_t now)
+{
+	double dt = (double)(now - d->last_tick_ns) / 1e9;
+	struct vcam_conn *c;
+
+	if (dt < 1.0)
+		return;
+	for (c = d->conns; c; c = c->next) {
+		c->fps = (double)(c->dev.st.frames - c->tick_frames) / dt;
+		c->tick_frames = c->dev.st.frames;
+	}
+	d->last_tick_ns = now;
+}
+
+/* Serve spinning devices and re-arm those whose spin window closed. */
+static bool spin_round(struct vcamd *d, uint64_t now)
+{
+	struct vcam_conn *c;
+	bool busy = false;
+
+	for (c = d->conns; c; c = c->next) {
+		if (!c->connected || c->dev.broken)
+			continue;
+		if (c->pending) {
+			conn_process(c);
+			busy |= c->pending;
+		}
+		if (vcam_dev_wants_spin(&c->dev, now)) {
+			conn_process(c);
+			busy = true;
+		} else if (!c->dev.armed) {
+			/* Leaving spin: re-arm, then catch what raced it. */
+			if (vcam_dev_rearm(&c->dev) > 0)
+				conn_process(c);
+			busy |= c->pending;
+		}
+	}
+	return busy;
+}
+
+int vcamd_run(struct vcamd *d)
+{
+	struct vcam_conn *c;
+	struct vcam_camdev *cd;
+	int ret;
+
+	ret = setup_signals(d);
+	if (ret)
+		return ret;
+	ret = d->opts.loopback_path[0] ? vcam_lb_transport_init(d)
+				       : vcam_xen_transport_init(d);
+	if (ret)
+		return ret;
+	vcamd_status_open(d);
+	d->last_tick_ns = vcam_now_ns();
+
+	while (!d->stop) {
+		uint64_t now = vcam_now_ns();
+		bool busy = spin_round(d, now);
+		unsigned int i, n;
+
+		tick(d, now);
+		d->nsrc = 0;
+		vcamd_add_src(d, d->sigfd, POLLIN, sig_ready, NULL);
+		d->tp->collect(d);
+		for (cd = d->cams; cd; cd = cd->next)
+			if (cd->cam.streaming && !cd->failed)
+				vcamd_add_src(d, v4l2cam_fd(cd->cam.priv),
+					      POLLIN, cam_ready, cd);
+		if (d->status_fd >= 0)
+			vcamd_add_src(d, d->status_fd, POLLIN,
+				      (vcam_src_cb)NULL, NULL);
+		n = d->nsrc;
+		ret = poll(d->pfd, n, busy ? 0 : 1000);
+		if (ret < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
+			break;
+		}
+		for (i = 0; ret > 0 && i < n && !d->stop; i++) {
+			if (!d->pfd[i].revents)
+				continue;
+			if (d->src[i].cb)
+				d->src[i].cb(d, d->src[i].arg,
+					     d->pfd[i].revents);
+			else
+				vcamd_status_serve(d);
+			/* A callback may destroy connections: re-collect. */
+			if (d->src[i].cb && d->src[i].cb != cam_ready &&
+			    d->src[i].cb != sig_ready)
+				break;
+		}
+	}
+
+	/* SIGTERM: every device closed, xenstore left saying so. */
+	while ((c = d->conns) != NULL) {
+		vcam_xb_disconnect(c);
+		vcam_xb_set_state(c, XenbusStateClosed);
+		vcamd_conn_destroy(d, c);
+	}
+	vcamd_status_close(d);
+	d->tp->shutdown(d);
+	close(d->sigfd);
+	log_notice("stopped");
+	return 0;
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The status socket: every client gets one text snapshot, one line per
+ * camera and per device, space-separated key=value pairs (stable keys, so
+ * scripts and the rig can grep them), then the connection closes.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "log.h"
+
+int vcamd_status_open(struct vcamd *d)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char dir[VCAM_PATH_MAX], *slash;
+
+	d->status_fd = -1;
+	if (!d->opts.status_path[0])
+		return 0;
+	strcpy(sa.sun_path, d->opts.status_path);
+	strcpy(dir, d->opts.status_path);
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		mkdir(dir, 0755);
+	}
+	unlink(sa.sun_path);
+	d->status_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
+			      SOCK_NONBLOCK, 0);
+	if (d->status_fd < 0 ||
+	    bind(d->status_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    listen(d->status_fd, 4) < 0) {
+		log_warn("status socket %s: %s (vcamctl will not work)",
+			 sa.sun_path, strerror(errno));
+		if (d->status_fd >= 0)
+			close(d->status_fd);
+		d->status_fd = -1;
+		return -errno;
+	}
+	return 0;
+}
+
+void vcamd_status_close(struct vcamd *d)
+{
+	if (d->status_fd < 0)
+		return;
+	close(d->status_fd);
+	unlink(d->opts.status_path);
+	d->status_fd = -1;
+}
+
+struct out {
+	char *buf;
+	size_t len, pos;
+};
+
+static void put(struct out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (o->pos >= o->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->pos, o->len - o->pos, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->pos += (size_t)n;
+	if (o->pos > o->len)
+		o->pos = o->len;
+}
+
+static double per_frame(uint64_t n, uint64_t frames)
+{
+	return frames ? (double)n / (double)frames : 0.0;
+}
+
+size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
+{
+	static const char *const st[] = {
+		"Unknown", "Initialising", "InitWait", "Initialised",
+		"Connected", "Closing", "Closed", "Reconfiguring",
+		"Reconfigured",
+	};
+	struct out o = { buf, len, 0 };
+	struct vcam_camdev *cd;
+	struct vcam_conn *c;
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	put(&o, "vcamd pid=%d transport=%s uptime_s=%.1f cpu_user_ms=%ld cpu_sys_ms=%ld\n",
+	    (int)getpid(), d->tp->name,
+	    (double)(vcam_now_ns() - d->start_ns) / 1e9,
+	    ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000,
+	    ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000);
+	for (cd = d->cams; cd; cd = cd->next) {
+		const struct vcam_format *f = &cd->cam.fmt;
+
+		put(&o, "camera path=%s users=%u streaming=%d failed=%d frames_in=%llu format=%.4s size=%ux%u rate=%u/%u\n",
+		    cd->path, cd->refs, cd->cam.streaming, cd->failed,
+		    (unsigned long long)cd->cam.frames_in,
+		    cd->cam.have_fmt ? (const char *)&f->fourcc : "none",
+		    f->width, f->height, cd->cam.rate_numer,
+		    cd->cam.rate_denom);
+	}
+	for (c = d->conns; c; c = c->next) {
+		const struct vcam_stats *s = &c->dev.st;
+		uint64_t notes = s->notify_req + s->notify_evt;
+
+		put(&o, "device name=%s state=%s camera=%s mode=%s alloc=%s streaming=%d fps=%.2f frames=%llu drops=%llu copies=%llu copies_per_frame=%.2f zero_copy=%llu notifications=%llu notify_req=%llu notify_evt=%llu notifications_per_frame=%.2f wakeups=%llu spins=%llu requests=%llu errors=%llu evt_full=%llu broken=%d\n",
+		    c->name,
+		    c->be_state >= 0 && c->be_state <= 8 ?
+		    st[c->be_state] : "?",
+		    c->camdev ? c->camdev->path : "none",
+		    vcam_notify_mode_name(c->connected ?
+					  c->dev.cfg.notify_mode : -1),
+		    c->dev.cfg.be_alloc ? "be" : "fe", c->dev.streaming,
+		    c->fps, (unsigned long long)s->frames,
+		    (unsigned long long)s->drops,
+		    (unsigned long long)s->copies,
+		    per_frame(s->copies, s->frames),
+		    (unsigned long long)s->zero_copy,
+		    (unsigned long long)notes,
+		    (unsigned long long)s->notify_req,
+		    (unsigned long long)s->notify_evt,
+		    per_frame(notes, s->frames),
+		    (unsigned long long)s->wakeups,
+		    (unsigned long long)s->spins,
+		    (unsigned long long)s->requests,
+		    (unsigned long long)s->errors,
+		    (unsigned long long)s->evt_full, c->dev.broken);
+	}
+	return o.pos;
+}
+
+void vcamd_status_serve(struct vcamd *d)
+{
+	char buf[16384];
+	size_t n, off = 0;
+	int fd;
+
+	fd = accept4(d->status_fd, NULL, NULL, SOCK_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = vcamd_status_text(d, buf, sizeof(buf));
+	/* Small, one-shot: a client that does not read just loses it. */
+	while (off < n) {
+		ssize_t w = send(fd, buf + off, n - off,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(fd);
+}

@@ -1,0 +1,661 @@
+// SPDX-License-Identifier: MIT
+/*
+ * struct vcam_camera_ops on a real V4L2 capture device through libv4l2
+ * (single- or multi-planar, MMAP streaming).  libv4l2 passes native
+ * formats straight through and converts emulated ones in software at
+ * DQBUF time; either way the frame lands in our mapped camera buffer and
+ * the core makes the one copy into each guest's buffer.
+ */
+#include "v4l2_camera.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libv4l2.h>
+#include <linux/videodev2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "log.h"
+
+#define MAX_CAM_BUFS	32
+
+struct v4l2cam {
+	int fd;
+	char path[128];
+	bool mplane;
+	uint32_t type;
+	unsigned int want_bufs;
+	unsigned int nbufs;
+	struct {
+		unsigned int nplanes;
+		void *start[XENCAMERA_MAX_PLANE];
+		size_t len[XENCAMERA_MAX_PLANE];
+	} buf[MAX_CAM_BUFS];
+	bool streaming;
+	uint64_t errors;
+};
+
+static int xioctl(struct v4l2cam *c, unsigned long req, void *arg)
+{
+	int r;
+
+	do {
+		r = v4l2_ioctl(c->fd, req, arg);
+	} while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
+}
+
+/* ---- V4L2 -> cameraif colour description ---------------------------------- */
+
+static uint32_t map_colorspace(uint32_t cs)
+{
+	switch (cs) {
+	case V4L2_COLORSPACE_SMPTE170M:
+	case V4L2_COLORSPACE_SMPTE240M:
+	case V4L2_COLORSPACE_470_SYSTEM_M:
+	case V4L2_COLORSPACE_470_SYSTEM_BG:
+	case V4L2_COLORSPACE_BT878:
+		return XENCAMERA_COLORSPACE_SMPTE170M;
+	case V4L2_COLORSPACE_REC709:
+		return XENCAMERA_COLORSPACE_REC709;
+	case V4L2_COLORSPACE_SRGB:
+	case V4L2_COLORSPACE_JPEG:
+		return XENCAMERA_COLORSPACE_SRGB;
+	case V4L2_COLORSPACE_OPRGB:
+		return XENCAMERA_COLORSPACE_OPRGB;
+	case V4L2_COLORSPACE_BT2020:
+		return XENCAMERA_COLORSPACE_BT2020;
+	case V4L2_COLORSPACE_DCI_P3:
+		return XENCAMERA_COLORSPACE_DCI_P3;
+	default:
+		return XENCAMERA_COLORSPACE_DEFAULT;
+	}
+}
+
+static uint32_t map_xfer(uint32_t x)
+{
+	switch (x) {
+	case V4L2_XFER_FUNC_709:
+	case V4L2_XFER_FUNC_SMPTE240M:
+		return XENCAMERA_XFER_FUNC_709;
+	case V4L2_XFER_FUNC_SRGB:
+		return XENCAMERA_XFER_FUNC_SRGB;
+	case V4L2_XFER_FUNC_OPRGB:
+		return XENCAMERA_XFER_FUNC_OPRGB;
+	case V4L2_XFER_FUNC_NONE:
+		return XENCAMERA_XFER_FUNC_NONE;
+	case V4L2_XFER_FUNC_DCI_P3:
+		return XENCAMERA_XFER_FUNC_DCI_P3;
+	case V4L2_XFER_FUNC_SMPTE2084:
+		return XENCAMERA_XFER_FUNC_SMPTE2084;
+	default:
+		return XENCAMERA_XFER_FUNC_DEFAULT;
+	}
+}
+
+static uint32_t map_ycbcr(uint32_t e)
+{
+	switch (e) {
+	case V4L2_YCBCR_ENC_601:
+	case V4L2_YCBCR_ENC_SYCC:
+		return XENCAMERA_YCBCR_ENC_601;
+	case V4L2_YCBCR_ENC_709:
+	case V4L2_YCBCR_ENC_SMPTE240M:
+		return XENCAMERA_YCBCR_ENC_709;
+	case V4L2_YCBCR_ENC_XV601:
+		return XENCAMERA_YCBCR_ENC_XV601;
+	case V4L2_YCBCR_ENC_XV709:
+		return XENCAMERA_YCBCR_ENC_XV709;
+	case V4L2_YCBCR_ENC_BT2020:
+		return XENCAMERA_YCBCR_ENC_BT2020;
+	case V4L2_YCBCR_ENC_BT2020_CONST_LUM:
+		return XENCAMERA_YCBCR_ENC_BT2020_CONST_LUM;
+	default:
+		return XENCAMERA_YCBCR_ENC_IGNORE;
+	}
+}
+
+static uint32_t map_quant(uint32_t q)
+{
+	switch (q) {
+	case V4L2_QUANTIZATION_FULL_RANGE:
+		return XENCAMERA_QUANTIZATION_FULL_RANGE;
+	case V4L2_QUANTIZATION_LIM_RANGE:
+		return XENCAMERA_QUANTIZATION_LIM_RANGE;
+	default:
+		return XENCAMERA_QUANTIZATION_DEFAULT;
+	}
+}
+
+static void fmt_from_v4l2(const struct v4l2cam *c, const struct v4l2_format *v,
+			  struct vcam_format *f)
+{
+	unsigned int p;
+
+	memset(f, 0, sizeof(*f));
+	if (c->mplane) {
+		const struct v4l2_pix_format_mplane *m = &v->fmt.pix_mp;
+
+		f->fourcc = m->pixelformat;
+		f->width = m->width;
+		f->height = m->height;
+		f->colorspace = map_colorspace(m->colorspace);
+		f->xfer_func = map_xfer(m->xfer_func);
+		f->ycbcr_enc = map_ycbcr(m->ycbcr_enc);
+		f->quantization = map_quant(m->quantization);
+		f->num_planes = m->num_planes;
+		if (f->num_planes > XENCAMERA_MAX_PLANE)
+			f->num_planes = XENCAMERA_MAX_PLANE;
+		for (p = 0; p < f->num_planes; p++) {
+			f->plane_size[p] = m->plane_fmt[p].sizeimage;
+			f->plane_stride[p] = m->plane_fmt[p].bytesperline;
+			f->size += m->plane_fmt[p].sizeimage;
+		}
+	} else {
+		const struct v4l2_pix_format *s = &v->fmt.pix;
+
+		f->fourcc = s->pixelformat;
+		f->width = s->width;
+		f->height = s->height;
+		f->colorspace = map_colorspace(s->colorspace);
+		f->xfer_func = map_xfer(s->xfer_func);
+		f->ycbcr_enc = map_ycbcr(s->ycbcr_enc);
+		f->quantization = map_quant(s->quantization);
+		f->num_planes = 1;
+		f->plane_size[0] = s->sizeimage;
+		f->plane_stride[0] = s->bytesperline;
+		f->size = s->sizeimage;
+	}
+}
+
+static void fmt_to_v4l2(const struct v4l2cam *c, const struct vcam_format *f,
+			struct v4l2_format *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->type = c->type;
+	if (c->mplane) {
+		v->fmt.pix_mp.pixelformat = f->fourcc;
+		v->fmt.pix_mp.width = f->width;
+		v->fmt.pix_mp.height = f->height;
+		v->fmt.pix_mp.field = V4L2_FIELD_NONE;
+	} else {
+		v->fmt.pix.pixelformat = f->fourcc;
+		v->fmt.pix.width = f->width;
+		v->fmt.pix.height = f->height;
+		v->fmt.pix.field = V4L2_FIELD_NONE;
+	}
+}
+
+/* ---- ops -------------------------------------------------------------------- */
+
+static int vc_try_fmt(void *priv, struct vcam_format *f)
+{
+	struct v4l2cam *c = priv;
+	struct v4l2_format v;
+	int ret;
+
+	fmt_to_v4l2(c, f, &v);
+	ret = xioctl(c, VIDIOC_TRY_FMT, &v);
+	if (ret)
+		return ret == -ENOTTY ? -EINVAL : ret;
+	fmt_from_v4l2(c, &v, f);
+	return f->size ? 0 : -EINVAL;
+}
+
+static int vc_set_fmt(void *priv, struct vcam_format *f)
+{
+	struct v4l2cam *c = priv;
+	struct v4l2_format v;
+	int ret;
+
+	fmt_to_v4l2(c, f, &v);
+	ret = xioctl(c, VIDIOC_S_FMT, &v);
+	if (ret)
+		return ret;
+	fmt_from_v4l2(c, &v, f);
+	log_info("%s: format %.4s %ux%u, %u octets", c->path,
+		 (char *)&f->fourcc, f->width, f->height, f->size);
+	return 0;
+}
+
+static int vc_get_fmt(void *priv, struct vcam_format *f)
+{
+	struct v4l2cam *c = priv;
+	struct v4l2_format v = { .type = c->type };
+	int ret = xioctl(c, VIDIOC_G_FMT, &v);
+
+	if (ret)
+		return ret;
+	fmt_from_v4l2(c, &v, f);
+	return 0;
+}
+
+static int vc_get_rate(void *priv, uint32_t *numer, uint32_t *denom)
+{
+	struct v4l2cam *c = priv;
+	struct v4l2_streamparm p = { .type = c->type };
+	struct v4l2_fract *t = &p.parm.capture.timeperframe;
+
+	if (xioctl(c, VIDIOC_G_PARM, &p) || !t->numerator || !t->denominator) {
+		*numer = 0;	/* unknown */
+		*denom = 1;
+		return 0;
+	}
+	*numer = t->denominator;
+	*denom = t->numerator;
+	return 0;
+}
+
+static int vc_set_rate(void *priv, uint32_t *numer, uint32_t *denom)
+{
+	struct v4l2cam *c = priv;
+	struct v4l2_streamparm p = { .type = c->type };
+	int ret;
+
+	ret = xioctl(c, VIDIOC_G_PARM, &p);
+	if (ret || !(p.parm.capture.capability & V4L2_CAP_TIMEPERFRAME))
+		return vc_get_rate(priv, numer, denom); /* fixed rate */
+	p.parm.capture.timeperframe.numerator = *denom;
+	p.parm.capture.timeperframe.denominator = *numer;
+	ret = xioctl(c, VIDIOC_S_PARM, &p);
+	if (ret)
+		return ret;
+	return vc_get_rate(priv, numer, denom);
+}
+
+static const uint32_t ctrl_cid[XENCAMERA_MAX_CTRL] = {
+	[XENCAMERA_CTRL_BRIGHTNESS] = V4L2_CID_BRIGHTNESS,
+	[XENCAMERA_CTRL_CONTRAST] = V4L2_CID_CONTRAST,
+	[XENCAMERA_CTRL_SATURATION] = V4L2_CID_SATURATION,
+	[XENCAMERA_CTRL_HUE] = V4L2_CID_HUE,
+};
+
+static int vc_ctrl_info(void *priv, unsigned int type,
+			struct vcam_ctrl_info *ci)
+{
+	struct v4l2cam *c = priv;
+	struct v4l2_queryctrl q = { 0 };
+
+	if (type >= XENCAMERA_MAX_CTRL)
+		return -ENOTSUP;
+	q.id = ctrl_cid[type];
+	if (xioctl(c, VIDIOC_QUERYCTRL, &q) ||
+	    (q.flags & V4L2_CTRL_FLAG_DISABLED))
+		return -ENOTSUP;
+	ci->min = q.minimum;
+	ci->max = q.maximum;
+	ci->step = q.step;
+	ci->def = q.default_value;
+	ci->flags = 0;
+	if (q.flags & V4L2_CTRL_FLAG_READ_ONLY)
+		ci->flags |= XENCAMERA_CTRL_FLG_RO;
+	if (q.flags & V4L2_CTRL_FLAG_WRITE_ONLY)
+		ci->flags |= XENCAMERA_CTRL_FLG_WO;
+	if (q.flags & V4L2_CTRL_FLAG_VOLATILE)
+		ci->flags |= XENCAMERA_CTRL_FLG_VOLATILE;
+	return 0;
+}
+
+static int vc_ctrl_get(void *priv, unsigned int type, int64_t *val)
+{
+	struct v4l2cam *c = priv;
+	struct v4l2_control ctl = { 0 };
+	int ret;
+
+	if (type >= XENCAMERA_MAX_CTRL)
+		return -ENOTSUP;
+	ctl.id = ctrl_cid[type];
+	ret = xioctl(c, VIDIOC_G_CTRL, &ctl);
+	if (ret)
+		return ret;
+	*val = ctl.value;
+	return 0;
+}
+
+static int vc_ctrl_set(void *priv, unsigned int type, int64_t val)
+{
+	struct v4l2cam *c = priv;
+	struct v4l2_control ctl = { 0 };
+
+	if (type >= XENCAMERA_MAX_CTRL)
+		return -ENOTSUP;
+	if (val < INT32_MIN || val > INT32_MAX)
+		return -ERANGE;
+	ctl.id = ctrl_cid[type];
+	ctl.value = (int32_t)val;
+	return xioctl(c, VIDIOC_S_CTRL, &ctl);
+}
+
+static void vc_free_bufs(struct v4l2cam *c)
+{
+	struct v4l2_requestbuffers rb = {
+		.type = c->type, .memory = V4L2_MEMORY_MMAP, .count = 0,
+	};
+	unsigned int i, p;
+
+	for (i = 0; i < c->nbufs; i++)
+		for (p = 0; p < c->buf[i].nplanes; p++)
+			if (c->buf[i].start[p])
+				v4l2_munmap(c->buf[i].start[p],
+					    c->buf[i].len[p]);
+	memset(c->buf, 0, sizeof(c->buf));
+	c->nbufs = 0;
+	xioctl(c, VIDIOC_REQBUFS, &rb);
+}
+
+static int vc_queue(struct v4l2cam *c, unsigned int index)
+{
+	struct v4l2_plane planes[VIDEO_MAX_PLANES];
+	struct v4l2_buffer b = {
+		.type = c->type, .memory = V4L2_MEMORY_MMAP, .index = index,
+	};
+
+	if (c->mplane) {
+		memset(planes, 0, sizeof(planes));
+		b.m.planes = planes;
+		b.length = c->buf[index].nplanes;
+	}
+	return xioctl(c, VIDIOC_QBUF, &b);
+}
+
+static int vc_stream_on(void *priv)
+{
+	struct v4l2cam *c = priv;
+	struct v4l2_requestbuffers rb = {
+		.type = c->type, .memory = V4L2_MEMORY_MMAP,
+		.count = c->want_bufs,
+	};
+	unsigned int i, p;
+	int ret;
+
+	ret = xioctl(c, VIDIOC_REQBUFS, &rb);
+	if (ret)
+		return ret;
+	if (rb.count < 2) {
+		log_err("%s: only %u camera buffers", c->path, rb.count);
+		vc_free_bufs(c);
+		return -ENOMEM;
+	}
+	c->nbufs = rb.count > MAX_CAM_BUFS ? MAX_CAM_BUFS : rb.count;
+	for (i = 0; i < c->nbufs; i++) {
+		struct v4l2_plane planes[VIDEO_MAX_PLANES];
+		struct v4l2_buffer b = {
+			.type = c->type, .memory = V4L2_MEMORY_MMAP,
+			.index = i,
+		};
+
+		memset(planes, 0, sizeof(planes));
+		if (c->mplane) {
+			b.m.planes = planes;
+			b.length = VIDEO_MAX_PLANES;
+		}
+		ret = xioctl(c, VIDIOC_QUERYBUF, &b);
+		if (ret)
+			goto fail;
+		c->buf[i].nplanes = c->mplane ? b.length : 1;
+		if (c->buf[i].nplanes > XENCAMERA_MAX_PLANE) {
+			ret = -EINVAL;
+			goto fail;
+		}
+		for (p = 0; p < c->buf[i].nplanes; p++) {
+			size_t len = c->mplane ? planes[p].length : b.length;
+			off_t off = c->mplane ? planes[p].m.mem_offset
+					      : b.m.offset;
+			void *m = v4l2_mmap(NULL, len, PROT_READ | PROT_WRITE,
+					    MAP_SHARED, c->fd, off);
+
+			if (m == MAP_FAILED) {
+				ret = -errno;
+				goto fail;
+			}
+			c->buf[i].start[p] = m;
+			c->buf[i].len[p] = len;
+		}
+		ret = vc_queue(c, i);
+		if (ret)
+			goto fail;
+	}
+	ret = xioctl(c, VIDIOC_STREAMON, &c->type);
+	if (ret)
+		goto fail;
+	c->streaming = true;
+	log_info("%s: streaming with %u camera buffers", c->path, c->nbufs);
+	return 0;
+fail:
+	log_err("%s: cannot start streaming: %s", c->path, strerror(-ret));
+	vc_free_bufs(c);
+	return ret;
+}
+
+static int vc_stream_off(void *priv)
+{
+	struct v4l2cam *c = priv;
+
+	if (c->streaming)
+		xioctl(c, VIDIOC_STREAMOFF, &c->type);
+	c->streaming = false;
+	vc_free_bufs(c);
+	log_info("%s: stream off", c->path);
+	return 0;
+}
+
+static int vc_next_frame(void *priv, struct vcam_frame *fr)
+{
+	struct v4l2cam *c = priv;
+
+	for (;;) {
+		struct v4l2_plane planes[VIDEO_MAX_PLANES];
+		struct v4l2_buffer b = {
+			.type = c->type, .memory = V4L2_MEMORY_MMAP,
+		};
+		unsigned int p;
+		int ret;
+
+		memset(planes, 0, sizeof(planes));
+		if (c->mplane) {
+			b.m.planes = planes;
+			b.length = VIDEO_MAX_PLANES;
+		}
+		ret = xioctl(c, VIDIOC_DQBUF, &b);
+		if (ret)
+			return ret;
+		if (b.index >= c->nbufs) {
+			log_err("%s: driver returned buffer %u", c->path,
+				b.index);
+			return -EIO;
+		}
+		if (b.flags & V4L2_BUF_FLAG_ERROR) {
+			/* A corrupt frame is not delivered: it's a gap. */
+			c->errors++;
+			vc_queue(c, b.index);
+			continue;
+		}
+		fr->cookie = (int)b.index;
+		fr->seq = b.sequence;
+		fr->nplanes = c->buf[b.index].nplanes;
+		for (p = 0; p < fr->nplanes; p++) {
+			uint32_t used = c->mplane ? planes[p].bytesused
+						  : b.bytesused;
+			uint32_t off = c->mplane ? planes[p].data_offset : 0;
+
+			if (used > c->buf[b.index].len[p])
+				used = (uint32_t)c->buf[b.index].len[p];
+			if (off > used)
+				off = used;
+			fr->plane[p].data = (char *)c->buf[b.index].start[p] +
+					    off;
+			fr->plane[p].used = used - off;
+		}
+		return 0;
+	}
+}
+
+static void vc_release_frame(void *priv, struct vcam_frame *fr)
+{
+	struct v4l2cam *c = priv;
+
+	if (c->streaming && fr->cookie >= 0 &&
+	    (unsigned int)fr->cookie < c->nbufs)
+		vc_queue(c, (unsigned int)fr->cookie);
+}
+
+static void vc_destroy(void *priv)
+{
+	struct v4l2cam *c = priv;
+
+	if (c->streaming)
+		vc_stream_off(c);
+	v4l2_close(c->fd);
+	free(c);
+}
+
+const struct vcam_camera_ops v4l2cam_ops = {
+	.try_fmt = vc_try_fmt,
+	.set_fmt = vc_set_fmt,
+	.get_fmt = vc_get_fmt,
+	.set_rate = vc_set_rate,
+	.get_rate = vc_get_rate,
+	.ctrl_info = vc_ctrl_info,
+	.ctrl_get = vc_ctrl_get,
+	.ctrl_set = vc_ctrl_set,
+	.stream_on = vc_stream_on,
+	.stream_off = vc_stream_off,
+	.next_frame = vc_next_frame,
+	.release_frame = vc_release_frame,
+	.destroy = vc_destroy,
+};
+
+/* ---- enumeration (logged, for operators) ---------------------------------- */
+
+static void describe_intervals(struct v4l2cam *c, uint32_t fourcc,
+			       uint32_t w, uint32_t h)
+{
+	struct v4l2_frmivalenum fi = {
+		.pixel_format = fourcc, .width = w, .height = h,
+	};
+	char line[256];
+	size_t n = 0;
+
+	line[0] = '\0';
+	for (fi.index = 0; fi.index < 32 &&
+	     xioctl(c, VIDIOC_ENUM_FRAMEINTERVALS, &fi) == 0; fi.index++) {
+		if (fi.type == V4L2_FRMIVAL_TYPE_DISCRETE) {
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+					      " %u/%u", fi.discrete.denominator,
+					      fi.discrete.numerator);
+		} else {
+			n += (size_t)snprintf(line + n, sizeof(line) - n,
+				" %s %u/%u..%u/%u fps",
+				fi.type == V4L2_FRMIVAL_TYPE_CONTINUOUS ?
+				"continuous" : "stepwise",
+				fi.stepwise.max.denominator,
+				fi.stepwise.max.numerator,
+				fi.stepwise.min.denominator,
+				fi.stepwise.min.numerator);
+			break;
+		}
+		if (n >= sizeof(line))
+			break;
+	}
+	log_dbg("%s:   %.4s %ux%u fps:%s", c->path, (char *)&fourcc, w, h,
+		line);
+}
+
+static void describe(struct v4l2cam *c)
+{
+	struct v4l2_fmtdesc fd = { .type = c->type };
+
+	for (fd.index = 0; fd.index < 64 &&
+	     xioctl(c, VIDIOC_ENUM_FMT, &fd) == 0; fd.index++) {
+		struct v4l2_frmsizeenum fs = { .pixel_format = fd.pixelformat };
+
+		log_dbg("%s: format %.4s '%s'%s", c->path,
+			(char *)&fd.pixelformat, fd.description,
+			(fd.flags & V4L2_FMT_FLAG_EMULATED) ?
+			" (libv4l2 conversion)" : "");
+		for (fs.index = 0; fs.index < 64 &&
+		     xioctl(c, VIDIOC_ENUM_FRAMESIZES, &fs) == 0; fs.index++) {
+			if (fs.type == V4L2_FRMSIZE_TYPE_DISCRETE) {
+				describe_intervals(c, fd.pixelformat,
+						   fs.discrete.width,
+						   fs.discrete.height);
+				continue;
+			}
+			log_dbg("%s:   %s sizes %ux%u..%ux%u step %ux%u",
+				c->path,
+				fs.type == V4L2_FRMSIZE_TYPE_CONTINUOUS ?
+				"continuous" : "stepwise",
+				fs.stepwise.min_width, fs.stepwise.min_height,
+				fs.stepwise.max_width, fs.stepwise.max_height,
+				fs.stepwise.step_width,
+				fs.stepwise.step_height);
+			describe_intervals(c, fd.pixelformat,
+					   fs.stepwise.max_width,
+					   fs.stepwise.max_height);
+			break;
+		}
+	}
+}
+
+int v4l2cam_open(const char *path, unsigned int nbufs, void **priv)
+{
+	struct v4l2_capability cap = { 0 };
+	struct v4l2cam *c = calloc(1, sizeof(*c));
+	uint32_t caps;
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	c->want_bufs = nbufs;
+	c->fd = v4l2_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC, 0);
+	if (c->fd < 0) {
+		ret = -errno;
+		log_err("%s: cannot open: %s", path, strerror(errno));
+		free(c);
+		return ret;
+	}
+	ret = xioctl(c, VIDIOC_QUERYCAP, &cap);
+	if (ret) {
+		log_err("%s: not a V4L2 device", path);
+		goto fail;
+	}
+	caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps
+							  : cap.capabilities;
+	if (!(caps & V4L2_CAP_STREAMING)) {
+		log_err("%s: cannot stream", path);
+		ret = -ENODEV;
+		goto fail;
+	}
+	if (caps & V4L2_CAP_VIDEO_CAPTURE) {
+		c->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+	} else if (caps & V4L2_CAP_VIDEO_CAPTURE_MPLANE) {
+		c->type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+		c->mplane = true;
+	} else {
+		log_err("%s: not a capture device", path);
+		ret = -ENODEV;
+		goto fail;
+	}
+	log_info("%s: '%s' (%s)%s", path, cap.card, cap.driver,
+		 c->mplane ? " multi-planar" : "");
+	describe(c);
+	*priv = c;
+	return 0;
+fail:
+	v4l2_close(c->fd);
+	free(c);
+	return ret;
+}
+
+int v4l2cam_fd(void *priv)
+{
+	return ((struct v4l2cam *)priv)->fd;
+}
+
+uint64_t v4l2cam_errors(void *priv)
+{
+	return ((struct v4l2cam *)priv)->errors;
+}

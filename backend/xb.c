@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The backend's xenbus state machine for one device, per cameraif's
+ * diagrams: Initialising -> InitWait (versions and features published)
+ * -> Connected once the frontend is Initialised and its ring refs,
+ * event channels and configuration check out.  Frontend Closing/Closed or
+ * a vanished frontend tears the connection down; a frontend that comes
+ * back (Initialising, e.g. after a module reload) gets a fresh InitWait.
+ * Every value read here is guest- or toolstack-written: parsed strictly,
+ * and a bad one is logged and refuses the connection.
+ */
+#include "daemon.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "log.h"
+#include "parse.h"
+
+static const char *state_name(int s)
+{
+	static const char *const n[] = {
+		"Unknown", "Initialising", "InitWait", "Initialised",
+		"Connected", "Closing", "Closed", "Reconfiguring",
+		"Reconfigured",
+	};
+
+	return s >= 0 && s <= 8 ? n[s] : "?";
+}
+
+void vcam_xb_set_state(struct vcam_conn *c, int state)
+{
+	char v[4];
+
+	if (c->be_state == state)
+		return;
+	snprintf(v, sizeof(v), "%d", state);
+	if (c->tp->write(c, "state", v))
+		log_warn("%s: cannot write state %s", c->name,
+			 state_name(state));
+	log_info("%s: backend %s -> %s", c->name, state_name(c->be_state),
+		 state_name(state));
+	c->be_state = state;
+}
+
+void vcam_xb_init(struct vcam_conn *c)
+{
+	c->be_state = -1;
+	c->tp->write(c, XENCAMERA_FIELD_BE_VERSIONS,
+		     XENCAMERA_PROTOCOL_VERSION);
+	c->tp->write(c, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
+	vcam_xb_set_state(c, XenbusStateInitWait);
+}
+
+/* Read and parse a frontend value; absent is -ENOENT (caller decides). */
+static int fe_u32(struct vcam_conn *c, const char *key, uint32_t min,
+		  uint32_t max, uint32_t *out)
+{
+	const char *why = NULL;
+	char *s = c->tp->read(c, true, key);
+	int ret;
+
+	if (!s)
+		return -ENOENT;
+	ret = vcam_parse_u32(s, min, max, out, &why);
+	if (ret)
+		log_err("%s: frontend %s='%s': %s", c->name, key, s, why);
+	free(s);
+	return ret;
+}
+
+static int read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
+		    char *path, size_t plen)
+{
+	const struct vcam_opts *o = &c->d->opts;
+	const char *why = NULL;
+	uint32_t v;
+	char *s;
+	int b, ret = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->notify_mode = o->default_mode;
+	cfg->spin_us = o->default_spin_us;
+	cfg->max_buffers = VCAM_MAX_BUFS;
+
+	s = c->tp->read(c, true, XENCAMERA_FIELD_UNIQUE_ID);
+	if (!s || vcam_parse_unique_id(s, path, plen, &why)) {
+		log_err("%s: unique-id '%s': %s", c->name, s ? s : "(none)",
+			s ? why : "missing");
+		free(s);
+		return -EINVAL;
+	}
+	free(s);
+	if (!vcam_opts_allowed(o, path)) {
+		log_err("%s: camera %s is not in the allow-list", c->name,
+			path);
+		return -EPERM;
+	}
+	s = c->tp->read(c, true, XENCAMERA_FIELD_BE_ALLOC);
+	if (s) {
+		if (vcam_parse_bool(s, &b, &why)) {
+			log_err("%s: be-alloc='%s': %s", c->name, s, why);
+			ret = -EINVAL;
+		}
+		cfg->be_alloc = b;
+		free(s);
+	}
+	s = c->tp->read(c, true, VCAM_FIELD_EVT_HOLD_OFF);
+	if (s) {
+		if (vcam_parse_bool(s, &b, &why)) {
+			log_err("%s: evt-hold-off='%s': %s", c->name, s, why);
+			ret = -EINVAL;
+		}
+		cfg->evt_hold_off = b;
+		free(s);
+	}
+	switch (fe_u32(c, XENCAMERA_FIELD_MAX_BUFFERS, 1, 255, &v)) {
+	case 0:
+		cfg->max_buffers = v < VCAM_MAX_BUFS ? v : VCAM_MAX_BUFS;
+		break;
+	case -ENOENT:
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	s = c->tp->read(c, true, XENCAMERA_FIELD_CONTROLS);
+	if (s) {
+		if (vcam_parse_controls(s, cfg, &why)) {
+			log_err("%s: controls='%s': %s", c->name, s, why);
+			ret = -EINVAL;
+		}
+		free(s);
+	}
+	s = c->tp->read(c, true, VCAM_FIELD_NOTIFY_MODE);
+	if (s) {
+		if (vcam_parse_notify_mode(s, &cfg->notify_mode, &why)) {
+			log_err("%s: notify-mode='%s': %s", c->name, s, why);
+			ret = -EINVAL;
+		}
+		free(s);
+	}
+	switch (fe_u32(c, VCAM_FIELD_SPIN_US, 0, VCAM_SPIN_US_MAX, &v)) {
+	case 0:
+		cfg->spin_us = v;
+		break;
+	case -ENOENT:
+		break;
+	default:
+		ret = -EINVAL;
+	}
+	return ret;
+}
+
+static int connect_dev(struct vcam_conn *c)
+{
+	uint32_t req_ref, evt_ref, req_ch, evt_ch;
+	const struct vcam_xen_ops *x = c->tp->xops;
+	struct vcam_dev_cfg cfg;
+	char path[VCAM_PATH_MAX];
+	char *ver;
+	int ret;
+
+	ver = c->tp->read(c, true, XENCAMERA_FIELD_FE_VERSION);
+	if (!ver || strcmp(ver, XENCAMERA_PROTOCOL_VERSION)) {
+		log_err("%s: frontend protocol version '%s' unsupported",
+			c->name, ver ? ver : "(none)");
+		free(ver);
+		return -EINVAL;
+	}
+	free(ver);
+	if (fe_u32(c, XENCAMERA_FIELD_REQ_RING_REF, 1, UINT32_MAX, &req_ref) ||
+	    fe_u32(c, XENCAMERA_FIELD_EVT_RING_REF, 1, UINT32_MAX, &evt_ref) ||
+	    fe_u32(c, XENCAMERA_FIELD_REQ_CHANNEL, 1, UINT32_MAX, &req_ch) ||
+	    fe_u32(c, XENCAMERA_FIELD_EVT_CHANNEL, 1, UINT32_MAX, &evt_ch)) {
+		log_err("%s: frontend ring refs/event channels missing or bad",
+			c->name);
+		return -EINVAL;
+	}
+	ret = read_cfg(c, &cfg, path, sizeof(path));
+	if (ret)
+		return ret;
+	c->camdev = vcamd_cam_get(c->d, path);
+	if (!c->camdev)
+		return -ENODEV;
+	c->ring_page = x->map(c->tpctx, 1, &req_ref);
+	c->evt_page = x->map(c->tpctx, 1, &evt_ref);
+	if (!c->ring_page || !c->evt_page) {
+		log_err("%s: cannot map ring (gref %u) or event page (gref %u)",
+			c->name, req_ref, evt_ref);
+		ret = -EINVAL;
+		goto fail;
+	}
+	ret = c->tp->bind(c, req_ch, &c->req_port);
+	if (ret) {
+		log_err("%s: cannot bind req-event-channel %u", c->name,
+			req_ch);
+		goto fail;
+	}
+	ret = c->tp->bind(c, evt_ch, &c->evt_port);
+	if (ret) {
+		log_err("%s: cannot bind evt-event-channel %u", c->name,
+			evt_ch);
+		c->tp->unbind(c, c->req_port);
+		goto fail;
+	}
+	vcam_dev_init(&c->dev, c->name, x, c->tpctx, c->ring_page,
+		      c->evt_page, c->req_port, c->evt_port, &cfg,
+		      &c->camdev->cam);
+	c->connected = true;
+	c->tick_frames = 0;
+	c->fps = 0;
+	log_info("%s: connected to %s: %s, mode %s%s, %u buffers max",
+		 c->name, path, cfg.be_alloc ? "be-alloc" : "fe-alloc",
+		 vcam_notify_mode_name(cfg.notify_mode),
+		 cfg.evt_hold_off ? " +evt-hold-off" : "", cfg.max_buffers);
+	return 0;
+fail:
+	if (c->ring_page)
+		x->unmap(c->tpctx, c->ring_page, 1);
+	if (c->evt_page)
+		x->unmap(c->tpctx, c->evt_page, 1);
+	c->ring_page = c->evt_page = NULL;
+	vcamd_cam_put(c->d, c->camdev);
+	c->camdev = NULL;
+	return ret;
+}
+
+void vcam_xb_disconnect(struct vcam_conn *c)
+{
+	const struct vcam_xen_ops *x = c->tp->xops;
+
+	if (!c->connected)
+		return;
+	vcam_dev_fini(&c->dev);
+	c->tp->unbind(c, c->req_port);
+	c->tp->unbind(c, c->evt_port);
+	x->unmap(c->tpctx, c->ring_page, 1);
+	x->unmap(c->tpctx, c->evt_page, 1);
+	c->ring_page = c->evt_page = NULL;
+	vcamd_cam_put(c->d, c->camdev);
+	c->camdev = NULL;
+	c->connected = false;
+	c->pending = false;
+	log_info("%s: disconnected (%llu frames, %llu drops)", c->name,
+		 (unsigned long long)c->dev.st.frames,
+		 (unsigned long long)c->dev.st.drops);
+}
+
+void vcam_xb_update(struct vcam_conn *c)
+{
+	const char *why = NULL;
+	char *s = c->tp->read(c, true, "state");
+	int fe = XenbusStateUnknown;
+
+	if (s && vcam_parse_xb_state(s, &fe, &why)) {
+		log_warn("%s: frontend state '%s': %s", c->name, s, why);
+		fe = XenbusStateUnknown;
+	}
+	free(s);
+
+	if (c->connected && c->dev.broken) {
+		vcam_xb_disconnect(c);
+		vcam_xb_set_state(c, XenbusStateClosing);
+	}
+	switch (fe) {
+	case XenbusStateInitialising:
+		vcam_xb_disconnect(c);
+		vcam_xb_set_state(c, XenbusStateInitWait);
+		break;
+	case XenbusStateInitialised:
+	case XenbusStateConnected:
+		if (c->connected || c->be_state != XenbusStateInitWait)
+			break;
+		if (connect_dev(c) == 0)
+			vcam_xb_set_state(c, XenbusStateConnected);
+		else
+			vcam_xb_set_state(c, XenbusStateClosing);
+		break;
+	case XenbusStateClosing:
+		vcam_xb_disconnect(c);
+		if (c->be_state != XenbusStateClosed)
+			vcam_xb_set_state(c, XenbusStateClosing);
+		break;
+	default:	/* Closed, Unknown, gone */
+		vcam_xb_disconnect(c);
+		if (c->be_state != XenbusStateInitWait)
+			vcam_xb_set_state(c, XenbusStateClosed);
+		break;
+	}
+}
