@@ -104,10 +104,16 @@ void vcamd_conn_kick(struct vcam_conn *c, bool wakeup)
 
 /* ---- cameras -------------------------------------------------------------- */
 
+int (*vcamd_cam_open_hook)(const char *path,
+			   const struct vcam_camera_ops **ops,
+			   void **priv, int *pollfd);
+
 struct vcam_camdev *vcamd_cam_get(struct vcamd *d, const char *path)
 {
+	const struct vcam_camera_ops *ops = &v4l2cam_ops;
 	struct vcam_camdev *cd;
 	void *priv;
+	int fd;
 
 	for (cd = d->cams; cd; cd = cd->next) {
 		if (!strcmp(cd->path, path) && !cd->failed) {
@@ -115,15 +121,23 @@ struct vcam_camdev *vcamd_cam_get(struct vcamd *d, const char *path)
 			return cd;
 		}
 	}
-	if (v4l2cam_open(path, d->opts.cam_buffers, &priv))
-		return NULL;
+	if (vcamd_cam_open_hook) {
+		if (vcamd_cam_open_hook(path, &ops, &priv, &fd))
+			return NULL;
+	} else {
+		if (v4l2cam_open(path, d->opts.cam_buffers, &priv))
+			return NULL;
+		fd = v4l2cam_fd(priv);
+	}
 	cd = calloc(1, sizeof(*cd));
 	if (!cd) {
-		v4l2cam_ops.destroy(priv);
+		if (ops->destroy)
+			ops->destroy(priv);
 		return NULL;
 	}
 	snprintf(cd->path, sizeof(cd->path), "%s", path);
-	vcam_cam_init(&cd->cam, cd->path, &v4l2cam_ops, priv);
+	cd->fd = fd;
+	vcam_cam_init(&cd->cam, cd->path, ops, priv);
 	cd->refs = 1;
 	cd->next = d->cams;
 	d->cams = cd;
@@ -266,8 +280,8 @@ int vcamd_run(struct vcamd *d)
 		d->tp->collect(d);
 		for (cd = d->cams; cd; cd = cd->next)
 			if (cd->cam.streaming && !cd->failed)
-				vcamd_add_src(d, v4l2cam_fd(cd->cam.priv),
-					      POLLIN, cam_ready, cd);
+				vcamd_add_src(d, cd->fd, POLLIN, cam_ready,
+					      cd);
 		if (d->status_fd >= 0)
 			vcamd_add_src(d, d->status_fd, POLLIN,
 				      (vcam_src_cb)NULL, NULL);

@@ -39,6 +39,7 @@ struct vcam_camdev {
 	struct vcam_camdev *next;
 	char path[VCAM_PATH_MAX];
 	struct vcam_cam cam;
+	int fd;				/* poll for frames */
 	unsigned int refs;
 	bool failed;			/* device error: no more polling */
 };
@@ -110,6 +111,14 @@ void vcam_xb_set_state(struct vcam_conn *c, int state);
 /* Cameras, opened on first use, closed when the last user leaves. */
 struct vcam_camdev *vcamd_cam_get(struct vcamd *d, const char *path);
 void vcamd_cam_put(struct vcamd *d, struct vcam_camdev *cd);
+
+/*
+ * Unit tests only: open cameras some other way than V4L2 (the daemon
+ * proper never sets this).  0 or negative errno.
+ */
+extern int (*vcamd_cam_open_hook)(const char *path,
+				  const struct vcam_camera_ops **ops,
+				  void **priv, int *pollfd);
 
 /* Status socket. */
 int vcamd_status_open(struct vcamd *d);

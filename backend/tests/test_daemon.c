@@ -1,0 +1,508 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The whole daemon (main loop, xenbus state machine, loopback transport,
+ * status socket) in a thread, driven by a frontend over a real unix
+ * socket and loopback link.  Cameras come from the fake camera through
+ * vcamd_cam_open_hook, wrapped with a lock and an eventfd because the
+ * test thread produces frames while the daemon thread consumes them.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <linux/videodev2.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "fake_camera.h"
+#include "log.h"
+#include "loopback.h"
+
+/* ---- a fake camera the daemon thread can poll ------------------------ */
+
+static struct fake_cam g_fc;
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+static int g_efd = -1;
+static int g_opens;
+
+#define LOCKED(call) do {				\
+	pthread_mutex_lock(&g_lock);			\
+	call;						\
+	pthread_mutex_unlock(&g_lock);			\
+} while (0)
+
+static int w_try(void *p, struct vcam_format *f)
+{
+	int r;
+
+	LOCKED(r = fake_cam_ops.try_fmt(p, f));
+	return r;
+}
+
+static int w_set(void *p, struct vcam_format *f)
+{
+	int r;
+
+	LOCKED(r = fake_cam_ops.set_fmt(p, f));
+	return r;
+}
+
+static int w_get(void *p, struct vcam_format *f)
+{
+	int r;
+
+	LOCKED(r = fake_cam_ops.get_fmt(p, f));
+	return r;
+}
+
+static int w_set_rate(void *p, uint32_t *n, uint32_t *dd)
+{
+	int r;
+
+	LOCKED(r = fake_cam_ops.set_rate(p, n, dd));
+	return r;
+}
+
+static int w_get_rate(void *p, uint32_t *n, uint32_t *dd)
+{
+	int r;
+
+	LOCKED(r = fake_cam_ops.get_rate(p, n, dd));
+	return r;
+}
+
+static int w_info(void *p, unsigned int t, struct vcam_ctrl_info *ci)
+{
+	int r;
+
+	LOCKED(r = fake_cam_ops.ctrl_info(p, t, ci));
+	return r;
+}
+
+static int w_cget(void *p, unsigned int t, int64_t *v)
+{
+	int r;
+
+	LOCKED(r = fake_cam_ops.ctrl_get(p, t, v));
+	return r;
+}
+
+static int w_cset(void *p, unsigned int t, int64_t v)
+{
+	int r;
+
+	LOCKED(r = fake_cam_ops.ctrl_set(p, t, v));
+	return r;
+}
+
+static int w_on(void *p)
+{
+	int r;
+
+	LOCKED(r = fake_cam_ops.stream_on(p));
+	return r;
+}
+
+static int w_off(void *p)
+{
+	int r;
+
+	LOCKED(r = fake_cam_ops.stream_off(p));
+	return r;
+}
+
+static int w_next(void *p, struct vcam_frame *fr)
+{
+	uint64_t v;
+	int r;
+
+	if (read(g_efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		return -errno;
+	LOCKED(r = fake_cam_ops.next_frame(p, fr));
+	return r;
+}
+
+static void w_release(void *p, struct vcam_frame *fr)
+{
+	LOCKED(fake_cam_ops.release_frame(p, fr));
+}
+
+static const struct vcam_camera_ops wrapped_ops = {
+	.try_fmt = w_try, .set_fmt = w_set, .get_fmt = w_get,
+	.set_rate = w_set_rate, .get_rate = w_get_rate,
+	.ctrl_info = w_info, .ctrl_get = w_cget, .ctrl_set = w_cset,
+	.stream_on = w_on, .stream_off = w_off,
+	.next_frame = w_next, .release_frame = w_release,
+};
+
+static int open_hook(const char *path, const struct vcam_camera_ops **ops,
+		     void **priv, int *fd)
+{
+	if (strcmp(path, "/dev/video0"))
+		return -ENOENT;
+	g_opens++;
+	*ops = &wrapped_ops;
+	*priv = &g_fc;
+	*fd = g_efd;
+	return 0;
+}
+
+static void produce(unsigned int n)
+{
+	uint64_t one = 1;
+
+	LOCKED(fake_cam_produce(&g_fc, n, 0));
+	assert_int_equal(write(g_efd, &one, sizeof(one)), sizeof(one));
+}
+
+/* ---- daemon thread ------------------------------------------------------ */
+
+static struct vcamd g_d;
+static pthread_t g_thr;
+static char g_sock[64], g_status[64];
+
+static void *daemon_thread(void *arg)
+{
+	(void)arg;
+	vcamd_run(&g_d);
+	return NULL;
+}
+
+static int start_daemon(void **state)
+{
+	(void)state;
+	memset(&g_d, 0, sizeof(g_d));
+	fake_cam_init(&g_fc);
+	g_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	vcamd_cam_open_hook = open_hook;
+	vcam_opts_default(&g_d.opts);
+	snprintf(g_sock, sizeof(g_sock), "/tmp/vcamd-t%d.sock", getpid());
+	snprintf(g_status, sizeof(g_status), "/tmp/vcamd-t%d.status",
+		 getpid());
+	strcpy(g_d.opts.loopback_path, g_sock);
+	strcpy(g_d.opts.status_path, g_status);
+	vcam_log_setup(false, getenv("VCAM_TEST_DEBUG") ? LOG_DEBUG
+							 : LOG_WARNING);
+	g_d.start_ns = vcam_now_ns();
+	if (pthread_create(&g_thr, NULL, daemon_thread, NULL))
+		return -1;
+	for (int i = 0; i < 200 && access(g_sock, F_OK); i++)
+		usleep(10000);
+	return access(g_sock, F_OK);
+}
+
+static int stop_daemon(void **state)
+{
+	(void)state;
+	g_d.stop = 1;
+	pthread_join(g_thr, NULL);
+	close(g_efd);
+	fake_cam_fini(&g_fc);
+	return access(g_sock, F_OK) == 0;	/* socket removed on exit */
+}
+
+/* ---- a loopback frontend -------------------------------------------------- */
+
+struct fe {
+	struct vcam_lb_link *lb;
+	int sock;
+	struct xen_cameraif_front_ring ring;
+	void *ring_page, *evt_page, *buf, *dir;
+	uint32_t ring_ref, evt_ref, dir_ref, buf_refs[4];
+	int req_port, evt_port;
+	uint32_t evt_cons;
+	uint16_t id;
+};
+
+static void fe_write(struct fe *f, const char *k, const char *v)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "fe/%s", k);
+	assert_int_equal(vcam_lb_store_write(f->lb, VCAM_LB_FE, key, v), 0);
+}
+
+static int be_state(struct fe *f)
+{
+	char v[16];
+
+	if (vcam_lb_store_read(f->lb, "be/state", v, sizeof(v)))
+		return -1;
+	return atoi(v);
+}
+
+static void wait_be_state(struct fe *f, int want)
+{
+	int i;
+
+	for (i = 0; i < 300 && be_state(f) != want; i++)
+		vcam_lb_wait(f->lb, VCAM_LB_FE, VCAM_LB_STORE_PORT, 10);
+	assert_int_equal(be_state(f), want);
+}
+
+static void fe_attach(struct fe *f, const char *unique_id)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	memset(f, 0, sizeof(*f));
+	f->lb = vcam_lb_create(256);
+	assert_non_null(f->lb);
+	fe_write(f, "unique-id", unique_id);
+	fe_write(f, "controls", "brightness,contrast");
+	fe_write(f, "state", "1");
+	f->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	strcpy(sa.sun_path, g_sock);
+	assert_int_equal(connect(f->sock, (struct sockaddr *)&sa, sizeof(sa)),
+			 0);
+	assert_int_equal(vcam_lb_send(f->sock, f->lb), 0);
+	wait_be_state(f, XenbusStateInitWait);
+}
+
+static void fe_init_rings(struct fe *f)
+{
+	char v[16];
+
+	f->ring_page = vcam_lb_share(f->lb, VCAM_LB_FE, 1, &f->ring_ref);
+	f->evt_page = vcam_lb_share(f->lb, VCAM_LB_FE, 1, &f->evt_ref);
+	assert_non_null(f->ring_page);
+	assert_non_null(f->evt_page);
+	SHARED_RING_INIT((struct xen_cameraif_sring *)f->ring_page);
+	FRONT_RING_INIT(&f->ring, (struct xen_cameraif_sring *)f->ring_page,
+			VCAM_PAGE_SIZE);
+	f->req_port = vcam_lb_port_alloc(f->lb);
+	f->evt_port = vcam_lb_port_alloc(f->lb);
+	fe_write(f, "version", "1");
+	snprintf(v, sizeof(v), "%u", f->ring_ref);
+	fe_write(f, "req-ring-ref", v);
+	snprintf(v, sizeof(v), "%u", f->evt_ref);
+	fe_write(f, "evt-ring-ref", v);
+	snprintf(v, sizeof(v), "%d", f->req_port);
+	fe_write(f, "req-event-channel", v);
+	snprintf(v, sizeof(v), "%d", f->evt_port);
+	fe_write(f, "evt-event-channel", v);
+}
+
+static void fe_connect(struct fe *f)
+{
+	fe_init_rings(f);
+	fe_write(f, "state", "3");
+	wait_be_state(f, XenbusStateConnected);
+	fe_write(f, "state", "4");
+}
+
+static int32_t fe_call(struct fe *f, struct xencamera_req *req,
+		       struct xencamera_resp *rsp)
+{
+	int notify, i;
+
+	req->id = ++f->id;
+	*RING_GET_REQUEST(&f->ring, f->ring.req_prod_pvt) = *req;
+	f->ring.req_prod_pvt++;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&f->ring, notify);
+	if (notify)
+		vcam_lb_notify(f->lb, VCAM_LB_FE, f->req_port);
+	for (i = 0; i < 300 && !RING_HAS_UNCONSUMED_RESPONSES(&f->ring); i++)
+		vcam_lb_wait(f->lb, VCAM_LB_FE, f->req_port, 10);
+	assert_true(RING_HAS_UNCONSUMED_RESPONSES(&f->ring));
+	*rsp = *RING_GET_RESPONSE(&f->ring, f->ring.rsp_cons);
+	f->ring.rsp_cons++;
+	assert_int_equal(rsp->id, req->id);
+	return rsp->status;
+}
+
+static int32_t fe_simple(struct fe *f, uint8_t op, uint8_t index)
+{
+	struct xencamera_req req = { .operation = op };
+	struct xencamera_resp rsp;
+
+	req.req.index.index = index;
+	return fe_call(f, &req, &rsp);
+}
+
+/* 64x48 YUYV: 2 pages per buffer, one buffer. */
+static void fe_stream(struct fe *f)
+{
+	struct xencamera_req req = { .operation = XENCAMERA_OP_CONFIG_SET };
+	struct xencamera_resp rsp;
+	struct xencamera_page_directory *pd;
+
+	req.req.config.pixel_format = V4L2_PIX_FMT_YUYV;
+	req.req.config.width = 64;
+	req.req.config.height = 48;
+	assert_int_equal(fe_call(f, &req, &rsp), 0);
+	memset(&req, 0, sizeof(req));
+	req.operation = XENCAMERA_OP_BUF_REQUEST;
+	req.req.buf_request.num_bufs = 1;
+	assert_int_equal(fe_call(f, &req, &rsp), 0);
+	f->buf = vcam_lb_share(f->lb, VCAM_LB_FE, 2, f->buf_refs);
+	f->dir = vcam_lb_share(f->lb, VCAM_LB_FE, 1, &f->dir_ref);
+	pd = f->dir;
+	pd->gref[0] = f->buf_refs[0];
+	pd->gref[1] = f->buf_refs[1];
+	memset(&req, 0, sizeof(req));
+	req.operation = XENCAMERA_OP_BUF_CREATE;
+	req.req.buf_create.gref_directory = f->dir_ref;
+	assert_int_equal(fe_call(f, &req, &rsp), 0);
+	assert_int_equal(fe_simple(f, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	assert_int_equal(fe_simple(f, XENCAMERA_OP_STREAM_START, 0), 0);
+}
+
+static int fe_event(struct fe *f, struct xencamera_evt *ev, int timeout_ms)
+{
+	struct xencamera_event_page *pg = f->evt_page;
+	int i;
+
+	for (i = 0; i < timeout_ms / 10 &&
+	     __atomic_load_n(&pg->in_prod, __ATOMIC_ACQUIRE) == f->evt_cons;
+	     i++)
+		vcam_lb_wait(f->lb, VCAM_LB_FE, f->evt_port, 10);
+	if (pg->in_prod == f->evt_cons)
+		return 0;
+	*ev = XENCAMERA_IN_RING_REF(pg, f->evt_cons);
+	f->evt_cons++;
+	pg->in_cons = f->evt_cons;
+	return 1;
+}
+
+static void fe_detach(struct fe *f)
+{
+	close(f->sock);
+	vcam_lb_destroy(f->lb);
+}
+
+static void status_text(char *buf, size_t len)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	size_t off = 0;
+	ssize_t n;
+
+	strcpy(sa.sun_path, g_status);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	while ((n = read(fd, buf + off, len - 1 - off)) > 0)
+		off += (size_t)n;
+	buf[off] = '\0';
+	close(fd);
+}
+
+/* ---- tests ------------------------------------------------------------ */
+
+static void test_connect_stream_close_reconnect(void **state)
+{
+	struct xencamera_evt ev;
+	struct fe f;
+	char st[4096];
+	const uint8_t *p;
+
+	(void)state;
+	fe_attach(&f, "video0");
+	fe_connect(&f);
+	fe_stream(&f);
+	produce(1);
+	assert_int_equal(fe_event(&f, &ev, 3000), 1);
+	assert_int_equal(ev.type, XENCAMERA_EVT_FRAME_AVAIL);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 0);
+	assert_int_equal(ev.evt.frame_avail.used_sz, 64 * 48 * 2);
+	p = f.buf;
+	assert_int_equal(p[5000], fake_cam_byte(g_fc.next_seq - 1, 5000));
+	/* No buffer queued: the next frame is a counted drop. */
+	produce(1);
+	assert_int_equal(fe_event(&f, &ev, 200), 0);
+	status_text(st, sizeof(st));
+	assert_non_null(strstr(st, "device name=dom1/vcam0 state=Connected"));
+	assert_non_null(strstr(st, "frames=1 drops=1 copies=1"));
+	assert_non_null(strstr(st, "camera path=/dev/video0 users=1"));
+
+	/* Module unload: Closing, Closed; the backend follows and tidies. */
+	fe_write(&f, "state", "5");
+	wait_be_state(&f, XenbusStateClosing);
+	fe_write(&f, "state", "6");
+	wait_be_state(&f, XenbusStateClosed);
+	assert_int_equal(vcam_lb_granted(f.lb, VCAM_LB_BE), 0);
+	/* Module reload: a fresh ring, same device, no daemon restart. */
+	fe_write(&f, "state", "1");
+	wait_be_state(&f, XenbusStateInitWait);
+	vcam_lb_unshare(f.lb, VCAM_LB_FE, f.ring_page, 1, &f.ring_ref);
+	vcam_lb_unshare(f.lb, VCAM_LB_FE, f.evt_page, 1, &f.evt_ref);
+	vcam_lb_unshare(f.lb, VCAM_LB_FE, f.buf, 2, f.buf_refs);
+	vcam_lb_unshare(f.lb, VCAM_LB_FE, f.dir, 1, &f.dir_ref);
+	vcam_lb_port_free(f.lb, (unsigned int)f.req_port);
+	vcam_lb_port_free(f.lb, (unsigned int)f.evt_port);
+	f.evt_cons = 0;
+	fe_connect(&f);
+	fe_stream(&f);
+	produce(1);
+	assert_int_equal(fe_event(&f, &ev, 3000), 1);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 0);
+	fe_detach(&f);
+}
+
+static void test_bad_config_refused(void **state)
+{
+	struct fe f;
+
+	(void)state;
+	fe_attach(&f, "/etc/passwd");
+	fe_init_rings(&f);
+	fe_write(&f, "state", "3");
+	wait_be_state(&f, XenbusStateClosing);
+	fe_detach(&f);
+
+	fe_attach(&f, "video0");
+	fe_write(&f, "notify-mode", "turbo");
+	fe_init_rings(&f);
+	fe_write(&f, "state", "3");
+	wait_be_state(&f, XenbusStateClosing);
+	fe_detach(&f);
+
+	fe_attach(&f, "video0");
+	fe_init_rings(&f);
+	fe_write(&f, "req-ring-ref", "9999");	/* not a granted page */
+	fe_write(&f, "state", "3");
+	wait_be_state(&f, XenbusStateClosing);
+	fe_detach(&f);
+}
+
+static void test_corrupt_ring_spares_neighbour(void **state)
+{
+	struct xencamera_evt ev;
+	struct fe a, b;
+
+	(void)state;
+	fe_attach(&a, "video0");
+	fe_connect(&a);
+	fe_stream(&a);
+	fe_attach(&b, "video0");
+	fe_connect(&b);
+	/* b overruns its ring and kicks: b is closed, a keeps streaming. */
+	((struct xen_cameraif_sring *)b.ring_page)->req_prod += 500;
+	vcam_lb_notify(b.lb, VCAM_LB_FE, b.req_port);
+	wait_be_state(&b, XenbusStateClosing);
+	produce(1);
+	assert_int_equal(fe_event(&a, &ev, 3000), 1);
+	assert_int_equal(ev.type, XENCAMERA_EVT_FRAME_AVAIL);
+	fe_detach(&b);
+	fe_detach(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_connect_stream_close_reconnect),
+		cmocka_unit_test(test_bad_config_refused),
+		cmocka_unit_test(test_corrupt_ring_spares_neighbour),
+	};
+
+	return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+}
