@@ -28,6 +28,31 @@ static FILE *open_out(const char *path)
 	return f;
 }
 
+/* What the toolstack would write into the frontend dir. */
+static struct tfe_tp *loop_connect(const struct tfe_opts *o)
+{
+	char uid[80], bufs[32], be[16], mode[32];
+	const char *cfg[8];
+	int n = 0;
+
+	snprintf(uid, sizeof(uid), "unique-id=%s", o->unique_id);
+	snprintf(bufs, sizeof(bufs), "max-buffers=%u",
+		 o->nbufs > 8 ? o->nbufs : 8);
+	snprintf(be, sizeof(be), "be-alloc=%d", o->be_alloc > 0);
+	cfg[n++] = uid;
+	cfg[n++] = bufs;
+	cfg[n++] = be;
+	cfg[n++] = "controls=brightness,contrast,saturation,hue";
+	if (o->mode >= 0) {
+		snprintf(mode, sizeof(mode), "notify-mode=%s",
+			 vcam_notify_mode_name(o->mode));
+		cfg[n++] = mode;
+	}
+	cfg[n++] = "state=1";
+	cfg[n] = NULL;
+	return tfe_tp_loop_connect(o->loop_sock, cfg);
+}
+
 int main(int argc, char **argv)
 {
 	const struct tfe_hostile_case *hc = NULL;
@@ -58,7 +83,7 @@ int main(int argc, char **argv)
 	if (o.out && !out && strcmp(o.out, "none") != 0)
 		return TFE_EXIT_ERROR;
 
-	tp = o.loop ? tfe_tp_loop_connect(o.loop_sock) :
+	tp = o.loop ? loop_connect(&o) :
 		      tfe_tp_xen_open(o.devid, o.foreign_domid);
 	if (!tp)
 		return TFE_EXIT_ERROR;

@@ -34,7 +34,10 @@ void tfe_usage(FILE *out)
 "  -t, --timeout-ms N     per response / per frame timeout (default 5000)\n"
 "      --foreign-domid N  domain to grant 'foreign' refs to (foreign-gref)\n"
 "  -c, --count N          requests per flood (default 10000)\n"
-"  -L, --loop SOCKET      loopback transport: take a link from SOCKET\n"
+"  -L, --loop SOCKET      loopback transport to 'vcamd --loopback SOCKET'\n"
+"                         (no Xen); we write the frontend dir as the\n"
+"                         toolstack would, with -b, -m, -n and:\n"
+"      --unique-id ID     camera for --loop (default video0)\n"
 "  -v, --verbose\n"
 "  -h, --help\n"
 "\n"
@@ -64,7 +67,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 		   size_t errlen)
 {
-	enum { OPT_SPIN_US = 256, OPT_FOREIGN };
+	enum { OPT_SPIN_US = 256, OPT_FOREIGN, OPT_UNIQUE_ID };
 	static const struct option lopts[] = {
 		{ "devid", required_argument, NULL, 'd' },
 		{ "mode", required_argument, NULL, 'm' },
@@ -79,6 +82,7 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 		{ "foreign-domid", required_argument, NULL, OPT_FOREIGN },
 		{ "count", required_argument, NULL, 'c' },
 		{ "loop", required_argument, NULL, 'L' },
+		{ "unique-id", required_argument, NULL, OPT_UNIQUE_ID },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -95,6 +99,7 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 	o->foreign_domid = ~0u;
 	o->count = 10000;
 	o->command = "stream";
+	o->unique_id = "video0";
 
 	optind = 0;	/* GNU: full re-initialisation */
 	opterr = 0;
@@ -179,6 +184,13 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 		case 'L':
 			o->loop = 1;
 			o->loop_sock = optarg;
+			break;
+		case OPT_UNIQUE_ID:
+			if (!*optarg || strlen(optarg) > 64 ||
+			    strpbrk(optarg, " =\n"))
+				return fail(err, errlen, "bad unique-id '%s'",
+					    optarg);
+			o->unique_id = optarg;
 			break;
 		case 'v':
 			o->verbose++;

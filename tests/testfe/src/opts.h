@@ -12,6 +12,7 @@
 struct tfe_opts {
 	int loop;			/* 1: loopback transport */
 	const char *loop_sock;
+	const char *unique_id;		/* --loop: the camera */
 	unsigned int devid;
 	int mode;			/* -1: from xenstore */
 	int be_alloc;			/* -1: from xenstore */

@@ -19,6 +19,7 @@ struct tp_loop {
 	struct tfe_tp tp;
 	struct vcam_lb_link *lb;
 	int own_link;
+	int sock;		/* vcamd's socket: closing it ends us */
 	unsigned int ports;	/* bitmask of ports we allocated */
 };
 
@@ -161,6 +162,8 @@ static void loop_close(struct tfe_tp *tp)
 	for (p = 0; p < VCAM_LB_MAX_PORTS; p++)
 		if (l->ports & (1u << p))
 			vcam_lb_port_free(l->lb, p);
+	if (l->sock >= 0)
+		close(l->sock);
 	if (l->own_link)
 		vcam_lb_destroy(l->lb);
 	free(l);
@@ -193,39 +196,70 @@ struct tfe_tp *tfe_tp_loop_open(struct vcam_lb_link *lb, int own_link)
 	l->tp.priv = l;
 	l->lb = lb;
 	l->own_link = own_link;
+	l->sock = -1;
 	return &l->tp;
 }
 
-struct tfe_tp *tfe_tp_loop_connect(const char *sock_path)
+/*
+ * vcamd --loopback: we are the guest *and* its toolstack.  We create the
+ * link, write the frontend dir's configuration, hand the link over, and
+ * keep the socket open for as long as the "domain" lives.
+ */
+struct tfe_tp *tfe_tp_loop_connect(const char *sock_path,
+				   const char *const *fe_cfg)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct vcam_lb_link *lb;
+	struct tp_loop *l;
 	struct tfe_tp *tp;
-	int fd;
+	char key[VCAM_LB_KEY_MAX], *eq;
+	int fd, ret;
 
 	if (strlen(sock_path) >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "loop: socket path too long\n");
 		return NULL;
 	}
 	strcpy(sa.sun_path, sock_path);
+	lb = vcam_lb_create(VCAM_LB_MAX_PAGES);
+	if (!lb) {
+		fprintf(stderr, "loop: cannot create a link: %s\n",
+			strerror(errno));
+		return NULL;
+	}
+	for (; fe_cfg && *fe_cfg; fe_cfg++) {
+		eq = strchr(*fe_cfg, '=');
+		if (!eq || (size_t)(eq - *fe_cfg) + 4 > sizeof(key)) {
+			fprintf(stderr, "loop: bad config '%s'\n", *fe_cfg);
+			goto fail_lb;
+		}
+		snprintf(key, sizeof(key), "fe/%.*s", (int)(eq - *fe_cfg),
+			 *fe_cfg);
+		ret = vcam_lb_store_write(lb, VCAM_LB_FE, key, eq + 1);
+		if (ret) {
+			fprintf(stderr, "loop: cannot store %s: %s\n", key,
+				strerror(-ret));
+			goto fail_lb;
+		}
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
-		return NULL;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
-		fprintf(stderr, "loop: connect %s: %s\n", sock_path,
+		goto fail_lb;
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    vcam_lb_send(fd, lb)) {
+		fprintf(stderr, "loop: hand-over to %s: %s\n", sock_path,
 			strerror(errno));
 		close(fd);
-		return NULL;
-	}
-	lb = vcam_lb_recv(fd);
-	close(fd);
-	if (!lb) {
-		fprintf(stderr, "loop: no link received from %s: %s\n",
-			sock_path, strerror(errno));
-		return NULL;
+		goto fail_lb;
 	}
 	tp = tfe_tp_loop_open(lb, 1);
-	if (!tp)
-		vcam_lb_destroy(lb);
+	if (!tp) {
+		close(fd);
+		goto fail_lb;
+	}
+	l = to_loop(tp);
+	l->sock = fd;
 	return tp;
+fail_lb:
+	vcam_lb_destroy(lb);
+	return NULL;
 }

@@ -81,8 +81,12 @@ struct tfe_tp *tfe_tp_xen_open(unsigned int devid, unsigned int foreign_domid);
 struct vcam_lb_link;
 /* Frontend side of a loopback link; takes ownership of lb if own_link. */
 struct tfe_tp *tfe_tp_loop_open(struct vcam_lb_link *lb, int own_link);
-/* Connect to an AF_UNIX socket that hands over a link (vcam_lb_send). */
-struct tfe_tp *tfe_tp_loop_connect(const char *sock_path);
+/*
+ * vcamd --loopback SOCKET: create a link, write fe_cfg ("key=value", NULL
+ * terminated) into its frontend dir as a toolstack would, hand it over.
+ */
+struct tfe_tp *tfe_tp_loop_connect(const char *sock_path,
+				   const char *const *fe_cfg);
 
 static inline void tfe_tp_close(struct tfe_tp *tp)
 {
