@@ -55,6 +55,7 @@ struct vcam_conn {
 	int be_state;
 	bool connected;
 	bool pending;			/* budget ran out: process again */
+	bool detached;			/* toolstack asked us to close */
 	void *ring_page, *evt_page;
 	unsigned int req_port, evt_port;
 	struct vcam_camdev *camdev;

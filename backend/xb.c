@@ -247,11 +247,45 @@ void vcam_xb_disconnect(struct vcam_conn *c)
 		 (unsigned long long)c->dev.st.drops);
 }
 
+/*
+ * The toolstack detaches a device by writing our `online` = 0 and our
+ * `state` = Closing, then waits for Closed (ring/PROTOCOL.md).
+ */
+static bool detach_requested(struct vcam_conn *c)
+{
+	char *online = c->tp->read(c, false, "online");
+	char *state = c->tp->read(c, false, "state");
+	bool req = false;
+	int st;
+
+	if (online && !strcmp(online, "0"))
+		req = true;
+	if (state && !vcam_parse_xb_state(state, &st, NULL) &&
+	    st == XenbusStateClosing && c->be_state != XenbusStateClosing &&
+	    c->be_state != XenbusStateClosed)
+		req = true;
+	free(online);
+	free(state);
+	return req;
+}
+
 void vcam_xb_update(struct vcam_conn *c)
 {
 	const char *why = NULL;
-	char *s = c->tp->read(c, true, "state");
+	char *s;
 	int fe = XenbusStateUnknown;
+
+	if (c->detached || detach_requested(c)) {
+		if (!c->detached)
+			log_info("%s: detach requested by the toolstack",
+				 c->name);
+		c->detached = true;
+		vcam_xb_disconnect(c);
+		c->be_state = XenbusStateClosing;	/* what the store says */
+		vcam_xb_set_state(c, XenbusStateClosed);
+		return;
+	}
+	s = c->tp->read(c, true, "state");
 
 	if (s && vcam_parse_xb_state(s, &fe, &why)) {
 		log_warn("%s: frontend state '%s': %s", c->name, s, why);
@@ -272,10 +306,11 @@ void vcam_xb_update(struct vcam_conn *c)
 	case XenbusStateConnected:
 		if (c->connected || c->be_state != XenbusStateInitWait)
 			break;
+		/* A bad configuration is refused, never guessed at. */
 		if (connect_dev(c) == 0)
 			vcam_xb_set_state(c, XenbusStateConnected);
 		else
-			vcam_xb_set_state(c, XenbusStateClosing);
+			vcam_xb_set_state(c, XenbusStateClosed);
 		break;
 	case XenbusStateClosing:
 		vcam_xb_disconnect(c);

@@ -181,7 +181,12 @@ static void be_changed(struct vcamd *d, uint32_t fe, uint32_t devid)
 		}
 		return;
 	}
-	if (c || strlen(fe_path) >= sizeof(xc->fe_path)) {
+	if (c) {
+		free(fe_path);
+		vcam_xb_update(c);	/* e.g. online = 0: detach */
+		return;
+	}
+	if (strlen(fe_path) >= sizeof(xc->fe_path)) {
 		free(fe_path);
 		return;
 	}

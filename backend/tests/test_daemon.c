@@ -456,21 +456,50 @@ static void test_bad_config_refused(void **state)
 	fe_attach(&f, "/etc/passwd");
 	fe_init_rings(&f);
 	fe_write(&f, "state", "3");
-	wait_be_state(&f, XenbusStateClosing);
+	wait_be_state(&f, XenbusStateClosed);
 	fe_detach(&f);
 
 	fe_attach(&f, "video0");
 	fe_write(&f, "notify-mode", "turbo");
 	fe_init_rings(&f);
 	fe_write(&f, "state", "3");
-	wait_be_state(&f, XenbusStateClosing);
+	wait_be_state(&f, XenbusStateClosed);
 	fe_detach(&f);
 
 	fe_attach(&f, "video0");
 	fe_init_rings(&f);
 	fe_write(&f, "req-ring-ref", "9999");	/* not a granted page */
 	fe_write(&f, "state", "3");
-	wait_be_state(&f, XenbusStateClosing);
+	wait_be_state(&f, XenbusStateClosed);
+	fe_detach(&f);
+
+	fe_attach(&f, "video0");
+	fe_init_rings(&f);
+	fe_write(&f, "version", "2");
+	fe_write(&f, "state", "3");
+	wait_be_state(&f, XenbusStateClosed);
+	fe_detach(&f);
+}
+
+/* vcam-detach: backend online = 0, state = Closing; we answer Closed. */
+static void test_toolstack_detach(void **state)
+{
+	struct fe f;
+
+	(void)state;
+	fe_attach(&f, "video0");
+	fe_connect(&f);
+	fe_stream(&f);
+	assert_int_equal(vcam_lb_store_write(f.lb, VCAM_LB_FE, "be/online",
+					     "0"), 0);
+	assert_int_equal(vcam_lb_store_write(f.lb, VCAM_LB_FE, "be/state",
+					     "5"), 0);
+	wait_be_state(&f, XenbusStateClosed);
+	assert_int_equal(vcam_lb_granted(f.lb, VCAM_LB_BE), 0);
+	/* The frontend's own Closing afterwards does not reopen anything. */
+	fe_write(&f, "state", "5");
+	usleep(50000);
+	assert_int_equal(be_state(&f), XenbusStateClosed);
 	fe_detach(&f);
 }
 
@@ -501,6 +530,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_connect_stream_close_reconnect),
 		cmocka_unit_test(test_bad_config_refused),
+		cmocka_unit_test(test_toolstack_detach),
 		cmocka_unit_test(test_corrupt_ring_spares_neighbour),
 	};
 
