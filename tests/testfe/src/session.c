@@ -74,6 +74,31 @@ static int fe_state(struct tfe_sess *s, enum xenbus_state st)
 	return tfe_cfg_write_uint(s->tp, TFE_DIR_FE, "state", st);
 }
 
+/*
+ * Overrides go into the frontend dir too, before Initialised: the backend
+ * reads be-alloc and notify-mode there, and both halves must agree.
+ */
+static int write_overrides(struct tfe_sess *s)
+{
+	struct tfe_tp *tp = s->tp;
+	int ret = 0;
+
+	if (s->o.be_alloc >= 0)
+		ret = tfe_cfg_write_uint(tp, TFE_DIR_FE,
+					 XENCAMERA_FIELD_BE_ALLOC,
+					 (unsigned long)s->o.be_alloc);
+	if (!ret && s->o.mode >= 0)
+		ret = tp->ops->cfg_write(tp, TFE_DIR_FE, VCAM_FIELD_NOTIFY_MODE,
+					 vcam_notify_mode_name(s->o.mode));
+	if (!ret && s->o.spin_us)
+		ret = tfe_cfg_write_uint(tp, TFE_DIR_FE, VCAM_FIELD_SPIN_US,
+					 s->o.spin_us);
+	if (ret)
+		fprintf(stderr, "testfe: cannot write overrides: %s\n",
+			strerror(-ret));
+	return ret;
+}
+
 static void read_fe_config(struct tfe_sess *s)
 {
 	char buf[64];
@@ -163,6 +188,9 @@ int tfe_connect(struct tfe_sess *s)
 	char buf[8];
 	int ret, st;
 
+	ret = write_overrides(s);
+	if (ret)
+		return ret;
 	read_fe_config(s);
 
 	/* A previous run that died leaves a stale state: close it first. */
