@@ -127,6 +127,8 @@ void vcamd_status_close(struct vcamd *d);
 /* A client connected: write the status text and hang up. */
 void vcamd_status_serve(struct vcamd *d);
 size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len);
+/* One device's counters as key=value pairs (no newline). */
+size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len);
 
 /* Transports. */
 int vcam_xen_transport_init(struct vcamd *d);

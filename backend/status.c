@@ -87,13 +87,42 @@ static double per_frame(uint64_t n, uint64_t frames)
 	return frames ? (double)n / (double)frames : 0.0;
 }
 
-size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
+size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len)
 {
 	static const char *const st[] = {
 		"Unknown", "Initialising", "InitWait", "Initialised",
 		"Connected", "Closing", "Closed", "Reconfiguring",
 		"Reconfigured",
 	};
+	const struct vcam_stats *s = &c->dev.st;
+	uint64_t notes = s->notify_req + s->notify_evt;
+	struct out o = { buf, len, 0 };
+
+	put(&o, "name=%s state=%s camera=%s mode=%s alloc=%s streaming=%d fps=%.2f frames=%llu drops=%llu copies=%llu copies_per_frame=%.2f zero_copy=%llu notifications=%llu notify_req=%llu notify_evt=%llu notifications_per_frame=%.2f wakeups=%llu spins=%llu requests=%llu errors=%llu evt_full=%llu broken=%d",
+	    c->name,
+	    c->be_state >= 0 && c->be_state <= 8 ? st[c->be_state] : "?",
+	    c->camdev ? c->camdev->path : "none",
+	    vcam_notify_mode_name(c->dev.cfg.notify_mode),
+	    c->dev.cfg.be_alloc ? "be" : "fe", c->dev.streaming,
+	    c->fps, (unsigned long long)s->frames,
+	    (unsigned long long)s->drops,
+	    (unsigned long long)s->copies,
+	    per_frame(s->copies, s->frames),
+	    (unsigned long long)s->zero_copy,
+	    (unsigned long long)notes,
+	    (unsigned long long)s->notify_req,
+	    (unsigned long long)s->notify_evt,
+	    per_frame(notes, s->frames),
+	    (unsigned long long)s->wakeups,
+	    (unsigned long long)s->spins,
+	    (unsigned long long)s->requests,
+	    (unsigned long long)s->errors,
+	    (unsigned long long)s->evt_full, c->dev.broken);
+	return o.pos;
+}
+
+size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
+{
 	struct out o = { buf, len, 0 };
 	struct vcam_camdev *cd;
 	struct vcam_conn *c;
@@ -116,31 +145,11 @@ size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
 		    cd->cam.rate_denom);
 	}
 	for (c = d->conns; c; c = c->next) {
-		const struct vcam_stats *s = &c->dev.st;
-		uint64_t notes = s->notify_req + s->notify_evt;
-
-		put(&o, "device name=%s state=%s camera=%s mode=%s alloc=%s streaming=%d fps=%.2f frames=%llu drops=%llu copies=%llu copies_per_frame=%.2f zero_copy=%llu notifications=%llu notify_req=%llu notify_evt=%llu notifications_per_frame=%.2f wakeups=%llu spins=%llu requests=%llu errors=%llu evt_full=%llu broken=%d\n",
-		    c->name,
-		    c->be_state >= 0 && c->be_state <= 8 ?
-		    st[c->be_state] : "?",
-		    c->camdev ? c->camdev->path : "none",
-		    vcam_notify_mode_name(c->connected ?
-					  c->dev.cfg.notify_mode : -1),
-		    c->dev.cfg.be_alloc ? "be" : "fe", c->dev.streaming,
-		    c->fps, (unsigned long long)s->frames,
-		    (unsigned long long)s->drops,
-		    (unsigned long long)s->copies,
-		    per_frame(s->copies, s->frames),
-		    (unsigned long long)s->zero_copy,
-		    (unsigned long long)notes,
-		    (unsigned long long)s->notify_req,
-		    (unsigned long long)s->notify_evt,
-		    per_frame(notes, s->frames),
-		    (unsigned long long)s->wakeups,
-		    (unsigned long long)s->spins,
-		    (unsigned long long)s->requests,
-		    (unsigned long long)s->errors,
-		    (unsigned long long)s->evt_full, c->dev.broken);
+		put(&o, "device ");
+		if (o.pos < o.len)
+			o.pos += vcamd_conn_stats_text(c, o.buf + o.pos,
+						       o.len - o.pos);
+		put(&o, "\n");
 	}
 	return o.pos;
 }

@@ -229,9 +229,13 @@ fail:
 void vcam_xb_disconnect(struct vcam_conn *c)
 {
 	const struct vcam_xen_ops *x = c->tp->xops;
+	char stats[1024];
 
 	if (!c->connected)
 		return;
+	/* The counters die with the device: leave them in the log. */
+	vcamd_conn_stats_text(c, stats, sizeof(stats));
+	log_notice("stats %s", stats);
 	vcam_dev_fini(&c->dev);
 	c->tp->unbind(c, c->req_port);
 	c->tp->unbind(c, c->evt_port);
@@ -242,9 +246,7 @@ void vcam_xb_disconnect(struct vcam_conn *c)
 	c->camdev = NULL;
 	c->connected = false;
 	c->pending = false;
-	log_info("%s: disconnected (%llu frames, %llu drops)", c->name,
-		 (unsigned long long)c->dev.st.frames,
-		 (unsigned long long)c->dev.st.drops);
+	log_info("%s: disconnected", c->name);
 }
 
 /*

@@ -1,0 +1,108 @@
+# Shared by the vcamd rig scenario (sourced in dom0): vcamd serving vivid to vcam-testfe guests.
+VCAMD_LOG=$OUT/logs/vcamd.daemon.log
+VCAMD_STATUS=/run/vcamd/vcamd.sock
+export VCAMD_LOG VCAMD_STATUS
+
+# vivid with a still picture (no OSD text, no movement), so every frame is identical, and the
+# CRC-32 of a native capture in dom0 to compare guest frames against.
+be_vivid() {
+	lsmod | grep -q '^vivid ' || modprobe vivid n_devs=1 || return 1
+	for i in $(seq 50); do [ -e /dev/video0 ] && break; sleep 0.1; done
+	v4l2-ctl -d /dev/video0 -c osd_text_mode=2 -c horizontal_movement=3 \
+		-c vertical_movement=3 || return 1
+	v4l2-ctl -d /dev/video0 --set-fmt-video=width=640,height=360,pixelformat=YUYV || return 1
+	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F 640x360:YUYV -f 6 -s 2 \
+		>"$OUT/native.sum" || return 1
+	cat "$OUT/native.sum"
+	[ "$(grep -o 'crc32=[0-9a-f]*' "$OUT/native.sum" | sort -u | wc -l)" -eq 1 ] ||
+		{ echo "vivid frames are not identical"; return 1; }
+}
+
+be_vcamd_start() {
+	[ -x "$REPO/backend/vcamd" ] || { echo "backend/vcamd is not built"; return 1; }
+	"$REPO/backend/vcamd" -f -v -v "$@" >"$VCAMD_LOG" 2>&1 &
+	echo $! >/tmp/vcamd.pid
+	sleep 1
+	kill -0 "$(cat /tmp/vcamd.pid)" || { cat "$VCAMD_LOG"; return 1; }
+	"$REPO/backend/vcamctl" status
+}
+
+be_vcamd_alive() {
+	kill -0 "$(cat /tmp/vcamd.pid)" || { echo "vcamd is gone"; tail -50 "$VCAMD_LOG"; return 1; }
+	"$REPO/backend/vcamctl" status
+}
+
+# be_vcamd_stop: SIGTERM, clean exit, nothing of ours left behind.
+be_vcamd_stop() {
+	local pid rc
+	pid=$(cat /tmp/vcamd.pid)
+	"$REPO/backend/vcamctl" status
+	kill -TERM "$pid"
+	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$pid" 2>/dev/null; then echo "vcamd ignored SIGTERM"; kill -9 "$pid"; return 1; fi
+	wait "$pid"
+	rc=$?
+	tail -n 30 "$VCAMD_LOG"
+	[ ! -e "$VCAMD_STATUS" ] || { echo "status socket left behind"; return 1; }
+	return $rc
+}
+
+# be_guest NAME SPEC-EXTRA CMDS OPTS: a domU with one camera (vcam-attach) running vcam-testfe.
+be_guest_start() {
+	local name=$1 extra=$2 cmds=$3 opts=$4 cfg domid
+	cfg=$(DOMU_ARGS="tfcmds=$cmds tfopts=$opts" domu_cfg "$name" be-testfe) || return 1
+	$XL create -p "$cfg" || return 1
+	domid=$($XL domid "$name") || return 1
+	echo "$domid" >"/tmp/be-$name.domid"
+	"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
+		"unique-id=video0, formats=YUYV:640x360@25/1, max-buffers=8, controls=brightness;contrast;saturation;hue$extra" ||
+		{ $XL destroy "$name"; return 1; }
+	$XL unpause "$name"
+}
+
+# be_check_frames NAME N: the guest got N frames, each identical to the native capture.
+be_check_frames() {
+	local con native n bad
+	con=$(domu_console "$1")
+	native=$(grep -o 'crc32=[0-9a-f]*' "$OUT/native.sum" | head -1)
+	n=$(grep -c 'BETEST stream: frame seq=' "$con")
+	bad=$(grep 'BETEST stream: frame seq=' "$con" | grep -vc "$native")
+	grep 'BETEST stream: stats' "$con"
+	echo "guest $1: $n frames, $bad differ from native ($native)"
+	[ "$n" -ge "$2" ] && [ "$bad" -eq 0 ]
+}
+
+# be_stream_case NAME MODE BEALLOC: 100 frames in one notification mode and allocation mode.
+be_stream_case() {
+	local name=$1 mode=$2 bealloc=$3 rc
+	be_guest_start "$name" ", notify-mode=$mode, be-alloc=$bealloc" stream \
+		"-f_100_-F_640x360:YUYV_-r_25_-n_4" || return 1
+	domu_wait_end "$name" 200
+	rc=$?
+	sleep 1
+	# vcamd logs a device's counters when it disconnects
+	grep "stats name=dom$(cat "/tmp/be-$name.domid")/vcam0 " "$VCAMD_LOG" | tail -1 |
+		sed "s/.*stats /STAT mode=$mode be-alloc=$bealloc /" | tee -a "$OUT/vcamd-modes.txt"
+	grep -E 'BETEST (result|stream: stats)' "$(domu_console "$name")"
+	be_check_frames "$name" 100 || rc=1
+	be_vcamd_alive || rc=1
+	return $rc
+}
+
+# Hostile guest against a streaming neighbour: the neighbour keeps its frames, vcamd survives.
+be_hostile_case() {
+	local rc=0 cmds="garbage,bad-index,wrong-state,bad-gref,loop-dir,big-dir,ring-indices,evt-indices,flood,kick-flood,ring-overrun,stream"
+	be_guest_start calm ", notify-mode=event" stream "-f_600_-F_640x360:YUYV_-r_25_-n_4" || return 1
+	domu_wait_marker calm "BETEST run stream" 60 || rc=1
+	be_guest_start evil ", notify-mode=event" "$cmds" "-F_640x360:YUYV_-r_25_-f_30_-c_2000" || rc=1
+	domu_wait_end evil 400 || rc=1
+	grep -E 'BETEST result' "$(domu_console evil)"
+	domu_wait_end calm 200 || rc=1
+	be_check_frames calm 600 || rc=1
+	be_vcamd_alive || rc=1
+	grep -E 'corrupt|refus|error' "$VCAMD_LOG" | sort | uniq -c | sort -rn | head -20
+	return $rc
+}
+
+export -f be_vivid be_vcamd_start be_vcamd_alive be_vcamd_stop be_guest_start be_check_frames \
+	be_stream_case be_hostile_case
