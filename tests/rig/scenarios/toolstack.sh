@@ -2,7 +2,7 @@
 # vcam-xl-watch (config overrides honoured), with exact nodes and permissions; re-attach is a
 # no-op; bad specs attach nothing; detach with and without a closing backend; vcam-xl create;
 # a domain's death leaves no vcam nodes behind.  No vcamd and no frontend needed.
-# rig-timeout: 420
+# rig-timeout: 600
 
 TS=$REPO/xenstore-scripts/bin
 TS_LOG=$OUT/logs/toolstack.watch.log
@@ -43,7 +43,7 @@ ts_perms() {
 }
 
 ts_watch_start() {
-	"$TS/vcam-xl-watch" >"$TS_LOG" 2>&1 &
+	"$TS/vcam-xl-watch" >>"$TS_LOG" 2>&1 &
 	echo $! >/tmp/ts-watch.pid
 	sleep 1
 	kill -0 "$(cat /tmp/ts-watch.pid)" || { cat "$TS_LOG"; return 1; }
@@ -128,9 +128,9 @@ ts_bad_spec() {
 ts_detach_idle() {
 	local d
 	d=$(ts_domid tsguest) || return 1
-	"$TS/vcam-attach" tsguest 'unique-id=video3, formats=GREY:8x8@1/1, devid=7' || return 1
+	time "$TS/vcam-attach" tsguest 'unique-id=video3, formats=GREY:8x8@1/1, devid=7' || return 1
 	ts_expect "$(ts_be "$d" 7)/online" 1 || return 1
-	"$TS/vcam-detach" tsguest 7 || return 1
+	time "$TS/vcam-detach" tsguest 7 || return 1
 	! xenstore-read "$(ts_fe "$d" 7)/state" 2>/dev/null &&
 	! xenstore-read "$(ts_be "$d" 7)/state" 2>/dev/null
 }
@@ -201,16 +201,55 @@ ts_bad_config() {
 	$XL destroy tsbad
 }
 
-# The wrapper, for hosts without the watcher (the watcher runs too: both attach, one no-ops).
+TS_VCAM_LINE="vcam = [ 'backend=0, unique-id=video0, max-buffers=4, controls=brightness;hue, notify-mode=hybrid, spin-us=30, formats=YUYV:640x360@5/1;10/1|NV12:1280x720@5/1' ]"
+export TS_VCAM_LINE
+
+# The wrapper, for hosts without the watcher (stopped before this step): the guest must find
+# its camera at boot (vcam-xl attaches while paused, then unpauses).
 ts_vcam_xl() {
 	local cfg d
-	cfg=$(domu_cfg tsxl toolstack "vcam = [ 'unique-id=video0, formats=YUYV:640x360@5/1' ]")
-	"$TS/vcam-xl" create -p "$cfg" || return 1
+	cfg=$(domu_cfg tsxl toolstack "$TS_VCAM_LINE")
+	"$TS/vcam-xl" create "$cfg" || return 1
 	d=$(ts_domid tsxl) || return 1
-	ts_expect "$(ts_fe "$d" 0)/unique-id" video0 && ts_expect "$(ts_be "$d" 0)/online" 1 || return 1
+	echo "$d" >/tmp/ts-xl.domid
 	"$TS/vcam-list" tsxl
-	$XL destroy tsxl
-	ts_death_cleanup "$d"
+	domu_wait_end tsxl 90
+}
+
+# Without the watcher the dead guest's backend dir stays; `vcam-xl-watch -1` removes it.
+ts_cleanup_once() {
+	local d
+	d=$(cat /tmp/ts-xl.domid) || return 1
+	xenstore-ls -f "/local/domain/0/backend/vcamera/$d" ||
+		echo "(already gone: something else removed it)"
+	"$TS/vcam-xl-watch" -1 || return 1
+	! xenstore-read "/local/domain/0/backend/vcamera/$d" 2>/dev/null
+}
+
+# Attaches racing a destroy: whatever interleaving, no vcam node of that domain survives
+# (the transaction sees the domain gone, or the watcher's @releaseDomain cleanup removes it).
+ts_race() {
+	local cfg d i n=0
+	cfg=$(domu_cfg tsrace toolstack)
+	$XL create -p "$cfg" || return 1
+	d=$(ts_domid tsrace) || return 1
+	(for i in $(seq 1 200); do
+		"$TS/vcam-attach" "$d" "unique-id=video0, formats=GREY:8x8@1/1, devid=$i" || exit 0
+	done) >/tmp/ts-race.log 2>&1 &
+	local loop=$!
+	sleep 2
+	$XL destroy "$d" || return 1
+	wait $loop
+	grep -c 'attached vcam' /tmp/ts-race.log
+	tail -n 2 /tmp/ts-race.log
+	sleep 2
+	if xenstore-read "/local/domain/0/backend/vcamera/$d" >/dev/null 2>&1 ||
+	   xenstore-read "/local/domain/$d" >/dev/null 2>&1; then
+		echo "orphans:"; xenstore-ls -f "/local/domain/0/backend/vcamera/$d"
+		xenstore-ls -f "/local/domain/$d"
+		return 1
+	fi
+	echo "no vcam nodes left for domain $d"
 }
 
 ts_bad_config_wrapper() {
@@ -231,7 +270,7 @@ ts_watch_stop() {
 export -f ts_domid ts_fe ts_be ts_wait_node ts_expect ts_perms ts_watch_start \
 	ts_create_with_override ts_nodes ts_list ts_reattach_noop ts_bad_spec ts_detach_idle \
 	ts_detach_handshake ts_detach_timeout ts_guest_runs ts_death_cleanup ts_bad_config \
-	ts_vcam_xl ts_bad_config_wrapper ts_watch_stop
+	ts_vcam_xl ts_bad_config_wrapper ts_watch_stop ts_cleanup_once ts_race
 
 step ts-watch-start 10 ts_watch_start
 step ts-create 60 ts_create_with_override
@@ -247,5 +286,9 @@ step ts-guest-perms 120 ts_guest_runs
 step ts-death-cleanup 20 ts_death_cleanup "$TS_DOMID"
 step ts-bad-config 60 ts_bad_config
 step ts-wrapper-bad-config 30 ts_bad_config_wrapper
-step ts-vcam-xl 60 ts_vcam_xl
 step ts-watch-stop 10 ts_watch_stop
+step ts-vcam-xl 120 ts_vcam_xl
+step ts-cleanup-once 20 ts_cleanup_once
+step ts-watch-restart 10 ts_watch_start
+step ts-race 90 ts_race
+step ts-watch-stop2 10 ts_watch_stop
