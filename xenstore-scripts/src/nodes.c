@@ -39,7 +39,7 @@ static struct vcam_node *grow(struct vcam_node_list *l)
 
 static int __attribute__((format(printf, 5, 6)))
 add(struct vcam_node_list *l, enum vcam_side side, const char *value,
-    struct vcam_err *err, const char *pathfmt, ...)
+	struct vcam_err *err, const char *pathfmt, ...)
 {
 	struct vcam_node *n = grow(l);
 	va_list ap;
