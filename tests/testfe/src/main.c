@@ -104,6 +104,7 @@ int main(int argc, char **argv)
 	cfg.rate_denom = o.rate_denom;
 	cfg.nbufs = o.nbufs;
 	cfg.frames = o.frames;
+	cfg.seconds = o.seconds;
 	cfg.out = out;
 
 	if (tfe_connect(&sess)) {

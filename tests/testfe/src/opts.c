@@ -30,6 +30,8 @@ void tfe_usage(FILE *out)
 "                         too\n"
 "  -n, --buffers N        buffers to request (default 4)\n"
 "  -f, --frames N         frames to stream (default 100)\n"
+"  -s, --seconds N        stream for N seconds instead, at most --frames\n"
+"                         (default then 1000000) frames\n"
 "  -F, --format WxH[:FOURCC]  e.g. 640x360:YUYV (default: backend's)\n"
 "  -r, --rate N[/D]       frame rate to set (default: leave)\n"
 "  -o, --out FILE         checksum lines to FILE ('-': stdout, the default;\n"
@@ -78,6 +80,7 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 		{ "be-alloc", required_argument, NULL, 'b' },
 		{ "buffers", required_argument, NULL, 'n' },
 		{ "frames", required_argument, NULL, 'f' },
+		{ "seconds", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'F' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "out", required_argument, NULL, 'o' },
@@ -90,8 +93,8 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	int c, frames_given = 0;
 	unsigned long v;
-	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->mode = -1;
@@ -106,7 +109,7 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 
 	optind = 0;	/* GNU: full re-initialisation */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:m:b:n:f:F:r:o:t:c:L:vh",
+	while ((c = getopt_long(argc, argv, ":d:m:b:n:f:s:F:r:o:t:c:L:vh",
 				lopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -147,6 +150,13 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 				return fail(err, errlen, "bad frames '%s'",
 					    optarg);
 			o->frames = (unsigned int)v;
+			frames_given = 1;
+			break;
+		case 's':
+			if (tfe_parse_uint(optarg, 1, 86400, &v))
+				return fail(err, errlen, "bad seconds '%s'",
+					    optarg);
+			o->seconds = (unsigned int)v;
 			break;
 		case 'F':
 			if (tfe_parse_format(optarg, &o->width, &o->height,
@@ -209,6 +219,8 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 				    argv[optind - 1]);
 		}
 	}
+	if (o->seconds && !frames_given)
+		o->frames = 1000000;
 	if (optind < argc)
 		o->command = argv[optind++];
 	if (optind < argc)

@@ -19,6 +19,7 @@ struct tfe_opts {
 	unsigned int spin_us;		/* 0: from xenstore */
 	unsigned int nbufs;
 	unsigned int frames;
+	unsigned int seconds;		/* 0: no time limit */
 	uint32_t fourcc, width, height;	/* fourcc 0: backend's default */
 	uint32_t rate_numer, rate_denom;
 	const char *out;		/* NULL: stdout */

@@ -8,6 +8,14 @@
 #include "proto.h"
 #include "stream.h"
 
+static double secs(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void tfe_stream_init(struct tfe_stream *st, struct tfe_sess *s,
 		     const struct tfe_stream_cfg *cfg)
 {
@@ -200,9 +208,14 @@ int tfe_stream_frames(struct tfe_stream *st, unsigned int frames)
 	struct tfe_sess *s = st->s;
 	struct xencamera_evt evt;
 	unsigned int got = 0;
+	double end = 0;
 	int ret;
 
+	if (st->cfg.seconds)
+		end = secs(CLOCK_MONOTONIC) + st->cfg.seconds;
 	while (got < frames) {
+		if (end && secs(CLOCK_MONOTONIC) >= end)
+			break;
 		while (got < frames && tfe_pop_evt(s, &evt)) {
 			switch (evt.type) {
 			case XENCAMERA_EVT_FRAME_AVAIL:
@@ -283,13 +296,6 @@ void tfe_stream_teardown(struct tfe_stream *st)
 			tfe_buf_free(s, &st->bufs[i]);
 }
 
-static double secs(clockid_t clk)
-{
-	struct timespec ts;
-
-	clock_gettime(clk, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int tfe_stream_run(struct tfe_sess *s, const struct tfe_stream_cfg *cfg)
 {

@@ -20,6 +20,7 @@ struct tfe_stream_cfg {
 	uint32_t rate_numer, rate_denom;	/* 0: do not set */
 	unsigned int nbufs;
 	unsigned int frames;
+	unsigned int seconds;	/* stop after this long, 0: no limit */
 	FILE *out;		/* checksum lines, NULL: none */
 };
 
@@ -46,8 +47,9 @@ int tfe_stream_buffers(struct tfe_stream *st);
 /* BUF_QUEUE every buffer, STREAM_START. */
 int tfe_stream_start(struct tfe_stream *st);
 /*
- * Handle events until `frames` FRAME_AVAILs arrived, re-queueing each
- * buffer after checksumming it.  0, or <0 (timeout, violation, reset).
+ * Handle events until `frames` FRAME_AVAILs arrived (or cfg.seconds
+ * passed, if set), re-queueing each buffer after checksumming it.
+ * 0, or <0 (timeout, violation, reset).
  */
 int tfe_stream_frames(struct tfe_stream *st, unsigned int frames);
 int tfe_stream_stop(struct tfe_stream *st);

@@ -62,6 +62,19 @@ static void test_full_line(void **state)
 	assert_string_equal(o.command, "wrong-state");
 }
 
+static void test_seconds(void **state)
+{
+	struct tfe_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "-s", "3"), 0);
+	assert_int_equal(o.seconds, 3);
+	assert_int_equal(o.frames, 1000000);
+	assert_int_equal(PARSE(&o, "-f", "10", "--seconds", "3"), 0);
+	assert_int_equal(o.frames, 10);
+	assert_int_equal(PARSE(&o, "-s", "0"), -1);
+}
+
 static void test_format_forms(void **state)
 {
 	uint32_t w, h, f;
@@ -115,6 +128,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_line),
+		cmocka_unit_test(test_seconds),
 		cmocka_unit_test(test_format_forms),
 		cmocka_unit_test(test_rejects),
 	};

@@ -1,0 +1,136 @@
+# Dom0 side of the testfe rig scenario (sourced by tests/rig/scenarios/testfe.sh): vcamd on
+# vivid in dom0, vcam-testfe in PV guests (no kernel module), frames compared with a native
+# capture, then hostile input from one guest while another keeps streaming.
+TFE=$REPO/tests/testfe
+TFE_FMT=640x360:YUYV
+TFE_RATE=30
+TFE_NATIVE=/tmp/tfe-native.crc
+TFE_VCAMD_PID=/tmp/tfe-vcamd.pid
+export TFE TFE_FMT TFE_RATE TFE_NATIVE TFE_VCAMD_PID
+
+# vivid with a frozen picture: no OSD text (clock, counters), no movement.
+tfe_vivid() {
+	lsmod | grep -q '^vivid ' || modprobe vivid n_devs=1 || return 1
+	for i in $(seq 50); do [ -e /dev/video0 ] && break; sleep 0.1; done
+	v4l2-ctl -d /dev/video0 -c osd_text_mode=2 -c horizontal_movement=3 \
+		-c vertical_movement=3 || return 1
+	v4l2-ctl -d /dev/video0 -C osd_text_mode -C horizontal_movement -C vertical_movement
+}
+
+# Native reference: every frame of a frozen vivid must have the same CRC.
+tfe_native() {
+	"$TFE/vcam-capsum" -d /dev/video0 -F $TFE_FMT -f 10 -s 3 >/tmp/tfe-native.txt || return 1
+	cat /tmp/tfe-native.txt
+	awk '{ sub("crc32=", "", $5); print $5 }' /tmp/tfe-native.txt | sort -u >$TFE_NATIVE
+	[ "$(wc -l <$TFE_NATIVE)" -eq 1 ] || { echo "native frames differ: vivid not frozen"; return 1; }
+	echo "native crc32 $(cat $TFE_NATIVE)"
+}
+
+# tfe_check_frames FILE MIN: at least MIN frame lines, every one with the native CRC, and every
+# stats line without violations.
+tfe_check_frames() {
+	local f=$1 min=$2 n bad
+	n=$(grep -c 'frame seq=' "$f")
+	bad=$(grep 'frame seq=' "$f" | grep -vc "crc32=$(cat $TFE_NATIVE)")
+	echo "$f: $n frames, $bad not identical to the native capture"
+	grep '^stats ' "$f" | sed 's/^/  /'
+	[ "$n" -ge "$min" ] || { echo "fewer than $min frames"; return 1; }
+	[ "$bad" -eq 0 ] || { grep 'frame seq=' "$f" | grep -v "crc32=$(cat $TFE_NATIVE)" | head; return 1; }
+	! grep '^stats ' "$f" | grep -qv ' violations=0 ' || { echo "violations reported"; return 1; }
+}
+
+# The daemon over its loopback transport, no guest: same client, same camera.
+tfe_loopback() {
+	local log=$OUT/logs/testfe.vcamd-loopback.log pid rc=0 m
+	"$REPO/backend/vcamd" -f -v -L /tmp/tfe-lb.sock -S /tmp/tfe-lb-status.sock >"$log" 2>&1 &
+	pid=$!
+	sleep 1
+	for m in event spin hybrid; do
+		timeout 120 "$TFE/vcam-testfe" -L /tmp/tfe-lb.sock -m $m -F $TFE_FMT -r $TFE_RATE \
+			-f 100 >/tmp/tfe-lb-$m.txt || { echo "loopback $m: exit $?"; rc=1; }
+		tfe_check_frames /tmp/tfe-lb-$m.txt 100 || rc=1
+	done
+	kill -TERM $pid; wait $pid
+	tail -n 20 "$log"
+	return $rc
+}
+
+tfe_vcamd_start() {
+	"$REPO/backend/vcamd" -f -v >"$OUT/logs/testfe.vcamd.log" 2>&1 &
+	echo $! >$TFE_VCAMD_PID
+	sleep 2
+	kill -0 "$(cat $TFE_VCAMD_PID)" || { cat "$OUT/logs/testfe.vcamd.log"; return 1; }
+}
+
+tfe_vcamd_alive() {
+	kill -0 "$(cat $TFE_VCAMD_PID)" || { echo "vcamd is gone"; tail -n 40 "$OUT/logs/testfe.vcamd.log"; return 1; }
+	echo "vcamd alive"
+}
+
+tfe_vcamd_stop() {
+	local pid rc
+	pid=$(cat $TFE_VCAMD_PID)
+	kill -TERM "$pid" || return 1
+	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$pid" 2>/dev/null && { echo "vcamd ignored SIGTERM"; kill -9 "$pid"; return 1; }
+	wait "$pid"; rc=$?
+	grep -E 'warning|error' "$OUT/logs/testfe.vcamd.log" | sort | uniq -c | sort -rn | head -n 30
+	[ $rc -eq 0 ] || { echo "vcamd exit status $rc"; return 1; }
+}
+
+# tfe_guest NAME RUNS: create a paused guest that runs vcam-testfe RUNS, attach a camera, unpause.
+tfe_guest() {
+	local name=$1 runs=$2 cfg domid
+	cfg=$(DOMU_ARGS="tfe=$runs" domu_cfg "$name" testfe) || return 1
+	$XL create -p "$cfg" || return 1
+	domid=$($XL domid "$name") || return 1
+	"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
+		"unique-id=video0, formats=YUYV:640x360@30/1;5/1|YUYV:3840x2160@5/1, max-buffers=8, controls=brightness;contrast" ||
+		{ $XL destroy "$name"; return 1; }
+	$XL unpause "$name"
+}
+
+tfe_runs_ok() { # NAME: every run's exit status 0 or 77
+	local con
+	con=$(domu_console "$1")
+	grep -E 'TESTFE-RUN|TESTFE-RC|^hostile ' "$con"
+	! grep -E 'TESTFE-RC [0-9]+ ' "$con" | grep -vqE ' (0|77)\s*$'
+}
+
+S="-F,$TFE_FMT,-r,$TFE_RATE,-f,100"
+TFE_STREAM_RUNS="-m,event,-b,0,$S+-m,spin,-b,0,$S+-m,hybrid,-b,0,$S+-m,event,-b,1,$S+-m,spin,-b,1,$S+-m,hybrid,-b,1,$S"
+TFE_STREAM_RUNS="$TFE_STREAM_RUNS+-F,3840x2160:YUYV,loop-dir+-b,1,-F,3840x2160:YUYV,loop-dir"
+export TFE_STREAM_RUNS
+
+tfe_guest_stream() {
+	tfe_guest tfestream "$TFE_STREAM_RUNS" || return 1
+	domu_wait_end tfestream 500
+	local rc=$?
+	tfe_runs_ok tfestream || rc=1
+	tfe_check_frames "$(domu_console tfestream)" 600 || rc=1
+	return $rc
+}
+
+# Hostile guest while a steady one streams the same camera.
+tfe_guest_hostile() {
+	local steady con n1 n2 rc=0 H="-F,$TFE_FMT"
+	tfe_guest tfesteady "-m,event,-F,$TFE_FMT,-r,$TFE_RATE,-s,200,-t,20000" || return 1
+	steady=$($XL domid tfesteady)
+	domu_wait_marker tfesteady 'frame seq=' 120 || return 1
+	tfe_guest tfehostile "garbage,$H+bad-index,$H+bad-index,-b,1,$H+wrong-state,$H+bad-gref,$H+bad-gref,-b,1,$H+foreign-gref,--foreign-domid,$steady,$H+big-dir,$H+big-dir,-b,1,$H+evt-indices,$H+flood,-c,5000,$H+kick-flood,$H+ring-overrun,$H+ring-indices,$H+wrong-state,$H" || return 1
+	domu_wait_end tfehostile 600 || rc=1
+	tfe_runs_ok tfehostile || rc=1
+	tfe_vcamd_alive || rc=1
+	con=$(domu_console tfesteady)
+	n1=$(grep -c 'frame seq=' "$con")
+	sleep 5
+	n2=$(grep -c 'frame seq=' "$con")
+	echo "steady guest: $n1 -> $n2 frames over 5 s after the hostile guest ended"
+	[ "$n2" -gt "$n1" ] || { echo "steady guest stopped streaming"; rc=1; }
+	domu_wait_end tfesteady 260 || rc=1
+	tfe_check_frames "$con" 300 || rc=1
+	return $rc
+}
+
+export -f tfe_vivid tfe_native tfe_check_frames tfe_loopback tfe_vcamd_start tfe_vcamd_alive \
+	tfe_vcamd_stop tfe_guest tfe_runs_ok tfe_guest_stream tfe_guest_hostile
