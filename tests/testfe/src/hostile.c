@@ -427,7 +427,7 @@ static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		static const grant_ref_t junk[] = { 0, 0xffffffffu, 0x12345678u };
 		char what[64];
 
-		for (i = 0; i < sizeof(junk) / sizeof(junk[0]); i++) {
+		for (i = 0; i < TFE_ARRAY_SIZE(junk); i++) {
 			unsigned int k;
 
 			for (k = 0; k < np; k++)
@@ -712,7 +712,7 @@ static int judge_broken_ring(struct tfe_sess *s, const char *name,
 		s->tp->ops->wait(s->tp, 200, &port);
 	}
 	st = tfe_be_state(s);
-	rsp = *(volatile RING_IDX *)&s->ring.sring->rsp_prod;
+	rsp = TFE_READ_ONCE(s->ring.sring->rsp_prod);
 	snprintf(detail, sizeof(detail), "backend state %d, %u responses",
 		 st, rsp - rsp_before);
 	verdict("backend ignored or dropped the broken ring",
@@ -798,13 +798,13 @@ static int h_evt_indices(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	if (!st)
 		return TFE_EXIT_ERROR;
 	/* Consumer "ahead" of the producer: free space underflows. */
-	*(volatile uint32_t *)&pg->in_cons = s->evt_cons + 1000;
+	TFE_WRITE_ONCE(pg->in_cons, s->evt_cons + 1000);
 	end = mono_ms() + 2000;
 	while (mono_ms() < end)
 		s->tp->ops->wait(s->tp, 200, &port);
 	/* Whatever the backend put there meanwhile is not trustworthy. */
-	s->evt_cons = *(volatile uint32_t *)&pg->in_prod;
-	*(volatile uint32_t *)&pg->in_cons = s->evt_cons;
+	s->evt_cons = TFE_READ_ONCE(pg->in_prod);
+	TFE_WRITE_ONCE(pg->in_cons, s->evt_cons);
 	st_be = tfe_be_state(s);
 	if (st_be != XenbusStateConnected) {
 		verdict("backend dropped us after impossible in_cons", 1, "");
@@ -945,7 +945,7 @@ const struct tfe_hostile_case *tfe_hostile_find(const char *name)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < TFE_ARRAY_SIZE(cases); i++)
 		if (strcmp(cases[i].name, name) == 0)
 			return &cases[i];
 	return NULL;
@@ -957,6 +957,6 @@ void tfe_hostile_list(FILE *out)
 
 	fprintf(out, "  %-14s %s\n", "stream",
 		"configure, buffers, stream --frames, checksums, stats");
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (i = 0; i < TFE_ARRAY_SIZE(cases); i++)
 		fprintf(out, "  %-14s %s\n", cases[i].name, cases[i].help);
 }

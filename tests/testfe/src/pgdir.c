@@ -60,7 +60,7 @@ int tfe_pgdir_read(const void *dir, unsigned int ndir,
 		   unsigned int nrefs)
 {
 	struct xencamera_page_directory *p;
-	const volatile grant_ref_t *g;
+	const grant_ref_t *g;
 	unsigned int k, i, n;
 	grant_ref_t next;
 
@@ -68,14 +68,14 @@ int tfe_pgdir_read(const void *dir, unsigned int ndir,
 		return -1;
 	for (k = 0; k < ndir; k++) {
 		p = dir_page(dir, k);
-		next = *(volatile grant_ref_t *)&p->gref_dir_next_page;
+		next = TFE_READ_ONCE(p->gref_dir_next_page);
 		if (next != ((k + 1 < ndir) ? dir_refs[k + 1] : 0))
 			return -1;
 		n = nrefs < TFE_PGDIR_REFS_PER_PAGE ?
 			nrefs : TFE_PGDIR_REFS_PER_PAGE;
 		g = dir_grefs(p);
 		for (i = 0; i < n; i++)
-			refs[i] = g[i];
+			refs[i] = TFE_READ_ONCE(g[i]);
 		refs += n;
 		nrefs -= n;
 	}

@@ -115,7 +115,7 @@ static const char *const op_names[] = {
 
 const char *tfe_op_name(unsigned int op)
 {
-	if (op < sizeof(op_names) / sizeof(op_names[0]) && op_names[op])
+	if (op < TFE_ARRAY_SIZE(op_names) && op_names[op])
 		return op_names[op];
 	return "UNKNOWN_OP";
 }

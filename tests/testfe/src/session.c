@@ -344,7 +344,7 @@ static int pump_rsp(struct tfe_sess *s)
 	RING_IDX prod, cons = s->ring.rsp_cons;
 	unsigned int n = 0;
 
-	prod = *(volatile RING_IDX *)&s->ring.sring->rsp_prod;
+	prod = TFE_READ_ONCE(s->ring.sring->rsp_prod);
 	xen_rmb();
 	/* Never more responses than requests we pushed. */
 	if (prod - cons > s->ring.req_prod_pvt - cons)
@@ -371,7 +371,7 @@ static int pump_evt(struct tfe_sess *s)
 
 	/* in_cons is ours; trust our own copy, not the shared one. */
 	cons = s->evt_cons;
-	prod = *(volatile uint32_t *)&pg->in_prod;
+	prod = TFE_READ_ONCE(pg->in_prod);
 	xen_rmb();
 	if (prod - cons > XENCAMERA_IN_RING_LEN)
 		return violation(s, "event in_prod out of range", prod, cons);
@@ -383,7 +383,7 @@ static int pump_evt(struct tfe_sess *s)
 		n++;
 	}
 	xen_mb();
-	*(volatile uint32_t *)&pg->in_cons = cons;
+	TFE_WRITE_ONCE(pg->in_cons, cons);
 	s->evt_cons = cons;
 	s->cnt.events += n;
 	return (int)n;
@@ -419,9 +419,9 @@ static int rearm(struct tfe_sess *s)
 		struct xencamera_event_page *pg = s->evt_page;
 		uint32_t cons = s->evt_cons;
 
-		*(volatile uint32_t *)vcam_evt_page_in_event(pg) = cons + 1;
+		TFE_WRITE_ONCE(*vcam_evt_page_in_event(pg), cons + 1);
 		xen_mb();
-		if (*(volatile uint32_t *)&pg->in_prod != cons)
+		if (TFE_READ_ONCE(pg->in_prod) != cons)
 			more = 1;
 	}
 	return more;

@@ -25,4 +25,14 @@
 
 #define TFE_PAGE_SIZE 4096u
 
+/*
+ * One access, not torn, not merged or repeated by the compiler: what a
+ * field of a page the peer writes concurrently needs.  Ordering comes
+ * from the ring macros' barriers.
+ */
+#define TFE_READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define TFE_WRITE_ONCE(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+#define TFE_ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 #endif /* TFE_WIRE_H */
