@@ -73,6 +73,14 @@ struct vcam_camera_ops {
 	int (*ctrl_set)(void *priv, unsigned int type, int64_t val);
 	int (*stream_on)(void *priv);
 	int (*stream_off)(void *priv);
+	/*
+	 * Optional zero-copy streaming (V4L2 USERPTR): the camera fills the
+	 * caller's memory; next_frame then reports the filled buffer by
+	 * cookie = index with plane data NULL.  -ENOTSUP if not possible.
+	 */
+	int (*stream_on_user)(void *priv, unsigned int nbufs);
+	int (*queue_user)(void *priv, unsigned int index, void *addr,
+			  uint32_t len);
 	/* Next filled frame; -EAGAIN when none is ready. */
 	int (*next_frame)(void *priv, struct vcam_frame *fr);
 	void (*release_frame)(void *priv, struct vcam_frame *fr);
@@ -95,6 +103,9 @@ struct vcam_cam {
 	struct vcam_dev *users;		/* list through dev->cam_next */
 	unsigned int nstreaming;
 	bool streaming;
+	/* Zero copy: the one streaming device's buffers are the camera's. */
+	bool user_mode;
+	struct vcam_dev *user_owner;
 	bool have_fmt;
 	struct vcam_format fmt;
 	uint32_t rate_numer, rate_denom;

@@ -225,12 +225,18 @@ unsigned int vcam_buf_count(const struct vcam_dev *dev)
 int vcam_buf_queue(struct vcam_dev *dev, unsigned int index)
 {
 	struct vcam_buf *b;
+	int ret;
 
 	if (index >= dev->num_bufs || !dev->bufs[index].created)
 		return -EINVAL;
 	b = &dev->bufs[index];
 	if (b->queued)
 		return -EBUSY;
+	if (dev->streaming) {
+		ret = vcam_cam_buf_queued(dev->cam, dev, index);
+		if (ret)
+			return ret;
+	}
 	dev->queue[(dev->q_head + dev->q_len) % VCAM_MAX_BUFS] = (uint8_t)index;
 	dev->q_len++;
 	b->queued = true;
@@ -238,6 +244,18 @@ int vcam_buf_queue(struct vcam_dev *dev, unsigned int index)
 }
 
 int vcam_buf_dequeue(struct vcam_dev *dev, unsigned int index)
+{
+	if (index >= dev->num_bufs || !dev->bufs[index].queued)
+		return -EINVAL;
+	/* A zero-copy camera holds it: V4L2 cannot give one back early. */
+	if (dev->streaming && vcam_cam_owns_bufs(dev->cam, dev))
+		return -EBUSY;
+	queue_remove(dev, index);
+	return 0;
+}
+
+/* The camera filled this queued buffer (zero copy): take it off the FIFO. */
+int vcam_buf_take(struct vcam_dev *dev, unsigned int index)
 {
 	if (index >= dev->num_bufs || !dev->bufs[index].queued)
 		return -EINVAL;

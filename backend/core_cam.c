@@ -141,13 +141,83 @@ void vcam_cam_get_rate(struct vcam_cam *cam, uint32_t *numer, uint32_t *denom)
 	*denom = cam->rate_denom;
 }
 
+/*
+ * Zero copy is possible when one device streams alone, its buffers are
+ * plain single-plane frames at offset 0, and the camera can fill caller
+ * memory.  Anything else uses the camera's own buffers and one copy.
+ */
+static bool user_mode_fits(const struct vcam_cam *cam,
+			   const struct vcam_dev *dev)
+{
+	unsigned int i;
+
+	if (!cam->ops->stream_on_user || !cam->ops->queue_user ||
+	    !cam->have_fmt || cam->fmt.num_planes != 1)
+		return false;
+	for (i = 0; i < dev->num_bufs; i++) {
+		const struct vcam_buf *b = &dev->bufs[i];
+
+		if (b->created && (b->plane_offset[0] != 0 ||
+				   (uint64_t)b->npages * VCAM_PAGE_SIZE <
+				   cam->fmt.size))
+			return false;
+	}
+	return true;
+}
+
+static int user_queue(struct vcam_cam *cam, struct vcam_dev *dev,
+		      unsigned int idx)
+{
+	struct vcam_buf *b = &dev->bufs[idx];
+
+	return cam->ops->queue_user(cam->priv, idx, b->addr,
+				    b->npages * VCAM_PAGE_SIZE);
+}
+
+static int start_user_mode(struct vcam_cam *cam, struct vcam_dev *dev)
+{
+	unsigned int i;
+	int ret;
+
+	ret = cam->ops->stream_on_user(cam->priv, dev->num_bufs);
+	if (ret)
+		return ret;
+	for (i = 0; i < dev->q_len; i++) {
+		ret = user_queue(cam, dev, dev->queue[(dev->q_head + i) %
+						      VCAM_MAX_BUFS]);
+		if (ret) {
+			cam->ops->stream_off(cam->priv);
+			return ret;
+		}
+	}
+	cam->user_mode = true;
+	cam->user_owner = dev;
+	return 0;
+}
+
 int vcam_cam_start(struct vcam_cam *cam, struct vcam_dev *dev)
 {
 	int ret;
 
-	(void)dev;
+	if (cam->streaming && cam->user_mode) {
+		/* A second viewer: back to camera buffers and copies. */
+		log_info("%s: %s joins; leaving zero-copy mode", cam->name,
+			 dev->name);
+		cam->ops->stream_off(cam->priv);
+		cam->streaming = false;
+		cam->user_mode = false;
+		cam->user_owner = NULL;
+	}
 	if (!cam->streaming) {
-		ret = cam->ops->stream_on(cam->priv);
+		ret = -ENOTSUP;
+		if (cam->nstreaming == 0 && user_mode_fits(cam, dev))
+			ret = start_user_mode(cam, dev);
+		if (ret) {
+			if (ret != -ENOTSUP)
+				log_info("%s: zero copy refused (%d); copying",
+					 cam->name, ret);
+			ret = cam->ops->stream_on(cam->priv);
+		}
 		if (ret)
 			return ret;
 		cam->streaming = true;
@@ -158,11 +228,35 @@ int vcam_cam_start(struct vcam_cam *cam, struct vcam_dev *dev)
 
 void vcam_cam_stop(struct vcam_cam *cam, struct vcam_dev *dev)
 {
-	(void)dev;
 	if (cam->nstreaming && --cam->nstreaming == 0 && cam->streaming) {
 		cam->ops->stream_off(cam->priv);
 		cam->streaming = false;
+		cam->user_mode = false;
+		cam->user_owner = NULL;
+		return;
 	}
+	if (cam->user_mode && cam->user_owner == dev) {
+		/* Cannot happen (zero copy means one streamer); be safe. */
+		cam->ops->stream_off(cam->priv);
+		cam->user_mode = false;
+		cam->user_owner = NULL;
+		if (cam->ops->stream_on(cam->priv))
+			cam->streaming = false;
+	}
+}
+
+int vcam_cam_buf_queued(struct vcam_cam *cam, struct vcam_dev *dev,
+			unsigned int index)
+{
+	if (!cam->user_mode || cam->user_owner != dev)
+		return 0;
+	return user_queue(cam, dev, index);
+}
+
+bool vcam_cam_owns_bufs(const struct vcam_cam *cam,
+			const struct vcam_dev *dev)
+{
+	return cam->user_mode && cam->user_owner == dev;
 }
 
 void vcam_cam_ctrl_changed(struct vcam_cam *cam, struct vcam_dev *from,
@@ -189,10 +283,53 @@ void vcam_cam_ctrl_changed(struct vcam_cam *cam, struct vcam_dev *from,
 	}
 }
 
+static void post_frame(struct vcam_dev *dev, unsigned int idx, uint32_t used,
+		       uint32_t seq)
+{
+	struct xencamera_evt ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = XENCAMERA_EVT_FRAME_AVAIL;
+	ev.evt.frame_avail.index = (uint8_t)idx;
+	ev.evt.frame_avail.used_sz = used;
+	ev.evt.frame_avail.seq_num = seq - dev->seq_base;
+	vcam_dev_post_event(dev, &ev);
+	dev->st.frames++;
+}
+
+/* Zero copy: the camera wrote straight into guest buffer `cookie`. */
+static void dev_deliver_in_place(struct vcam_dev *dev,
+				 const struct vcam_frame *fr)
+{
+	struct vcam_cam *cam = dev->cam;
+	unsigned int idx = (unsigned int)fr->cookie;
+	uint64_t limit;
+	uint32_t used = fr->plane[0].used;
+
+	if (fr->cookie < 0 || vcam_buf_take(dev, idx)) {
+		dev->st.drops++;	/* not a buffer the guest queued */
+		return;
+	}
+	if (!vcam_dev_evt_room(dev)) {
+		/* No room to say so: a drop; the buffer goes straight back. */
+		dev->st.drops++;
+		dev->st.evt_full++;
+		if (vcam_buf_queue(dev, idx))
+			log_warn("%s: cannot requeue buffer %u", dev->name,
+				 idx);
+		(void)cam;
+		return;
+	}
+	limit = (uint64_t)dev->bufs[idx].npages * VCAM_PAGE_SIZE;
+	if (used > limit)
+		used = (uint32_t)limit;
+	dev->st.zero_copy++;
+	post_frame(dev, idx, used, fr->seq);
+}
+
 /* Copy one frame into the device's oldest queued buffer and announce it. */
 static void dev_deliver(struct vcam_dev *dev, const struct vcam_frame *fr)
 {
-	struct xencamera_evt ev;
 	struct vcam_buf *b;
 	uint64_t limit;
 	uint32_t used = 0;
@@ -202,6 +339,10 @@ static void dev_deliver(struct vcam_dev *dev, const struct vcam_frame *fr)
 	if (!dev->seq_base_set) {
 		dev->seq_base = fr->seq;
 		dev->seq_base_set = true;
+	}
+	if (fr->nplanes && !fr->plane[0].data) {
+		dev_deliver_in_place(dev, fr);
+		return;
 	}
 	if (!dev->q_len || !vcam_dev_evt_room(dev)) {
 		dev->st.drops++;
@@ -226,15 +367,7 @@ static void dev_deliver(struct vcam_dev *dev, const struct vcam_frame *fr)
 		}
 		used += n;
 	}
-	if (fr->nplanes && !fr->plane[0].data)
-		dev->st.zero_copy++;
-	memset(&ev, 0, sizeof(ev));
-	ev.type = XENCAMERA_EVT_FRAME_AVAIL;
-	ev.evt.frame_avail.index = (uint8_t)idx;
-	ev.evt.frame_avail.used_sz = used;
-	ev.evt.frame_avail.seq_num = fr->seq - dev->seq_base;
-	vcam_dev_post_event(dev, &ev);
-	dev->st.frames++;
+	post_frame(dev, (unsigned int)idx, used, fr->seq);
 }
 
 int vcam_cam_pump(struct vcam_cam *cam)
@@ -253,9 +386,13 @@ int vcam_cam_pump(struct vcam_cam *cam)
 			return ret;
 		}
 		cam->frames_in++;
-		for (u = cam->users; u; u = u->cam_next)
-			if (u->streaming && !u->broken)
-				dev_deliver(u, &fr);
+		for (u = cam->users; u; u = u->cam_next) {
+			if (!u->streaming || u->broken)
+				continue;
+			if (cam->user_mode && u != cam->user_owner)
+				continue;
+			dev_deliver(u, &fr);
+		}
 		cam->ops->release_frame(cam->priv, &fr);
 		n++;
 	}

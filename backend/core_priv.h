@@ -26,6 +26,7 @@ int vcam_buf_queue(struct vcam_dev *dev, unsigned int index);
 int vcam_buf_dequeue(struct vcam_dev *dev, unsigned int index);
 void vcam_buf_unqueue_all(struct vcam_dev *dev);
 int vcam_buf_pop(struct vcam_dev *dev);
+int vcam_buf_take(struct vcam_dev *dev, unsigned int index);
 
 /* core_cam.c */
 void vcam_cam_attach(struct vcam_cam *cam, struct vcam_dev *dev);
@@ -40,6 +41,11 @@ void vcam_cam_get_rate(struct vcam_cam *cam, uint32_t *numer,
 		       uint32_t *denom);
 int vcam_cam_start(struct vcam_cam *cam, struct vcam_dev *dev);
 void vcam_cam_stop(struct vcam_cam *cam, struct vcam_dev *dev);
+/* BUF_QUEUE while streaming: hand the buffer to a zero-copy camera. */
+int vcam_cam_buf_queued(struct vcam_cam *cam, struct vcam_dev *dev,
+			unsigned int index);
+bool vcam_cam_owns_bufs(const struct vcam_cam *cam,
+			const struct vcam_dev *dev);
 void vcam_cam_ctrl_changed(struct vcam_cam *cam, struct vcam_dev *from,
 			   unsigned int type, int64_t val);
 

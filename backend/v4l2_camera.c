@@ -34,6 +34,8 @@ struct v4l2cam {
 		size_t len[XENCAMERA_MAX_PLANE];
 	} buf[MAX_CAM_BUFS];
 	bool streaming;
+	bool user_mode;			/* USERPTR: guest memory, no copy */
+	bool emulated;			/* libv4l2 converts this format */
 	uint64_t errors;
 };
 
@@ -204,6 +206,18 @@ static int vc_try_fmt(void *priv, struct vcam_format *f)
 	return f->size ? 0 : -EINVAL;
 }
 
+/* libv4l2 marks formats it produces by software conversion. */
+static bool format_emulated(struct v4l2cam *c, uint32_t fourcc)
+{
+	struct v4l2_fmtdesc fd = { .type = c->type };
+
+	for (fd.index = 0; fd.index < 64 &&
+	     xioctl(c, VIDIOC_ENUM_FMT, &fd) == 0; fd.index++)
+		if (fd.pixelformat == fourcc)
+			return fd.flags & V4L2_FMT_FLAG_EMULATED;
+	return false;
+}
+
 static int vc_set_fmt(void *priv, struct vcam_format *f)
 {
 	struct v4l2cam *c = priv;
@@ -215,8 +229,10 @@ static int vc_set_fmt(void *priv, struct vcam_format *f)
 	if (ret)
 		return ret;
 	fmt_from_v4l2(c, &v, f);
-	log_info("%s: format %.4s %ux%u, %u octets", c->path,
-		 (char *)&f->fourcc, f->width, f->height, f->size);
+	c->emulated = format_emulated(c, f->fourcc);
+	log_info("%s: format %.4s %ux%u, %u octets%s", c->path,
+		 (char *)&f->fourcc, f->width, f->height, f->size,
+		 c->emulated ? " (converted by libv4l2)" : "");
 	return 0;
 }
 
@@ -331,7 +347,8 @@ static int vc_ctrl_set(void *priv, unsigned int type, int64_t val)
 static void vc_free_bufs(struct v4l2cam *c)
 {
 	struct v4l2_requestbuffers rb = {
-		.type = c->type, .memory = V4L2_MEMORY_MMAP, .count = 0,
+		.type = c->type, .count = 0,
+		.memory = c->user_mode ? V4L2_MEMORY_USERPTR : V4L2_MEMORY_MMAP,
 	};
 	unsigned int i, p;
 
@@ -429,6 +446,55 @@ fail:
 	return ret;
 }
 
+static int vc_stream_on_user(void *priv, unsigned int nbufs)
+{
+	struct v4l2cam *c = priv;
+	struct v4l2_requestbuffers rb = {
+		.type = c->type, .memory = V4L2_MEMORY_USERPTR,
+		.count = nbufs,
+	};
+	int ret;
+
+	/* Conversion needs libv4l2's own buffers; planes need more work. */
+	if (c->mplane || c->emulated || nbufs > MAX_CAM_BUFS)
+		return -ENOTSUP;
+	ret = xioctl(c, VIDIOC_REQBUFS, &rb);
+	if (ret)
+		return -ENOTSUP;
+	if (rb.count < nbufs) {
+		rb.count = 0;
+		xioctl(c, VIDIOC_REQBUFS, &rb);
+		return -ENOTSUP;
+	}
+	c->user_mode = true;
+	c->nbufs = nbufs;
+	ret = xioctl(c, VIDIOC_STREAMON, &c->type);
+	if (ret) {
+		vc_free_bufs(c);
+		c->user_mode = false;
+		return ret;
+	}
+	c->streaming = true;
+	log_info("%s: streaming into guest buffers (USERPTR, zero copy)",
+		 c->path);
+	return 0;
+}
+
+static int vc_queue_user(void *priv, unsigned int index, void *addr,
+			 uint32_t len)
+{
+	struct v4l2cam *c = priv;
+	struct v4l2_buffer b = {
+		.type = c->type, .memory = V4L2_MEMORY_USERPTR,
+		.index = index, .length = len,
+	};
+
+	if (!c->user_mode || index >= c->nbufs)
+		return -EINVAL;
+	b.m.userptr = (unsigned long)addr;
+	return xioctl(c, VIDIOC_QBUF, &b);
+}
+
 static int vc_stream_off(void *priv)
 {
 	struct v4l2cam *c = priv;
@@ -437,6 +503,7 @@ static int vc_stream_off(void *priv)
 		xioctl(c, VIDIOC_STREAMOFF, &c->type);
 	c->streaming = false;
 	vc_free_bufs(c);
+	c->user_mode = false;
 	log_info("%s: stream off", c->path);
 	return 0;
 }
@@ -448,7 +515,9 @@ static int vc_next_frame(void *priv, struct vcam_frame *fr)
 	for (;;) {
 		struct v4l2_plane planes[VIDEO_MAX_PLANES];
 		struct v4l2_buffer b = {
-			.type = c->type, .memory = V4L2_MEMORY_MMAP,
+			.type = c->type,
+			.memory = c->user_mode ? V4L2_MEMORY_USERPTR
+					       : V4L2_MEMORY_MMAP,
 		};
 		unsigned int p;
 		int ret;
@@ -469,11 +538,21 @@ static int vc_next_frame(void *priv, struct vcam_frame *fr)
 		if (b.flags & V4L2_BUF_FLAG_ERROR) {
 			/* A corrupt frame is not delivered: it's a gap. */
 			c->errors++;
-			vc_queue(c, b.index);
+			if (c->user_mode)
+				vc_queue_user(c, b.index, (void *)b.m.userptr,
+					      b.length);
+			else
+				vc_queue(c, b.index);
 			continue;
 		}
 		fr->cookie = (int)b.index;
 		fr->seq = b.sequence;
+		if (c->user_mode) {
+			fr->nplanes = 1;
+			fr->plane[0].data = NULL;	/* already there */
+			fr->plane[0].used = b.bytesused;
+			return 0;
+		}
 		fr->nplanes = c->buf[b.index].nplanes;
 		for (p = 0; p < fr->nplanes; p++) {
 			uint32_t used = c->mplane ? planes[p].bytesused
@@ -496,7 +575,8 @@ static void vc_release_frame(void *priv, struct vcam_frame *fr)
 {
 	struct v4l2cam *c = priv;
 
-	if (c->streaming && fr->cookie >= 0 &&
+	/* Zero copy: the buffer went to the guest, who queues it again. */
+	if (c->streaming && !c->user_mode && fr->cookie >= 0 &&
 	    (unsigned int)fr->cookie < c->nbufs)
 		vc_queue(c, (unsigned int)fr->cookie);
 }
@@ -522,6 +602,8 @@ const struct vcam_camera_ops v4l2cam_ops = {
 	.ctrl_set = vc_ctrl_set,
 	.stream_on = vc_stream_on,
 	.stream_off = vc_stream_off,
+	.stream_on_user = vc_stream_on_user,
+	.queue_user = vc_queue_user,
 	.next_frame = vc_next_frame,
 	.release_frame = vc_release_frame,
 	.destroy = vc_destroy,

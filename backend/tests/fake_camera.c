@@ -150,10 +150,71 @@ static int fc_stream_on(void *priv)
 	return 0;
 }
 
+static int fc_stream_on_user(void *priv, unsigned int nbufs)
+{
+	struct fake_cam *fc = priv;
+
+	if (!fc->allow_user)
+		return -ENOTSUP;
+	if (fc->fail_stream_on)
+		return -fc->fail_stream_on;
+	fc->user_mode = true;
+	fc->user_nbufs = nbufs;
+	fc->uq_len = 0;
+	fc->streaming = true;
+	fc->stream_ons++;
+	return 0;
+}
+
+static int fc_queue_user(void *priv, unsigned int index, void *addr,
+			 uint32_t len)
+{
+	struct fake_cam *fc = priv;
+
+	if (!fc->user_mode || index >= fc->user_nbufs || len < fc->fmt.size ||
+	    fc->uq_len >= 32)
+		return -EINVAL;
+	if (fc->fail_queue_user)
+		return -fc->fail_queue_user;
+	fc->uq[fc->uq_len].index = index;
+	fc->uq[fc->uq_len].addr = addr;
+	fc->uq[fc->uq_len].len = len;
+	fc->uq_len++;
+	return 0;
+}
+
+static int fc_next_user(struct fake_cam *fc, struct vcam_frame *fr)
+{
+	uint8_t *p;
+	size_t i;
+
+	while (fc->pending) {
+		fc->pending--;
+		if (!fc->uq_len) {
+			fc->next_seq++;	/* no buffer: lost at the camera */
+			continue;
+		}
+		p = fc->uq[0].addr;
+		for (i = 0; i < fc->fmt.size; i++)
+			p[i] = fake_cam_byte(fc->next_seq, i);
+		fr->cookie = (int)fc->uq[0].index;
+		fr->nplanes = 1;
+		fr->plane[0].data = NULL;
+		fr->plane[0].used = fc->fmt.size;
+		fr->seq = fc->next_seq++;
+		memmove(&fc->uq[0], &fc->uq[1], --fc->uq_len * sizeof(fc->uq[0]));
+		fc->held++;
+		return 0;
+	}
+	return -EAGAIN;
+}
+
 static int fc_stream_off(void *priv)
 {
 	struct fake_cam *fc = priv;
 
+	fc->user_mode = false;
+	fc->uq_len = 0;
 	fc->streaming = false;
 	fc->pending = 0;
 	fc->stream_offs++;
@@ -167,6 +228,8 @@ static int fc_next(void *priv, struct vcam_frame *fr)
 
 	if (!fc->streaming || !fc->pending)
 		return -EAGAIN;
+	if (fc->user_mode)
+		return fc_next_user(fc, fr);
 	fc->pending--;
 	for (i = 0; i < fc->fmt.size; i++)
 		fc->data[i] = fake_cam_byte(fc->next_seq, i);
@@ -201,6 +264,8 @@ const struct vcam_camera_ops fake_cam_ops = {
 	.ctrl_set = fc_ctrl_set,
 	.stream_on = fc_stream_on,
 	.stream_off = fc_stream_off,
+	.stream_on_user = fc_stream_on_user,
+	.queue_user = fc_queue_user,
 	.next_frame = fc_next,
 	.release_frame = fc_release,
 };

@@ -23,6 +23,15 @@ struct fake_cam {
 	int fail_stream_on;		/* errno to fail STREAMON with */
 	uint8_t *data;			/* frame storage */
 	size_t data_len;
+	/* zero copy (USERPTR-like), only if allow_user */
+	bool allow_user, user_mode;
+	int fail_queue_user;		/* errno for queue_user */
+	unsigned int user_nbufs, uq_len;
+	struct {
+		unsigned int index;
+		void *addr;
+		uint32_t len;
+	} uq[32];
 };
 
 extern const struct vcam_camera_ops fake_cam_ops;

@@ -591,6 +591,95 @@ static void test_evt_hold_off(void **state)
 		;
 }
 
+/* ---- zero copy --------------------------------------------------------------- */
+
+static void test_zero_copy(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_evt ev;
+	uint32_t size = 64 * 48 * 2;
+
+	f->fc.allow_user = true;
+	tfe_prepare(&f->t, 64, 48, 2);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_true(f->cam.user_mode);
+	assert_int_equal(f->fc.uq_len, 2);
+	fake_cam_produce(&f->fc, 3, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 2);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	check_frame(&f->t, &ev, 0, size);
+	assert_int_equal(ev.evt.frame_avail.index, 0);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	check_frame(&f->t, &ev, 1, size);
+	assert_int_equal(f->t.dev.st.copies, 0);
+	assert_int_equal(f->t.dev.st.zero_copy, 2);
+	/* The 3rd frame found no buffer at the camera: a gap of one. */
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	assert_int_equal(f->fc.uq_len, 1);
+	/* A camera-held buffer cannot be taken back while streaming. */
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DEQUEUE, 0),
+			 -XEN_EBUSY);
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 3);
+	check_frame(&f->t, &ev, 3, size);
+	/* A camera that refuses a buffer: BUF_QUEUE fails, nothing queued. */
+	f->fc.fail_queue_user = EFAULT;
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 1),
+			 -XEN_EFAULT);
+	assert_false(f->t.dev.bufs[1].queued);
+	f->fc.fail_queue_user = 0;
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	assert_false(f->cam.user_mode);
+	assert_false(f->fc.streaming);
+}
+
+static void test_zero_copy_refused_falls_back(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_evt ev;
+
+	f->fc.allow_user = true;
+	f->fc.fail_queue_user = EFAULT;
+	tfe_prepare(&f->t, 64, 48, 2);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_false(f->cam.user_mode);
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	check_frame(&f->t, &ev, 0, 64 * 48 * 2);
+	assert_int_equal(f->t.dev.st.copies, 1);
+}
+
+static void test_zero_copy_second_viewer(void **state)
+{
+	struct fixture *f = *state;
+	struct vcam_dev_cfg cfg;
+	struct xencamera_evt ev;
+	struct tfe *b = calloc(1, sizeof(*b));
+
+	assert_non_null(b);
+	f->fc.allow_user = true;
+	tfe_default_cfg(&cfg);
+	tfe_setup(b, &cfg, &f->cam, 512);
+	tfe_prepare(&f->t, 64, 48, 2);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_true(f->cam.user_mode);
+	tfe_prepare(b, 64, 48, 2);
+	assert_int_equal(tfe_op(b, XENCAMERA_OP_STREAM_START), 0);
+	assert_false(f->cam.user_mode);
+	/* Both get the frame now, by copy; A's buffers are still queued. */
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	check_frame(&f->t, &ev, f->fc.next_seq - 1, 64 * 48 * 2);
+	assert_int_equal(tfe_event(b, &ev), 1);
+	check_frame(b, &ev, f->fc.next_seq - 1, 64 * 48 * 2);
+	tfe_teardown(b);
+	free(b);
+}
+
 /* ---- the ring itself ------------------------------------------------------ */
 
 static void test_unknown_op(void **state)
@@ -789,6 +878,14 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evt_hold_off,
 						setup_holdoff, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_copy, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_zero_copy, setup_be,
+						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_zero_copy_refused_falls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_copy_second_viewer,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_op, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ring_overrun, setup,
