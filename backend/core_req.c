@@ -71,13 +71,20 @@ static int op_config(struct vcam_dev *dev, const struct xencamera_req *req,
 	return ret;
 }
 
+/*
+ * A frontend that reads the current configuration and goes on to use it
+ * (as Linux frontends do at probe) has adopted it: that counts as
+ * configured, like a CONFIG_SET of the same values would.
+ */
 static int op_config_get(struct vcam_dev *dev, struct xencamera_resp *rsp)
 {
 	struct vcam_format f;
 	int ret = vcam_cam_get_fmt(dev->cam, &f);
 
-	if (!ret)
+	if (!ret) {
 		fill_config(dev, &f, &rsp->resp.config);
+		dev->configured = true;
+	}
 	return ret;
 }
 

@@ -164,6 +164,11 @@ static void test_layout_and_buf_request(void **state)
 
 	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
 	assert_int_equal(tfe_buf_request(&f->t, 2, NULL), -XEN_EINVAL);
+	/* CONFIG_GET adopts the camera's current format. */
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_GET, 0, 0, 0,
+				    NULL), 0);
+	assert_int_equal(tfe_call(&f->t, &req, &rsp), 0);
+	assert_int_equal(rsp.resp.buf_layout.size, 64 * 48 * 2);
 	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
 				    V4L2_PIX_FMT_NV12, 64, 48, NULL), 0);
 	assert_int_equal(tfe_call(&f->t, &req, &rsp), 0);
