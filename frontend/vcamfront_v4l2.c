@@ -487,19 +487,27 @@ static const struct v4l2_file_operations vcam_fops = {
 static int initial_config(struct vcam_dev *cam)
 {
 	const struct vcam_format *fmt = &cam->cfg.formats[0];
+	u32 fourcc = fmt->fourcc, w = fmt->res[0].width, h = fmt->res[0].height;
 	struct xencamera_config_resp c;
 	int ret;
 
+	/*
+	 * Keep the camera's current mode when this guest may use it, but
+	 * always CONFIG_SET: a backend owes a buffer layout only for a
+	 * configuration this connection has set (ring/PROTOCOL.md).
+	 */
 	ret = vcam_config_get(cam);
 	if (ret == -ENODEV)
 		return ret;
-	if (ret) {
-		ret = config_set(cam, XENCAMERA_OP_CONFIG_SET, fmt->fourcc,
-				 fmt->res[0].width, fmt->res[0].height, &c);
-		if (ret)
-			return ret;
-		cam->config = c;
+	if (!ret) {
+		fourcc = cam->config.pixel_format;
+		w = cam->config.width;
+		h = cam->config.height;
 	}
+	ret = config_set(cam, XENCAMERA_OP_CONFIG_SET, fourcc, w, h, &c);
+	if (ret)
+		return ret;
+	cam->config = c;
 	return vcam_layout_get(cam);
 }
 
