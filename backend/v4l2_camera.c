@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 
 #include "log.h"
@@ -47,6 +49,28 @@ static int xioctl(struct v4l2cam *c, unsigned long req, void *arg)
 		r = v4l2_ioctl(c->fd, req, arg);
 	} while (r < 0 && errno == EINTR);
 	return r < 0 ? -errno : 0;
+}
+
+/*
+ * libv4l2 refuses USERPTR buffers (it only manages MMAP ones), so the
+ * zero-copy path talks to the driver directly.  It is only used for
+ * formats libv4l2 does not convert, where libv4l2 would pass these
+ * ioctls straight through anyway.
+ */
+static int raw_ioctl(struct v4l2cam *c, unsigned long req, void *arg)
+{
+	int r;
+
+	do {
+		r = ioctl(c->fd, req, arg);
+	} while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
+}
+
+/* Buffer ioctls go raw in zero-copy mode, through libv4l2 otherwise. */
+static int bioctl(struct v4l2cam *c, unsigned long req, void *arg)
+{
+	return c->user_mode ? raw_ioctl(c, req, arg) : xioctl(c, req, arg);
 }
 
 /* ---- V4L2 -> cameraif colour description ---------------------------------- */
@@ -359,7 +383,7 @@ static void vc_free_bufs(struct v4l2cam *c)
 					    c->buf[i].len[p]);
 	memset(c->buf, 0, sizeof(c->buf));
 	c->nbufs = 0;
-	xioctl(c, VIDIOC_REQBUFS, &rb);
+	bioctl(c, VIDIOC_REQBUFS, &rb);
 }
 
 static int vc_queue(struct v4l2cam *c, unsigned int index)
@@ -458,17 +482,17 @@ static int vc_stream_on_user(void *priv, unsigned int nbufs)
 	/* Conversion needs libv4l2's own buffers; planes need more work. */
 	if (c->mplane || c->emulated || nbufs > MAX_CAM_BUFS)
 		return -ENOTSUP;
-	ret = xioctl(c, VIDIOC_REQBUFS, &rb);
+	ret = raw_ioctl(c, VIDIOC_REQBUFS, &rb);
 	if (ret)
 		return -ENOTSUP;
 	if (rb.count < nbufs) {
 		rb.count = 0;
-		xioctl(c, VIDIOC_REQBUFS, &rb);
+		raw_ioctl(c, VIDIOC_REQBUFS, &rb);
 		return -ENOTSUP;
 	}
 	c->user_mode = true;
 	c->nbufs = nbufs;
-	ret = xioctl(c, VIDIOC_STREAMON, &c->type);
+	ret = raw_ioctl(c, VIDIOC_STREAMON, &c->type);
 	if (ret) {
 		vc_free_bufs(c);
 		c->user_mode = false;
@@ -492,7 +516,7 @@ static int vc_queue_user(void *priv, unsigned int index, void *addr,
 	if (!c->user_mode || index >= c->nbufs)
 		return -EINVAL;
 	b.m.userptr = (unsigned long)addr;
-	return xioctl(c, VIDIOC_QBUF, &b);
+	return raw_ioctl(c, VIDIOC_QBUF, &b);
 }
 
 static int vc_stream_off(void *priv)
@@ -500,7 +524,7 @@ static int vc_stream_off(void *priv)
 	struct v4l2cam *c = priv;
 
 	if (c->streaming)
-		xioctl(c, VIDIOC_STREAMOFF, &c->type);
+		bioctl(c, VIDIOC_STREAMOFF, &c->type);
 	c->streaming = false;
 	vc_free_bufs(c);
 	c->user_mode = false;
@@ -522,12 +546,19 @@ static int vc_next_frame(void *priv, struct vcam_frame *fr)
 		unsigned int p;
 		int ret;
 
+		struct pollfd pfd = { .fd = c->fd, .events = POLLIN };
+
+		/* Ask first: a DQBUF that would block makes libv4l2 complain. */
+		if (poll(&pfd, 1, 0) == 0)
+			return -EAGAIN;
+		if (pfd.revents & (POLLERR | POLLNVAL))
+			return -EIO;
 		memset(planes, 0, sizeof(planes));
 		if (c->mplane) {
 			b.m.planes = planes;
 			b.length = VIDEO_MAX_PLANES;
 		}
-		ret = xioctl(c, VIDIOC_DQBUF, &b);
+		ret = bioctl(c, VIDIOC_DQBUF, &b);
 		if (ret)
 			return ret;
 		if (b.index >= c->nbufs) {
