@@ -81,6 +81,12 @@ struct vcam_camera_ops {
 	int (*stream_on_user)(void *priv, unsigned int nbufs);
 	int (*queue_user)(void *priv, unsigned int index, void *addr,
 			  uint32_t len);
+	/*
+	 * Optional: false while waiting on the camera's fd is pointless
+	 * (zero copy with no guest buffer at the camera: V4L2 then reports
+	 * POLLERR, which must not be taken for a device fault).
+	 */
+	bool (*pollable)(void *priv);
 	/* Next filled frame; -EAGAIN when none is ready. */
 	int (*next_frame)(void *priv, struct vcam_frame *fr);
 	void (*release_frame)(void *priv, struct vcam_frame *fr);

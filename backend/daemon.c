@@ -279,7 +279,9 @@ int vcamd_run(struct vcamd *d)
 		vcamd_add_src(d, d->sigfd, POLLIN, sig_ready, NULL);
 		d->tp->collect(d);
 		for (cd = d->cams; cd; cd = cd->next)
-			if (cd->cam.streaming && !cd->failed)
+			if (cd->cam.streaming && !cd->failed &&
+			    (!cd->cam.ops->pollable ||
+			     cd->cam.ops->pollable(cd->cam.priv)))
 				vcamd_add_src(d, cd->fd, POLLIN, cam_ready,
 					      cd);
 		if (d->status_fd >= 0)

@@ -37,6 +37,7 @@ struct v4l2cam {
 	} buf[MAX_CAM_BUFS];
 	bool streaming;
 	bool user_mode;			/* USERPTR: guest memory, no copy */
+	unsigned int user_queued;	/* ... buffers now at the driver */
 	bool emulated;			/* libv4l2 converts this format */
 	uint64_t errors;
 };
@@ -512,11 +513,22 @@ static int vc_queue_user(void *priv, unsigned int index, void *addr,
 		.type = c->type, .memory = V4L2_MEMORY_USERPTR,
 		.index = index, .length = len,
 	};
+	int ret;
 
 	if (!c->user_mode || index >= c->nbufs)
 		return -EINVAL;
 	b.m.userptr = (unsigned long)addr;
-	return raw_ioctl(c, VIDIOC_QBUF, &b);
+	ret = raw_ioctl(c, VIDIOC_QBUF, &b);
+	if (!ret)
+		c->user_queued++;
+	return ret;
+}
+
+static bool vc_pollable(void *priv)
+{
+	struct v4l2cam *c = priv;
+
+	return !c->user_mode || c->user_queued > 0;
 }
 
 static int vc_stream_off(void *priv)
@@ -528,6 +540,7 @@ static int vc_stream_off(void *priv)
 	c->streaming = false;
 	vc_free_bufs(c);
 	c->user_mode = false;
+	c->user_queued = 0;
 	log_info("%s: stream off", c->path);
 	return 0;
 }
@@ -561,6 +574,8 @@ static int vc_next_frame(void *priv, struct vcam_frame *fr)
 		ret = bioctl(c, VIDIOC_DQBUF, &b);
 		if (ret)
 			return ret;
+		if (c->user_mode && c->user_queued)
+			c->user_queued--;
 		if (b.index >= c->nbufs) {
 			log_err("%s: driver returned buffer %u", c->path,
 				b.index);
@@ -635,6 +650,7 @@ const struct vcam_camera_ops v4l2cam_ops = {
 	.stream_off = vc_stream_off,
 	.stream_on_user = vc_stream_on_user,
 	.queue_user = vc_queue_user,
+	.pollable = vc_pollable,
 	.next_frame = vc_next_frame,
 	.release_frame = vc_release_frame,
 	.destroy = vc_destroy,
