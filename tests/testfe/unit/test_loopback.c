@@ -13,6 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "be_harness.h"
 #include "csum.h"
@@ -227,9 +230,58 @@ HOSTILE(test_h_evt_indices, "evt-indices", 0, NULL, TFE_EXIT_PASS)
 HOSTILE(test_h_flood, "flood", 0, NULL, TFE_EXIT_PASS)
 HOSTILE(test_h_kick_flood, "kick-flood", 0, NULL, TFE_EXIT_PASS)
 
+/*
+ * --loop against vcamd's side of the hand-over: the link arrives over the
+ * socket with the toolstack's config in its store, and closing our
+ * transport closes the socket (vcamd's "domain died").
+ */
+static void test_loop_connect_handover(void **st)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	const char *cfg[] = { "unique-id=video3", "be-alloc=1", "state=1",
+			      NULL };
+	struct vcam_lb_link *lb;
+	struct tfe_tp *tp;
+	char v[VCAM_LB_VAL_MAX], b;
+	int lfd, fd;
+
+	(void)st;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "/tmp/tfe-unit-%d.sock",
+		 (int)getpid());
+	unlink(sa.sun_path);
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	/* The hand-over is one sendmsg: it fits the socket buffer. */
+	tp = tfe_tp_loop_connect(sa.sun_path, cfg);
+	assert_non_null(tp);
+	fd = accept(lfd, NULL, NULL);
+	assert_true(fd >= 0);
+	lb = vcam_lb_recv(fd);
+	assert_non_null(lb);
+	assert_int_equal(vcam_lb_store_read(lb, "fe/unique-id", v, sizeof(v)),
+			 0);
+	assert_string_equal(v, "video3");
+	assert_int_equal(vcam_lb_store_read(lb, "fe/be-alloc", v, sizeof(v)), 0);
+	assert_string_equal(v, "1");
+	/* Both handles see one store: what we write, the other side reads. */
+	assert_int_equal(tp->ops->cfg_write(tp, TFE_DIR_FE, "version", "1"), 0);
+	assert_int_equal(vcam_lb_store_read(lb, "fe/version", v, sizeof(v)), 0);
+	tfe_tp_close(tp);
+	assert_int_equal(recv(fd, &b, 1, 0), 0);
+	vcam_lb_destroy(lb);
+	close(fd);
+	close(lfd);
+	unlink(sa.sun_path);
+	/* Nobody listening: a clear failure, no crash. */
+	assert_null(tfe_tp_loop_connect(sa.sun_path, cfg));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_loop_connect_handover),
 		cmocka_unit_test(test_event_fe),
 		cmocka_unit_test(test_event_be),
 		cmocka_unit_test(test_spin_fe),
