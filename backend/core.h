@@ -120,6 +120,20 @@ struct vcam_cam {
 };
 
 /* ---- per-device configuration (from the frontend's xenstore dir) ------- */
+#define VCAM_MAX_ALLOWED_FMTS	32U
+#define VCAM_MAX_RATES		8U
+
+struct vcam_rate {
+	uint32_t numer, denom;
+};
+
+/* One `formats/<FOURCC>/<W>x<H>/frame-rates` entry the toolstack allows. */
+struct vcam_allowed_fmt {
+	uint32_t fourcc, width, height;
+	unsigned int nrates;
+	struct vcam_rate rates[VCAM_MAX_RATES];
+};
+
 struct vcam_dev_cfg {
 	bool be_alloc;
 	bool evt_hold_off;		/* negotiated extension */
@@ -128,6 +142,9 @@ struct vcam_dev_cfg {
 	uint32_t max_buffers;
 	unsigned int nctrls;		/* `controls` list, in order */
 	uint8_t ctrls[XENCAMERA_MAX_CTRL];
+	/* What the guest may ask for; none listed: whatever the camera does */
+	unsigned int nfmts;
+	struct vcam_allowed_fmt fmts[VCAM_MAX_ALLOWED_FMTS];
 };
 
 struct vcam_stats {

@@ -39,6 +39,50 @@ static void fill_config(struct vcam_dev *dev, const struct vcam_format *f,
 			  &c->frame_rate_denom);
 }
 
+/*
+ * The toolstack's `formats` list is the guest's menu: a mode (after the
+ * camera's adjustment) or a frame rate not on it is refused.  An empty
+ * list means no restriction beyond the camera's own.
+ */
+static const struct vcam_allowed_fmt *find_allowed(const struct vcam_dev *dev,
+						   const struct vcam_format *f)
+{
+	unsigned int i;
+
+	for (i = 0; i < dev->cfg.nfmts; i++) {
+		const struct vcam_allowed_fmt *a = &dev->cfg.fmts[i];
+
+		if (a->fourcc == f->fourcc && a->width == f->width &&
+		    a->height == f->height)
+			return a;
+	}
+	return NULL;
+}
+
+static bool fmt_allowed(const struct vcam_dev *dev,
+			const struct vcam_format *f)
+{
+	return !dev->cfg.nfmts || find_allowed(dev, f);
+}
+
+static bool rate_allowed(struct vcam_dev *dev, uint32_t n, uint32_t d)
+{
+	const struct vcam_allowed_fmt *a;
+	struct vcam_format f;
+	unsigned int i;
+
+	if (!dev->cfg.nfmts)
+		return true;
+	if (vcam_cam_get_fmt(dev->cam, &f))
+		return false;
+	a = find_allowed(dev, &f);
+	for (i = 0; a && i < a->nrates; i++)
+		if ((uint64_t)n * a->rates[i].denom ==
+		    (uint64_t)d * a->rates[i].numer)
+			return true;
+	return false;
+}
+
 /* State rule: no (re)configuration while buffers exist or streaming. */
 static bool dev_locked(const struct vcam_dev *dev)
 {
@@ -59,9 +103,16 @@ static int op_config(struct vcam_dev *dev, const struct xencamera_req *req,
 		return -EINVAL;
 	if (req->operation == XENCAMERA_OP_CONFIG_VALIDATE) {
 		ret = vcam_cam_try_fmt(dev->cam, &f);
+		if (!ret && !fmt_allowed(dev, &f))
+			ret = -EINVAL;
 	} else {
+		struct vcam_format t = f;
+
 		if (dev_locked(dev))
 			return -EBUSY;
+		ret = vcam_cam_try_fmt(dev->cam, &t);
+		if (!ret && !fmt_allowed(dev, &t))
+			return -EINVAL;
 		ret = vcam_cam_set_fmt(dev->cam, dev, &f);
 		if (!ret)
 			dev->configured = true;
@@ -83,7 +134,9 @@ static int op_config_get(struct vcam_dev *dev, struct xencamera_resp *rsp)
 
 	if (!ret) {
 		fill_config(dev, &f, &rsp->resp.config);
-		dev->configured = true;
+		/* Adopted only if the guest may use it at all. */
+		if (fmt_allowed(dev, &f))
+			dev->configured = true;
 	}
 	return ret;
 }
@@ -97,6 +150,8 @@ static int op_frame_rate(struct vcam_dev *dev, const struct xencamera_req *req)
 		return -EINVAL;
 	if (dev_locked(dev))
 		return -EBUSY;
+	if (!rate_allowed(dev, n, d))
+		return -EINVAL;
 	return vcam_cam_set_rate(dev->cam, dev, &n, &d);
 }
 

@@ -23,6 +23,12 @@ struct vcam_transport {
 	const struct vcam_xen_ops *xops;	/* ctx: conn->tpctx */
 	/* Read key of the frontend (fe) or backend dir; malloc'd or NULL. */
 	char *(*read)(struct vcam_conn *c, bool fe, const char *key);
+	/*
+	 * Children of a frontend/backend dir node, NUL-separated in one
+	 * malloc'd buffer, *n of them; NULL if none or absent.
+	 */
+	char *(*list)(struct vcam_conn *c, bool fe, const char *key,
+		      unsigned int *n);
 	/* Write key in the backend dir. */
 	int (*write)(struct vcam_conn *c, const char *key, const char *val);
 	int (*bind)(struct vcam_conn *c, unsigned int remote_port,

@@ -37,6 +37,28 @@ static char *lt_read(struct vcam_conn *c, bool fe, const char *key)
 	return strdup(v);
 }
 
+static char *lt_list(struct vcam_conn *c, bool fe, const char *key,
+		     unsigned int *n)
+{
+	char dir[VCAM_LB_KEY_MAX], *buf;
+	int ret;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/%s", fe ? "fe" : "be",
+			     key) >= sizeof(dir))
+		return NULL;
+	buf = malloc(VCAM_LB_STORE_ENTRIES * VCAM_LB_KEY_MAX);
+	if (!buf)
+		return NULL;
+	ret = vcam_lb_store_list(c->tpctx, dir, buf,
+				 VCAM_LB_STORE_ENTRIES * VCAM_LB_KEY_MAX);
+	if (ret <= 0) {
+		free(buf);
+		return NULL;
+	}
+	*n = (unsigned int)ret;
+	return buf;
+}
+
 static int lt_write(struct vcam_conn *c, const char *key, const char *val)
 {
 	char k[VCAM_LB_KEY_MAX];
@@ -166,6 +188,7 @@ static const struct vcam_transport lb_transport = {
 	.name = "loopback",
 	.xops = &vcam_lb_xen_ops,
 	.read = lt_read,
+	.list = lt_list,
 	.write = lt_write,
 	.bind = lt_bind,
 	.unbind = lt_unbind,

@@ -2,6 +2,7 @@
 #include "parse.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -119,6 +120,83 @@ int vcam_parse_notify_mode(const char *s, int *mode, const char **why)
 	if (m < 0)
 		return fail(why, "notify-mode must be event, spin or hybrid");
 	*mode = m;
+	return 0;
+}
+
+int vcam_parse_fourcc(const char *s, uint32_t *fourcc, const char **why)
+{
+	size_t n = s ? strlen(s) : 0;
+	uint32_t v = 0;
+	bool be = false;
+	size_t i;
+
+	if (n > 3 && !strcmp(s + n - 3, XENCAMERA_FOURCC_BIGENDIAN_STR)) {
+		be = true;
+		n -= 3;
+	}
+	if (n < 1 || n > 4)
+		return fail(why, "FOURCC must be 1 to 4 characters");
+	for (i = 0; i < 4; i++) {
+		unsigned char ch = i < n ? (unsigned char)s[i] : ' ';
+
+		/* cameraif: 0x20..0x7f, and none of the xenstore-unsafe ones */
+		if (i < n && (ch <= 0x20 || ch >= 0x7f || strchr("/\\<>:\"|?*", ch)))
+			return fail(why, "FOURCC has a forbidden character");
+		v |= (uint32_t)ch << (8 * i);
+	}
+	*fourcc = v | (be ? 1U << 31 : 0);
+	return 0;
+}
+
+int vcam_parse_resolution(const char *s, uint32_t *w, uint32_t *h,
+			  const char **why)
+{
+	char a[12], b[12];
+	const char *x = s ? strchr(s, 'x') : NULL;
+
+	if (!x || (size_t)(x - s) >= sizeof(a) || strlen(x + 1) >= sizeof(b))
+		return fail(why, "resolution must be WxH");
+	memcpy(a, s, (size_t)(x - s));
+	a[x - s] = '\0';
+	strcpy(b, x + 1);
+	if (vcam_parse_u32(a, 1, 65535, w, NULL) ||
+	    vcam_parse_u32(b, 1, 65535, h, NULL))
+		return fail(why, "resolution must be WxH, 1..65535 each");
+	return 0;
+}
+
+int vcam_parse_rates(const char *s, struct vcam_rate *r, unsigned int max,
+		     unsigned int *n, const char **why)
+{
+	const char *p = s;
+	unsigned int cnt = 0;
+
+	if (!s || !*s)
+		return fail(why, "empty frame-rates");
+	while (*p) {
+		size_t l = strcspn(p, XENCAMERA_LIST_SEPARATOR);
+		char item[24], *slash;
+
+		if (!l || l >= sizeof(item))
+			return fail(why, "bad frame-rates entry");
+		if (cnt == max)
+			return fail(why, "too many frame-rates");
+		memcpy(item, p, l);
+		item[l] = '\0';
+		slash = strchr(item, '/');
+		if (!slash)
+			return fail(why, "frame rate must be N/D");
+		*slash = '\0';
+		if (vcam_parse_u32(item, 1, UINT32_MAX, &r[cnt].numer, NULL) ||
+		    vcam_parse_u32(slash + 1, 1, UINT32_MAX, &r[cnt].denom,
+				   NULL))
+			return fail(why, "frame rate must be N/D, both > 0");
+		cnt++;
+		p += l;
+		if (*p && !*++p)
+			return fail(why, "trailing separator");
+	}
+	*n = cnt;
 	return 0;
 }
 

@@ -28,6 +28,14 @@ int vcam_parse_controls(const char *s, struct vcam_dev_cfg *cfg,
 			const char **why);
 /* notify-mode: event|spin|hybrid. */
 int vcam_parse_notify_mode(const char *s, int *mode, const char **why);
+/* FOURCC as xenstore spells it: 1-4 printable chars, optional "-BE". */
+int vcam_parse_fourcc(const char *s, uint32_t *fourcc, const char **why);
+/* "WxH", each 1..65535. */
+int vcam_parse_resolution(const char *s, uint32_t *w, uint32_t *h,
+			  const char **why);
+/* frame-rates: "N/D[,N/D...]", N and D non-zero, at most max entries. */
+int vcam_parse_rates(const char *s, struct vcam_rate *r, unsigned int max,
+		     unsigned int *n, const char **why);
 /* xenbus state number 0..7. */
 int vcam_parse_xb_state(const char *s, int *state, const char **why);
 

@@ -70,6 +70,64 @@ static int fe_u32(struct vcam_conn *c, const char *key, uint32_t min,
 	return ret;
 }
 
+/* formats/<FOURCC>/<W>x<H>/frame-rates: the guest's menu. */
+static int read_formats(struct vcam_conn *c, struct vcam_dev_cfg *cfg)
+{
+	unsigned int nf = 0, nr, i, j;
+	const char *why = NULL;
+	char *fourccs, *f, *res, *r, key[160];
+	int ret = 0;
+
+	cfg->nfmts = 0;
+	fourccs = c->tp->list(c, true, XENCAMERA_FIELD_FORMATS, &nf);
+	for (i = 0, f = fourccs; !ret && i < nf; i++, f += strlen(f) + 1) {
+		uint32_t fourcc;
+
+		if (vcam_parse_fourcc(f, &fourcc, &why)) {
+			log_err("%s: formats/%s: %s", c->name, f, why);
+			ret = -EINVAL;
+			break;
+		}
+		snprintf(key, sizeof(key), "%s/%s", XENCAMERA_FIELD_FORMATS, f);
+		nr = 0;
+		res = c->tp->list(c, true, key, &nr);
+		for (j = 0, r = res; !ret && j < nr; j++, r += strlen(r) + 1) {
+			struct vcam_allowed_fmt *a = &cfg->fmts[cfg->nfmts];
+			char *rates;
+
+			if (cfg->nfmts == VCAM_MAX_ALLOWED_FMTS) {
+				log_err("%s: more than %u formats", c->name,
+					VCAM_MAX_ALLOWED_FMTS);
+				ret = -EINVAL;
+				break;
+			}
+			a->fourcc = fourcc;
+			if (vcam_parse_resolution(r, &a->width, &a->height,
+						  &why)) {
+				log_err("%s: formats/%s/%s: %s", c->name, f, r,
+					why);
+				ret = -EINVAL;
+				break;
+			}
+			snprintf(key, sizeof(key), "%s/%s/%s/%s",
+				 XENCAMERA_FIELD_FORMATS, f, r,
+				 XENCAMERA_FIELD_FRAME_RATES);
+			rates = c->tp->read(c, true, key);
+			if (vcam_parse_rates(rates, a->rates, VCAM_MAX_RATES,
+					     &a->nrates, &why)) {
+				log_err("%s: %s='%s': %s", c->name, key,
+					rates ? rates : "(none)", why);
+				ret = -EINVAL;
+			}
+			free(rates);
+			cfg->nfmts++;
+		}
+		free(res);
+	}
+	free(fourccs);
+	return ret;
+}
+
 static int read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 		    char *path, size_t plen)
 {
@@ -149,6 +207,8 @@ static int read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 	default:
 		ret = -EINVAL;
 	}
+	if (read_formats(c, cfg))
+		ret = -EINVAL;
 	return ret;
 }
 
@@ -210,10 +270,11 @@ static int connect_dev(struct vcam_conn *c)
 	c->connected = true;
 	c->tick_frames = 0;
 	c->fps = 0;
-	log_info("%s: connected to %s: %s, mode %s%s, %u buffers max",
+	log_info("%s: connected to %s: %s, mode %s%s, %u buffers max, %u modes allowed",
 		 c->name, path, cfg.be_alloc ? "be-alloc" : "fe-alloc",
 		 vcam_notify_mode_name(cfg.notify_mode),
-		 cfg.evt_hold_off ? " +evt-hold-off" : "", cfg.max_buffers);
+		 cfg.evt_hold_off ? " +evt-hold-off" : "", cfg.max_buffers,
+		 cfg.nfmts);
 	return 0;
 fail:
 	if (c->ring_page)

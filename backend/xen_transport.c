@@ -122,6 +122,33 @@ static char *xt_read(struct vcam_conn *c, bool fe, const char *key)
 	return xs_read(xc->tp->xs, XBT_NULL, path, &len);
 }
 
+static char *xt_list(struct vcam_conn *c, bool fe, const char *key,
+		     unsigned int *n)
+{
+	struct xen_conn *xc = c->tpctx;
+	char path[256], **ents, *buf, *p;
+	unsigned int i, cnt;
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", fe ? xc->fe_path : xc->be_path,
+		 key);
+	ents = xs_directory(xc->tp->xs, XBT_NULL, path, &cnt);
+	if (!ents || !cnt) {
+		free(ents);
+		return NULL;
+	}
+	for (i = 0; i < cnt; i++)
+		len += strlen(ents[i]) + 1;
+	buf = malloc(len);
+	for (i = 0, p = buf; buf && i < cnt; i++) {
+		strcpy(p, ents[i]);
+		p += strlen(p) + 1;
+	}
+	free(ents);
+	*n = buf ? cnt : 0;
+	return buf;
+}
+
 static int xt_write(struct vcam_conn *c, const char *key, const char *val)
 {
 	struct xen_conn *xc = c->tpctx;
@@ -352,6 +379,7 @@ static const struct vcam_transport xen_transport = {
 	.name = "xen",
 	.xops = &xen_ops,
 	.read = xt_read,
+	.list = xt_list,
 	.write = xt_write,
 	.bind = xt_bind,
 	.unbind = xt_unbind,

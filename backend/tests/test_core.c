@@ -381,6 +381,54 @@ static void test_controls(void **state)
 	assert_int_equal(tfe_call(&f->t, &req, &rsp), -XEN_EINVAL);
 }
 
+static void menu_cfg(struct vcam_dev_cfg *cfg)
+{
+	cfg->nfmts = 1;
+	cfg->fmts[0] = (struct vcam_allowed_fmt){
+		.fourcc = V4L2_PIX_FMT_YUYV, .width = 64, .height = 48,
+		.nrates = 2, .rates = { { 30, 1 }, { 15, 1 } },
+	};
+}
+
+static int setup_menu(void **state)
+{
+	return setup_cfg(state, menu_cfg);
+}
+
+static void test_formats_menu(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_req req = {
+		.operation = XENCAMERA_OP_FRAME_RATE_SET
+	};
+	struct xencamera_resp rsp;
+
+	/* The camera is at 32x48, off the menu: CONFIG_GET does not adopt it. */
+	f->fc.fmt.width = 32;
+	fake_cam_ops.try_fmt(&f->fc, &f->fc.fmt);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_GET, 0, 0, 0,
+				    &rsp), 0);
+	assert_int_equal(tfe_buf_request(&f->t, 1, NULL), -XEN_EINVAL);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_NV12, 64, 48, NULL),
+			 -XEN_EINVAL);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_VALIDATE,
+				    V4L2_PIX_FMT_YUYV, 640, 480, NULL),
+			 -XEN_EINVAL);
+	/* 65x48 is adjusted by the camera to 64x48, which is allowed. */
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 65, 48, &rsp), 0);
+	assert_int_equal(rsp.resp.config.width, 64);
+	req.req.frame_rate.frame_rate_numer = 25;
+	req.req.frame_rate.frame_rate_denom = 1;
+	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
+	req.req.frame_rate.frame_rate_numer = 30;
+	req.req.frame_rate.frame_rate_denom = 2;	/* = 15/1 */
+	assert_int_equal(tfe_call(&f->t, &req, NULL), 0);
+	assert_int_equal(f->fc.rate_numer, 15);
+	assert_int_equal(tfe_buf_request(&f->t, 1, NULL), 0);
+}
+
 static void only_brightness_cfg(struct vcam_dev_cfg *cfg)
 {
 	cfg->nctrls = 1;
@@ -868,6 +916,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queue_dequeue, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_controls, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_formats_menu, setup_menu,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_controls_unlisted,
 						setup_one_ctrl, teardown),

@@ -400,6 +400,8 @@ static void status_text(char *buf, size_t len)
 
 static void test_connect_stream_close_reconnect(void **state)
 {
+	struct xencamera_req req = { .operation = XENCAMERA_OP_CONFIG_SET };
+	struct xencamera_resp rsp;
 	struct xencamera_evt ev;
 	struct fe f;
 	char st[4096];
@@ -407,7 +409,14 @@ static void test_connect_stream_close_reconnect(void **state)
 
 	(void)state;
 	fe_attach(&f, "video0");
+	fe_write(&f, "formats/YUYV/64x48/frame-rates", "30/1,15/1");
+	fe_write(&f, "formats/YUYV/32x16/frame-rates", "30/1");
 	fe_connect(&f);
+	/* Off the toolstack's menu. */
+	req.req.config.pixel_format = V4L2_PIX_FMT_NV12;
+	req.req.config.width = 64;
+	req.req.config.height = 48;
+	assert_int_equal(fe_call(&f, &req, &rsp), -XEN_EINVAL);
 	fe_stream(&f);
 	produce(1);
 	assert_int_equal(fe_event(&f, &ev, 3000), 1);
@@ -469,6 +478,20 @@ static void test_bad_config_refused(void **state)
 	fe_attach(&f, "video0");
 	fe_init_rings(&f);
 	fe_write(&f, "req-ring-ref", "9999");	/* not a granted page */
+	fe_write(&f, "state", "3");
+	wait_be_state(&f, XenbusStateClosed);
+	fe_detach(&f);
+
+	fe_attach(&f, "video0");
+	fe_write(&f, "formats/YU:V/64x48/frame-rates", "30/1");
+	fe_init_rings(&f);
+	fe_write(&f, "state", "3");
+	wait_be_state(&f, XenbusStateClosed);
+	fe_detach(&f);
+
+	fe_attach(&f, "video0");
+	fe_write(&f, "formats/YUYV/64x48/frame-rates", "30/0");
+	fe_init_rings(&f);
 	fe_write(&f, "state", "3");
 	wait_be_state(&f, XenbusStateClosed);
 	fe_detach(&f);

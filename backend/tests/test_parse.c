@@ -129,6 +129,47 @@ static void test_mode_and_state(void **state)
 	assert_int_not_equal(vcam_parse_xb_state("x", &s, &why), 0);
 }
 
+static void test_formats(void **state)
+{
+	struct vcam_rate r[3];
+	const char *why = NULL;
+	uint32_t f, w, h;
+	unsigned int n;
+
+	(void)state;
+	assert_int_equal(vcam_parse_fourcc("YUYV", &f, &why), 0);
+	assert_int_equal(f, 0x56595559);
+	assert_int_equal(vcam_parse_fourcc("Y8", &f, &why), 0);
+	assert_int_equal(f, 0x20203859);	/* trailing spaces restored */
+	assert_int_equal(vcam_parse_fourcc("RGB3-BE", &f, &why), 0);
+	assert_int_equal(f, 0x33424752 | (1U << 31));
+	assert_int_not_equal(vcam_parse_fourcc("", &f, &why), 0);
+	assert_int_not_equal(vcam_parse_fourcc("TOOLONG", &f, &why), 0);
+	assert_int_not_equal(vcam_parse_fourcc("A:B", &f, &why), 0);
+	assert_int_not_equal(vcam_parse_fourcc("A B", &f, &why), 0);
+	assert_int_equal(vcam_parse_resolution("640x360", &w, &h, &why), 0);
+	assert_int_equal(w, 640);
+	assert_int_equal(h, 360);
+	assert_int_not_equal(vcam_parse_resolution("640X360", &w, &h, &why),
+			     0);
+	assert_int_not_equal(vcam_parse_resolution("0x360", &w, &h, &why), 0);
+	assert_int_not_equal(vcam_parse_resolution("640x", &w, &h, &why), 0);
+	assert_int_not_equal(vcam_parse_resolution("x1", &w, &h, &why), 0);
+	assert_int_not_equal(vcam_parse_resolution("99999x1", &w, &h, &why),
+			     0);
+	assert_int_equal(vcam_parse_rates("30/1,15/2", r, 3, &n, &why), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(r[1].numer, 15);
+	assert_int_equal(r[1].denom, 2);
+	assert_int_not_equal(vcam_parse_rates("30/0", r, 3, &n, &why), 0);
+	assert_int_not_equal(vcam_parse_rates("30", r, 3, &n, &why), 0);
+	assert_int_not_equal(vcam_parse_rates("30/1,", r, 3, &n, &why), 0);
+	assert_int_not_equal(vcam_parse_rates("1/1,2/1,3/1,4/1", r, 3, &n,
+					      &why), 0);
+	assert_string_equal(why, "too many frame-rates");
+	assert_int_not_equal(vcam_parse_rates(NULL, r, 3, &n, &why), 0);
+}
+
 #define ARGV(...) ((char *[]){ "vcamd", __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *[]){ "vcamd", __VA_ARGS__ }) / \
 			 sizeof(char *)))
@@ -229,6 +270,7 @@ int main(void)
 		cmocka_unit_test(test_unique_id),
 		cmocka_unit_test(test_controls),
 		cmocka_unit_test(test_mode_and_state),
+		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_config_file),
 	};

@@ -567,6 +567,43 @@ int vcam_lb_store_read(struct vcam_lb_link *lb, const char *key,
 	return 0;
 }
 
+int vcam_lb_store_list(struct vcam_lb_link *lb, const char *dir,
+		       char *buf, size_t len)
+{
+	size_t dl = strlen(dir), used = 0;
+	unsigned int i;
+	int n = 0;
+
+	lb_lock(lb);
+	for (i = 0; i < VCAM_LB_STORE_ENTRIES; i++) {
+		const char *k = lb->store[i].key, *name, *p;
+		size_t nl;
+
+		if (!k[0] || strncmp(k, dir, dl) || k[dl] != '/')
+			continue;
+		name = k + dl + 1;
+		nl = strcspn(name, "/");
+		if (!nl)
+			continue;
+		/* Already listed? */
+		for (p = buf; p < buf + used; p += strlen(p) + 1)
+			if (strlen(p) == nl && !strncmp(p, name, nl))
+				break;
+		if (p < buf + used)
+			continue;
+		if (used + nl + 1 > len) {
+			lb_unlock(lb);
+			return -ERANGE;
+		}
+		memcpy(buf + used, name, nl);
+		buf[used + nl] = '\0';
+		used += nl + 1;
+		n++;
+	}
+	lb_unlock(lb);
+	return n;
+}
+
 int vcam_lb_store_rm(struct vcam_lb_link *lb, enum vcam_lb_side side,
 		     const char *key)
 {

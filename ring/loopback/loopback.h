@@ -157,6 +157,13 @@ int vcam_lb_store_write(struct vcam_lb_link *lb, enum vcam_lb_side side,
  */
 int vcam_lb_store_read(struct vcam_lb_link *lb, const char *key,
 		       char *buf, size_t len);
+/*
+ * List the distinct next path components below dir ("fe/formats" ->
+ * "YUYV", "NV12"), like xs_directory: NUL-separated into buf.  Returns
+ * the number of names, -ERANGE if buf is too small.
+ */
+int vcam_lb_store_list(struct vcam_lb_link *lb, const char *dir,
+		       char *buf, size_t len);
 /* Remove key (no error if absent); notifies like a write. */
 int vcam_lb_store_rm(struct vcam_lb_link *lb, enum vcam_lb_side side,
 		     const char *key);

@@ -131,6 +131,22 @@ static void test_store(void **state)
 	assert_int_equal(vcam_lb_store_write(lb, VCAM_LB_FE, "k", big), -E2BIG);
 	assert_int_equal(vcam_lb_store_write(lb, VCAM_LB_FE, big, "v"),
 			 -ENAMETOOLONG);
+	assert_int_equal(vcam_lb_store_write(lb, VCAM_LB_FE,
+			 "fe/formats/YUYV/640x360/frame-rates", "30/1"), 0);
+	assert_int_equal(vcam_lb_store_write(lb, VCAM_LB_FE,
+			 "fe/formats/YUYV/320x180/frame-rates", "30/1"), 0);
+	assert_int_equal(vcam_lb_store_write(lb, VCAM_LB_FE,
+			 "fe/formats/NV12/640x360/frame-rates", "5/1"), 0);
+	assert_int_equal(vcam_lb_store_list(lb, "fe/formats", big,
+					    sizeof(big)), 2);
+	assert_string_equal(big, "YUYV");
+	assert_string_equal(big + 5, "NV12");
+	assert_int_equal(vcam_lb_store_list(lb, "fe/formats/YUYV", big,
+					    sizeof(big)), 2);
+	assert_int_equal(vcam_lb_store_list(lb, "fe/nothing", big,
+					    sizeof(big)), 0);
+	assert_int_equal(vcam_lb_store_list(lb, "fe/formats", small,
+					    sizeof(small)), -ERANGE);
 	assert_int_equal(vcam_lb_store_rm(lb, VCAM_LB_FE, "fe/state"), 0);
 	assert_int_equal(vcam_lb_store_read(lb, "fe/state", buf, sizeof(buf)),
 			 -ENOENT);
