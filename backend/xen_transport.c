@@ -16,11 +16,18 @@
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include <xenstore.h>
+#include <xentoollog.h>
 
 #include "log.h"
 #include "parse.h"
 
 struct xen_tp {
+	/*
+	 * The Xen libraries print their own error for every failed map; a
+	 * guest handing us bad refs would flood the log that way.  vcamd
+	 * logs what matters itself, so theirs only get through if critical.
+	 */
+	xentoollog_logger_stdiostream *quiet;
 	struct xs_handle *xs;
 	xengnttab_handle *xgt;
 	xengntshr_handle *xgs;
@@ -70,7 +77,7 @@ static void *xx_share(void *ctx, unsigned int n, uint32_t *refs)
 
 	if (!tp->xgs && !tp->xgs_tried) {
 		tp->xgs_tried = true;
-		tp->xgs = xengntshr_open(NULL, 0);
+		tp->xgs = xengntshr_open((xentoollog_logger *)tp->quiet, 0);
 		if (!tp->xgs)
 			log_err("be-alloc: cannot open gntalloc (modprobe xen-gntalloc limit=65536): %s",
 				strerror(errno));
@@ -371,6 +378,8 @@ static void xt_shutdown(struct vcamd *d)
 	xengnttab_close(tp->xgt);
 	xenevtchn_close(tp->xce);
 	xs_close(tp->xs);
+	if (tp->quiet)
+		xtl_logger_destroy((xentoollog_logger *)tp->quiet);
 	free(tp);
 	d->tp_priv = NULL;
 }
@@ -411,7 +420,8 @@ int vcam_xen_transport_init(struct vcamd *d)
 	free(s);
 	snprintf(tp->root, sizeof(tp->root),
 		 "/local/domain/%u/backend/vcamera", tp->self);
-	tp->xgt = xengnttab_open(NULL, 0);
+	tp->quiet = xtl_createlogger_stdiostream(stderr, XTL_CRITICAL, 0);
+	tp->xgt = xengnttab_open((xentoollog_logger *)tp->quiet, 0);
 	if (!tp->xgt) {
 		log_err("cannot open gntdev (modprobe xen-gntdev): %s",
 			strerror(errno));
@@ -439,6 +449,8 @@ fail:
 		xengnttab_close(tp->xgt);
 	if (tp->xs)
 		xs_close(tp->xs);
+	if (tp->quiet)
+		xtl_logger_destroy((xentoollog_logger *)tp->quiet);
 	free(tp);
 	return -ENODEV;
 }
