@@ -156,14 +156,26 @@ static char *xt_list(struct vcam_conn *c, bool fe, const char *key,
 	return buf;
 }
 
+/*
+ * Our nodes follow the libxl convention for backend dirs: owned by us,
+ * readable by the frontend's domain, nothing for anyone else; explicit,
+ * so it holds whatever the parent's permissions were.
+ */
 static int xt_write(struct vcam_conn *c, const char *key, const char *val)
 {
 	struct xen_conn *xc = c->tpctx;
+	struct xs_permissions perms[2] = {
+		{ .id = xc->tp->self, .perms = XS_PERM_NONE },
+		{ .id = xc->domid, .perms = XS_PERM_READ },
+	};
 	char path[256];
 
 	snprintf(path, sizeof(path), "%s/%s", xc->be_path, key);
-	return xs_write(xc->tp->xs, XBT_NULL, path, val, strlen(val)) ?
-	       0 : -EIO;
+	if (!xs_write(xc->tp->xs, XBT_NULL, path, val, strlen(val)))
+		return -EIO;
+	if (!xs_set_permissions(xc->tp->xs, XBT_NULL, path, perms, 2))
+		log_warn("%s: cannot set permissions of %s", c->name, path);
+	return 0;
 }
 
 static int xt_bind(struct vcam_conn *c, unsigned int remote,
