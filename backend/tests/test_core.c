@@ -835,6 +835,62 @@ static void test_spin_mode_no_kicks(void **state)
 	assert_true(f->t.dev.armed);
 }
 
+static uint64_t fake_now;
+
+static uint64_t fake_clock(void)
+{
+	return fake_now;
+}
+
+static void hybrid_cfg(struct vcam_dev_cfg *cfg)
+{
+	cfg->notify_mode = VCAM_NOTIFY_HYBRID;
+	cfg->spin_us = 100;
+}
+
+static int setup_hybrid(void **state)
+{
+	return setup_cfg(state, hybrid_cfg);
+}
+
+static void test_hybrid_mode(void **state)
+{
+	struct fixture *f = *state;
+	struct xen_cameraif_front_ring *r = &f->t.ring;
+	int notify;
+
+	fake_now = 1000000000ULL;
+	vcam_now_hook = fake_clock;
+	/* A request opens a 100 us polling window, unarmed. */
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_CONFIG_GET), 0);
+	assert_false(f->t.dev.armed);
+	assert_true(vcam_dev_wants_spin(&f->t.dev, fake_now + 99000));
+	/* Inside the window a request needs no kick ... */
+	RING_GET_REQUEST(r, r->req_prod_pvt)->operation =
+		XENCAMERA_OP_CONFIG_GET;
+	r->req_prod_pvt++;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
+	assert_false(notify);
+	fake_now += 50000;
+	assert_int_equal(vcam_dev_process(&f->t.dev, 16), 0);
+	r->rsp_cons++;
+	/* ... an empty poll counts as a spin ... */
+	fake_now += 10000;
+	assert_int_equal(vcam_dev_process(&f->t.dev, 16), 0);
+	assert_int_equal(f->t.dev.st.spins, 1);
+	/* ... and once it closes the backend re-arms and blocks. */
+	fake_now += 200000;
+	assert_false(vcam_dev_wants_spin(&f->t.dev, fake_now));
+	assert_int_equal(vcam_dev_rearm(&f->t.dev), 0);
+	assert_true(f->t.dev.armed);
+	RING_GET_REQUEST(r, r->req_prod_pvt)->operation =
+		XENCAMERA_OP_CONFIG_GET;
+	r->req_prod_pvt++;
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
+	assert_true(notify);
+	vcam_now_hook = NULL;
+}
+
 /* ---- one camera, two guests ---------------------------------------------- */
 
 static void test_shared_camera(void **state)
@@ -951,6 +1007,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_spin_mode_no_kicks,
 						setup_spin, teardown),
+		cmocka_unit_test_setup_teardown(test_hybrid_mode, setup_hybrid,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_shared_camera, setup,
 						teardown),
 	};
