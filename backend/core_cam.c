@@ -143,14 +143,20 @@ void vcam_cam_get_rate(struct vcam_cam *cam, uint32_t *numer, uint32_t *denom)
 
 /*
  * Zero copy is possible when one device streams alone, its buffers are
- * plain single-plane frames at offset 0, and the camera can fill caller
- * memory.  Anything else uses the camera's own buffers and one copy.
+ * plain single-plane frames at offset 0, the camera can fill caller
+ * memory, and that memory is vcamd's own (be-alloc).  Guest pages mapped
+ * through gntdev must never reach a camera driver as USERPTR: in a PV dom0
+ * the driver's kernel mapping of foreign grant pages faults (seen in the
+ * rig: vivid oopsed dom0 in vivid_fillbuff).  Everything else uses the
+ * camera's own buffers and one copy.
  */
 static bool user_mode_fits(const struct vcam_cam *cam,
 			   const struct vcam_dev *dev)
 {
 	unsigned int i;
 
+	if (!dev->cfg.be_alloc)
+		return false;
 	if (!cam->ops->stream_on_user || !cam->ops->queue_user ||
 	    !cam->have_fmt || cam->fmt.num_planes != 1)
 		return false;

@@ -688,6 +688,25 @@ static void test_zero_copy(void **state)
 	assert_false(f->fc.streaming);
 }
 
+/* Mapped guest grants never go to the camera as USERPTR (see core_cam.c). */
+static void test_fe_alloc_never_zero_copy(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_evt ev;
+
+	f->fc.allow_user = true;
+	tfe_prepare(&f->t, 64, 48, 2);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_false(f->cam.user_mode);
+	assert_int_equal(f->fc.uq_len, 0);
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	check_frame(&f->t, &ev, 0, 64 * 48 * 2);
+	assert_int_equal(f->t.dev.st.copies, 1);
+	assert_int_equal(f->t.dev.st.zero_copy, 0);
+}
+
 static void test_zero_copy_refused_falls_back(void **state)
 {
 	struct fixture *f = *state;
@@ -989,14 +1008,14 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evt_hold_off,
 						setup_holdoff, teardown),
-		cmocka_unit_test_setup_teardown(test_zero_copy, setup,
-						teardown),
+		cmocka_unit_test_setup_teardown(test_fe_alloc_never_zero_copy,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zero_copy, setup_be,
 						teardown),
 		cmocka_unit_test_setup_teardown(
-			test_zero_copy_refused_falls_back, setup, teardown),
+			test_zero_copy_refused_falls_back, setup_be, teardown),
 		cmocka_unit_test_setup_teardown(test_zero_copy_second_viewer,
-						setup, teardown),
+						setup_be, teardown),
 		cmocka_unit_test_setup_teardown(test_unknown_op, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_ring_overrun, setup,
