@@ -45,6 +45,7 @@ if [ "$RIG_FAILED" != 0 ]; then
 	finish FAIL
 fi
 
+dmesg_seen=$(dmesg | wc -l)
 for s in $scenarios; do
 	f="$REPO/tests/rig/scenarios/$s.sh"
 	echo "RIG-DOM0: scenario $s"
@@ -57,6 +58,18 @@ for s in $scenarios; do
 	SCEN=$s timeout -k 10 "${budget:-600}" bash -c \
 		'source "$REPO/tests/rig/lib/dom0-lib.sh"; source "$1"; scenario_end' _ "$f"
 	rc=$?
+	# Nothing a guest does may hurt dom0: any oops/BUG/WARNING in dom0's kernel log during the
+	# scenario fails it, whatever its own steps said.
+	dmesg >"$OUT/logs/$s.dom0-dmesg.log"
+	new=$(tail -n +"$((dmesg_seen + 1))" "$OUT/logs/$s.dom0-dmesg.log")
+	dmesg_seen=$(wc -l <"$OUT/logs/$s.dom0-dmesg.log")
+	if grep -qE 'Oops|BUG:|WARNING:|Call Trace|general protection' <<<"$new"; then
+		record FAIL "$s" "dom0 kernel clean" 0
+		grep -E -A12 'Oops|BUG:|WARNING:|general protection' <<<"$new" | head -n 40
+		rc=1
+	else
+		record PASS "$s" "dom0 kernel clean" 0
+	fi
 	if [ $rc -ne 0 ]; then
 		[ $rc -ge 124 ] && record FAIL "$s" "(scenario timeout ${budget:-600}s)" "${budget:-600}"
 		RIG_FAILED=1
