@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 void vcam_cam_init(struct vcam_cam *cam, const char *name,
 		   const struct vcam_camera_ops *ops, void *priv)
@@ -157,16 +158,22 @@ static bool user_mode_fits(const struct vcam_cam *cam,
 
 	if (!dev->cfg.be_alloc)
 		return false;
-	if (!cam->ops->stream_on_user || !cam->ops->queue_user ||
-	    !cam->have_fmt || cam->fmt.num_planes != 1)
+	if (!cam->ops->stream_on_user || !cam->ops->queue_user)
 		return false;
+	if (!cam->have_fmt || cam->fmt.num_planes != 1) {
+		log_info("%s: zero copy needs a single-plane format", cam->name);
+		return false;
+	}
 	for (i = 0; i < dev->num_bufs; i++) {
 		const struct vcam_buf *b = &dev->bufs[i];
 
 		if (b->created && (b->plane_offset[0] != 0 ||
 				   (uint64_t)b->npages * VCAM_PAGE_SIZE <
-				   cam->fmt.size))
+				   cam->fmt.size)) {
+			log_info("%s: zero copy: buffer %u has plane offset %u, %u pages",
+				 cam->name, i, b->plane_offset[0], b->npages);
 			return false;
+		}
 	}
 	return true;
 }
@@ -220,8 +227,8 @@ int vcam_cam_start(struct vcam_cam *cam, struct vcam_dev *dev)
 			ret = start_user_mode(cam, dev);
 		if (ret) {
 			if (ret != -ENOTSUP)
-				log_info("%s: zero copy refused (%d); copying",
-					 cam->name, ret);
+				log_info("%s: zero copy refused (%s); one copy per frame",
+					 cam->name, strerror(-ret));
 			ret = cam->ops->stream_on(cam->priv);
 		}
 		if (ret)

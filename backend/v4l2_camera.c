@@ -481,11 +481,17 @@ static int vc_stream_on_user(void *priv, unsigned int nbufs)
 	int ret;
 
 	/* Conversion needs libv4l2's own buffers; planes need more work. */
-	if (c->mplane || c->emulated || nbufs > MAX_CAM_BUFS)
+	if (c->mplane || c->emulated || nbufs > MAX_CAM_BUFS) {
+		log_info("%s: no USERPTR: %s", c->path, c->mplane ?
+			 "multi-planar" : c->emulated ? "libv4l2 converts" :
+			 "too many buffers");
 		return -ENOTSUP;
+	}
 	ret = raw_ioctl(c, VIDIOC_REQBUFS, &rb);
-	if (ret)
+	if (ret) {
+		log_info("%s: REQBUFS(USERPTR): %s", c->path, strerror(-ret));
 		return -ENOTSUP;
+	}
 	if (rb.count < nbufs) {
 		rb.count = 0;
 		raw_ioctl(c, VIDIOC_REQBUFS, &rb);
