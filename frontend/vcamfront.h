@@ -92,8 +92,12 @@ struct vcam_buf {
 	/* In flight BUF_QUEUE request id, valid while queue_inflight. */
 	u16 queue_id;
 	bool queue_inflight;
-	/* be-alloc: the backend's pages mapped here; frames are copied out. */
+	/* be-alloc: the backend's pages mapped here. */
 	void *be_vaddr;
+	/* fe-alloc memory we could not grant directly: ours, granted instead. */
+	void *bounce;
+	/* Where the backend writes when that is not the vb2 plane: copy out. */
+	void *shadow;
 };
 
 struct vcamfront_info;

@@ -9,6 +9,9 @@
  *  be-alloc: the backend grants its pages; we map them into unpopulated
  *            pages and copy each frame into the vb2 buffer, so MMAP, USERPTR,
  *            DMABUF and read() all work the same (one copy, counted).
+ *  bounce:   fe-alloc, but the vb2 memory cannot be granted page by page
+ *            (a USERPTR that does not start on a page boundary, as malloc()
+ *            hands out): we grant a buffer of our own and copy from it.
  */
 
 #include <linux/mm.h>
@@ -30,20 +33,31 @@ static struct page *addr_to_page(void *addr)
 	return NULL;
 }
 
-/* The pages behind the vb2 plane: MMAP, USERPTR and DMABUF alike. */
-static int collect_vb2_pages(struct vcam_buf *buf, int num_pages)
+static int collect_pages(struct page **pages, u8 *vaddr, int num_pages)
 {
-	u8 *vaddr = vb2_plane_vaddr(&buf->vb.vb2_buf, 0);
 	int i;
 
 	if (!vaddr || offset_in_page(vaddr))
 		return -EINVAL;	/* grants cover whole pages only */
 	for (i = 0; i < num_pages; i++) {
-		buf->pages[i] = addr_to_page(vaddr + (size_t)i * PAGE_SIZE);
-		if (!buf->pages[i])
+		pages[i] = addr_to_page(vaddr + (size_t)i * PAGE_SIZE);
+		if (!pages[i])
 			return -EINVAL;
 	}
 	return 0;
+}
+
+/* The pages behind the vb2 plane, or of a bounce buffer if need be. */
+static int collect_fe_pages(struct vcam_buf *buf, int num_pages)
+{
+	if (!collect_pages(buf->pages, vb2_plane_vaddr(&buf->vb.vb2_buf, 0),
+			   num_pages))
+		return 0;
+	buf->bounce = vmalloc((size_t)num_pages * PAGE_SIZE);
+	if (!buf->bounce)
+		return -ENOMEM;
+	buf->shadow = buf->bounce;
+	return collect_pages(buf->pages, buf->bounce, num_pages);
 }
 
 static void fill_create_req(struct vcam_dev *cam, struct vcam_buf *buf,
@@ -67,6 +81,7 @@ void vcam_buf_unshare(struct vcam_dev *cam, struct vcam_buf *buf)
 		vunmap(buf->be_vaddr);
 		buf->be_vaddr = NULL;
 	}
+	buf->shadow = NULL;
 	if (buf->shbuf_valid) {
 		if (cam->cfg.be_alloc)
 			xen_front_pgdir_shbuf_unmap(&buf->shbuf);
@@ -78,6 +93,8 @@ void vcam_buf_unshare(struct vcam_dev *cam, struct vcam_buf *buf)
 	kfree(buf->pages);
 	buf->pages = NULL;
 	buf->num_pages = 0;
+	vfree(buf->bounce);
+	buf->bounce = NULL;
 }
 
 /*
@@ -106,7 +123,7 @@ int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf)
 			return ret;
 		}
 	} else {
-		ret = collect_vb2_pages(buf, num_pages);
+		ret = collect_fe_pages(buf, num_pages);
 		if (ret)
 			goto fail;
 	}
@@ -138,6 +155,7 @@ int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf)
 			ret = -ENOMEM;
 			goto fail;
 		}
+		buf->shadow = buf->be_vaddr;
 	}
 	return 0;
 
@@ -159,15 +177,15 @@ void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
 {
 	struct vb2_buffer *vb = &buf->vb.vb2_buf;
 
-	if (cam->cfg.be_alloc) {
+	if (buf->shadow) {
 		void *dst = vb2_plane_vaddr(vb, 0);
 
-		if (!dst || !buf->be_vaddr) {
+		if (!dst) {
 			atomic64_inc(&cam->stats.errors);
 			vb2_buffer_done(vb, VB2_BUF_STATE_ERROR);
 			return;
 		}
-		memcpy(dst, buf->be_vaddr, used_sz);
+		memcpy(dst, buf->shadow, used_sz);
 		atomic64_inc(&cam->stats.copies);
 	}
 	if (cam->seq_valid && seq - cam->last_seq > 1)

@@ -23,3 +23,34 @@ fe_case() { # NAME GUESTTEST SPEC-EXTRA [FAKEBE-ARGS...]
 	return $rc
 }
 export -f fe_case
+
+# Backend restart while streaming: the first backend dies after 5 frames without touching
+# xenstore (like kill -9), a second one starts; the guest's capture must end with an error, the
+# device must come back, and capture must work again.
+fe_recover() {
+	local name=recover cfg domid be1 be2 rc
+	local log=$OUT/logs/fe-fakebe.$name.fakebe
+	cfg=$(domu_cfg "$name" fe-recover) || return 1
+	$XL create -p "$cfg" || return 1
+	domid=$($XL domid "$name") || return 1
+	"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
+		"unique-id=video0, formats=YUYV:640x360@30/1, max-buffers=8" ||
+		{ $XL destroy "$name"; return 1; }
+	"$REPO/frontend/tests/vcam-fakebe" "$domid" 0 --hostile crash >"$log.1" 2>&1 &
+	be1=$!
+	$XL unpause "$name"
+	wait "$be1"
+	echo "first backend gone: $(tail -n 1 "$log.1")"
+	sleep 3
+	"$REPO/frontend/tests/vcam-fakebe" "$domid" 0 --seconds 300 >"$log.2" 2>&1 &
+	be2=$!
+	domu_wait_end "$name" 300
+	rc=$?
+	sleep 1
+	kill "$be2" 2>/dev/null
+	wait "$be2" 2>/dev/null
+	echo "---- backend 1"; cat "$log.1"; echo "---- backend 2"; cat "$log.2"
+	echo "---- guest results"; grep -E 'VCAMFE' "$(domu_console "$name")"
+	return $rc
+}
+export -f fe_recover

@@ -9,7 +9,7 @@
  * usage: vcam-fakebe DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE]
  *                    [--seconds N]
  * MODE: rsp-prod | rsp-id | evt-prod | evt-index | evt-size | evt-type |
- *       no-reply | vanish
+ *       no-reply | vanish (Closing, exit) | crash (exit, xenstore untouched)
  */
 #include <errno.h>
 #include <poll.h>
@@ -66,6 +66,9 @@ static struct {
 	uint32_t width, height, rate_n, rate_d;
 	int num_bufs;
 	struct fbuf bufs[MAX_BUFS];
+	/* Queued buffers in queue order: a camera fills them first in, first out. */
+	uint8_t fifo[MAX_BUFS];
+	int fifo_len;
 	bool streaming;
 	uint32_t seq;
 	int ctrl_vals[XENCAMERA_MAX_CTRL];
@@ -317,6 +320,8 @@ static int handle(const struct xencamera_req *req,
 		    g.bufs[idx].queued)
 			return -XEN_EINVAL;
 		g.bufs[idx].queued = true;
+		if (g.fifo_len < MAX_BUFS)
+			g.fifo[g.fifo_len++] = idx;
 		return 0;
 	case XENCAMERA_OP_BUF_DEQUEUE:
 		if (idx >= g.num_bufs || !g.bufs[idx].queued)
@@ -357,6 +362,7 @@ static int handle(const struct xencamera_req *req,
 		g.streaming = false;
 		for (i = 0; i < MAX_BUFS; i++)
 			g.bufs[i].queued = false;
+		g.fifo_len = 0;
 		return 0;
 	default:
 		break;
@@ -420,18 +426,29 @@ static void put_event(const struct xencamera_evt *e)
 		kick(g.evt_port);
 }
 
+static int fifo_pop(void)
+{
+	while (g.fifo_len > 0) {
+		int i = g.fifo[0];
+
+		g.fifo_len--;
+		memmove(g.fifo, g.fifo + 1, (size_t)g.fifo_len);
+		if (g.bufs[i].queued)
+			return i;	/* else dequeued meanwhile */
+	}
+	return -1;
+}
+
 static void produce_frame(void)
 {
 	struct xencamera_evt e;
-	int i;
+	int i = fifo_pop();
 
-	for (i = 0; i < g.num_bufs; i++) {
+	if (i >= 0) {
 		struct fbuf *b = &g.bufs[i];
 		uint8_t *p;
 		uint32_t k, sz = frame_size();
 
-		if (!b->queued)
-			continue;
 		p = b->data;
 		for (k = 0; k < sz; k++)
 			p[k] = (uint8_t)(k * 13 + g.seq);
@@ -449,7 +466,6 @@ static void produce_frame(void)
 			e.type = 0x77;
 		put_event(&e);
 		g.frames++;
-		break;
 	}
 	g.seq++;	/* a frame without a queued buffer is a drop */
 }
@@ -559,9 +575,15 @@ int main(int argc, char **argv)
 			break;
 		}
 		serve_requests();
+		if (!g.streaming)
+			next_frame = now_ms();
 		if (g.streaming && now_ms() >= next_frame) {
 			next_frame += 1000 / g.fps;
 			produce_frame();
+			if (hostile("crash")) {
+				printf("vcam-fakebe: crashing mid-stream\n");
+				return 0;
+			}
 			if (hostile("vanish")) {
 				printf("vcam-fakebe: vanishing mid-stream\n");
 				fflush(stdout);

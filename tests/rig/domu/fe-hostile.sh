@@ -12,5 +12,7 @@ dmesg | grep -i vcam | tail -n 8
 # a second open must fail cleanly rather than hang
 timeout 20 v4l2-ctl -d $dev --all >/dev/null 2>&1
 echo "VCAMFE reopen exit $?"
+# xenbus holds a module reference per bound device: unbind first
+echo vcamera-0 > /sys/bus/xen/drivers/vcamera/unbind
 rmmod xen_vcamfront || { echo "VCAMFE rmmod failed"; exit 1; }
 echo "VCAMFE unloaded"

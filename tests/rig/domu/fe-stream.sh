@@ -51,5 +51,17 @@ fi
 for s in frames errors drops notify_sent notify_recv wakeups spins copies requests state; do
 	echo "VCAMFE stat $s $(cat $stats/$s)"
 done
+dmesg | grep -i vcam | tail -n 20
+echo "VCAMFE refcnt $(cat /sys/module/xen_vcamfront/refcnt) holders: $(ls /sys/module/xen_vcamfront/holders)"
+ls -l /proc/[0-9]*/fd 2>/dev/null | grep -i video || true
+# Unload while streaming.  xenbus holds a module reference per bound device, so the device is
+# unbound under a running capture: the capture must end with an error, then the module unloads.
+v4l2-ctl -d $dev --stream-mmap=4 --stream-count=100000 --stream-to=/dev/null &
+pid=$!
+sleep 3
+echo vcamera-0 > /sys/bus/xen/drivers/vcamera/unbind
+i=0; while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $pid 2>/dev/null; then echo "VCAMFE capture survived the unbind"; kill $pid; exit 1; fi
+echo "VCAMFE capture ended by unbind"
 rmmod xen_vcamfront
 echo "VCAMFE unloaded"
