@@ -22,7 +22,8 @@ tfe_native() {
 	"$TFE/vcam-capsum" -d /dev/video0 -F $TFE_FMT -f 10 -s 3 >/tmp/tfe-native.txt || return 1
 	cat /tmp/tfe-native.txt
 	awk '{ sub("crc32=", "", $5); print $5 }' /tmp/tfe-native.txt | sort -u >$TFE_NATIVE
-	[ "$(wc -l <$TFE_NATIVE)" -eq 1 ] || { echo "native frames differ: vivid not frozen"; return 1; }
+	# Not wc -l: in the rig's dom0 (QEMU TCG) it printed nothing here.
+	[ "$(grep -c . $TFE_NATIVE)" = 1 ] || { echo "native frames differ: vivid not frozen"; return 1; }
 	echo "native crc32 $(cat $TFE_NATIVE)"
 }
 
@@ -67,15 +68,17 @@ tfe_vcamd_alive() {
 	echo "vcamd alive"
 }
 
+# vcamd is not a child of this step's shell (each step is its own bash): no wait, so its clean
+# exit shows as its last log line.
 tfe_vcamd_stop() {
-	local pid rc
+	local pid log=$OUT/logs/testfe.vcamd.log
 	pid=$(cat $TFE_VCAMD_PID)
 	kill -TERM "$pid" || return 1
 	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	kill -0 "$pid" 2>/dev/null && { echo "vcamd ignored SIGTERM"; kill -9 "$pid"; return 1; }
-	wait "$pid"; rc=$?
-	grep -E 'warning|error' "$OUT/logs/testfe.vcamd.log" | sort | uniq -c | sort -rn | head -n 30
-	[ $rc -eq 0 ] || { echo "vcamd exit status $rc"; return 1; }
+	grep -E 'warning|error' "$log" | sed 's/^vcamd\[[0-9.]*\] //' | sort | uniq -c | sort -rn | head -n 30
+	tail -n 3 "$log"
+	tail -n 1 "$log" | grep -q 'notice: stopped' || { echo "vcamd did not stop cleanly"; return 1; }
 }
 
 # tfe_guest NAME RUNS: create a paused guest that runs vcam-testfe RUNS, attach a camera, unpause.

@@ -187,8 +187,9 @@ static int frame(struct tfe_stream *st, const struct xencamera_frame_avail_evt *
 		return -EPROTO;
 	}
 	if (st->have_seq && seq <= st->last_seq) {
-		fprintf(stderr, "testfe: seq_num %u after %u\n", seq,
-			st->last_seq);
+		fprintf(stderr,
+			"testfe: FRAME_AVAIL seq_num %u (buffer %u, %u octets) after seq_num %u\n",
+			seq, idx, used, st->last_seq);
 		s->cnt.violations++;
 		return -EPROTO;
 	}
