@@ -8,6 +8,7 @@
 #include "daemon.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -273,6 +274,14 @@ int vcamd_run(struct vcamd *d)
 		uint64_t now = vcam_now_ns();
 		bool busy = spin_round(d, now);
 		unsigned int i, n;
+
+		/*
+		 * A spinning consumer still lets the producers run: with a
+		 * camera driver thread on the same CPUs (vivid in the rig),
+		 * not yielding made it miss its frame deadlines.
+		 */
+		if (busy)
+			sched_yield();
 
 		tick(d, now);
 		d->nsrc = 0;
