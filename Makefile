@@ -44,7 +44,9 @@ check-rig: all
 
 demo: .deps-installed
 	$(MAKE) all
-	tests/rig/run-rig demo
+	RIG_OUT=tests/rig/out/demo tests/rig/run-rig demo
+	python3 tests/rig/lib/frame2png.py tests/rig/out/demo/consoles/guest-demo.log \
+		tests/rig/out/demo/demo-frame.png
 
 fuzz: all
 	$(MAKE) -C backend fuzz
