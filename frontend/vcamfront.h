@@ -76,14 +76,31 @@ struct vcam_stats {
 	atomic64_t requests;
 };
 
+/*
+ * Everything one buffer shares with the backend.  If the backend may still
+ * map it when the buffer goes away (it died, or misbehaved), the share is
+ * parked on the connection's zombie list and freed only once the backend
+ * has let go; granted pages hold a reference of ours until then.
+ */
+struct vcam_share {
+	struct list_head list;
+	struct xen_front_pgdir_shbuf shbuf;
+	bool shbuf_valid;
+	bool be_alloc;
+	bool page_refs;
+	struct page **pages;
+	int num_pages;
+	/* be-alloc: the backend's pages mapped here. */
+	void *be_vaddr;
+	/* fe-alloc memory we could not grant directly: ours, granted instead. */
+	void *bounce;
+};
+
 struct vcam_buf {
 	/* Must be first: vb2 allocates this struct for us. */
 	struct vb2_v4l2_buffer vb;
 	struct list_head list;
-	struct xen_front_pgdir_shbuf shbuf;
-	struct page **pages;
-	int num_pages;
-	bool shbuf_valid;
+	struct vcam_share sh;
 	bool created;
 	/* Buffer belongs to the backend (BUF_QUEUE sent, no FRAME_AVAIL yet). */
 	bool with_be;
@@ -92,10 +109,6 @@ struct vcam_buf {
 	/* In flight BUF_QUEUE request id, valid while queue_inflight. */
 	u16 queue_id;
 	bool queue_inflight;
-	/* be-alloc: the backend's pages mapped here. */
-	void *be_vaddr;
-	/* fe-alloc memory we could not grant directly: ours, granted instead. */
-	void *bounce;
 	/* Where the backend writes when that is not the vb2 plane: copy out. */
 	void *shadow;
 };
@@ -180,6 +193,14 @@ struct vcam_dev {
 	bool ctrl_from_backend;
 
 	struct vcam_stats stats;
+
+	/* Shares the backend may still map; freed by the teardown work. */
+	struct mutex zombie_lock;
+	struct list_head zombies;
+	/* Backend's xenstore dir, to see when it has let go of our pages. */
+	char *otherend;
+	struct work_struct teardown_work;
+	struct work_struct broken_work;
 };
 
 struct vcamfront_info {
@@ -196,6 +217,7 @@ struct vcamfront_info {
 };
 
 extern struct mutex vcam_global_lock;
+extern struct workqueue_struct *vcam_wq;
 extern unsigned int vcam_param_timeout_ms;
 extern char *vcam_param_notify_mode;
 extern unsigned int vcam_param_spin_us;
@@ -211,6 +233,7 @@ const struct vcam_res *vcam_cfg_find_res(const struct vcam_format *fmt,
 /* vcamfront_evtchnl.c */
 int vcam_evtchnl_create(struct vcam_dev *cam);
 int vcam_evtchnl_publish(struct vcam_dev *cam);
+void vcam_evtchnl_unbind(struct vcam_dev *cam);
 void vcam_evtchnl_free(struct vcam_dev *cam);
 int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 		  size_t len, struct xencamera_resp *resp);
@@ -227,7 +250,9 @@ bool vcam_poller_running(struct vcam_dev *cam);
 
 /* vcamfront_buf.c */
 int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf);
-void vcam_buf_unshare(struct vcam_dev *cam, struct vcam_buf *buf);
+void vcam_buf_unshare(struct vcam_dev *cam, struct vcam_buf *buf,
+		      bool be_done);
+void vcam_share_free(struct vcam_share *sh);
 void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
 			 u32 used_sz, u32 seq);
 

@@ -47,17 +47,31 @@ static int collect_pages(struct page **pages, u8 *vaddr, int num_pages)
 	return 0;
 }
 
-/* The pages behind the vb2 plane, or of a bounce buffer if need be. */
+/*
+ * The pages behind the vb2 plane, or of a bounce buffer if need be.  They
+ * get a reference of ours: vb2 may free its memory while the backend still
+ * maps it, and the pages must not be reused before the backend lets go.
+ */
 static int collect_fe_pages(struct vcam_buf *buf, int num_pages)
 {
-	if (!collect_pages(buf->pages, vb2_plane_vaddr(&buf->vb.vb2_buf, 0),
-			   num_pages))
-		return 0;
-	buf->bounce = vmalloc((size_t)num_pages * PAGE_SIZE);
-	if (!buf->bounce)
-		return -ENOMEM;
-	buf->shadow = buf->bounce;
-	return collect_pages(buf->pages, buf->bounce, num_pages);
+	struct vcam_share *sh = &buf->sh;
+	int i, ret;
+
+	ret = collect_pages(sh->pages, vb2_plane_vaddr(&buf->vb.vb2_buf, 0),
+			    num_pages);
+	if (ret) {
+		sh->bounce = vmalloc((size_t)num_pages * PAGE_SIZE);
+		if (!sh->bounce)
+			return -ENOMEM;
+		buf->shadow = sh->bounce;
+		ret = collect_pages(sh->pages, sh->bounce, num_pages);
+		if (ret)
+			return ret;
+	}
+	for (i = 0; i < num_pages; i++)
+		get_page(sh->pages[i]);
+	sh->page_refs = true;
+	return 0;
 }
 
 static void fill_create_req(struct vcam_dev *cam, struct vcam_buf *buf,
@@ -72,29 +86,58 @@ static void fill_create_req(struct vcam_dev *cam, struct vcam_buf *buf,
 		req->plane_offset[p] = off;
 		off += cam->layout.plane_size[p];
 	}
-	req->gref_directory = xen_front_pgdir_shbuf_get_dir_start(&buf->shbuf);
+	req->gref_directory =
+		xen_front_pgdir_shbuf_get_dir_start(&buf->sh.shbuf);
 }
 
-void vcam_buf_unshare(struct vcam_dev *cam, struct vcam_buf *buf)
+void vcam_share_free(struct vcam_share *sh)
 {
-	if (buf->be_vaddr) {
-		vunmap(buf->be_vaddr);
-		buf->be_vaddr = NULL;
+	int i;
+
+	if (sh->be_vaddr) {
+		vunmap(sh->be_vaddr);
+		sh->be_vaddr = NULL;
 	}
+	if (sh->shbuf_valid) {
+		if (sh->be_alloc)
+			xen_front_pgdir_shbuf_unmap(&sh->shbuf);
+		xen_front_pgdir_shbuf_free(&sh->shbuf);
+		sh->shbuf_valid = false;
+	}
+	if (sh->pages && sh->be_alloc)
+		xen_free_unpopulated_pages(sh->num_pages, sh->pages);
+	if (sh->pages && sh->page_refs)
+		for (i = 0; i < sh->num_pages; i++)
+			put_page(sh->pages[i]);
+	sh->page_refs = false;
+	kfree(sh->pages);
+	sh->pages = NULL;
+	sh->num_pages = 0;
+	vfree(sh->bounce);
+	sh->bounce = NULL;
+}
+
+/*
+ * be_done: the backend confirmed (BUF_DESTROY) that it no longer maps the
+ * buffer, so it can be freed now.  Otherwise it waits on the zombie list.
+ */
+void vcam_buf_unshare(struct vcam_dev *cam, struct vcam_buf *buf,
+		      bool be_done)
+{
+	struct vcam_share *z;
+
 	buf->shadow = NULL;
-	if (buf->shbuf_valid) {
-		if (cam->cfg.be_alloc)
-			xen_front_pgdir_shbuf_unmap(&buf->shbuf);
-		xen_front_pgdir_shbuf_free(&buf->shbuf);
-		buf->shbuf_valid = false;
+	if (!be_done && buf->sh.shbuf_valid) {
+		z = kmemdup(&buf->sh, sizeof(*z), GFP_KERNEL);
+		if (z) {
+			mutex_lock(&cam->zombie_lock);
+			list_add_tail(&z->list, &cam->zombies);
+			mutex_unlock(&cam->zombie_lock);
+			memset(&buf->sh, 0, sizeof(buf->sh));
+			return;
+		}
 	}
-	if (buf->pages && cam->cfg.be_alloc)
-		xen_free_unpopulated_pages(buf->num_pages, buf->pages);
-	kfree(buf->pages);
-	buf->pages = NULL;
-	buf->num_pages = 0;
-	vfree(buf->bounce);
-	buf->bounce = NULL;
+	vcam_share_free(&buf->sh);
 }
 
 /*
@@ -107,21 +150,26 @@ int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf)
 	struct xencamera_buf_create_req req;
 	int num_pages, ret;
 
+	struct vcam_share *sh = &buf->sh;
+	bool be_done = true;
+
 	if (!cam->layout.size)
 		return -EINVAL;
+	memset(sh, 0, sizeof(*sh));
 	num_pages = DIV_ROUND_UP(cam->layout.size, PAGE_SIZE);
-	buf->pages = kcalloc(num_pages, sizeof(*buf->pages), GFP_KERNEL);
-	if (!buf->pages)
+	sh->pages = kcalloc(num_pages, sizeof(*sh->pages), GFP_KERNEL);
+	if (!sh->pages)
 		return -ENOMEM;
-	buf->num_pages = num_pages;
+	sh->num_pages = num_pages;
 
 	if (cam->cfg.be_alloc) {
-		ret = xen_alloc_unpopulated_pages(num_pages, buf->pages);
+		ret = xen_alloc_unpopulated_pages(num_pages, sh->pages);
 		if (ret) {
-			kfree(buf->pages);
-			buf->pages = NULL;
+			kfree(sh->pages);
+			sh->pages = NULL;
 			return ret;
 		}
+		sh->be_alloc = true;
 	} else {
 		ret = collect_fe_pages(buf, num_pages);
 		if (ret)
@@ -130,32 +178,35 @@ int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf)
 
 	cfg.xb_dev = cam->xb_dev;
 	cfg.num_pages = num_pages;
-	cfg.pages = buf->pages;
-	cfg.pgdir = &buf->shbuf;
-	cfg.be_alloc = cam->cfg.be_alloc;
+	cfg.pages = sh->pages;
+	cfg.pgdir = &sh->shbuf;
+	cfg.be_alloc = sh->be_alloc;
 	ret = xen_front_pgdir_shbuf_alloc(&cfg);
 	if (ret)
 		goto fail;
-	buf->shbuf_valid = true;
+	sh->shbuf_valid = true;
 
 	fill_create_req(cam, buf, &req);
 	ret = vcam_req_sync(cam, XENCAMERA_OP_BUF_CREATE, &req, sizeof(req),
 			    NULL);
-	if (ret)
+	if (ret) {
+		/* No answer: the backend may have mapped it all the same. */
+		be_done = ret != -ENODEV;
 		goto fail;
+	}
 	buf->created = true;
 
-	if (cam->cfg.be_alloc) {
+	if (sh->be_alloc) {
 		/* The backend filled the directory with its grant refs. */
-		ret = xen_front_pgdir_shbuf_map(&buf->shbuf);
+		ret = xen_front_pgdir_shbuf_map(&sh->shbuf);
 		if (ret)
 			goto fail;
-		buf->be_vaddr = vmap(buf->pages, num_pages, VM_MAP, PAGE_KERNEL);
-		if (!buf->be_vaddr) {
+		sh->be_vaddr = vmap(sh->pages, num_pages, VM_MAP, PAGE_KERNEL);
+		if (!sh->be_vaddr) {
 			ret = -ENOMEM;
 			goto fail;
 		}
-		buf->shadow = buf->be_vaddr;
+		buf->shadow = sh->be_vaddr;
 	}
 	return 0;
 
@@ -163,11 +214,11 @@ fail:
 	if (buf->created) {
 		struct xencamera_index idx = { .index = buf->vb.vb2_buf.index };
 
-		vcam_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx, sizeof(idx),
-			      NULL);
+		be_done = !vcam_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx,
+					 sizeof(idx), NULL);
 		buf->created = false;
 	}
-	vcam_buf_unshare(cam, buf);
+	vcam_buf_unshare(cam, buf, be_done);
 	return ret;
 }
 

@@ -37,6 +37,8 @@ void vcam_broken(struct vcam_dev *cam, const char *fmt, ...)
 		vaf.va = &args;
 		dev_err(&cam->xb_dev->dev, "backend misbehaves: %pV\n", &vaf);
 		va_end(args);
+		/* Tell it we are done, so it lets go of our pages. */
+		schedule_work(&cam->broken_work);
 	}
 	vcam_mark_dead(cam, NULL);
 }
@@ -433,7 +435,7 @@ fail:
 	return ret;
 }
 
-void vcam_evtchnl_free(struct vcam_dev *cam)
+void vcam_evtchnl_unbind(struct vcam_dev *cam)
 {
 	/* Unbinding closes the event channel too. */
 	if (cam->evt_irq >= 0)
@@ -442,6 +444,11 @@ void vcam_evtchnl_free(struct vcam_dev *cam)
 	if (cam->req_irq >= 0)
 		unbind_from_irqhandler(cam->req_irq, cam);
 	cam->req_irq = -1;
+}
+
+void vcam_evtchnl_free(struct vcam_dev *cam)
+{
+	vcam_evtchnl_unbind(cam);
 	if (cam->evt_page) {
 		void *page = cam->evt_page;
 

@@ -11,6 +11,7 @@
  * Reconfiguring until the last user is gone, then go back to Initialising.
  */
 
+#include <linux/delay.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -34,6 +35,62 @@ unsigned int vcam_param_spin_us = VCAM_SPIN_US_DEFAULT;
 module_param_named(spin_us, vcam_param_spin_us, uint, 0444);
 MODULE_PARM_DESC(spin_us, "Default hybrid polling window in microseconds");
 
+struct workqueue_struct *vcam_wq;
+
+/* How long a backend gets to let go of our pages before we take them back. */
+#define VCAM_TEARDOWN_WAIT_MS	5000
+
+static bool backend_holds_pages(struct vcam_dev *cam)
+{
+	enum xenbus_state st;
+
+	if (!cam->otherend)
+		return false;
+	st = xenbus_read_driver_state(cam->otherend);
+	return st == XenbusStateInitialised || st == XenbusStateConnected;
+}
+
+/*
+ * Last step of a connection: give back the shared pages.  Ending a grant
+ * the backend still maps only defers it (and logs), so give the backend a
+ * moment to react to our state change first.
+ */
+static void vcam_teardown_work(struct work_struct *work)
+{
+	struct vcam_dev *cam = container_of(work, struct vcam_dev,
+					    teardown_work);
+	struct vcam_share *z, *tmp;
+	int waited = 0;
+
+	while (backend_holds_pages(cam) && waited < VCAM_TEARDOWN_WAIT_MS) {
+		msleep(100);
+		waited += 100;
+	}
+	vcam_evtchnl_free(cam);
+	list_for_each_entry_safe(z, tmp, &cam->zombies, list) {
+		list_del(&z->list);
+		vcam_share_free(z);
+		kfree(z);
+	}
+	put_device(&cam->xb_dev->dev);
+	kfree(cam->otherend);
+	kfree(cam);
+}
+
+/* The backend broke the protocol: close our side (cameraif's error flow). */
+static void vcam_broken_work(struct work_struct *work)
+{
+	struct vcam_dev *cam = container_of(work, struct vcam_dev,
+					    broken_work);
+	struct vcamfront_info *info;
+
+	mutex_lock(&vcam_global_lock);
+	info = cam->info;
+	if (info && !info->removing)
+		xenbus_switch_state(cam->xb_dev, XenbusStateClosing);
+	mutex_unlock(&vcam_global_lock);
+}
+
 static void vcam_release(struct v4l2_device *v4l2_dev)
 {
 	struct vcam_dev *cam = container_of(v4l2_dev, struct vcam_dev,
@@ -41,8 +98,9 @@ static void vcam_release(struct v4l2_device *v4l2_dev)
 	struct vcamfront_info *info;
 
 	vcam_poller_stop(cam);
-	vcam_evtchnl_free(cam);
+	vcam_evtchnl_unbind(cam);
 	cancel_work_sync(&cam->ctrl_work);
+	cancel_work_sync(&cam->broken_work);
 	v4l2_ctrl_handler_free(&cam->ctrl_handler);
 	vcam_cfg_free(&cam->cfg);
 
@@ -57,8 +115,7 @@ static void vcam_release(struct v4l2_device *v4l2_dev)
 	}
 	mutex_unlock(&vcam_global_lock);
 
-	put_device(&cam->xb_dev->dev);
-	kfree(cam);
+	queue_work(vcam_wq, &cam->teardown_work);
 }
 
 static struct vcam_dev *vcam_alloc(struct vcamfront_info *info)
@@ -79,6 +136,11 @@ static struct vcam_dev *vcam_alloc(struct vcamfront_info *info)
 	init_completion(&cam->sync_done);
 	INIT_LIST_HEAD(&cam->pending);
 	INIT_WORK(&cam->ctrl_work, vcam_ctrls_work);
+	INIT_WORK(&cam->teardown_work, vcam_teardown_work);
+	INIT_WORK(&cam->broken_work, vcam_broken_work);
+	mutex_init(&cam->zombie_lock);
+	INIT_LIST_HEAD(&cam->zombies);
+	cam->otherend = kstrdup(info->xb_dev->otherend, GFP_KERNEL);
 	cam->timeout_ms = max(vcam_param_timeout_ms, 100U);
 	cam->req_irq = -1;
 	cam->evt_irq = -1;
@@ -98,6 +160,7 @@ static int vcam_initwait(struct vcamfront_info *info)
 	ret = vcam_cfg_read(xb_dev, &cam->cfg);
 	if (ret) {
 		put_device(&xb_dev->dev);
+		kfree(cam->otherend);
 		kfree(cam);
 		return ret;
 	}
@@ -107,6 +170,7 @@ static int vcam_initwait(struct vcamfront_info *info)
 	if (ret) {
 		vcam_cfg_free(&cam->cfg);
 		put_device(&xb_dev->dev);
+		kfree(cam->otherend);
 		kfree(cam);
 		return ret;
 	}
@@ -289,6 +353,9 @@ static void vcam_remove(struct xenbus_device *xb_dev)
 
 	mutex_lock(&info->lock);
 	info->removing = true;
+	/* Ask the backend to let go of our pages before we free them. */
+	if (xenbus_read_driver_state(xb_dev->nodename) != XenbusStateUnknown)
+		xenbus_switch_state(xb_dev, XenbusStateClosing);
 	cam = info->cam;
 	mutex_lock(&vcam_global_lock);
 	/* Connections still held open must not call back into us. */
@@ -326,19 +393,31 @@ static struct xenbus_driver vcam_driver = {
 
 static int __init vcam_init(void)
 {
+	int ret;
+
 	if (!xen_domain())
 		return -ENODEV;
 	if (vcam_notify_mode_parse(vcam_param_notify_mode) < 0) {
 		pr_err(VCAM_DRV_NAME ": notify_mode must be event, spin or hybrid\n");
 		return -EINVAL;
 	}
+	vcam_wq = alloc_workqueue("vcamfront", 0, 0);
+	if (!vcam_wq)
+		return -ENOMEM;
+	ret = xenbus_register_frontend(&vcam_driver);
+	if (ret) {
+		destroy_workqueue(vcam_wq);
+		return ret;
+	}
 	pr_info(VCAM_DRV_NAME ": Xen para-virtual camera frontend\n");
-	return xenbus_register_frontend(&vcam_driver);
+	return 0;
 }
 
 static void __exit vcam_exit(void)
 {
 	xenbus_unregister_driver(&vcam_driver);
+	/* Connections being torn down finish before the code goes away. */
+	destroy_workqueue(vcam_wq);
 }
 
 module_init(vcam_init);

@@ -133,19 +133,20 @@ static void vcam_buf_cleanup(struct vb2_buffer *vb)
 	struct vcam_buf *buf = to_vcam_buf(vb);
 	struct xencamera_index idx = { .index = vb->index };
 	unsigned long flags;
+	bool be_done = false;
 
 	if (!buf->created)
 		return;
 	if (!READ_ONCE(cam->dead))
-		vcam_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx, sizeof(idx),
-			      NULL);
+		be_done = !vcam_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx,
+					 sizeof(idx), NULL);
 	spin_lock_irqsave(&cam->req_lock, flags);
 	if (cam->bufs[vb->index] == buf)
 		cam->bufs[vb->index] = NULL;
 	cam->num_created--;
 	spin_unlock_irqrestore(&cam->req_lock, flags);
 	buf->created = false;
-	vcam_buf_unshare(cam, buf);
+	vcam_buf_unshare(cam, buf, be_done);
 	/*
 	 * The BUF_REQUEST grant is kept: USERPTR re-creates buffers on the
 	 * fly.  S_FMT and S_PARM give it back before reconfiguring.

@@ -470,6 +470,22 @@ static void produce_frame(void)
 	g.seq++;	/* a frame without a queued buffer is a drop */
 }
 
+/* A backend lets go of the guest's pages before it says Closed. */
+static void release_all(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_BUFS; i++)
+		if (g.bufs[i].created)
+			buf_destroy((unsigned int)i);
+	if (g.ring_page)
+		xengnttab_unmap(g.gt, g.ring_page, 1);
+	if (g.evt)
+		xengnttab_unmap(g.gt, g.evt, 1);
+	g.ring_page = NULL;
+	g.evt = NULL;
+}
+
 static void connect_frontend(void)
 {
 	char *s;
@@ -587,12 +603,14 @@ int main(int argc, char **argv)
 			if (hostile("vanish")) {
 				printf("vcam-fakebe: vanishing mid-stream\n");
 				fflush(stdout);
+				release_all();
 				set_state(XenbusStateClosing);
 				return 0;
 			}
 		}
 	}
 	printf("vcam-fakebe: %lu frames delivered\n", g.frames);
+	release_all();
 	set_state(XenbusStateClosing);
 	usleep(200000);
 	set_state(XenbusStateClosed);
