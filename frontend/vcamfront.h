@@ -180,6 +180,9 @@ struct vcam_dev {
 	/* Last FRAME_AVAIL seq_num of this stream; gaps are drops. */
 	u32 last_seq;
 	bool seq_valid;
+	/* Liveness of a silent stream (vcamfront_vb2.c). */
+	struct delayed_work watchdog;
+	unsigned long last_frame;
 
 	/* Current format as the backend reported it. */
 	struct xencamera_config_resp config;

@@ -243,6 +243,7 @@ void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
 		atomic64_add(seq - cam->last_seq - 1, &cam->stats.drops);
 	cam->last_seq = seq;
 	cam->seq_valid = true;
+	cam->last_frame = jiffies;
 
 	vb2_set_plane_payload(vb, 0, used_sz);
 	buf->vb.sequence = seq;

@@ -97,6 +97,8 @@ static void vcam_release(struct v4l2_device *v4l2_dev)
 					    v4l2_dev);
 	struct vcamfront_info *info;
 
+	if (cam->registered)
+		cancel_delayed_work_sync(&cam->watchdog);
 	vcam_poller_stop(cam);
 	vcam_evtchnl_unbind(cam);
 	cancel_work_sync(&cam->ctrl_work);
@@ -271,9 +273,15 @@ static void vcam_backend_changed(struct xenbus_device *xb_dev,
 		break;
 
 	case XenbusStateInitWait:
-		/* A restarted backend: drop what we had and start over. */
-		if (xb_dev->state == XenbusStateInitialised ||
-		    xb_dev->state == XenbusStateConnected)
+		if (info->failed)
+			break;
+		/*
+		 * A restarted backend (or one coming back after we closed on
+		 * an error): drop what we had and start over.  While the old
+		 * device is still open we wait in Reconfiguring instead.
+		 */
+		if (xb_dev->state != XenbusStateInitialising &&
+		    xb_dev->state != XenbusStateReconfiguring)
 			vcam_reset(info);
 		if (xb_dev->state != XenbusStateInitialising)
 			break;

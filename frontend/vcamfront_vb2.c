@@ -183,6 +183,38 @@ static void vcam_buf_queue(struct vb2_buffer *vb)
 	spin_unlock_irqrestore(&cam->req_lock, flags);
 }
 
+/*
+ * A backend process can die without a word in xenstore; a stream that has
+ * buffers out and delivers nothing would then block DQBUF forever.  After
+ * VCAM_WATCHDOG_MS of silence ask the backend something cheap: an answer
+ * means the camera is just slow, no answer (vcam_req_sync's timeout) marks
+ * the device dead and every waiter gets an error.
+ */
+#define VCAM_WATCHDOG_MS	5000
+
+static void vcam_watchdog(struct work_struct *work)
+{
+	struct vcam_dev *cam = container_of(to_delayed_work(work),
+					    struct vcam_dev, watchdog);
+	unsigned long flags;
+	bool waiting = false;
+	int i;
+
+	if (READ_ONCE(cam->dead))
+		return;
+	spin_lock_irqsave(&cam->req_lock, flags);
+	for (i = 0; i < VB2_MAX_FRAME; i++)
+		if (cam->bufs[i] && cam->bufs[i]->with_be)
+			waiting = true;
+	spin_unlock_irqrestore(&cam->req_lock, flags);
+	if (waiting && time_after(jiffies, READ_ONCE(cam->last_frame) +
+				  msecs_to_jiffies(VCAM_WATCHDOG_MS)))
+		vcam_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, NULL);
+	if (!READ_ONCE(cam->dead))
+		queue_delayed_work(vcam_wq, &cam->watchdog,
+				   msecs_to_jiffies(VCAM_WATCHDOG_MS));
+}
+
 static int vcam_start_streaming(struct vb2_queue *q, unsigned int count)
 {
 	struct vcam_dev *cam = vb2_get_drv_priv(q);
@@ -203,6 +235,9 @@ static int vcam_start_streaming(struct vb2_queue *q, unsigned int count)
 		return ret;
 	}
 	cam->streaming = true;
+	cam->last_frame = jiffies;
+	queue_delayed_work(vcam_wq, &cam->watchdog,
+			   msecs_to_jiffies(VCAM_WATCHDOG_MS));
 	return 0;
 }
 
@@ -211,6 +246,7 @@ static void vcam_stop_streaming(struct vb2_queue *q)
 	struct vcam_dev *cam = vb2_get_drv_priv(q);
 	unsigned long flags;
 
+	cancel_delayed_work_sync(&cam->watchdog);
 	vcam_poller_stop(cam);
 	if (!READ_ONCE(cam->dead))
 		vcam_req_sync(cam, XENCAMERA_OP_STREAM_STOP, NULL, 0, NULL);
@@ -248,5 +284,6 @@ int vcam_vb2_init(struct vcam_dev *cam)
 	q->min_buffers_needed = 1;
 	q->lock = &cam->lock;
 	q->dev = &cam->xb_dev->dev;
+	INIT_DELAYED_WORK(&cam->watchdog, vcam_watchdog);
 	return vb2_queue_init(q);
 }
