@@ -94,6 +94,7 @@ void vcam_poller_stop(struct vcam_dev *cam)
 {
 	struct task_struct *t = cam->poller;
 	unsigned long flags;
+	int loops = 0;
 
 	if (!t)
 		return;
@@ -106,6 +107,6 @@ void vcam_poller_stop(struct vcam_dev *cam)
 	spin_lock_irqsave(&cam->req_lock, flags);
 	do {
 		vcam_drain_locked(cam);
-	} while (vcam_rearm_locked(cam));
+	} while (vcam_rearm_locked(cam) && ++loops < 64);
 	spin_unlock_irqrestore(&cam->req_lock, flags);
 }
