@@ -217,6 +217,7 @@ struct vcamfront_info {
 	bool removing;
 	/* Initialisation failed for good; stay Closed. */
 	bool failed;
+	int connect_failures;
 };
 
 extern struct mutex vcam_global_lock;

@@ -37,6 +37,8 @@ MODULE_PARM_DESC(spin_us, "Default hybrid polling window in microseconds");
 
 struct workqueue_struct *vcam_wq;
 
+#define VCAM_MAX_CONNECT_FAILURES	3
+
 /* How long a backend gets to let go of our pages before we take them back. */
 #define VCAM_TEARDOWN_WAIT_MS	5000
 
@@ -251,9 +253,17 @@ static void vcam_do_connect(struct vcamfront_info *info)
 
 	if (ret) {
 		xenbus_dev_fatal(info->xb_dev, ret, "connecting camera");
+		/* A backend that keeps refusing us must not make us loop. */
+		if (++info->connect_failures >= VCAM_MAX_CONNECT_FAILURES) {
+			info->failed = true;
+			vcam_disconnect(info);
+			xenbus_switch_state(info->xb_dev, XenbusStateClosed);
+			return;
+		}
 		vcam_reset(info);
 		return;
 	}
+	info->connect_failures = 0;
 	xenbus_switch_state(info->xb_dev, XenbusStateConnected);
 }
 
