@@ -120,8 +120,8 @@ struct vcam_cam {
 };
 
 /* ---- per-device configuration (from the frontend's xenstore dir) ------- */
-#define VCAM_MAX_ALLOWED_FMTS	32U
-#define VCAM_MAX_RATES		8U
+#define VCAM_MAX_ALLOWED_FMTS	((unsigned int)VCAM_CFG_MAX_MODES)
+#define VCAM_MAX_RATES		((unsigned int)VCAM_CFG_MAX_RATES)
 
 struct vcam_rate {
 	uint32_t numer, denom;

@@ -30,10 +30,10 @@
 
 #define VCAM_DRV_NAME		"xen-vcamfront"
 
-/* Limits on what the toolstack may configure; more is refused. */
-#define VCAM_MAX_FORMATS	16
-#define VCAM_MAX_RESOLUTIONS	32
-#define VCAM_MAX_RATES		16
+/* Limits on what the toolstack may configure (ring/include/vcam/ext.h). */
+#define VCAM_MAX_FORMATS	VCAM_CFG_MAX_FOURCCS
+#define VCAM_MAX_RESOLUTIONS	VCAM_CFG_MAX_MODES
+#define VCAM_MAX_RATES		VCAM_CFG_MAX_RATES
 #define VCAM_MAX_BUFS		min_t(int, VB2_MAX_FRAME, 255)
 
 struct vcam_res {

@@ -53,6 +53,15 @@ static inline const char *vcam_notify_mode_name(int mode)
 	return vcam_notify_mode_names[mode];
 }
 
+/*
+ * The largest camera configuration (formats/<FOURCC>/<W>x<H>/frame-rates)
+ * that every vcam half accepts: the toolstack refuses to write more, and
+ * the frontend and vcamd accept at least this much.
+ */
+#define VCAM_CFG_MAX_FOURCCS		16	/* distinct FOURCCs */
+#define VCAM_CFG_MAX_MODES		64	/* (FOURCC, resolution) pairs */
+#define VCAM_CFG_MAX_RATES		16	/* frame rates per mode */
+
 /* Frontend dir, written by the toolstack (optional): requested mode. */
 #define VCAM_FIELD_NOTIFY_MODE		"notify-mode"
 /* Frontend dir, written by the toolstack (optional): hybrid spin window. */
