@@ -141,6 +141,10 @@ static int add_format(struct vcam_spec *spec, const struct vcam_format *fmt,
 	}
 	if (spec->nr_formats == VCAM_MAX_FORMATS)
 		return vcam_errf(err, "more than %d formats", VCAM_MAX_FORMATS);
+	if (!vcam_spec_has_fourcc(spec, fmt->fourcc) &&
+	    vcam_spec_nr_fourccs(spec) == VCAM_CFG_MAX_FOURCCS)
+		return vcam_errf(err, "more than %d FOURCCs",
+				 VCAM_CFG_MAX_FOURCCS);
 	spec->formats[spec->nr_formats++] = *fmt;
 	return 0;
 }
@@ -165,10 +169,34 @@ static int parse_entry(struct vcam_spec *spec, char *s, struct vcam_err *err)
 	return add_format(spec, &fmt, err);
 }
 
+int vcam_spec_has_fourcc(const struct vcam_spec *spec, const char *fourcc)
+{
+	unsigned int i;
+
+	for (i = 0; i < spec->nr_formats; i++)
+		if (strcmp(spec->formats[i].fourcc, fourcc) == 0)
+			return 1;
+	return 0;
+}
+
+unsigned int vcam_spec_nr_fourccs(const struct vcam_spec *spec)
+{
+	unsigned int i, j, n = 0;
+
+	for (i = 0; i < spec->nr_formats; i++) {
+		for (j = 0; j < i; j++)
+			if (strcmp(spec->formats[i].fourcc,
+				   spec->formats[j].fourcc) == 0)
+				break;
+		n += j == i;
+	}
+	return n;
+}
+
 int vcam_formats_parse(struct vcam_spec *spec, const char *str,
 		       struct vcam_err *err)
 {
-	char buf[4096];
+	char buf[VCAM_FORMATS_TEXT_MAX];
 	char *save = NULL;
 	char *tok;
 	unsigned int before = spec->nr_formats;

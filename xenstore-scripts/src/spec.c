@@ -243,9 +243,7 @@ int vcam_spec_check(const struct vcam_spec *spec, struct vcam_err *err)
 	if (!spec->unique_id[0])
 		return vcam_errf(err,
 			"key 'unique-id' missing (which camera: videoN or /dev/...)");
-	if (!spec->nr_formats)
-		return vcam_errf(err,
-			"no formats: give formats=FOURCC:WxH@N/D;... (see README)");
+	/* no formats: the camera's own modes, read at attach (probe.h) */
 	return 0;
 }
 

@@ -11,11 +11,12 @@
 
 #include <stdint.h>
 #include <xen/io/cameraif.h>
+#include "vcam/ext.h"
 
 #include "errbuf.h"
 
-#define VCAM_MAX_FORMATS	64	/* (FOURCC, resolution) entries */
-#define VCAM_MAX_RATES		16	/* frame rates per entry */
+#define VCAM_MAX_FORMATS	VCAM_CFG_MAX_MODES	/* (FOURCC, res) */
+#define VCAM_MAX_RATES		VCAM_CFG_MAX_RATES	/* per entry */
 #define VCAM_FOURCC_MAX		7	/* 4 chars + "-BE" */
 #define VCAM_UNIQUE_ID_MAX	128
 #define VCAM_DOMNAME_MAX	64
@@ -70,12 +71,18 @@ int vcam_spec_parse_partial(struct vcam_spec *spec, const char *str,
 int vcam_spec_add_fork_format(struct vcam_spec *spec, const char *str,
 			      struct vcam_err *err);
 
-/* Whole-spec rules: unique-id and at least one format present. */
+/* Whole-spec rules: unique-id present (no formats: read from the camera). */
 int vcam_spec_check(const struct vcam_spec *spec, struct vcam_err *err);
+
+/* Longest formats= value accepted: the largest configuration, spelled out. */
+#define VCAM_FORMATS_TEXT_MAX	16384
 
 /* "YUYV:640x480@30/1;15/1|NV12:1280x720@10/1" appended to @spec. */
 int vcam_formats_parse(struct vcam_spec *spec, const char *str,
 		       struct vcam_err *err);
+
+int vcam_spec_has_fourcc(const struct vcam_spec *spec, const char *fourcc);
+unsigned int vcam_spec_nr_fourccs(const struct vcam_spec *spec);
 
 /* Building blocks, exposed for the tests and for the xenstore writer. */
 int vcam_parse_uint(const char *s, unsigned long max, unsigned long *out);

@@ -16,6 +16,7 @@
 
 #include "domain.h"
 #include "nodes.h"
+#include "probe.h"
 #include "xsops.h"
 
 #define TXN_TRIES	32
@@ -60,6 +61,35 @@ int vcam_xs_resolve_backends(struct xs_handle *xs,
 		if (vcam_domain_resolve(xs, specs[i].backend, &be_ids[i],
 					err)) {
 			vcam_err_prefix(err, "backend of camera %u: ", i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A camera given without formats= offers the guest every mode it has.
+ * Those can only be read where the camera is, so this needs the backend
+ * to be the domain running the tool; anywhere else the user must list them.
+ */
+static int fill_missing_formats(struct xs_handle *xs, struct vcam_spec *specs,
+				unsigned int nr, const unsigned int *be_ids,
+				struct vcam_err *err)
+{
+	long self = -1;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		if (specs[i].nr_formats)
+			continue;
+		if (self < 0)
+			self = read_num(xs, XBT_NULL, "domid");
+		if (self < 0 || be_ids[i] != (unsigned long)self)
+			return vcam_errf(err,
+				"camera %u: formats= is required: its backend is domain %u, and only that domain can read the camera",
+				i, be_ids[i]);
+		if (vcam_probe_device(&specs[i], err)) {
+			vcam_err_prefix(err, "camera %u: ", i);
 			return -1;
 		}
 	}
@@ -219,6 +249,8 @@ int vcam_xs_attach(struct xs_handle *xs, unsigned int fe,
 		goto out;
 	}
 	if (vcam_xs_resolve_backends(xs, specs, nr, be_ids, err))
+		goto out;
+	if (fill_missing_formats(xs, specs, nr, be_ids, err))
 		goto out;
 	for (tries = 0; tries < TXN_TRIES; tries++) {
 		rc = attach_once(xs, fe, specs, nr, be_ids, devids, results,

@@ -120,7 +120,6 @@ static const struct bad_case bad_cases[] = {
 	  "key 'unique-id': 'camera0'" },
 	{ "unique-id=/dev/, formats=YUYV:1x1@1/1", "key 'unique-id'" },
 	{ "formats=YUYV:1x1@1/1", "key 'unique-id' missing" },
-	{ "unique-id=video0", "no formats" },
 	{ "unique-id=video0, formats=", "key 'formats': empty" },
 	{ "unique-id=video0, formats=YUYV640x480@30/1",
 	  "key 'formats': 'YUYV640x480@30/1' is not FOURCC:WxH" },
@@ -183,7 +182,8 @@ static void fork_format_strings(void **state)
 		"backend=DomD, be-alloc=0, unique-id=video0, "
 		"controls=hue;saturation, max-buffers=4", &err), 0);
 	assert_int_equal(spec.nr_formats, 0);
-	assert_int_equal(vcam_spec_check(&spec, &err), -1);
+	/* without format strings the camera's own modes are used */
+	assert_int_equal(vcam_spec_check(&spec, &err), 0);
 	assert_int_equal(vcam_spec_add_fork_format(&spec,
 		"format=NV12, resolution=1024x768, frame-rates=30/1;15/1",
 		&err), 0);
@@ -240,9 +240,32 @@ static void overlong_input_is_an_error(void **state)
 	assert_err_has("longer than");
 }
 
+static void fourcc_count_is_limited(void **state)
+{
+	char list[1024] = "";
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i <= VCAM_CFG_MAX_FOURCCS; i++) {
+		char e[32];
+
+		snprintf(e, sizeof(e), "%sF%03u:8x8@1/1", i ? "|" : "", i);
+		strcat(list, e);
+	}
+	vcam_spec_init(&spec);
+	assert_int_equal(vcam_formats_parse(&spec, list, &err), -1);
+	assert_err_has("more than 16 FOURCCs");
+	/* many resolutions of one FOURCC are fine */
+	vcam_spec_init(&spec);
+	assert_int_equal(vcam_formats_parse(&spec,
+		"YUYV:8x8@1/1|YUYV:16x16@1/1|YUYV:32x32@1/1", &err), 0);
+	assert_int_equal(vcam_spec_nr_fourccs(&spec), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(fourcc_count_is_limited),
 		cmocka_unit_test(brief_example_parses),
 		cmocka_unit_test(defaults_and_order),
 		cmocka_unit_test(empty_controls_allowed),

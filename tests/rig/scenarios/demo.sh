@@ -31,9 +31,9 @@ guest_gets_camera() {
 	local cfg
 	cfg=$(DOMU_ARGS="demo.fmt=$DEMO_FMT demo.w=$DEMO_W demo.h=$DEMO_H demo.n=$DEMO_FRAMES" \
 		domu_cfg demo demo \
-		"vcam = [ 'backend=0, unique-id=video0, max-buffers=4, controls=brightness;contrast;saturation;hue, formats=YUYV:320x180@30/1;15/1|YUYV:640x360@30/1;5/1' ]")
+		"vcam = [ 'unique-id=video0, controls=brightness;contrast;saturation;hue' ]")
 	cat "$cfg"
-	# a plain xl create: the watcher attaches the camera, no other command
+	# a plain xl create: the watcher attaches the camera with the modes it reads from it
 	$XL create "$cfg" || return 1
 	domu_wait_end demo 150 || return 1
 	"$REPO/xenstore-scripts/bin/vcam-list" 0 2>/dev/null
