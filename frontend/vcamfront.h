@@ -90,8 +90,8 @@ struct vcam_share {
 	bool page_refs;
 	struct page **pages;
 	int num_pages;
-	/* be-alloc: the backend's pages mapped here. */
-	void *be_vaddr;
+	/* be-alloc: the backend's pages are mapped (at their linear address). */
+	bool be_mapped;
 	/* fe-alloc memory we could not grant directly: ours, granted instead. */
 	void *bounce;
 };

@@ -94,10 +94,6 @@ void vcam_share_free(struct vcam_share *sh)
 {
 	int i;
 
-	if (sh->be_vaddr) {
-		vunmap(sh->be_vaddr);
-		sh->be_vaddr = NULL;
-	}
 	if (sh->shbuf_valid) {
 		if (sh->be_alloc)
 			xen_front_pgdir_shbuf_unmap(&sh->shbuf);
@@ -201,12 +197,7 @@ int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf)
 		ret = xen_front_pgdir_shbuf_map(&sh->shbuf);
 		if (ret)
 			goto fail;
-		sh->be_vaddr = vmap(sh->pages, num_pages, VM_MAP, PAGE_KERNEL);
-		if (!sh->be_vaddr) {
-			ret = -ENOMEM;
-			goto fail;
-		}
-		buf->shadow = sh->be_vaddr;
+		sh->be_mapped = true;
 	}
 	return 0;
 
@@ -222,21 +213,44 @@ fail:
 	return ret;
 }
 
+/*
+ * The backend's pages are read through the kernel addresses the grant
+ * mapping itself was made at (xen-front-pgdir-shbuf maps each page at its
+ * linear address), not through a vmap: under PV a second mapping of a
+ * foreign frame is not guaranteed to be present.
+ */
+static void copy_from_be_pages(u8 *dst, const struct vcam_share *sh,
+			       u32 len)
+{
+	int i;
+
+	for (i = 0; len && i < sh->num_pages; i++) {
+		u32 n = min_t(u32, len, PAGE_SIZE);
+
+		memcpy(dst, page_address(sh->pages[i]), n);
+		dst += n;
+		len -= n;
+	}
+}
+
 /* Called with req_lock held, possibly in interrupt context. */
 void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
 			 u32 used_sz, u32 seq)
 {
 	struct vb2_buffer *vb = &buf->vb.vb2_buf;
 
-	if (buf->shadow) {
-		void *dst = vb2_plane_vaddr(vb, 0);
+	if (buf->shadow || buf->sh.be_mapped) {
+		u8 *dst = vb2_plane_vaddr(vb, 0);
 
 		if (!dst) {
 			atomic64_inc(&cam->stats.errors);
 			vb2_buffer_done(vb, VB2_BUF_STATE_ERROR);
 			return;
 		}
-		memcpy(dst, buf->shadow, used_sz);
+		if (buf->shadow)
+			memcpy(dst, buf->shadow, used_sz);
+		else
+			copy_from_be_pages(dst, &buf->sh, used_sz);
 		atomic64_inc(&cam->stats.copies);
 	}
 	if (cam->seq_valid && seq - cam->last_seq > 1)

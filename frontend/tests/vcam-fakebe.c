@@ -489,7 +489,7 @@ static void release_all(void)
 static void connect_frontend(void)
 {
 	char *s;
-	uint64_t end = now_ms() + 60000;
+	uint64_t end = now_ms() + 300000;
 
 	while (state_of(g.fe) != XenbusStateInitialised) {
 		if (now_ms() > end) {
