@@ -21,6 +21,22 @@ cd "$REPO" || { echo "RIG-DOM0: no repo at $REPO"; poweroff -f; }
 # shellcheck source=dom0-lib.sh
 source "$REPO/tests/rig/lib/dom0-lib.sh"
 
+# vivid's capture thread computes a negative sleep when the emulated machine falls far behind
+# (vivid-kthread-cap.c) and the kernel dumps a stack for it.  That says the rig is slow, not that
+# vcam or dom0 misbehaved, so exactly that block (message + vivid's stack) is not held against a
+# scenario; it stays in logs/*.dom0-dmesg.log.  Anything else still fails.
+drop_known_vivid_stall() {
+	awk '/schedule_timeout: wrong timeout value/ { held = $0; next }
+	     held != "" { held = held "\n" $0
+	                  if ($0 ~ /<\/TASK>/) {
+	                          if (held !~ /vivid_thread_vid_cap/) print held
+	                          else print "(rig: ignored vivid stall trace)"
+	                          held = "" }
+	                  next }
+	     { print }
+	     END { if (held != "") print held }'
+}
+
 finish() {
 	echo "$1" >"$OUT/result"
 	echo "RIG-DOM0: result $1"
@@ -61,7 +77,7 @@ for s in $scenarios; do
 	# Nothing a guest does may hurt dom0: any oops/BUG/WARNING in dom0's kernel log during the
 	# scenario fails it, whatever its own steps said.
 	dmesg >"$OUT/logs/$s.dom0-dmesg.log"
-	new=$(tail -n +"$((dmesg_seen + 1))" "$OUT/logs/$s.dom0-dmesg.log")
+	new=$(tail -n +"$((dmesg_seen + 1))" "$OUT/logs/$s.dom0-dmesg.log" | drop_known_vivid_stall)
 	dmesg_seen=$(wc -l <"$OUT/logs/$s.dom0-dmesg.log")
 	if grep -qE 'Oops|BUG:|WARNING:|Call Trace|general protection' <<<"$new"; then
 		record FAIL "$s" "dom0 kernel clean" 0
