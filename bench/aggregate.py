@@ -1,0 +1,377 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Turn one bench rig run's raw records into results.csv.
+
+Inputs, under RUN/bench/ (written by bench/rig/bench-dom0.sh in dom0 and
+tests/rig/domu/bench.sh in the guest):
+  cases.txt      the cases the run must produce: NAME KIND key=value...
+  dom0.rec       dom0 snapshots: CASE begin|end key=value... (clock, CPU
+                 ticks, vcamd's ticks, vcamd's device counters), CASE bestats
+                 (vcamd's counters logged when a vcam-testfe session ended),
+                 ff-native ff t0= t1= (first-frame timings)
+  native.sum     a native capture: the one CRC every frame must have
+  CASE.out       a native case's frame lines
+  guest.console  the guest's BENCH-* lines
+
+Every number comes from those records; a case without data, with fewer
+frames than asked, with a frame whose CRC differs from the native one, or
+whose program failed is an error (exit status 1), never a default.
+"""
+
+import csv
+import statistics
+import sys
+from pathlib import Path
+
+USER_HZ = 100           # /proc tick unit (always 100 on x86 Linux)
+TICK_MS = 1000.0 / USER_HZ
+# A capture's first frames after STREAMON may precede the still picture.
+SETTLE_FRAMES = 2
+
+COLUMNS = [
+    "case", "kind", "where", "mode", "alloc", "spin_us", "rate",
+    "frames_req", "frames", "drops", "bad_frames", "wall_s", "fps",
+    "app_cpu_ms_per_frame", "guest_cpu_ms_per_frame",
+    "vcamd_cpu_ms_per_frame", "dom0_cpu_ms_per_frame",
+    "total_cpu_ms_per_frame",
+    "be_copies_per_frame", "be_zero_copy_per_frame",
+    "be_notify_req_per_frame", "be_notify_evt_per_frame",
+    "be_wakeups_per_frame", "be_spins_per_frame",
+    "fe_notify_per_frame", "fe_wakeups_per_frame", "fe_spins_per_frame",
+    "fe_copies_per_frame", "first_frame_ms",
+]
+
+WHERE = {"native": "dom0 native", "tfe": "guest vcam-testfe",
+         "kfe": "guest kernel frontend"}
+
+
+class BenchError(Exception):
+    """The run's records cannot give an honest number."""
+
+
+def kv(words):
+    """key=value words to a dict; words without '=' are ignored."""
+    out = {}
+    for w in words:
+        k, sep, v = w.partition("=")
+        if sep:
+            out[k] = v
+    return out
+
+
+def num(d, key, what):
+    try:
+        return float(d[key])
+    except (KeyError, ValueError):
+        raise BenchError(f"{what}: no number for {key!r}") from None
+
+
+def parse_cases(text):
+    cases = []
+    for line in text.splitlines():
+        w = line.split()
+        if not w:
+            continue
+        if len(w) < 2:
+            raise BenchError(f"cases.txt: bad line {line!r}")
+        cases.append({"case": w[0], "kind": w[1], **kv(w[2:])})
+    if not cases:
+        raise BenchError("cases.txt lists no case")
+    return cases
+
+
+def parse_frames(lines):
+    """vcam-testfe / vcam-capsum output lines: frame list and stats dict."""
+    frames, stats = [], None
+    for line in lines:
+        w = line.split()
+        if not w:
+            continue
+        if w[0] == "frame":
+            d = kv(w[1:])
+            if "seq" not in d or "crc32" not in d:
+                raise BenchError(f"bad frame line {line!r}")
+            frames.append((int(d["seq"]), d["crc32"]))
+        elif w[0] == "stats":
+            stats = kv(w[1:])
+    return frames, stats
+
+
+def native_crc(text):
+    crcs = {c for _, c in parse_frames(text.splitlines())[0]}
+    if len(crcs) != 1:
+        raise BenchError(f"native.sum: want one CRC, got {sorted(crcs)}")
+    return crcs.pop()
+
+
+def parse_dom0(text):
+    """dom0.rec: {case: {phase: dict}}, bestats as phase 'bestats', first
+    frame timings as phase 'ff' (a list)."""
+    rec = {}
+    for line in text.splitlines():
+        w = line.split()
+        if len(w) < 2:
+            continue
+        c, phase = w[0], w[1]
+        d = kv(w[2:])
+        if phase == "ff":
+            rec.setdefault(c, {}).setdefault("ff", []).append(d)
+        else:
+            rec.setdefault(c, {})[phase] = d
+    return rec
+
+
+def parse_console(text):
+    """guest console: {case: {'out': [lines], 'begin'/'end': dict,
+    'fe_begin'/'fe_end': dict}} and first-frame timings."""
+    g, ff = {}, []
+    for raw in text.splitlines():
+        line = raw.replace("\r", "")
+        i = line.find("BENCH-")
+        if i < 0:
+            continue
+        w = line[i:].split()
+        tag = w[0]
+        if tag == "BENCH-FF" and len(w) >= 2:
+            ff.append({"case": w[1], **kv(w[2:4]), "rest": " ".join(w[4:])})
+            continue
+        if len(w) < 2:
+            continue
+        c = g.setdefault(w[1], {"out": []})
+        if tag == "BENCH-OUT":
+            c["out"].append(" ".join(w[2:]))
+        elif tag == "BENCH-SNAP" and len(w) >= 3:
+            c[w[2]] = kv(w[3:])
+        elif tag == "BENCH-FE" and len(w) >= 3:
+            c["fe_" + w[2]] = kv(w[3:])
+    return g, ff
+
+
+def delta(b, e, key, what):
+    return num(e, key, what) - num(b, key, what)
+
+
+def check_frames(name, frames, want, crc, allow_settle):
+    if len(frames) < want:
+        raise BenchError(f"{name}: {len(frames)} frames, wanted {want}")
+    bad = [i for i, (_, c) in enumerate(frames) if c != crc]
+    late = [i for i in bad if not allow_settle or i >= SETTLE_FRAMES]
+    if late:
+        raise BenchError(f"{name}: {len(late)} frames differ from the native "
+                         f"capture (first at frame {late[0]})")
+    seqs = [s for s, _ in frames]
+    if any(b <= a for a, b in zip(seqs, seqs[1:])):
+        raise BenchError(f"{name}: sequence numbers do not increase")
+    return len(bad), (seqs[-1] - seqs[0] + 1) - len(seqs)
+
+
+def per(x, n):
+    return round(x / n, 4)
+
+
+def be_counters(row, d, n):
+    """vcamd's device counters (a dict of totals over the case) per frame."""
+    what = row["case"] + " vcamd counters"
+    row["be_copies_per_frame"] = per(num(d, "copies", what), n)
+    row["be_zero_copy_per_frame"] = per(num(d, "zero_copy", what), n)
+    row["be_notify_req_per_frame"] = per(num(d, "notify_req", what), n)
+    row["be_notify_evt_per_frame"] = per(num(d, "notify_evt", what), n)
+    row["be_wakeups_per_frame"] = per(num(d, "wakeups", what), n)
+    row["be_spins_per_frame"] = per(num(d, "spins", what), n)
+    if d.get("mode"):
+        row["mode"] = d["mode"]
+    if d.get("alloc"):
+        row["alloc"] = d["alloc"]
+
+
+def dom0_cpu(row, rec, n, with_vcamd):
+    c = row["case"]
+    if "begin" not in rec or "end" not in rec:
+        raise BenchError(f"{c}: dom0 has no begin/end snapshot")
+    b, e = rec["begin"], rec["end"]
+    row["dom0_cpu_ms_per_frame"] = per(
+        delta(b, e, "busy", c + " dom0") * TICK_MS, n)
+    if with_vcamd:
+        row["vcamd_cpu_ms_per_frame"] = per(
+            delta(b, e, "vcamd", c + " vcamd") * TICK_MS, n)
+
+
+def guest_cpu(row, gc, n):
+    c = row["case"]
+    if "begin" not in gc or "end" not in gc:
+        raise BenchError(f"{c}: the guest has no begin/end snapshot")
+    b, e = gc["begin"], gc["end"]
+    if e.get("rc") != "0":
+        raise BenchError(f"{c}: the guest's program exited {e.get('rc')}")
+    row["guest_cpu_ms_per_frame"] = per(
+        delta(b, e, "busy", c + " guest") * TICK_MS, n)
+    return delta(b, e, "up", c + " guest clock")
+
+
+def case_native(row, rec, run, crc):
+    c = row["case"]
+    path = run / f"{c}.out"
+    if not path.exists():
+        raise BenchError(f"{c}: no {path.name}")
+    frames, _ = parse_frames(path.read_text().splitlines())
+    e = rec.get("end", {})
+    if e.get("rc") != "0":
+        raise BenchError(f"{c}: the capture exited {e.get('rc')}")
+    n = len(frames)
+    row["bad_frames"], row["drops"] = check_frames(
+        c, frames, int(row["frames_req"]), crc, True)
+    row["frames"] = n
+    dom0_cpu(row, rec, n, False)
+    wall = delta(rec["begin"], rec["end"], "up", c + " clock")
+    row["wall_s"] = round(wall, 3)
+    row["fps"] = round(n / wall, 2)
+    row["app_cpu_ms_per_frame"] = per(
+        delta(rec["begin"], rec["end"], "kids", c) * TICK_MS, n)
+    row["total_cpu_ms_per_frame"] = row["dom0_cpu_ms_per_frame"]
+
+
+def case_tfe(row, rec, gc, crc):
+    c = row["case"]
+    frames, st = parse_frames(gc.get("out", []))
+    if st is None:
+        raise BenchError(f"{c}: vcam-testfe printed no stats line")
+    n = len(frames)
+    row["bad_frames"], gaps = check_frames(
+        c, frames, int(row["frames_req"]), crc, False)
+    row["frames"] = n
+    row["drops"] = int(num(st, "drops", c))
+    if num(st, "violations", c) != 0:
+        raise BenchError(f"{c}: vcam-testfe saw protocol violations")
+    el = num(st, "elapsed-s", c)
+    row["wall_s"] = el
+    row["fps"] = round(num(st, "frames", c) / el, 2)
+    row["app_cpu_ms_per_frame"] = per(num(st, "cpu-s", c) * 1000.0, n)
+    row["fe_notify_per_frame"] = per(num(st, "notify-sent", c), n)
+    row["fe_wakeups_per_frame"] = per(num(st, "wakeups", c), n)
+    row["fe_spins_per_frame"] = per(num(st, "spins", c), n)
+    guest_cpu(row, gc, n)
+    dom0_cpu(row, rec, n, True)
+    if "bestats" not in rec:
+        raise BenchError(f"{c}: vcamd logged no counters for the session")
+    be_counters(row, rec["bestats"], n)
+    row["total_cpu_ms_per_frame"] = round(
+        row["guest_cpu_ms_per_frame"] + row["dom0_cpu_ms_per_frame"], 4)
+
+
+def counter_delta(b, e, keys, what):
+    return {k: delta(b, e, k, what) for k in keys} | {
+        k: e[k] for k in ("mode", "alloc") if k in e}
+
+
+def case_kfe(row, rec, gc, crc):
+    c = row["case"]
+    frames, _ = parse_frames(gc.get("out", []))
+    n = len(frames)
+    row["bad_frames"], row["drops"] = check_frames(
+        c, frames, int(row["frames_req"]), crc, True)
+    row["frames"] = n
+    wall = guest_cpu(row, gc, n)
+    row["wall_s"] = round(wall, 3)
+    row["fps"] = round(n / wall, 2)
+    row["app_cpu_ms_per_frame"] = per(
+        delta(gc["begin"], gc["end"], "kids", c) * TICK_MS, n)
+    dom0_cpu(row, rec, n, True)
+    be = counter_delta(rec["begin"], rec["end"],
+                       ("copies", "zero_copy", "notify_req", "notify_evt",
+                        "wakeups", "spins"), c + " vcamctl status")
+    be_counters(row, be, n)
+    if "fe_begin" not in gc or "fe_end" not in gc:
+        raise BenchError(f"{c}: no frontend sysfs counters")
+    fe = counter_delta(gc["fe_begin"], gc["fe_end"],
+                       ("notify_sent", "wakeups", "spins", "copies"),
+                       c + " frontend sysfs")
+    row["fe_notify_per_frame"] = per(fe["notify_sent"], n)
+    row["fe_wakeups_per_frame"] = per(fe["wakeups"], n)
+    row["fe_spins_per_frame"] = per(fe["spins"], n)
+    row["fe_copies_per_frame"] = per(fe["copies"], n)
+    row["total_cpu_ms_per_frame"] = round(
+        row["guest_cpu_ms_per_frame"] + row["dom0_cpu_ms_per_frame"], 4)
+
+
+def case_ff(row, timings):
+    c = row["case"]
+    want = int(row.get("runs", 0))
+    ms = []
+    for t in timings:
+        if t.get("rest", "frame").split()[:1] != ["frame"]:
+            raise BenchError(f"{c}: a first-frame run captured no frame")
+        ms.append((num(t, "t1", c) - num(t, "t0", c)) * 1000.0)
+    if not ms or len(ms) < want:
+        raise BenchError(f"{c}: {len(ms)} first-frame runs, wanted {want}")
+    row["frames"] = len(ms)
+    row["first_frame_ms"] = round(statistics.median(ms), 1)
+
+
+def aggregate(run):
+    """Rows for results.csv from the records under RUN (the bench dir)."""
+    run = Path(run)
+
+    def read(name):
+        p = run / name
+        if not p.exists():
+            raise BenchError(f"missing {p}")
+        return p.read_text(errors="replace")
+
+    cases = parse_cases(read("cases.txt"))
+    crc = native_crc(read("native.sum"))
+    rec = parse_dom0(read("dom0.rec"))
+    console, ff = parse_console(read("guest.console"))
+    rows = []
+    for meta in cases:
+        c, kind = meta["case"], meta["kind"]
+        row = dict.fromkeys(COLUMNS, "")
+        row.update(case=c, kind=kind, where=WHERE.get(kind, kind),
+                   rate=meta.get("rate", ""),
+                   frames_req=meta.get("frames", ""),
+                   spin_us=meta.get("spin_us", ""))
+        if kind == "tfe":
+            row["mode"] = meta.get("mode", "")
+            row["alloc"] = "be" if meta.get("be_alloc") == "1" else "fe"
+        if kind == "native":
+            case_native(row, rec.get(c, {}), run, crc)
+        elif kind == "tfe":
+            case_tfe(row, rec.get(c, {}), console.get(c, {}), crc)
+        elif kind == "kfe":
+            case_kfe(row, rec.get(c, {}), console.get(c, {}), crc)
+        elif kind == "ff":
+            row["where"] = ("dom0 native" if c == "ff-native"
+                            else "guest kernel frontend")
+            row["runs"] = meta.get("runs", "")
+            timings = (rec.get(c, {}).get("ff", []) if c == "ff-native"
+                       else [t for t in ff if t["case"] == c])
+            case_ff(row, timings)
+            del row["runs"]
+        else:
+            raise BenchError(f"{c}: unknown kind {kind!r}")
+        rows.append(row)
+    return rows
+
+
+def write_csv(rows, path):
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=COLUMNS)
+        w.writeheader()
+        w.writerows(rows)
+
+
+def main(argv):
+    if len(argv) != 3:
+        print("usage: aggregate.py RUN/bench OUT.csv", file=sys.stderr)
+        return 2
+    try:
+        rows = aggregate(argv[1])
+    except BenchError as e:
+        print(f"bench: FAIL: {e}", file=sys.stderr)
+        return 1
+    write_csv(rows, argv[2])
+    print(f"bench: {len(rows)} cases -> {argv[2]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

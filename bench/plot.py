@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Draw results.csv (bench/aggregate.py) as PNGs and write summary.md.
+
+  plot.py RESULTS.csv OUTDIR
+modes.png: notifications, wake-ups and CPU per frame for each notification
+mode and allocation (vcam-testfe guests); guest-vs-native.png: achieved fps,
+CPU per frame and first-frame time, native capture in dom0 against the
+kernel frontend in a guest.
+"""
+
+import csv
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def load(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def fnum(row, key):
+    v = row.get(key, "")
+    return float(v) if v not in ("", None) else 0.0
+
+
+def label(r):
+    if r["kind"] == "tfe":
+        s = f"{r['mode']}\n{r['alloc']}-alloc"
+        if r["mode"] == "hybrid":
+            s += f"\n{r['spin_us']} us"
+        return s
+    return r["case"]
+
+
+def bars(ax, labels, series, title, ylabel):
+    """Grouped bars: series is [(name, values, colour)]."""
+    n = len(series)
+    width = 0.8 / n
+    for i, (name, vals, col) in enumerate(series):
+        xs = [x + (i - (n - 1) / 2) * width for x in range(len(labels))]
+        b = ax.bar(xs, vals, width, label=name, color=col)
+        ax.bar_label(b, fmt="%.2f", fontsize=6, padding=1)
+    ax.set_xticks(range(len(labels)))
+    ax.set_xticklabels(labels, fontsize=7)
+    ax.set_title(title, fontsize=9)
+    ax.set_ylabel(ylabel, fontsize=8)
+    ax.legend(fontsize=7)
+    ax.grid(axis="y", alpha=0.3)
+
+
+def plot_modes(rows, out):
+    t = [r for r in rows if r["kind"] == "tfe"]
+    t.sort(key=lambda r: (r["alloc"], r["mode"], int(r["spin_us"] or 0)))
+    labels = [label(r) for r in t]
+    fig, (a1, a2, a3) = plt.subplots(3, 1, figsize=(10, 11))
+    bars(a1, labels, [
+        ("vcamd -> guest (evt)", [fnum(r, "be_notify_evt_per_frame")
+                                  for r in t], "tab:blue"),
+        ("vcamd -> guest (req rsp)", [fnum(r, "be_notify_req_per_frame")
+                                      for r in t], "tab:cyan"),
+        ("guest -> vcamd", [fnum(r, "fe_notify_per_frame") for r in t],
+         "tab:orange"),
+    ], "Event-channel notifications per frame (vcam-testfe guest)",
+        "notifications / frame")
+    bars(a2, labels, [
+        ("vcamd wake-ups", [fnum(r, "be_wakeups_per_frame") for r in t],
+         "tab:blue"),
+        ("guest wake-ups", [fnum(r, "fe_wakeups_per_frame") for r in t],
+         "tab:orange"),
+        ("vcamd empty polls / 100", [fnum(r, "be_spins_per_frame") / 100
+                                     for r in t], "tab:gray"),
+        ("guest empty polls / 100", [fnum(r, "fe_spins_per_frame") / 100
+                                     for r in t], "tab:brown"),
+    ], "Wake-ups and empty polls per frame", "per frame")
+    bars(a3, labels, [
+        ("vcamd process", [fnum(r, "vcamd_cpu_ms_per_frame") for r in t],
+         "tab:blue"),
+        ("dom0 total", [fnum(r, "dom0_cpu_ms_per_frame") for r in t],
+         "tab:cyan"),
+        ("vcam-testfe process", [fnum(r, "app_cpu_ms_per_frame")
+                                 for r in t], "tab:orange"),
+        ("guest total", [fnum(r, "guest_cpu_ms_per_frame") for r in t],
+         "tab:red"),
+    ], "CPU per frame (640x360 YUYV, 25 fps; TCG-emulated, compare within "
+       "the run)", "ms CPU / frame")
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+def plot_guest_native(rows, out):
+    cap = [r for r in rows if r["kind"] in ("native", "kfe")]
+    cap.sort(key=lambda r: (int(r["rate"] or 0), r["kind"] != "native"))
+    labels = [f"{'native dom0' if r['kind'] == 'native' else 'guest kfront'}"
+              f"\n@{r['rate']} fps" for r in cap]
+    ff = [r for r in rows if r["kind"] == "ff"]
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.5),
+                             gridspec_kw={"width_ratios": [3, 3, 1.4]})
+    a1, a2, a3 = axes
+    bars(a1, labels, [
+        ("requested", [fnum(r, "rate") for r in cap], "lightgray"),
+        ("achieved", [fnum(r, "fps") for r in cap], "tab:green"),
+    ], "Frame rate (frames / wall time incl. start)", "fps")
+    bars(a2, labels, [
+        ("dom0 total", [fnum(r, "dom0_cpu_ms_per_frame") for r in cap],
+         "tab:cyan"),
+        ("of which vcamd", [fnum(r, "vcamd_cpu_ms_per_frame") for r in cap],
+         "tab:blue"),
+        ("guest total", [fnum(r, "guest_cpu_ms_per_frame") for r in cap],
+         "tab:red"),
+        ("capture process", [fnum(r, "app_cpu_ms_per_frame") for r in cap],
+         "tab:orange"),
+    ], "CPU per frame", "ms CPU / frame")
+    b = a3.bar([r["where"].replace(" kernel frontend", "\nkfront")
+                for r in ff], [fnum(r, "first_frame_ms") for r in ff],
+               color=["tab:gray", "tab:green"][:len(ff)])
+    a3.bar_label(b, fmt="%.0f", fontsize=7)
+    a3.set_title("open to first frame\n(median)", fontsize=9)
+    a3.set_ylabel("ms", fontsize=8)
+    a3.tick_params(axis="x", labelsize=7)
+    a3.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+
+
+SUMMARY_COLS = [
+    ("case", "case"), ("where", "where"), ("mode", "mode"),
+    ("alloc", "alloc"), ("rate", "fps req"), ("frames", "frames"),
+    ("drops", "drops"), ("fps", "fps"),
+    ("be_copies_per_frame", "copies/f"),
+    ("be_notify_req_per_frame", "be req ntf/f"),
+    ("be_notify_evt_per_frame", "be evt ntf/f"),
+    ("fe_notify_per_frame", "fe ntf/f"),
+    ("be_wakeups_per_frame", "be wake/f"),
+    ("be_spins_per_frame", "be spins/f"),
+    ("fe_spins_per_frame", "fe spins/f"),
+    ("vcamd_cpu_ms_per_frame", "vcamd ms/f"),
+    ("dom0_cpu_ms_per_frame", "dom0 ms/f"),
+    ("app_cpu_ms_per_frame", "app ms/f"),
+    ("guest_cpu_ms_per_frame", "guest ms/f"),
+    ("first_frame_ms", "1st frame ms"),
+]
+
+
+def summary(rows):
+    lines = ["# vcam bench: results of one rig run", "",
+             "Columns: see bench/README.md. ms/f = CPU milliseconds per "
+             "frame; ntf/f = event-channel notifications per frame.", "",
+             "| " + " | ".join(h for _, h in SUMMARY_COLS) + " |",
+             "|" + "---|" * len(SUMMARY_COLS)]
+    for r in rows:
+        lines.append("| " + " | ".join(str(r.get(k, "")) for k, _ in
+                                       SUMMARY_COLS) + " |")
+    lines += ["", "![modes](modes.png)", "",
+              "![guest vs native](guest-vs-native.png)", ""]
+    return "\n".join(lines)
+
+
+def main(argv):
+    if len(argv) != 3:
+        print("usage: plot.py RESULTS.csv OUTDIR", file=sys.stderr)
+        return 2
+    rows = load(argv[1])
+    if not rows:
+        print("plot: no rows", file=sys.stderr)
+        return 1
+    out = Path(argv[2])
+    plot_modes(rows, out / "modes.png")
+    plot_guest_native(rows, out / "guest-vs-native.png")
+    (out / "summary.md").write_text(summary(rows))
+    print(f"plot: {out}/modes.png {out}/guest-vs-native.png "
+          f"{out}/summary.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,166 @@
+# dom0 half of the bench rig scenario (tests/rig/scenarios/bench.sh), sourced by it.
+# Raw records go to $OUT/bench/: dom0.rec (one line per snapshot: CASE PHASE key=value...),
+# CASE.out (native captures' frame lines), native.sum, vcamd.log; the guest's records are its
+# console (BENCH-* lines, copied to guest.console at the end).
+BOUT=$OUT/bench
+BENCH_FMT=640x360:YUYV
+BENCH_N=250
+# vcam-testfe cases: NAME:MODE:BE_ALLOC:SPIN_US; kernel-frontend cases: NAME:RATE:FRAMES
+BENCH_TFE=ev-fe:event:0:50+ev-be:event:1:50+sp-fe:spin:0:50+sp-be:spin:1:50+hy-fe:hybrid:0:50+hy-be:hybrid:1:50+hy2ms-fe:hybrid:0:2000
+BENCH_KFE=kfe-25:25:$BENCH_N+kfe-40:40:$((BENCH_N * 8 / 5))
+BENCH_FF=5
+export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_FF
+mkdir -p "$BOUT"
+
+# bench_plan: the cases this run must produce (bench/aggregate.py fails on any without data)
+bench_plan() {
+	local c name mode be spin rate frames
+	: >"$BOUT/dom0.rec"
+	{
+		echo "native-25 native rate=25 frames=$BENCH_N"
+		echo "native-40 native rate=40 frames=$((BENCH_N * 8 / 5))"
+		echo "ff-native ff runs=$BENCH_FF"
+		for c in $(echo "$BENCH_TFE" | tr '+' ' '); do
+			IFS=: read -r name mode be spin <<<"$c"
+			echo "$name tfe mode=$mode be_alloc=$be spin_us=$spin rate=25 frames=$BENCH_N"
+		done
+		echo "ff-guest ff runs=$BENCH_FF"
+		for c in $(echo "$BENCH_KFE" | tr '+' ' '); do
+			IFS=: read -r name rate frames <<<"$c"
+			echo "$name kfe rate=$rate frames=$frames"
+		done
+	} >"$BOUT/cases.txt"
+	cat "$BOUT/cases.txt"
+}
+
+# bench_snap CASE PHASE [extra words]: dom0's clock, its busy and total CPU ticks (all CPUs,
+# from /proc/stat: user+nice+system+irq+softirq; total adds idle+iowait, not steal) and
+# vcamd's utime+stime ticks.
+bench_snap() {
+	local up vc=- pid
+	read -r up _ </proc/uptime
+	pid=$(cat /tmp/bench-vcamd.pid 2>/dev/null)
+	[ -n "$pid" ] && [ -r "/proc/$pid/stat" ] &&
+		vc=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
+	awk -v c="$1" -v p="$2" -v up="$up" -v vc="$vc" -v x="${*:3}" '/^cpu / {
+		printf "%s %s up=%s busy=%d total=%d vcamd=%s %s\n", c, p, up,
+			$2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8, vc, x }' \
+		/proc/stat >>"$BOUT/dom0.rec"
+}
+
+# children's CPU ticks of this shell (cutime + cstime): a capture run as our child
+bench_kids() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }
+
+# vivid with a still picture, so every frame is identical, and the CRC of a native capture.
+bench_vivid() {
+	lsmod | grep -q '^vivid ' || modprobe vivid n_devs=1 || return 1
+	for i in $(seq 50); do [ -e /dev/video0 ] && break; sleep 0.1; done
+	v4l2-ctl -d /dev/video0 -c osd_text_mode=2 -c horizontal_movement=3 \
+		-c vertical_movement=3 || return 1
+	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F $BENCH_FMT -f 6 -s 2 \
+		>"$BOUT/native.sum" || return 1
+	cat "$BOUT/native.sum"
+	[ "$(sed -n 's/.*crc32=\([0-9a-f]*\).*/\1/p' "$BOUT/native.sum" | sort -u | grep -c .)" = 1 ] ||
+		{ echo "vivid frames are not identical"; return 1; }
+	v4l2-ctl -d /dev/video0 --list-frameintervals=width=640,height=360,pixelformat=YUYV
+}
+
+# bench_native CASE RATE FRAMES: the same capture program the guest runs, natively on vivid.
+bench_native() {
+	local c=$1 k0 k1 rc
+	v4l2-ctl -d /dev/video0 --set-parm="$2" || return 1
+	v4l2-ctl -d /dev/video0 --get-parm | tee "$BOUT/$c.parm"
+	k0=$(bench_kids)
+	bench_snap "$c" begin "kids=$k0"
+	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F $BENCH_FMT -f "$3" -n 4 \
+		>"$BOUT/$c.out" 2>"$BOUT/$c.err"
+	rc=$?
+	k1=$(bench_kids)
+	bench_snap "$c" end "kids=$k1 rc=$rc frames_req=$3 rate=$2"
+	tail -n 2 "$BOUT/$c.out"
+	[ $rc -eq 0 ] || { cat "$BOUT/$c.err"; return 1; }
+}
+
+# bench_native_ff N: wall time from open to the first frame, N times, natively.
+bench_native_ff() {
+	local i t0 t1
+	v4l2-ctl -d /dev/video0 --set-parm=25 || return 1
+	for i in $(seq "$1"); do
+		t0=$(date +%s.%N)
+		"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F $BENCH_FMT -f 1 -n 4 \
+			>"$BOUT/ff-native.$i.out" || return 1
+		t1=$(date +%s.%N)
+		echo "ff-native ff t0=$t0 t1=$t1" | tee -a "$BOUT/dom0.rec"
+		sleep 0.5
+	done
+}
+
+bench_vcamd_start() {
+	[ -x "$REPO/backend/vcamd" ] || { echo "backend/vcamd is not built"; return 1; }
+	"$REPO/backend/vcamd" -f >"$BOUT/vcamd.log" 2>&1 &
+	echo $! >/tmp/bench-vcamd.pid
+	sleep 1
+	kill -0 "$(cat /tmp/bench-vcamd.pid)" || { cat "$BOUT/vcamd.log"; return 1; }
+	"$REPO/backend/vcamctl" status
+}
+
+bench_vcamd_stop() {
+	local pid; pid=$(cat /tmp/bench-vcamd.pid)
+	"$REPO/backend/vcamctl" status
+	kill -TERM "$pid"
+	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+	kill -0 "$pid" 2>/dev/null && { echo "vcamd ignored SIGTERM"; kill -9 "$pid"; return 1; }
+	tail -n 5 "$BOUT/vcamd.log"
+	grep -q 'notice: stopped$' "$BOUT/vcamd.log"
+}
+
+# bench_stats_count DOMID: vcamd logs a device's counters when it disconnects
+bench_stats_count() { grep -c "stats name=dom$1/vcam0 " "$BOUT/vcamd.log"; }
+
+# bench_case_sync NAME DOMID KIND: snapshot when the guest announces case NAME (it then waits
+# 3 s before starting) and once it reports the case done; record vcamd's device counters: the
+# disconnect stats line for a vcam-testfe session, `vcamctl status` for the kernel frontend.
+bench_case_sync() {
+	local c=$1 dom=$2 kind=$3 n0 i dev
+	domu_wait_marker bench "BENCH-READY $c" 120 || return 1
+	n0=$(bench_stats_count "$dom")
+	dev=$("$REPO/backend/vcamctl" status 2>/dev/null | grep "^device name=dom$dom/vcam0 ")
+	bench_snap "$c" begin "$dev"
+	domu_wait_marker bench "BENCH-DONE $c" 120 || return 1
+	dev=$("$REPO/backend/vcamctl" status 2>/dev/null | grep "^device name=dom$dom/vcam0 ")
+	bench_snap "$c" end "$dev"
+	[ "$kind" = tfe ] || return 0
+	for i in $(seq 50); do
+		[ "$(bench_stats_count "$dom")" -gt "$n0" ] && break
+		sleep 0.1
+	done
+	grep "stats name=dom$dom/vcam0 " "$BOUT/vcamd.log" | tail -n 1 | sed "s/.*stats /$c bestats /" |
+		tee -a "$BOUT/dom0.rec"
+}
+
+bench_guest() {
+	local cfg dom c rc=0
+	cfg=$(DOMU_ARGS="bench.fmt=$BENCH_FMT bench.n=$BENCH_N bench.tfe=$BENCH_TFE bench.kfe=$BENCH_KFE bench.ff=$BENCH_FF" \
+		domu_cfg bench bench) || return 1
+	$XL create -p "$cfg" || return 1
+	dom=$($XL domid bench) || return 1
+	"$REPO/xenstore-scripts/bin/vcam-attach" "$dom" \
+		"unique-id=video0, formats=YUYV:640x360@25/1;40/1, max-buffers=8, notify-mode=event, be-alloc=0, controls=brightness" ||
+		{ $XL destroy bench; return 1; }
+	$XL unpause bench || return 1
+	for c in $(echo "$BENCH_TFE" | tr '+' ' '); do
+		bench_case_sync "${c%%:*}" "$dom" tfe || { rc=1; break; }
+	done
+	if [ $rc = 0 ]; then
+		for c in $(echo "$BENCH_KFE" | tr '+' ' '); do
+			bench_case_sync "${c%%:*}" "$dom" kfe || { rc=1; break; }
+		done
+	fi
+	domu_wait_end bench 120 || rc=1
+	cp "$(domu_console bench)" "$BOUT/guest.console"
+	grep -c '^BENCH-' "$BOUT/guest.console"
+	return $rc
+}
+
+export -f bench_plan bench_snap bench_kids bench_vivid bench_native bench_native_ff bench_vcamd_start \
+	bench_vcamd_stop bench_stats_count bench_case_sync bench_guest

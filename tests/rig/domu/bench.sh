@@ -1,0 +1,76 @@
+# Guest side of the bench scenario (bench/rig/bench-dom0.sh).  For each case: announce it
+# (BENCH-READY; dom0 snapshots its CPU), wait 3 s, snapshot our own clock and CPU, run it,
+# snapshot again, print its output and both snapshots, then BENCH-DONE (dom0 snapshots again).
+# Cases come from the command line: bench.tfe=NAME:MODE:BE_ALLOC:SPIN_US+... (vcam-testfe),
+# bench.kfe=NAME:RATE:FRAMES+... (vcam-capsum on the kernel frontend's /dev/video0).
+arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
+fmt=$(arg bench.fmt) n=$(arg bench.n) tfe=$(arg bench.tfe) kfe=$(arg bench.kfe) ff=$(arg bench.ff)
+[ -n "$fmt" ] && [ -n "$n" ] || { echo "bench: no bench.fmt/bench.n on the command line"; exit 1; }
+
+# clock (s), our busy and total CPU ticks (as dom0's), our children's CPU ticks
+snap() {
+	up=$(cut -d' ' -f1 /proc/uptime)
+	kids=$(awk '{ print $16 + $17 }' /proc/$$/stat)
+	awk -v up="$up" -v k="$kids" '/^cpu / { printf "up=%s busy=%d total=%d kids=%s\n", up,
+		$2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8, k }' /proc/stat
+}
+
+fe_stats() {
+	local d=/sys/bus/xen/devices/vcamera-0/stats f line=
+	for f in "$d"/*; do line="$line $(basename "$f")=$(cat "$f")"; done
+	echo "$line"
+}
+
+fail=0
+# run_case NAME KIND CMD...
+run_case() {
+	c=$1 kind=$2
+	shift 2
+	echo "BENCH-READY $c"
+	sleep 3
+	[ "$kind" = kfe ] && echo "BENCH-FE $c begin $(fe_stats)"
+	b=$(snap)
+	"$@" >/tmp/out 2>/tmp/err
+	rc=$?
+	e=$(snap)
+	[ "$kind" = kfe ] && echo "BENCH-FE $c end $(fe_stats)"
+	sed "s/^/BENCH-OUT $c /" /tmp/out
+	head -n 20 /tmp/err | sed "s/^/BENCH-ERR $c /"
+	echo "BENCH-SNAP $c begin $b"
+	echo "BENCH-SNAP $c end $e rc=$rc"
+	echo "BENCH-DONE $c"
+	[ $rc -eq 0 ] || fail=1
+	sleep 2
+}
+
+for c in $(echo "$tfe" | tr '+' ' '); do
+	IFS=: read -r name mode be spin <<-X
+	$c
+	X
+	run_case "$name" tfe vcam-testfe -m "$mode" --spin-us "$spin" -b "$be" -n 4 -f "$n" \
+		-F "$fmt" -r 25 -t 5000 stream
+done
+
+insmod /lib/vcam/xen-vcamfront.ko || exit 1
+for i in $(seq 100); do [ -e /dev/video0 ] && break; sleep 0.1; done
+[ -e /dev/video0 ] || { echo "bench: no /dev/video0"; dmesg | tail -n 20; exit 1; }
+
+# first frame: open, set format, buffers, STREAMON, first frame, close (10 ms clock)
+v4l2-ctl -d /dev/video0 --set-parm=25 || fail=1
+for i in $(seq "${ff:-0}"); do
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	vcam-capsum -d /dev/video0 -F "$fmt" -f 1 -n 4 >/tmp/ff.out || fail=1
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	echo "BENCH-FF ff-guest t0=$t0 t1=$t1 $(cat /tmp/ff.out)"
+	sleep 0.5
+done
+
+for c in $(echo "$kfe" | tr '+' ' '); do
+	IFS=: read -r name rate frames <<-X
+	$c
+	X
+	v4l2-ctl -d /dev/video0 --set-parm="$rate" || fail=1
+	v4l2-ctl -d /dev/video0 --get-parm | sed "s/^/BENCH-PARM $name /"
+	run_case "$name" kfe vcam-capsum -d /dev/video0 -F "$fmt" -f "$frames" -n 4
+done
+exit $fail
