@@ -158,6 +158,7 @@ struct vcam_stats {
 	uint64_t wakeups;		/* event-channel kicks received */
 	uint64_t spins;			/* polls of the ring that found nothing */
 	uint64_t evt_full;		/* events we had no room for */
+	uint64_t seq_fixups;		/* camera seq that did not advance */
 };
 
 struct vcam_buf {
@@ -193,6 +194,8 @@ struct vcam_dev {
 	bool streaming;
 	uint32_t seq_base;		/* camera seq at STREAM_START */
 	bool seq_base_set;
+	uint32_t seq_last;		/* last seq_num sent this stream */
+	bool seq_sent;
 	uint64_t last_activity_ns;	/* for the spin idle timeout */
 
 	bool broken;			/* ring corrupt: disconnect requested */

@@ -296,6 +296,27 @@ void vcam_cam_ctrl_changed(struct vcam_cam *cam, struct vcam_dev *from,
 	}
 }
 
+/*
+ * Guests are promised strictly increasing sequence numbers, a gap meaning
+ * dropped frames.  Cameras do not all keep that promise: vivid repeats a
+ * number when its capture thread falls behind (seen in the rig under TCG
+ * load), so a number that does not move forward becomes last + 1.
+ */
+static uint32_t stream_seq(struct vcam_dev *dev, uint32_t cam_seq)
+{
+	uint32_t s = cam_seq - dev->seq_base;
+
+	if (dev->seq_sent && (int32_t)(s - dev->seq_last) <= 0) {
+		/* move the base, so later frames follow on without a shift */
+		dev->seq_base -= dev->seq_last + 1 - s;
+		s = dev->seq_last + 1;
+		dev->st.seq_fixups++;
+	}
+	dev->seq_last = s;
+	dev->seq_sent = true;
+	return s;
+}
+
 static void post_frame(struct vcam_dev *dev, unsigned int idx, uint32_t used,
 		       uint32_t seq)
 {
@@ -305,7 +326,7 @@ static void post_frame(struct vcam_dev *dev, unsigned int idx, uint32_t used,
 	ev.type = XENCAMERA_EVT_FRAME_AVAIL;
 	ev.evt.frame_avail.index = (uint8_t)idx;
 	ev.evt.frame_avail.used_sz = used;
-	ev.evt.frame_avail.seq_num = seq - dev->seq_base;
+	ev.evt.frame_avail.seq_num = stream_seq(dev, seq);
 	vcam_dev_post_event(dev, &ev);
 	dev->st.frames++;
 }

@@ -286,6 +286,7 @@ static int op_stream_start(struct vcam_dev *dev)
 		return ret;
 	dev->streaming = true;
 	dev->seq_base_set = false;
+	dev->seq_sent = false;
 	dev->last_activity_ns = vcam_now_ns();
 	return 0;
 }

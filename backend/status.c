@@ -98,7 +98,7 @@ size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len)
 	uint64_t notes = s->notify_req + s->notify_evt;
 	struct out o = { buf, len, 0 };
 
-	put(&o, "name=%s state=%s camera=%s mode=%s alloc=%s streaming=%d fps=%.2f frames=%llu drops=%llu copies=%llu copies_per_frame=%.2f zero_copy=%llu notifications=%llu notify_req=%llu notify_evt=%llu notifications_per_frame=%.2f wakeups=%llu spins=%llu requests=%llu errors=%llu evt_full=%llu broken=%d",
+	put(&o, "name=%s state=%s camera=%s mode=%s alloc=%s streaming=%d fps=%.2f frames=%llu drops=%llu copies=%llu copies_per_frame=%.2f zero_copy=%llu notifications=%llu notify_req=%llu notify_evt=%llu notifications_per_frame=%.2f wakeups=%llu spins=%llu requests=%llu errors=%llu evt_full=%llu seq_fixups=%llu broken=%d",
 	    c->name,
 	    c->be_state >= 0 && c->be_state <= 8 ? st[c->be_state] : "?",
 	    c->camdev ? c->camdev->path : "none",
@@ -117,7 +117,8 @@ size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len)
 	    (unsigned long long)s->spins,
 	    (unsigned long long)s->requests,
 	    (unsigned long long)s->errors,
-	    (unsigned long long)s->evt_full, c->dev.broken);
+	    (unsigned long long)s->evt_full,
+	    (unsigned long long)s->seq_fixups, c->dev.broken);
 	return o.pos;
 }
 

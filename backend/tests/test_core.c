@@ -688,6 +688,34 @@ static void test_zero_copy(void **state)
 	assert_false(f->fc.streaming);
 }
 
+/* A camera that repeats a sequence number: the guest still sees 0, 1, 2. */
+static void test_repeated_camera_seq(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_evt ev;
+	uint32_t want;
+
+	tfe_prepare(&f->t, 64, 48, 3);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	f->fc.next_seq--;	/* the camera says the same number again */
+	fake_cam_produce(&f->fc, 2, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 2);
+	for (want = 0; want < 3; want++) {
+		assert_int_equal(tfe_event(&f->t, &ev), 1);
+		assert_int_equal(ev.evt.frame_avail.seq_num, want);
+	}
+	assert_int_equal(f->t.dev.st.seq_fixups, 1);
+	/* a real gap later is still a gap */
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	fake_cam_produce(&f->fc, 1, 4);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 7);
+	assert_int_equal(f->t.dev.st.seq_fixups, 1);
+}
+
 /* Mapped guest grants never go to the camera as USERPTR (see core_cam.c). */
 static void test_fe_alloc_never_zero_copy(void **state)
 {
@@ -1009,6 +1037,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_evt_hold_off,
 						setup_holdoff, teardown),
 		cmocka_unit_test_setup_teardown(test_fe_alloc_never_zero_copy,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_repeated_camera_seq,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zero_copy, setup_be,
 						teardown),
