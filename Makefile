@@ -36,8 +36,11 @@ check: .deps-installed
 	$(MAKE) check-unit
 	$(MAKE) check-rig
 
+# Unit tests of every part, then a bounded libFuzzer run on the backend's request handling
+# (`make fuzz` runs longer).
 check-unit: all
 	@set -e; for p in $(PARTS); do $(MAKE) -s -C $$p check-unit; done
+	$(MAKE) -s -C backend fuzz FUZZ_RUNS=50000
 
 check-rig: all
 	tests/rig/run-rig --all
