@@ -1,0 +1,13 @@
+# Scenario fe-robust (in ALL): the frontend against misbehaving backends, without the per-mode
+# captures that fe-vcamd already proves against vcamd.  A backend that dies mid-stream and comes
+# back, then eight hostile backends (bad rsp_prod, response ids, in_prod, buffer index, used_sz,
+# event type, no reply, vanishing): the guest must survive every one without an oops or WARNING.
+# The full list with per-mode captures against the fake backend is scenario fe-fakebe.
+# rig-timeout: 600
+
+. "$REPO/frontend/tests/fe-rig-lib.sh"
+
+step backend-restart 400 fe_recover
+for m in rsp-prod rsp-id evt-prod evt-index evt-size evt-type no-reply vanish; do
+	step "hostile-$m" 200 fe_case "h-$m" fe-hostile "" --hostile "$m"
+done
