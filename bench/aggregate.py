@@ -33,7 +33,8 @@ COLUMNS = [
     "frames_req", "frames", "drops", "bad_frames", "wall_s", "fps",
     "app_cpu_ms_per_frame", "guest_cpu_ms_per_frame",
     "vcamd_cpu_ms_per_frame", "dom0_cpu_ms_per_frame",
-    "total_cpu_ms_per_frame",
+    "total_cpu_ms_per_frame", "dom0_idle_ms_per_s", "guest_idle_ms_per_s",
+    "cam_rate",
     "be_copies_per_frame", "be_zero_copy_per_frame",
     "be_notify_req_per_frame", "be_notify_evt_per_frame",
     "be_wakeups_per_frame", "be_spins_per_frame",
@@ -42,7 +43,10 @@ COLUMNS = [
 ]
 
 WHERE = {"native": "dom0 native", "tfe": "guest vcam-testfe",
-         "kfe": "guest kernel frontend"}
+         "kfe": "guest kernel frontend", "idle": "baseline"}
+# Which idle baseline a case's whole-system CPU is measured against: dom0
+# alone before any guest, or dom0 and the guest with the guest idle.
+BASELINE = {"native": "idle-dom0", "tfe": "idle-guest", "kfe": "idle-guest"}
 
 
 class BenchError(Exception):
@@ -184,31 +188,68 @@ def be_counters(row, d, n):
         row["alloc"] = d["alloc"]
 
 
-def dom0_cpu(row, rec, n, with_vcamd):
+def busy_ms(b, e, what):
+    """CPU ms and wall seconds between two snapshots."""
+    wall = delta(b, e, "up", what + " clock")
+    if wall <= 0:
+        raise BenchError(f"{what}: the clock did not advance")
+    return delta(b, e, "busy", what) * TICK_MS, wall
+
+
+def dom0_cpu(row, rec, n, with_vcamd, idle=0.0):
+    """dom0's CPU per frame above its idle rate (ms per second)."""
     c = row["case"]
     if "begin" not in rec or "end" not in rec:
         raise BenchError(f"{c}: dom0 has no begin/end snapshot")
     b, e = rec["begin"], rec["end"]
-    row["dom0_cpu_ms_per_frame"] = per(
-        delta(b, e, "busy", c + " dom0") * TICK_MS, n)
+    ms, wall = busy_ms(b, e, c + " dom0")
+    row["dom0_cpu_ms_per_frame"] = per(ms - idle * wall, n)
     if with_vcamd:
         row["vcamd_cpu_ms_per_frame"] = per(
             delta(b, e, "vcamd", c + " vcamd") * TICK_MS, n)
+        row["cam_rate"] = e.get("cam_rate", "")
 
 
-def guest_cpu(row, gc, n):
+def guest_cpu(row, gc, n, idle=0.0):
+    """The guest's CPU per frame above its idle rate; the capture's wall
+    time."""
     c = row["case"]
     if "begin" not in gc or "end" not in gc:
         raise BenchError(f"{c}: the guest has no begin/end snapshot")
     b, e = gc["begin"], gc["end"]
     if e.get("rc") != "0":
         raise BenchError(f"{c}: the guest's program exited {e.get('rc')}")
-    row["guest_cpu_ms_per_frame"] = per(
-        delta(b, e, "busy", c + " guest") * TICK_MS, n)
-    return delta(b, e, "up", c + " guest clock")
+    ms, wall = busy_ms(b, e, c + " guest")
+    row["guest_cpu_ms_per_frame"] = per(ms - idle * wall, n)
+    return wall
 
 
-def case_native(row, rec, run, crc):
+def idle_rates(cases, rec, console):
+    """{baseline case: (dom0 ms/s, guest ms/s or None)} for the idle cases
+    the plan lists."""
+    out = {}
+    for meta in cases:
+        c = meta["case"]
+        if meta["kind"] != "idle":
+            continue
+        r = rec.get(c, {})
+        if "begin" not in r or "end" not in r:
+            raise BenchError(f"{c}: dom0 has no begin/end snapshot")
+        ms, wall = busy_ms(r["begin"], r["end"], c + " dom0")
+        g = None
+        if c in console:
+            gc = console[c]
+            if "begin" not in gc or "end" not in gc:
+                raise BenchError(f"{c}: the guest has no begin/end snapshot")
+            gms, gwall = busy_ms(gc["begin"], gc["end"], c + " guest")
+            g = gms / gwall
+        elif c != "idle-dom0":
+            raise BenchError(f"{c}: no guest records")
+        out[c] = (ms / wall, g)
+    return out
+
+
+def case_native(row, rec, run, crc, idle):
     c = row["case"]
     path = run / f"{c}.out"
     if not path.exists():
@@ -221,7 +262,7 @@ def case_native(row, rec, run, crc):
     row["bad_frames"], row["drops"] = check_frames(
         c, frames, int(row["frames_req"]), crc, True)
     row["frames"] = n
-    dom0_cpu(row, rec, n, False)
+    dom0_cpu(row, rec, n, False, idle[0])
     wall = delta(rec["begin"], rec["end"], "up", c + " clock")
     row["wall_s"] = round(wall, 3)
     row["fps"] = round(n / wall, 2)
@@ -230,7 +271,7 @@ def case_native(row, rec, run, crc):
     row["total_cpu_ms_per_frame"] = row["dom0_cpu_ms_per_frame"]
 
 
-def case_tfe(row, rec, gc, crc):
+def case_tfe(row, rec, gc, crc, idle):
     c = row["case"]
     frames, st = parse_frames(gc.get("out", []))
     if st is None:
@@ -249,8 +290,8 @@ def case_tfe(row, rec, gc, crc):
     row["fe_notify_per_frame"] = per(num(st, "notify-sent", c), n)
     row["fe_wakeups_per_frame"] = per(num(st, "wakeups", c), n)
     row["fe_spins_per_frame"] = per(num(st, "spins", c), n)
-    guest_cpu(row, gc, n)
-    dom0_cpu(row, rec, n, True)
+    guest_cpu(row, gc, n, idle[1])
+    dom0_cpu(row, rec, n, True, idle[0])
     if "bestats" not in rec:
         raise BenchError(f"{c}: vcamd logged no counters for the session")
     be_counters(row, rec["bestats"], n)
@@ -263,19 +304,19 @@ def counter_delta(b, e, keys, what):
         k: e[k] for k in ("mode", "alloc") if k in e}
 
 
-def case_kfe(row, rec, gc, crc):
+def case_kfe(row, rec, gc, crc, idle):
     c = row["case"]
     frames, _ = parse_frames(gc.get("out", []))
     n = len(frames)
     row["bad_frames"], row["drops"] = check_frames(
         c, frames, int(row["frames_req"]), crc, True)
     row["frames"] = n
-    wall = guest_cpu(row, gc, n)
+    wall = guest_cpu(row, gc, n, idle[1])
     row["wall_s"] = round(wall, 3)
     row["fps"] = round(n / wall, 2)
     row["app_cpu_ms_per_frame"] = per(
         delta(gc["begin"], gc["end"], "kids", c) * TICK_MS, n)
-    dom0_cpu(row, rec, n, True)
+    dom0_cpu(row, rec, n, True, idle[0])
     be = counter_delta(rec["begin"], rec["end"],
                        ("copies", "zero_copy", "notify_req", "notify_evt",
                         "wakeups", "spins"), c + " vcamctl status")
@@ -321,6 +362,7 @@ def aggregate(run):
     crc = native_crc(read("native.sum"))
     rec = parse_dom0(read("dom0.rec"))
     console, ff = parse_console(read("guest.console"))
+    idle = idle_rates(cases, rec, console)
     rows = []
     for meta in cases:
         c, kind = meta["case"], meta["kind"]
@@ -332,12 +374,24 @@ def aggregate(run):
         if kind == "tfe":
             row["mode"] = meta.get("mode", "")
             row["alloc"] = "be" if meta.get("be_alloc") == "1" else "fe"
+        base = idle.get(BASELINE.get(kind), (0.0, 0.0))
+        if kind in BASELINE and BASELINE[kind] in idle:
+            row["dom0_idle_ms_per_s"] = round(base[0], 2)
+            if base[1] is not None and kind != "native":
+                row["guest_idle_ms_per_s"] = round(base[1], 2)
         if kind == "native":
-            case_native(row, rec.get(c, {}), run, crc)
+            case_native(row, rec.get(c, {}), run, crc, base)
         elif kind == "tfe":
-            case_tfe(row, rec.get(c, {}), console.get(c, {}), crc)
+            case_tfe(row, rec.get(c, {}), console.get(c, {}), crc, base)
         elif kind == "kfe":
-            case_kfe(row, rec.get(c, {}), console.get(c, {}), crc)
+            case_kfe(row, rec.get(c, {}), console.get(c, {}), crc, base)
+        elif kind == "idle":
+            d, g = idle[c]
+            row["dom0_idle_ms_per_s"] = round(d, 2)
+            if g is not None:
+                row["guest_idle_ms_per_s"] = round(g, 2)
+            r = rec[c]
+            row["wall_s"] = round(delta(r["begin"], r["end"], "up", c), 3)
         elif kind == "ff":
             row["where"] = ("dom0 native" if c == "ff-native"
                             else "guest kernel frontend")

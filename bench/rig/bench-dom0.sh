@@ -17,6 +17,7 @@ bench_plan() {
 	local c name mode be spin rate frames
 	: >"$BOUT/dom0.rec"
 	{
+		echo "idle-dom0 idle seconds=8"
 		echo "native-25 native rate=25 frames=$BENCH_N"
 		echo "native-40 native rate=40 frames=$((BENCH_N * 8 / 5))"
 		echo "ff-native ff runs=$BENCH_FF"
@@ -24,6 +25,7 @@ bench_plan() {
 			IFS=: read -r name mode be spin <<<"$c"
 			echo "$name tfe mode=$mode be_alloc=$be spin_us=$spin rate=25 frames=$BENCH_N"
 		done
+		echo "idle-guest idle seconds=8"
 		echo "ff-guest ff runs=$BENCH_FF"
 		for c in $(echo "$BENCH_KFE" | tr '+' ' '); do
 			IFS=: read -r name rate frames <<<"$c"
@@ -37,19 +39,29 @@ bench_plan() {
 # from /proc/stat: user+nice+system+irq+softirq; total adds idle+iowait, not steal) and
 # vcamd's utime+stime ticks.
 bench_snap() {
-	local up vc=- pid
+	local up vc=- pid cam=
 	read -r up _ </proc/uptime
 	pid=$(cat /tmp/bench-vcamd.pid 2>/dev/null)
-	[ -n "$pid" ] && [ -r "/proc/$pid/stat" ] &&
+	if [ -n "$pid" ] && [ -r "/proc/$pid/stat" ]; then
 		vc=$(awk '{ print $14 + $15 }' "/proc/$pid/stat")
-	awk -v c="$1" -v p="$2" -v up="$up" -v vc="$vc" -v x="${*:3}" '/^cpu / {
-		printf "%s %s up=%s busy=%d total=%d vcamd=%s %s\n", c, p, up,
-			$2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8, vc, x }' \
+		# the camera as vcamd drives it (its rate shows whether the guest's S_PARM held)
+		cam=$("$REPO/backend/vcamctl" status 2>/dev/null | grep '^camera ' | head -n 1 |
+			sed 's/^camera //; s/\([^ =]*\)=/cam_\1=/g')
+	fi
+	awk -v c="$1" -v p="$2" -v up="$up" -v vc="$vc" -v x="${*:3}" -v cam="$cam" '/^cpu / {
+		printf "%s %s up=%s busy=%d total=%d vcamd=%s %s %s\n", c, p, up,
+			$2 + $3 + $4 + $7 + $8, $2 + $3 + $4 + $5 + $6 + $7 + $8, vc, x, cam }' \
 		/proc/stat >>"$BOUT/dom0.rec"
 }
 
-# children's CPU ticks of this shell (cutime + cstime): a capture run as our child
-bench_kids() { awk '{ print $16 + $17 }' "/proc/$$/stat"; }
+# bench_kids: BENCH_KIDS = children's CPU ticks of this shell (cutime + cstime: a capture run as
+# our child, once reaped), with builtins only: no helper process of ours gets counted.
+bench_kids() {
+	local l
+	read -r l <"/proc/$$/stat"
+	set -- $l
+	BENCH_KIDS=$((${16} + ${17}))
+}
 
 # vivid with a still picture, so every frame is identical, and the CRC of a native capture.
 bench_vivid() {
@@ -65,17 +77,27 @@ bench_vivid() {
 	v4l2-ctl -d /dev/video0 --list-frameintervals=width=640,height=360,pixelformat=YUYV
 }
 
+# bench_idle_dom0: dom0's CPU while nothing is measured (no guest yet), subtracted from the
+# native cases' dom0 CPU.
+bench_idle_dom0() {
+	bench_snap idle-dom0 begin
+	sleep 8
+	bench_snap idle-dom0 end
+}
+
 # bench_native CASE RATE FRAMES: the same capture program the guest runs, natively on vivid.
 bench_native() {
 	local c=$1 k0 k1 rc
 	v4l2-ctl -d /dev/video0 --set-parm="$2" || return 1
 	v4l2-ctl -d /dev/video0 --get-parm | tee "$BOUT/$c.parm"
-	k0=$(bench_kids)
+	bench_kids
+	k0=$BENCH_KIDS
 	bench_snap "$c" begin "kids=$k0"
 	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F $BENCH_FMT -f "$3" -n 4 \
 		>"$BOUT/$c.out" 2>"$BOUT/$c.err"
 	rc=$?
-	k1=$(bench_kids)
+	bench_kids
+	k1=$BENCH_KIDS
 	bench_snap "$c" end "kids=$k1 rc=$rc frames_req=$3 rate=$2"
 	tail -n 2 "$BOUT/$c.out"
 	[ $rc -eq 0 ] || { cat "$BOUT/$c.err"; return 1; }
@@ -151,6 +173,7 @@ bench_guest() {
 	for c in $(echo "$BENCH_TFE" | tr '+' ' '); do
 		bench_case_sync "${c%%:*}" "$dom" tfe || { rc=1; break; }
 	done
+	[ $rc = 0 ] && { bench_case_sync idle-guest "$dom" idle || rc=1; }
 	if [ $rc = 0 ]; then
 		for c in $(echo "$BENCH_KFE" | tr '+' ' '); do
 			bench_case_sync "${c%%:*}" "$dom" kfe || { rc=1; break; }
@@ -162,5 +185,5 @@ bench_guest() {
 	return $rc
 }
 
-export -f bench_plan bench_snap bench_kids bench_vivid bench_native bench_native_ff bench_vcamd_start \
+export -f bench_plan bench_idle_dom0 bench_snap bench_kids bench_vivid bench_native bench_native_ff bench_vcamd_start \
 	bench_vcamd_stop bench_stats_count bench_case_sync bench_guest

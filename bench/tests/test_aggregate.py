@@ -23,10 +23,12 @@ def sample():
     """{file name: text} of a whole, good run."""
     f = {}
     f["cases.txt"] = "\n".join([
+        "idle-dom0 idle seconds=10",
         "native-25 native rate=25 frames=4",
         "ff-native ff runs=2",
         "ev-fe tfe mode=event be_alloc=0 spin_us=50 rate=25 frames=4",
         "sp-be tfe mode=spin be_alloc=1 spin_us=50 rate=25 frames=4",
+        "idle-guest idle seconds=10",
         "ff-guest ff runs=2",
         "kfe-25 kfe rate=25 frames=4"]) + "\n"
     f["native.sum"] = "\n".join(frames(4)) + "\n"
@@ -42,13 +44,17 @@ def sample():
             "copies=104 copies_per_frame=1.00 zero_copy=0 notifications=310 "
             "notify_req=102 notify_evt=208 wakeups=54 spins=0")
     f["dom0.rec"] = "\n".join([
+        "idle-dom0 begin up=0.00 busy=0 total=0 vcamd=-",
+        "idle-dom0 end up=10.00 busy=50 total=2000 vcamd=-",
+        "idle-guest begin up=50.0 busy=5000 total=9000 vcamd=60",
+        "idle-guest end up=60.0 busy=5100 total=11000 vcamd=60",
         "native-25 begin up=10.00 busy=1000 total=5000 vcamd=- kids=3",
         "native-25 end up=10.30 busy=1012 total=5060 vcamd=- kids=5 rc=0 "
         "frames_req=4 rate=25",
         "ff-native ff t0=100.000 t1=100.250",
         "ff-native ff t0=101.000 t1=101.150",
         "ev-fe begin up=20.0 busy=2000 total=9000 vcamd=40",
-        "ev-fe end up=24.0 busy=2020 total=9800 vcamd=44",
+        "ev-fe end up=24.0 busy=2060 total=9800 vcamd=44",
         "ev-fe bestats name=dom1/vcam0 state=Connected camera=/dev/video0 "
         "mode=event alloc=fe streaming=0 fps=24.97 frames=4 drops=0 "
         "copies=4 copies_per_frame=1.00 zero_copy=0 notifications=12 "
@@ -60,7 +66,8 @@ def sample():
         "copies=0 copies_per_frame=0.00 zero_copy=4 notifications=1 "
         "notify_req=1 notify_evt=0 wakeups=2 spins=800 requests=10",
         "kfe-25 begin up=40.0 busy=4000 total=11000 vcamd=100 " + dev0,
-        "kfe-25 end up=44.0 busy=4016 total=11800 vcamd=104 " + dev1,
+        "kfe-25 end up=44.0 busy=4016 total=11800 vcamd=104 " + dev1 +
+        " cam_path=/dev/video0 cam_frames_in=300 cam_rate=25/1",
     ]) + "\n"
     con = ["\x1b[0m[    1.0] some kernel line"]
     for c, st in (("ev-fe", "stats mode=event be-alloc=0 frames=4 drops=0 "
@@ -77,6 +84,9 @@ def sample():
         con.append(f"BENCH-SNAP {c} end up=5.20 busy=104 total=520 kids=2 "
                    "rc=0")
         con.append(f"BENCH-DONE {c}")
+    con += ["BENCH-SNAP idle-guest begin up=70.00 busy=700 total=900 kids=0",
+            "BENCH-SNAP idle-guest end up=80.00 busy=710 total=1900 kids=0 "
+            "rc=0"]
     con += ["BENCH-FF ff-guest t0=50.00 t1=50.40 " + frames(1)[0],
             "BENCH-FF ff-guest t0=51.00 t1=51.30 " + frames(1)[0],
             "BENCH-FF ff-guest t0=52.00 t1=52.35 " + frames(1)[0]]
@@ -129,8 +139,19 @@ class TestGoodRun(unittest.TestCase):
         self.run.close()
 
     def test_every_case_in_plan_order(self):
-        self.assertEqual(list(self.rows), ["native-25", "ff-native", "ev-fe",
-                                           "sp-be", "ff-guest", "kfe-25"])
+        self.assertEqual(list(self.rows), [
+            "idle-dom0", "native-25", "ff-native", "ev-fe", "sp-be",
+            "idle-guest", "ff-guest", "kfe-25"])
+
+    def test_idle_baselines(self):
+        self.assertAlmostEqual(self.rows["idle-dom0"]["dom0_idle_ms_per_s"],
+                               50.0)
+        g = self.rows["idle-guest"]
+        self.assertAlmostEqual(g["dom0_idle_ms_per_s"], 100.0)
+        self.assertAlmostEqual(g["guest_idle_ms_per_s"], 10.0)
+        self.assertAlmostEqual(self.rows["ev-fe"]["dom0_idle_ms_per_s"],
+                               100.0)
+        self.assertEqual(self.rows["native-25"]["guest_idle_ms_per_s"], "")
 
     def test_native(self):
         r = self.rows["native-25"]
@@ -138,7 +159,8 @@ class TestGoodRun(unittest.TestCase):
         self.assertEqual(r["bad_frames"], 2)
         self.assertEqual(r["drops"], 0)
         self.assertAlmostEqual(r["fps"], 6 / 0.3, places=1)
-        self.assertAlmostEqual(r["dom0_cpu_ms_per_frame"], 120 / 6, 3)
+        # 120 ms busy in 0.3 s, of which 50 ms/s is dom0's idle rate
+        self.assertAlmostEqual(r["dom0_cpu_ms_per_frame"], 105 / 6, 3)
         self.assertAlmostEqual(r["app_cpu_ms_per_frame"], 20 / 6, 3)
         self.assertEqual(r["vcamd_cpu_ms_per_frame"], "")
 
@@ -148,10 +170,11 @@ class TestGoodRun(unittest.TestCase):
                          ("event", "fe", 4))
         self.assertAlmostEqual(r["fps"], 25.0)
         self.assertAlmostEqual(r["vcamd_cpu_ms_per_frame"], 10.0)
+        # 600 ms in 4 s above 100 ms/s idle; guest 40 ms in 0.2 s above 10
         self.assertAlmostEqual(r["dom0_cpu_ms_per_frame"], 50.0)
-        self.assertAlmostEqual(r["guest_cpu_ms_per_frame"], 10.0)
+        self.assertAlmostEqual(r["guest_cpu_ms_per_frame"], 9.5)
         self.assertAlmostEqual(r["app_cpu_ms_per_frame"], 2.0)
-        self.assertAlmostEqual(r["total_cpu_ms_per_frame"], 60.0)
+        self.assertAlmostEqual(r["total_cpu_ms_per_frame"], 59.5)
         self.assertAlmostEqual(r["be_notify_evt_per_frame"], 2.0)
         self.assertAlmostEqual(r["be_notify_req_per_frame"], 1.0)
         self.assertAlmostEqual(r["be_copies_per_frame"], 1.0)
@@ -179,7 +202,8 @@ class TestGoodRun(unittest.TestCase):
         self.assertAlmostEqual(r["fps"], 25.0)
         self.assertAlmostEqual(r["app_cpu_ms_per_frame"], 2.5)
         self.assertAlmostEqual(r["vcamd_cpu_ms_per_frame"], 10.0)
-        self.assertAlmostEqual(r["guest_cpu_ms_per_frame"], 20.0)
+        self.assertAlmostEqual(r["guest_cpu_ms_per_frame"], 19.6)
+        self.assertEqual(r["cam_rate"], "25/1")
 
     def test_first_frame_median(self):
         self.assertAlmostEqual(self.rows["ff-native"]["first_frame_ms"],
@@ -192,7 +216,7 @@ class TestGoodRun(unittest.TestCase):
         ag.write_csv(list(self.rows.values()), out)
         with open(out, newline="") as f:
             got = list(csv.DictReader(f))
-        self.assertEqual(len(got), 6)
+        self.assertEqual(len(got), 8)
         self.assertEqual(list(got[0]), ag.COLUMNS)
         self.assertEqual(plot.main(["plot", str(out), str(self.run.dir)]), 0)
         for p in ("modes.png", "guest-vs-native.png", "summary.md"):
@@ -270,6 +294,15 @@ class TestBadRuns(unittest.TestCase):
     def test_seq_not_increasing(self):
         self.refuse("increase", **replace(
             "native-25.out", "seq=5 ", "seq=1 "))
+
+    def test_idle_guest_without_guest_records(self):
+        text = "\n".join(line for line in sample()["guest.console"]
+                         .splitlines() if "idle-guest" not in line)
+        self.refuse("idle-guest: no guest records", **{"guest.console": text})
+
+    def test_clock_standing_still(self):
+        self.refuse("did not advance", **replace(
+            "dom0.rec", "idle-dom0 end up=10.00", "idle-dom0 end up=0.00"))
 
     def test_unknown_kind(self):
         self.refuse("unknown kind", **{"cases.txt": "x bogus\n"})

@@ -1,6 +1,7 @@
 # Scenario bench (`make bench`): one boot measures vcam's data path side by side.  dom0 first
 # captures natively from vivid, then one guest runs vcam-testfe in every notification mode and
-# allocation, then captures through the kernel frontend at 25 and 40 fps.  dom0 snapshots
+# allocation, idles (the baseline CPU of a guest that does nothing), then captures through the
+# kernel frontend at 25 and 40 fps.  dom0 snapshots
 # vcamd's and its own CPU when the guest announces a case and when the case has ended.
 # bench/aggregate.py turns the raw records in $OUT/bench/ into results.csv, and fails on a case
 # without data or with wrong frames.
@@ -9,6 +10,7 @@
 . "$REPO/bench/rig/bench-dom0.sh"
 step plan 10 bench_plan
 step vivid 60 bench_vivid
+step idle-dom0 30 bench_idle_dom0
 step native-25 60 bench_native native-25 25 $BENCH_N
 step native-40 60 bench_native native-40 40 $((BENCH_N * 8 / 5))
 step native-first-frame 60 bench_native_ff 5
