@@ -1,0 +1,81 @@
+# Scenario mplane: vcamd on a multi-planar camera (vivid multiplanar=2: the V4L2 MPLANE API).
+# A two-buffer format (NV12M: Y and CbCr in separate camera buffers) reaches a vcam-testfe guest
+# as one cameraif buffer with two planes, and a single-plane format reaches the kernel frontend;
+# every guest frame equals a native dom0 capture of the same still picture.
+# rig-timeout: 420
+
+mp_setup() {
+	modprobe vivid n_devs=1 multiplanar=2 || return 1
+	for i in $(seq 50); do [ -e /dev/video0 ] && break; sleep 0.1; done
+	v4l2-ctl -d /dev/video0 --info | grep 'Video Capture Multiplanar' || return 1
+	v4l2-ctl -d /dev/video0 -c osd_text_mode=2 || return 1
+	"$REPO/backend/vcamd" -f -v >"$OUT/logs/mplane.vcamd.log" 2>&1 &
+	echo $! >/run/mp-vcamd.pid
+	sleep 2
+	kill -0 "$(cat /run/mp-vcamd.pid)"
+}
+
+# mp_native FOURCC FRAME-OCTETS: crc32 and md5 of a native capture's last frame
+mp_native() {
+	v4l2-ctl -d /dev/video0 --set-fmt-video=width=640,height=360,pixelformat=$1 \
+		--stream-mmap --stream-count=3 --stream-to=/tmp/native-$1.raw || return 1
+	/usr/bin/python3 - "$1" "$2" <<'PY' || return 1
+import hashlib, sys, zlib
+fourcc, size = sys.argv[1], int(sys.argv[2])
+data = open(f"/tmp/native-{fourcc}.raw", "rb").read()
+if len(data) != 3 * size:
+    sys.exit(f"native capture of {fourcc}: {len(data)} octets, expected {3 * size}")
+last = data[-size:]
+open(f"/run/mp-native-{fourcc}.crc", "w").write("%08x" % zlib.crc32(last))
+open(f"/run/mp-native-{fourcc}.md5", "w").write(hashlib.md5(last).hexdigest())
+print(fourcc, "crc32 %08x" % zlib.crc32(last), "md5", hashlib.md5(last).hexdigest())
+PY
+}
+
+mp_testfe_two_planes() {
+	local cfg con crcs want
+	cfg=$(DOMU_ARGS="tfcmds=stream tfopts=-F_640x360:NM12_-r_25_-f_30" domu_cfg mptf be-testfe \
+	)
+	# paused until the camera is attached, so the guest finds it at boot
+	$XL create -p "$cfg" || return 1
+	"$REPO/xenstore-scripts/bin/vcam-attach" mptf \
+		'unique-id=video0, formats=NM12:640x360@25/1;5/1' || return 1
+	$XL unpause mptf || return 1
+	domu_wait_end mptf 180 || return 1
+	con=$(domu_console mptf)
+	want=$(cat /run/mp-native-NM12.crc)
+	crcs=$(sed -n 's/.*frame seq=.*crc32=\([0-9a-f]*\).*/\1/p' "$con" | sort | uniq -c)
+	echo "native NV12M crc32 $want; guest frames by crc32:"; echo "$crcs"
+	[ "$(echo "$crcs" | grep -c .)" = 1 ] && echo "$crcs" | grep -q " $want\$" &&
+		[ "$(echo "$crcs" | awk '{ print $1 }')" -ge 30 ]
+}
+
+mp_kernel_single_plane() {
+	local cfg con got
+	cfg=$(DOMU_ARGS="demo.fmt=YUYV demo.w=640 demo.h=360 demo.n=10" domu_cfg mpfe demo)
+	$XL create -p "$cfg" || return 1
+	"$REPO/xenstore-scripts/bin/vcam-attach" mpfe \
+		'unique-id=video0, formats=YUYV:640x360@25/1;5/1' || return 1
+	$XL unpause mpfe || return 1
+	domu_wait_end mpfe 180 || return 1
+	con=$(domu_console mpfe)
+	got=$(sed -n 's/.*demo: frame md5: \([0-9a-f]*\).*/\1/p' "$con" | tail -n 1)
+	echo "guest md5 $got, native md5 $(cat /run/mp-native-YUYV.md5)"
+	[ -n "$got" ] && [ "$got" = "$(cat /run/mp-native-YUYV.md5)" ]
+}
+
+mp_stop() {
+	"$REPO/backend/vcamctl" status
+	kill -TERM "$(cat /run/mp-vcamd.pid)"
+	sleep 1
+	grep -iE 'plane|zero copy|copying' "$OUT/logs/mplane.vcamd.log" | head -n 8
+	true
+}
+
+export -f mp_setup mp_native mp_testfe_two_planes mp_kernel_single_plane mp_stop
+step setup 30 mp_setup
+step native-nv12m 30 mp_native NM12 345600
+step native-yuyv 30 mp_native YUYV 460800
+step testfe-nv12m 240 mp_testfe_two_planes
+step frontend-yuyv 240 mp_kernel_single_plane
+step vcamd-stop 15 mp_stop
