@@ -25,8 +25,9 @@ def load(path):
 
 
 def fnum(row, key):
+    """The value, or NaN (no bar, no label) where the case has none."""
     v = row.get(key, "")
-    return float(v) if v not in ("", None) else 0.0
+    return float(v) if v not in ("", None) else float("nan")
 
 
 def label(r):
@@ -45,7 +46,8 @@ def bars(ax, labels, series, title, ylabel):
     for i, (name, vals, col) in enumerate(series):
         xs = [x + (i - (n - 1) / 2) * width for x in range(len(labels))]
         b = ax.bar(xs, vals, width, label=name, color=col)
-        ax.bar_label(b, fmt="%.2f", fontsize=6, padding=1)
+        ax.bar_label(b, labels=["" if v != v else f"{v:.2f}" for v in vals],
+                     fontsize=6, padding=1)
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels(labels, fontsize=7)
     ax.set_title(title, fontsize=9)
@@ -56,7 +58,9 @@ def bars(ax, labels, series, title, ylabel):
 
 def plot_modes(rows, out):
     t = [r for r in rows if r["kind"] == "tfe"]
-    t.sort(key=lambda r: (r["alloc"], r["mode"], int(r["spin_us"] or 0)))
+    order = {"event": 0, "hybrid": 1, "spin": 2}
+    t.sort(key=lambda r: (r["alloc"] != "fe", order.get(r["mode"], 3),
+                          int(r["spin_us"] or 0)))
     labels = [label(r) for r in t]
     fig, (a1, a2, a3) = plt.subplots(3, 1, figsize=(10, 11))
     bars(a1, labels, [
@@ -81,11 +85,11 @@ def plot_modes(rows, out):
     bars(a3, labels, [
         ("vcamd process", [fnum(r, "vcamd_cpu_ms_per_frame") for r in t],
          "tab:blue"),
-        ("dom0 total", [fnum(r, "dom0_cpu_ms_per_frame") for r in t],
+        ("dom0 above idle", [fnum(r, "dom0_cpu_ms_per_frame") for r in t],
          "tab:cyan"),
         ("vcam-testfe process", [fnum(r, "app_cpu_ms_per_frame")
                                  for r in t], "tab:orange"),
-        ("guest total", [fnum(r, "guest_cpu_ms_per_frame") for r in t],
+        ("guest above idle", [fnum(r, "guest_cpu_ms_per_frame") for r in t],
          "tab:red"),
     ], "CPU per frame (640x360 YUYV, 25 fps; TCG-emulated, compare within "
        "the run)", "ms CPU / frame")
@@ -98,7 +102,9 @@ def plot_guest_native(rows, out):
     cap = [r for r in rows if r["kind"] in ("native", "kfe")]
     cap.sort(key=lambda r: (int(r["rate"] or 0), r["kind"] != "native"))
     labels = [f"{'native dom0' if r['kind'] == 'native' else 'guest kfront'}"
-              f"\n@{r['rate']} fps" for r in cap]
+              f"\n@{r['rate']} fps" +
+              (f"\n(vivid at {r['cam_rate']})" if r.get("cam_rate") else "")
+              for r in cap]
     ff = [r for r in rows if r["kind"] == "ff"]
     fig, axes = plt.subplots(1, 3, figsize=(13, 4.5),
                              gridspec_kw={"width_ratios": [3, 3, 1.4]})
@@ -108,11 +114,11 @@ def plot_guest_native(rows, out):
         ("achieved", [fnum(r, "fps") for r in cap], "tab:green"),
     ], "Frame rate (frames / wall time incl. start)", "fps")
     bars(a2, labels, [
-        ("dom0 total", [fnum(r, "dom0_cpu_ms_per_frame") for r in cap],
+        ("dom0 above idle", [fnum(r, "dom0_cpu_ms_per_frame") for r in cap],
          "tab:cyan"),
         ("of which vcamd", [fnum(r, "vcamd_cpu_ms_per_frame") for r in cap],
          "tab:blue"),
-        ("guest total", [fnum(r, "guest_cpu_ms_per_frame") for r in cap],
+        ("guest above idle", [fnum(r, "guest_cpu_ms_per_frame") for r in cap],
          "tab:red"),
         ("capture process", [fnum(r, "app_cpu_ms_per_frame") for r in cap],
          "tab:orange"),

@@ -142,13 +142,29 @@ bench_stats_count() { grep -c "stats name=dom$1/vcam0 " "$BOUT/vcamd.log"; }
 # bench_case_sync NAME DOMID KIND: snapshot when the guest announces case NAME (it then waits
 # 3 s before starting) and once it reports the case done; record vcamd's device counters: the
 # disconnect stats line for a vcam-testfe session, `vcamctl status` for the kernel frontend.
+# bench_wait_mark TEXT TIMEOUT: the next BENCH-READY/DONE line from the guest console is TEXT.
+# Lines come from a tail -F | grep pair started by bench_guest (inotify, no polling: a grep of
+# the console every 0.2 s cost dom0 more CPU than vcamd's whole data path).
+bench_wait_mark() {
+	local line
+	while read -r -t "$2" -u 3 line; do
+		line=${line%$'\r'}
+		[ "$line" = "$1" ] && return 0
+		echo "unexpected guest marker '$line' while waiting for '$1'"
+		return 1
+	done
+	echo "guest marker '$1' not seen within ${2}s"
+	tail -n 30 "$(domu_console bench)"
+	return 1
+}
+
 bench_case_sync() {
 	local c=$1 dom=$2 kind=$3 n0 i dev
-	domu_wait_marker bench "BENCH-READY $c" 120 || return 1
+	bench_wait_mark "BENCH-READY $c" 120 || return 1
 	n0=$(bench_stats_count "$dom")
 	dev=$("$REPO/backend/vcamctl" status 2>/dev/null | grep "^device name=dom$dom/vcam0 ")
 	bench_snap "$c" begin "$dev"
-	domu_wait_marker bench "BENCH-DONE $c" 120 || return 1
+	bench_wait_mark "BENCH-DONE $c" 120 || return 1
 	dev=$("$REPO/backend/vcamctl" status 2>/dev/null | grep "^device name=dom$dom/vcam0 ")
 	bench_snap "$c" end "$dev"
 	[ "$kind" = tfe ] || return 0
@@ -166,6 +182,14 @@ bench_guest() {
 		domu_cfg bench bench) || return 1
 	$XL create -p "$cfg" || return 1
 	dom=$($XL domid bench) || return 1
+	rm -f /tmp/bench-con.fifo /tmp/bench-marks
+	mkfifo /tmp/bench-con.fifo /tmp/bench-marks || return 1
+	tail -n +1 -F "$(domu_console bench)" >/tmp/bench-con.fifo 2>/dev/null &
+	local tpid=$!
+	grep -a --line-buffered -o 'BENCH-\(READY\|DONE\) [^ ]*' </tmp/bench-con.fifo \
+		>/tmp/bench-marks &
+	local gpid=$!
+	exec 3</tmp/bench-marks
 	"$REPO/xenstore-scripts/bin/vcam-attach" "$dom" \
 		"unique-id=video0, formats=YUYV:640x360@25/1;40/1, max-buffers=8, notify-mode=event, be-alloc=0, controls=brightness" ||
 		{ $XL destroy bench; return 1; }
@@ -180,10 +204,12 @@ bench_guest() {
 		done
 	fi
 	domu_wait_end bench 120 || rc=1
+	exec 3<&-
+	kill "$tpid" "$gpid" 2>/dev/null
 	cp "$(domu_console bench)" "$BOUT/guest.console"
 	grep -c '^BENCH-' "$BOUT/guest.console"
 	return $rc
 }
 
 export -f bench_plan bench_idle_dom0 bench_snap bench_kids bench_vivid bench_native bench_native_ff bench_vcamd_start \
-	bench_vcamd_stop bench_stats_count bench_case_sync bench_guest
+	bench_vcamd_stop bench_stats_count bench_wait_mark bench_case_sync bench_guest
