@@ -254,7 +254,8 @@ ts_race() {
 
 ts_bad_config_wrapper() {
 	local cfg
-	cfg=$(domu_cfg tsxlbad toolstack "vcam = [ 'unique-id=video0' ]")
+	# (a camera without formats= is valid: its modes are read from the camera)
+	cfg=$(domu_cfg tsxlbad toolstack "vcam = [ 'unique-id=video0, max-buffers=300' ]")
 	"$TS/vcam-xl" create -p "$cfg" && return 1
 	$XL domid tsxlbad 2>/dev/null && { echo "domain created anyway"; return 1; }
 	echo "refused before creating the domain"
