@@ -39,7 +39,7 @@ check: .deps-installed
 # Unit tests of every part, then a bounded libFuzzer run on the backend's request handling
 # (`make fuzz` runs longer).
 check-unit: all
-	@set -e; for p in $(PARTS); do $(MAKE) -s -C $$p check-unit; done
+	@set -e; for p in $(PARTS) bench; do $(MAKE) -s -C $$p check-unit; done
 	$(MAKE) -s -C backend fuzz FUZZ_RUNS=50000
 
 check-rig: all
@@ -55,7 +55,7 @@ fuzz: all
 	$(MAKE) -C backend fuzz
 
 bench: all
-	$(MAKE) -C bench
+	$(MAKE) -C bench bench
 
 clean:
 	@for p in $(PARTS); do $(MAKE) -C $$p clean; done
