@@ -13,40 +13,43 @@ record() {
 	printf '%-4s %-14s %-28s %7.1fs\n' "$1" "$2" "$3" "$4" | tee -a "$OUT/steps.log"
 }
 
-# step NAME TIMEOUT CMD [ARGS...]: run CMD bounded by TIMEOUT seconds, log to
-# $OUT/logs/SCEN.NAME.log, record PASS/FAIL with its wall time, print the log tail on failure.
+# run_bounded NAME TIMEOUT CMD [ARGS...]: run CMD bounded by TIMEOUT seconds with its output in
+# $OUT/logs/SCEN.NAME.log; sets STEP_RC, STEP_SECS and STEP_LOG for the caller to judge.
 # CMD may be a shell function if the scenario exported it (export -f).
-step() {
-	local name=$1 t=$2 start rc log
+run_bounded() {
+	local name=$1 t=$2 start
 	shift 2
-	log="$OUT/logs/$SCEN.$name.log"
+	STEP_LOG="$OUT/logs/$SCEN.$name.log"
 	start=$(now)
-	timeout -k 5 "$t" bash -c '"$@"' _ "$@" >"$log" 2>&1
-	rc=$?
-	local secs; secs=$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')
-	if [ $rc -eq 0 ]; then
-		record PASS "$SCEN" "$name" "$secs"
+	timeout -k 5 "$t" bash -c '"$@"' _ "$@" >"$STEP_LOG" 2>&1
+	STEP_RC=$?
+	STEP_SECS=$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')
+	[ $STEP_RC -ge 124 ] && echo "(timed out after ${t}s)" >>"$STEP_LOG"
+}
+
+# step NAME TIMEOUT CMD [ARGS...]: a bounded step that must succeed; PASS/FAIL with its wall time,
+# the log tail printed on failure.
+step() {
+	local name=$1
+	run_bounded "$@"
+	if [ $STEP_RC -eq 0 ]; then
+		record PASS "$SCEN" "$name" "$STEP_SECS"
 	else
-		[ $rc -ge 124 ] && echo "(timed out after ${t}s)" >>"$log"
-		record FAIL "$SCEN" "$name" "$secs"
-		echo "---- tail of $log (rc=$rc)"; tail -n 25 "$log"; echo "----"
+		record FAIL "$SCEN" "$name" "$STEP_SECS"
+		echo "---- tail of $STEP_LOG (rc=$STEP_RC)"; tail -n 25 "$STEP_LOG"; echo "----"
 		RIG_FAILED=1
 	fi
-	return $rc
+	return $STEP_RC
 }
 
 # expect_fail NAME TIMEOUT CMD...: a step that must fail (proves a check can catch what it checks).
 expect_fail() {
-	local name=$1 t=$2 start rc
-	shift 2
-	start=$(now)
-	timeout -k 5 "$t" bash -c '"$@"' _ "$@" >"$OUT/logs/$SCEN.$name.log" 2>&1
-	rc=$?
-	local secs; secs=$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')
-	if [ $rc -ne 0 ]; then
-		record PASS "$SCEN" "$name (failed as expected)" "$secs"
+	local name=$1
+	run_bounded "$@"
+	if [ $STEP_RC -ne 0 ]; then
+		record PASS "$SCEN" "$name (failed as expected)" "$STEP_SECS"
 	else
-		record FAIL "$SCEN" "$name (should have failed)" "$secs"
+		record FAIL "$SCEN" "$name (should have failed)" "$STEP_SECS"
 		RIG_FAILED=1
 	fi
 }
