@@ -7,16 +7,9 @@
 # rig-timeout: 420
 
 mp_setup() {
-	# earlier scenarios of this boot may have loaded a single-planar vivid
-	rmmod vivid 2>/dev/null
-	modprobe vivid n_devs=1 multiplanar=2 || return 1
-	for i in $(seq 50); do [ -e /dev/video0 ] && break; sleep 0.1; done
+	dom0_vivid 0 n_devs=1 multiplanar=2 || return 1
 	v4l2-ctl -d /dev/video0 --info | grep 'Video Capture Multiplanar' || return 1
-	v4l2-ctl -d /dev/video0 -c osd_text_mode=2 || return 1
-	"$REPO/backend/vcamd" -f -v >"$OUT/logs/mplane.vcamd.log" 2>&1 &
-	echo $! >/run/mp-vcamd.pid
-	sleep 2
-	kill -0 "$(cat /run/mp-vcamd.pid)"
+	dom0_daemon mplane.vcamd "$REPO/backend/vcamd" -f -v
 }
 
 # mp_native FOURCC FRAME-OCTETS: crc32 and md5 of a native capture's last frame
@@ -93,8 +86,7 @@ mp_kernel_single_plane() {
 
 mp_stop() {
 	"$REPO/backend/vcamctl" status
-	kill -TERM "$(cat /run/mp-vcamd.pid)"
-	sleep 1
+	dom0_daemon_stop mplane.vcamd
 	grep -iE 'plane|left in|zero copy|copying' "$OUT/logs/mplane.vcamd.log" | head -n 8
 	# later scenarios expect vivid's default (single-planar) setup
 	rmmod vivid
