@@ -232,6 +232,21 @@ void vcam_cam_init(struct vcam_cam *cam, const char *name,
 		   const struct vcam_camera_ops *ops, void *priv);
 void vcam_cam_fini(struct vcam_cam *cam);
 /*
+ * The device behind a camera failed (unplugged, driver error): let go of
+ * it at once (a replugged camera can only take its old node back once it
+ * is closed).  Its users keep their devices; every camera op then fails
+ * with -ENODEV and no frames come, until vcam_cam_restore().
+ */
+void vcam_cam_lose(struct vcam_cam *cam);
+bool vcam_cam_lost(const struct vcam_cam *cam);
+/*
+ * A reopened device takes over: the format and frame rate the users had
+ * are set again and, if anyone was streaming, streaming resumes (one copy
+ * per frame).  On failure priv is destroyed and the camera stays lost.
+ */
+int vcam_cam_restore(struct vcam_cam *cam, const struct vcam_camera_ops *ops,
+		     void *priv);
+/*
  * Take every ready frame from the camera and hand it to every streaming
  * user.  Returns the number of camera frames consumed, or negative errno.
  */

@@ -34,6 +34,138 @@ void vcam_cam_fini(struct vcam_cam *cam)
 	cam->priv = NULL;
 }
 
+/* ---- a camera whose device is gone ----------------------------------------- */
+
+static int gone_fmt(void *priv, struct vcam_format *f)
+{
+	(void)priv;
+	(void)f;
+	return -ENODEV;
+}
+
+static int gone_rate(void *priv, uint32_t *numer, uint32_t *denom)
+{
+	(void)priv;
+	(void)numer;
+	(void)denom;
+	return -ENODEV;
+}
+
+static int gone_ctrl_info(void *priv, unsigned int type,
+			  struct vcam_ctrl_info *ci)
+{
+	(void)priv;
+	(void)type;
+	(void)ci;
+	return -ENODEV;
+}
+
+static int gone_ctrl_get(void *priv, unsigned int type, int64_t *val)
+{
+	(void)priv;
+	(void)type;
+	(void)val;
+	return -ENODEV;
+}
+
+static int gone_ctrl_set(void *priv, unsigned int type, int64_t val)
+{
+	(void)priv;
+	(void)type;
+	(void)val;
+	return -ENODEV;
+}
+
+static int gone_stream(void *priv)
+{
+	(void)priv;
+	return -ENODEV;
+}
+
+static int gone_next_frame(void *priv, struct vcam_frame *fr)
+{
+	(void)priv;
+	(void)fr;
+	return -EAGAIN;
+}
+
+static void gone_release_frame(void *priv, struct vcam_frame *fr)
+{
+	(void)priv;
+	(void)fr;
+}
+
+static const struct vcam_camera_ops gone_ops = {
+	.try_fmt = gone_fmt,
+	.set_fmt = gone_fmt,
+	.get_fmt = gone_fmt,
+	.set_rate = gone_rate,
+	.get_rate = gone_rate,
+	.ctrl_info = gone_ctrl_info,
+	.ctrl_get = gone_ctrl_get,
+	.ctrl_set = gone_ctrl_set,
+	.stream_on = gone_stream,
+	.stream_off = gone_stream,
+	.next_frame = gone_next_frame,
+	.release_frame = gone_release_frame,
+};
+
+void vcam_cam_lose(struct vcam_cam *cam)
+{
+	if (cam->ops == &gone_ops)
+		return;
+	if (cam->streaming)
+		cam->ops->stream_off(cam->priv);
+	if (cam->ops->destroy)
+		cam->ops->destroy(cam->priv);
+	cam->ops = &gone_ops;
+	cam->priv = NULL;
+	cam->streaming = false;
+	cam->user_mode = false;
+	cam->user_owner = NULL;
+}
+
+bool vcam_cam_lost(const struct vcam_cam *cam)
+{
+	return cam->ops == &gone_ops;
+}
+
+int vcam_cam_restore(struct vcam_cam *cam, const struct vcam_camera_ops *ops,
+		     void *priv)
+{
+	struct vcam_format f = cam->fmt;
+	uint32_t n = cam->rate_numer, d = cam->rate_denom;
+	int ret = 0;
+
+	cam->ops = ops;
+	cam->priv = priv;
+	if (cam->have_fmt) {
+		ret = ops->set_fmt(priv, &f);
+		/* users' buffers and layouts were made for the old format */
+		if (!ret && (f.fourcc != cam->fmt.fourcc ||
+			     f.width != cam->fmt.width ||
+			     f.height != cam->fmt.height ||
+			     f.size != cam->fmt.size)) {
+			log_err("%s: came back unable to do %.4s %ux%u",
+				cam->name, (const char *)&cam->fmt.fourcc,
+				cam->fmt.width, cam->fmt.height);
+			ret = -EIO;
+		}
+	}
+	if (!ret && n && ops->set_rate && ops->set_rate(priv, &n, &d))
+		log_warn("%s: frame rate %u/%u not set again", cam->name,
+			 cam->rate_numer, cam->rate_denom);
+	if (!ret && cam->nstreaming) {
+		ret = ops->stream_on(priv);
+		cam->streaming = !ret;
+	}
+	if (ret) {
+		vcam_cam_lose(cam);
+		return ret;
+	}
+	return 0;
+}
+
 void vcam_cam_attach(struct vcam_cam *cam, struct vcam_dev *dev)
 {
 	dev->cam_next = cam->users;

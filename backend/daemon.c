@@ -109,27 +109,34 @@ int (*vcamd_cam_open_hook)(const char *path,
 			   const struct vcam_camera_ops **ops,
 			   void **priv, int *pollfd);
 
+static int cam_open(struct vcamd *d, const char *path,
+		    const struct vcam_camera_ops **ops, void **priv, int *fd)
+{
+	if (vcamd_cam_open_hook)
+		return vcamd_cam_open_hook(path, ops, priv, fd);
+	*ops = &v4l2cam_ops;
+	if (v4l2cam_open(path, d->opts.cam_buffers, priv))
+		return -1;
+	*fd = v4l2cam_fd(*priv);
+	return 0;
+}
+
 struct vcam_camdev *vcamd_cam_get(struct vcamd *d, const char *path)
 {
-	const struct vcam_camera_ops *ops = &v4l2cam_ops;
+	const struct vcam_camera_ops *ops;
 	struct vcam_camdev *cd;
 	void *priv;
 	int fd;
 
+	/* a failed camera too: it comes back when its device does */
 	for (cd = d->cams; cd; cd = cd->next) {
-		if (!strcmp(cd->path, path) && !cd->failed) {
+		if (!strcmp(cd->path, path)) {
 			cd->refs++;
 			return cd;
 		}
 	}
-	if (vcamd_cam_open_hook) {
-		if (vcamd_cam_open_hook(path, &ops, &priv, &fd))
-			return NULL;
-	} else {
-		if (v4l2cam_open(path, d->opts.cam_buffers, &priv))
-			return NULL;
-		fd = v4l2cam_fd(priv);
-	}
+	if (cam_open(d, path, &ops, &priv, &fd))
+		return NULL;
 	cd = calloc(1, sizeof(*cd));
 	if (!cd) {
 		if (ops->destroy)
@@ -179,8 +186,49 @@ static void cam_ready(struct vcamd *d, void *arg, short revents)
 	} else {
 		log_err("%s: device error; no more frames from it", cd->path);
 	}
-	/* Guests keep their devices; they just stop getting frames. */
+	/*
+	 * Guests keep their devices and get no frames meanwhile.  The
+	 * device is closed now: a replugged camera (or vivid after a
+	 * simulated disconnect) comes back on its node only once its
+	 * last user has let go.
+	 */
+	vcam_cam_lose(&cd->cam);
+	cd->fd = -1;
 	cd->failed = true;
+	cd->retries = 0;
+	cd->retry_ns = 0;
+}
+
+/*
+ * Is a failed camera's device back?  Tried about every second at first,
+ * backing off to every 32 s while it keeps failing (each try is logged).
+ */
+static void cam_retry(struct vcamd *d, uint64_t now)
+{
+	const struct vcam_camera_ops *ops;
+	struct vcam_camdev *cd;
+	void *priv;
+	int fd;
+
+	for (cd = d->cams; cd; cd = cd->next) {
+		if (!cd->failed || now < cd->retry_ns ||
+		    access(cd->path, F_OK))
+			continue;
+		if (cam_open(d, cd->path, &ops, &priv, &fd) ||
+		    vcam_cam_restore(&cd->cam, ops, priv)) {
+			cd->retries++;
+			cd->retry_ns = now + (1000000000ull <<
+					      (cd->retries < 5 ? cd->retries : 5));
+			log_warn("%s: is back but cannot be used yet; "
+				 "retrying", cd->path);
+			continue;
+		}
+		cd->fd = fd;
+		cd->failed = false;
+		cd->reopened++;
+		log_notice("%s: reopened; %s", cd->path, cd->cam.streaming ?
+			   "streaming again" : "ready");
+	}
 }
 
 /* ---- signals -------------------------------------------------------------- */
@@ -225,6 +273,7 @@ static void tick(struct vcamd *d, uint64_t now)
 		c->fps = (double)(c->dev.st.frames - c->tick_frames) / dt;
 		c->tick_frames = c->dev.st.frames;
 	}
+	cam_retry(d, now);
 	d->last_tick_ns = now;
 }
 

@@ -47,7 +47,10 @@ struct vcam_camdev {
 	struct vcam_cam cam;
 	int fd;				/* poll for frames */
 	unsigned int refs;
-	bool failed;			/* device error: no more polling */
+	bool failed;			/* device lost: closed, retried */
+	unsigned int retries;		/* reopen attempts since it failed */
+	uint64_t retry_ns;		/* not before (vcam_now_ns) */
+	unsigned int reopened;		/* times it came back */
 };
 
 struct vcam_conn {

@@ -138,8 +138,9 @@ size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
 	for (cd = d->cams; cd; cd = cd->next) {
 		const struct vcam_format *f = &cd->cam.fmt;
 
-		put(&o, "camera path=%s users=%u streaming=%d failed=%d frames_in=%llu format=%.4s size=%ux%u rate=%u/%u\n",
+		put(&o, "camera path=%s users=%u streaming=%d failed=%d reopened=%u frames_in=%llu format=%.4s size=%ux%u rate=%u/%u\n",
 		    cd->path, cd->refs, cd->cam.streaming, cd->failed,
+		    cd->reopened,
 		    (unsigned long long)cd->cam.frames_in,
 		    cd->cam.have_fmt ? (const char *)&f->fourcc : "none",
 		    f->width, f->height, cd->cam.rate_numer,

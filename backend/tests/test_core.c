@@ -573,6 +573,57 @@ static void test_stream_frames_be_alloc(void **state)
 	assert_int_equal(vcam_lb_granted(f->t.lb, VCAM_LB_BE), 0);
 }
 
+/* The camera's device goes away mid-stream and comes back. */
+static void test_camera_lost_and_back(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_evt ev;
+	struct fake_cam back, broken;
+	uint32_t size = 64 * 48 * 2;
+
+	tfe_prepare(&f->t, 64, 48, 3);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 0);
+
+	vcam_cam_lose(&f->cam);
+	assert_true(vcam_cam_lost(&f->cam));
+	assert_false(f->fc.streaming);
+	/* no frames, and camera requests fail cleanly meanwhile */
+	assert_int_equal(vcam_cam_pump(&f->cam), 0);
+	assert_int_not_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+					V4L2_PIX_FMT_YUYV, 32, 24, NULL), 0);
+
+	/* back with another mode set: ours is set again, stream resumes */
+	fake_cam_init(&back);
+	back.fmt.width = 32;
+	back.fmt.height = 24;
+	assert_int_equal(vcam_cam_restore(&f->cam, &fake_cam_ops, &back), 0);
+	assert_false(vcam_cam_lost(&f->cam));
+	assert_int_equal(back.fmt.width, 64);
+	assert_int_equal(back.fmt.height, 48);
+	assert_true(back.streaming);
+	back.next_seq = 0;	/* the camera's numbering starts again */
+	fake_cam_produce(&back, 1, 0);
+	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	/* still strictly increasing for the guest */
+	assert_int_equal(ev.evt.frame_avail.seq_num, 1);
+	check_frame(&f->t, &ev, 0, size);
+
+	/* a device that cannot stream again leaves the camera lost */
+	vcam_cam_lose(&f->cam);
+	fake_cam_init(&broken);
+	broken.fail_stream_on = EIO;
+	assert_int_not_equal(vcam_cam_restore(&f->cam, &fake_cam_ops,
+					      &broken), 0);
+	assert_true(vcam_cam_lost(&f->cam));
+	fake_cam_fini(&back);
+	fake_cam_fini(&broken);
+}
+
 static void test_nv12_planes(void **state)
 {
 	struct fixture *f = *state;
@@ -1031,6 +1082,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stream_frames_be_alloc,
 						setup_be, teardown),
+		cmocka_unit_test_setup_teardown(test_camera_lost_and_back, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_nv12_planes, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_evt_ring_garbage_cons,

@@ -6,10 +6,8 @@ export VCAMD_LOG VCAMD_STATUS
 # vivid with a still picture (no OSD text, no movement), so every frame is identical, and the
 # CRC-32 of a native capture in dom0 to compare guest frames against.
 be_vivid() {
-	lsmod | grep -q '^vivid ' || modprobe vivid n_devs=1 || return 1
-	for i in $(seq 50); do [ -e /dev/video0 ] && break; sleep 0.1; done
-	v4l2-ctl -d /dev/video0 -c osd_text_mode=2 -c horizontal_movement=3 \
-		-c vertical_movement=3 || return 1
+	dom0_vivid 0 n_devs=1 || return 1
+	v4l2-ctl -d /dev/video0 -c horizontal_movement=3 -c vertical_movement=3 || return 1
 	v4l2-ctl -d /dev/video0 --set-fmt-video=width=640,height=360,pixelformat=YUYV || return 1
 	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F 640x360:YUYV -f 6 -s 2 \
 		>"$OUT/native.sum" || return 1
@@ -110,5 +108,31 @@ be_hostile_case() {
 	return $rc
 }
 
+# The camera goes away mid-stream and comes back: vivid's "Disconnect" control unregisters its
+# nodes like an unplugged USB camera and registers them again once the last user has closed
+# them.  vcamd must let go at once, reopen the camera and resume the guest's stream, whose
+# frames stay equal to the native capture.
+be_replug_case() {
+	local rc=0 i
+	be_guest_start rp ", notify-mode=event" stream "-f_200_-F_640x360:YUYV_-r_25_-n_4_-t_30000" ||
+		return 1
+	domu_wait_marker rp "BETEST stream: frame seq=" 90 || rc=1
+	sleep 2
+	v4l2-ctl -d /dev/video0 -c disconnect=1 || rc=1
+	for i in $(seq 100); do
+		grep -q 'video0: reopened; streaming again' "$VCAMD_LOG" && break
+		sleep 0.2
+	done
+	grep -E 'video0: (device error|capture failed|reopened|is back)' "$VCAMD_LOG"
+	grep -q 'video0: reopened; streaming again' "$VCAMD_LOG" ||
+		{ echo "camera not reopened"; rc=1; }
+	"$REPO/backend/vcamctl" status | grep '^camera ' | tee /tmp/be-replug.cam
+	grep -q 'reopened=1 ' /tmp/be-replug.cam || rc=1
+	domu_wait_end rp 200 || rc=1
+	be_check_frames rp 200 || rc=1
+	be_vcamd_alive || rc=1
+	return $rc
+}
+
 export -f be_vivid be_vcamd_start be_vcamd_alive be_vcamd_stop be_guest_start be_check_frames \
-	be_stream_case be_hostile_case
+	be_stream_case be_hostile_case be_replug_case

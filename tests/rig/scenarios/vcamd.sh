@@ -1,7 +1,8 @@
 # Scenario vcamd: backend/vcamd in dom0 serving vivid (still picture) to vcam-testfe guests.
 # 100 frames in each notification mode, fe-alloc and be-alloc, every frame's CRC equal to a native
 # dom0 capture; then a guest sends every hostile case while another keeps streaming; vcamd
-# survives and exits cleanly on SIGTERM.  Per-mode counters land in out/<run>/vcamd-modes.txt.
+# survives; the camera is unplugged and comes back while a guest streams (vcamd reopens it and the
+# stream goes on); vcamd exits cleanly on SIGTERM.  Per-mode counters land in out/<run>/vcamd-modes.txt.
 # rig-timeout: 1200
 
 . "$REPO/backend/tests/rig/vcamd-lib.sh"
@@ -14,4 +15,5 @@ step spin-fealloc 220 be_stream_case sp-fe spin 0
 step hybrid-fealloc 220 be_stream_case hy-fe hybrid 0
 step spin-bealloc 220 be_stream_case sp-be spin 1
 step hostile-vs-streaming 420 be_hostile_case
+step camera-replug 300 be_replug_case
 step vcamd-sigterm 30 be_vcamd_stop
