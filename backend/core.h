@@ -117,6 +117,7 @@ struct vcam_cam {
 	uint32_t rate_numer, rate_denom;
 	uint64_t frames_in;		/* frames taken from the camera */
 	uint64_t cam_errors;
+	uint64_t cpu_ns;		/* taking frames, delivering them all */
 };
 
 /* ---- per-device configuration (from the frontend's xenstore dir) ------- */
@@ -159,6 +160,7 @@ struct vcam_stats {
 	uint64_t spins;			/* polls of the ring that found nothing */
 	uint64_t evt_full;		/* events we had no room for */
 	uint64_t seq_fixups;		/* camera seq that did not advance */
+	uint64_t cpu_ns;		/* vcamd's CPU for its requests+frames */
 };
 
 struct vcam_buf {
@@ -255,5 +257,7 @@ int vcam_cam_pump(struct vcam_cam *cam);
 /* Monotonic clock in ns; overridable by tests through vcam_now_hook. */
 uint64_t vcam_now_ns(void);
 extern uint64_t (*vcam_now_hook)(void);
+/* CPU time of the calling thread in ns (vcamd's work per device). */
+uint64_t vcam_cpu_ns(void);
 
 #endif /* VCAMD_CORE_H */

@@ -540,7 +540,15 @@ static void dev_deliver(struct vcam_dev *dev, const struct vcam_frame *fr)
 	post_frame(dev, (unsigned int)idx, used, fr->seq);
 }
 
-int vcam_cam_pump(struct vcam_cam *cam)
+static void deliver_timed(struct vcam_dev *u, const struct vcam_frame *fr)
+{
+	uint64_t t0 = vcam_cpu_ns();
+
+	dev_deliver(u, fr);
+	u->st.cpu_ns += vcam_cpu_ns() - t0;
+}
+
+static int pump(struct vcam_cam *cam)
 {
 	struct vcam_frame fr;
 	struct vcam_dev *u;
@@ -561,7 +569,7 @@ int vcam_cam_pump(struct vcam_cam *cam)
 				continue;
 			if (cam->user_mode && u != cam->user_owner)
 				continue;
-			dev_deliver(u, &fr);
+			deliver_timed(u, &fr);
 		}
 		cam->ops->release_frame(cam->priv, &fr);
 		n++;
@@ -569,5 +577,14 @@ int vcam_cam_pump(struct vcam_cam *cam)
 	for (u = cam->users; u; u = u->cam_next)
 		if (!u->broken)
 			vcam_dev_flush_events(u);
+	return n;
+}
+
+int vcam_cam_pump(struct vcam_cam *cam)
+{
+	uint64_t t0 = vcam_cpu_ns();
+	int n = pump(cam);
+
+	cam->cpu_ns += vcam_cpu_ns() - t0;
 	return n;
 }

@@ -87,8 +87,10 @@ void vcamd_conn_destroy(struct vcamd *d, struct vcam_conn *c)
 /* A broken ring closes the device; the state machine does the rest. */
 static void conn_process(struct vcam_conn *c)
 {
+	uint64_t t0 = vcam_cpu_ns();
 	int ret = vcam_dev_process(&c->dev, VCAM_REQ_BUDGET);
 
+	c->dev.st.cpu_ns += vcam_cpu_ns() - t0;
 	c->pending = ret > 0;
 	if (ret == -EPROTO)
 		vcam_xb_update(c);

@@ -98,7 +98,7 @@ size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len)
 	uint64_t notes = s->notify_req + s->notify_evt;
 	struct out o = { buf, len, 0 };
 
-	put(&o, "name=%s state=%s camera=%s mode=%s alloc=%s streaming=%d fps=%.2f frames=%llu drops=%llu copies=%llu copies_per_frame=%.2f zero_copy=%llu notifications=%llu notify_req=%llu notify_evt=%llu notifications_per_frame=%.2f wakeups=%llu spins=%llu requests=%llu errors=%llu evt_full=%llu seq_fixups=%llu broken=%d",
+	put(&o, "name=%s state=%s camera=%s mode=%s alloc=%s streaming=%d fps=%.2f frames=%llu drops=%llu copies=%llu copies_per_frame=%.2f zero_copy=%llu notifications=%llu notify_req=%llu notify_evt=%llu notifications_per_frame=%.2f wakeups=%llu spins=%llu requests=%llu errors=%llu evt_full=%llu seq_fixups=%llu cpu_ms=%.1f cpu_us_per_frame=%.0f broken=%d",
 	    c->name,
 	    c->be_state >= 0 && c->be_state <= 8 ? st[c->be_state] : "?",
 	    c->camdev ? c->camdev->path : "none",
@@ -118,7 +118,8 @@ size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len)
 	    (unsigned long long)s->requests,
 	    (unsigned long long)s->errors,
 	    (unsigned long long)s->evt_full,
-	    (unsigned long long)s->seq_fixups, c->dev.broken);
+	    (unsigned long long)s->seq_fixups, (double)s->cpu_ns / 1e6,
+	    per_frame(s->cpu_ns, s->frames) / 1e3, c->dev.broken);
 	return o.pos;
 }
 
@@ -138,10 +139,11 @@ size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
 	for (cd = d->cams; cd; cd = cd->next) {
 		const struct vcam_format *f = &cd->cam.fmt;
 
-		put(&o, "camera path=%s users=%u streaming=%d failed=%d reopened=%u frames_in=%llu format=%.4s size=%ux%u rate=%u/%u\n",
+		put(&o, "camera path=%s users=%u streaming=%d failed=%d reopened=%u frames_in=%llu cpu_ms=%.1f format=%.4s size=%ux%u rate=%u/%u\n",
 		    cd->path, cd->refs, cd->cam.streaming, cd->failed,
 		    cd->reopened,
 		    (unsigned long long)cd->cam.frames_in,
+		    (double)cd->cam.cpu_ns / 1e6,
 		    cd->cam.have_fmt ? (const char *)&f->fourcc : "none",
 		    f->width, f->height, cd->cam.rate_numer,
 		    cd->cam.rate_denom);

@@ -558,6 +558,9 @@ static void test_stream_frames(void **state)
 	struct fixture *f = *state;
 
 	stream_frames(f);
+	/* the device's share of vcamd's CPU is within the camera's */
+	assert_true(f->t.dev.st.cpu_ns > 0);
+	assert_true(f->cam.cpu_ns >= f->t.dev.st.cpu_ns);
 	/* One kick per batch without the hold-off extension. */
 	assert_true(f->t.dev.st.notify_evt >= 3);
 	assert_true(tfe_kicks(&f->t, f->t.evt_port) >= 1);
