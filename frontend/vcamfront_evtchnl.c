@@ -144,6 +144,14 @@ int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 	mutex_lock(&cam->sync_mutex);
 	spin_lock_irqsave(&cam->req_lock, flags);
 	while (!cam->dead && RING_FULL(&cam->ring)) {
+		int more;
+
+		/* lazily collected responses may be all that fills it */
+		RING_FINAL_CHECK_FOR_RESPONSES(&cam->ring, more);
+		if (more) {
+			vcam_drain_locked(cam);
+			continue;
+		}
 		spin_unlock_irqrestore(&cam->req_lock, flags);
 		left = wait_event_timeout(cam->ring_wq,
 					  READ_ONCE(cam->dead) ||
@@ -164,6 +172,11 @@ int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 	req = next_req_locked(cam, cam->sync_id, op);
 	if (len)
 		memcpy(&req->req, payload, len);
+	/*
+	 * Wake us when every request so far is answered, ours included;
+	 * visible to the backend before the request (the push's barrier).
+	 */
+	cam->ring.sring->rsp_event = cam->ring.req_prod_pvt;
 	notify_backend_locked(cam);
 	spin_unlock_irqrestore(&cam->req_lock, flags);
 
@@ -336,6 +349,11 @@ int vcam_drain_locked(struct vcam_dev *cam)
  * Ask for notifications again (hold-off indices one past what we consumed),
  * then look once more so nothing that raced with the re-arm is missed.
  * Returns true if there is more to consume.
+ *
+ * BUF_QUEUE responses are not worth an interrupt each: they only matter
+ * when they report an error, and they are collected with the next
+ * FRAME_AVAIL.  So responses wake us only while someone waits for one: a
+ * synchronous request (which sets rsp_event itself) or a full ring.
  */
 bool vcam_rearm_locked(struct vcam_dev *cam)
 {
@@ -344,7 +362,8 @@ bool vcam_rearm_locked(struct vcam_dev *cam)
 
 	if (cam->dead)
 		return false;
-	RING_FINAL_CHECK_FOR_RESPONSES(&cam->ring, more);
+	if (cam->sync_active || RING_FULL(&cam->ring))
+		RING_FINAL_CHECK_FOR_RESPONSES(&cam->ring, more);
 	if (cam->evt_hold_off) {
 		WRITE_ONCE(*vcam_evt_page_in_event(cam->evt_page),
 			   cam->evt_cons + 1);
