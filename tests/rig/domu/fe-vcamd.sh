@@ -25,7 +25,8 @@ echo "VCAMFE md5 read-5 $(dd if=/tmp/read.raw bs=$sz skip=5 count=1 2>/dev/null 
 rm -f /tmp/read.raw
 if grep -q 'fecompliance=1' /proc/cmdline; then
 	v4l2-compliance -d $dev -s >/tmp/compl.txt 2>&1
-	grep -E 'fail|warn|Total' /tmp/compl.txt | cut -c1-200
+	# progress lines end in \r, not \n: a warning can hide at the end of one
+	tr '\r' '\n' </tmp/compl.txt | grep -E 'fail|warn|Total' | cut -c1-200
 	grep 'Total for' /tmp/compl.txt | sed 's/^/VCAMFE compliance: /'
 fi
 for s in frames errors drops notify_sent notify_recv wakeups spins copies requests state; do
