@@ -72,25 +72,48 @@ static int vcam_bufs_request(struct vcam_dev *cam)
 	return 0;
 }
 
+/* Size of vb2 plane p of the current format. */
+static unsigned int plane_need(struct vcam_dev *cam, unsigned int p)
+{
+	return cam->mem_planes == 1 ? cam->layout.size :
+				      cam->layout.plane_size[p];
+}
+
+/* A vb2 buffer can take frames of the current format. */
+static bool buf_fits(struct vcam_dev *cam, struct vb2_buffer *vb)
+{
+	unsigned int p;
+
+	if (!cam->layout.size || vb->num_planes != cam->mem_planes)
+		return false;
+	for (p = 0; p < vb->num_planes; p++)
+		if (vb2_plane_size(vb, p) < plane_need(cam, p))
+			return false;
+	return true;
+}
+
 static int vcam_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
 			    unsigned int *nplanes, unsigned int sizes[],
 			    struct device *alloc_devs[])
 {
 	struct vcam_dev *cam = vb2_get_drv_priv(q);
-	unsigned int size = cam->layout.size;
-	unsigned int avail;
+	unsigned int avail, p;
 	int ret;
 
 	if (READ_ONCE(cam->dead))
 		return -ENODEV;
-	if (!size)
+	if (!cam->layout.size)
 		return -EINVAL;
 	if (*nplanes) {
-		if (*nplanes != 1 || sizes[0] < size)
+		if (*nplanes != cam->mem_planes)
 			return -EINVAL;
+		for (p = 0; p < *nplanes; p++)
+			if (sizes[p] < plane_need(cam, p))
+				return -EINVAL;
 	} else {
-		*nplanes = 1;
-		sizes[0] = size;
+		*nplanes = cam->mem_planes;
+		for (p = 0; p < *nplanes; p++)
+			sizes[p] = plane_need(cam, p);
 	}
 	ret = vcam_bufs_request(cam);
 	if (ret)
@@ -109,9 +132,7 @@ static int vcam_buf_init(struct vb2_buffer *vb)
 	unsigned long flags;
 	int ret;
 
-	if (vb->index >= cam->num_bufs)
-		return -EINVAL;
-	if (vb2_plane_size(vb, 0) < cam->layout.size)
+	if (vb->index >= cam->num_bufs || !buf_fits(cam, vb))
 		return -EINVAL;
 	INIT_LIST_HEAD(&buf->list);
 	buf->pending = false;
@@ -156,12 +177,14 @@ static void vcam_buf_cleanup(struct vb2_buffer *vb)
 static int vcam_buf_prepare(struct vb2_buffer *vb)
 {
 	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
+	unsigned int p;
 
 	if (READ_ONCE(cam->dead))
 		return -ENODEV;
-	if (vb2_plane_size(vb, 0) < cam->layout.size)
+	if (!buf_fits(cam, vb))
 		return -EINVAL;
-	vb2_set_plane_payload(vb, 0, cam->layout.size);
+	for (p = 0; p < vb->num_planes; p++)
+		vb2_set_plane_payload(vb, p, plane_need(cam, p));
 	return 0;
 }
 
@@ -274,8 +297,18 @@ int vcam_vb2_init(struct vcam_dev *cam)
 {
 	struct vb2_queue *q = &cam->queue;
 
-	q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF | VB2_READ;
+	/*
+	 * vb2's read() emulation handles single-plane buffers only, and a
+	 * multi-planar device may switch to a multi-plane format at any time:
+	 * no read() there.
+	 */
+	if (cam->mplane) {
+		q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+		q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF;
+	} else {
+		q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+		q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF | VB2_READ;
+	}
 	q->drv_priv = cam;
 	q->buf_struct_size = sizeof(struct vcam_buf);
 	q->ops = &vcam_vb2_ops;
