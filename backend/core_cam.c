@@ -368,6 +368,7 @@ static void dev_deliver(struct vcam_dev *dev, const struct vcam_frame *fr)
 	uint64_t limit;
 	uint32_t used = 0;
 	unsigned int p;
+	bool copied = false;
 	int idx;
 
 	if (!dev->seq_base_set) {
@@ -397,10 +398,13 @@ static void dev_deliver(struct vcam_dev *dev, const struct vcam_frame *fr)
 			n = (uint32_t)(limit - off);
 		if (fr->plane[p].data) {
 			memcpy((char *)b->addr + off, fr->plane[p].data, n);
-			dev->st.copies++;
+			copied = true;
 		}
 		used += n;
 	}
+	/* one copy of the frame, whatever the number of its planes */
+	if (copied)
+		dev->st.copies++;
 	post_frame(dev, (unsigned int)idx, used, fr->seq);
 }
 

@@ -4,7 +4,9 @@
  * (single- or multi-planar, MMAP streaming).  libv4l2 passes native
  * formats straight through and converts emulated ones in software at
  * DQBUF time; either way the frame lands in our mapped camera buffer and
- * the core makes the one copy into each guest's buffer.
+ * the core makes the one copy into each guest's buffer.  The exception:
+ * formats an MPLANE-only driver produces itself bypass libv4l2's
+ * single-planar view of it (see v4l2_fmt_guard.h).
  */
 #include "v4l2_camera.h"
 
@@ -18,8 +20,10 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "log.h"
+#include "v4l2_fmt_guard.h"
 
 #define MAX_CAM_BUFS	32
 
@@ -27,7 +31,16 @@ struct v4l2cam {
 	int fd;
 	char path[128];
 	bool mplane;
-	uint32_t type;
+	bool driver_mplane;		/* the driver's own API, under libv4l2 */
+	uint32_t type;			/* of the API now in use */
+	/*
+	 * A multi-buffer format on a device libv4l2 shows single-planar
+	 * goes through the driver's own MPLANE API, every ioctl and mmap
+	 * raw; lib_type/lib_mplane keep libv4l2's view for the way back.
+	 */
+	bool raw_mp;
+	uint32_t lib_type;
+	bool lib_mplane;
 	unsigned int want_bufs;
 	unsigned int nbufs;
 	struct {
@@ -42,7 +55,7 @@ struct v4l2cam {
 	uint64_t errors;
 };
 
-static int xioctl(struct v4l2cam *c, unsigned long req, void *arg)
+static int lib_ioctl(struct v4l2cam *c, unsigned long req, void *arg)
 {
 	int r;
 
@@ -50,6 +63,14 @@ static int xioctl(struct v4l2cam *c, unsigned long req, void *arg)
 		r = v4l2_ioctl(c->fd, req, arg);
 	} while (r < 0 && errno == EINTR);
 	return r < 0 ? -errno : 0;
+}
+
+static int raw_ioctl(struct v4l2cam *c, unsigned long req, void *arg);
+
+/* Through libv4l2, or to the driver while a raw MPLANE format is set. */
+static int xioctl(struct v4l2cam *c, unsigned long req, void *arg)
+{
+	return c->raw_mp ? raw_ioctl(c, req, arg) : lib_ioctl(c, req, arg);
 }
 
 /*
@@ -68,10 +89,37 @@ static int raw_ioctl(struct v4l2cam *c, unsigned long req, void *arg)
 	return r < 0 ? -errno : 0;
 }
 
+static int fd_ioctl(int fd, unsigned long req, void *arg)
+{
+	int r;
+
+	do {
+		r = ioctl(fd, req, arg);
+	} while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : 0;
+}
+
 /* Buffer ioctls go raw in zero-copy mode, through libv4l2 otherwise. */
 static int bioctl(struct v4l2cam *c, unsigned long req, void *arg)
 {
 	return c->user_mode ? raw_ioctl(c, req, arg) : xioctl(c, req, arg);
+}
+
+static void *cam_mmap(struct v4l2cam *c, size_t len, off_t off)
+{
+	if (c->raw_mp)
+		return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			    c->fd, off);
+	return v4l2_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 c->fd, off);
+}
+
+static void cam_munmap(struct v4l2cam *c, void *start, size_t len)
+{
+	if (c->raw_mp)
+		munmap(start, len);
+	else
+		v4l2_munmap(start, len);
 }
 
 /* ---- V4L2 -> cameraif colour description ---------------------------------- */
@@ -156,13 +204,13 @@ static uint32_t map_quant(uint32_t q)
 	}
 }
 
-static void fmt_from_v4l2(const struct v4l2cam *c, const struct v4l2_format *v,
+static void fmt_from_v4l2(bool mplane, const struct v4l2_format *v,
 			  struct vcam_format *f)
 {
 	unsigned int p;
 
 	memset(f, 0, sizeof(*f));
-	if (c->mplane) {
+	if (mplane) {
 		const struct v4l2_pix_format_mplane *m = &v->fmt.pix_mp;
 
 		f->fourcc = m->pixelformat;
@@ -197,12 +245,12 @@ static void fmt_from_v4l2(const struct v4l2cam *c, const struct v4l2_format *v,
 	}
 }
 
-static void fmt_to_v4l2(const struct v4l2cam *c, const struct vcam_format *f,
-			struct v4l2_format *v)
+static void fmt_to_v4l2(uint32_t type, bool mplane,
+			const struct vcam_format *f, struct v4l2_format *v)
 {
 	memset(v, 0, sizeof(*v));
-	v->type = c->type;
-	if (c->mplane) {
+	v->type = type;
+	if (mplane) {
 		v->fmt.pix_mp.pixelformat = f->fourcc;
 		v->fmt.pix_mp.width = f->width;
 		v->fmt.pix_mp.height = f->height;
@@ -217,17 +265,51 @@ static void fmt_to_v4l2(const struct v4l2cam *c, const struct vcam_format *f,
 
 /* ---- ops -------------------------------------------------------------------- */
 
+/*
+ * Formats an MPLANE driver produces itself, which libv4l2's single-planar
+ * view would break (see v4l2_fmt_guard.h), go to its own API instead.
+ */
+static bool wants_raw_mp(struct v4l2cam *c, const struct vcam_format *f)
+{
+	unsigned int bufs = 0;
+
+	if (!c->lib_mplane && c->driver_mplane)
+		bufs = fmt_guard_driver_bufs(c->fd, fd_ioctl, f->fourcc,
+					     f->width, f->height);
+	return fmt_guard_needs_raw(c->lib_mplane, c->driver_mplane, bufs);
+}
+
+static int raw_mp_fmt(struct v4l2cam *c, unsigned long req,
+		      struct vcam_format *f)
+{
+	struct v4l2_format v;
+	int ret;
+
+	fmt_to_v4l2(V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE, true, f, &v);
+	ret = fd_ioctl(c->fd, req, &v);
+	if (ret)
+		return ret == -ENOTTY ? -EINVAL : ret;
+	fmt_from_v4l2(true, &v, f);
+	return 0;
+}
+
 static int vc_try_fmt(void *priv, struct vcam_format *f)
 {
 	struct v4l2cam *c = priv;
 	struct v4l2_format v;
 	int ret;
 
-	fmt_to_v4l2(c, f, &v);
-	ret = xioctl(c, VIDIOC_TRY_FMT, &v);
+	if (wants_raw_mp(c, f)) {
+		ret = raw_mp_fmt(c, VIDIOC_TRY_FMT, f);
+		if (ret)
+			return ret;
+		return f->size ? 0 : -EINVAL;
+	}
+	fmt_to_v4l2(c->lib_type, c->lib_mplane, f, &v);
+	ret = lib_ioctl(c, VIDIOC_TRY_FMT, &v);
 	if (ret)
 		return ret == -ENOTTY ? -EINVAL : ret;
-	fmt_from_v4l2(c, &v, f);
+	fmt_from_v4l2(c->lib_mplane, &v, f);
 	return f->size ? 0 : -EINVAL;
 }
 
@@ -243,17 +325,49 @@ static bool format_emulated(struct v4l2cam *c, uint32_t fourcc)
 	return false;
 }
 
+/*
+ * Back to libv4l2's view: first a single-buffer format through the raw
+ * device, as libv4l2 cannot even query a multi-buffer one.
+ */
+static void leave_raw_mp(struct v4l2cam *c)
+{
+	uint32_t was = 0, now = 0;
+
+	if (!c->raw_mp)
+		return;
+	if (fmt_guard_reset(c->fd, fd_ioctl, &was, &now) < 0)
+		log_err("%s: cannot leave %.4s", c->path, (const char *)&was);
+	c->raw_mp = false;
+	c->type = c->lib_type;
+	c->mplane = c->lib_mplane;
+}
+
 static int vc_set_fmt(void *priv, struct vcam_format *f)
 {
 	struct v4l2cam *c = priv;
 	struct v4l2_format v;
 	int ret;
 
-	fmt_to_v4l2(c, f, &v);
+	if (wants_raw_mp(c, f)) {
+		ret = raw_mp_fmt(c, VIDIOC_S_FMT, f);
+		if (ret)
+			return ret;
+		c->raw_mp = true;
+		c->type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+		c->mplane = true;
+		c->emulated = false;
+		log_info("%s: format %.4s %ux%u, %u octets in %u camera "
+			 "buffers (MPLANE API, bypassing libv4l2)", c->path,
+			 (char *)&f->fourcc, f->width, f->height, f->size,
+			 f->num_planes);
+		return 0;
+	}
+	leave_raw_mp(c);
+	fmt_to_v4l2(c->type, c->mplane, f, &v);
 	ret = xioctl(c, VIDIOC_S_FMT, &v);
 	if (ret)
 		return ret;
-	fmt_from_v4l2(c, &v, f);
+	fmt_from_v4l2(c->mplane, &v, f);
 	c->emulated = format_emulated(c, f->fourcc);
 	log_info("%s: format %.4s %ux%u, %u octets%s", c->path,
 		 (char *)&f->fourcc, f->width, f->height, f->size,
@@ -269,7 +383,7 @@ static int vc_get_fmt(void *priv, struct vcam_format *f)
 
 	if (ret)
 		return ret;
-	fmt_from_v4l2(c, &v, f);
+	fmt_from_v4l2(c->mplane, &v, f);
 	return 0;
 }
 
@@ -380,8 +494,8 @@ static void vc_free_bufs(struct v4l2cam *c)
 	for (i = 0; i < c->nbufs; i++)
 		for (p = 0; p < c->buf[i].nplanes; p++)
 			if (c->buf[i].start[p])
-				v4l2_munmap(c->buf[i].start[p],
-					    c->buf[i].len[p]);
+				cam_munmap(c, c->buf[i].start[p],
+					   c->buf[i].len[p]);
 	memset(c->buf, 0, sizeof(c->buf));
 	c->nbufs = 0;
 	bioctl(c, VIDIOC_REQBUFS, &rb);
@@ -445,8 +559,7 @@ static int vc_stream_on(void *priv)
 			size_t len = c->mplane ? planes[p].length : b.length;
 			off_t off = c->mplane ? planes[p].m.mem_offset
 					      : b.m.offset;
-			void *m = v4l2_mmap(NULL, len, PROT_READ | PROT_WRITE,
-					    MAP_SHARED, c->fd, off);
+			void *m = cam_mmap(c, len, off);
 
 			if (m == MAP_FAILED) {
 				ret = -errno;
@@ -639,6 +752,8 @@ static void vc_destroy(void *priv)
 
 	if (c->streaming)
 		vc_stream_off(c);
+	/* never leave the device in a format libv4l2 users cannot open */
+	leave_raw_mp(c);
 	v4l2_close(c->fd);
 	free(c);
 }
@@ -734,6 +849,45 @@ static void describe(struct v4l2cam *c)
 	}
 }
 
+static bool driver_is_mplane(int fd)
+{
+	struct v4l2_capability cap = { 0 };
+	uint32_t caps;
+
+	if (fd_ioctl(fd, VIDIOC_QUERYCAP, &cap))
+		return false;
+	caps = (cap.capabilities & V4L2_CAP_DEVICE_CAPS) ? cap.device_caps
+							  : cap.capabilities;
+	/* only then does libv4l2's mplane plugin stand in between */
+	return (caps & V4L2_CAP_VIDEO_CAPTURE_MPLANE) &&
+	       !(caps & V4L2_CAP_VIDEO_CAPTURE);
+}
+
+/*
+ * libv4l2 cannot open a multi-planar device left in a multi-buffer
+ * format (by another program, or an older vcamd).  Put it back into a
+ * single-buffer one through the raw device; true if that was done.
+ */
+static bool mend_format(const char *path)
+{
+	uint32_t was = 0, now = 0;
+	int fd, ret;
+
+	fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ret = fmt_guard_reset(fd, fd_ioctl, &was, &now);
+	close(fd);
+	if (ret < 0)
+		log_err("%s: left in a format libv4l2 cannot open, and no "
+			"usable one could be set: %s", path, strerror(-ret));
+	else if (ret > 0)
+		log_notice("%s: was left in %.4s (%s), which libv4l2 cannot "
+			   "open; set %.4s", path, (const char *)&was,
+			   "several buffers per frame", (const char *)&now);
+	return ret > 0;
+}
+
 int v4l2cam_open(const char *path, unsigned int nbufs, void **priv)
 {
 	struct v4l2_capability cap = { 0 };
@@ -746,13 +900,17 @@ int v4l2cam_open(const char *path, unsigned int nbufs, void **priv)
 	snprintf(c->path, sizeof(c->path), "%s", path);
 	c->want_bufs = nbufs;
 	c->fd = v4l2_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC, 0);
-	if (c->fd < 0) {
-		ret = -errno;
-		log_err("%s: cannot open: %s", path, strerror(errno));
+	ret = c->fd < 0 ? -errno : 0;
+	if (ret == -EINVAL && mend_format(path)) {
+		c->fd = v4l2_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC, 0);
+		ret = c->fd < 0 ? -errno : 0;
+	}
+	if (ret) {
+		log_err("%s: cannot open: %s", path, strerror(-ret));
 		free(c);
 		return ret;
 	}
-	ret = xioctl(c, VIDIOC_QUERYCAP, &cap);
+	ret = lib_ioctl(c, VIDIOC_QUERYCAP, &cap);
 	if (ret) {
 		log_err("%s: not a V4L2 device", path);
 		goto fail;
@@ -766,6 +924,8 @@ int v4l2cam_open(const char *path, unsigned int nbufs, void **priv)
 	}
 	if (caps & V4L2_CAP_VIDEO_CAPTURE) {
 		c->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+		/* libv4l2's mplane plugin may be hiding the driver's API */
+		c->driver_mplane = driver_is_mplane(c->fd);
 	} else if (caps & V4L2_CAP_VIDEO_CAPTURE_MPLANE) {
 		c->type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
 		c->mplane = true;
@@ -774,7 +934,21 @@ int v4l2cam_open(const char *path, unsigned int nbufs, void **priv)
 		ret = -ENODEV;
 		goto fail;
 	}
+	c->lib_type = c->type;
+	c->lib_mplane = c->mplane;
+	if (c->driver_mplane) {
+		/*
+		 * What the device holds now is the driver's own format
+		 * (libv4l2 converts nothing yet): stream it raw from the
+		 * start, or its planes' data_offset would be lost.
+		 */
+		c->raw_mp = true;
+		c->type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+		c->mplane = true;
+	}
 	log_info("%s: '%s' (%s)%s", path, cap.card, cap.driver,
+		 c->driver_mplane ? " multi-planar (its own formats bypass "
+		 "libv4l2's single-planar view)" :
 		 c->mplane ? " multi-planar" : "");
 	describe(c);
 	*priv = c;

@@ -65,10 +65,8 @@ bench_kids() {
 
 # vivid with a still picture, so every frame is identical, and the CRC of a native capture.
 bench_vivid() {
-	lsmod | grep -q '^vivid ' || modprobe vivid n_devs=1 || return 1
-	for i in $(seq 50); do [ -e /dev/video0 ] && break; sleep 0.1; done
-	v4l2-ctl -d /dev/video0 -c osd_text_mode=2 -c horizontal_movement=3 \
-		-c vertical_movement=3 || return 1
+	dom0_vivid 0 n_devs=1 || return 1
+	v4l2-ctl -d /dev/video0 -c horizontal_movement=3 -c vertical_movement=3 || return 1
 	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F $BENCH_FMT -f 6 -s 2 \
 		>"$BOUT/native.sum" || return 1
 	cat "$BOUT/native.sum"

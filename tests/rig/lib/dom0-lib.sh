@@ -127,5 +127,48 @@ domu_destroy_all() {
 	for d in $($XL list 2>/dev/null | awk 'NR > 2 { print $1 }'); do $XL destroy "$d"; done
 }
 
-export -f now record domu_cfg domu_console domu_wait_end domu_wait_marker domu_destroy_all
+# dom0_vivid NODES MODPROBE-ARGS...: vivid loaded with exactly these parameters (an earlier
+# scenario of this boot may have loaded it with others), and each capture node in NODES
+# ("0 1": /dev/video0 and /dev/video1) showing a still picture without OSD text, so guest and
+# native captures compare exactly.
+dom0_vivid() {
+	local nodes=$1 n i
+	shift
+	rmmod vivid 2>/dev/null
+	if lsmod | grep -q '^vivid '; then
+		echo "vivid is busy (a camera user from an earlier scenario still running?)"
+		return 1
+	fi
+	modprobe vivid "$@" || return 1
+	for n in $nodes; do
+		for i in $(seq 50); do [ -e "/dev/video$n" ] && break; sleep 0.1; done
+		v4l2-ctl -d "/dev/video$n" -c osd_text_mode=2 || return 1
+	done
+}
+
+# dom0_daemon NAME CMD...: CMD in the background, output in $OUT/logs/NAME.log, pid in
+# /run/NAME.pid; fails (showing the log) unless it still runs 2 s later.
+dom0_daemon() {
+	local name=$1
+	shift
+	"$@" >"$OUT/logs/$name.log" 2>&1 &
+	echo $! >"/run/$name.pid"
+	sleep 2
+	kill -0 "$(cat "/run/$name.pid")" 2>/dev/null && return 0
+	echo "$name exited:"
+	tail -n 30 "$OUT/logs/$name.log"
+	return 1
+}
+
+# dom0_daemon_stop NAME...: SIGTERM to each, then a second for them to go.
+dom0_daemon_stop() {
+	local name
+	for name in "$@"; do
+		kill -TERM "$(cat "/run/$name.pid")" 2>/dev/null
+	done
+	sleep 1
+}
+
+export -f now record domu_cfg domu_console domu_wait_end domu_wait_marker domu_destroy_all \
+	dom0_vivid dom0_daemon dom0_daemon_stop
 export XL DOMU_INITRD

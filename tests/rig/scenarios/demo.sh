@@ -6,16 +6,9 @@
 export DEMO_FMT=YUYV DEMO_W=320 DEMO_H=180 DEMO_FRAMES=30
 
 dom0_camera_and_daemons() {
-	modprobe vivid n_devs=1 || return 1
-	for i in $(seq 50); do [ -e /dev/video0 ] && break; sleep 0.1; done
-	# identical frames (no moving text), so guest and native captures can be compared exactly
-	v4l2-ctl -d /dev/video0 -c osd_text_mode=2 || return 1
-	"$REPO/backend/vcamd" -f -v >"$OUT/logs/demo.vcamd.log" 2>&1 &
-	echo $! >/run/demo-vcamd.pid
-	"$REPO/xenstore-scripts/bin/vcam-xl-watch" >"$OUT/logs/demo.watch.log" 2>&1 &
-	echo $! >/run/demo-watch.pid
-	sleep 2
-	kill -0 "$(cat /run/demo-vcamd.pid)" && kill -0 "$(cat /run/demo-watch.pid)"
+	dom0_vivid 0 n_devs=1 || return 1
+	dom0_daemon demo.vcamd "$REPO/backend/vcamd" -f -v || return 1
+	dom0_daemon demo.watch "$REPO/xenstore-scripts/bin/vcam-xl-watch"
 }
 
 native_capture() {
@@ -49,8 +42,7 @@ frames_match() {
 }
 
 daemons_stop() {
-	kill -TERM "$(cat /run/demo-watch.pid)" "$(cat /run/demo-vcamd.pid)" 2>/dev/null
-	sleep 1
+	dom0_daemon_stop demo.watch demo.vcamd
 	"$REPO/backend/vcamctl" status 2>/dev/null
 	tail -n 20 "$OUT/logs/demo.vcamd.log"
 }

@@ -4,14 +4,9 @@
 # rig-timeout: 240
 
 fes_setup() {
-	modprobe vivid n_devs=1 || return 1
-	for i in $(seq 50); do [ -e /dev/video0 ] && break; sleep 0.1; done
-	"$REPO/backend/vcamd" -f -v >"$OUT/logs/fe-shutdown.vcamd.log" 2>&1 &
-	echo $! >/run/fes-vcamd.pid
-	"$REPO/xenstore-scripts/bin/vcam-xl-watch" >"$OUT/logs/fe-shutdown.watch.log" 2>&1 &
-	echo $! >/run/fes-watch.pid
-	sleep 2
-	kill -0 "$(cat /run/fes-vcamd.pid)" && kill -0 "$(cat /run/fes-watch.pid)"
+	dom0_vivid 0 n_devs=1 || return 1
+	dom0_daemon fe-shutdown.vcamd "$REPO/backend/vcamd" -f -v || return 1
+	dom0_daemon fe-shutdown.watch "$REPO/xenstore-scripts/bin/vcam-xl-watch"
 }
 
 fes_shutdown_while_streaming() {
@@ -33,7 +28,7 @@ fes_shutdown_while_streaming() {
 
 fes_backend_fine() {
 	local i
-	kill -0 "$(cat /run/fes-vcamd.pid)" || { echo "vcamd died"; return 1; }
+	kill -0 "$(cat /run/fe-shutdown.vcamd.pid)" || { echo "vcamd died"; return 1; }
 	# the watcher removes the dead guest's backend dir
 	for i in $(seq 50); do
 		xenstore-ls /local/domain/0/backend/vcamera 2>/dev/null | grep -q . || break
@@ -42,8 +37,7 @@ fes_backend_fine() {
 	xenstore-ls /local/domain/0/backend/vcamera 2>/dev/null | grep -q . &&
 		{ echo "backend dir left behind:"; xenstore-ls -f /local/domain/0/backend/vcamera; return 1; }
 	grep -E 'dom[0-9]+/vcam0' "$OUT/logs/fe-shutdown.vcamd.log" | tail -n 8
-	kill -TERM "$(cat /run/fes-watch.pid)" "$(cat /run/fes-vcamd.pid)"
-	sleep 1
+	dom0_daemon_stop fe-shutdown.watch fe-shutdown.vcamd
 	true
 }
 

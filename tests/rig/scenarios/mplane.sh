@@ -1,18 +1,15 @@
-# Scenario mplane: vcamd on a multi-planar camera (vivid multiplanar=2: the V4L2 MPLANE API).
-# A two-buffer format (NV12M: Y and CbCr in separate camera buffers) reaches a vcam-testfe guest
-# as one cameraif buffer with two planes, and a single-plane format reaches the kernel frontend;
-# every guest frame equals a native dom0 capture of the same still picture.
+# Scenario mplane: vcamd on a multi-planar camera (vivid multiplanar=2: the V4L2 MPLANE API,
+# which libv4l2 shows single-planar).  A two-buffer format (NV12M: Y and CbCr in separate camera
+# buffers) reaches a vcam-testfe guest as one cameraif buffer with two planes; vcamd leaves the
+# device in a format libv4l2 can open; a device someone else left in NV12M is mended when vcamd
+# opens it, and a single-plane format (YUYV, which vivid sends after a 128-octet data_offset)
+# reaches the kernel frontend.  Every guest frame equals a native dom0 capture.
 # rig-timeout: 420
 
 mp_setup() {
-	modprobe vivid n_devs=1 multiplanar=2 || return 1
-	for i in $(seq 50); do [ -e /dev/video0 ] && break; sleep 0.1; done
+	dom0_vivid 0 n_devs=1 multiplanar=2 || return 1
 	v4l2-ctl -d /dev/video0 --info | grep 'Video Capture Multiplanar' || return 1
-	v4l2-ctl -d /dev/video0 -c osd_text_mode=2 || return 1
-	"$REPO/backend/vcamd" -f -v >"$OUT/logs/mplane.vcamd.log" 2>&1 &
-	echo $! >/run/mp-vcamd.pid
-	sleep 2
-	kill -0 "$(cat /run/mp-vcamd.pid)"
+	dom0_daemon mplane.vcamd "$REPO/backend/vcamd" -f -v
 }
 
 # mp_native FOURCC FRAME-OCTETS: crc32 and md5 of a native capture's last frame
@@ -50,6 +47,28 @@ mp_testfe_two_planes() {
 		[ "$(echo "$crcs" | awk '{ print $1 }')" -ge 30 ]
 }
 
+mp_cur_fourcc() {
+	v4l2-ctl -d /dev/video0 --get-fmt-video | sed -n "s/.*Pixel Format *: '\\(....\\)'.*/\\1/p"
+}
+
+# Once its guests are gone vcamd closes the camera, never leaving it in NV12M.
+mp_left_usable() {
+	local f
+	for i in $(seq 20); do
+		f=$(mp_cur_fourcc)
+		[ "$f" != NM12 ] && break
+		sleep 0.5
+	done
+	echo "device format after vcamd let go: $f"
+	[ -n "$f" ] && [ "$f" != NM12 ]
+}
+
+# Someone else leaves the device in a format libv4l2 cannot open.
+mp_leave_nv12m() {
+	v4l2-ctl -d /dev/video0 --set-fmt-video=width=640,height=360,pixelformat=NM12 || return 1
+	[ "$(mp_cur_fourcc)" = NM12 ]
+}
+
 mp_kernel_single_plane() {
 	local cfg con got
 	cfg=$(DOMU_ARGS="demo.fmt=YUYV demo.w=640 demo.h=360 demo.n=10" domu_cfg mpfe demo)
@@ -61,21 +80,26 @@ mp_kernel_single_plane() {
 	con=$(domu_console mpfe)
 	got=$(sed -n 's/.*demo: frame md5: \([0-9a-f]*\).*/\1/p' "$con" | tail -n 1)
 	echo "guest md5 $got, native md5 $(cat /run/mp-native-YUYV.md5)"
-	[ -n "$got" ] && [ "$got" = "$(cat /run/mp-native-YUYV.md5)" ]
+	[ -n "$got" ] && [ "$got" = "$(cat /run/mp-native-YUYV.md5)" ] || return 1
+	grep 'was left in NM12' "$OUT/logs/mplane.vcamd.log"
 }
 
 mp_stop() {
 	"$REPO/backend/vcamctl" status
-	kill -TERM "$(cat /run/mp-vcamd.pid)"
-	sleep 1
-	grep -iE 'plane|zero copy|copying' "$OUT/logs/mplane.vcamd.log" | head -n 8
+	dom0_daemon_stop mplane.vcamd
+	grep -iE 'plane|left in|zero copy|copying' "$OUT/logs/mplane.vcamd.log" | head -n 8
+	# later scenarios expect vivid's default (single-planar) setup
+	rmmod vivid
 	true
 }
 
-export -f mp_setup mp_native mp_testfe_two_planes mp_kernel_single_plane mp_stop
+export -f mp_setup mp_native mp_cur_fourcc mp_testfe_two_planes mp_left_usable mp_leave_nv12m \
+	mp_kernel_single_plane mp_stop
 step setup 30 mp_setup
 step native-nv12m 30 mp_native NM12 345600
 step native-yuyv 30 mp_native YUYV 460800
 step testfe-nv12m 240 mp_testfe_two_planes
+step left-usable 30 mp_left_usable
+step leave-nv12m 30 mp_leave_nv12m
 step frontend-yuyv 240 mp_kernel_single_plane
 step vcamd-stop 15 mp_stop

@@ -4,21 +4,11 @@
 # rig-timeout: 360
 
 tc_setup() {
-	# an earlier scenario in this boot may have loaded vivid with other parameters
-	rmmod vivid 2>/dev/null
 	# capture nodes only, so the two cameras are /dev/video0 and /dev/video1
-	modprobe vivid n_devs=2 node_types=0x1,0x1 || return 1
-	for i in $(seq 50); do [ -e /dev/video1 ] && break; sleep 0.1; done
-	local d
-	for d in 0 1; do
-		v4l2-ctl -d /dev/video$d -c osd_text_mode=2 || return 1
-	done
+	dom0_vivid "0 1" n_devs=2 node_types=0x1,0x1 || return 1
 	# a different picture on the second camera (vivid test pattern 6: 100% white)
 	v4l2-ctl -d /dev/video1 -c test_pattern=6 || return 1
-	"$REPO/backend/vcamd" -f -v >"$OUT/logs/two-cameras.vcamd.log" 2>&1 &
-	echo $! >/run/tc-vcamd.pid
-	sleep 2
-	kill -0 "$(cat /run/tc-vcamd.pid)"
+	dom0_daemon two-cameras.vcamd "$REPO/backend/vcamd" -f -v
 }
 
 tc_native() {
@@ -56,8 +46,7 @@ tc_guests() {
 
 tc_stop() {
 	"$REPO/backend/vcamctl" status
-	kill -TERM "$(cat /run/tc-vcamd.pid)"
-	sleep 1
+	dom0_daemon_stop two-cameras.vcamd
 	true
 }
 
