@@ -68,14 +68,20 @@ static void fill_colorimetry(const struct xencamera_config_resp *c,
 		pix->colorspace = V4L2_COLORSPACE_SRGB;
 }
 
-/* A configuration response must name something the toolstack allowed. */
-static int check_config(struct vcam_dev *cam,
-			const struct xencamera_config_resp *c)
+static bool config_offered(struct vcam_dev *cam,
+			   const struct xencamera_config_resp *c)
 {
 	const struct vcam_format *fmt;
 
 	fmt = vcam_cfg_find_format(&cam->cfg, c->pixel_format);
-	if (!fmt || !vcam_cfg_find_res(fmt, c->width, c->height)) {
+	return fmt && vcam_cfg_find_res(fmt, c->width, c->height);
+}
+
+/* A configuration response must name something the toolstack allowed. */
+static int check_config(struct vcam_dev *cam,
+			const struct xencamera_config_resp *c)
+{
+	if (!config_offered(cam, c)) {
 		dev_err_ratelimited(&cam->xb_dev->dev,
 				    "backend config %p4cc %ux%u not offered\n",
 				    &c->pixel_format, c->width, c->height);
@@ -619,21 +625,31 @@ static int initial_config(struct vcam_dev *cam)
 {
 	const struct vcam_format *fmt = &cam->cfg.formats[0];
 	u32 fourcc = fmt->fourcc, w = fmt->res[0].width, h = fmt->res[0].height;
+	const struct xencamera_config_resp *cur;
 	struct xencamera_config_resp c;
+	struct xencamera_resp resp;
 	int ret;
 
 	/*
 	 * Keep the camera's current mode when this guest may use it, but
 	 * always CONFIG_SET: a backend owes a buffer layout only for a
-	 * configuration this connection has set (ring/PROTOCOL.md).
+	 * configuration this connection has set (ring/PROTOCOL.md).  A mode
+	 * this guest was not offered (another user set it, or mplane=0 hides
+	 * it) is no error: we set our first mode instead.
 	 */
-	ret = vcam_config_get(cam);
+	ret = vcam_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, &resp);
 	if (ret == -ENODEV)
 		return ret;
-	if (!ret) {
-		fourcc = cam->config.pixel_format;
-		w = cam->config.width;
-		h = cam->config.height;
+	cur = &resp.resp.config;
+	if (!ret && config_offered(cam, cur)) {
+		fourcc = cur->pixel_format;
+		w = cur->width;
+		h = cur->height;
+	} else if (!ret) {
+		dev_info(&cam->xb_dev->dev,
+			 "camera mode %p4cc %ux%u not offered, setting %p4cc %ux%u\n",
+			 &cur->pixel_format, cur->width, cur->height, &fourcc,
+			 w, h);
 	}
 	ret = config_set(cam, XENCAMERA_OP_CONFIG_SET, fourcc, w, h, &c);
 	if (ret)
