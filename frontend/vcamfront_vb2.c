@@ -7,6 +7,8 @@
  * pages, so they can be granted whichever way the memory came in.
  */
 
+#include <linux/math64.h>
+
 #include <media/videobuf2-vmalloc.h>
 
 #include "vcamfront.h"
@@ -208,17 +210,34 @@ static void vcam_buf_queue(struct vb2_buffer *vb)
 
 /*
  * A backend process can die without a word in xenstore; a stream that has
- * buffers out and delivers nothing would then block DQBUF forever.  After
- * VCAM_WATCHDOG_MS of silence ask the backend something cheap: an answer
+ * buffers out and delivers nothing would then block DQBUF forever.  After a
+ * watchdog period of silence ask the backend something cheap: an answer
  * means the camera is just slow, no answer (vcam_req_sync's timeout) marks
- * the device dead and every waiter gets an error.
+ * the device dead and every waiter gets an error.  The period is
+ * VCAM_WATCHDOG_MS or four frame intervals, whichever is longer: a slow
+ * camera (0.1 fps) is asked only after 40 s without a frame.
  */
 #define VCAM_WATCHDOG_MS	5000
+#define VCAM_WATCHDOG_MAX_MS	(3600 * 1000)
+
+static unsigned int vcam_watchdog_ms(struct vcam_dev *cam)
+{
+	/* The rate is frame_rate_numer / frame_rate_denom frames a second. */
+	u32 n = READ_ONCE(cam->config.frame_rate_numer);
+	u32 d = READ_ONCE(cam->config.frame_rate_denom);
+	u64 ms;
+
+	if (!n || !d)
+		return VCAM_WATCHDOG_MS;
+	ms = div_u64(4000ULL * d, n);
+	return clamp_t(u64, ms, VCAM_WATCHDOG_MS, VCAM_WATCHDOG_MAX_MS);
+}
 
 static void vcam_watchdog(struct work_struct *work)
 {
 	struct vcam_dev *cam = container_of(to_delayed_work(work),
 					    struct vcam_dev, watchdog);
+	unsigned int period = vcam_watchdog_ms(cam);
 	unsigned long flags;
 	bool waiting = false;
 	int i;
@@ -231,11 +250,11 @@ static void vcam_watchdog(struct work_struct *work)
 			waiting = true;
 	spin_unlock_irqrestore(&cam->req_lock, flags);
 	if (waiting && time_after(jiffies, READ_ONCE(cam->last_frame) +
-				  msecs_to_jiffies(VCAM_WATCHDOG_MS)))
+				  msecs_to_jiffies(period)))
 		vcam_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, NULL);
 	if (!READ_ONCE(cam->dead))
 		queue_delayed_work(vcam_wq, &cam->watchdog,
-				   msecs_to_jiffies(VCAM_WATCHDOG_MS));
+				   msecs_to_jiffies(period));
 }
 
 static int vcam_start_streaming(struct vb2_queue *q, unsigned int count)
@@ -260,7 +279,7 @@ static int vcam_start_streaming(struct vb2_queue *q, unsigned int count)
 	cam->streaming = true;
 	cam->last_frame = jiffies;
 	queue_delayed_work(vcam_wq, &cam->watchdog,
-			   msecs_to_jiffies(VCAM_WATCHDOG_MS));
+			   msecs_to_jiffies(vcam_watchdog_ms(cam)));
 	return 0;
 }
 
