@@ -11,7 +11,9 @@
  * once streaming: the frontend must survive every mode without an oops.
  *
  * usage: vcam-fakebe DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE]
- *                    [--seconds N]
+ *                    [--seconds N] [--nm12] [--frame-ms N]
+ * --nm12: the camera starts in NM12 (another user left it so).
+ * --frame-ms: one frame every N ms (a slow camera; overrides --fps).
  * MODE: rsp-prod | rsp-id | evt-prod | evt-index | evt-size | evt-type |
  *       no-reply | vanish (Closing, exit) | crash (exit, xenstore untouched)
  */
@@ -64,7 +66,9 @@ static struct {
 	char be[256], fe[256];
 	bool be_alloc;
 	const char *hostile;
-	unsigned int fps, seconds;
+	unsigned int fps, seconds, frame_ms;
+	/* CONFIG_GETs while streaming: the frontend's watchdog asking. */
+	unsigned long stream_config_gets;
 	struct xen_cameraif_back_ring ring;
 	void *ring_page;
 	struct xencamera_event_page *evt;
@@ -310,6 +314,8 @@ static int handle(const struct xencamera_req *req,
 		rsp->resp.config.height = req->req.config.height;
 		return 0;
 	case XENCAMERA_OP_CONFIG_GET:
+		if (g.streaming)
+			g.stream_config_gets++;
 		fill_config(&rsp->resp.config);
 		return 0;
 	case XENCAMERA_OP_FRAME_RATE_SET:
@@ -572,7 +578,7 @@ int main(int argc, char **argv)
 	int i;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N]\n",
+		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N] [--nm12] [--frame-ms N]\n",
 			argv[0]);
 		return 2;
 	}
@@ -586,11 +592,17 @@ int main(int argc, char **argv)
 			g.seconds = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--hostile") && i + 1 < argc)
 			g.hostile = argv[++i];
+		else if (!strcmp(argv[i], "--nm12"))
+			g.fourcc = FOURCC_NM12;
+		else if (!strcmp(argv[i], "--frame-ms") && i + 1 < argc)
+			g.frame_ms = (unsigned int)atoi(argv[++i]);
 		else
 			g.devid = (unsigned int)atoi(argv[i]);
 	}
 	if (!g.fps)
 		g.fps = 30;
+	if (!g.frame_ms)
+		g.frame_ms = 1000 / g.fps;
 	g.xs = xs_open(0);
 	g.gt = xengnttab_open(NULL, 0);
 	g.gs = xengntshr_open(NULL, 0);
@@ -644,9 +656,9 @@ int main(int argc, char **argv)
 		 * v4l2-compliance's read() test flaky.
 		 */
 		if (!g.streaming)
-			next_frame = now_ms() + 1000 / g.fps;
+			next_frame = now_ms() + g.frame_ms;
 		if (g.streaming && now_ms() >= next_frame) {
-			next_frame += 1000 / g.fps;
+			next_frame += g.frame_ms;
 			produce_frame();
 			if (hostile("crash")) {
 				printf("vcam-fakebe: crashing mid-stream\n");
@@ -661,7 +673,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	printf("vcam-fakebe: %lu frames delivered\n", g.frames);
+	printf("vcam-fakebe: %lu frames delivered, %lu CONFIG_GET while streaming\n",
+	       g.frames, g.stream_config_gets);
 	release_all();
 	set_state(XenbusStateClosing);
 	usleep(200000);
