@@ -187,6 +187,15 @@ struct vcam_dev {
 	/* Current format as the backend reported it. */
 	struct xencamera_config_resp config;
 	struct xencamera_buf_get_layout_resp layout;
+	/*
+	 * V4L2 API of this device: the multi-planar one, or the single-planar
+	 * one (decided at connect, see vcam_v4l2_connect).
+	 */
+	bool mplane;
+	/* vb2 planes of the current format: its V4L2 memory planes. */
+	unsigned int mem_planes;
+	/* Where each plane starts in the one shared buffer (BUF_CREATE). */
+	u32 plane_offset[XENCAMERA_MAX_PLANE];
 
 	/* CTRL_CHANGE events, applied from process context. */
 	struct work_struct ctrl_work;
@@ -225,6 +234,7 @@ extern struct workqueue_struct *vcam_wq;
 extern unsigned int vcam_param_timeout_ms;
 extern char *vcam_param_notify_mode;
 extern unsigned int vcam_param_spin_us;
+extern int vcam_param_mplane;
 
 /* vcamfront_cfg.c */
 int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg);
@@ -257,6 +267,8 @@ int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf);
 void vcam_buf_unshare(struct vcam_dev *cam, struct vcam_buf *buf,
 		      bool be_done);
 void vcam_share_free(struct vcam_share *sh);
+int vcam_buf_plane_lens(struct vcam_dev *cam, struct vcam_buf *buf,
+			u32 used_sz, u32 *lens);
 void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
 			 u32 used_sz, u32 seq);
 
@@ -270,6 +282,7 @@ int vcam_bufs_release(struct vcam_dev *cam);
 int vcam_v4l2_connect(struct vcam_dev *cam);
 int vcam_config_get(struct vcam_dev *cam);
 int vcam_layout_get(struct vcam_dev *cam);
+unsigned int vcam_fourcc_mem_planes(u32 fourcc);
 
 /* vcamfront_ctrls.c */
 int vcam_ctrls_init(struct vcam_dev *cam);

@@ -11,7 +11,10 @@
  *            DMABUF and read() all work the same (one copy, counted).
  *  bounce:   fe-alloc, but the vb2 memory cannot be granted page by page
  *            (a USERPTR that does not start on a page boundary, as malloc()
- *            hands out): we grant a buffer of our own and copy from it.
+ *            hands out), or the format has several memory planes (each a
+ *            vb2 plane of its own, while cameraif shares one buffer holding
+ *            them all, the next plane not page aligned): we grant a buffer
+ *            of our own and copy from it.
  */
 
 #include <linux/mm.h>
@@ -55,10 +58,12 @@ static int collect_pages(struct page **pages, u8 *vaddr, int num_pages)
 static int collect_fe_pages(struct vcam_buf *buf, int num_pages)
 {
 	struct vcam_share *sh = &buf->sh;
-	int i, ret;
+	struct vb2_buffer *vb = &buf->vb.vb2_buf;
+	int i, ret = -EINVAL;
 
-	ret = collect_pages(sh->pages, vb2_plane_vaddr(&buf->vb.vb2_buf, 0),
-			    num_pages);
+	if (vb->num_planes == 1)
+		ret = collect_pages(sh->pages, vb2_plane_vaddr(vb, 0),
+				    num_pages);
 	if (ret) {
 		sh->bounce = vmalloc((size_t)num_pages * PAGE_SIZE);
 		if (!sh->bounce)
@@ -77,15 +82,12 @@ static int collect_fe_pages(struct vcam_buf *buf, int num_pages)
 static void fill_create_req(struct vcam_dev *cam, struct vcam_buf *buf,
 			    struct xencamera_buf_create_req *req)
 {
-	u32 off = 0;
 	int p;
 
 	memset(req, 0, sizeof(*req));
 	req->index = buf->vb.vb2_buf.index;
-	for (p = 0; p < cam->layout.num_planes; p++) {
-		req->plane_offset[p] = off;
-		off += cam->layout.plane_size[p];
-	}
+	for (p = 0; p < cam->layout.num_planes; p++)
+		req->plane_offset[p] = cam->plane_offset[p];
 	req->gref_directory =
 		xen_front_pgdir_shbuf_get_dir_start(&buf->sh.shbuf);
 }
@@ -220,37 +222,92 @@ fail:
  * foreign frame is not guaranteed to be present.
  */
 static void copy_from_be_pages(u8 *dst, const struct vcam_share *sh,
-			       u32 len)
+			       u32 off, u32 len)
 {
-	int i;
+	size_t i = off / PAGE_SIZE;
+	u32 in_page = offset_in_page(off);
 
-	for (i = 0; len && i < sh->num_pages; i++) {
-		u32 n = min_t(u32, len, PAGE_SIZE);
+	for (; len && i < sh->num_pages; i++) {
+		u32 n = min_t(u32, len, PAGE_SIZE - in_page);
 
-		memcpy(dst, page_address(sh->pages[i]), n);
+		memcpy(dst, (u8 *)page_address(sh->pages[i]) + in_page, n);
 		dst += n;
 		len -= n;
+		in_page = 0;
 	}
 }
 
-/* Called with req_lock held, possibly in interrupt context. */
+/*
+ * How much of each vb2 plane a frame of used_sz octets fills.  A single
+ * vb2 plane takes the whole frame.  With several (memory planes), plane p
+ * lies at plane_offset[p] in the shared buffer: all but the last are full
+ * (plane_size of the layout), the last gets the rest of used_sz.  used_sz
+ * comes from the backend: anything that does not fit is an error.
+ */
+int vcam_buf_plane_lens(struct vcam_dev *cam, struct vcam_buf *buf,
+			u32 used_sz, u32 *lens)
+{
+	struct vb2_buffer *vb = &buf->vb.vb2_buf;
+	unsigned int np = vb->num_planes, last = np - 1, p;
+	u32 len[VIDEO_MAX_PLANES];
+
+	if (np < 1 || np != cam->mem_planes || np > XENCAMERA_MAX_PLANE ||
+	    used_sz > cam->layout.size)
+		return -EIO;
+	if (np == 1) {
+		len[0] = used_sz;
+	} else {
+		for (p = 0; p < last; p++)
+			len[p] = cam->layout.plane_size[p];
+		if (used_sz <= cam->plane_offset[last])
+			return -EIO;
+		len[last] = used_sz - cam->plane_offset[last];
+	}
+	for (p = 0; p < np; p++) {
+		u32 off = np == 1 ? 0 : cam->plane_offset[p];
+
+		if (len[p] > vb2_plane_size(vb, p) ||
+		    (u64)off + len[p] > cam->layout.size)
+			return -EIO;
+		if (lens)
+			lens[p] = len[p];
+	}
+	return 0;
+}
+
+/*
+ * Called with req_lock held, possibly in interrupt context, after
+ * vcam_buf_plane_lens accepted used_sz.
+ */
 void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
 			 u32 used_sz, u32 seq)
 {
 	struct vb2_buffer *vb = &buf->vb.vb2_buf;
+	u32 len[VIDEO_MAX_PLANES];
+	unsigned int p;
 
+	if (vcam_buf_plane_lens(cam, buf, used_sz, len)) {
+		atomic64_inc(&cam->stats.errors);
+		vb2_buffer_done(vb, VB2_BUF_STATE_ERROR);
+		return;
+	}
 	if (buf->shadow || buf->sh.be_mapped) {
-		u8 *dst = vb2_plane_vaddr(vb, 0);
+		for (p = 0; p < vb->num_planes; p++) {
+			u32 off = vb->num_planes == 1 ? 0 :
+				  cam->plane_offset[p];
+			u8 *dst = vb2_plane_vaddr(vb, p);
 
-		if (!dst) {
-			atomic64_inc(&cam->stats.errors);
-			vb2_buffer_done(vb, VB2_BUF_STATE_ERROR);
-			return;
+			if (!dst) {
+				atomic64_inc(&cam->stats.errors);
+				vb2_buffer_done(vb, VB2_BUF_STATE_ERROR);
+				return;
+			}
+			if (buf->shadow)
+				memcpy(dst, (u8 *)buf->shadow + off, len[p]);
+			else
+				copy_from_be_pages(dst, &buf->sh, off, len[p]);
 		}
-		if (buf->shadow)
-			memcpy(dst, buf->shadow, used_sz);
-		else
-			copy_from_be_pages(dst, &buf->sh, used_sz);
+		/* One copy of the frame, whatever the number of planes. */
 		atomic64_inc(&cam->stats.copies);
 	}
 	if (cam->seq_valid && seq - cam->last_seq > 1)
@@ -259,7 +316,8 @@ void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
 	cam->seq_valid = true;
 	cam->last_frame = jiffies;
 
-	vb2_set_plane_payload(vb, 0, used_sz);
+	for (p = 0; p < vb->num_planes; p++)
+		vb2_set_plane_payload(vb, p, len[p]);
 	buf->vb.sequence = seq;
 	buf->vb.field = V4L2_FIELD_NONE;
 	vb->timestamp = ktime_get_ns();

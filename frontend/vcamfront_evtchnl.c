@@ -288,9 +288,8 @@ static void handle_event(struct vcam_dev *cam, const struct xencamera_evt *evt)
 				    fa->index);
 			return;
 		}
-		if (fa->used_sz > cam->layout.size ||
-		    fa->used_sz > vb2_plane_size(&buf->vb.vb2_buf, 0)) {
-			vcam_broken(cam, "FRAME_AVAIL used_sz %u > %u",
+		if (vcam_buf_plane_lens(cam, buf, fa->used_sz, NULL)) {
+			vcam_broken(cam, "FRAME_AVAIL used_sz %u, buffer %u",
 				    fa->used_sz, cam->layout.size);
 			return;
 		}

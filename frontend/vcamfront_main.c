@@ -35,6 +35,11 @@ unsigned int vcam_param_spin_us = VCAM_SPIN_US_DEFAULT;
 module_param_named(spin_us, vcam_param_spin_us, uint, 0444);
 MODULE_PARM_DESC(spin_us, "Default hybrid polling window in microseconds");
 
+int vcam_param_mplane = -1;
+module_param_named(mplane, vcam_param_mplane, int, 0644);
+MODULE_PARM_DESC(mplane,
+		 "V4L2 API: -1 multi-planar iff a configured format has separate memory planes (default), 0 single-planar, 1 multi-planar");
+
 struct workqueue_struct *vcam_wq;
 
 #define VCAM_MAX_CONNECT_FAILURES	3

@@ -68,14 +68,20 @@ static void fill_colorimetry(const struct xencamera_config_resp *c,
 		pix->colorspace = V4L2_COLORSPACE_SRGB;
 }
 
-/* A configuration response must name something the toolstack allowed. */
-static int check_config(struct vcam_dev *cam,
-			const struct xencamera_config_resp *c)
+static bool config_offered(struct vcam_dev *cam,
+			   const struct xencamera_config_resp *c)
 {
 	const struct vcam_format *fmt;
 
 	fmt = vcam_cfg_find_format(&cam->cfg, c->pixel_format);
-	if (!fmt || !vcam_cfg_find_res(fmt, c->width, c->height)) {
+	return fmt && vcam_cfg_find_res(fmt, c->width, c->height);
+}
+
+/* A configuration response must name something the toolstack allowed. */
+static int check_config(struct vcam_dev *cam,
+			const struct xencamera_config_resp *c)
+{
+	if (!config_offered(cam, c)) {
 		dev_err_ratelimited(&cam->xb_dev->dev,
 				    "backend config %p4cc %ux%u not offered\n",
 				    &c->pixel_format, c->width, c->height);
@@ -84,9 +90,23 @@ static int check_config(struct vcam_dev *cam,
 	return 0;
 }
 
+unsigned int vcam_fourcc_mem_planes(u32 fourcc)
+{
+	const struct v4l2_format_info *info = v4l2_format_info(fourcc);
+
+	return info ? info->mem_planes : 1;
+}
+
+/*
+ * Planes lie one after the other in the shared buffer (we choose the
+ * offsets, BUF_CREATE), so their sizes must add up to no more than the
+ * buffer.  A format with several memory planes needs one layout plane per
+ * memory plane, each non-empty: they become separate vb2 planes.
+ */
 static int check_layout(struct vcam_dev *cam,
 			const struct xencamera_buf_get_layout_resp *l)
 {
+	unsigned int mem = vcam_fourcc_mem_planes(cam->config.pixel_format);
 	u64 sum = 0;
 	int p;
 
@@ -97,6 +117,14 @@ static int check_layout(struct vcam_dev *cam,
 		sum += l->plane_size[p];
 	if (sum > l->size || l->plane_stride[0] > l->size)
 		goto bad;
+	if (mem > 1) {
+		if (l->num_planes != mem)
+			goto bad;
+		for (p = 0; p < l->num_planes; p++)
+			if (!l->plane_size[p] ||
+			    l->plane_stride[p] > l->plane_size[p])
+				goto bad;
+	}
 	return 0;
 bad:
 	dev_err_ratelimited(&cam->xb_dev->dev,
@@ -123,7 +151,7 @@ int vcam_config_get(struct vcam_dev *cam)
 int vcam_layout_get(struct vcam_dev *cam)
 {
 	struct xencamera_resp resp;
-	int ret;
+	int ret, p;
 
 	ret = vcam_req_sync(cam, XENCAMERA_OP_BUF_GET_LAYOUT, NULL, 0, &resp);
 	if (ret)
@@ -132,6 +160,11 @@ int vcam_layout_get(struct vcam_dev *cam)
 	if (ret)
 		return ret;
 	cam->layout = resp.resp.buf_layout;
+	cam->mem_planes = vcam_fourcc_mem_planes(cam->config.pixel_format);
+	memset(cam->plane_offset, 0, sizeof(cam->plane_offset));
+	for (p = 1; p < cam->layout.num_planes; p++)
+		cam->plane_offset[p] = cam->plane_offset[p - 1] +
+				       cam->layout.plane_size[p - 1];
 	return 0;
 }
 
@@ -155,29 +188,39 @@ static int config_set(struct vcam_dev *cam, u8 op, u32 fourcc, u32 w, u32 h,
 }
 
 /* Snap a request onto the configured list: known format, nearest size. */
-static void snap_format(struct vcam_dev *cam, struct v4l2_pix_format *pix)
+static void snap_format(struct vcam_dev *cam, u32 *fourcc, u32 *w, u32 *h)
 {
 	const struct vcam_format *fmt;
 	const struct vcam_res *best = NULL;
 	u64 best_d = U64_MAX;
 	int i;
 
-	fmt = vcam_cfg_find_format(&cam->cfg, pix->pixelformat);
+	fmt = vcam_cfg_find_format(&cam->cfg, *fourcc);
 	if (!fmt)
 		fmt = &cam->cfg.formats[0];
 	for (i = 0; i < fmt->num_res; i++) {
 		const struct vcam_res *r = &fmt->res[i];
-		u64 d = abs((s64)r->width - pix->width) +
-			abs((s64)r->height - pix->height);
+		u64 d = abs((s64)r->width - *w) + abs((s64)r->height - *h);
 
 		if (d < best_d) {
 			best_d = d;
 			best = r;
 		}
 	}
-	pix->pixelformat = fmt->fourcc;
-	pix->width = best->width;
-	pix->height = best->height;
+	*fourcc = fmt->fourcc;
+	*w = best->width;
+	*h = best->height;
+}
+
+/* Snap the request in f, of whichever API this device has, in place. */
+static void snap_v4l2_format(struct vcam_dev *cam, struct v4l2_format *f)
+{
+	if (cam->mplane)
+		snap_format(cam, &f->fmt.pix_mp.pixelformat,
+			    &f->fmt.pix_mp.width, &f->fmt.pix_mp.height);
+	else
+		snap_format(cam, &f->fmt.pix.pixelformat, &f->fmt.pix.width,
+			    &f->fmt.pix.height);
 }
 
 static void fill_pix(struct vcam_dev *cam,
@@ -203,6 +246,62 @@ static void fill_pix(struct vcam_dev *cam,
 		pix->sizeimage = c->width * c->height * 4;
 	}
 	fill_colorimetry(c, pix);
+}
+
+/*
+ * The current configuration's planes are what the backend's layout says;
+ * another configuration (TRY_FMT) gets the kernel's idea of the format.
+ */
+static void fill_pix_mp(struct vcam_dev *cam,
+			const struct xencamera_config_resp *c,
+			struct v4l2_pix_format_mplane *mp)
+{
+	bool current_cfg = c->pixel_format == cam->config.pixel_format &&
+			   c->width == cam->config.width &&
+			   c->height == cam->config.height;
+	struct v4l2_pix_format cs = {};
+	unsigned int p;
+
+	memset(mp, 0, sizeof(*mp));
+	mp->pixelformat = c->pixel_format;
+	mp->width = c->width;
+	mp->height = c->height;
+	mp->field = V4L2_FIELD_NONE;
+	if (current_cfg && cam->layout.size) {
+		mp->num_planes = cam->mem_planes;
+		if (cam->mem_planes == 1) {
+			mp->plane_fmt[0].bytesperline =
+				cam->layout.plane_stride[0];
+			mp->plane_fmt[0].sizeimage = cam->layout.size;
+		} else {
+			for (p = 0; p < cam->mem_planes; p++) {
+				mp->plane_fmt[p].bytesperline =
+					cam->layout.plane_stride[p];
+				mp->plane_fmt[p].sizeimage =
+					cam->layout.plane_size[p];
+			}
+		}
+	} else if (v4l2_fill_pixfmt_mp(mp, c->pixel_format, c->width,
+				       c->height)) {
+		mp->num_planes = 1;
+		mp->plane_fmt[0].bytesperline = 0;
+		mp->plane_fmt[0].sizeimage = c->width * c->height * 4;
+	}
+	fill_colorimetry(c, &cs);
+	mp->colorspace = cs.colorspace;
+	mp->xfer_func = cs.xfer_func;
+	mp->ycbcr_enc = cs.ycbcr_enc;
+	mp->quantization = cs.quantization;
+}
+
+static void fill_fmt(struct vcam_dev *cam,
+		     const struct xencamera_config_resp *c,
+		     struct v4l2_format *f)
+{
+	if (cam->mplane)
+		fill_pix_mp(cam, c, &f->fmt.pix_mp);
+	else
+		fill_pix(cam, c, &f->fmt.pix);
 }
 
 static int vcam_querycap(struct file *file, void *priv,
@@ -236,7 +335,7 @@ static int vcam_g_fmt(struct file *file, void *priv, struct v4l2_format *f)
 {
 	struct vcam_dev *cam = video_drvdata(file);
 
-	fill_pix(cam, &cam->config, &f->fmt.pix);
+	fill_fmt(cam, &cam->config, f);
 	return 0;
 }
 
@@ -246,13 +345,17 @@ static int vcam_try_fmt(struct file *file, void *priv, struct v4l2_format *f)
 	struct xencamera_config_resp c;
 	int ret;
 
-	snap_format(cam, &f->fmt.pix);
-	ret = config_set(cam, XENCAMERA_OP_CONFIG_VALIDATE,
-			 f->fmt.pix.pixelformat, f->fmt.pix.width,
-			 f->fmt.pix.height, &c);
+	u32 fourcc, w, h;
+
+	snap_v4l2_format(cam, f);
+	fourcc = cam->mplane ? f->fmt.pix_mp.pixelformat :
+			       f->fmt.pix.pixelformat;
+	w = cam->mplane ? f->fmt.pix_mp.width : f->fmt.pix.width;
+	h = cam->mplane ? f->fmt.pix_mp.height : f->fmt.pix.height;
+	ret = config_set(cam, XENCAMERA_OP_CONFIG_VALIDATE, fourcc, w, h, &c);
 	if (ret)
 		return ret;
-	fill_pix(cam, &c, &f->fmt.pix);
+	fill_fmt(cam, &c, f);
 	return 0;
 }
 
@@ -262,14 +365,19 @@ static int vcam_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 	struct xencamera_config_resp c;
 	int ret;
 
+	u32 fourcc, w, h;
+
 	if (vb2_is_busy(&cam->queue))
 		return -EBUSY;
-	snap_format(cam, &f->fmt.pix);
+	snap_v4l2_format(cam, f);
+	fourcc = cam->mplane ? f->fmt.pix_mp.pixelformat :
+			       f->fmt.pix.pixelformat;
+	w = cam->mplane ? f->fmt.pix_mp.width : f->fmt.pix.width;
+	h = cam->mplane ? f->fmt.pix_mp.height : f->fmt.pix.height;
 	ret = vcam_bufs_release(cam);
 	if (ret)
 		return ret;
-	ret = config_set(cam, XENCAMERA_OP_CONFIG_SET, f->fmt.pix.pixelformat,
-			 f->fmt.pix.width, f->fmt.pix.height, &c);
+	ret = config_set(cam, XENCAMERA_OP_CONFIG_SET, fourcc, w, h, &c);
 	if (ret)
 		return ret;
 	cam->config = c;
@@ -277,7 +385,7 @@ static int vcam_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 	ret = vcam_layout_get(cam);
 	if (ret)
 		return ret;
-	fill_pix(cam, &cam->config, &f->fmt.pix);
+	fill_fmt(cam, &cam->config, f);
 	return 0;
 }
 
@@ -333,11 +441,12 @@ static int vcam_g_parm(struct file *file, void *priv,
 	struct v4l2_captureparm *cp = &sp->parm.capture;
 	const struct vcam_res *res = current_res(cam);
 
-	if (sp->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+	if (sp->type != cam->queue.type)
 		return -EINVAL;
 	memset(cp, 0, sizeof(*cp));
 	cp->capability = V4L2_CAP_TIMEPERFRAME;
-	cp->readbuffers = 2;
+	/* read() exists in the single-planar API only. */
+	cp->readbuffers = cam->mplane ? 0 : 2;
 	if (cam->config.frame_rate_numer && cam->config.frame_rate_denom) {
 		cp->timeperframe.numerator = cam->config.frame_rate_denom;
 		cp->timeperframe.denominator = cam->config.frame_rate_numer;
@@ -362,7 +471,7 @@ static int vcam_s_parm(struct file *file, void *priv,
 	u64 best_d = U64_MAX;
 	int i, ret;
 
-	if (sp->type != V4L2_BUF_TYPE_VIDEO_CAPTURE)
+	if (sp->type != cam->queue.type)
 		return -EINVAL;
 	if (!res)
 		return -EIO;
@@ -449,6 +558,34 @@ static const struct v4l2_ioctl_ops vcam_ioctl_ops = {
 	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
 };
 
+/* The same for the multi-planar API (ENUM_FMT serves both in the core). */
+static const struct v4l2_ioctl_ops vcam_ioctl_ops_mp = {
+	.vidioc_querycap = vcam_querycap,
+	.vidioc_enum_fmt_vid_cap = vcam_enum_fmt,
+	.vidioc_g_fmt_vid_cap_mplane = vcam_g_fmt,
+	.vidioc_try_fmt_vid_cap_mplane = vcam_try_fmt,
+	.vidioc_s_fmt_vid_cap_mplane = vcam_s_fmt,
+	.vidioc_enum_framesizes = vcam_enum_framesizes,
+	.vidioc_enum_frameintervals = vcam_enum_frameintervals,
+	.vidioc_g_parm = vcam_g_parm,
+	.vidioc_s_parm = vcam_s_parm,
+	.vidioc_enum_input = vcam_enum_input,
+	.vidioc_g_input = vcam_g_input,
+	.vidioc_s_input = vcam_s_input,
+	.vidioc_reqbufs = vb2_ioctl_reqbufs,
+	.vidioc_create_bufs = vb2_ioctl_create_bufs,
+	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
+	.vidioc_querybuf = vb2_ioctl_querybuf,
+	.vidioc_qbuf = vb2_ioctl_qbuf,
+	.vidioc_dqbuf = vb2_ioctl_dqbuf,
+	.vidioc_expbuf = vb2_ioctl_expbuf,
+	.vidioc_streamon = vb2_ioctl_streamon,
+	.vidioc_streamoff = vb2_ioctl_streamoff,
+	.vidioc_log_status = v4l2_ctrl_log_status,
+	.vidioc_subscribe_event = v4l2_ctrl_subscribe_event,
+	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
+};
+
 static int vcam_open(struct file *file)
 {
 	struct vcam_dev *cam = video_drvdata(file);
@@ -488,21 +625,31 @@ static int initial_config(struct vcam_dev *cam)
 {
 	const struct vcam_format *fmt = &cam->cfg.formats[0];
 	u32 fourcc = fmt->fourcc, w = fmt->res[0].width, h = fmt->res[0].height;
+	const struct xencamera_config_resp *cur;
 	struct xencamera_config_resp c;
+	struct xencamera_resp resp;
 	int ret;
 
 	/*
 	 * Keep the camera's current mode when this guest may use it, but
 	 * always CONFIG_SET: a backend owes a buffer layout only for a
-	 * configuration this connection has set (ring/PROTOCOL.md).
+	 * configuration this connection has set (ring/PROTOCOL.md).  A mode
+	 * this guest was not offered (another user set it, or mplane=0 hides
+	 * it) is no error: we set our first mode instead.
 	 */
-	ret = vcam_config_get(cam);
+	ret = vcam_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, &resp);
 	if (ret == -ENODEV)
 		return ret;
-	if (!ret) {
-		fourcc = cam->config.pixel_format;
-		w = cam->config.width;
-		h = cam->config.height;
+	cur = &resp.resp.config;
+	if (!ret && config_offered(cam, cur)) {
+		fourcc = cur->pixel_format;
+		w = cur->width;
+		h = cur->height;
+	} else if (!ret) {
+		dev_info(&cam->xb_dev->dev,
+			 "camera mode %p4cc %ux%u not offered, setting %p4cc %ux%u\n",
+			 &cur->pixel_format, cur->width, cur->height, &fourcc,
+			 w, h);
 	}
 	ret = config_set(cam, XENCAMERA_OP_CONFIG_SET, fourcc, w, h, &c);
 	if (ret)
@@ -511,11 +658,60 @@ static int initial_config(struct vcam_dev *cam)
 	return vcam_layout_get(cam);
 }
 
+/*
+ * Which V4L2 API: the multi-planar one only where it is needed (a format
+ * with separate memory planes, e.g. NV12M), so that applications knowing
+ * only the single-planar API (ffmpeg among them) keep working with
+ * ordinary cameras.  The mplane module parameter overrides that.
+ */
+static bool want_mplane(struct vcam_dev *cam)
+{
+	int i;
+
+	if (vcam_param_mplane >= 0)
+		return vcam_param_mplane > 0;
+	for (i = 0; i < cam->cfg.num_formats; i++)
+		if (vcam_fourcc_mem_planes(cam->cfg.formats[i].fourcc) > 1)
+			return true;
+	return false;
+}
+
+/* The single-planar API cannot carry separate memory planes: hide them. */
+static int hide_mem_planar_formats(struct vcam_dev *cam)
+{
+	struct vcam_cfg *cfg = &cam->cfg;
+	int i, n = 0;
+
+	for (i = 0; i < cfg->num_formats; i++) {
+		if (vcam_fourcc_mem_planes(cfg->formats[i].fourcc) > 1) {
+			dev_info(&cam->xb_dev->dev,
+				 "format %p4cc hidden: single-planar API\n",
+				 &cfg->formats[i].fourcc);
+			kfree(cfg->formats[i].res);
+			continue;
+		}
+		cfg->formats[n++] = cfg->formats[i];
+	}
+	cfg->num_formats = n;
+	if (!n) {
+		dev_err(&cam->xb_dev->dev,
+			"no format usable with the single-planar API\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int vcam_v4l2_connect(struct vcam_dev *cam)
 {
 	struct video_device *vdev = &cam->vdev;
 	int ret;
 
+	cam->mplane = want_mplane(cam);
+	if (!cam->mplane) {
+		ret = hide_mem_planar_formats(cam);
+		if (ret)
+			return ret;
+	}
 	ret = initial_config(cam);
 	if (ret)
 		return ret;
@@ -535,15 +731,22 @@ int vcam_v4l2_connect(struct vcam_dev *cam)
 	vdev->queue = &cam->queue;
 	vdev->lock = &cam->lock;
 	vdev->vfl_dir = VFL_DIR_RX;
-	vdev->device_caps = V4L2_CAP_VIDEO_CAPTURE | V4L2_CAP_STREAMING |
-			    V4L2_CAP_READWRITE;
+	if (cam->mplane) {
+		vdev->ioctl_ops = &vcam_ioctl_ops_mp;
+		vdev->device_caps = V4L2_CAP_VIDEO_CAPTURE_MPLANE |
+				    V4L2_CAP_STREAMING;
+	} else {
+		vdev->device_caps = V4L2_CAP_VIDEO_CAPTURE |
+				    V4L2_CAP_STREAMING | V4L2_CAP_READWRITE;
+	}
 	video_set_drvdata(vdev, cam);
 	ret = video_register_device(vdev, VFL_TYPE_VIDEO, -1);
 	if (ret)
 		return ret;
 	cam->registered = true;
-	dev_info(&cam->xb_dev->dev, "%s: camera %s, %s mode, %s buffers\n",
+	dev_info(&cam->xb_dev->dev, "%s: camera %s, %s API, %s mode, %s buffers\n",
 		 video_device_node_name(vdev), cam->cfg.unique_id,
+		 cam->mplane ? "multi-planar" : "single-planar",
 		 vcam_notify_mode_name(cam->notify_mode),
 		 cam->cfg.be_alloc ? "backend" : "frontend");
 	return 0;

@@ -7,6 +7,8 @@
  * pages, so they can be granted whichever way the memory came in.
  */
 
+#include <linux/math64.h>
+
 #include <media/videobuf2-vmalloc.h>
 
 #include "vcamfront.h"
@@ -72,25 +74,48 @@ static int vcam_bufs_request(struct vcam_dev *cam)
 	return 0;
 }
 
+/* Size of vb2 plane p of the current format. */
+static unsigned int plane_need(struct vcam_dev *cam, unsigned int p)
+{
+	return cam->mem_planes == 1 ? cam->layout.size :
+				      cam->layout.plane_size[p];
+}
+
+/* A vb2 buffer can take frames of the current format. */
+static bool buf_fits(struct vcam_dev *cam, struct vb2_buffer *vb)
+{
+	unsigned int p;
+
+	if (!cam->layout.size || vb->num_planes != cam->mem_planes)
+		return false;
+	for (p = 0; p < vb->num_planes; p++)
+		if (vb2_plane_size(vb, p) < plane_need(cam, p))
+			return false;
+	return true;
+}
+
 static int vcam_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
 			    unsigned int *nplanes, unsigned int sizes[],
 			    struct device *alloc_devs[])
 {
 	struct vcam_dev *cam = vb2_get_drv_priv(q);
-	unsigned int size = cam->layout.size;
-	unsigned int avail;
+	unsigned int avail, p;
 	int ret;
 
 	if (READ_ONCE(cam->dead))
 		return -ENODEV;
-	if (!size)
+	if (!cam->layout.size)
 		return -EINVAL;
 	if (*nplanes) {
-		if (*nplanes != 1 || sizes[0] < size)
+		if (*nplanes != cam->mem_planes)
 			return -EINVAL;
+		for (p = 0; p < *nplanes; p++)
+			if (sizes[p] < plane_need(cam, p))
+				return -EINVAL;
 	} else {
-		*nplanes = 1;
-		sizes[0] = size;
+		*nplanes = cam->mem_planes;
+		for (p = 0; p < *nplanes; p++)
+			sizes[p] = plane_need(cam, p);
 	}
 	ret = vcam_bufs_request(cam);
 	if (ret)
@@ -109,9 +134,7 @@ static int vcam_buf_init(struct vb2_buffer *vb)
 	unsigned long flags;
 	int ret;
 
-	if (vb->index >= cam->num_bufs)
-		return -EINVAL;
-	if (vb2_plane_size(vb, 0) < cam->layout.size)
+	if (vb->index >= cam->num_bufs || !buf_fits(cam, vb))
 		return -EINVAL;
 	INIT_LIST_HEAD(&buf->list);
 	buf->pending = false;
@@ -156,12 +179,14 @@ static void vcam_buf_cleanup(struct vb2_buffer *vb)
 static int vcam_buf_prepare(struct vb2_buffer *vb)
 {
 	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
+	unsigned int p;
 
 	if (READ_ONCE(cam->dead))
 		return -ENODEV;
-	if (vb2_plane_size(vb, 0) < cam->layout.size)
+	if (!buf_fits(cam, vb))
 		return -EINVAL;
-	vb2_set_plane_payload(vb, 0, cam->layout.size);
+	for (p = 0; p < vb->num_planes; p++)
+		vb2_set_plane_payload(vb, p, plane_need(cam, p));
 	return 0;
 }
 
@@ -185,17 +210,34 @@ static void vcam_buf_queue(struct vb2_buffer *vb)
 
 /*
  * A backend process can die without a word in xenstore; a stream that has
- * buffers out and delivers nothing would then block DQBUF forever.  After
- * VCAM_WATCHDOG_MS of silence ask the backend something cheap: an answer
+ * buffers out and delivers nothing would then block DQBUF forever.  After a
+ * watchdog period of silence ask the backend something cheap: an answer
  * means the camera is just slow, no answer (vcam_req_sync's timeout) marks
- * the device dead and every waiter gets an error.
+ * the device dead and every waiter gets an error.  The period is
+ * VCAM_WATCHDOG_MS or four frame intervals, whichever is longer: a slow
+ * camera (0.1 fps) is asked only after 40 s without a frame.
  */
 #define VCAM_WATCHDOG_MS	5000
+#define VCAM_WATCHDOG_MAX_MS	(3600 * 1000)
+
+static unsigned int vcam_watchdog_ms(struct vcam_dev *cam)
+{
+	/* The rate is frame_rate_numer / frame_rate_denom frames a second. */
+	u32 n = READ_ONCE(cam->config.frame_rate_numer);
+	u32 d = READ_ONCE(cam->config.frame_rate_denom);
+	u64 ms;
+
+	if (!n || !d)
+		return VCAM_WATCHDOG_MS;
+	ms = div_u64(4000ULL * d, n);
+	return clamp_t(u64, ms, VCAM_WATCHDOG_MS, VCAM_WATCHDOG_MAX_MS);
+}
 
 static void vcam_watchdog(struct work_struct *work)
 {
 	struct vcam_dev *cam = container_of(to_delayed_work(work),
 					    struct vcam_dev, watchdog);
+	unsigned int period = vcam_watchdog_ms(cam);
 	unsigned long flags;
 	bool waiting = false;
 	int i;
@@ -208,11 +250,11 @@ static void vcam_watchdog(struct work_struct *work)
 			waiting = true;
 	spin_unlock_irqrestore(&cam->req_lock, flags);
 	if (waiting && time_after(jiffies, READ_ONCE(cam->last_frame) +
-				  msecs_to_jiffies(VCAM_WATCHDOG_MS)))
+				  msecs_to_jiffies(period)))
 		vcam_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, NULL);
 	if (!READ_ONCE(cam->dead))
 		queue_delayed_work(vcam_wq, &cam->watchdog,
-				   msecs_to_jiffies(VCAM_WATCHDOG_MS));
+				   msecs_to_jiffies(period));
 }
 
 static int vcam_start_streaming(struct vb2_queue *q, unsigned int count)
@@ -237,7 +279,7 @@ static int vcam_start_streaming(struct vb2_queue *q, unsigned int count)
 	cam->streaming = true;
 	cam->last_frame = jiffies;
 	queue_delayed_work(vcam_wq, &cam->watchdog,
-			   msecs_to_jiffies(VCAM_WATCHDOG_MS));
+			   msecs_to_jiffies(vcam_watchdog_ms(cam)));
 	return 0;
 }
 
@@ -274,8 +316,18 @@ int vcam_vb2_init(struct vcam_dev *cam)
 {
 	struct vb2_queue *q = &cam->queue;
 
-	q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
-	q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF | VB2_READ;
+	/*
+	 * vb2's read() emulation handles single-plane buffers only, and a
+	 * multi-planar device may switch to a multi-plane format at any time:
+	 * no read() there.
+	 */
+	if (cam->mplane) {
+		q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
+		q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF;
+	} else {
+		q->type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
+		q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF | VB2_READ;
+	}
 	q->drv_priv = cam;
 	q->buf_struct_size = sizeof(struct vcam_buf);
 	q->ops = &vcam_vb2_ops;

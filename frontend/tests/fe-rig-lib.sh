@@ -1,4 +1,5 @@
 # Shared by the fe-* rig scenarios (sourced in dom0): one guest against vcam-fakebe.
+# FE_FORMATS= replaces the camera's formats list, DOMU_ARGS= adds to the guest's command line.
 fe_case() { # NAME GUESTTEST SPEC-EXTRA [FAKEBE-ARGS...]
 	local name=$1 test=$2 extra=$3 cfg domid be rc
 	shift 3
@@ -8,7 +9,7 @@ fe_case() { # NAME GUESTTEST SPEC-EXTRA [FAKEBE-ARGS...]
 	$XL create -p "$cfg" || return 1
 	domid=$($XL domid "$name") || return 1
 	"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
-		"unique-id=video0, formats=YUYV:640x360@30/1;15/1|YUYV:320x180@30/1, max-buffers=8, controls=brightness;contrast$extra" ||
+		"unique-id=video0, formats=${FE_FORMATS:-YUYV:640x360@30/1;15/1|YUYV:320x180@30/1}, max-buffers=8, controls=brightness;contrast$extra" ||
 		{ $XL destroy "$name"; return 1; }
 	"$REPO/frontend/tests/vcam-fakebe" "$domid" 0 --seconds 600 "$@" >"$log" 2>&1 &
 	be=$!

@@ -2,12 +2,18 @@
 /*
  * vcam-fakebe: a small, deliberately simple cameraif v1 backend for testing
  * xen-vcamfront.ko in the rig without vcamd or a camera.  Frames are a
- * known pattern (byte i of frame s is (i * 13 + s) & 0xff), so the guest
- * can check what it received.  --hostile MODE makes it misbehave on purpose
+ * known pattern, so the guest can check what it received: byte k of plane 0
+ * of frame s is (k * 13 + s) & 0xff, byte k of plane p > 0 is
+ * (k * 13 + (k >> 8) + s + 77 * p) & 0xff (fakebe-pattern.py computes the
+ * frames).  Formats: YUYV (one plane) and NM12 (NV12M: Y, then CbCr, each
+ * where BUF_CREATE's plane_offset says; at 640x360 the CbCr plane starts
+ * in the middle of a page).  --hostile MODE makes it misbehave on purpose
  * once streaming: the frontend must survive every mode without an oops.
  *
  * usage: vcam-fakebe DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE]
- *                    [--seconds N]
+ *                    [--seconds N] [--nm12] [--frame-ms N]
+ * --nm12: the camera starts in NM12 (another user left it so).
+ * --frame-ms: one frame every N ms (a slow camera; overrides --fps).
  * MODE: rsp-prod | rsp-id | evt-prod | evt-index | evt-size | evt-type |
  *       no-reply | vanish (Closing, exit) | crash (exit, xenstore untouched)
  */
@@ -40,12 +46,15 @@
 #define PG 4096u
 #define MAX_BUFS 16
 #define REFS_PER_DIR ((PG - 4) / 4)
+#define FOURCC_YUYV 0x56595559u
+#define FOURCC_NM12 0x32314d4eu
 
 struct fbuf {
 	bool created, queued;
 	void *data;		/* mapped frontend pages or our own */
 	uint32_t npages;
 	uint32_t *be_refs;	/* be-alloc: our grants */
+	uint32_t plane_offset[XENCAMERA_MAX_PLANE];
 };
 
 static struct {
@@ -57,13 +66,15 @@ static struct {
 	char be[256], fe[256];
 	bool be_alloc;
 	const char *hostile;
-	unsigned int fps, seconds;
+	unsigned int fps, seconds, frame_ms;
+	/* CONFIG_GETs while streaming: the frontend's watchdog asking. */
+	unsigned long stream_config_gets;
 	struct xen_cameraif_back_ring ring;
 	void *ring_page;
 	struct xencamera_event_page *evt;
 	evtchn_port_t req_port, evt_port;
 	bool hold_off;
-	uint32_t width, height, rate_n, rate_d;
+	uint32_t fourcc, width, height, rate_n, rate_d;
 	int num_bufs;
 	struct fbuf bufs[MAX_BUFS];
 	/* Queued buffers in queue order: a camera fills them first in, first out. */
@@ -73,7 +84,7 @@ static struct {
 	uint32_t seq;
 	int ctrl_vals[XENCAMERA_MAX_CTRL];
 	unsigned long frames;
-} g = { .width = 640, .height = 360, .rate_n = 30, .rate_d = 1,
+} g = { .fourcc = FOURCC_YUYV, .width = 640, .height = 360, .rate_n = 30, .rate_d = 1,
 	.fps = 30, .seconds = 120 };
 
 static void die(const char *what)
@@ -141,9 +152,26 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static unsigned int num_planes(void)
+{
+	return g.fourcc == FOURCC_NM12 ? 2 : 1;
+}
+
+static uint32_t plane_size(unsigned int p)
+{
+	if (g.fourcc == FOURCC_NM12)
+		return p == 0 ? g.width * g.height : g.width * g.height / 2;
+	return g.width * g.height * 2;
+}
+
 static uint32_t frame_size(void)
 {
-	return g.width * g.height * 2;
+	uint32_t sz = 0;
+	unsigned int p;
+
+	for (p = 0; p < num_planes(); p++)
+		sz += plane_size(p);
+	return sz;
 }
 
 static bool hostile(const char *mode)
@@ -159,7 +187,7 @@ static void kick(evtchn_port_t port)
 
 static void fill_config(struct xencamera_config_resp *c)
 {
-	c->pixel_format = 0x56595559;	/* YUYV */
+	c->pixel_format = g.fourcc;
 	c->width = g.width;
 	c->height = g.height;
 	c->colorspace = XENCAMERA_COLORSPACE_SRGB;
@@ -179,12 +207,17 @@ static int buf_create(const struct xencamera_buf_create_req *r)
 	uint32_t n = (frame_size() + PG - 1) / PG, done = 0;
 	uint32_t dref = r->gref_directory;
 	uint32_t *refs;
+	unsigned int p;
 
 	if (r->index >= g.num_bufs)
 		return -XEN_EINVAL;
 	b = &g.bufs[r->index];
 	if (b->created)
 		return -XEN_EEXIST;
+	for (p = 0; p < num_planes(); p++)
+		if ((uint64_t)r->plane_offset[p] + plane_size(p) >
+		    (uint64_t)n * PG)
+			return -XEN_EINVAL;
 	refs = calloc(n, sizeof(*refs));
 	if (!refs)
 		return -XEN_ENOMEM;
@@ -232,6 +265,7 @@ static int buf_create(const struct xencamera_buf_create_req *r)
 		b->be_refs = refs;
 	}
 	b->npages = n;
+	memcpy(b->plane_offset, r->plane_offset, sizeof(b->plane_offset));
 	b->created = true;
 	b->queued = false;
 	return 0;
@@ -264,19 +298,24 @@ static int handle(const struct xencamera_req *req,
 	switch (req->operation) {
 	case XENCAMERA_OP_CONFIG_SET:
 	case XENCAMERA_OP_CONFIG_VALIDATE:
-		if (req->req.config.pixel_format != 0x56595559)
+		if (req->req.config.pixel_format != FOURCC_YUYV &&
+		    req->req.config.pixel_format != FOURCC_NM12)
 			return -XEN_EINVAL;
 		if (req->operation == XENCAMERA_OP_CONFIG_SET) {
 			if (g.streaming || g.num_bufs)
 				return -XEN_EBUSY;
+			g.fourcc = req->req.config.pixel_format;
 			g.width = req->req.config.width;
 			g.height = req->req.config.height;
 		}
 		fill_config(&rsp->resp.config);
+		rsp->resp.config.pixel_format = req->req.config.pixel_format;
 		rsp->resp.config.width = req->req.config.width;
 		rsp->resp.config.height = req->req.config.height;
 		return 0;
 	case XENCAMERA_OP_CONFIG_GET:
+		if (g.streaming)
+			g.stream_config_gets++;
 		fill_config(&rsp->resp.config);
 		return 0;
 	case XENCAMERA_OP_FRAME_RATE_SET:
@@ -286,10 +325,13 @@ static int handle(const struct xencamera_req *req,
 		g.rate_d = req->req.frame_rate.frame_rate_denom;
 		return 0;
 	case XENCAMERA_OP_BUF_GET_LAYOUT:
-		rsp->resp.buf_layout.num_planes = 1;
+		rsp->resp.buf_layout.num_planes = (uint8_t)num_planes();
 		rsp->resp.buf_layout.size = frame_size();
-		rsp->resp.buf_layout.plane_size[0] = frame_size();
-		rsp->resp.buf_layout.plane_stride[0] = g.width * 2;
+		for (i = 0; i < (int)num_planes(); i++) {
+			rsp->resp.buf_layout.plane_size[i] = plane_size(i);
+			rsp->resp.buf_layout.plane_stride[i] =
+				g.fourcc == FOURCC_NM12 ? g.width : g.width * 2;
+		}
 		return 0;
 	case XENCAMERA_OP_BUF_REQUEST:
 		if (g.streaming)
@@ -446,12 +488,22 @@ static void produce_frame(void)
 
 	if (i >= 0) {
 		struct fbuf *b = &g.bufs[i];
-		uint8_t *p;
 		uint32_t k, sz = frame_size();
+		unsigned int pl;
 
-		p = b->data;
-		for (k = 0; k < sz; k++)
-			p[k] = (uint8_t)(k * 13 + g.seq);
+		/* BUF_CREATE checked that every plane fits the buffer. */
+		for (pl = 0; pl < num_planes(); pl++) {
+			uint8_t *p = (uint8_t *)b->data + b->plane_offset[pl];
+			uint32_t n = plane_size(pl);
+
+			if (pl == 0)
+				for (k = 0; k < n; k++)
+					p[k] = (uint8_t)(k * 13 + g.seq);
+			else
+				for (k = 0; k < n; k++)
+					p[k] = (uint8_t)(k * 13 + (k >> 8) +
+							 g.seq + 77 * pl);
+		}
 		b->queued = false;
 		memset(&e, 0, sizeof(e));
 		e.type = XENCAMERA_EVT_FRAME_AVAIL;
@@ -526,7 +578,7 @@ int main(int argc, char **argv)
 	int i;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N]\n",
+		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N] [--nm12] [--frame-ms N]\n",
 			argv[0]);
 		return 2;
 	}
@@ -540,11 +592,17 @@ int main(int argc, char **argv)
 			g.seconds = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--hostile") && i + 1 < argc)
 			g.hostile = argv[++i];
+		else if (!strcmp(argv[i], "--nm12"))
+			g.fourcc = FOURCC_NM12;
+		else if (!strcmp(argv[i], "--frame-ms") && i + 1 < argc)
+			g.frame_ms = (unsigned int)atoi(argv[++i]);
 		else
 			g.devid = (unsigned int)atoi(argv[i]);
 	}
 	if (!g.fps)
 		g.fps = 30;
+	if (!g.frame_ms)
+		g.frame_ms = 1000 / g.fps;
 	g.xs = xs_open(0);
 	g.gt = xengnttab_open(NULL, 0);
 	g.gs = xengntshr_open(NULL, 0);
@@ -591,10 +649,16 @@ int main(int argc, char **argv)
 			break;
 		}
 		serve_requests();
+		/*
+		 * Like a camera, the first frame comes one frame interval
+		 * after the start, never with STREAM_START's answer: a frame
+		 * racing the app's first non-blocking DQBUF made
+		 * v4l2-compliance's read() test flaky.
+		 */
 		if (!g.streaming)
-			next_frame = now_ms();
+			next_frame = now_ms() + g.frame_ms;
 		if (g.streaming && now_ms() >= next_frame) {
-			next_frame += 1000 / g.fps;
+			next_frame += g.frame_ms;
 			produce_frame();
 			if (hostile("crash")) {
 				printf("vcam-fakebe: crashing mid-stream\n");
@@ -609,7 +673,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	printf("vcam-fakebe: %lu frames delivered\n", g.frames);
+	printf("vcam-fakebe: %lu frames delivered, %lu CONFIG_GET while streaming\n",
+	       g.frames, g.stream_config_gets);
 	release_all();
 	set_state(XenbusStateClosing);
 	usleep(200000);
