@@ -816,6 +816,14 @@ static int h_evt_indices(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	s->evq_n = 0;
 	ret = tfe_stream_stop(st);
 	if (!ret) {
+		/*
+		 * With room again the backend may have delivered frames
+		 * before it saw STREAM_STOP; those buffers came back with
+		 * the stop, so their FRAME_AVAILs are stale: re-queuing one
+		 * after the restart would be a (rightly refused) double
+		 * BUF_QUEUE.
+		 */
+		s->evq_n = 0;
 		st->streaming = 0;
 		ret = tfe_stream_start(st);
 	}
