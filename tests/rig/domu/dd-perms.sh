@@ -1,6 +1,6 @@
-# Guest side of scenario security, in the domain that plays a driver domain (a backend domain
-# for one of the bystander's cameras): it may write its own backend dirs and read its
-# frontends' dirs, nothing else.
+# Guest side of scenario security, in a guest that is also the backend domain of one of the
+# thief's cameras (as a driver domain is): it may write its own backend dirs and read its
+# frontends' dirs, nothing else.  It stays up afterwards: the thief tries to reach its dirs.
 d=$(xenstore-read domid)
 fail() { echo "DDPERMS FAIL: $*"; exit 1; }
 mine=/local/domain/$d/backend/vcamera
@@ -30,3 +30,4 @@ xenstore-write /local/domain/0/backend/vcamera/$fedom/$devid/state 4 2>/dev/null
 xenstore-write /local/domain/$fedom/backend/vcamera/x 1 2>/dev/null &&
 	fail "could write into the frontend domain's own tree"
 echo "DDPERMS ok: own backend dir rw, its frontend's dir ro, nothing else"
+while :; do sleep 5; done

@@ -24,6 +24,10 @@ xenstore-rm $be/formats 2>/dev/null && fail "could remove $be/formats"
 xenstore-rm $be 2>/dev/null && fail "could remove its backend dir"
 xenstore-chmod $be n$d 2>/dev/null && fail "could change its backend dir's permissions"
 [ "$(xenstore-read $be/unique-id)" = video0 ] || fail "cannot read its own backend dir"
+# the backend dir of its second camera belongs to the peer: readable, not writable
+be1=$(xenstore-read /local/domain/$d/device/vcamera/1/backend)
+[ "$(xenstore-read $be1/unique-id)" = video0 ] || fail "cannot read $be1"
+xenstore-write $be1/unique-id video1 2>/dev/null && fail "could write $be1"
 for p in /local/domain/$peer/device/vcamera/0 /local/domain/0/backend/vcamera/$peer/0; do
 	xenstore-read $p/unique-id 2>/dev/null && fail "could read $p"
 	xenstore-list $p 2>/dev/null && fail "could list $p"

@@ -4,12 +4,12 @@
 #   two cameras show different pictures), in event mode, with the host's buffers and modes;
 #   vcamd says once per connection that the guest's copy differs.  A frontend that believes the
 #   rewritten dir (vcam-testfe) gets the same.
-# - xenstore permissions from inside: the guest cannot write its backend dir nor reach another
-#   guest's dirs; a backend domain (a domU serving one device) can write only its own backend
-#   dir.
+# - xenstore permissions from inside: the guest cannot write its backend dirs nor reach another
+#   guest's dirs; a backend domain (a domU owning the backend dir of one of the thief's cameras)
+#   can write only its own backend dir.
 # - Revoke: vcam-detach of the streaming guest ends the application's stream with an error
 #   within a second, and vcamd closes the camera nobody uses any more.
-# rig-timeout: 480
+# rig-timeout: 900
 
 SEC_LOG=$OUT/logs/security.vcamd.log
 export SEC_LOG
@@ -35,28 +35,28 @@ sec_setup() {
 	kill -0 "$(cat /run/sec-vcamd.pid)" || { cat "$SEC_LOG"; return 1; }
 }
 
-# The driver domain of this scenario (it only has to own a backend dir), a bystander guest with
-# a camera from dom0 and one from the driver domain, and the thief.
+# secdd is a guest with a camera from dom0 (video1) and the backend domain of the thief's
+# second camera (it only has to own that backend dir); the thief has video0 from dom0.
 sec_guests() {
-	local by
+	local dd
 	$XL create -p "$(domu_cfg secdd dd-perms)" || return 1
-	$XL create -p "$(domu_cfg secby idle)" || return 1
-	by=$($XL domid secby) || return 1
-	"$REPO/xenstore-scripts/bin/vcam-attach" secby \
-		"unique-id=video1, formats=YUYV:320x180@30/1, devid=0" || return 1
-	"$REPO/xenstore-scripts/bin/vcam-attach" secby \
-		"backend=secdd, unique-id=video0, formats=YUYV:320x180@30/1, devid=1" || return 1
-	$XL create -p "$(DOMU_ARGS="peer=$by" domu_cfg secthief steal)" || return 1
+	dd=$($XL domid secdd) || return 1
+	"$REPO/xenstore-scripts/bin/vcam-attach" secdd \
+		"unique-id=video1, formats=YUYV:320x180@30/1" || return 1
+	$XL create -p "$(DOMU_ARGS="peer=$dd" domu_cfg secthief steal)" || return 1
 	"$REPO/xenstore-scripts/bin/vcam-attach" secthief \
-		"unique-id=video0, formats=YUYV:320x180@30/1;15/1, max-buffers=4, notify-mode=event" ||
+		"unique-id=video0, formats=YUYV:320x180@30/1;15/1, max-buffers=4, notify-mode=event, devid=0" ||
 		return 1
+	"$REPO/xenstore-scripts/bin/vcam-attach" secthief \
+		"backend=secdd, unique-id=video0, formats=YUYV:320x180@30/1, devid=1" || return 1
 	"$REPO/xenstore-scripts/bin/vcam-list" secthief
-	"$REPO/xenstore-scripts/bin/vcam-list" secby
-	$XL unpause secdd && $XL unpause secby && $XL unpause secthief
+	"$REPO/xenstore-scripts/bin/vcam-list" secdd
+	$XL unpause secdd && $XL unpause secthief
 }
 
 sec_dd() {
-	domu_wait_end secdd 120
+	domu_wait_marker secdd "DDPERMS ok" 120 || return 1
+	grep DDPERMS "$(domu_console secdd)"
 }
 
 sec_steal() {
@@ -125,7 +125,7 @@ sec_revoke() {
 }
 
 sec_cleanup() {
-	$XL destroy secby 2>/dev/null
+	$XL destroy secdd 2>/dev/null
 	kill -TERM "$(cat /run/sec-vcamd.pid)" 2>/dev/null
 	sleep 1
 	grep -acE 'error|warning' "$SEC_LOG"
@@ -134,8 +134,8 @@ sec_cleanup() {
 
 export -f sec_setup sec_guests sec_dd sec_steal sec_vcamd_log sec_revoke sec_cleanup
 step setup 60 sec_setup
-step guests 90 sec_guests
-step driver-domain-perms 120 sec_dd
+step guests 240 sec_guests
+step driver-domain-perms 150 sec_dd
 step camera-stealing-guest 300 sec_steal
 step revoke 120 sec_revoke
 step cleanup 30 sec_cleanup
