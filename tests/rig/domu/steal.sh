@@ -14,26 +14,37 @@ stats=/sys/bus/xen/devices/vcamera-0/stats
 sz=115200
 fail() { echo "STEAL FAIL: $*"; exit 1; }
 echo "STEAL domid $d backend $be peer $peer"
+# one xenstore call, bounded; a slow one is reported
+xs() {
+	local t0 t1 r
+	read -r t0 _ </proc/uptime
+	timeout 30 "$@" 2>/dev/null
+	r=$?
+	read -r t1 _ </proc/uptime
+	awk -v a="$t0" -v b="$t1" 'BEGIN { exit !(b - a > 2) }' &&
+		echo "STEAL slow: $* took $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }') s (exit $r)" >&2
+	return $r
+}
 
 # ---- what the guest may and may not touch in xenstore
 for n in state online unique-id notify-mode spin-us max-buffers be-alloc controls \
 	formats/YUYV/320x180/frame-rates formats/YUYV/640x360/frame-rates new-node; do
-	xenstore-write $be/$n 1 2>/dev/null && fail "could write $be/$n"
+	xs xenstore-write $be/$n 1 && fail "could write $be/$n"
 done
-xenstore-rm $be/formats 2>/dev/null && fail "could remove $be/formats"
-xenstore-rm $be 2>/dev/null && fail "could remove its backend dir"
-xenstore-chmod $be n$d 2>/dev/null && fail "could change its backend dir's permissions"
+xs xenstore-rm $be/formats && fail "could remove $be/formats"
+xs xenstore-rm $be && fail "could remove its backend dir"
+xs xenstore-chmod $be n$d && fail "could change its backend dir's permissions"
 [ "$(xenstore-read $be/unique-id)" = video0 ] || fail "cannot read its own backend dir"
 # the backend dir of its second camera belongs to the peer: readable, not writable
 be1=$(xenstore-read /local/domain/$d/device/vcamera/1/backend)
 [ "$(xenstore-read $be1/unique-id)" = video0 ] || fail "cannot read $be1"
-xenstore-write $be1/unique-id video1 2>/dev/null && fail "could write $be1"
+xs xenstore-write $be1/unique-id video1 && fail "could write $be1"
 for p in /local/domain/$peer/device/vcamera/0 /local/domain/0/backend/vcamera/$peer/0; do
-	xenstore-read $p/unique-id 2>/dev/null && fail "could read $p"
-	xenstore-list $p 2>/dev/null && fail "could list $p"
-	xenstore-write $p/unique-id video0 2>/dev/null && fail "could write $p"
+	xs xenstore-read $p/unique-id && fail "could read $p"
+	xs xenstore-list $p && fail "could list $p"
+	xs xenstore-write $p/unique-id video0 && fail "could write $p"
 done
-xenstore-list /local/domain/0/backend/vcamera 2>/dev/null && fail "could list dom0's backends"
+xs xenstore-list /local/domain/0/backend/vcamera && fail "could list dom0's backends"
 echo "PERMS guest: own backend dir read-only, other guest's dirs out of reach"
 
 # every configuration node, rewritten as a camera thief would
@@ -58,7 +69,10 @@ load() {
 	[ "$(cat $stats/mode)" = event ] || fail "the guest module is not in the host's mode"
 }
 unload() {
-	echo vcamera-0 > /sys/bus/xen/drivers/vcamera/unbind
+	# every bound device holds a reference on the module (xenbus core)
+	for x in /sys/bus/xen/drivers/vcamera/vcamera-*; do
+		[ -e "$x" ] && basename "$x" >/sys/bus/xen/drivers/vcamera/unbind
+	done
 	rmmod xen_vcamfront || fail "rmmod"
 }
 md5_of() { dd if=$1 bs=$sz skip=$2 count=1 2>/dev/null | md5sum | cut -d' ' -f1; }
@@ -127,5 +141,5 @@ echo "REVOKE app exit status $rc, $ms ms after the backend left Connected; $dev 
 [ $rc -ne 0 ] || fail "the application did not see an error"
 [ "$ms" -le 1000 ] || fail "the stream did not end within a second"
 [ ! -e $dev ] || fail "$dev still there after detach"
-rmmod xen_vcamfront || fail "rmmod after revoke"
+unload
 echo "REVOKE ok"
