@@ -9,7 +9,6 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <xenstore.h>
 #include <xen/io/xenbus.h>
@@ -18,6 +17,7 @@
 #include "nodes.h"
 #include "probe.h"
 #include "xsops.h"
+#include "xsrecord.h"
 
 #define TXN_TRIES	32
 
@@ -147,6 +147,32 @@ static bool devid_free(struct xs_handle *xs, xs_transaction_t t,
 }
 
 /*
+ * The record that lets the watcher attach this camera again when its
+ * backend domain comes back: the backend by name, since that is all a
+ * re-created domain keeps.
+ */
+static int remember_camera(struct xs_handle *xs, xs_transaction_t t,
+			   const char *uuid, const struct vcam_spec *spec,
+			   int devid, unsigned int be, struct vcam_err *err)
+{
+	static struct vcam_spec copy;	/* ~10 KiB: not on the stack */
+	char path[VCAM_PATH_MAX], id[16];
+	char *name;
+	int rc;
+
+	snprintf(path, sizeof(path), "/local/domain/%u/name", be);
+	name = xs_read(xs, t, path, NULL);
+	/* a nameless domain (not libxl's) can only be named by its id */
+	snprintf(id, sizeof(id), "%u", be);
+	copy = *spec;
+	copy.devid = devid;
+	rc = vcam_xs_record_write(xs, t, uuid, &copy,
+				  name && *name ? name : id, err);
+	free(name);
+	return rc;
+}
+
+/*
  * One try of the attach transaction.  Returns 0 when committed, 1 to
  * retry (EAGAIN), -1 on error (transaction aborted).
  */
@@ -156,8 +182,9 @@ static int attach_once(struct xs_handle *xs, unsigned int fe,
 		       enum vcam_attach_result *results,
 		       struct vcam_err *err)
 {
-	char path[VCAM_PATH_MAX];
+	char path[VCAM_PATH_MAX], uuid[VCAM_UUID_LEN + 1];
 	xs_transaction_t t;
+	bool remember;
 	unsigned int i;
 
 	t = xs_transaction_start(xs);
@@ -183,6 +210,8 @@ static int attach_once(struct xs_handle *xs, unsigned int fe,
 			goto abort;
 		}
 	}
+	/* a domain libxl did not make has no UUID: nothing to key a record */
+	remember = vcam_xs_domain_uuid(xs, t, fe, uuid, sizeof(uuid)) == 0;
 	for (i = 0; i < nr; i++) {
 		struct vcam_node_list l;
 		int devid = specs[i].devid;
@@ -220,6 +249,9 @@ static int attach_once(struct xs_handle *xs, unsigned int fe,
 			goto abort;
 		}
 		vcam_nodes_free(&l);
+		if (remember && remember_camera(xs, t, uuid, &specs[i], devid,
+						be_ids[i], err))
+			goto abort;
 	}
 	if (xs_transaction_end(xs, t, false))
 		return 0;
@@ -289,19 +321,11 @@ static int find_backends(struct xs_handle *xs, unsigned int fe,
 	return (int)found;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* 0 once @path reads Closed or is gone, -1 on timeout. */
 static int wait_closed(struct xs_handle *xs, const char *path,
 		       unsigned int timeout_ms)
 {
-	long deadline = now_ms() + timeout_ms;
+	long deadline = vcam_monotonic_ms() + timeout_ms;
 	const char *token = "vcam-detach";
 	int rc = -1;
 
@@ -310,7 +334,7 @@ static int wait_closed(struct xs_handle *xs, const char *path,
 	for (;;) {
 		struct pollfd pfd = { .fd = xs_fileno(xs), .events = POLLIN };
 		long state = read_num(xs, XBT_NULL, path);
-		long left = deadline - now_ms();
+		long left = deadline - vcam_monotonic_ms();
 		char **ev;
 
 		if (state < 0 || state == XenbusStateClosed) {
@@ -339,11 +363,16 @@ static void rm_if_empty(struct xs_handle *xs, xs_transaction_t t,
 	free(ents);
 }
 
+/*
+ * Removes the device's dirs; with @forget also its record, so that the
+ * watcher does not bring the camera back (a detach).  Without, the record
+ * stays (a backend that died: it may come back).
+ */
 static int remove_dirs(struct xs_handle *xs, unsigned int fe,
 		       unsigned int devid, const unsigned int *be_ids,
-		       unsigned int nr_be, struct vcam_err *err)
+		       unsigned int nr_be, bool forget, struct vcam_err *err)
 {
-	char path[VCAM_PATH_MAX];
+	char path[VCAM_PATH_MAX], uuid[VCAM_UUID_LEN + 1];
 	int tries;
 
 	for (tries = 0; tries < TXN_TRIES; tries++) {
@@ -366,6 +395,9 @@ static int remove_dirs(struct xs_handle *xs, unsigned int fe,
 				 XENCAMERA_DRIVER_NAME, fe);
 			rm_if_empty(xs, t, path);
 		}
+		if (forget && vcam_xs_domain_uuid(xs, t, fe, uuid,
+						  sizeof(uuid)) == 0)
+			vcam_xs_record_remove(xs, t, uuid, devid);
 		if (xs_transaction_end(xs, t, false))
 			return 0;
 		if (errno != EAGAIN)
@@ -392,9 +424,17 @@ int vcam_xs_detach(struct xs_handle *xs, unsigned int fe, unsigned int devid,
 
 	vcam_fe_dir(fe_dir, sizeof(fe_dir), fe, devid);
 	fe_exists = node_exists(xs, XBT_NULL, fe_dir);
-	if (!fe_exists && nr_be == 0)
+	if (!fe_exists && nr_be == 0) {
+		char uuid[VCAM_UUID_LEN + 1];
+
+		/* its backend domain is down: forget it, it stays away */
+		if (vcam_xs_domain_uuid(xs, XBT_NULL, fe, uuid,
+					sizeof(uuid)) == 0 &&
+		    vcam_xs_record_exists(xs, XBT_NULL, uuid, devid))
+			return remove_dirs(xs, fe, devid, NULL, 0, true, err);
 		return vcam_errf(err, "domain %u has no vcam device %u", fe,
 				 devid);
+	}
 	subpath(path, sizeof(path), fe_dir, "state");
 	fe_state = read_num(xs, XBT_NULL, path);
 	if (nr_be > 0) {
@@ -425,7 +465,8 @@ int vcam_xs_detach(struct xs_handle *xs, unsigned int fe, unsigned int devid,
 		if (wait_closed(xs, path, timeout_ms))
 			forced = 1;
 	}
-	if (remove_dirs(xs, fe, devid, be_ids, (unsigned int)nr_be, err))
+	if (remove_dirs(xs, fe, devid, be_ids, (unsigned int)nr_be, true,
+			err))
 		return -1;
 	return forced;
 }
@@ -465,6 +506,40 @@ static int cmp_uint(const void *a, const void *b)
 	unsigned int x = *(const unsigned int *)a, y = *(const unsigned int *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/*
+ * Recorded cameras the guest does not have now: their backend domain died
+ * and the watcher gives them back when it is there again.
+ */
+static void list_waiting(struct xs_handle *xs, unsigned int fe, FILE *out)
+{
+	static struct vcam_spec spec;	/* ~10 KiB: not on the stack */
+	char path[VCAM_PATH_MAX], uuid[VCAM_UUID_LEN + 1];
+	unsigned int i, n;
+	char **ents;
+
+	if (vcam_xs_domain_uuid(xs, XBT_NULL, fe, uuid, sizeof(uuid)))
+		return;
+	vcam_record_uuid_dir(path, sizeof(path), uuid);
+	ents = xs_directory(xs, XBT_NULL, path, &n);
+	for (i = 0; ents && i < n; i++) {
+		struct vcam_err err;
+		unsigned long devid;
+
+		if (vcam_parse_uint(ents[i], VCAM_DEVID_MAX, &devid))
+			continue;
+		vcam_fe_dir(path, sizeof(path), fe, (unsigned int)devid);
+		if (node_exists(xs, XBT_NULL, path) ||
+		    vcam_xs_record_read(xs, uuid, (unsigned int)devid, &spec,
+					&err))
+			continue;
+		fprintf(out, "%-6lu %-4s %-6s %-8s %-16s %-7s %-8d (waiting for backend domain '%s')\n",
+			devid, "-", "-", "-", spec.unique_id,
+			vcam_notify_mode_name(spec.notify_mode), spec.be_alloc,
+			spec.backend);
+	}
+	free(ents);
 }
 
 int vcam_xs_list(struct xs_handle *xs, unsigned int fe, FILE *out,
@@ -529,6 +604,7 @@ int vcam_xs_list(struct xs_handle *xs, unsigned int fe, FILE *out,
 			be_dir);
 	}
 	free(ids);
+	list_waiting(xs, fe, out);
 	return 0;
 }
 
@@ -559,11 +635,70 @@ static int cleanup_backend_side(struct xs_handle *xs, unsigned int be,
 	return removed;
 }
 
-static int cleanup_frontend_side(struct xs_handle *xs, unsigned int fe,
-				 void (*log)(const char *fmt, ...))
+/*
+ * Our backend dir of (fe, devid) in a live domain: found by looking, never
+ * by the guest's own (writable) backend-id.
+ */
+static bool served(struct xs_handle *xs, xs_transaction_t t, unsigned int fe,
+		   unsigned int devid)
 {
-	char dir[VCAM_PATH_MAX], path[VCAM_PATH_MAX], be[16];
-	unsigned int i, n, be_id;
+	char path[VCAM_PATH_MAX];
+	unsigned int i, n, id;
+	char **ents = xs_directory(xs, t, "/local/domain", &n);
+	bool found = false;
+
+	for (i = 0; ents && i < n && !found; i++) {
+		if (vcam_domid_parse(ents[i], &id) || !vcam_domain_alive(xs, id))
+			continue;
+		vcam_be_dir(path, sizeof(path), id, fe, devid);
+		found = node_exists(xs, t, path);
+	}
+	free(ents);
+	return found;
+}
+
+bool vcam_xs_served(struct xs_handle *xs, unsigned int fe, unsigned int devid)
+{
+	return served(xs, XBT_NULL, fe, devid);
+}
+
+int vcam_xs_remove_orphan(struct xs_handle *xs, unsigned int fe,
+			  unsigned int devid)
+{
+	char path[VCAM_PATH_MAX];
+	int tries;
+
+	vcam_fe_dir(path, sizeof(path), fe, devid);
+	for (tries = 0; tries < TXN_TRIES; tries++) {
+		xs_transaction_t t = xs_transaction_start(xs);
+		int rc = 0;
+
+		if (t == XBT_NULL)
+			return -1;
+		/* an attach racing us commits first, or sees the dir gone */
+		if (node_exists(xs, t, path) && !served(xs, t, fe, devid)) {
+			xs_rm(xs, t, path);
+			rc = 1;
+		}
+		if (xs_transaction_end(xs, t, false))
+			return rc;
+		if (errno != EAGAIN)
+			return -1;
+	}
+	return -1;
+}
+
+/*
+ * A guest's device that no live domain serves any more (its backend
+ * domain died): removing it makes the guest drop the device, so its open
+ * files get errors instead of waiting for a backend that is gone.
+ */
+static int cleanup_frontend_side(struct xs_handle *xs, unsigned int fe,
+				 void (*log)(const char *fmt, ...),
+				 struct vcam_removals *removals)
+{
+	char dir[VCAM_PATH_MAX], path[VCAM_PATH_MAX];
+	unsigned int i, n;
 	char **ents;
 	int removed = 0;
 
@@ -573,17 +708,17 @@ static int cleanup_frontend_side(struct xs_handle *xs, unsigned int fe,
 	for (i = 0; ents && i < n; i++) {
 		unsigned long devid;
 
-		if (vcam_parse_uint(ents[i], VCAM_DEVID_MAX, &devid))
+		if (vcam_parse_uint(ents[i], VCAM_DEVID_MAX, &devid) ||
+		    vcam_xs_remove_orphan(xs, fe, (unsigned int)devid) != 1)
 			continue;
-		vcam_fe_dir(path, sizeof(path), fe, (unsigned int)devid);
-		read_text(xs, path, "backend-id", be, sizeof(be));
-		if (vcam_domid_parse(be, &be_id) || vcam_domain_alive(xs, be_id))
-			continue;
-		if (xs_rm(xs, XBT_NULL, path)) {
-			removed++;
-			if (log)
-				log("removed %s (backend domain %u is gone)",
-				    path, be_id);
+		removed++;
+		if (removals)
+			vcam_removals_note(removals, fe, (unsigned int)devid,
+					   vcam_monotonic_ms());
+		if (log) {
+			vcam_fe_dir(path, sizeof(path), fe,
+				    (unsigned int)devid);
+			log("removed %s (its backend domain is gone)", path);
 		}
 	}
 	free(ents);
@@ -591,7 +726,8 @@ static int cleanup_frontend_side(struct xs_handle *xs, unsigned int fe,
 }
 
 int vcam_xs_cleanup_dead(struct xs_handle *xs,
-			 void (*log)(const char *fmt, ...))
+			 void (*log)(const char *fmt, ...),
+			 struct vcam_removals *removals)
 {
 	unsigned int i, n, id;
 	char **ents = xs_directory(xs, XBT_NULL, "/local/domain", &n);
@@ -602,7 +738,8 @@ int vcam_xs_cleanup_dead(struct xs_handle *xs,
 			continue;
 		removed += cleanup_backend_side(xs, id, log);
 		if (vcam_domain_alive(xs, id))
-			removed += cleanup_frontend_side(xs, id, log);
+			removed += cleanup_frontend_side(xs, id, log,
+							 removals);
 	}
 	free(ents);
 	return removed;

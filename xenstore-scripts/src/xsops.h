@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <xenstore.h>
 
+#include "recover.h"
 #include "spec.h"
 
 enum vcam_attach_result {
@@ -46,10 +47,23 @@ int vcam_xs_list(struct xs_handle *xs, unsigned int fe, FILE *out,
 
 /*
  * Removes vcam nodes whose other end's domain is gone: backend dirs of
- * dead frontends, frontend dirs of dead backends.  @log gets one line per
- * removal.  Returns the number of directories removed.
+ * dead frontends, frontend dirs no live domain serves.  @log gets one line
+ * per removal, @removals (may be NULL) each frontend dir removed.  Records
+ * (xsrecord.h) stay: the backend domain may come back.  Returns the number
+ * of directories removed.
  */
 int vcam_xs_cleanup_dead(struct xs_handle *xs,
-			 void (*log)(const char *fmt, ...));
+			 void (*log)(const char *fmt, ...),
+			 struct vcam_removals *removals);
+
+/* Whether a live domain has the backend dir of (fe, devid). */
+bool vcam_xs_served(struct xs_handle *xs, unsigned int fe, unsigned int devid);
+
+/*
+ * Removes the frontend dir of (fe, devid) if no live domain serves it.
+ * Returns 1 if removed, 0 if not (served, or already gone), -1 on error.
+ */
+int vcam_xs_remove_orphan(struct xs_handle *xs, unsigned int fe,
+			  unsigned int devid);
 
 #endif /* VCAM_XSOPS_H */

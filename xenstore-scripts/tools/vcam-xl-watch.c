@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: MIT
 /*
  * vcam-xl-watch [-a] [-1]: the dom0 daemon that makes `xl create` of a
- * config with vcam = [...] attach its cameras, and cleans up after
- * domains that die.
+ * config with vcam = [...] attach its cameras, cleans up after domains
+ * that die, and gives guests their cameras back when a backend domain
+ * that died comes back.
  *
  * On @introduceDomain it looks at every domain it has not seen yet, finds
  * the `xl create` process that built it (xlproc.c), reads the config the
  * way xl did, and attaches.  On @releaseDomain it removes vcam nodes whose
- * other end is gone.  It logs to stderr and never exits on a bad config.
+ * other end is gone, and the records of guests that are gone.  After
+ * either, and when a grace period ends, it re-attaches every recorded
+ * camera whose backend domain (by name) is alive again (reattach.h).  It
+ * logs to stderr and never exits on a bad config.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,12 +24,58 @@
 
 #include "cli.h"
 #include "domain.h"
+#include "reattach.h"
 #include "xlproc.h"
+#include "xsrecord.h"
 
 #define TOKEN_INTRO	"vcam-intro"
 #define TOKEN_RELEASE	"vcam-release"
 
 static unsigned char seen[VCAM_DOMID_FIRST_RESERVED];
+static struct vcam_removals removals;
+
+/* A backend named by a name that no domain has now: it may come later. */
+static bool backend_not_up(struct xs_handle *xs, const char *backend)
+{
+	unsigned int id;
+
+	return vcam_domid_parse(backend, &id) != 0 &&
+	       vcam_domain_resolve(xs, backend, &id, NULL) != 0;
+}
+
+/*
+ * Cameras whose driver domain is not running yet (host boot starting
+ * guests in parallel, a driver domain being restarted) only get their
+ * record: reattach.c attaches them when a domain of that name appears.
+ * The rest are attached now, all or none as usual.
+ */
+static void attach_or_wait(struct xs_handle *xs, unsigned int domid,
+			   const char *name, const struct vcam_cfg *cfg)
+{
+	static struct vcam_spec now[VCAM_CFG_MAX_DEVICES];
+	struct vcam_err err = { "" };
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < cfg->nr_specs; i++) {
+		const struct vcam_spec *s = &cfg->specs[i];
+		int rc;
+
+		if (!backend_not_up(xs, s->backend)) {
+			now[nr++] = *s;
+			continue;
+		}
+		rc = vcam_xs_record_pending(xs, domid, s, &err);
+		if (rc < 0)
+			vcam_log("domain %s (%u): vcam device %d: %s; not attached",
+				 name, domid, s->devid, err.msg);
+		else
+			vcam_log("domain %s (%u): vcam device %d waits for backend domain '%s', not running now%s",
+				 name, domid, s->devid, s->backend,
+				 rc ? " (already recorded)" : "");
+	}
+	if (nr)
+		vcam_cli_attach(xs, domid, name, now, nr);
+}
 
 static void attach_from_xl(struct xs_handle *xs, unsigned int domid)
 {
@@ -53,7 +104,7 @@ static void attach_from_xl(struct xs_handle *xs, unsigned int domid)
 		return;
 	vcam_log("domain %s (%u): %u camera(s) in the config of xl pid %d",
 		 name, domid, cfg.nr_specs, (int)pid);
-	vcam_cli_attach(xs, domid, name, cfg.specs, cfg.nr_specs);
+	attach_or_wait(xs, domid, name, &cfg);
 }
 
 /* @introduceDomain carries no domid: compare with what we have seen. */
@@ -80,13 +131,30 @@ static void forget_dead(struct xs_handle *xs)
 	for (id = 1; id < VCAM_DOMID_FIRST_RESERVED; id++)
 		if (seen[id] && !xs_is_domain_introduced(xs, id))
 			seen[id] = 0;
-	vcam_xs_cleanup_dead(xs, vcam_log);
+	vcam_xs_cleanup_dead(xs, vcam_log, &removals);
+	vcam_xs_records_prune(xs, vcam_log);
+}
+
+/* -1 if nothing is due, else poll()'s timeout in ms */
+static int handle_events(struct xs_handle *xs)
+{
+	char **ev;
+
+	while ((ev = xs_check_watch(xs)) != NULL) {
+		if (strcmp(ev[XS_WATCH_TOKEN], TOKEN_INTRO) == 0)
+			scan_domains(xs, 1);
+		else if (strcmp(ev[XS_WATCH_TOKEN], TOKEN_RELEASE) == 0)
+			forget_dead(xs);
+		free(ev);
+	}
+	return errno == EAGAIN ? 0 : -1;
 }
 
 int main(int argc, char **argv)
 {
 	struct xs_handle *xs;
 	int all = 0, once = 0, opt;
+	long due;
 
 	vcam_cli_init(argv[0]);
 	vcam_log_time = 1;
@@ -115,8 +183,15 @@ int main(int argc, char **argv)
 	 * Domains running before we start are only attached with -a: a
 	 * restarted watcher must not re-attach cameras someone detached.
 	 */
+	vcam_removals_init(&removals);
 	scan_domains(xs, all);
 	forget_dead(xs);
+	/*
+	 * Recorded cameras are a different matter: they were attached and
+	 * not detached, so a backend that came back while we were not
+	 * running still gets them.
+	 */
+	due = vcam_xs_reattach(xs, &removals, vcam_log);
 	if (once) {
 		xs_close(xs);
 		return 0;
@@ -128,20 +203,19 @@ int main(int argc, char **argv)
 	}
 	vcam_log("watching for domains (pid %d)", (int)getpid());
 	for (;;) {
-		unsigned int n;
-		char **ev = xs_read_watch(xs, &n);
+		struct pollfd pfd = { .fd = xs_fileno(xs), .events = POLLIN };
+		int timeout = due < 0 ? -1 : (int)(due < 0x7fffffff ? due : 0x7fffffff);
 
-		if (!ev) {
-			if (errno == EINTR)
-				continue;
+		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
+			vcam_log("poll: %s", strerror(errno));
+			return 1;
+		}
+		if (handle_events(xs)) {
 			vcam_log("xenstore connection lost: %s",
 				 strerror(errno));
 			return 1;
 		}
-		if (strcmp(ev[XS_WATCH_TOKEN], TOKEN_INTRO) == 0)
-			scan_domains(xs, 1);
-		else if (strcmp(ev[XS_WATCH_TOKEN], TOKEN_RELEASE) == 0)
-			forget_dead(xs);
-		free(ev);
+		/* after any event or when a grace period is over */
+		due = vcam_xs_reattach(xs, &removals, vcam_log);
 	}
 }

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain.h"
+#include "nodes.h"
+#include "reattach.h"
+#include "xsops.h"
+#include "xsrecord.h"
+
+struct live_dom {
+	unsigned int domid;
+	char name[VCAM_DOMNAME_MAX];
+	char uuid[VCAM_UUID_LEN + 1];	/* "" if libxl did not make it */
+};
+
+/* Every live domain with its name and UUID, once per pass. */
+static struct live_dom *live_domains(struct xs_handle *xs, unsigned int *nr)
+{
+	unsigned int i, n = 0, id;
+	char **ents = xs_directory(xs, XBT_NULL, "/local/domain", &n);
+	struct live_dom *l = calloc(n + 1, sizeof(*l));
+
+	*nr = 0;
+	for (i = 0; ents && l && i < n; i++) {
+		struct live_dom *d = &l[*nr];
+
+		if (vcam_domid_parse(ents[i], &id) || !vcam_domain_alive(xs, id) ||
+		    vcam_domain_name(xs, id, d->name, sizeof(d->name)))
+			continue;
+		d->domid = id;
+		if (vcam_xs_domain_uuid(xs, XBT_NULL, id, d->uuid,
+					sizeof(d->uuid)))
+			d->uuid[0] = '\0';
+		(*nr)++;
+	}
+	free(ents);
+	return l;
+}
+
+/* A record names its backend by name; a nameless one by its domid. */
+static bool is_backend(const struct live_dom *d, const char *backend)
+{
+	unsigned int id;
+
+	if (vcam_domid_parse(backend, &id) == 0)
+		return d->domid == id;
+	return strcmp(d->name, backend) == 0;
+}
+
+static void attach_again(struct xs_handle *xs, const struct live_dom *fe,
+			 const struct live_dom *be, struct vcam_spec *spec,
+			 void (*log)(const char *fmt, ...))
+{
+	enum vcam_attach_result res;
+	struct vcam_err err = { "" };
+	char wanted[VCAM_DOMNAME_MAX];
+
+	snprintf(wanted, sizeof(wanted), "%s", spec->backend);
+	/* by id: the name was matched to exactly this live domain */
+	snprintf(spec->backend, sizeof(spec->backend), "%u", be->domid);
+	if (vcam_xs_attach(xs, fe->domid, spec, 1, &res, &err))
+		log("domain %s (%u): re-attaching vcam device %d to %s (%u): %s",
+		    fe->name, fe->domid, spec->devid, wanted, be->domid,
+		    err.msg);
+	else if (res == VCAM_ATTACHED)
+		log("domain %s (%u): backend %s is back as domain %u: re-attached vcam device %d (%s)",
+		    fe->name, fe->domid, wanted, be->domid, spec->devid,
+		    spec->unique_id);
+}
+
+/* One record; returns when it wants another look (ms), or -1. */
+static long reattach_one(struct xs_handle *xs, const struct live_dom *fe,
+			 unsigned int devid, const struct live_dom *doms,
+			 unsigned int nr_doms, struct vcam_removals *removals,
+			 void (*log)(const char *fmt, ...))
+{
+	static struct vcam_spec spec;	/* ~10 KiB: not on the stack */
+	struct vcam_recover_state st = { 0 };
+	const struct live_dom *be = NULL;
+	struct vcam_err err = { "" };
+	char path[VCAM_PATH_MAX];
+	long due = -1;
+	unsigned int i;
+	char *v;
+
+	if (vcam_xs_record_read(xs, fe->uuid, devid, &spec, &err)) {
+		log("domain %s (%u): bad camera record: %s", fe->name,
+		    fe->domid, err.msg);
+		return -1;
+	}
+	for (i = 0; i < nr_doms; i++) {
+		if (is_backend(&doms[i], spec.backend)) {
+			be = &doms[i];
+			st.nr_backends++;
+		}
+	}
+	vcam_fe_dir(path, sizeof(path), fe->domid, devid);
+	v = xs_read(xs, XBT_NULL, path, NULL);
+	st.fe_dir = v != NULL;
+	free(v);
+	st.live_be_dir = st.fe_dir && vcam_xs_served(xs, fe->domid, devid);
+	st.now_ms = vcam_monotonic_ms();
+	st.removed_ms = vcam_removals_when(removals, fe->domid, devid);
+
+	switch (vcam_recover_decide(&st, &due)) {
+	case VCAM_RECOVER_NONE:
+	case VCAM_RECOVER_WAIT_BACKEND:
+		return -1;
+	case VCAM_RECOVER_REMOVE_STALE:
+		if (vcam_xs_remove_orphan(xs, fe->domid, devid) != 1)
+			return -1;
+		vcam_removals_note(removals, fe->domid, devid, st.now_ms);
+		log("removed %s (its backend domain is gone)", path);
+		return VCAM_REATTACH_GRACE_MS;
+	case VCAM_RECOVER_WAIT_GRACE:
+		return due - st.now_ms;
+	case VCAM_RECOVER_ATTACH:
+		attach_again(xs, fe, be, &spec, log);
+		return -1;
+	}
+	return -1;
+}
+
+static long sooner(long a, long b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+long vcam_xs_reattach(struct xs_handle *xs, struct vcam_removals *removals,
+		      void (*log)(const char *fmt, ...))
+{
+	char path[VCAM_PATH_MAX];
+	unsigned int i, j, k, n, nr_doms;
+	struct live_dom *doms = live_domains(xs, &nr_doms);
+	char **uuids = xs_directory(xs, XBT_NULL, VCAM_RECORD_ROOT, &n);
+	long next = -1;
+
+	for (i = 0; doms && uuids && i < n; i++) {
+		const struct live_dom *fe = NULL;
+		unsigned int nr_dev;
+		char **devs;
+
+		for (j = 0; j < nr_doms && !fe; j++)
+			if (strcmp(doms[j].uuid, uuids[i]) == 0)
+				fe = &doms[j];
+		/* a guest that is gone: vcam_xs_records_prune()'s business */
+		if (!fe)
+			continue;
+		vcam_record_uuid_dir(path, sizeof(path), uuids[i]);
+		devs = xs_directory(xs, XBT_NULL, path, &nr_dev);
+		for (k = 0; devs && k < nr_dev; k++) {
+			unsigned long devid;
+
+			if (vcam_parse_uint(devs[k], VCAM_DEVID_MAX, &devid))
+				continue;
+			next = sooner(next, reattach_one(xs, fe,
+						(unsigned int)devid, doms,
+						nr_doms, removals, log));
+		}
+		free(devs);
+	}
+	free(uuids);
+	free(doms);
+	return next;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Giving guests their cameras back: every record (xsrecord.h) is compared
+ * with what xenstore shows, and recover.h decides.  Level-triggered on
+ * purpose: the watcher calls this after any domain appears or goes, and it
+ * does not matter which event it was, whether events were merged, or
+ * whether the watcher itself was restarted in between.
+ */
+#ifndef VCAM_REATTACH_H
+#define VCAM_REATTACH_H
+
+#include <xenstore.h>
+
+#include "recover.h"
+
+/*
+ * One pass over all records.  @removals gives and gets the times at which
+ * guests' device dirs were removed; @log gets one line per action.
+ * Returns the milliseconds until a pass is due again (a grace period
+ * running), or -1 if nothing is pending.
+ */
+long vcam_xs_reattach(struct xs_handle *xs, struct vcam_removals *removals,
+		      void (*log)(const char *fmt, ...));
+
+#endif /* VCAM_REATTACH_H */
