@@ -1,0 +1,428 @@
+# Scenario driver-domain (issue 10): cameras served from driver domains, and recovery without
+# anyone's help.  Two PV driver domains (driver_domain = 1, on_crash = "restart"), each running
+# vivid and vcamd (tests/rig/domu/agent.sh, role dd), with different pictures; dom0 runs vivid
+# (a third picture), vcamd and vcam-xl-watch.  Guests made by a plain `xl create`:
+#   ddg1: camera 0 from camdd1, camera 1 from camdd2   (one guest, two driver domains)
+#   ddg2: camera 0 from camdd1, camera 1 from dom0      (one driver domain, two guests)
+# Every guest frame equals its own backend's native capture.  Then, each while a guest
+# application streams: `xl destroy camdd1` + `xl create` again; a kernel panic in camdd2
+# (sysrq c) that xl restarts; vcamd kill -9 in dom0 + restart.  Each time the application ends
+# with an error (no hang), the watcher gives the guest its camera back for the new backend, and
+# a new capture's frames equal the (new) backend's native capture.  A guest created while its
+# driver domain is down gets its camera when the driver domain appears.  Recovery times land in
+# out/<run>/driver-domain-times.txt.  Guests must end without an oops; records are pruned.
+# rig-timeout: 2400
+
+DDS=$REPO/xenstore-scripts/bin
+DD_FORMATS="YUYV:320x180@30/1;15/1"
+DD_TIMES=$OUT/driver-domain-times.txt
+export DDS DD_FORMATS DD_TIMES
+
+# dd_wait DOMID SEQ WORD TIMEOUT: waits for the agent's answer data/agent-out/SEQ/WORD of domain
+# DOMID; prints "<epoch seconds when seen> <answer>".  One xenstore watch for the whole wait and a
+# look after each of its events (the first comes at once): nothing is missed, nothing is polled,
+# and the time is the answer's own.  An answer "failed" to SEQ ends the wait at once.
+dd_wait() {
+	local path=/local/domain/$1/data/agent-out/$2 v rc=1 _ev fd pid
+	coproc DDW { exec timeout "$4" xenstore-watch "$path" 2>/dev/null; }
+	fd=${DDW[0]} pid=$DDW_PID
+	while read -r _ev <&"$fd"; do
+		if v=$(xenstore-read "$path/$3" 2>/dev/null); then
+			echo "$(now) $v"
+			rc=0
+			break
+		fi
+		if v=$(xenstore-read "$path/failed" 2>/dev/null); then
+			echo "domain $1: command $2 failed: $v"
+			break
+		fi
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	[ $rc = 0 ] || [ -n "$v" ] || echo "domain $1: no answer '$3' to command $2 within $4 s"
+	return $rc
+}
+
+# dd_send NAME VERB ARGS...: a command for the agent of domain NAME; prints "DOMID SEQ"
+dd_send() {
+	local name=$1 id seq
+	shift
+	id=$($XL domid "$name") || return 1
+	exec 8>>/run/dd-seq.lock
+	flock 8
+	seq=$(($(cat /run/dd-seq 2>/dev/null || echo 0) + 1))
+	echo $seq >/run/dd-seq
+	exec 8>&-
+	xenstore-write "/local/domain/$id/data/agent" "$seq $*" || return 1
+	echo "$id $seq"
+}
+
+# dd_state_wait PATH VALUE WANT TIMEOUT: until the xenstore node PATH reads VALUE (WANT=1) or
+# anything else (WANT=0); one watch, no polling
+dd_state_wait() {
+	local v fd pid rc=1 _ev
+	coproc DDS_W { exec timeout "$4" xenstore-watch "$1" 2>/dev/null; }
+	fd=${DDS_W[0]} pid=$DDS_W_PID
+	while read -r _ev <&"$fd"; do
+		v=$(xenstore-read "$1" 2>/dev/null)
+		if { [ "$3" = 1 ] && [ "$v" = "$2" ]; } || { [ "$3" = 0 ] && [ "$v" != "$2" ]; }; then
+			rc=0
+			break
+		fi
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return $rc
+}
+
+# dd_snapshot BE-DOMID FE-DOMID DEVID TAG [GUEST DD]: when the backend of (FE, DEVID) next goes
+# Connected, give the guest 3 s to talk, then keep Xen's event channel table (debug key e) with
+# both xenstore dirs in logs/driver-domain.snap-TAG.log, and ask the agents for their view: if
+# the guest's first request gets no answer, this shows where its notification went.
+dd_snapshot() {
+	local st=/local/domain/$1/backend/vcamera/$2/$3/state log=$OUT/logs/driver-domain.snap-$4.log
+	dd_state_wait "$st" 4 0 600 && dd_state_wait "$st" 4 1 600 || return 0
+	sleep 3
+	{
+		echo "== $(date +%T.%N) backend $1, frontend $2, device $3"
+		xenstore-ls -f "/local/domain/$2/device/vcamera/$3" | grep -E '/state|ref|channel'
+		xenstore-ls -f "/local/domain/$1/backend/vcamera/$2/$3" | grep -E '/state'
+		$XL debug-keys e
+		sleep 1
+		$XL dmesg -c | tail -n 600
+	} >"$log" 2>&1
+	[ -n "${5:-}" ] && dd_send "$5" diag >/dev/null
+	[ -n "${6:-}" ] && dd_send "$6" diag >/dev/null
+	return 0
+}
+
+# dd_do NAME TIMEOUT WORD VERB ARGS...: send, wait for the answer WORD, print it
+dd_do() {
+	local name=$1 t=$2 word=$3 ids
+	shift 3
+	ids=$(dd_send "$name" "$@") || return 1
+	dd_wait ${ids% *} ${ids#* } "$word" "$t"
+}
+
+# dd_md5 LINE: the md5 at the end of an agent answer
+dd_md5() { sed -n 's/.* md5 \([0-9a-f]*\)$/\1/p' <<<"$1"; }
+
+# dd_ready NAME TIMEOUT: waits for the current incarnation's boot/ready and stores its native md5
+# in /run/dd-native-NAME
+dd_ready() {
+	local id line
+	id=$($XL domid "$1") || return 1
+	line=$(dd_wait "$id" boot ready "$2") || { echo "$line"; tail -n 20 "$(domu_console "$1")"; return 1; }
+	echo "${line#* }" >"/run/dd-native-$1"
+	echo "$1 (domain $id) ready at ${line%% *}, native md5 ${line#* }"
+}
+
+# dd_expect WHAT GOT-MD5 NATIVE-FILE
+dd_expect() {
+	echo "$1: md5 $2, native $(cat "$3")"
+	[ -n "$2" ] && [ "$2" = "$(cat "$3")" ] || { echo "$1: frames differ from native"; return 1; }
+}
+
+dd_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+dd_setup() {
+	dom0_vivid 0 n_devs=1 || return 1
+	# a third picture, so that no two backends can be mistaken for each other
+	v4l2-ctl -d /dev/video0 -c test_pattern=1 || return 1
+	v4l2-ctl -d /dev/video0 --set-fmt-video=width=320,height=180,pixelformat=YUYV \
+		--stream-mmap --stream-count=3 --stream-to=/tmp/dd-native0.raw || return 1
+	dd if=/tmp/dd-native0.raw bs=115200 skip=2 count=1 2>/dev/null | md5sum |
+		awk '{ print $1 }' >/run/dd-native-dom0
+	echo "dom0 native md5 $(cat /run/dd-native-dom0)"
+	: >"$DD_TIMES"
+	dom0_daemon driver-domain.vcamd "$REPO/backend/vcamd" -f -v || return 1
+	dom0_daemon driver-domain.watch "$DDS/vcam-xl-watch"
+}
+
+# dd_cfg NAME PATTERN: a driver domain's xl config (see docs/driver-domain.md)
+dd_cfg() {
+	local cfg
+	cfg=$(DOMU_ARGS="agent.role=dd agent.pattern=$2" domu_cfg "$1" agent "driver_domain = 1") ||
+		return 1
+	sed -i -e 's/^memory = .*/memory = 160/' -e 's/^on_crash = .*/on_crash = "restart"/' "$cfg"
+	echo "$cfg"
+}
+
+dd_boot() {
+	local d
+	$XL create "$(dd_cfg camdd1 0)" || return 1
+	$XL create "$(dd_cfg camdd2 6)" || return 1
+	cat "$OUT/cfg/camdd1.cfg"
+	for d in camdd1 camdd2; do dd_ready $d 300 || return 1; done
+	[ "$(cat /run/dd-native-camdd1)" != "$(cat /run/dd-native-camdd2)" ] &&
+	[ "$(cat /run/dd-native-camdd1)" != "$(cat /run/dd-native-dom0)" ] &&
+	[ "$(cat /run/dd-native-camdd2)" != "$(cat /run/dd-native-dom0)" ] ||
+		{ echo "two backends show the same picture: a mix-up could pass"; return 1; }
+}
+
+dd_guests() {
+	local g c1 cfg
+	for g in ddg1 ddg2; do
+		if [ $g = ddg1 ]; then c1="backend=camdd2"; else c1="backend=Domain-0"; fi
+		cfg=$(DOMU_ARGS="agent.role=guest" domu_cfg $g agent \
+			"vcam = [ 'backend=camdd1, unique-id=video0, devid=0, formats=$DD_FORMATS', '$c1, unique-id=video0, devid=1, formats=$DD_FORMATS' ]") ||
+			return 1
+		sed -i 's/^memory = .*/memory = 160/' "$cfg"
+		# plain xl create: vcam-xl-watch attaches the cameras
+		$XL create "$cfg" || return 1
+	done
+	for g in ddg1 ddg2; do dd_wait "$($XL domid $g)" boot ready 300 || return 1; done
+	"$DDS/vcam-list" ddg1 ddg2
+}
+
+# The records: dom0's alone, keyed by the guests' UUIDs, naming backends by name.
+dd_records() {
+	local g id uuid rc=0
+	xenstore-ls -p /tool/vcam | tee /tmp/dd-records.txt
+	grep -v '(n0)$' /tmp/dd-records.txt && { echo "record nodes not dom0-only"; rc=1; }
+	xenstore-ls -p /tool | grep -E '^vcam = .*\(n0\)$' || { echo "/tool/vcam not n0"; rc=1; }
+	for g in ddg1 ddg2; do
+		id=$($XL domid $g) || return 1
+		uuid=$(xenstore-read "/local/domain/$id/vm") || return 1
+		uuid=${uuid#/vm/}
+		# libxl's node: the guest may read it, never write it
+		xenstore-ls -p "/local/domain/$id" | grep -E "^vm = .*\\(n0,r$id\\)\$" ||
+			{ echo "/local/domain/$id/vm is not (n0,r$id)"; rc=1; }
+		xenstore-read "/tool/vcam/$uuid/0/spec" | grep -q 'backend=camdd1,' ||
+			{ echo "$g camera 0 not recorded with backend camdd1"; rc=1; }
+	done
+	return $rc
+}
+
+dd_capture_all() {
+	local a b c d rc=0
+	a=$(dd_do ddg1 120 frames capture 0 3) && b=$(dd_do ddg1 120 frames capture 1 3) &&
+	c=$(dd_do ddg2 120 frames capture 0 3) && d=$(dd_do ddg2 120 frames capture 1 3) ||
+		{ echo "$a $b $c $d"; return 1; }
+	dd_expect "ddg1 camera 0 (camdd1)" "$(dd_md5 "$a")" /run/dd-native-camdd1 || rc=1
+	dd_expect "ddg1 camera 1 (camdd2)" "$(dd_md5 "$b")" /run/dd-native-camdd2 || rc=1
+	dd_expect "ddg2 camera 0 (camdd1)" "$(dd_md5 "$c")" /run/dd-native-camdd1 || rc=1
+	dd_expect "ddg2 camera 1 (dom0)" "$(dd_md5 "$d")" /run/dd-native-dom0 || rc=1
+	return $rc
+}
+
+# dd_stream_recover GUEST DEVID: the guest streams from DEVID and, once the camera failed, waits
+# for it to come back; prints "DOMID SEQ" once the stream runs
+dd_stream_recover() {
+	local ids
+	ids=$(dd_send "$1" stream-recover "$2" 3) || return 1
+	dd_wait ${ids% *} ${ids#* } streaming 120 >&2 || return 1
+	echo "$ids"
+}
+
+# dd_follow GUEST "DOMID SEQ" OUT: waits for the guest's stream to end and its camera to be back;
+# OUT gets "ENDED <time>" and "BACK <time> <dev> <md5>".  Runs in the background while the
+# scenario brings the backend back, so the times are the answers' own.
+dd_follow() {
+	local g=$1 id=${2% *} seq=${2#* } out=$3 line
+	: >"$out"
+	line=$(dd_wait "$id" "$seq" stream-ended 120) || { echo "$line"; return 1; }
+	echo "$g: stream ended: ${line#* }"
+	echo "ENDED ${line%% *}" >>"$out"
+	line=$(dd_wait "$id" "$seq" back 600) || {
+		echo "$line"
+		grep -a '^DIAG' "$(domu_console "$g")" | tail -n 60
+		return 1
+	}
+	echo "$g: back: ${line#* }"
+	echo "BACK ${line%% *} $(sed -n 's/^[^ ]* \(\/dev\/video[0-9]*\) md5 \([0-9a-f]*\).*/\1 \2/p' <<<"$line")" >>"$out"
+}
+
+# dd_figures GUEST OUT NATIVE-FILE T-FAULT T-START CASE START-EVENT: the guest's frames after
+# recovery against the backend's (new) native capture, and one line of times for $DD_TIMES
+dd_figures() {
+	local g=$1 out=$2 ended back dev md5
+	ended=$(sed -n 's/^ENDED //p' "$out")
+	read -r back dev md5 <<<"$(sed -n 's/^BACK //p' "$out")"
+	[ -n "$ended" ] && [ -n "$back" ] || { echo "$g: no recovery seen"; return 1; }
+	echo "$6, $g: the application's stream ended $(dd_secs "$4" "$ended") s after the fault;" \
+		"first frames of a new capture $(dd_secs "$5" "$back") s after $7 (on $dev)" |
+		tee -a "$DD_TIMES"
+	dd_expect "$g after $6" "$md5" "$3"
+}
+
+# ddg3 (left paused: only its xenstore nodes matter) is created while camdd1 is down
+dd_pending_create() {
+	local cfg id uuid
+	cfg=$(domu_cfg ddg3 agent \
+		"vcam = [ 'backend=camdd1, unique-id=video0, devid=0, formats=$DD_FORMATS' ]") || return 1
+	sed -i 's/^memory = .*/memory = 128/' "$cfg"
+	$XL create -p "$cfg" || return 1
+	id=$($XL domid ddg3) || return 1
+	uuid=$(xenstore-read "/local/domain/$id/vm") || return 1
+	for i in $(seq 100); do
+		xenstore-read "/tool/vcam/${uuid#/vm/}/0/spec" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	xenstore-read "/tool/vcam/${uuid#/vm/}/0/spec" || { echo "ddg3: no record"; return 1; }
+	xenstore-read "/local/domain/$id/device/vcamera/0" 2>/dev/null &&
+		{ echo "ddg3 got a camera with no backend"; return 1; }
+	"$DDS/vcam-list" ddg3 | tee /tmp/dd-list3.txt
+	grep -q "waiting for backend domain 'camdd1'" /tmp/dd-list3.txt
+}
+
+# ... and gets it once camdd1 is back
+dd_pending_attached() {
+	local id be i
+	id=$($XL domid ddg3) || return 1
+	be=$($XL domid camdd1) || return 1
+	for i in $(seq 100); do
+		xenstore-read "/local/domain/$be/backend/vcamera/$id/0/state" >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	"$DDS/vcam-list" ddg3
+	[ "$(xenstore-read "/local/domain/$id/device/vcamera/0/backend-id")" = "$be" ] ||
+		{ echo "ddg3's camera was not attached to camdd1 ($be)"; return 1; }
+	$XL destroy ddg3
+}
+
+dd_destroy_recreate() {
+	local s1 s2 t0 t1 t2 p1 p2 dd rc=0
+	s1=$(dd_stream_recover ddg1 0) && s2=$(dd_stream_recover ddg2 0) || return 1
+	dd_follow ddg1 "$s1" /tmp/dd-f1 >/tmp/dd-f1.log 2>&1 &
+	p1=$!
+	dd_follow ddg2 "$s2" /tmp/dd-f2 >/tmp/dd-f2.log 2>&1 &
+	p2=$!
+	t0=$(now)
+	$XL destroy camdd1 || return 1
+	# both applications end while the driver domain is away
+	dd_wait ${s1% *} ${s1#* } stream-ended 60 && dd_wait ${s2% *} ${s2#* } stream-ended 60 ||
+		return 1
+	# a guest created meanwhile: its camera waits for camdd1 (record only)
+	dd_pending_create || rc=1
+	t1=$(now)
+	$XL create "$OUT/cfg/camdd1.cfg" || return 1
+	t2=$(now)
+	echo "destroy + create camdd1: xl create took $(dd_secs "$t1" "$t2") s" | tee -a "$DD_TIMES"
+	dd=$($XL domid camdd1) || return 1
+	dd_snapshot "$dd" "${s1% *}" 0 recreate-ddg1 ddg1 camdd1 &
+	dd_snapshot "$dd" "${s2% *}" 0 recreate-ddg2 ddg2 &
+	dd_ready camdd1 600 || rc=1
+	wait $p1 || rc=1
+	wait $p2 || rc=1
+	cat /tmp/dd-f1.log /tmp/dd-f2.log
+	dd_figures ddg1 /tmp/dd-f1 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create" "xl create" ||
+		rc=1
+	dd_figures ddg2 /tmp/dd-f2 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create" "xl create" ||
+		rc=1
+	dd_pending_attached || rc=1
+	grep -a 're-attached\|removed /local\|waits for' "$OUT/logs/driver-domain.watch.log"
+	# snapshots still waiting for a Connected that did not come
+	kill $(jobs -p) 2>/dev/null
+	return $rc
+}
+
+dd_panic_restart() {
+	local s old t0 t1 new p rc=0
+	s=$(dd_stream_recover ddg1 1) || return 1
+	old=$($XL domid camdd2) || return 1
+	dd_follow ddg1 "$s" /tmp/dd-f1 >/tmp/dd-f1.log 2>&1 &
+	p=$!
+	t0=$(now)
+	dd_send camdd2 crash >/dev/null || return 1
+	# xl's monitor sees the crash and creates camdd2 again (on_crash = "restart")
+	new=$old
+	while [ "$new" = "$old" ] || [ -z "$new" ]; do
+		sleep 1
+		new=$($XL domid camdd2 2>/dev/null)
+		awk -v a="$t0" -v b="$(now)" 'BEGIN { exit !(b - a > 400) }' &&
+			{ echo "camdd2 was not restarted"; return 1; }
+	done
+	t1=$(now)
+	echo "panic + restart camdd2: domain $old panicked, domain $new exists $(dd_secs "$t0" "$t1") s later" |
+		tee -a "$DD_TIMES"
+	dd_snapshot "$new" "${s% *}" 1 restart-ddg1 ddg1 camdd2 &
+	grep -a 'sysrq triggered crash' "$(domu_console camdd2)" | tr -d '\r' | head -n 1 ||
+		{ echo "no panic in camdd2's console"; rc=1; }
+	dd_ready camdd2 600 || rc=1
+	wait $p || rc=1
+	cat /tmp/dd-f1.log
+	dd_figures ddg1 /tmp/dd-f1 /run/dd-native-camdd2 "$t0" "$t1" "panic + restart" \
+		"the new domain appeared" || rc=1
+	# snapshots still waiting for a Connected that did not come
+	kill $(jobs -p) 2>/dev/null
+	return $rc
+}
+
+dd_vcamd_kill9() {
+	local s t0 t1 p rc=0
+	s=$(dd_stream_recover ddg2 1) || return 1
+	dd_follow ddg2 "$s" /tmp/dd-f2 >/tmp/dd-f2.log 2>&1 &
+	p=$!
+	t0=$(now)
+	kill -9 "$(cat /run/driver-domain.vcamd.pid)" || return 1
+	# no backend at all: the application must still get its error (the frontend's watchdog)
+	dd_wait ${s% *} ${s#* } stream-ended 60 || return 1
+	t1=$(now)
+	dd_snapshot 0 "${s% *}" 1 vcamd-ddg2 ddg2 &
+	dom0_daemon driver-domain.vcamd2 "$REPO/backend/vcamd" -f -v || return 1
+	wait $p || rc=1
+	cat /tmp/dd-f2.log
+	dd_figures ddg2 /tmp/dd-f2 /run/dd-native-dom0 "$t0" "$t1" "vcamd kill -9 in dom0" \
+		"vcamd's restart" || rc=1
+	# snapshots still waiting for a Connected that did not come
+	kill $(jobs -p) 2>/dev/null
+	return $rc
+}
+
+dd_guests_end() {
+	local g rc=0
+	for g in ddg1 ddg2; do dd_send $g exit >/dev/null || rc=1; done
+	for g in ddg1 ddg2; do domu_wait_end $g 120 || rc=1; done
+	return $rc
+}
+
+# Guests gone: the watcher removed their records and the driver domains' backend dirs.
+dd_pruned() {
+	local i d id
+	$XL destroy ddg3 2>/dev/null
+	for i in $(seq 60); do
+		[ -z "$(xenstore-list /tool/vcam 2>/dev/null)" ] && break
+		sleep 0.5
+	done
+	xenstore-ls -f /tool/vcam 2>/dev/null
+	[ -z "$(xenstore-list /tool/vcam 2>/dev/null)" ] || { echo "records left"; return 1; }
+	for d in camdd1 camdd2; do
+		id=$($XL domid $d) || return 1
+		xenstore-ls -f "/local/domain/$id/backend/vcamera" 2>/dev/null | grep . &&
+			{ echo "$d: backend dirs left"; return 1; }
+	done
+	grep -a 'no domain has that UUID' "$OUT/logs/driver-domain.watch.log"
+}
+
+dd_cleanup() {
+	local d i rc=0
+	for d in camdd1 camdd2; do dd_send $d exit >/dev/null; done
+	for d in camdd1 camdd2; do
+		for i in $(seq 60); do $XL domid $d >/dev/null 2>&1 || break; sleep 0.5; done
+		$XL destroy $d 2>/dev/null
+	done
+	# the driver domains' kernels: only camdd2's deliberate panic
+	grep -aE 'Oops|BUG:|WARNING:' "$(domu_console camdd1)" "$(domu_console camdd2)" && rc=1
+	dom0_daemon_stop driver-domain.watch driver-domain.vcamd2
+	rmmod vivid
+	cat "$DD_TIMES"
+	return $rc
+}
+
+export -f dd_wait dd_send dd_state_wait dd_snapshot dd_do dd_md5 dd_ready dd_expect dd_secs dd_setup dd_cfg dd_boot \
+	dd_guests dd_records dd_capture_all dd_stream_recover dd_follow dd_figures \
+	dd_pending_create dd_pending_attached \
+	dd_destroy_recreate dd_panic_restart dd_vcamd_kill9 dd_guests_end dd_pruned dd_cleanup
+
+step setup 60 dd_setup
+step driver-domains-boot 420 dd_boot
+step guests-boot 360 dd_guests
+step records 30 dd_records
+step frames-equal-native 300 dd_capture_all
+step destroy-recreate 900 dd_destroy_recreate
+step panic-restart 900 dd_panic_restart
+step vcamd-kill9 600 dd_vcamd_kill9
+step guests-no-oops 150 dd_guests_end
+step records-pruned 30 dd_pruned
+step cleanup 90 dd_cleanup
