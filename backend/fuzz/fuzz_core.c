@@ -20,6 +20,7 @@
 #define NREFS	96U	/* grant refs 1..NREFS-1 exist */
 
 static uint8_t grant_pages[NREFS][VCAM_PAGE_SIZE];
+static bool grant_dirty[NREFS];	/* scribbled on: clear before the next run */
 static uint32_t next_own_ref;
 static int live_maps;
 
@@ -97,22 +98,25 @@ static const struct vcam_xen_ops fz_ops = {
 	.unshare = fz_unshare, .notify = fz_notify,
 };
 
-/* The fake camera, but never bigger than 256x256 so runs stay fast. */
+/*
+ * The fake camera, but never bigger than 64x64 so runs stay fast (filling
+ * frames took most of the time at 256x256): a frame still spans pages.
+ */
 static int fz_try(void *p, struct vcam_format *f)
 {
-	if (f->width > 256)
-		f->width = 256;
-	if (f->height > 256)
-		f->height = 256;
+	if (f->width > 64)
+		f->width = 64;
+	if (f->height > 64)
+		f->height = 64;
 	return fake_cam_ops.try_fmt(p, f);
 }
 
 static int fz_set(void *p, struct vcam_format *f)
 {
-	if (f->width > 256)
-		f->width = 256;
-	if (f->height > 256)
-		f->height = 256;
+	if (f->width > 64)
+		f->width = 64;
+	if (f->height > 64)
+		f->height = 64;
 	return fake_cam_ops.set_fmt(p, f);
 }
 
@@ -151,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct vcam_cam cam;
 	struct vcam_dev dev;
 	uint8_t flags = 0;
-	unsigned int steps = 0;
+	unsigned int steps = 0, i;
 
 	vcam_log_setup(false, LOG_CRIT);
 	cam_ops = fake_cam_ops;
@@ -159,7 +163,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cam_ops.set_fmt = fz_set;
 	memset(ring_page, 0, sizeof(ring_page));
 	memset(evt_page, 0, sizeof(evt_page));
-	memset(grant_pages, 0, sizeof(grant_pages));
+	for (i = 0; i < NREFS; i++) {
+		if (grant_dirty[i])
+			memset(grant_pages[i], 0, VCAM_PAGE_SIZE);
+		grant_dirty[i] = false;
+	}
 	next_own_ref = 0;
 	live_maps = 0;
 	SHARED_RING_INIT(sring);
@@ -211,6 +219,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			take(&in, &v, sizeof(v));
 			off %= VCAM_PAGE_SIZE - 3;
 			memcpy(&grant_pages[ref % NREFS][off], &v, sizeof(v));
+			grant_dirty[ref % NREFS] = true;
 			break;
 		}
 		case 4:	/* event page indices */
