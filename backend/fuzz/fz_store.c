@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+#include "fz_store.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Is node path `p` strictly below `dir`?  Returns what follows "dir/". */
+static const char *below(const char *p, const char *dir)
+{
+	size_t l = strlen(dir);
+
+	if (!l)
+		return p;
+	if (strncmp(p, dir, l) || p[l] != '/')
+		return NULL;
+	return p + l + 1;
+}
+
+static struct fz_node *find(const struct fz_dir *d, const char *path)
+{
+	size_t l = strlen(path);
+	unsigned int i;
+
+	/* lengths first: every read scans the whole directory */
+	for (i = 0; i < d->n; i++)
+		if (d->node[i].plen == l && !memcmp(d->node[i].path, path, l))
+			return (struct fz_node *)&d->node[i];
+	return NULL;
+}
+
+void fz_dir_set(struct fz_dir *d, const char *path, const char *val,
+		size_t len)
+{
+	struct fz_node *nd = find(d, path);
+	char *v = malloc(len + 1);
+
+	if (!v)
+		return;
+	memcpy(v, val, len);
+	v[len] = '\0';
+	if (!nd) {
+		char *p = strdup(path);
+
+		if (!p || d->n == FZ_STORE_MAX_NODES) {
+			free(p);
+			free(v);
+			return;
+		}
+		nd = &d->node[d->n++];
+		nd->path = p;
+		nd->plen = strlen(p);
+		nd->val = NULL;
+	}
+	free(nd->val);
+	nd->val = v;
+	nd->len = len;
+}
+
+void fz_dir_rm(struct fz_dir *d, const char *path)
+{
+	unsigned int i = 0;
+
+	while (i < d->n) {
+		struct fz_node *nd = &d->node[i];
+
+		if (!*path || !strcmp(nd->path, path) || below(nd->path, path)) {
+			free(nd->path);
+			free(nd->val);
+			*nd = d->node[--d->n];
+		} else {
+			i++;
+		}
+	}
+}
+
+void fz_dir_clear(struct fz_dir *d)
+{
+	fz_dir_rm(d, "");
+}
+
+char *fz_dir_read(const struct fz_dir *d, const char *path)
+{
+	const struct fz_node *nd = find(d, path);
+	unsigned int i;
+	char *v;
+
+	if (nd) {
+		v = malloc(nd->len + 1);
+		if (v)
+			memcpy(v, nd->val, nd->len + 1);
+		return v;
+	}
+	/* a parent of some node: xenstore gave it an empty value */
+	for (i = 0; i < d->n; i++)
+		if (below(d->node[i].path, path))
+			return strdup("");
+	return NULL;
+}
+
+char *fz_dir_list(const struct fz_dir *d, const char *path, unsigned int *n)
+{
+	size_t len = 0, off = 0;
+	unsigned int i, cnt = 0;
+	char *buf;
+
+	/* Room for every candidate; duplicates are skipped below. */
+	for (i = 0; i < d->n; i++) {
+		const char *r = below(d->node[i].path, path);
+
+		if (r)
+			len += strcspn(r, "/") + 1;
+	}
+	if (!len)
+		return NULL;
+	buf = malloc(len);
+	if (!buf)
+		return NULL;
+	for (i = 0; i < d->n; i++) {
+		const char *r = below(d->node[i].path, path), *q;
+		size_t l;
+		unsigned int j;
+
+		if (!r)
+			continue;
+		l = strcspn(r, "/");
+		for (j = 0, q = buf; j < cnt; j++, q += strlen(q) + 1)
+			if (strlen(q) == l && !memcmp(q, r, l))
+				break;
+		if (j < cnt)
+			continue;
+		memcpy(buf + off, r, l);
+		buf[off + l] = '\0';
+		off += l + 1;
+		cnt++;
+	}
+	*n = cnt;
+	return buf;
+}
