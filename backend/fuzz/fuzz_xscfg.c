@@ -46,7 +46,7 @@
 #include "parse.h"
 
 #define FZ_DEVS		2
-#define FZ_MAX_STEPS	512
+#define FZ_MAX_STEPS	256
 #define FZ_MAX_MAPS	256
 #define FZ_MAX_PORTS	8
 

@@ -11,12 +11,14 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define FZ_STORE_MAX_NODES	256
 
 struct fz_node {
 	char *path;
 	size_t plen;
+	uint32_t hash;		/* of path: lookups scan every node */
 	char *val;		/* may hold NULs: readers see up to the first */
 	size_t len;
 };
