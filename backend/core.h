@@ -257,7 +257,12 @@ int vcam_cam_pump(struct vcam_cam *cam);
 /* Monotonic clock in ns; overridable by tests through vcam_now_hook. */
 uint64_t vcam_now_ns(void);
 extern uint64_t (*vcam_now_hook)(void);
-/* CPU time of the calling thread in ns (vcamd's work per device). */
+/*
+ * CPU time of the calling thread in ns (vcamd's work per device);
+ * overridable through vcam_cpu_hook (the fuzzers: a system call per frame
+ * and per request batch was a tenth of their run time).
+ */
 uint64_t vcam_cpu_ns(void);
+extern uint64_t (*vcam_cpu_hook)(void);
 
 #endif /* VCAMD_CORE_H */

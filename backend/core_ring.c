@@ -13,6 +13,7 @@
 #include <time.h>
 
 uint64_t (*vcam_now_hook)(void);
+uint64_t (*vcam_cpu_hook)(void);
 
 uint64_t vcam_now_ns(void)
 {
@@ -28,6 +29,8 @@ uint64_t vcam_cpu_ns(void)
 {
 	struct timespec ts;
 
+	if (vcam_cpu_hook)
+		return vcam_cpu_hook();
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
