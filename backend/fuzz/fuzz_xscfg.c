@@ -213,7 +213,7 @@ static int fz_write(struct vcam_conn *c, const char *key, const char *val)
 {
 	if (fault(FAULT_WRITE))
 		return -EIO;
-	fz_dir_set(dir_of(c, false), key, val, strlen(val));
+	fz_dir_set(dir_of(c, false), key, strlen(key), val, strlen(val));
 	return 0;
 }
 
@@ -301,6 +301,7 @@ static int cam_open(const char *path, const struct vcam_camera_ops **ops,
 	if (!fc)
 		return -ENOMEM;
 	fake_cam_init(fc);
+	fc->fill_cheap = true;
 	cap(&fc->fmt);
 	fake_cam_ops.try_fmt(fc, &fc->fmt);
 	g_cams_open++;
@@ -308,6 +309,22 @@ static int cam_open(const char *path, const struct vcam_camera_ops **ops,
 	*priv = fc;
 	*pollfd = -1;
 	return 0;
+}
+
+/*
+ * Clocks: every line is 100 us later (real time would make one input run
+ * differently each time), and no system call for the thread CPU time.
+ */
+static uint64_t g_now, g_cpu;
+
+static uint64_t fz_now(void)
+{
+	return g_now;
+}
+
+static uint64_t fz_cpu(void)
+{
+	return g_cpu += 1000;
 }
 
 /* ---- invariants ------------------------------------------------------------ */
@@ -433,16 +450,12 @@ static uint32_t num(const char *s)
 static void set_node(struct fz_dir *d, const char *arg, size_t len)
 {
 	const char *eq = memchr(arg, '=', len);
-	char *path;
 
-	if (!eq) {
-		fz_dir_set(d, arg, "", 0);
-		return;
-	}
-	path = strndup(arg, (size_t)(eq - arg));
-	if (path)
-		fz_dir_set(d, path, eq + 1, len - (size_t)(eq + 1 - arg));
-	free(path);
+	if (!eq)
+		fz_dir_set(d, arg, len, "", 0);
+	else
+		fz_dir_set(d, arg, (size_t)(eq - arg), eq + 1,
+			   len - (size_t)(eq + 1 - arg));
 }
 
 /* The toolstack's menu with n modes of one FOURCC, in both dirs. */
@@ -458,8 +471,8 @@ static void modes(struct fz_dev *fd, const char *arg)
 	for (i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "formats/%.*s/%ux16/frame-rates",
 			 (int)(slash - arg), arg, 16 + i);
-		fz_dir_set(&fd->fe, key, "30/1", 4);
-		fz_dir_set(&fd->be, key, "30/1", 4);
+		fz_dir_set(&fd->fe, key, strlen(key), "30/1", 4);
+		fz_dir_set(&fd->be, key, strlen(key), "30/1", 4);
 	}
 }
 
@@ -619,6 +632,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	g_cam_ops.set_fmt = cam_set;
 	g_cam_ops.destroy = cam_destroy;
 	vcamd_cam_open_hook = cam_open;
+	vcam_now_hook = fz_now;
+	vcam_cpu_hook = fz_cpu;
 	return 0;
 }
 
@@ -633,6 +648,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&g_d, 0, sizeof(g_d));
 	vcam_opts_default(&g_d.opts);
 	g_d.tp = &fz_tp;
+	g_now = 1000000000ull;
+	g_cpu = 0;
 	g_started = false;
 	g_faults = 0;
 	g_fail_in = 0;
@@ -642,6 +659,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (p < end && steps++ < FZ_MAX_STEPS) {
 		size_t len = take_line(&p, end, line);
 
+		g_now += 100000;
 		if (len)
 			run_line(line, len, &cur);
 		check_all();

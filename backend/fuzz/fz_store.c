@@ -30,19 +30,19 @@ static const char *below(const char *p, size_t plen, const char *dir,
 	return p + l + 1;
 }
 
-static uint32_t hash(const char *s)
+static uint32_t hash(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;	/* FNV-1a */
 
-	while (*s)
+	while (n--)
 		h = (h ^ (uint8_t)*s++) * 16777619u;
 	return h;
 }
 
-static struct fz_node *find(const struct fz_dir *d, const char *path)
+static struct fz_node *find(const struct fz_dir *d, const char *path,
+			    size_t l)
 {
-	size_t l = strlen(path);
-	uint32_t h = hash(path);
+	uint32_t h = hash(path, l);
 	unsigned int i;
 
 	for (i = 0; i < d->n; i++)
@@ -52,31 +52,43 @@ static struct fz_node *find(const struct fz_dir *d, const char *path)
 	return NULL;
 }
 
-void fz_dir_set(struct fz_dir *d, const char *path, const char *val,
-		size_t len)
+/* n octets and a NUL from the arena, or NULL when it is full. */
+static char *put(struct fz_dir *d, const char *s, size_t n)
 {
-	struct fz_node *nd = find(d, path);
-	char *v = malloc(len + 1);
+	char *p;
 
+	if (FZ_STORE_HEAP - d->used < n + 1)
+		return NULL;
+	p = d->heap + d->used;
+	d->used += n + 1;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+void fz_dir_set(struct fz_dir *d, const char *path, size_t plen,
+		const char *val, size_t len)
+{
+	struct fz_node *nd;
+	char *v;
+
+	plen = strnlen(path, plen);
+	nd = find(d, path, plen);
+	if (!nd && d->n == FZ_STORE_MAX_NODES)
+		return;
+	v = put(d, val, len);
 	if (!v)
 		return;
-	memcpy(v, val, len);
-	v[len] = '\0';
 	if (!nd) {
-		char *p = strdup(path);
+		const char *p = put(d, path, plen);
 
-		if (!p || d->n == FZ_STORE_MAX_NODES) {
-			free(p);
-			free(v);
+		if (!p)
 			return;
-		}
 		nd = &d->node[d->n++];
 		nd->path = p;
-		nd->plen = strlen(p);
-		nd->hash = hash(p);
-		nd->val = NULL;
+		nd->plen = plen;
+		nd->hash = hash(p, plen);
 	}
-	free(nd->val);
 	nd->val = v;
 	nd->len = len;
 }
@@ -90,25 +102,23 @@ void fz_dir_rm(struct fz_dir *d, const char *path)
 		struct fz_node *nd = &d->node[i];
 
 		if (!l || (nd->plen == l && same(nd->path, path, l)) ||
-		    below(nd->path, nd->plen, path, l)) {
-			free(nd->path);
-			free(nd->val);
+		    below(nd->path, nd->plen, path, l))
 			*nd = d->node[--d->n];
-		} else {
+		else
 			i++;
-		}
 	}
 }
 
 void fz_dir_clear(struct fz_dir *d)
 {
-	fz_dir_rm(d, "");
+	d->n = 0;
+	d->used = 0;
 }
 
 char *fz_dir_read(const struct fz_dir *d, const char *path)
 {
-	const struct fz_node *nd = find(d, path);
 	size_t l = strlen(path);
+	const struct fz_node *nd = find(d, path, l);
 	unsigned int i;
 	char *v;
 
