@@ -7,14 +7,17 @@
  * Only public entry points are used (vcamd_conn_new, vcam_xb_init,
  * vcam_xb_update, vcamd_conn_kick, vcamd_conn_destroy), with a fake
  * transport whose store -- frontend dir and backend dir alike -- is what
- * the input writes, so the target does not care which dir xb.c takes a
- * value from.  The input is a script, one command per line:
+ * the input writes.  Right after each connect, the configuration in force
+ * must be the backend dir's, whatever the guest wrote into its own copy.
+ * The input is a script, one command per line:
  *
  *   f<path>=<value>   write a frontend node   (no '=': empty value)
  *   b<path>=<value>   write a backend node
  *   w<path>=<value>   write both (the toolstack's copy of the configuration)
  *   F<path> B<path>   remove a node and its subtree ("F": the whole dir)
  *   u                 a watch fired: vcam_xb_update
+ *   t                 vcamd's once-a-second tick: the guest's copy of the
+ *                     configuration is compared if that is due
  *   n  d              new connection (backend dir appeared) / destroy it
  *   @<0|1>            which of two devices the next commands address
  *   m<N>              faults: 1 map, 2 bind, 4 camera open, 8 store write
@@ -403,6 +406,62 @@ static void check_all(void)
 		fail("a camera was opened and not registered, or leaked");
 }
 
+/*
+ * Right after a connect: what vcamd decided comes from the backend dir
+ * (the host's copy) only, never from the guest's copy of the same nodes,
+ * except evt-hold-off, the one choice that is the frontend's.
+ */
+static void check_host_cfg(struct vcam_conn *c, const struct fz_dir *be)
+{
+	const struct vcam_dev_cfg *cfg = &c->dev.cfg;
+	struct vcam_dev_cfg want;
+	char path[VCAM_PATH_MAX], *s;
+	uint32_t v;
+	int b;
+
+	memset(&want, 0, sizeof(want));
+	s = fz_dir_read(be, XENCAMERA_FIELD_UNIQUE_ID);
+	if (!s || vcam_parse_unique_id(s, path, sizeof(path), NULL) ||
+	    strcmp(path, c->camdev->path))
+		fail("connected to a camera the backend dir does not name");
+	free(s);
+	s = fz_dir_read(be, XENCAMERA_FIELD_BE_ALLOC);
+	b = 0;
+	if (s && vcam_parse_bool(s, &b, NULL))
+		fail("connected with a bad be-alloc in the backend dir");
+	if (cfg->be_alloc != (b == 1))
+		fail("be-alloc is not the backend dir's");
+	free(s);
+	s = fz_dir_read(be, XENCAMERA_FIELD_MAX_BUFFERS);
+	v = VCAM_MAX_BUFS;
+	if (s && !vcam_parse_u32(s, 1, 255, &v, NULL) && v > VCAM_MAX_BUFS)
+		v = VCAM_MAX_BUFS;
+	if (cfg->max_buffers != v)
+		fail("max-buffers is not the backend dir's");
+	free(s);
+	s = fz_dir_read(be, VCAM_FIELD_NOTIFY_MODE);
+	b = g_d.opts.default_mode;
+	if (s)
+		vcam_parse_notify_mode(s, &b, NULL);
+	if (cfg->notify_mode != b)
+		fail("notify-mode is not the backend dir's");
+	free(s);
+	s = fz_dir_read(be, VCAM_FIELD_SPIN_US);
+	v = g_d.opts.default_spin_us;
+	if (s)
+		vcam_parse_u32(s, 0, VCAM_SPIN_US_MAX, &v, NULL);
+	if (cfg->spin_us != v)
+		fail("spin-us is not the backend dir's");
+	free(s);
+	s = fz_dir_read(be, XENCAMERA_FIELD_CONTROLS);
+	if (s)
+		vcam_parse_controls(s, &want, NULL);
+	if (cfg->nctrls != want.nctrls ||
+	    memcmp(cfg->ctrls, want.ctrls, want.nctrls))
+		fail("controls are not the backend dir's");
+	free(s);
+}
+
 /* ---- the script ------------------------------------------------------------ */
 
 static int hexval(int ch)
@@ -561,8 +620,17 @@ static void run_line(char *l, size_t len, unsigned int *cur)
 		fz_dir_rm(&fd->be, l + 1);
 		break;
 	case 'u':
-		if (c)
+		if (c) {
+			bool was = c->connected;
+
 			vcam_xb_update(c);
+			if (!was && c->connected)
+				check_host_cfg(c, &fd->be);
+		}
+		break;
+	case 't':	/* as daemon.c's tick() does it */
+		if (c && c->cfg_check_due && c->connected)
+			vcam_xb_check_guest_copy(c);
 		break;
 	case 'n':
 		if (!c) {

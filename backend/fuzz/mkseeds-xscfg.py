@@ -126,6 +126,19 @@ SEEDS = {
      'bformats/YUYV/0x1/frame-rates=1/1,', 'fstate=1', 'u', 'fstate=3', 'u',
      'freq-ring-ref=' + '9' * 300, 'fstate=1', 'u', 'fstate=3', 'u',
      'fstate=\\x00', 'u', 'fstate=99', 'u', 'F', 'u'],
+    # the guest rewrites its copy of the configuration while connected
+    'guest-tampers': attach() +
+    ['t', 'funique-id=video1', 'fmax-buffers=' + '9' * 300,
+     'fcontrols=\\xff\\x01hue\\x0a', 'fnotify-mode=', 'Fspin-us',
+     'fformats/MJPG/1920x1080/frame-rates=30/1', 'u', 't', 't',
+     'fbe-alloc=1', 'u', 't', 'fstate=1', 'u', 'fstate=3', 'u', 't',
+     'Fformats', 'fformats/YUYV/64x48/frame-rates=15/1,30/1', 'fstate=1',
+     'u', 'fstate=3', 'u', 't', 'F', 'u', 't'],
+    # a guest copy with more format entries than any toolstack writes
+    'guest-formats-flood': ['n', 'bonline=1', 'GYUYV/127', 'GNV12/10',
+                            'Bformats'] + config() +
+    ['fstate=1', 'u'] + ['f%s=%s' % kv for kv in RING.items()] +
+    ['fstate=3', 'u', 't', 'u', 't'],
     'parsers': ['p\\x00videoN', 'p\\x05/dev/v4l/by-id/usb-cam_0-video-index0',
                 'p\\x01brightness,contrast,saturation,hue', 'p\\x02YUYV-BE',
                 'p\\x031920x1080', 'p\\x0f30/1,15/1,25/2,1/4294967295',
