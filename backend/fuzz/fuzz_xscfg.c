@@ -44,7 +44,7 @@
 #include "daemon.h"
 #include "fake_camera.h"
 #include "fz_parse.h"
-#include "fz_store.h"
+#include "fake_store.h"
 #include "log.h"
 #include "parse.h"
 
@@ -57,7 +57,7 @@ enum { FAULT_MAP = 1, FAULT_BIND = 2, FAULT_CAM = 4, FAULT_WRITE = 8 };
 
 struct fz_dev {
 	struct vcam_conn *c;		/* NULL: no backend dir */
-	struct fz_dir fe, be;
+	struct fake_dir fe, be;
 };
 
 static struct vcamd g_d;
@@ -194,7 +194,7 @@ static const struct vcam_xen_ops fz_xops = {
 
 /* ---- the transport -------------------------------------------------------- */
 
-static struct fz_dir *dir_of(struct vcam_conn *c, bool fe)
+static struct fake_dir *dir_of(struct vcam_conn *c, bool fe)
 {
 	struct fz_dev *fd = c->tpctx;
 
@@ -203,20 +203,20 @@ static struct fz_dir *dir_of(struct vcam_conn *c, bool fe)
 
 static char *fz_read(struct vcam_conn *c, bool fe, const char *key)
 {
-	return fz_dir_read(dir_of(c, fe), key);
+	return fake_dir_read(dir_of(c, fe), key);
 }
 
 static char *fz_list(struct vcam_conn *c, bool fe, const char *key,
 		     unsigned int *n)
 {
-	return fz_dir_list(dir_of(c, fe), key, n);
+	return fake_dir_list(dir_of(c, fe), key, n);
 }
 
 static int fz_write(struct vcam_conn *c, const char *key, const char *val)
 {
 	if (fault(FAULT_WRITE))
 		return -EIO;
-	fz_dir_set(dir_of(c, false), key, strlen(key), val, strlen(val));
+	fake_dir_set(dir_of(c, false), key, strlen(key), val, strlen(val));
 	return 0;
 }
 
@@ -411,7 +411,7 @@ static void check_all(void)
  * (the host's copy) only, never from the guest's copy of the same nodes,
  * except evt-hold-off, the one choice that is the frontend's.
  */
-static void check_host_cfg(struct vcam_conn *c, const struct fz_dir *be)
+static void check_host_cfg(struct vcam_conn *c, const struct fake_dir *be)
 {
 	const struct vcam_dev_cfg *cfg = &c->dev.cfg;
 	struct vcam_dev_cfg want;
@@ -420,40 +420,40 @@ static void check_host_cfg(struct vcam_conn *c, const struct fz_dir *be)
 	int b;
 
 	memset(&want, 0, sizeof(want));
-	s = fz_dir_read(be, XENCAMERA_FIELD_UNIQUE_ID);
+	s = fake_dir_read(be, XENCAMERA_FIELD_UNIQUE_ID);
 	if (!s || vcam_parse_unique_id(s, path, sizeof(path), NULL) ||
 	    strcmp(path, c->camdev->path))
 		fail("connected to a camera the backend dir does not name");
 	free(s);
-	s = fz_dir_read(be, XENCAMERA_FIELD_BE_ALLOC);
+	s = fake_dir_read(be, XENCAMERA_FIELD_BE_ALLOC);
 	b = 0;
 	if (s && vcam_parse_bool(s, &b, NULL))
 		fail("connected with a bad be-alloc in the backend dir");
 	if (cfg->be_alloc != (b == 1))
 		fail("be-alloc is not the backend dir's");
 	free(s);
-	s = fz_dir_read(be, XENCAMERA_FIELD_MAX_BUFFERS);
+	s = fake_dir_read(be, XENCAMERA_FIELD_MAX_BUFFERS);
 	v = VCAM_MAX_BUFS;
 	if (s && !vcam_parse_u32(s, 1, 255, &v, NULL) && v > VCAM_MAX_BUFS)
 		v = VCAM_MAX_BUFS;
 	if (cfg->max_buffers != v)
 		fail("max-buffers is not the backend dir's");
 	free(s);
-	s = fz_dir_read(be, VCAM_FIELD_NOTIFY_MODE);
+	s = fake_dir_read(be, VCAM_FIELD_NOTIFY_MODE);
 	b = g_d.opts.default_mode;
 	if (s)
 		vcam_parse_notify_mode(s, &b, NULL);
 	if (cfg->notify_mode != b)
 		fail("notify-mode is not the backend dir's");
 	free(s);
-	s = fz_dir_read(be, VCAM_FIELD_SPIN_US);
+	s = fake_dir_read(be, VCAM_FIELD_SPIN_US);
 	v = g_d.opts.default_spin_us;
 	if (s)
 		vcam_parse_u32(s, 0, VCAM_SPIN_US_MAX, &v, NULL);
 	if (cfg->spin_us != v)
 		fail("spin-us is not the backend dir's");
 	free(s);
-	s = fz_dir_read(be, XENCAMERA_FIELD_CONTROLS);
+	s = fake_dir_read(be, XENCAMERA_FIELD_CONTROLS);
 	if (s)
 		vcam_parse_controls(s, &want, NULL);
 	if (cfg->nctrls != want.nctrls ||
@@ -506,14 +506,14 @@ static uint32_t num(const char *s)
 	return (uint32_t)v;
 }
 
-static void set_node(struct fz_dir *d, const char *arg, size_t len)
+static void set_node(struct fake_dir *d, const char *arg, size_t len)
 {
 	const char *eq = memchr(arg, '=', len);
 
 	if (!eq)
-		fz_dir_set(d, arg, len, "", 0);
+		fake_dir_set(d, arg, len, "", 0);
 	else
-		fz_dir_set(d, arg, (size_t)(eq - arg), eq + 1,
+		fake_dir_set(d, arg, (size_t)(eq - arg), eq + 1,
 			   len - (size_t)(eq + 1 - arg));
 }
 
@@ -526,12 +526,12 @@ static void modes(struct fz_dev *fd, const char *arg)
 
 	if (!slash || slash - arg > 16)
 		return;
-	n = num(slash + 1) % (FZ_STORE_MAX_NODES / 2);
+	n = num(slash + 1) % (FAKE_DIR_MAX_NODES / 2);
 	for (i = 0; i < n; i++) {
 		snprintf(key, sizeof(key), "formats/%.*s/%ux16/frame-rates",
 			 (int)(slash - arg), arg, 16 + i);
-		fz_dir_set(&fd->fe, key, strlen(key), "30/1", 4);
-		fz_dir_set(&fd->be, key, strlen(key), "30/1", 4);
+		fake_dir_set(&fd->fe, key, strlen(key), "30/1", 4);
+		fake_dir_set(&fd->be, key, strlen(key), "30/1", 4);
 	}
 }
 
@@ -614,10 +614,10 @@ static void run_line(char *l, size_t len, unsigned int *cur)
 		set_node(&fd->be, l + 1, len - 1);
 		break;
 	case 'F':
-		fz_dir_rm(&fd->fe, l + 1);
+		fake_dir_rm(&fd->fe, l + 1);
 		break;
 	case 'B':
-		fz_dir_rm(&fd->be, l + 1);
+		fake_dir_rm(&fd->be, l + 1);
 		break;
 	case 'u':
 		if (c) {
@@ -737,8 +737,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (i = 0; i < FZ_DEVS; i++) {
 		if (g_dev[i].c)
 			vcamd_conn_destroy(&g_d, g_dev[i].c);
-		fz_dir_clear(&g_dev[i].fe);
-		fz_dir_clear(&g_dev[i].be);
+		fake_dir_clear(&g_dev[i].fe);
+		fake_dir_clear(&g_dev[i].be);
 	}
 	if (g_d.conns || g_d.cams || g_cams_open)
 		fail("a connection or camera outlived its backend dir");

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-#include "fz_store.h"
+#include "fake_store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +39,7 @@ static uint32_t hash(const char *s, size_t n)
 	return h;
 }
 
-static struct fz_node *find(const struct fz_dir *d, const char *path,
+static struct fake_node *find(const struct fake_dir *d, const char *path,
 			    size_t l)
 {
 	uint32_t h = hash(path, l);
@@ -48,16 +48,16 @@ static struct fz_node *find(const struct fz_dir *d, const char *path,
 	for (i = 0; i < d->n; i++)
 		if (d->node[i].hash == h && d->node[i].plen == l &&
 		    same(d->node[i].path, path, l))
-			return (struct fz_node *)&d->node[i];
+			return (struct fake_node *)&d->node[i];
 	return NULL;
 }
 
 /* n octets and a NUL from the arena, or NULL when it is full. */
-static char *put(struct fz_dir *d, const char *s, size_t n)
+static char *put(struct fake_dir *d, const char *s, size_t n)
 {
 	char *p;
 
-	if (FZ_STORE_HEAP - d->used < n + 1)
+	if (FAKE_DIR_HEAP - d->used < n + 1)
 		return NULL;
 	p = d->heap + d->used;
 	d->used += n + 1;
@@ -66,15 +66,15 @@ static char *put(struct fz_dir *d, const char *s, size_t n)
 	return p;
 }
 
-void fz_dir_set(struct fz_dir *d, const char *path, size_t plen,
+void fake_dir_set(struct fake_dir *d, const char *path, size_t plen,
 		const char *val, size_t len)
 {
-	struct fz_node *nd;
+	struct fake_node *nd;
 	char *v;
 
 	plen = strnlen(path, plen);
 	nd = find(d, path, plen);
-	if (!nd && d->n == FZ_STORE_MAX_NODES)
+	if (!nd && d->n == FAKE_DIR_MAX_NODES)
 		return;
 	v = put(d, val, len);
 	if (!v)
@@ -93,13 +93,13 @@ void fz_dir_set(struct fz_dir *d, const char *path, size_t plen,
 	nd->len = len;
 }
 
-void fz_dir_rm(struct fz_dir *d, const char *path)
+void fake_dir_rm(struct fake_dir *d, const char *path)
 {
 	size_t l = strlen(path);
 	unsigned int i = 0;
 
 	while (i < d->n) {
-		struct fz_node *nd = &d->node[i];
+		struct fake_node *nd = &d->node[i];
 
 		if (!l || (nd->plen == l && same(nd->path, path, l)) ||
 		    below(nd->path, nd->plen, path, l))
@@ -109,16 +109,16 @@ void fz_dir_rm(struct fz_dir *d, const char *path)
 	}
 }
 
-void fz_dir_clear(struct fz_dir *d)
+void fake_dir_clear(struct fake_dir *d)
 {
 	d->n = 0;
 	d->used = 0;
 }
 
-char *fz_dir_read(const struct fz_dir *d, const char *path)
+char *fake_dir_read(const struct fake_dir *d, const char *path)
 {
 	size_t l = strlen(path);
-	const struct fz_node *nd = find(d, path, l);
+	const struct fake_node *nd = find(d, path, l);
 	unsigned int i;
 	char *v;
 
@@ -135,7 +135,7 @@ char *fz_dir_read(const struct fz_dir *d, const char *path)
 	return NULL;
 }
 
-char *fz_dir_list(const struct fz_dir *d, const char *path, unsigned int *n)
+char *fake_dir_list(const struct fake_dir *d, const char *path, unsigned int *n)
 {
 	size_t len = 0, off = 0, pl = strlen(path);
 	unsigned int i, cnt = 0;
