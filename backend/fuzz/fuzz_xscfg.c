@@ -462,6 +462,131 @@ static void check_host_cfg(struct vcam_conn *c, const struct fake_dir *be)
 	free(s);
 }
 
+/*
+ * Does the guest's copy of the configuration differ from the host's?  The
+ * six values as strings (absent is not ""), the formats tree as a set of
+ * (FOURCC, resolution, frame-rates) entries, absent rates read as "".
+ * Written from the nodes themselves, not from how xb_cfg.c compares them.
+ */
+static bool rates_differ(const struct fake_dir *a, const struct fake_dir *b,
+			 const char *f, const char *r)
+{
+	char *key, *ra, *rb;
+	bool diff;
+
+	if (asprintf(&key, "%s/%s/%s/%s", XENCAMERA_FIELD_FORMATS, f, r,
+		     XENCAMERA_FIELD_FRAME_RATES) < 0)
+		fail("out of memory");
+	ra = fake_dir_read(a, key);
+	rb = fake_dir_read(b, key);
+	diff = strcmp(ra ? ra : "", rb ? rb : "") != 0;
+	free(ra);
+	free(rb);
+	free(key);
+	return diff;
+}
+
+/*
+ * Set when an entry's node path is too long for xb_cfg.c's key buffer: it
+ * then reads another node, so there is no telling what it should see.
+ */
+static bool g_uncomparable;
+
+/* Is every entry of a's formats tree in b's, with the same rates? */
+static bool formats_within(const struct fake_dir *a, const struct fake_dir *b)
+{
+	unsigned int nf = 0, nr, i, j;
+	char *fs, *f, *rs, *r, *key;
+	bool ok = true;
+
+	fs = fake_dir_list(a, XENCAMERA_FIELD_FORMATS, &nf);
+	for (i = 0, f = fs; ok && i < nf; i++, f += strlen(f) + 1) {
+		if (asprintf(&key, "%s/%s", XENCAMERA_FIELD_FORMATS, f) < 0)
+			fail("out of memory");
+		nr = 0;
+		rs = fake_dir_list(a, key, &nr);
+		for (j = 0, r = rs; ok && j < nr; j++, r += strlen(r) + 1) {
+			char *node, *v;
+
+			if (asprintf(&node, "%s/%s", key, r) < 0)
+				fail("out of memory");
+			if (strlen(node) > 400)
+				g_uncomparable = true;
+			/* b has the entry: a node (maybe a parent) there */
+			v = fake_dir_read(b, node);
+			ok = v && !rates_differ(a, b, f, r);
+			free(v);
+			free(node);
+		}
+		free(rs);
+		free(key);
+	}
+	free(fs);
+	return ok;
+}
+
+/* Entries of a formats tree (FOURCC/resolution pairs). */
+static unsigned int formats_entries(const struct fake_dir *d)
+{
+	unsigned int nf = 0, nr, i, n = 0;
+	char *fs, *f, *rs, *key;
+
+	fs = fake_dir_list(d, XENCAMERA_FIELD_FORMATS, &nf);
+	for (i = 0, f = fs; i < nf; i++, f += strlen(f) + 1) {
+		if (asprintf(&key, "%s/%s", XENCAMERA_FIELD_FORMATS, f) < 0)
+			fail("out of memory");
+		nr = 0;
+		rs = fake_dir_list(d, key, &nr);
+		n += rs ? nr : 0;
+		free(rs);
+		free(key);
+	}
+	free(fs);
+	return n;
+}
+
+static bool guest_copy_differs(const struct fz_dev *fd)
+{
+	static const char *const keys[] = {
+		XENCAMERA_FIELD_UNIQUE_ID, XENCAMERA_FIELD_MAX_BUFFERS,
+		XENCAMERA_FIELD_CONTROLS, XENCAMERA_FIELD_BE_ALLOC,
+		VCAM_FIELD_NOTIFY_MODE, VCAM_FIELD_SPIN_US,
+	};
+	bool diff = false;
+	unsigned int i;
+
+	for (i = 0; !diff && i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char *h = fake_dir_read(&fd->be, keys[i]);
+		char *g = fake_dir_read(&fd->fe, keys[i]);
+
+		diff = h && g ? strcmp(h, g) != 0 : h != g;
+		free(h);
+		free(g);
+	}
+	return diff || !formats_within(&fd->be, &fd->fe) ||
+	       !formats_within(&fd->fe, &fd->be);
+}
+
+/* Right after vcamd compared the copies: it noticed exactly a difference. */
+static void check_copy_compared(const struct vcam_conn *c,
+				const struct fz_dev *fd, bool was_logged)
+{
+	bool diff;
+
+	g_uncomparable = false;
+	diff = guest_copy_differs(fd);
+	/* both trees larger than any toolstack writes: not compared */
+	if (formats_entries(&fd->be) > 2 * VCAM_CFG_MAX_MODES &&
+	    formats_entries(&fd->fe) > 2 * VCAM_CFG_MAX_MODES)
+		g_uncomparable = true;
+	if (g_uncomparable)
+		return;
+	if (diff && !c->cfg_diff_logged)
+		fail("the guest's copy differs and vcamd did not notice");
+	if (!diff && !was_logged && c->cfg_diff_logged)
+		fail("vcamd saw a difference in identical copies");
+}
+
 /* ---- the script ------------------------------------------------------------ */
 
 static int hexval(int ch)
@@ -624,13 +749,19 @@ static void run_line(char *l, size_t len, unsigned int *cur)
 			bool was = c->connected;
 
 			vcam_xb_update(c);
-			if (!was && c->connected)
+			if (!was && c->connected) {
 				check_host_cfg(c, &fd->be);
+				check_copy_compared(c, fd, false);
+			}
 		}
 		break;
 	case 't':	/* as daemon.c's tick() does it */
-		if (c && c->cfg_check_due && c->connected)
+		if (c && c->cfg_check_due && c->connected) {
+			bool was_logged = c->cfg_diff_logged;
+
 			vcam_xb_check_guest_copy(c);
+			check_copy_compared(c, fd, was_logged);
+		}
 		break;
 	case 'n':
 		if (!c) {

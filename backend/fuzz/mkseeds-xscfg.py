@@ -134,6 +134,12 @@ SEEDS = {
      'fbe-alloc=1', 'u', 't', 'fstate=1', 'u', 'fstate=3', 'u', 't',
      'Fformats', 'fformats/YUYV/64x48/frame-rates=15/1,30/1', 'fstate=1',
      'u', 'fstate=3', 'u', 't', 'F', 'u', 't'],
+    # the guest folds two of the host's modes into the rates of a third
+    'guest-folds-entries': ['n', 'bonline=1', 'bstate=1'] + config() +
+    ['Fformats/YUYV',
+     'fformats/NV12/32x32/frame-rates=15/1 YUYV/32x32=30/1 '
+     'YUYV/64x48=30/1,15/1', 'fstate=1', 'u'] +
+    ['f%s=%s' % kv for kv in RING.items()] + ['fstate=3', 'u', 't'],
     # a guest copy with more format entries than any toolstack writes
     'guest-formats-flood': ['n', 'bonline=1', 'GYUYV/127', 'GNV12/10',
                             'Bformats'] + config() +
