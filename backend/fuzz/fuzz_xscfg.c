@@ -192,7 +192,7 @@ static const struct vcam_xen_ops fz_xops = {
 	.unshare = fz_unshare, .notify = fz_notify,
 };
 
-/* ---- the transport -------------------------------------------------------- */
+/* ---- the transport ------------------------------------------------------- */
 
 static struct fake_dir *dir_of(struct vcam_conn *c, bool fe)
 {
@@ -330,7 +330,7 @@ static uint64_t fz_cpu(void)
 	return g_cpu += 1000;
 }
 
-/* ---- invariants ------------------------------------------------------------ */
+/* ---- invariants ---------------------------------------------------------- */
 
 static void check_cfg(const struct vcam_dev_cfg *cfg)
 {
@@ -587,7 +587,7 @@ static void check_copy_compared(const struct vcam_conn *c,
 		fail("vcamd saw a difference in identical copies");
 }
 
-/* ---- the script ------------------------------------------------------------ */
+/* ---- the script ---------------------------------------------------------- */
 
 static int hexval(int ch)
 {

@@ -51,6 +51,7 @@ char *fake_dir_read(const struct fake_dir *d, const char *path);
  * children of path, NUL-separated in one malloc'd buffer, *n of them; NULL
  * (and *n untouched) if there are none.
  */
-char *fake_dir_list(const struct fake_dir *d, const char *path, unsigned int *n);
+char *fake_dir_list(const struct fake_dir *d, const char *path,
+		    unsigned int *n);
 
 #endif /* VCAM_FAKE_STORE_H */
