@@ -40,11 +40,13 @@ run)
 	;;
 merge)
 	# Re-minimize from scratch: seeds first, so what they already cover
-	# is not kept twice; then drop the seeds again.
+	# is not kept twice; then drop the seeds again.  Edges only
+	# (-use_counters=0): hit counts would keep ten times as many inputs,
+	# and a run finds them again within seconds.
 	tmp=fuzz/merge.tmp
 	rm -rf $tmp && mkdir $tmp && cp fuzz/seeds/$t/* $tmp/ || exit 1
-	if ! $bin -merge=1 $opts $tmp fuzz/corpus/$t fuzz/new/$t \
-			>fuzz/merge-$t.log 2>&1; then
+	if ! $bin -merge=1 -use_counters=0 $opts \
+			$tmp fuzz/corpus/$t fuzz/new/$t >fuzz/merge-$t.log 2>&1; then
 		tail -n 20 fuzz/merge-$t.log
 		echo "fuzz-merge $t: FAILED, see backend/fuzz/merge-$t.log"
 		exit 1
@@ -52,7 +54,7 @@ merge)
 	for s in fuzz/seeds/$t/*; do rm -f "$tmp/${s##*/}"; done
 	rm -rf fuzz/corpus/$t && mv $tmp fuzz/corpus/$t && rm -rf fuzz/new/$t
 	echo "fuzz-merge $t: $(ls fuzz/corpus/$t | wc -l) inputs," \
-		"$(du -sk fuzz/corpus/$t | cut -f1) KB"
+		"$(cat fuzz/corpus/$t/* | wc -c) octets"
 	;;
 *)
 	echo "usage: $0 run TARGET RUNS | merge TARGET" >&2

@@ -91,6 +91,7 @@ void fake_dir_set(struct fake_dir *d, const char *path, size_t plen,
 	}
 	nd->val = v;
 	nd->len = len;
+	d->gen++;
 }
 
 void fake_dir_rm(struct fake_dir *d, const char *path)
@@ -102,10 +103,12 @@ void fake_dir_rm(struct fake_dir *d, const char *path)
 		struct fake_node *nd = &d->node[i];
 
 		if (!l || (nd->plen == l && same(nd->path, path, l)) ||
-		    below(nd->path, nd->plen, path, l))
+		    below(nd->path, nd->plen, path, l)) {
 			*nd = d->node[--d->n];
-		else
+			d->gen++;
+		} else {
 			i++;
+		}
 	}
 }
 
@@ -113,6 +116,7 @@ void fake_dir_clear(struct fake_dir *d)
 {
 	d->n = 0;
 	d->used = 0;
+	d->gen++;
 }
 
 char *fake_dir_read(const struct fake_dir *d, const char *path)

@@ -29,6 +29,7 @@ struct fake_node {
  * directory: malloc/free under ASan were a third of a run.
  */
 struct fake_dir {
+	unsigned int gen;	/* changes with every write or removal */
 	unsigned int n;
 	struct fake_node node[FAKE_DIR_MAX_NODES];
 	size_t used;
