@@ -66,6 +66,8 @@ int32_t vcam_xen_status(int err)
 		return -XEN_EOPNOTSUPP;
 	case -ERANGE:
 		return -XEN_ERANGE;
+	case -ENOBUFS:
+		return -XEN_ENOBUFS;
 	default:
 		return -XEN_EIO;
 	}
@@ -99,6 +101,7 @@ void vcam_dev_init(struct vcam_dev *dev, const char *name,
 	if (dev->cfg.max_buffers == 0 || dev->cfg.max_buffers > VCAM_MAX_BUFS)
 		dev->cfg.max_buffers = VCAM_MAX_BUFS;
 	dev->last_activity_ns = vcam_now_ns();
+	vcam_bucket_init(dev, dev->last_activity_ns);
 	dev->cam = cam;
 	if (cam)
 		vcam_cam_attach(cam, dev);
@@ -137,23 +140,36 @@ static void dev_corrupt(struct vcam_dev *dev, const char *why,
 	dev->broken = true;
 }
 
+/* Requests remain and the device stopped short of `budget`: tokens ran out. */
+static int dev_yield(struct vcam_dev *dev, unsigned int done,
+		     unsigned int budget, unsigned int tokens)
+{
+	if (done >= tokens && done < budget) {
+		vcam_bucket_throttle(dev);
+		return VCAM_DEV_THROTTLED;
+	}
+	return 1;
+}
+
 int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
 {
-	unsigned int done = 0;
-	int more;
+	unsigned int done = 0, tokens;
+	int more, ret;
 
 	if (dev->broken)
 		return -EPROTO;
+	tokens = vcam_bucket_avail(dev, vcam_now_ns());
 	for (;;) {
 		RING_IDX rc = dev->ring.req_cons;
 		RING_IDX rp = load_shared(&dev->ring.sring->req_prod);
 
 		xen_rmb();	/* read requests only after req_prod */
 		if (rp - rc > RING_SIZE(&dev->ring)) {
+			vcam_bucket_spend(dev, done);
 			dev_corrupt(dev, "producer beyond ring size", rp, rc);
 			return -EPROTO;
 		}
-		while (rc != rp && done < budget) {
+		while (rc != rp && done < budget && done < tokens) {
 			struct xencamera_req req;
 			struct xencamera_resp rsp;
 
@@ -169,8 +185,12 @@ int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
 		if (done)
 			dev_push_responses(dev);
 		vcam_dev_flush_events(dev);
-		if (rc != rp)
-			return 1;	/* budget spent: yield */
+		if (rc != rp) {
+			/* budget or tokens spent: yield */
+			vcam_bucket_spend(dev, done);
+			return dev_yield(dev, done, budget, tokens);
+		}
+		dev->throttle_until_ns = 0;
 		if (done)
 			dev->last_activity_ns = vcam_now_ns();
 		else
@@ -180,15 +200,22 @@ int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
 					       dev->cfg.spin_us * 1000ULL;
 		if (vcam_dev_wants_spin(dev, vcam_now_ns())) {
 			dev->armed = false;
-			return 0;
+			ret = 0;
+			break;
 		}
 		dev->armed = true;
 		RING_FINAL_CHECK_FOR_REQUESTS(&dev->ring, more);
-		if (!more)
-			return 0;
-		if (done >= budget)
-			return 1;
+		if (!more) {
+			ret = 0;
+			break;
+		}
+		if (done >= budget || done >= tokens) {
+			vcam_bucket_spend(dev, done);
+			return dev_yield(dev, done, budget, tokens);
+		}
 	}
+	vcam_bucket_spend(dev, done);
+	return ret;
 }
 
 int vcam_dev_rearm(struct vcam_dev *dev)
