@@ -120,6 +120,14 @@ size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len)
 	    (unsigned long long)s->evt_full,
 	    (unsigned long long)s->seq_fixups, (double)s->cpu_ns / 1e6,
 	    per_frame(s->cpu_ns, s->frames) / 1e3, c->dev.broken);
+	/* limits (policy.c, core_limit.c): what the host allows it */
+	put(&o, " mode_asked=%s spin_capped=%d pages=%u max_pages=%u pages_refused=%llu req_rate=%u throttled=%llu spurious_kicks=%llu kick_backoff_ms=%.0f",
+	    vcam_notify_mode_name(c->mode_asked), c->spin_capped,
+	    c->dev.pages, c->dev.cfg.lim.max_pages,
+	    (unsigned long long)s->pages_refused, c->dev.cfg.lim.req_rate,
+	    (unsigned long long)s->throttled,
+	    (unsigned long long)s->spurious_kicks,
+	    (double)vcamd_kick_backoff_ns(c) / 1e6);
 	return o.pos;
 }
 
@@ -131,11 +139,14 @@ size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
-	put(&o, "vcamd pid=%d transport=%s uptime_s=%.1f cpu_user_ms=%ld cpu_sys_ms=%ld\n",
+	put(&o, "vcamd pid=%d transport=%s uptime_s=%.1f cpu_user_ms=%ld cpu_sys_ms=%ld spinning=%u max_spinning=%u pages=%llu max_pages_total=%llu\n",
 	    (int)getpid(), d->tp->name,
 	    (double)(vcam_now_ns() - d->start_ns) / 1e9,
 	    ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000,
-	    ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000);
+	    ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000,
+	    vcamd_spinning(d), d->opts.max_spinning,
+	    (unsigned long long)d->pages.used,
+	    (unsigned long long)d->pages.max);
 	for (cd = d->cams; cd; cd = cd->next) {
 		const struct vcam_format *f = &cd->cam.fmt;
 

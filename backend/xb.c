@@ -240,6 +240,7 @@ static int connect_dev(struct vcam_conn *c)
 	ret = read_cfg(c, &cfg, path, sizeof(path));
 	if (ret)
 		return ret;
+	vcamd_policy_connect(c, &cfg);
 	c->camdev = vcamd_cam_get(c->d, path);
 	if (!c->camdev)
 		return -ENODEV;
