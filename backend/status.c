@@ -131,6 +131,25 @@ size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len)
 	return o.pos;
 }
 
+/* Who uses a camera now, by device name, comma-separated; "-": nobody. */
+static void put_users(struct out *o, struct vcamd *d,
+		      const struct vcam_camdev *cd, const char *key,
+		      bool streaming_only)
+{
+	const struct vcam_conn *c;
+	const char *sep = "";
+
+	put(o, "%s", key);
+	for (c = d->conns; c; c = c->next) {
+		if (c->camdev != cd || (streaming_only && !c->dev.streaming))
+			continue;
+		put(o, "%s%s", sep, c->name);
+		sep = ",";
+	}
+	if (!*sep)
+		put(o, "-");
+}
+
 size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
@@ -150,7 +169,7 @@ size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
 	for (cd = d->cams; cd; cd = cd->next) {
 		const struct vcam_format *f = &cd->cam.fmt;
 
-		put(&o, "camera path=%s users=%u streaming=%d failed=%d reopened=%u frames_in=%llu cpu_ms=%.1f format=%.4s size=%ux%u rate=%u/%u\n",
+		put(&o, "camera path=%s users=%u streaming=%d failed=%d reopened=%u frames_in=%llu cpu_ms=%.1f format=%.4s size=%ux%u rate=%u/%u",
 		    cd->path, cd->refs, cd->cam.streaming, cd->failed,
 		    cd->reopened,
 		    (unsigned long long)cd->cam.frames_in,
@@ -158,6 +177,9 @@ size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
 		    cd->cam.have_fmt ? (const char *)&f->fourcc : "none",
 		    f->width, f->height, cd->cam.rate_numer,
 		    cd->cam.rate_denom);
+		put_users(&o, d, cd, " devices=", false);
+		put_users(&o, d, cd, " streaming_devices=", true);
+		put(&o, "\n");
 	}
 	for (c = d->conns; c; c = c->next) {
 		put(&o, "device ");
@@ -171,7 +193,8 @@ size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
 
 void vcamd_status_serve(struct vcamd *d)
 {
-	char buf[16384];
+	/* a line is ~800 octets per device: room for some 80 of them */
+	static char buf[65536];
 	size_t n, off = 0;
 	int fd;
 

@@ -554,7 +554,7 @@ static void test_corrupt_ring_spares_neighbour(void **state)
 	fe_detach(&a);
 }
 
-/* ---- status helpers ---------------------------------------------------------- */
+/* ---- status: who uses the camera --------------------------------------- */
 
 /* The newest device's name: vcamd lists the newest connection first. */
 static void newest_name(char *name, size_t len)
@@ -589,6 +589,38 @@ static long long dev_stat(const char *name, const char *key)
 
 	snprintf(line, sizeof(line), "device name=%s ", name);
 	return stat_of(line, key);
+}
+
+static void test_status_camera_users(void **state)
+{
+	char st[8192], want[256], a_name[48], b_name[48];
+	struct fe a, b;
+
+	(void)state;
+	fe_attach(&a, "video0");
+	newest_name(a_name, sizeof(a_name));
+	fe_connect(&a);
+	fe_stream(&a);
+	fe_attach(&b, "video0");
+	newest_name(b_name, sizeof(b_name));
+	fe_connect(&b);
+	status_text(st, sizeof(st));
+	/* the old keys stay where scripts look for them */
+	assert_non_null(strstr(st, "camera path=/dev/video0 users=2 "));
+	snprintf(want, sizeof(want), " devices=%s,%s streaming_devices=%s\n",
+		 b_name, a_name, a_name);
+	assert_non_null(strstr(st, want));
+	fe_detach(&a);
+	for (int i = 0; i < 300; i++) {
+		status_text(st, sizeof(st));
+		if (strstr(st, "users=1 "))
+			break;
+		usleep(10000);
+	}
+	snprintf(want, sizeof(want), " devices=%s streaming_devices=-\n",
+		 b_name);
+	assert_non_null(strstr(st, want));
+	fe_detach(&b);
 }
 
 /* ---- limits: a second daemon with tight caps and a clock we can stop ---- */
@@ -863,6 +895,7 @@ int main(void)
 		cmocka_unit_test(test_bad_config_refused),
 		cmocka_unit_test(test_toolstack_detach),
 		cmocka_unit_test(test_corrupt_ring_spares_neighbour),
+		cmocka_unit_test(test_status_camera_users),
 	};
 	const struct CMUnitTest limited[] = {
 		cmocka_unit_test(test_kick_storm_backs_off),
