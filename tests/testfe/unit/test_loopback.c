@@ -229,6 +229,50 @@ HOSTILE_B(test_h_ring_indices, "ring-indices", 0, NULL, TFE_EXIT_PASS, 1)
 HOSTILE(test_h_evt_indices, "evt-indices", 0, NULL, TFE_EXIT_PASS)
 HOSTILE(test_h_flood, "flood", 0, NULL, TFE_EXIT_PASS)
 HOSTILE(test_h_kick_flood, "kick-flood", 0, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_exhaust, "exhaust", 0, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_exhaust_be, "exhaust", 1, NULL, TFE_EXIT_PASS)
+
+/* exhaust against a backend with a page cap: refused with -ENOBUFS. */
+static void run_exhaust_capped(int be_alloc)
+{
+	const struct tfe_hostile_case *hc = tfe_hostile_find("exhaust");
+	char *argv[] = { "vcam-testfe", "-c", "200", "exhaust", NULL };
+	/*
+	 * The fake camera's 64x48 YUYV: 2 pages a buffer; 4 fit, what
+	 * stream_once() needs afterwards, max-buffers (8) would not.
+	 */
+	struct vcam_dev_limits lim = { .max_pages = 9 };
+	struct tfe_stream_cfg cfg = { .nbufs = 4, .frames = 5 };
+	struct be_harness *h = malloc(sizeof(*h));
+	struct tfe_opts o;
+	struct tfe_sess s;
+	struct tfe_tp *tp;
+	char err[160];
+
+	assert_non_null(h);
+	assert_int_equal(tfe_opts_parse(&o, 4, argv, err, sizeof(err)), 0);
+	assert_int_equal(be_harness_start_lim(h, be_alloc, "event", &lim), 0);
+	sess_open(&s, h, &tp);
+	assert_int_equal(hc->run(&s, &cfg, &o), TFE_EXIT_PASS);
+	/* 20 rounds, each re-asking for the refused buffer */
+	assert_true(h->dev.st.pages_refused >= 21);
+	tfe_disconnect(&s);
+	tfe_tp_close(tp);
+	stream_once(h, 10, be_alloc, VCAM_NOTIFY_EVENT);
+	harness_done(h);
+}
+
+static void test_h_exhaust_capped(void **st)
+{
+	(void)st;
+	run_exhaust_capped(0);
+}
+
+static void test_h_exhaust_capped_be(void **st)
+{
+	(void)st;
+	run_exhaust_capped(1);
+}
 
 /*
  * --loop against vcamd's side of the hand-over: the link arrives over the
@@ -306,6 +350,10 @@ int main(void)
 		cmocka_unit_test(test_h_evt_indices),
 		cmocka_unit_test(test_h_flood),
 		cmocka_unit_test(test_h_kick_flood),
+		cmocka_unit_test(test_h_exhaust),
+		cmocka_unit_test(test_h_exhaust_be),
+		cmocka_unit_test(test_h_exhaust_capped),
+		cmocka_unit_test(test_h_exhaust_capped_be),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
