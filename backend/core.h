@@ -135,6 +135,14 @@ struct vcam_dev_limits {
 	struct vcam_page_pool *pool;	/* NULL: none */
 	uint32_t req_rate;		/* requests per second; 0: no limit */
 	uint32_t req_burst;		/* bucket size, in requests */
+	/*
+	 * vcamd's CPU time its requests may take, in % of one CPU (0: no
+	 * limit), and how much of it may be spent at once.  Requests cost
+	 * very different amounts (BUF_CREATE maps hundreds of pages, a
+	 * camera ioctl may sleep): counting them alone bounds nothing.
+	 */
+	uint32_t req_cpu_pct;
+	uint32_t req_cpu_burst_ms;
 };
 
 /*
@@ -239,12 +247,15 @@ struct vcam_dev {
 	uint32_t pages;			/* held by its created buffers */
 	uint64_t tokens;		/* request tokens, in 1e-9 units */
 	uint64_t tokens_ns;		/* when they were last topped up */
+	int64_t cpu_credit;		/* CPU its requests may still take, ns */
+	uint64_t cpu_credit_ns;		/* when it was last topped up */
 	uint64_t throttle_until_ns;	/* non-zero: throttled until then */
 	unsigned int logged;		/* VCAM_LOGGED_*: said once already */
 };
 
 #define VCAM_LOGGED_PAGES	1U
 #define VCAM_LOGGED_RATE	2U
+#define VCAM_LOGGED_CPU		4U
 
 /* ---- API ----------------------------------------------------------------- */
 
@@ -264,10 +275,11 @@ void vcam_dev_fini(struct vcam_dev *dev);
  * Handle up to `budget` requests.  Returns 1 if requests remain (call
  * again after serving others), 0 if the ring is drained and re-armed
  * (or left unarmed in spin mode), VCAM_DEV_THROTTLED if requests remain
- * but the device is out of request tokens (call again at
+ * but the device is out of request tokens or CPU credit (call again at
  * dev->throttle_until_ns, not before: its requests just wait in its
  * ring), -EPROTO if the ring is corrupt (dev->broken set: the caller
- * disconnects the frontend).
+ * disconnects the frontend).  The CPU time it takes counts in
+ * dev->st.cpu_ns.
  */
 int vcam_dev_process(struct vcam_dev *dev, unsigned int budget);
 /* Re-arm the request ring's hold-off (leaving spin), without consuming. */
@@ -304,5 +316,6 @@ uint64_t vcam_now_ns(void);
 extern uint64_t (*vcam_now_hook)(void);
 /* CPU time of the calling thread in ns (vcamd's work per device). */
 uint64_t vcam_cpu_ns(void);
+extern uint64_t (*vcam_cpu_hook)(void);
 
 #endif /* VCAMD_CORE_H */

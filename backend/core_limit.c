@@ -2,9 +2,10 @@
 /*
  * What one device may make vcamd spend, whatever its guest does: buffer
  * pages (mapped guest grants or our own granted pages: dom0 memory and
- * grant-table slots) and requests per second (vcamd's CPU, which every
- * other guest's frames need too).  The caps are vcamd's options, never
- * the guest's; a device without them (tests, fuzzer) is unlimited.
+ * grant-table slots), requests per second and the CPU time its requests
+ * take (vcamd's one thread, which every other guest's frames need too).
+ * The caps are vcamd's options, never the guest's; a device without them
+ * (tests, fuzzer) is unlimited.
  */
 #include "core_priv.h"
 
@@ -67,10 +68,17 @@ static uint64_t bucket_cap(const struct vcam_dev_limits *l)
 	return (uint64_t)(l->req_burst ? l->req_burst : 1) * NS_PER_S;
 }
 
+static int64_t cpu_cap(const struct vcam_dev_limits *l)
+{
+	return (int64_t)l->req_cpu_burst_ms * 1000000;
+}
+
 void vcam_bucket_init(struct vcam_dev *dev, uint64_t now)
 {
 	dev->tokens = bucket_cap(&dev->cfg.lim);
 	dev->tokens_ns = now;
+	dev->cpu_credit = cpu_cap(&dev->cfg.lim);
+	dev->cpu_credit_ns = now;
 	dev->throttle_until_ns = 0;
 }
 
@@ -105,28 +113,90 @@ void vcam_bucket_spend(struct vcam_dev *dev, unsigned int n)
 }
 
 /* When the next batch of tokens will be there (the device is empty). */
-uint64_t vcam_bucket_refill_at(const struct vcam_dev *dev)
+static uint64_t tokens_back_at(const struct vcam_dev *dev)
 {
 	const struct vcam_dev_limits *l = &dev->cfg.lim;
 	uint64_t want = VCAM_RATE_BATCH, missing;
 
+	if (!l->req_rate)
+		return 0;
 	if (l->req_burst && l->req_burst < want)
 		want = l->req_burst;
 	want *= NS_PER_S;
-	missing = want > dev->tokens ? want - dev->tokens : 0;
+	if (dev->tokens >= want)
+		return 0;
+	missing = want - dev->tokens;
 	/* rounded up: waking before the tokens are there would be a spin */
 	return dev->tokens_ns + (missing + l->req_rate - 1) / l->req_rate;
 }
 
+/* ---- CPU time of its requests: a credit that may go into debt ----------- */
+/*
+ * What a request costs is known only once it has run, so the device pays
+ * afterwards: a request may overdraw the credit (by one call's worth, at
+ * most a budget of requests or one BUF_CREATE), and then the device waits
+ * until the debt is paid back at req_cpu_pct of real time.
+ */
+
+bool vcam_cpu_credit_ok(struct vcam_dev *dev, uint64_t now)
+{
+	const struct vcam_dev_limits *l = &dev->cfg.lim;
+	uint64_t dt;
+
+	if (!l->req_cpu_pct)
+		return true;
+	if (!dev->cpu_credit_ns) {
+		dev->cpu_credit = cpu_cap(l);
+		dev->cpu_credit_ns = now;
+	}
+	if (now > dev->cpu_credit_ns) {
+		dt = now - dev->cpu_credit_ns;
+		/* a full refill at 1 %: never overflows */
+		if (dt > 100ULL * 1000 * NS_PER_S)
+			dt = 100ULL * 1000 * NS_PER_S;
+		dev->cpu_credit += (int64_t)(dt * l->req_cpu_pct / 100);
+		if (dev->cpu_credit > cpu_cap(l))
+			dev->cpu_credit = cpu_cap(l);
+		dev->cpu_credit_ns = now;
+	}
+	return dev->cpu_credit >= 0;
+}
+
+void vcam_cpu_charge(struct vcam_dev *dev, uint64_t cpu_ns)
+{
+	if (dev->cfg.lim.req_cpu_pct)
+		dev->cpu_credit -= (int64_t)cpu_ns;
+}
+
+/* When the debt will be paid back (0: not in debt). */
+static uint64_t credit_back_at(const struct vcam_dev *dev)
+{
+	uint64_t pct = dev->cfg.lim.req_cpu_pct;
+
+	if (!pct || dev->cpu_credit >= 0)
+		return 0;
+	return dev->cpu_credit_ns +
+	       ((uint64_t)-dev->cpu_credit * 100 + pct - 1) / pct;
+}
+
 void vcam_bucket_throttle(struct vcam_dev *dev)
 {
-	if (!dev->throttle_until_ns) {
+	uint64_t t = tokens_back_at(dev), c = credit_back_at(dev);
+
+	if (!dev->throttle_until_ns)
 		dev->st.throttled++;
-		if (!(dev->logged & VCAM_LOGGED_RATE))
-			log_notice("%s: more than %u requests/s (burst %u): served at that rate from now on; further throttling only counted",
-				   dev->name, dev->cfg.lim.req_rate,
-				   dev->cfg.lim.req_burst);
+	if (c && !(dev->logged & VCAM_LOGGED_CPU)) {
+		log_notice("%s: its requests take more than %u%% of a CPU: served at that pace from now on; further throttling only counted",
+			   dev->name, dev->cfg.lim.req_cpu_pct);
+		dev->logged |= VCAM_LOGGED_CPU;
+	} else if (!c && !(dev->logged & VCAM_LOGGED_RATE)) {
+		log_notice("%s: more than %u requests/s (burst %u): served at that rate from now on; further throttling only counted",
+			   dev->name, dev->cfg.lim.req_rate,
+			   dev->cfg.lim.req_burst);
 		dev->logged |= VCAM_LOGGED_RATE;
 	}
-	dev->throttle_until_ns = vcam_bucket_refill_at(dev);
+	/* both must be back; never 0, which would mean not throttled */
+	dev->throttle_until_ns = t > c ? t : c;
+	if (!dev->throttle_until_ns)
+		dev->throttle_until_ns = vcam_now_ns();
 }

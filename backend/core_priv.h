@@ -36,8 +36,13 @@ void vcam_bucket_init(struct vcam_dev *dev, uint64_t now);
 /* Whole request tokens available now (UINT32_MAX: no rate limit). */
 unsigned int vcam_bucket_avail(struct vcam_dev *dev, uint64_t now);
 void vcam_bucket_spend(struct vcam_dev *dev, unsigned int n);
-uint64_t vcam_bucket_refill_at(const struct vcam_dev *dev);
-/* Out of tokens with requests waiting: count, log once, set the wake time. */
+/* Top the CPU credit up; false while the device is in debt. */
+bool vcam_cpu_credit_ok(struct vcam_dev *dev, uint64_t now);
+void vcam_cpu_charge(struct vcam_dev *dev, uint64_t cpu_ns);
+/*
+ * Requests wait for tokens or CPU credit: count, log once, set the time
+ * both are back (throttle_until_ns).
+ */
 void vcam_bucket_throttle(struct vcam_dev *dev);
 
 /* core_cam.c */

@@ -24,10 +24,14 @@ uint64_t vcam_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t (*vcam_cpu_hook)(void);
+
 uint64_t vcam_cpu_ns(void)
 {
 	struct timespec ts;
 
+	if (vcam_cpu_hook)
+		return vcam_cpu_hook();
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
@@ -140,25 +144,48 @@ static void dev_corrupt(struct vcam_dev *dev, const char *why,
 	dev->broken = true;
 }
 
-/* Requests remain and the device stopped short of `budget`: tokens ran out. */
-static int dev_yield(struct vcam_dev *dev, unsigned int done,
-		     unsigned int budget, unsigned int tokens)
+/*
+ * May the device have another request now?  Not past `budget` (others'
+ * turn: 1), nor past its tokens or its CPU credit (VCAM_DEV_THROTTLED).
+ * The CPU credit is checked before each request, so a call overdraws it
+ * by one request at most.
+ */
+static int dev_may(struct vcam_dev *dev, unsigned int done,
+		   unsigned int budget, unsigned int tokens, uint64_t cpu0)
 {
-	if (done >= tokens && done < budget) {
-		vcam_bucket_throttle(dev);
+	if (done >= budget)
+		return 1;
+	if (done >= tokens ||
+	    (dev->cfg.lim.req_cpu_pct &&
+	     dev->cpu_credit < (int64_t)(vcam_cpu_ns() - cpu0)))
 		return VCAM_DEV_THROTTLED;
-	}
-	return 1;
+	return 0;
 }
 
-int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
+static void dev_handle_one(struct vcam_dev *dev, RING_IDX rc)
 {
-	unsigned int done = 0, tokens;
-	int more, ret;
+	struct xencamera_req req;
+	struct xencamera_resp rsp;
 
-	if (dev->broken)
-		return -EPROTO;
-	tokens = vcam_bucket_avail(dev, vcam_now_ns());
+	RING_COPY_REQUEST(&dev->ring, rc, &req);
+	dev->ring.req_cons = rc + 1;
+	vcam_dev_handle(dev, &req, &rsp);
+	memcpy(RING_GET_RESPONSE(&dev->ring, dev->ring.rsp_prod_pvt), &rsp,
+	       sizeof(rsp));
+	dev->ring.rsp_prod_pvt++;
+}
+
+/*
+ * Serve requests while dev_may(); cpu0: our CPU clock at the start.
+ * *served: how many.
+ */
+static int dev_serve(struct vcam_dev *dev, unsigned int budget,
+		     unsigned int tokens, uint64_t cpu0, unsigned int *served)
+{
+	unsigned int done = 0;
+	int more, stop = 0;
+
+	*served = 0;
 	for (;;) {
 		RING_IDX rc = dev->ring.req_cons;
 		RING_IDX rp = load_shared(&dev->ring.sring->req_prod);
@@ -166,30 +193,21 @@ int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
 		xen_rmb();	/* read requests only after req_prod */
 		if (rp - rc > RING_SIZE(&dev->ring)) {
 			vcam_bucket_spend(dev, done);
+			*served = done;
 			dev_corrupt(dev, "producer beyond ring size", rp, rc);
 			return -EPROTO;
 		}
-		while (rc != rp && done < budget && done < tokens) {
-			struct xencamera_req req;
-			struct xencamera_resp rsp;
-
-			RING_COPY_REQUEST(&dev->ring, rc, &req);
-			dev->ring.req_cons = ++rc;
-			vcam_dev_handle(dev, &req, &rsp);
-			memcpy(RING_GET_RESPONSE(&dev->ring,
-						 dev->ring.rsp_prod_pvt),
-			       &rsp, sizeof(rsp));
-			dev->ring.rsp_prod_pvt++;
+		while (rc != rp &&
+		       !(stop = dev_may(dev, done, budget, tokens, cpu0))) {
+			dev_handle_one(dev, rc++);
 			done++;
 		}
 		if (done)
 			dev_push_responses(dev);
 		vcam_dev_flush_events(dev);
-		if (rc != rp) {
-			/* budget or tokens spent: yield */
-			vcam_bucket_spend(dev, done);
-			return dev_yield(dev, done, budget, tokens);
-		}
+		if (rc != rp)
+			break;		/* others' turn (1), or throttled */
+		stop = 0;
 		dev->throttle_until_ns = 0;
 		if (done)
 			dev->last_activity_ns = vcam_now_ns();
@@ -200,21 +218,45 @@ int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
 					       dev->cfg.spin_us * 1000ULL;
 		if (vcam_dev_wants_spin(dev, vcam_now_ns())) {
 			dev->armed = false;
-			ret = 0;
 			break;
 		}
 		dev->armed = true;
 		RING_FINAL_CHECK_FOR_REQUESTS(&dev->ring, more);
-		if (!more) {
-			ret = 0;
+		if (!more)
 			break;
-		}
-		if (done >= budget || done >= tokens) {
-			vcam_bucket_spend(dev, done);
-			return dev_yield(dev, done, budget, tokens);
-		}
+		/* more came as we re-armed: go on, if we may */
+		stop = dev_may(dev, done, budget, tokens, cpu0);
+		if (stop)
+			break;
 	}
 	vcam_bucket_spend(dev, done);
+	*served = done;
+	return stop;
+}
+
+int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
+{
+	uint64_t cpu0 = vcam_cpu_ns(), now = vcam_now_ns(), cpu;
+	unsigned int tokens, served;
+	int ret;
+
+	if (dev->broken)
+		return -EPROTO;
+	tokens = vcam_bucket_avail(dev, now);
+	/* in CPU debt: nothing until it is paid back */
+	if (!vcam_cpu_credit_ok(dev, now))
+		tokens = 0;
+	ret = dev_serve(dev, budget, tokens, cpu0, &served);
+	cpu = vcam_cpu_ns() - cpu0;
+	dev->st.cpu_ns += cpu;
+	/*
+	 * Requests are the guest's doing; polling an empty ring (spin or
+	 * hybrid, which the host granted) is not.
+	 */
+	if (served)
+		vcam_cpu_charge(dev, cpu);
+	if (ret == VCAM_DEV_THROTTLED)
+		vcam_bucket_throttle(dev);
 	return ret;
 }
 

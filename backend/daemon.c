@@ -87,10 +87,9 @@ void vcamd_conn_destroy(struct vcamd *d, struct vcam_conn *c)
 /* A broken ring closes the device; the state machine does the rest. */
 void vcamd_conn_process(struct vcam_conn *c)
 {
-	uint64_t t0 = vcam_cpu_ns();
+	/* its CPU time is counted by the core */
 	int ret = vcam_dev_process(&c->dev, VCAM_REQ_BUDGET);
 
-	c->dev.st.cpu_ns += vcam_cpu_ns() - t0;
 	/* throttled: vcamd_timers() serves it when its tokens are back */
 	c->pending = ret == 1;
 	if (ret == -EPROTO)

@@ -41,6 +41,9 @@ void vcam_usage(FILE *f)
 "      --max-req-rate=N    requests per second per device; a device over it\n"
 "                          waits, it is not refused; 0: no cap (%u)\n"
 "      --max-req-burst=N   requests a device may send at once (%u)\n"
+"      --max-req-cpu=PCT   CPU time a device's requests may take, in %% of\n"
+"                          one CPU (%u ms at once); over it they wait; 0: no\n"
+"                          cap (%u)\n"
 "  -h, --help              this help\n"
 "\n"
 "Xen: needs /dev/xen/{xenbus or xenstored socket, gntdev, gntalloc, evtchn}\n"
@@ -50,7 +53,8 @@ void vcam_usage(FILE *f)
 "SIGTERM/SIGINT: stop streams, unmap, close, set backends Closed, exit.\n",
 		VCAM_STATUS_SOCK_DEFAULT, VCAM_MAX_SPINNING_DEFAULT,
 		VCAM_MAX_PAGES_DEV_DEFAULT, VCAM_MAX_PAGES_TOTAL_DEFAULT,
-		VCAM_MAX_REQ_RATE_DEFAULT, VCAM_MAX_REQ_BURST_DEFAULT);
+		VCAM_MAX_REQ_RATE_DEFAULT, VCAM_MAX_REQ_BURST_DEFAULT,
+		VCAM_REQ_CPU_BURST_MS, VCAM_MAX_REQ_CPU_DEFAULT);
 }
 
 void vcam_opts_default(struct vcam_opts *o)
@@ -67,6 +71,7 @@ void vcam_opts_default(struct vcam_opts *o)
 	o->max_pages_total = VCAM_MAX_PAGES_TOTAL_DEFAULT;
 	o->max_req_rate = VCAM_MAX_REQ_RATE_DEFAULT;
 	o->max_req_burst = VCAM_MAX_REQ_BURST_DEFAULT;
+	o->max_req_cpu = VCAM_MAX_REQ_CPU_DEFAULT;
 }
 
 static int err_out(char *err, size_t len, const char *fmt, ...)
@@ -100,6 +105,7 @@ enum {
 	OPT_MAX_PAGES_TOTAL,
 	OPT_MAX_REQ_RATE,
 	OPT_MAX_REQ_BURST,
+	OPT_MAX_REQ_CPU,
 };
 
 static int set_u32(uint32_t *dst, const char *arg, uint32_t min, uint32_t max,
@@ -150,6 +156,9 @@ static int apply(struct vcam_opts *o, int c, const char *arg,
 	case OPT_MAX_REQ_BURST:
 		return set_u32(&o->max_req_burst, arg, 1, 1000000,
 			       "max-req-burst", err, errlen);
+	case OPT_MAX_REQ_CPU:
+		return set_u32(&o->max_req_cpu, arg, 0, 100, "max-req-cpu",
+			       err, errlen);
 	case 'm':
 		if (vcam_parse_notify_mode(arg, &o->default_mode, &why))
 			return err_out(err, errlen, "--mode '%s': %s", arg,
@@ -203,6 +212,7 @@ static const struct option long_opts[] = {
 	{ "max-pages-total", required_argument, NULL, OPT_MAX_PAGES_TOTAL },
 	{ "max-req-rate", required_argument, NULL, OPT_MAX_REQ_RATE },
 	{ "max-req-burst", required_argument, NULL, OPT_MAX_REQ_BURST },
+	{ "max-req-cpu", required_argument, NULL, OPT_MAX_REQ_CPU },
 	{ "config", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },

@@ -36,6 +36,15 @@
  */
 #define VCAM_MAX_REQ_RATE_DEFAULT	1000U
 #define VCAM_MAX_REQ_BURST_DEFAULT	64U
+/*
+ * Requests differ in cost by orders of magnitude (a BUF_CREATE maps
+ * hundreds of pages), so their CPU time is capped too: a quarter of
+ * vcamd's one thread per device leaves the rest to the others' frames.
+ * A streaming guest's requests take far less; setting up buffers comes
+ * out of the burst.
+ */
+#define VCAM_MAX_REQ_CPU_DEFAULT	25U
+#define VCAM_REQ_CPU_BURST_MS		250U
 
 struct vcam_opts {
 	bool foreground;
@@ -54,6 +63,7 @@ struct vcam_opts {
 	uint32_t max_pages_total;	/* buffer pages of all devices */
 	uint32_t max_req_rate;		/* requests per second per device */
 	uint32_t max_req_burst;
+	uint32_t max_req_cpu;		/* % of a CPU per device's requests */
 };
 
 void vcam_opts_default(struct vcam_opts *o);

@@ -5,9 +5,10 @@
  *  - spin and hybrid keep vcamd's single loop polling instead of sleeping:
  *    only --max-spinning devices get them, the rest are served in event
  *    mode (logged, and shown in the status);
- *  - buffer pages and requests per second have per-device caps (enforced
- *    by the core, core_limit.c); a throttled device is served again when
- *    its tokens are back, by a timer, not by polling;
+ *  - buffer pages, requests per second and the CPU time of requests have
+ *    per-device caps (enforced by the core, core_limit.c); a throttled
+ *    device is served again when its tokens and credit are back, by a
+ *    timer, not by polling;
  *  - a port whose kicks bring no work is unmasked later and later (1 ms,
  *    doubling, up to 1 s; real work resets it), so a kick storm costs
  *    vcamd a wake-up per back-off period instead of one per kick.
@@ -71,6 +72,8 @@ void vcamd_policy_connect(struct vcam_conn *c, struct vcam_dev_cfg *cfg)
 	cfg->lim.pool = &c->d->pages;
 	cfg->lim.req_rate = o->max_req_rate;
 	cfg->lim.req_burst = o->max_req_burst;
+	cfg->lim.req_cpu_pct = o->max_req_cpu;
+	cfg->lim.req_cpu_burst_ms = VCAM_REQ_CPU_BURST_MS;
 	memset(&c->req_gate, 0, sizeof(c->req_gate));
 	memset(&c->evt_gate, 0, sizeof(c->evt_gate));
 }

@@ -121,10 +121,11 @@ size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len)
 	    (unsigned long long)s->seq_fixups, (double)s->cpu_ns / 1e6,
 	    per_frame(s->cpu_ns, s->frames) / 1e3, c->dev.broken);
 	/* limits (policy.c, core_limit.c): what the host allows it */
-	put(&o, " mode_asked=%s spin_capped=%d pages=%u max_pages=%u pages_refused=%llu req_rate=%u throttled=%llu spurious_kicks=%llu kick_backoff_ms=%.0f",
+	put(&o, " mode_asked=%s spin_capped=%d pages=%u max_pages=%u pages_refused=%llu req_rate=%u req_cpu_pct=%u throttled=%llu spurious_kicks=%llu kick_backoff_ms=%.0f",
 	    vcam_notify_mode_name(c->mode_asked), c->spin_capped,
 	    c->dev.pages, c->dev.cfg.lim.max_pages,
 	    (unsigned long long)s->pages_refused, c->dev.cfg.lim.req_rate,
+	    c->dev.cfg.lim.req_cpu_pct,
 	    (unsigned long long)s->throttled,
 	    (unsigned long long)s->spurious_kicks,
 	    (double)vcamd_kick_backoff_ns(c) / 1e6);

@@ -63,6 +63,7 @@ static int teardown(void **state)
 	fake_cam_fini(&f->fc);
 	free(f);
 	vcam_now_hook = NULL;
+	vcam_cpu_hook = NULL;
 	return 0;
 }
 
@@ -163,8 +164,8 @@ static void test_be_alloc_pages(void **state)
 
 /* ---- requests per second ------------------------------------------------ */
 
-/* Queue n CONFIG_GETs without running the backend. */
-static void push(struct tfe *t, unsigned int n)
+/* Queue n requests op (CTRL_GET: of brightness), the backend not running. */
+static void push_op(struct tfe *t, unsigned int n, uint8_t op)
 {
 	struct xen_cameraif_front_ring *r = &t->ring;
 	int notify;
@@ -174,11 +175,17 @@ static void push(struct tfe *t, unsigned int n)
 
 		memset(q, 0, sizeof(*q));
 		q->id = t->next_id++;
-		q->operation = XENCAMERA_OP_CONFIG_GET;
+		q->operation = op;
+		q->req.get_ctrl.type = XENCAMERA_CTRL_BRIGHTNESS;
 		r->req_prod_pvt++;
 	}
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
 	(void)notify;
+}
+
+static void push(struct tfe *t, unsigned int n)
+{
+	push_op(t, n, XENCAMERA_OP_CONFIG_GET);
 }
 
 /* Responses waiting for us, consumed. */
@@ -277,6 +284,106 @@ static void test_req_budget_vs_tokens(void **state)
 	assert_int_equal(a->st.throttled, 0);
 }
 
+/* ---- CPU time of requests ---------------------------------------------- */
+
+/* A camera whose ctrl_get (CTRL_GET) costs 10 ms of vcamd's CPU. */
+static uint64_t fake_cpu;
+
+static uint64_t fake_cpu_clock(void)
+{
+	return fake_cpu;
+}
+
+static struct vcam_camera_ops costly_ops;
+
+static int costly_ctrl_get(void *priv, unsigned int type, int64_t *val)
+{
+	fake_cpu += 10 * MS;
+	return fake_cam_ops.ctrl_get(priv, type, val);
+}
+
+static void test_req_cpu(void **state)
+{
+	struct fixture *f = *state;
+	/* 10 % of a CPU, 50 ms at once: five 10 ms requests */
+	struct vcam_dev_limits lim = { .req_cpu_pct = 10,
+				       .req_cpu_burst_ms = 50 };
+	struct vcam_dev *a = &f->a.dev;
+
+	costly_ops = fake_cam_ops;
+	costly_ops.ctrl_get = costly_ctrl_get;
+	f->cam.ops = &costly_ops;
+	fake_cpu = 1000 * MS;
+	vcam_cpu_hook = fake_cpu_clock;
+	both(f, &lim);
+	push_op(&f->a, 12, XENCAMERA_OP_CTRL_GET);
+	/* the credit stops it, one request past it at most */
+	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET),
+			 VCAM_DEV_THROTTLED);
+	assert_int_equal(answered(&f->a), 6);
+	assert_int_equal(a->st.cpu_ns, 60 * MS);
+	assert_int_equal(a->cpu_credit, -10 * (int64_t)MS);
+	assert_int_equal(a->st.throttled, 1);
+	/* the debt is paid back at 10 % of real time */
+	assert_int_equal(a->throttle_until_ns, fake_now + 100 * MS);
+	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET),
+			 VCAM_DEV_THROTTLED);
+	assert_int_equal(answered(&f->a), 0);
+
+	/* the other device, same limits, pays only for itself */
+	push_op(&f->b, 2, XENCAMERA_OP_CTRL_GET);
+	assert_int_equal(vcam_dev_process(&f->b.dev, VCAM_REQ_BUDGET), 0);
+	assert_int_equal(answered(&f->b), 2);
+
+	fake_now += 90 * MS;
+	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET),
+			 VCAM_DEV_THROTTLED);
+	assert_int_equal(answered(&f->a), 0);
+	/* paid back: one request, and in debt again */
+	fake_now += 10 * MS;
+	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET),
+			 VCAM_DEV_THROTTLED);
+	assert_int_equal(answered(&f->a), 1);
+	assert_int_equal(a->st.throttled, 1);
+	/* a second of quiet earns the burst (50 ms), not 100 ms */
+	fake_now += 1000 * MS;
+	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET), 0);
+	assert_int_equal(answered(&f->a), 5);
+	assert_int_equal(a->throttle_until_ns, 0);
+	assert_int_equal(a->cpu_credit, 0);
+	assert_int_equal(a->st.requests, 12);
+	vcam_cpu_hook = NULL;
+}
+
+/* Every look at the CPU clock costs 1 ms: an empty poll is not free. */
+static uint64_t ticking_cpu_clock(void)
+{
+	fake_cpu += MS;
+	return fake_cpu;
+}
+
+static void test_req_cpu_polls_free(void **state)
+{
+	struct fixture *f = *state;
+	struct vcam_dev_limits lim = { .req_cpu_pct = 10,
+				       .req_cpu_burst_ms = 50 };
+	struct vcam_dev *a = &f->a.dev;
+	unsigned int i;
+
+	vcam_cpu_hook = ticking_cpu_clock;
+	both(f, &lim);
+	/* polling an empty ring (spin, hybrid) is the host's cost */
+	for (i = 0; i < 100; i++)
+		assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET), 0);
+	assert_true(a->st.cpu_ns >= 100 * MS);
+	assert_int_equal(a->cpu_credit, 50 * (int64_t)MS);
+	push(&f->a, 1);
+	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET), 0);
+	assert_int_equal(answered(&f->a), 1);
+	assert_true(a->cpu_credit < 50 * (int64_t)MS);
+	vcam_cpu_hook = NULL;
+}
+
 static void test_no_limits(void **state)
 {
 	struct fixture *f = *state;
@@ -307,6 +414,10 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_req_budget_vs_tokens,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_req_cpu, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_req_cpu_polls_free, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_no_limits, setup,
 						teardown),
 	};

@@ -233,6 +233,7 @@ static void test_limit_options(void **state)
 	assert_int_equal(o.max_pages_total, VCAM_MAX_PAGES_TOTAL_DEFAULT);
 	assert_int_equal(o.max_req_rate, VCAM_MAX_REQ_RATE_DEFAULT);
 	assert_int_equal(o.max_req_burst, VCAM_MAX_REQ_BURST_DEFAULT);
+	assert_int_equal(o.max_req_cpu, VCAM_MAX_REQ_CPU_DEFAULT);
 	/* 8 buffers of 1920x1080 YUYV fit the default per-device cap */
 	assert_true(8 * ((1920 * 1080 * 2 + 4095) / 4096) <=
 		    VCAM_MAX_PAGES_DEV_DEFAULT);
@@ -251,6 +252,13 @@ static void test_limit_options(void **state)
 					 ARGV("--max-req-burst=0"), err,
 					 sizeof(err)), -22);
 	assert_non_null(strstr(err, "--max-req-burst '0'"));
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-req-cpu=101"),
+					 ARGV("--max-req-cpu=101"), err,
+					 sizeof(err)), -22);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-req-cpu=0"),
+					 ARGV("--max-req-cpu=0"), err,
+					 sizeof(err)), 0);
+	assert_int_equal(o.max_req_cpu, 0);
 	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-spinning=-1"),
 					 ARGV("--max-spinning=-1"), err,
 					 sizeof(err)), -22);

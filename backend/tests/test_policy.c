@@ -137,6 +137,7 @@ static void test_limits_applied(void **state)
 	g_d.opts.max_pages_dev = 123;
 	g_d.opts.max_req_rate = 45;
 	g_d.opts.max_req_burst = 6;
+	g_d.opts.max_req_cpu = 7;
 	a = conn(1, false, 0);
 	a->req_gate.idle = 9;
 	a->req_gate.masked = true;
@@ -145,6 +146,8 @@ static void test_limits_applied(void **state)
 	assert_ptr_equal(cfg.lim.pool, &g_d.pages);
 	assert_int_equal(cfg.lim.req_rate, 45);
 	assert_int_equal(cfg.lim.req_burst, 6);
+	assert_int_equal(cfg.lim.req_cpu_pct, 7);
+	assert_int_equal(cfg.lim.req_cpu_burst_ms, VCAM_REQ_CPU_BURST_MS);
 	/* a new connection starts with fresh kick gates */
 	assert_int_equal(a->req_gate.idle, 0);
 	assert_false(a->req_gate.masked);
