@@ -49,6 +49,7 @@ void tfe_usage(FILE *out)
 "\n"
 "Output: one line per frame 'frame seq=S idx=I size=N crc32=XXXXXXXX'\n"
 "(CRC-32 of used_sz octets, as zlib computes it), then a 'stats' line.\n"
+"SIGTERM or SIGINT ends a stream at its next frame, as --seconds would.\n"
 "\n"
 "fe-alloc grants every buffer page through xen-gntalloc, whose default\n"
 "limit is 1024 pages in all: 640x360 YUYV is 113 pages per buffer, fine;\n"

@@ -153,6 +153,29 @@ static void test_spin_be(void **st) { (void)st; run_stream(1, "spin", 1); }
 static void test_hybrid_fe(void **st) { (void)st; run_stream(0, "hybrid", 2); }
 static void test_hybrid_be(void **st) { (void)st; run_stream(1, "hybrid", 2); }
 
+/* SIGTERM mid-stream: the stream ends at its next frame, and passes. */
+static void test_stream_stop_signal(void **st)
+{
+	struct tfe_stream_cfg cfg = { .nbufs = 4, .frames = 1000000 };
+	struct be_harness *h = harness(0, "event");
+	struct tfe_sess s;
+	struct tfe_tp *tp;
+
+	(void)st;
+	sess_open(&s, h, &tp);
+	/* a frame every ms: this would run for a quarter of an hour */
+	tfe_stop = 0;
+	tfe_stop_on_signals();
+	assert_int_equal(raise(SIGTERM), 0);
+	assert_int_equal(tfe_stream_run(&s, &cfg), 0);
+	tfe_stop = 0;
+	assert_true(s.cnt.frames < 1000);
+	assert_int_equal(s.cnt.violations, 0);
+	tfe_disconnect(&s);
+	tfe_tp_close(tp);
+	harness_done(h);
+}
+
 static void test_no_mode_key_means_event(void **st)
 {
 	(void)st;
@@ -333,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_hybrid_fe),
 		cmocka_unit_test(test_hybrid_be),
 		cmocka_unit_test(test_no_mode_key_means_event),
+		cmocka_unit_test(test_stream_stop_signal),
 		cmocka_unit_test(test_h_garbage),
 		cmocka_unit_test(test_h_bad_index),
 		cmocka_unit_test(test_h_bad_index_be),
