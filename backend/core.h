@@ -120,6 +120,41 @@ struct vcam_cam {
 	uint64_t cpu_ns;		/* taking frames, delivering them all */
 };
 
+/* ---- what a device may make vcamd spend (vcamd's options) -------------- */
+/*
+ * Buffer pages held by all devices together (mapped guest grants and our
+ * own granted pages alike); vcamd has one, every device points to it.
+ */
+struct vcam_page_pool {
+	uint64_t used;
+	uint64_t max;			/* 0: no limit */
+};
+
+struct vcam_dev_limits {
+	uint32_t max_pages;		/* this device's buffers; 0: no limit */
+	struct vcam_page_pool *pool;	/* NULL: none */
+	uint32_t req_rate;		/* requests per second; 0: no limit */
+	uint32_t req_burst;		/* bucket size, in requests */
+	/*
+	 * vcamd's CPU time its requests may take, in % of one CPU (0: no
+	 * limit), and how much of it may be spent at once.  Requests cost
+	 * very different amounts (BUF_CREATE maps hundreds of pages, a
+	 * camera ioctl may sleep): counting them alone bounds nothing.
+	 */
+	uint32_t req_cpu_pct;
+	uint32_t req_cpu_burst_ms;
+};
+
+/*
+ * A throttled device is served again once this many tokens are back (or
+ * its whole burst, if smaller): serving it one request per refill would
+ * cost a main-loop round per request.
+ */
+#define VCAM_RATE_BATCH		8U
+
+/* vcam_dev_process(): out of request tokens; see throttle_until_ns. */
+#define VCAM_DEV_THROTTLED	2
+
 /* ---- per-device configuration (from the frontend's xenstore dir) ------- */
 #define VCAM_MAX_ALLOWED_FMTS	((unsigned int)VCAM_CFG_MAX_MODES)
 #define VCAM_MAX_RATES		((unsigned int)VCAM_CFG_MAX_RATES)
@@ -146,6 +181,8 @@ struct vcam_dev_cfg {
 	/* What the guest may ask for; none listed: whatever the camera does */
 	unsigned int nfmts;
 	struct vcam_allowed_fmt fmts[VCAM_MAX_ALLOWED_FMTS];
+	/* vcamd's caps (not xenstore): all zero means none */
+	struct vcam_dev_limits lim;
 };
 
 struct vcam_stats {
@@ -162,6 +199,9 @@ struct vcam_stats {
 	uint64_t seq_fixups;		/* camera seq that did not advance */
 	uint64_t dequeue_held;		/* BUF_DEQUEUE of a buffer it had */
 	uint64_t cpu_ns;		/* vcamd's CPU for its requests+frames */
+	uint64_t pages_refused;		/* BUF_CREATEs over a page cap */
+	uint64_t throttled;		/* times it ran out of request tokens */
+	uint64_t spurious_kicks;	/* kicks (either port) with no work */
 };
 
 struct vcam_buf {
@@ -204,7 +244,20 @@ struct vcam_dev {
 
 	bool broken;			/* ring corrupt: disconnect requested */
 	struct vcam_stats st;
+
+	/* limits (core_limit.c) */
+	uint32_t pages;			/* held by its created buffers */
+	uint64_t tokens;		/* request tokens, in 1e-9 units */
+	uint64_t tokens_ns;		/* when they were last topped up */
+	int64_t cpu_credit;		/* CPU its requests may still take, ns */
+	uint64_t cpu_credit_ns;		/* when it was last topped up */
+	uint64_t throttle_until_ns;	/* non-zero: throttled until then */
+	unsigned int logged;		/* VCAM_LOGGED_*: said once already */
 };
+
+#define VCAM_LOGGED_PAGES	1U
+#define VCAM_LOGGED_RATE	2U
+#define VCAM_LOGGED_CPU		4U
 
 /* ---- API ----------------------------------------------------------------- */
 
@@ -223,8 +276,12 @@ void vcam_dev_fini(struct vcam_dev *dev);
 /*
  * Handle up to `budget` requests.  Returns 1 if requests remain (call
  * again after serving others), 0 if the ring is drained and re-armed
- * (or left unarmed in spin mode), -EPROTO if the ring is corrupt (dev->broken
- * set: the caller disconnects the frontend).
+ * (or left unarmed in spin mode), VCAM_DEV_THROTTLED if requests remain
+ * but the device is out of request tokens or CPU credit (call again at
+ * dev->throttle_until_ns, not before: its requests just wait in its
+ * ring), -EPROTO if the ring is corrupt (dev->broken set: the caller
+ * disconnects the frontend).  The CPU time it takes counts in
+ * dev->st.cpu_ns.
  */
 int vcam_dev_process(struct vcam_dev *dev, unsigned int budget);
 /* Re-arm the request ring's hold-off (leaving spin), without consuming. */

@@ -25,6 +25,8 @@ uint64_t vcam_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t (*vcam_cpu_hook)(void);
+
 uint64_t vcam_cpu_ns(void)
 {
 	struct timespec ts;
@@ -69,6 +71,8 @@ int32_t vcam_xen_status(int err)
 		return -XEN_EOPNOTSUPP;
 	case -ERANGE:
 		return -XEN_ERANGE;
+	case -ENOBUFS:
+		return -XEN_ENOBUFS;
 	default:
 		return -XEN_EIO;
 	}
@@ -102,6 +106,7 @@ void vcam_dev_init(struct vcam_dev *dev, const char *name,
 	if (dev->cfg.max_buffers == 0 || dev->cfg.max_buffers > VCAM_MAX_BUFS)
 		dev->cfg.max_buffers = VCAM_MAX_BUFS;
 	dev->last_activity_ns = vcam_now_ns();
+	vcam_bucket_init(dev, dev->last_activity_ns);
 	dev->cam = cam;
 	if (cam)
 		vcam_cam_attach(cam, dev);
@@ -140,40 +145,71 @@ static void dev_corrupt(struct vcam_dev *dev, const char *why,
 	dev->broken = true;
 }
 
-int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
+/*
+ * May the device have another request now?  Not past `budget` (others'
+ * turn: 1), nor past its tokens or its CPU credit (VCAM_DEV_THROTTLED).
+ * The CPU credit is checked before each request, so a call overdraws it
+ * by one request at most.
+ */
+static int dev_may(struct vcam_dev *dev, unsigned int done,
+		   unsigned int budget, unsigned int tokens, uint64_t cpu0)
+{
+	if (done >= budget)
+		return 1;
+	if (done >= tokens ||
+	    (dev->cfg.lim.req_cpu_pct &&
+	     dev->cpu_credit < (int64_t)(vcam_cpu_ns() - cpu0)))
+		return VCAM_DEV_THROTTLED;
+	return 0;
+}
+
+static void dev_handle_one(struct vcam_dev *dev, RING_IDX rc)
+{
+	struct xencamera_req req;
+	struct xencamera_resp rsp;
+
+	RING_COPY_REQUEST(&dev->ring, rc, &req);
+	dev->ring.req_cons = rc + 1;
+	vcam_dev_handle(dev, &req, &rsp);
+	memcpy(RING_GET_RESPONSE(&dev->ring, dev->ring.rsp_prod_pvt), &rsp,
+	       sizeof(rsp));
+	dev->ring.rsp_prod_pvt++;
+}
+
+/*
+ * Serve requests while dev_may(); cpu0: our CPU clock at the start.
+ * *served: how many.
+ */
+static int dev_serve(struct vcam_dev *dev, unsigned int budget,
+		     unsigned int tokens, uint64_t cpu0, unsigned int *served)
 {
 	unsigned int done = 0;
-	int more;
+	int more, stop = 0;
 
-	if (dev->broken)
-		return -EPROTO;
+	*served = 0;
 	for (;;) {
 		RING_IDX rc = dev->ring.req_cons;
 		RING_IDX rp = load_shared(&dev->ring.sring->req_prod);
 
 		xen_rmb();	/* read requests only after req_prod */
 		if (rp - rc > RING_SIZE(&dev->ring)) {
+			vcam_bucket_spend(dev, done);
+			*served = done;
 			dev_corrupt(dev, "producer beyond ring size", rp, rc);
 			return -EPROTO;
 		}
-		while (rc != rp && done < budget) {
-			struct xencamera_req req;
-			struct xencamera_resp rsp;
-
-			RING_COPY_REQUEST(&dev->ring, rc, &req);
-			dev->ring.req_cons = ++rc;
-			vcam_dev_handle(dev, &req, &rsp);
-			memcpy(RING_GET_RESPONSE(&dev->ring,
-						 dev->ring.rsp_prod_pvt),
-			       &rsp, sizeof(rsp));
-			dev->ring.rsp_prod_pvt++;
+		while (rc != rp &&
+		       !(stop = dev_may(dev, done, budget, tokens, cpu0))) {
+			dev_handle_one(dev, rc++);
 			done++;
 		}
 		if (done)
 			dev_push_responses(dev);
 		vcam_dev_flush_events(dev);
 		if (rc != rp)
-			return 1;	/* budget spent: yield */
+			break;		/* others' turn (1), or throttled */
+		stop = 0;
+		dev->throttle_until_ns = 0;
 		if (done)
 			dev->last_activity_ns = vcam_now_ns();
 		else
@@ -183,15 +219,46 @@ int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
 					       dev->cfg.spin_us * 1000ULL;
 		if (vcam_dev_wants_spin(dev, vcam_now_ns())) {
 			dev->armed = false;
-			return 0;
+			break;
 		}
 		dev->armed = true;
 		RING_FINAL_CHECK_FOR_REQUESTS(&dev->ring, more);
 		if (!more)
-			return 0;
-		if (done >= budget)
-			return 1;
+			break;
+		/* more came as we re-armed: go on, if we may */
+		stop = dev_may(dev, done, budget, tokens, cpu0);
+		if (stop)
+			break;
 	}
+	vcam_bucket_spend(dev, done);
+	*served = done;
+	return stop;
+}
+
+int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
+{
+	uint64_t cpu0 = vcam_cpu_ns(), now = vcam_now_ns(), cpu;
+	unsigned int tokens, served;
+	int ret;
+
+	if (dev->broken)
+		return -EPROTO;
+	tokens = vcam_bucket_avail(dev, now);
+	/* in CPU debt: nothing until it is paid back */
+	if (!vcam_cpu_credit_ok(dev, now))
+		tokens = 0;
+	ret = dev_serve(dev, budget, tokens, cpu0, &served);
+	cpu = vcam_cpu_ns() - cpu0;
+	dev->st.cpu_ns += cpu;
+	/*
+	 * Requests are the guest's doing; polling an empty ring (spin or
+	 * hybrid, which the host granted) is not.
+	 */
+	if (served)
+		vcam_cpu_charge(dev, cpu);
+	if (ret == VCAM_DEV_THROTTLED)
+		vcam_bucket_throttle(dev);
+	return ret;
 }
 
 int vcam_dev_rearm(struct vcam_dev *dev)

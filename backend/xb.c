@@ -102,6 +102,7 @@ static int connect_dev(struct vcam_conn *c)
 		return ret;
 	c->cfg_diff_logged = false;
 	vcam_xb_check_guest_copy(c);
+	vcamd_policy_connect(c, &cfg);
 	c->camdev = vcamd_cam_get(c->d, path);
 	if (!c->camdev)
 		return -ENODEV;

@@ -248,6 +248,18 @@ static void fz_unbind(struct vcam_conn *c, unsigned int local)
 	fail("unbind of a port that is not bound");
 }
 
+/* policy.c unmasks only ports it holds bound */
+static void fz_unmask(struct vcam_conn *c, unsigned int local)
+{
+	unsigned int i;
+
+	(void)c;
+	for (i = 0; i < g_nports; i++)
+		if (g_ports[i] == local)
+			return;
+	fail("unmask of a port that is not bound");
+}
+
 static void fz_conn_free(struct vcam_conn *c)
 {
 	struct fz_dev *fd = c->tpctx;
@@ -259,7 +271,8 @@ static const struct vcam_transport fz_tp = {
 	.name = "fuzz",
 	.xops = &fz_xops,
 	.read = fz_read, .list = fz_list, .write = fz_write,
-	.bind = fz_bind, .unbind = fz_unbind, .conn_free = fz_conn_free,
+	.bind = fz_bind, .unbind = fz_unbind, .unmask = fz_unmask,
+	.conn_free = fz_conn_free,
 };
 
 /* ---- cameras: the fake camera, frames capped small so runs stay fast --- */
@@ -685,7 +698,7 @@ static void push_req(struct vcam_conn *c, const char *b, size_t len)
 	memset(req, 0, sizeof(*req));
 	memcpy(req, b, len < sizeof(*req) ? len : sizeof(*req));
 	s->req_prod++;
-	vcamd_conn_kick(c, true);
+	vcamd_port_kicked(c, c->req_port, vcam_cpu_ns());
 }
 
 static void frames(void)
@@ -806,12 +819,12 @@ static void run_line(char *l, size_t len, unsigned int *cur)
 		if (c && c->connected) {
 			((struct xen_cameraif_sring *)c->ring_page)->req_prod =
 				num(l + 1);
-			vcamd_conn_kick(c, true);
+			vcamd_port_kicked(c, c->req_port, vcam_cpu_ns());
 		}
 		break;
 	case 'k':
-		if (c)
-			vcamd_conn_kick(c, false);
+		if (c && c->connected)
+			vcamd_port_kicked(c, c->evt_port, vcam_cpu_ns());
 		break;
 	case 'c':
 		frames();

@@ -221,6 +221,53 @@ static void test_options(void **state)
 					 sizeof(err)), -22);
 }
 
+static void test_limit_options(void **state)
+{
+	struct vcam_opts o;
+	char err[256];
+
+	(void)state;
+	vcam_opts_default(&o);
+	assert_int_equal(o.max_spinning, VCAM_MAX_SPINNING_DEFAULT);
+	assert_int_equal(o.max_pages_dev, VCAM_MAX_PAGES_DEV_DEFAULT);
+	assert_int_equal(o.max_pages_total, VCAM_MAX_PAGES_TOTAL_DEFAULT);
+	assert_int_equal(o.max_req_rate, VCAM_MAX_REQ_RATE_DEFAULT);
+	assert_int_equal(o.max_req_burst, VCAM_MAX_REQ_BURST_DEFAULT);
+	assert_int_equal(o.max_req_cpu, VCAM_MAX_REQ_CPU_DEFAULT);
+	/* 8 buffers of 1920x1080 YUYV fit the default per-device cap */
+	assert_true(8 * ((1920 * 1080 * 2 + 4095) / 4096) <=
+		    VCAM_MAX_PAGES_DEV_DEFAULT);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-spinning=0",
+		"--max-pages-per-device", "512", "--max-pages-total=0",
+		"--max-req-rate=50", "--max-req-burst=4"),
+		ARGV("--max-spinning=0", "--max-pages-per-device", "512",
+		     "--max-pages-total=0", "--max-req-rate=50",
+		     "--max-req-burst=4"), err, sizeof(err)), 0);
+	assert_int_equal(o.max_spinning, 0);
+	assert_int_equal(o.max_pages_dev, 512);
+	assert_int_equal(o.max_pages_total, 0);
+	assert_int_equal(o.max_req_rate, 50);
+	assert_int_equal(o.max_req_burst, 4);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-req-burst=0"),
+					 ARGV("--max-req-burst=0"), err,
+					 sizeof(err)), -22);
+	assert_non_null(strstr(err, "--max-req-burst '0'"));
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-req-cpu=101"),
+					 ARGV("--max-req-cpu=101"), err,
+					 sizeof(err)), -22);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-req-cpu=0"),
+					 ARGV("--max-req-cpu=0"), err,
+					 sizeof(err)), 0);
+	assert_int_equal(o.max_req_cpu, 0);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-spinning=-1"),
+					 ARGV("--max-spinning=-1"), err,
+					 sizeof(err)), -22);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-req-rate"),
+					 ARGV("--max-req-rate"), err,
+					 sizeof(err)), -22);
+	assert_non_null(strstr(err, "needs a value"));
+}
+
 static void test_config_file(void **state)
 {
 	char path[] = "/tmp/vcamd-test-XXXXXX";
@@ -234,7 +281,8 @@ static void test_config_file(void **state)
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
 	fprintf(f, "# comment\n\nmode = hybrid\nspin-us=200\n"
-		   "allow = /dev/video1\nforeground\n");
+		   "allow = /dev/video1\nforeground\nmax-spinning = 3\n"
+		   "max-req-rate = 250\n");
 	fclose(f);
 	vcam_opts_default(&o);
 	assert_int_equal(vcam_opts_parse(&o, ARGC("-c", path),
@@ -244,6 +292,8 @@ static void test_config_file(void **state)
 	assert_int_equal(o.default_spin_us, 200);
 	assert_true(vcam_opts_allowed(&o, "/dev/video1"));
 	assert_true(o.foreground);
+	assert_int_equal(o.max_spinning, 3);
+	assert_int_equal(o.max_req_rate, 250);
 
 	f = fopen(path, "w");
 	fprintf(f, "mode = hybrid\nspin-us = lots\n");
@@ -272,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_mode_and_state),
 		cmocka_unit_test(test_formats),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_limit_options),
 		cmocka_unit_test(test_config_file),
 	};
 

@@ -147,6 +147,8 @@ const char *tfe_status_name(int32_t status)
 		return "-EINVAL";
 	case -XEN_ENOSPC:
 		return "-ENOSPC";
+	case -XEN_ENOBUFS:
+		return "-ENOBUFS";
 	case -XEN_ERANGE:
 		return "-ERANGE";
 	case -XEN_ENOSYS:

@@ -7,7 +7,13 @@
 #include "proto.h"
 #include "session.h"
 
-#define HANDSHAKE_MS	10000
+/*
+ * vcamd opens the camera only when we are Initialised, and libv4l2's
+ * open probes every format: in the rig (TCG, on a loaded 2-core host)
+ * that was seen taking longer than 10 s, after which we gave up and
+ * revoked the ring vcamd was about to map.
+ */
+#define HANDSHAKE_MS	60000
 #define CLOSE_MS	3000
 
 static uint64_t now_us(void)
