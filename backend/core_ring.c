@@ -307,6 +307,8 @@ int vcam_dev_post_event(struct vcam_dev *dev, const struct xencamera_evt *ev)
 		return -ENOSPC;
 	}
 	memcpy(&XENCAMERA_IN_RING_REF(pg, dev->evt_prod), ev, sizeof(*ev));
+	if (dev->trace)
+		dev->trace->evt(dev->trace_arg, ev);
 	xen_wmb();	/* event visible before the index that publishes it */
 	dev->evt_prod++;
 	__atomic_store_n(&pg->in_prod, dev->evt_prod, __ATOMIC_RELAXED);
