@@ -212,6 +212,17 @@ struct vcam_buf {
 	uint32_t plane_offset[XENCAMERA_MAX_PLANE];
 };
 
+/*
+ * An observer of one device's traffic (vcamctl trace).  Called after each
+ * request was answered (ns: time the answer took) and for each event put
+ * on the page; NULL when nobody watches, which costs one test.
+ */
+struct vcam_trace_ops {
+	void (*req)(void *arg, const struct xencamera_req *req,
+		    const struct xencamera_resp *rsp, uint64_t ns);
+	void (*evt)(void *arg, const struct xencamera_evt *evt);
+};
+
 struct vcam_dev {
 	char name[48];			/* for logs: "dom<fe>/<devid>" */
 	const struct vcam_xen_ops *xops;
@@ -243,6 +254,8 @@ struct vcam_dev {
 	uint64_t last_activity_ns;	/* for the spin idle timeout */
 
 	bool broken;			/* ring corrupt: disconnect requested */
+	const struct vcam_trace_ops *trace;	/* set after vcam_dev_init */
+	void *trace_arg;
 	struct vcam_stats st;
 
 	/* limits (core_limit.c) */

@@ -313,6 +313,7 @@ int vcamd_run(struct vcamd *d)
 	if (ret)
 		return ret;
 	vcamd_status_open(d);
+	vcamd_trace_open(d);
 	d->pages.max = d->opts.max_pages_total;
 	d->last_tick_ns = vcam_now_ns();
 
@@ -343,6 +344,7 @@ int vcamd_run(struct vcamd *d)
 		if (d->status_fd >= 0)
 			vcamd_add_src(d, d->status_fd, POLLIN,
 				      (vcam_src_cb)NULL, NULL);
+		vcamd_trace_collect(d);
 		n = d->nsrc;
 		ret = poll(d->pfd, n, busy ? 0 :
 			   vcamd_poll_timeout_ms(d, vcam_now_ns()));
@@ -371,6 +373,7 @@ int vcamd_run(struct vcamd *d)
 		vcam_xb_set_state(c, XenbusStateClosed);
 		vcamd_conn_destroy(d, c);
 	}
+	vcamd_trace_close(d);
 	vcamd_status_close(d);
 	d->tp->shutdown(d);
 	close(d->sigfd);

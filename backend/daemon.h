@@ -68,6 +68,17 @@ struct vcam_kick_gate {
 	uint64_t unmask_ns;		/* when masked: unmask then */
 };
 
+/* A vcamctl trace client (trace.c). */
+struct vcamd_tracer {
+	int fd;				/* -1: slot free */
+	char name[48];			/* device traced; "" until sent */
+	char buf[48];			/* the name, as it arrives */
+	size_t len;
+	uint64_t dropped;		/* lines the client was too slow for */
+};
+
+#define VCAM_MAX_TRACERS	4
+
 struct vcam_conn {
 	struct vcam_conn *next;
 	struct vcamd *d;
@@ -87,6 +98,7 @@ struct vcam_conn {
 	/* the guest's copy of the configuration: compare it, log once */
 	bool cfg_check_due;
 	bool cfg_diff_logged;
+	struct vcamd_tracer *tracer;	/* vcamctl trace of this device */
 	/* policy.c: what the host asked for, what we granted */
 	int mode_asked;			/* notify-mode of its configuration */
 	bool spin_capped;		/* ... served in event mode instead */
@@ -109,6 +121,8 @@ struct vcamd {
 	volatile int stop;
 	int sigfd;
 	int status_fd;
+	int trace_fd;
+	struct vcamd_tracer tracers[VCAM_MAX_TRACERS];
 	uint64_t start_ns;
 	uint64_t last_tick_ns;
 	struct vcam_page_pool pages;	/* buffer pages of all devices */
@@ -188,6 +202,14 @@ void vcamd_cam_put(struct vcamd *d, struct vcam_camdev *cd);
 extern int (*vcamd_cam_open_hook)(const char *path,
 				  const struct vcam_camera_ops **ops,
 				  void **priv, int *pollfd);
+
+/* trace.c: vcamctl trace, the status socket's neighbour. */
+int vcamd_trace_open(struct vcamd *d);
+void vcamd_trace_close(struct vcamd *d);
+void vcamd_trace_collect(struct vcamd *d);
+/* A device (re)connected: a tracer waiting for its name starts now. */
+void vcamd_trace_attach(struct vcam_conn *c);
+void vcamd_trace_detach(struct vcam_conn *c);
 
 /* Status socket. */
 int vcamd_status_open(struct vcamd *d);

@@ -16,11 +16,15 @@ static int usage(FILE *f, int ret)
 	fprintf(f,
 "Usage: vcamctl [-S SOCKET] status\n"
 "       vcamctl [-S SOCKET] watch MS\n"
+"       vcamctl [-S SOCKET] trace DEVICE\n"
 "Print vcamd's cameras and devices: mode, fps, frames, drops, copies,\n"
 "notifications, wake-ups, spins (one line each, key=value).\n"
 "watch: a snapshot every MS milliseconds until vcamd goes away, each after\n"
 "a line 'T SECONDS' of CLOCK_MONOTONIC (the clock of vcamd's log), so that\n"
 "counters can be turned into rates without a process per sample.\n"
+"trace: every request (with its answer and the time it took) and every\n"
+"event of one device (e.g. dom3/vcam0), decoded, as they happen, until\n"
+"interrupted; a device that is not there yet is traced once it connects.\n"
 "  -S SOCKET  vcamd's status socket (%s)\n", VCAM_STATUS_SOCK_DEFAULT);
 	return ret;
 }
@@ -42,6 +46,38 @@ static int snapshot(const char *path, int quiet)
 			close(fd);
 		return 1;
 	}
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		fwrite(buf, 1, (size_t)n, stdout);
+	close(fd);
+	return n < 0 ? 1 : 0;
+}
+
+static int trace(const char *path, const char *dev)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	if (strlen(dev) >= 48 || strchr(dev, '\n')) {
+		fprintf(stderr, "vcamctl: bad device name '%s'\n", dev);
+		return 2;
+	}
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.trace", path) >=
+	    (int)sizeof(sa.sun_path)) {
+		fprintf(stderr, "vcamctl: socket path too long\n");
+		return 2;
+	}
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    dprintf(fd, "%s\n", dev) < 0) {
+		fprintf(stderr, "vcamctl: %s: %s (is vcamd running?)\n",
+			sa.sun_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return 1;
+	}
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	while ((n = read(fd, buf, sizeof(buf))) > 0)
 		fwrite(buf, 1, (size_t)n, stdout);
 	close(fd);
@@ -89,5 +125,7 @@ int main(int argc, char **argv)
 		return snapshot(path, 0);
 	if (i + 2 == argc && !strcmp(argv[i], "watch"))
 		return watch(path, argv[i + 1]);
+	if (i + 2 == argc && !strcmp(argv[i], "trace"))
+		return trace(path, argv[i + 1]);
 	return usage(stderr, 2);
 }

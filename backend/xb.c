@@ -130,6 +130,7 @@ static int connect_dev(struct vcam_conn *c)
 	vcam_dev_init(&c->dev, c->name, x, c->tpctx, c->ring_page,
 		      c->evt_page, c->req_port, c->evt_port, &cfg,
 		      &c->camdev->cam);
+	vcamd_trace_attach(c);
 	c->connected = true;
 	c->tick_frames = 0;
 	c->fps = 0;

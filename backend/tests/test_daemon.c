@@ -639,6 +639,69 @@ static void test_no_host_config_refused(void **state)
 	fe_detach(&f);
 }
 
+/* Read what the trace socket sent until `want` shows up, or 3 s pass. */
+static bool trace_until(int fd, char *buf, size_t len, const char *want)
+{
+	size_t off = strlen(buf);
+	int i;
+
+	for (i = 0; i < 300 && !strstr(buf, want); i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 10) <= 0)
+			continue;
+		n = read(fd, buf + off, len - 1 - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+		buf[off] = '\0';
+	}
+	return strstr(buf, want) != NULL;
+}
+
+/* vcamctl trace: every request with its answer, every event, decoded. */
+static void test_trace(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct xencamera_evt ev;
+	static char buf[65536];
+	char name[48];
+	struct fe f;
+	int fd;
+
+	(void)state;
+	fe_attach(&f, "video0");
+	/* the newest connection's name: the device just attached */
+	status_text(buf, sizeof(buf));
+	assert_non_null(strstr(buf, "device name=dom"));
+	snprintf(name, sizeof(name), "%.*s",
+		 (int)strcspn(strstr(buf, "device name=") + 12, " "),
+		 strstr(buf, "device name=") + 12);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.trace", g_status);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_true(dprintf(fd, "%s\n", name) > 0);
+	buf[0] = '\0';
+	assert_true(trace_until(fd, buf, sizeof(buf), "# tracing"));
+	fe_connect(&f);
+	fe_stream(&f);
+	produce(1);
+	assert_int_equal(fe_event(&f, &ev, 3000), 1);
+	assert_true(trace_until(fd, buf, sizeof(buf), "FRAME_AVAIL index=0"));
+	assert_non_null(strstr(buf, "CONFIG_SET(0) YUYV 64x48 -> 0 ok YUYV 64x48"));
+	assert_non_null(strstr(buf, "BUF_REQUEST(5) num_bufs=1 -> 0 ok num_bufs=1"));
+	assert_non_null(strstr(buf, "BUF_QUEUE(8) index=0 -> 0 ok"));
+	assert_non_null(strstr(buf, "STREAM_START(13) -> 0 ok"));
+	assert_non_null(strstr(buf, "used_sz=6144 seq=0"));
+	close(fd);
+	/* the client went away: the device streams on */
+	assert_int_equal(fe_simple(&f, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	produce(1);
+	assert_int_equal(fe_event(&f, &ev, 3000), 1);
+	fe_detach(&f);
+}
+
 /* vcam-detach: backend online = 0, state = Closing; we answer Closed. */
 static void test_toolstack_detach(void **state)
 {
@@ -1026,6 +1089,7 @@ int main(void)
 		cmocka_unit_test(test_guest_copy_is_ignored),
 		cmocka_unit_test(test_guest_rewrites_while_connected),
 		cmocka_unit_test(test_no_host_config_refused),
+		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_corrupt_ring_spares_neighbour),
 		cmocka_unit_test(test_status_camera_users),
 	};
