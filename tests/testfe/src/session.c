@@ -140,6 +140,31 @@ static void read_fe_config(struct tfe_sess *s)
 		s->spin_us = s->o.spin_us;
 }
 
+/*
+ * vcamd follows the host's copy of the configuration in the backend dir,
+ * not what we write into ours: say so when an override cannot take effect,
+ * or the failure it causes later (a refused BUF_CREATE) explains nothing.
+ */
+static void warn_host_differs(struct tfe_sess *s)
+{
+	char buf[64];
+	unsigned long v;
+
+	if (s->o.be_alloc >= 0 &&
+	    !tfe_cfg_read_uint(s->tp, TFE_DIR_BE, XENCAMERA_FIELD_BE_ALLOC, &v) &&
+	    (v != 0) != (s->o.be_alloc != 0))
+		fprintf(stderr,
+			"testfe: warning: -b %d, but the host configured be-alloc %lu for this device (backend dir)\n",
+			s->o.be_alloc, v);
+	if (s->o.mode >= 0 &&
+	    !s->tp->ops->cfg_read(s->tp, TFE_DIR_BE, VCAM_FIELD_NOTIFY_MODE,
+				  buf, sizeof(buf)) &&
+	    vcam_notify_mode_parse(buf) != s->o.mode)
+		fprintf(stderr,
+			"testfe: warning: -m %s, but the host configured %s for this device (backend dir)\n",
+			vcam_notify_mode_name(s->o.mode), buf);
+}
+
 /* "1" must be one of the backend's comma-separated versions. */
 static int be_speaks_v1(struct tfe_sess *s)
 {
@@ -204,6 +229,7 @@ int tfe_connect(struct tfe_sess *s)
 	if (ret)
 		return ret;
 	read_fe_config(s);
+	warn_host_differs(s);
 
 	/* A previous run that died leaves a stale state: close it first. */
 	if (!tfe_cfg_read_uint(tp, TFE_DIR_FE, "state", &fst) &&
