@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The two shared pages and their event channels: the request ring (we
- * produce requests, consume responses) and the event page (we consume
- * FRAME_AVAIL and CTRL_CHANGE events).
+ * The two shared pages: the request ring (we produce requests, consume
+ * responses) and the event page (we consume FRAME_AVAIL and CTRL_CHANGE
+ * events).  Their event channels are vcamfront_irq.c's; everything here
+ * runs in process context under req_lock.
  *
  * Both pages are writable by the backend at any time, so every index and
  * every packet is copied into a local first and validated there.  Anything
@@ -10,8 +11,6 @@
  * state with one log line: no WARN, no out-of-bounds access, no retry.
  */
 
-#include <linux/delay.h>
-#include <linux/interrupt.h>
 #include <linux/slab.h>
 
 #include <xen/events.h>
@@ -71,8 +70,8 @@ static void notify_backend_locked(struct vcam_dev *cam)
 	int notify;
 
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&cam->ring, notify);
-	if (notify) {
-		notify_remote_via_irq(cam->req_irq);
+	if (notify && !cam->irqs_gone) {
+		notify_remote_via_irq(cam->req_ch.irq);
 		atomic64_inc(&cam->stats.notify_sent);
 	}
 }
@@ -134,7 +133,6 @@ int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 {
 	unsigned long timeout = msecs_to_jiffies(cam->timeout_ms);
 	struct xencamera_req *req;
-	unsigned long flags;
 	long left;
 	int ret;
 
@@ -142,7 +140,7 @@ int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 		return -EINVAL;
 
 	mutex_lock(&cam->sync_mutex);
-	spin_lock_irqsave(&cam->req_lock, flags);
+	mutex_lock(&cam->req_lock);
 	while (!cam->dead && RING_FULL(&cam->ring)) {
 		int more;
 
@@ -152,16 +150,16 @@ int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 			vcam_drain_locked(cam);
 			continue;
 		}
-		spin_unlock_irqrestore(&cam->req_lock, flags);
+		mutex_unlock(&cam->req_lock);
 		left = wait_event_timeout(cam->ring_wq,
 					  READ_ONCE(cam->dead) ||
 					  !RING_FULL(&cam->ring), timeout);
-		spin_lock_irqsave(&cam->req_lock, flags);
+		mutex_lock(&cam->req_lock);
 		if (!left && !cam->dead && RING_FULL(&cam->ring))
 			vcam_broken(cam, "request ring stays full");
 	}
 	if (cam->dead) {
-		spin_unlock_irqrestore(&cam->req_lock, flags);
+		mutex_unlock(&cam->req_lock);
 		mutex_unlock(&cam->sync_mutex);
 		return -ENODEV;
 	}
@@ -178,11 +176,11 @@ int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 	 */
 	cam->ring.sring->rsp_event = cam->ring.req_prod_pvt;
 	notify_backend_locked(cam);
-	spin_unlock_irqrestore(&cam->req_lock, flags);
+	mutex_unlock(&cam->req_lock);
 
 	left = wait_for_completion_timeout(&cam->sync_done, timeout);
 
-	spin_lock_irqsave(&cam->req_lock, flags);
+	mutex_lock(&cam->req_lock);
 	if (!left && cam->sync_active)
 		vcam_broken(cam, "no response to operation %u in %u ms", op,
 			    cam->timeout_ms);
@@ -198,7 +196,7 @@ int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 	}
 	if (resp)
 		*resp = cam->sync_resp;
-	spin_unlock_irqrestore(&cam->req_lock, flags);
+	mutex_unlock(&cam->req_lock);
 	mutex_unlock(&cam->sync_mutex);
 	return ret;
 }
@@ -331,17 +329,23 @@ static int drain_events_locked(struct vcam_dev *cam)
 	return n;
 }
 
-/* Consume whatever both pages hold; returns how many packets. */
+/*
+ * Consume whatever both pages hold; returns how many packets.  What each
+ * page gave is noted for its channel's next EOI (vcamfront_irq.c):
+ * whoever consumes, the notification that announced it was not spurious.
+ */
 int vcam_drain_locked(struct vcam_dev *cam)
 {
-	int n;
+	int r, e;
 
 	lockdep_assert_held(&cam->req_lock);
 	if (cam->dead)
 		return 0;
-	n = drain_responses_locked(cam);
-	n += drain_events_locked(cam);
-	return n;
+	r = drain_responses_locked(cam);
+	e = drain_events_locked(cam);
+	cam->req_ch.consumed += r;
+	cam->evt_ch.consumed += e;
+	return r + e;
 }
 
 /*
@@ -372,32 +376,21 @@ bool vcam_rearm_locked(struct vcam_dev *cam)
 	return more || prod != cam->evt_cons;
 }
 
-/* Event mode, or nobody spinning: consume right here. */
-static void drain_and_rearm(struct vcam_dev *cam)
+/*
+ * Consume and re-arm until nothing more comes in, a bounded number of
+ * rounds: a backend refilling the pages as fast as we empty them must not
+ * keep one caller forever.  Returns true if there is more to consume.
+ */
+bool vcam_drain_rearm_locked(struct vcam_dev *cam)
 {
-	unsigned long flags;
 	int loops = 0;
 
-	spin_lock_irqsave(&cam->req_lock, flags);
 	do {
 		vcam_drain_locked(cam);
-	} while (vcam_rearm_locked(cam) && ++loops < 64);
-	spin_unlock_irqrestore(&cam->req_lock, flags);
-}
-
-static irqreturn_t vcam_irq(int irq, void *dev_id)
-{
-	struct vcam_dev *cam = dev_id;
-
-	atomic64_inc(&cam->stats.notify_recv);
-	if (vcam_poller_running(cam)) {
-		/* The poller consumes; a notification only wakes it. */
-		WRITE_ONCE(cam->poller_kick, true);
-		wake_up(&cam->poller_wq);
-		return IRQ_HANDLED;
-	}
-	drain_and_rearm(cam);
-	return IRQ_HANDLED;
+		if (!vcam_rearm_locked(cam))
+			return false;
+	} while (++loops < 8);
+	return true;
 }
 
 int vcam_evtchnl_create(struct vcam_dev *cam)
@@ -407,8 +400,6 @@ int vcam_evtchnl_create(struct vcam_dev *cam)
 	void *page;
 	int ret;
 
-	cam->req_irq = -1;
-	cam->evt_irq = -1;
 	cam->ring_gref = INVALID_GRANT_REF;
 	cam->evt_gref = INVALID_GRANT_REF;
 
@@ -425,27 +416,9 @@ int vcam_evtchnl_create(struct vcam_dev *cam)
 	cam->evt_page = page;
 	cam->evt_cons = 0;
 
-	ret = xenbus_alloc_evtchn(xb_dev, &cam->req_port);
+	ret = vcam_irq_bind(cam);
 	if (ret)
 		goto fail;
-	ret = bind_evtchn_to_irqhandler(cam->req_port, vcam_irq, 0,
-					VCAM_DRV_NAME "-req", cam);
-	if (ret < 0) {
-		xenbus_free_evtchn(xb_dev, cam->req_port);
-		goto fail;
-	}
-	cam->req_irq = ret;
-
-	ret = xenbus_alloc_evtchn(xb_dev, &cam->evt_port);
-	if (ret)
-		goto fail;
-	ret = bind_evtchn_to_irqhandler(cam->evt_port, vcam_irq, 0,
-					VCAM_DRV_NAME "-evt", cam);
-	if (ret < 0) {
-		xenbus_free_evtchn(xb_dev, cam->evt_port);
-		goto fail;
-	}
-	cam->evt_irq = ret;
 	return 0;
 
 fail:
@@ -453,20 +426,9 @@ fail:
 	return ret;
 }
 
-void vcam_evtchnl_unbind(struct vcam_dev *cam)
-{
-	/* Unbinding closes the event channel too. */
-	if (cam->evt_irq >= 0)
-		unbind_from_irqhandler(cam->evt_irq, cam);
-	cam->evt_irq = -1;
-	if (cam->req_irq >= 0)
-		unbind_from_irqhandler(cam->req_irq, cam);
-	cam->req_irq = -1;
-}
-
 void vcam_evtchnl_free(struct vcam_dev *cam)
 {
-	vcam_evtchnl_unbind(cam);
+	vcam_irq_unbind(cam);
 	if (cam->evt_page) {
 		void *page = cam->evt_page;
 
@@ -503,7 +465,7 @@ again:
 	if (!ret)
 		ret = xenbus_printf(xbt, xb_dev->nodename,
 				    XENCAMERA_FIELD_REQ_CHANNEL, "%u",
-				    cam->req_port);
+				    cam->req_ch.port);
 	if (!ret)
 		ret = xenbus_printf(xbt, xb_dev->nodename,
 				    XENCAMERA_FIELD_EVT_RING_REF, "%u",
@@ -511,7 +473,7 @@ again:
 	if (!ret)
 		ret = xenbus_printf(xbt, xb_dev->nodename,
 				    XENCAMERA_FIELD_EVT_CHANNEL, "%u",
-				    cam->evt_port);
+				    cam->evt_ch.port);
 	if (!ret)
 		ret = xenbus_printf(xbt, xb_dev->nodename,
 				    VCAM_FIELD_EVT_HOLD_OFF, "%u", hold_off);

@@ -2,9 +2,10 @@
 /*
  * Per-device counters in sysfs, one value per file, under
  * /sys/bus/xen/devices/vcamera-<N>/stats/: what each notification mode
- * costs (notifications sent and received, wake-ups, empty polls) and what
- * the stream delivered (frames, drops, errors, copies).  They describe the
- * current connection and start from zero on reconnect.
+ * costs (notifications sent and received, received ones that brought
+ * nothing, wake-ups, empty polls) and what the stream delivered (frames,
+ * drops, errors, copies).  They describe the current connection and start
+ * from zero on reconnect.
  */
 
 #include <linux/device.h>
@@ -54,6 +55,7 @@ VCAM_STAT_ATTR(errors);
 VCAM_STAT_ATTR(drops);
 VCAM_STAT_ATTR(notify_sent);
 VCAM_STAT_ATTR(notify_recv);
+VCAM_STAT_ATTR(notify_spurious);
 VCAM_STAT_ATTR(wakeups);
 VCAM_STAT_ATTR(spins);
 VCAM_STAT_ATTR(copies);
@@ -94,6 +96,7 @@ static struct attribute *vcam_stats_attrs[] = {
 	&dev_attr_drops.attr,
 	&dev_attr_notify_sent.attr,
 	&dev_attr_notify_recv.attr,
+	&dev_attr_notify_spurious.attr,
 	&dev_attr_wakeups.attr,
 	&dev_attr_spins.attr,
 	&dev_attr_copies.attr,
