@@ -160,6 +160,7 @@ struct vcam_stats {
 	uint64_t spins;			/* polls of the ring that found nothing */
 	uint64_t evt_full;		/* events we had no room for */
 	uint64_t seq_fixups;		/* camera seq that did not advance */
+	uint64_t dequeue_held;		/* BUF_DEQUEUE of a buffer it had */
 	uint64_t cpu_ns;		/* vcamd's CPU for its requests+frames */
 };
 
@@ -180,6 +181,7 @@ struct vcam_dev {
 	unsigned int req_port, evt_port;	/* bound local ports */
 	uint32_t evt_prod;		/* private copy; the page's is advisory */
 	uint32_t evt_notified;		/* evt_prod at the last flush */
+	uint16_t evt_id;		/* next event's id: counts up */
 	bool armed;			/* req_event set: we expect kicks */
 	uint64_t hybrid_until_ns;	/* hybrid: poll until then */
 

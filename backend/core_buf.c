@@ -243,10 +243,22 @@ int vcam_buf_queue(struct vcam_dev *dev, unsigned int index)
 	return 0;
 }
 
+/*
+ * cameraif.h: after BUF_QUEUE the frontend must not touch the buffer until
+ * the response to its BUF_DEQUEUE, so a frontend that reads the header
+ * literally sends BUF_DEQUEUE(i) after every FRAME_AVAIL(i).  A buffer that
+ * is not queued (handed back by FRAME_AVAIL or STREAM_STOP, or never
+ * queued) is the frontend's already: that BUF_DEQUEUE succeeds, changing
+ * nothing.
+ */
 int vcam_buf_dequeue(struct vcam_dev *dev, unsigned int index)
 {
-	if (index >= dev->num_bufs || !dev->bufs[index].queued)
+	if (index >= dev->num_bufs || !dev->bufs[index].created)
 		return -EINVAL;
+	if (!dev->bufs[index].queued) {
+		dev->st.dequeue_held++;
+		return 0;
+	}
 	/* A zero-copy camera holds it: V4L2 cannot give one back early. */
 	if (dev->streaming && vcam_cam_owns_bufs(dev->cam, dev))
 		return -EBUSY;

@@ -238,6 +238,8 @@ int vcam_dev_post_event(struct vcam_dev *dev, const struct xencamera_evt *ev)
 		return -ENOSPC;
 	}
 	memcpy(&XENCAMERA_IN_RING_REF(pg, dev->evt_prod), ev, sizeof(*ev));
+	/* "event id, may be used by front": one counter per connection */
+	XENCAMERA_IN_RING_REF(pg, dev->evt_prod).id = dev->evt_id++;
 	xen_wmb();	/* event visible before the index that publishes it */
 	dev->evt_prod++;
 	__atomic_store_n(&pg->in_prod, dev->evt_prod, __ATOMIC_RELAXED);

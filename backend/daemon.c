@@ -274,6 +274,9 @@ static void tick(struct vcamd *d, uint64_t now)
 	for (c = d->conns; c; c = c->next) {
 		c->fps = (double)(c->dev.st.frames - c->tick_frames) / dt;
 		c->tick_frames = c->dev.st.frames;
+		/* at most once a second, however often the guest writes */
+		if (c->cfg_check_due && c->connected)
+			vcam_xb_check_guest_copy(c);
 	}
 	cam_retry(d, now);
 	d->last_tick_ns = now;

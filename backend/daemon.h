@@ -69,6 +69,9 @@ struct vcam_conn {
 	unsigned int req_port, evt_port;
 	struct vcam_camdev *camdev;
 	struct vcam_dev dev;
+	/* the guest's copy of the configuration: compare it, log once */
+	bool cfg_check_due;
+	bool cfg_diff_logged;
 	/* fps over the last status tick */
 	uint64_t tick_frames;
 	double fps;
@@ -117,6 +120,11 @@ void vcam_xb_init(struct vcam_conn *c);
 void vcam_xb_update(struct vcam_conn *c);
 void vcam_xb_disconnect(struct vcam_conn *c);
 void vcam_xb_set_state(struct vcam_conn *c, int state);
+/* xb_cfg.c: the configuration, from the backend dir only. */
+int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
+		     char *path, size_t plen);
+/* Log once per connection if the guest's copy differs from the host's. */
+void vcam_xb_check_guest_copy(struct vcam_conn *c);
 
 /* Cameras, opened on first use, closed when the last user leaves. */
 struct vcam_camdev *vcamd_cam_get(struct vcamd *d, const char *path);

@@ -120,6 +120,10 @@ size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len)
 	    (unsigned long long)s->evt_full,
 	    (unsigned long long)s->seq_fixups, (double)s->cpu_ns / 1e6,
 	    per_frame(s->cpu_ns, s->frames) / 1e3, c->dev.broken);
+	/* what the host allows, and whether the guest tried to change it */
+	put(&o, " max_buffers=%u guest_cfg_differs=%d dequeue_held=%llu",
+	    c->dev.cfg.max_buffers, c->cfg_diff_logged,
+	    (unsigned long long)s->dequeue_held);
 	return o.pos;
 }
 

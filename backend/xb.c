@@ -6,8 +6,9 @@
  * event channels and configuration check out.  Frontend Closing/Closed or
  * a vanished frontend tears the connection down; a frontend that comes
  * back (Initialising, e.g. after a module reload) gets a fresh InitWait.
- * Every value read here is guest- or toolstack-written: parsed strictly,
- * and a bad one is logged and refuses the connection.
+ * The frontend's values (ring refs, channels, version) are guest-written
+ * and the configuration (xb_cfg.c) host-written: all parsed strictly, and
+ * a bad one is logged and refuses the connection.
  */
 #include "daemon.h"
 
@@ -70,148 +71,6 @@ static int fe_u32(struct vcam_conn *c, const char *key, uint32_t min,
 	return ret;
 }
 
-/* formats/<FOURCC>/<W>x<H>/frame-rates: the guest's menu. */
-static int read_formats(struct vcam_conn *c, struct vcam_dev_cfg *cfg)
-{
-	unsigned int nf = 0, nr, i, j;
-	const char *why = NULL;
-	char *fourccs, *f, *res, *r, key[160];
-	int ret = 0;
-
-	cfg->nfmts = 0;
-	fourccs = c->tp->list(c, true, XENCAMERA_FIELD_FORMATS, &nf);
-	for (i = 0, f = fourccs; !ret && i < nf; i++, f += strlen(f) + 1) {
-		uint32_t fourcc;
-
-		if (vcam_parse_fourcc(f, &fourcc, &why)) {
-			log_err("%s: formats/%s: %s", c->name, f, why);
-			ret = -EINVAL;
-			break;
-		}
-		snprintf(key, sizeof(key), "%s/%s", XENCAMERA_FIELD_FORMATS, f);
-		nr = 0;
-		res = c->tp->list(c, true, key, &nr);
-		for (j = 0, r = res; !ret && j < nr; j++, r += strlen(r) + 1) {
-			struct vcam_allowed_fmt *a = &cfg->fmts[cfg->nfmts];
-			char *rates;
-
-			if (cfg->nfmts == VCAM_MAX_ALLOWED_FMTS) {
-				log_err("%s: more than %u formats", c->name,
-					VCAM_MAX_ALLOWED_FMTS);
-				ret = -EINVAL;
-				break;
-			}
-			a->fourcc = fourcc;
-			if (vcam_parse_resolution(r, &a->width, &a->height,
-						  &why)) {
-				log_err("%s: formats/%s/%s: %s", c->name, f, r,
-					why);
-				ret = -EINVAL;
-				break;
-			}
-			snprintf(key, sizeof(key), "%s/%s/%s/%s",
-				 XENCAMERA_FIELD_FORMATS, f, r,
-				 XENCAMERA_FIELD_FRAME_RATES);
-			rates = c->tp->read(c, true, key);
-			if (vcam_parse_rates(rates, a->rates, VCAM_MAX_RATES,
-					     &a->nrates, &why)) {
-				log_err("%s: %s='%s': %s", c->name, key,
-					rates ? rates : "(none)", why);
-				ret = -EINVAL;
-			}
-			free(rates);
-			cfg->nfmts++;
-		}
-		free(res);
-	}
-	free(fourccs);
-	return ret;
-}
-
-static int read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
-		    char *path, size_t plen)
-{
-	const struct vcam_opts *o = &c->d->opts;
-	const char *why = NULL;
-	uint32_t v;
-	char *s;
-	int b, ret = 0;
-
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->notify_mode = o->default_mode;
-	cfg->spin_us = o->default_spin_us;
-	cfg->max_buffers = VCAM_MAX_BUFS;
-
-	s = c->tp->read(c, true, XENCAMERA_FIELD_UNIQUE_ID);
-	if (!s || vcam_parse_unique_id(s, path, plen, &why)) {
-		log_err("%s: unique-id '%s': %s", c->name, s ? s : "(none)",
-			s ? why : "missing");
-		free(s);
-		return -EINVAL;
-	}
-	free(s);
-	if (!vcam_opts_allowed(o, path)) {
-		log_err("%s: camera %s is not in the allow-list", c->name,
-			path);
-		return -EPERM;
-	}
-	s = c->tp->read(c, true, XENCAMERA_FIELD_BE_ALLOC);
-	if (s) {
-		if (vcam_parse_bool(s, &b, &why)) {
-			log_err("%s: be-alloc='%s': %s", c->name, s, why);
-			ret = -EINVAL;
-		}
-		cfg->be_alloc = b;
-		free(s);
-	}
-	s = c->tp->read(c, true, VCAM_FIELD_EVT_HOLD_OFF);
-	if (s) {
-		if (vcam_parse_bool(s, &b, &why)) {
-			log_err("%s: evt-hold-off='%s': %s", c->name, s, why);
-			ret = -EINVAL;
-		}
-		cfg->evt_hold_off = b;
-		free(s);
-	}
-	switch (fe_u32(c, XENCAMERA_FIELD_MAX_BUFFERS, 1, 255, &v)) {
-	case 0:
-		cfg->max_buffers = v < VCAM_MAX_BUFS ? v : VCAM_MAX_BUFS;
-		break;
-	case -ENOENT:
-		break;
-	default:
-		ret = -EINVAL;
-	}
-	s = c->tp->read(c, true, XENCAMERA_FIELD_CONTROLS);
-	if (s) {
-		if (vcam_parse_controls(s, cfg, &why)) {
-			log_err("%s: controls='%s': %s", c->name, s, why);
-			ret = -EINVAL;
-		}
-		free(s);
-	}
-	s = c->tp->read(c, true, VCAM_FIELD_NOTIFY_MODE);
-	if (s) {
-		if (vcam_parse_notify_mode(s, &cfg->notify_mode, &why)) {
-			log_err("%s: notify-mode='%s': %s", c->name, s, why);
-			ret = -EINVAL;
-		}
-		free(s);
-	}
-	switch (fe_u32(c, VCAM_FIELD_SPIN_US, 0, VCAM_SPIN_US_MAX, &v)) {
-	case 0:
-		cfg->spin_us = v;
-		break;
-	case -ENOENT:
-		break;
-	default:
-		ret = -EINVAL;
-	}
-	if (read_formats(c, cfg))
-		ret = -EINVAL;
-	return ret;
-}
-
 static int connect_dev(struct vcam_conn *c)
 {
 	uint32_t req_ref, evt_ref, req_ch, evt_ch;
@@ -221,10 +80,11 @@ static int connect_dev(struct vcam_conn *c)
 	char *ver;
 	int ret;
 
+	/* v1 is the only version there is: a frontend may leave it out. */
 	ver = c->tp->read(c, true, XENCAMERA_FIELD_FE_VERSION);
-	if (!ver || strcmp(ver, XENCAMERA_PROTOCOL_VERSION)) {
+	if (ver && strcmp(ver, XENCAMERA_PROTOCOL_VERSION)) {
 		log_err("%s: frontend protocol version '%s' unsupported",
-			c->name, ver ? ver : "(none)");
+			c->name, ver);
 		free(ver);
 		return -EINVAL;
 	}
@@ -237,9 +97,11 @@ static int connect_dev(struct vcam_conn *c)
 			c->name);
 		return -EINVAL;
 	}
-	ret = read_cfg(c, &cfg, path, sizeof(path));
+	ret = vcam_xb_read_cfg(c, &cfg, path, sizeof(path));
 	if (ret)
 		return ret;
+	c->cfg_diff_logged = false;
+	vcam_xb_check_guest_copy(c);
 	c->camdev = vcamd_cam_get(c->d, path);
 	if (!c->camdev)
 		return -ENODEV;
@@ -356,6 +218,9 @@ void vcam_xb_update(struct vcam_conn *c)
 	}
 	free(s);
 
+	/* Whatever changed, the guest's copy is compared again in a while. */
+	if (c->connected)
+		c->cfg_check_due = true;
 	if (c->connected && c->dev.broken) {
 		vcam_xb_disconnect(c);
 		vcam_xb_set_state(c, XenbusStateClosing);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Camera configuration from the frontend's xenstore directory, written by
- * the toolstack: unique-id, max-buffers, be-alloc, controls, the
- * formats/<FOURCC>/<W>x<H>/frame-rates tree, and vcam's notify-mode and
- * spin-us.  Everything is parsed strictly; a malformed entry fails the
- * connection with a message rather than being guessed at.
+ * Camera configuration written by the toolstack: unique-id, max-buffers,
+ * be-alloc, controls, the formats/<FOURCC>/<W>x<H>/frame-rates tree, and
+ * vcam's notify-mode and spin-us.  cameraif.h puts it in the frontend's
+ * dir; vcam's toolstack writes it into the backend's dir as well, and
+ * that copy, which only the host can write, is what the backend serves,
+ * so it is the one read when it is there.  Everything is parsed strictly;
+ * a malformed entry fails the connection with a message rather than being
+ * guessed at.
  */
 
 #include <linux/kernel.h>
@@ -101,8 +104,8 @@ static int parse_rates(struct xenbus_device *xb_dev, const char *path,
 	return ret;
 }
 
-static int parse_format(struct xenbus_device *xb_dev, const char *fmt_name,
-			struct vcam_format *fmt)
+static int parse_format(struct xenbus_device *xb_dev, const char *cfg_dir,
+			const char *fmt_name, struct vcam_format *fmt)
 {
 	char *fmt_path, *res_path = NULL;
 	char **dir;
@@ -114,7 +117,7 @@ static int parse_format(struct xenbus_device *xb_dev, const char *fmt_name,
 		dev_err(&xb_dev->dev, "bad FOURCC \"%s\"\n", fmt_name);
 		return ret;
 	}
-	fmt_path = kasprintf(GFP_KERNEL, "%s/%s/%s", xb_dev->nodename,
+	fmt_path = kasprintf(GFP_KERNEL, "%s/%s/%s", cfg_dir,
 			     XENCAMERA_FIELD_FORMATS, fmt_name);
 	if (!fmt_path)
 		return -ENOMEM;
@@ -163,13 +166,13 @@ out:
 	return ret;
 }
 
-static int parse_controls(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
+static int parse_controls(struct xenbus_device *xb_dev, const char *cfg_dir,
+			  struct vcam_cfg *cfg)
 {
 	char *list, *cur, *tok;
 	int ret = 0, i;
 
-	list = xenbus_read(XBT_NIL, xb_dev->nodename, XENCAMERA_FIELD_CONTROLS,
-			   NULL);
+	list = xenbus_read(XBT_NIL, cfg_dir, XENCAMERA_FIELD_CONTROLS, NULL);
 	if (IS_ERR(list))
 		return 0;	/* no controls is a valid camera */
 	cur = list;
@@ -193,16 +196,26 @@ static int parse_controls(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 	return ret;
 }
 
+/* The host's copy if the toolstack wrote one, else the cameraif.h place. */
+static const char *cfg_dir_of(struct xenbus_device *xb_dev)
+{
+	if (xenbus_exists(XBT_NIL, xb_dev->otherend, XENCAMERA_FIELD_UNIQUE_ID))
+		return xb_dev->otherend;
+	return xb_dev->nodename;
+}
+
 int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 {
+	const char *cfg_dir = cfg_dir_of(xb_dev);
 	char **dir;
 	unsigned int n, i;
 	char *mode;
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
+	dev_dbg(&xb_dev->dev, "configuration from %s\n", cfg_dir);
 
-	cfg->unique_id = xenbus_read(XBT_NIL, xb_dev->nodename,
+	cfg->unique_id = xenbus_read(XBT_NIL, cfg_dir,
 				     XENCAMERA_FIELD_UNIQUE_ID, NULL);
 	if (IS_ERR(cfg->unique_id)) {
 		ret = PTR_ERR(cfg->unique_id);
@@ -211,7 +224,7 @@ int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 		return ret;
 	}
 
-	cfg->max_buffers = xenbus_read_unsigned(xb_dev->nodename,
+	cfg->max_buffers = xenbus_read_unsigned(cfg_dir,
 						XENCAMERA_FIELD_MAX_BUFFERS, 0);
 	if (cfg->max_buffers < 1 || cfg->max_buffers > 255) {
 		dev_err(&xb_dev->dev, "bad %s\n", XENCAMERA_FIELD_MAX_BUFFERS);
@@ -219,13 +232,13 @@ int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 		goto fail;
 	}
 	cfg->max_buffers = min_t(int, cfg->max_buffers, VCAM_MAX_BUFS);
-	cfg->be_alloc = xenbus_read_unsigned(xb_dev->nodename,
+	cfg->be_alloc = xenbus_read_unsigned(cfg_dir,
 					     XENCAMERA_FIELD_BE_ALLOC, 0) == 1;
 
 	cfg->notify_mode = vcam_notify_mode_parse(vcam_param_notify_mode);
 	if (cfg->notify_mode < 0)
 		cfg->notify_mode = VCAM_NOTIFY_EVENT;
-	mode = xenbus_read(XBT_NIL, xb_dev->nodename, VCAM_FIELD_NOTIFY_MODE,
+	mode = xenbus_read(XBT_NIL, cfg_dir, VCAM_FIELD_NOTIFY_MODE,
 			   NULL);
 	if (!IS_ERR(mode)) {
 		int m = vcam_notify_mode_parse(mode);
@@ -238,17 +251,16 @@ int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 			cfg->notify_mode = m;
 		kfree(mode);
 	}
-	cfg->spin_us = xenbus_read_unsigned(xb_dev->nodename,
+	cfg->spin_us = xenbus_read_unsigned(cfg_dir,
 					    VCAM_FIELD_SPIN_US,
 					    vcam_param_spin_us);
 	cfg->spin_us = clamp_t(u32, cfg->spin_us, 1, VCAM_SPIN_US_MAX);
 
-	ret = parse_controls(xb_dev, cfg);
+	ret = parse_controls(xb_dev, cfg_dir, cfg);
 	if (ret)
 		goto fail;
 
-	dir = xenbus_directory(XBT_NIL, xb_dev->nodename,
-			       XENCAMERA_FIELD_FORMATS, &n);
+	dir = xenbus_directory(XBT_NIL, cfg_dir, XENCAMERA_FIELD_FORMATS, &n);
 	if (IS_ERR(dir)) {
 		dev_err(&xb_dev->dev, "no %s\n", XENCAMERA_FIELD_FORMATS);
 		ret = PTR_ERR(dir);
@@ -261,7 +273,7 @@ int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 		goto fail;
 	}
 	for (i = 0; i < n; i++) {
-		ret = parse_format(xb_dev, dir[i], &cfg->formats[i]);
+		ret = parse_format(xb_dev, cfg_dir, dir[i], &cfg->formats[i]);
 		cfg->num_formats++;
 		if (ret)
 			break;

@@ -324,14 +324,20 @@ static void test_queue_dequeue(void **state)
 	assert_int_equal(tfe_buf_create(&f->t, 0), 0);
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 9),
 			 -XEN_EINVAL);
-	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DEQUEUE, 0),
+	/* not created */
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DEQUEUE, 1),
 			 -XEN_EINVAL);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DEQUEUE, 9),
+			 -XEN_EINVAL);
+	/* created, not queued: the frontend's already */
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DEQUEUE, 0), 0);
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0),
 			 -XEN_EBUSY);
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DEQUEUE, 0), 0);
-	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DEQUEUE, 0),
-			 -XEN_EINVAL);
+	assert_int_equal(f->t.dev.q_len, 0);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DEQUEUE, 0), 0);
+	assert_int_equal(f->t.dev.st.dequeue_held, 2);
 	/* Destroying a queued buffer while not streaming is fine. */
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DESTROY, 0), 0);
@@ -706,6 +712,7 @@ static void test_zero_copy(void **state)
 	struct fixture *f = *state;
 	struct xencamera_evt ev;
 	uint32_t size = 64 * 48 * 2;
+	uint16_t id;
 
 	f->fc.allow_user = true;
 	tfe_prepare(&f->t, 64, 48, 2);
@@ -717,8 +724,10 @@ static void test_zero_copy(void **state)
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	check_frame(&f->t, &ev, 0, size);
 	assert_int_equal(ev.evt.frame_avail.index, 0);
+	id = ev.id;
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	check_frame(&f->t, &ev, 1, size);
+	assert_int_equal(ev.id, (uint16_t)(id + 1));	/* ids count up */
 	assert_int_equal(f->t.dev.st.copies, 0);
 	assert_int_equal(f->t.dev.st.zero_copy, 2);
 	/* The 3rd frame found no buffer at the camera: a gap of one. */

@@ -223,6 +223,7 @@ struct fe {
 	int req_port, evt_port;
 	uint32_t evt_cons;
 	uint16_t id;
+	bool no_version;
 };
 
 static void fe_write(struct fe *f, const char *k, const char *v)
@@ -231,6 +232,22 @@ static void fe_write(struct fe *f, const char *k, const char *v)
 
 	snprintf(key, sizeof(key), "fe/%s", k);
 	assert_int_equal(vcam_lb_store_write(f->lb, VCAM_LB_FE, key, v), 0);
+}
+
+/* The backend dir's copy: what vcamd uses.  The guest cannot write it. */
+static void host_write(struct fe *f, const char *k, const char *v)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "be/%s", k);
+	assert_int_equal(vcam_lb_store_write(f->lb, VCAM_LB_FE, key, v), 0);
+}
+
+/* A configuration node as the toolstack writes it: into both dirs. */
+static void cfg_write(struct fe *f, const char *k, const char *v)
+{
+	fe_write(f, k, v);
+	host_write(f, k, v);
 }
 
 static int be_state(struct fe *f)
@@ -258,8 +275,8 @@ static void fe_attach(struct fe *f, const char *unique_id)
 	memset(f, 0, sizeof(*f));
 	f->lb = vcam_lb_create(256);
 	assert_non_null(f->lb);
-	fe_write(f, "unique-id", unique_id);
-	fe_write(f, "controls", "brightness,contrast");
+	cfg_write(f, "unique-id", unique_id);
+	cfg_write(f, "controls", "brightness,contrast");
 	fe_write(f, "state", "1");
 	f->sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	strcpy(sa.sun_path, g_sock);
@@ -282,7 +299,8 @@ static void fe_init_rings(struct fe *f)
 			VCAM_PAGE_SIZE);
 	f->req_port = vcam_lb_port_alloc(f->lb);
 	f->evt_port = vcam_lb_port_alloc(f->lb);
-	fe_write(f, "version", "1");
+	if (!f->no_version)	/* cameraif v1 peers may leave it out */
+		fe_write(f, "version", "1");
 	snprintf(v, sizeof(v), "%u", f->ring_ref);
 	fe_write(f, "req-ring-ref", v);
 	snprintf(v, sizeof(v), "%u", f->evt_ref);
@@ -409,8 +427,8 @@ static void test_connect_stream_close_reconnect(void **state)
 
 	(void)state;
 	fe_attach(&f, "video0");
-	fe_write(&f, "formats/YUYV/64x48/frame-rates", "30/1,15/1");
-	fe_write(&f, "formats/YUYV/32x16/frame-rates", "30/1");
+	cfg_write(&f, "formats/YUYV/64x48/frame-rates", "30/1,15/1");
+	cfg_write(&f, "formats/YUYV/32x16/frame-rates", "30/1");
 	fe_connect(&f);
 	/* Off the toolstack's menu. */
 	req.req.config.pixel_format = V4L2_PIX_FMT_NV12;
@@ -469,7 +487,7 @@ static void test_bad_config_refused(void **state)
 	fe_detach(&f);
 
 	fe_attach(&f, "video0");
-	fe_write(&f, "notify-mode", "turbo");
+	cfg_write(&f, "notify-mode", "turbo");
 	fe_init_rings(&f);
 	fe_write(&f, "state", "3");
 	wait_be_state(&f, XenbusStateClosed);
@@ -483,14 +501,14 @@ static void test_bad_config_refused(void **state)
 	fe_detach(&f);
 
 	fe_attach(&f, "video0");
-	fe_write(&f, "formats/YU:V/64x48/frame-rates", "30/1");
+	cfg_write(&f, "formats/YU:V/64x48/frame-rates", "30/1");
 	fe_init_rings(&f);
 	fe_write(&f, "state", "3");
 	wait_be_state(&f, XenbusStateClosed);
 	fe_detach(&f);
 
 	fe_attach(&f, "video0");
-	fe_write(&f, "formats/YUYV/64x48/frame-rates", "30/0");
+	cfg_write(&f, "formats/YUYV/64x48/frame-rates", "30/0");
 	fe_init_rings(&f);
 	fe_write(&f, "state", "3");
 	wait_be_state(&f, XenbusStateClosed);
@@ -501,6 +519,117 @@ static void test_bad_config_refused(void **state)
 	fe_write(&f, "version", "2");
 	fe_write(&f, "state", "3");
 	wait_be_state(&f, XenbusStateClosed);
+	fe_detach(&f);
+}
+
+/*
+ * The camera-stealing guest: it rewrites its own frontend dir before it
+ * connects.  vcamd serves exactly what the host wrote into the backend
+ * dir, and says that the guest's copy differs.
+ */
+static void test_guest_copy_is_ignored(void **state)
+{
+	struct xencamera_req req = { .operation = XENCAMERA_OP_BUF_REQUEST };
+	struct xencamera_resp rsp;
+	struct xencamera_evt ev;
+	struct fe f;
+	char st[4096];
+
+	(void)state;
+	fe_attach(&f, "video0");
+	cfg_write(&f, "max-buffers", "2");
+	cfg_write(&f, "notify-mode", "event");
+	cfg_write(&f, "be-alloc", "0");
+	cfg_write(&f, "formats/YUYV/64x48/frame-rates", "30/1");
+	fe_write(&f, "unique-id", "video1");
+	fe_write(&f, "max-buffers", "255");
+	fe_write(&f, "notify-mode", "spin");
+	fe_write(&f, "spin-us", "1000000");
+	fe_write(&f, "controls", "hue");
+	fe_write(&f, "formats/NV12/64x48/frame-rates", "30/1");
+	f.no_version = true;
+	fe_connect(&f);
+	status_text(st, sizeof(st));
+	assert_non_null(strstr(st, "state=Connected camera=/dev/video0 mode=event alloc=fe"));
+	assert_non_null(strstr(st, "max_buffers=2 guest_cfg_differs=1"));
+	/* the host's menu and buffer count, not the guest's */
+	req.operation = XENCAMERA_OP_CONFIG_SET;
+	req.req.config.pixel_format = V4L2_PIX_FMT_NV12;
+	req.req.config.width = 64;
+	req.req.config.height = 48;
+	assert_int_equal(fe_call(&f, &req, &rsp), -XEN_EINVAL);
+	req.req.config.pixel_format = V4L2_PIX_FMT_YUYV;
+	assert_int_equal(fe_call(&f, &req, &rsp), 0);
+	memset(&req, 0, sizeof(req));
+	req.operation = XENCAMERA_OP_BUF_REQUEST;
+	req.req.buf_request.num_bufs = 200;
+	assert_int_equal(fe_call(&f, &req, &rsp), 0);
+	assert_int_equal(rsp.resp.buf_request.num_bufs, 2);
+	req.req.buf_request.num_bufs = 0;
+	assert_int_equal(fe_call(&f, &req, &rsp), 0);
+	fe_stream(&f);
+	produce(1);
+	assert_int_equal(fe_event(&f, &ev, 3000), 1);
+	assert_int_equal(ev.type, XENCAMERA_EVT_FRAME_AVAIL);
+	fe_detach(&f);
+}
+
+/* Rewriting it while connected changes nothing either, and is noticed. */
+static void test_guest_rewrites_while_connected(void **state)
+{
+	struct xencamera_evt ev;
+	struct fe f;
+	char st[4096];
+	int i;
+
+	(void)state;
+	fe_attach(&f, "video0");
+	fe_connect(&f);
+	fe_stream(&f);
+	status_text(st, sizeof(st));
+	assert_non_null(strstr(st, "guest_cfg_differs=0"));
+	fe_write(&f, "unique-id", "video1");
+	fe_write(&f, "notify-mode", "spin");
+	for (i = 0; i < 40; i++) {	/* compared within about a second */
+		status_text(st, sizeof(st));
+		if (strstr(st, "guest_cfg_differs=1"))
+			break;
+		usleep(100000);
+	}
+	assert_non_null(strstr(st, "guest_cfg_differs=1"));
+	assert_non_null(strstr(st, "camera=/dev/video0 mode=event"));
+	produce(1);
+	assert_int_equal(fe_event(&f, &ev, 3000), 1);
+	assert_int_equal(ev.type, XENCAMERA_EVT_FRAME_AVAIL);
+	fe_detach(&f);
+}
+
+/* A backend dir from a toolstack that wrote no configuration there. */
+static void test_no_host_config_refused(void **state)
+{
+	struct fe f;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	f.lb = vcam_lb_create(256);
+	assert_non_null(f.lb);
+	fe_write(&f, "unique-id", "video0");
+	fe_write(&f, "controls", "");
+	fe_write(&f, "state", "1");
+	{
+		struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+		f.sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		strcpy(sa.sun_path, g_sock);
+		assert_int_equal(connect(f.sock, (struct sockaddr *)&sa,
+					 sizeof(sa)), 0);
+		assert_int_equal(vcam_lb_send(f.sock, f.lb), 0);
+	}
+	wait_be_state(&f, XenbusStateInitWait);
+	fe_init_rings(&f);
+	fe_write(&f, "state", "3");
+	wait_be_state(&f, XenbusStateClosed);
+	assert_int_equal(vcam_lb_granted(f.lb, VCAM_LB_BE), 0);
 	fe_detach(&f);
 }
 
@@ -554,6 +683,9 @@ int main(void)
 		cmocka_unit_test(test_connect_stream_close_reconnect),
 		cmocka_unit_test(test_bad_config_refused),
 		cmocka_unit_test(test_toolstack_detach),
+		cmocka_unit_test(test_guest_copy_is_ignored),
+		cmocka_unit_test(test_guest_rewrites_while_connected),
+		cmocka_unit_test(test_no_host_config_refused),
 		cmocka_unit_test(test_corrupt_ring_spares_neighbour),
 	};
 

@@ -156,9 +156,27 @@ bench_wait_mark() {
 	return 1
 }
 
+# bench_host_cfg DOM MODE BE-ALLOC SPIN-US: the host's configuration of the guest's camera for
+# the next case.  vcamd takes it from the backend dir (the guest cannot choose it) at the next
+# connect; the frontend dir's copy follows, as the toolstack writes both.
+bench_host_cfg() {
+	local be=/local/domain/0/backend/vcamera/$1/0 fe=/local/domain/$1/device/vcamera/0 d
+	for d in "$be" "$fe"; do
+		xenstore-write "$d/notify-mode" "$2" "$d/be-alloc" "$3" "$d/spin-us" "$4" || return 1
+	done
+}
+
 bench_case_sync() {
-	local c=$1 dom=$2 kind=$3 n0 i dev
+	local c=$1 dom=$2 kind=$3 spec=$4 n0 i dev mode be spin
 	bench_wait_mark "BENCH-READY $c" 120 || return 1
+	# the guest waits (in its 3 s before the case) until the backend dir says this
+	case $kind in
+	tfe)	IFS=: read -r _ mode be spin <<-X
+		$spec
+		X
+		bench_host_cfg "$dom" "$mode" "$be" "$spin" || return 1 ;;
+	idle)	bench_host_cfg "$dom" event 0 50 || return 1 ;;
+	esac
 	n0=$(bench_stats_count "$dom")
 	dev=$("$REPO/backend/vcamctl" status 2>/dev/null | grep "^device name=dom$dom/vcam0 ")
 	bench_snap "$c" begin "$dev"
@@ -193,7 +211,7 @@ bench_guest() {
 		{ $XL destroy bench; return 1; }
 	$XL unpause bench || return 1
 	for c in $(echo "$BENCH_TFE" | tr '+' ' '); do
-		bench_case_sync "${c%%:*}" "$dom" tfe || { rc=1; break; }
+		bench_case_sync "${c%%:*}" "$dom" tfe "$c" || { rc=1; break; }
 	done
 	[ $rc = 0 ] && { bench_case_sync idle-guest "$dom" idle || rc=1; }
 	if [ $rc = 0 ]; then
@@ -209,5 +227,5 @@ bench_guest() {
 	return $rc
 }
 
-export -f bench_plan bench_idle_dom0 bench_snap bench_kids bench_vivid bench_native bench_native_ff bench_vcamd_start \
+export -f bench_plan bench_idle_dom0 bench_snap bench_kids bench_vivid bench_native bench_native_ff bench_vcamd_start bench_host_cfg \
 	bench_vcamd_stop bench_stats_count bench_wait_mark bench_case_sync bench_guest

@@ -60,13 +60,13 @@ add(struct vcam_node_list *l, enum vcam_side side, const char *value,
 	return 0;
 }
 
-static int add_formats(const struct vcam_spec *spec, const char *fe_dir,
-		       struct vcam_node_list *l, struct vcam_err *err)
+static int add_formats(const struct vcam_spec *spec, const char *dir,
+		       enum vcam_side side, struct vcam_node_list *l,
+		       struct vcam_err *err)
 {
-	const enum vcam_side F = VCAM_SIDE_FRONT;
 	unsigned int i, j;
 
-	if (add(l, F, NULL, err, "%s/%s", fe_dir, XENCAMERA_FIELD_FORMATS))
+	if (add(l, side, NULL, err, "%s/%s", dir, XENCAMERA_FIELD_FORMATS))
 		return -1;
 	for (i = 0; i < spec->nr_formats; i++) {
 		const struct vcam_format *f = &spec->formats[i];
@@ -76,16 +76,16 @@ static int add_formats(const struct vcam_spec *spec, const char *fe_dir,
 		for (j = 0; j < i; j++)
 			if (strcmp(spec->formats[j].fourcc, f->fourcc) == 0)
 				break;
-		if (j == i && add(l, F, NULL, err, "%s/%s/%s", fe_dir,
+		if (j == i && add(l, side, NULL, err, "%s/%s/%s", dir,
 				  XENCAMERA_FIELD_FORMATS, f->fourcc))
 			return -1;
-		if (add(l, F, NULL, err, "%s/%s/%s/%u%s%u", fe_dir,
+		if (add(l, side, NULL, err, "%s/%s/%s/%u%s%u", dir,
 			XENCAMERA_FIELD_FORMATS, f->fourcc, f->width,
 			XENCAMERA_RESOLUTION_SEPARATOR, f->height))
 			return -1;
 		if (vcam_format_rates_str(f, rates, sizeof(rates)))
 			return vcam_errf(err, "frame-rate list too long");
-		if (add(l, F, rates, err, "%s/%s/%s/%u%s%u/%s", fe_dir,
+		if (add(l, side, rates, err, "%s/%s/%s/%u%s%u/%s", dir,
 			XENCAMERA_FIELD_FORMATS, f->fourcc, f->width,
 			XENCAMERA_RESOLUTION_SEPARATOR, f->height,
 			XENCAMERA_FIELD_FRAME_RATES))
@@ -94,22 +94,49 @@ static int add_formats(const struct vcam_spec *spec, const char *fe_dir,
 	return 0;
 }
 
+/*
+ * The camera's configuration under @dir.  It goes into both directories:
+ * frontends read their own dir (cameraif.h), but the guest owns that one
+ * and may rewrite it at will, so the backend reads only the copy in its
+ * own dir, which the guest can read but not write.
+ */
+static int add_config(const struct vcam_spec *spec, const char *dir,
+		      enum vcam_side side, struct vcam_node_list *l,
+		      struct vcam_err *err)
+{
+	char num[16], ctrls[128], spin[16];
+
+	if (vcam_spec_controls_str(spec, ctrls, sizeof(ctrls)))
+		return vcam_errf(err, "controls list too long");
+	snprintf(num, sizeof(num), "%u", spec->max_buffers);
+	snprintf(spin, sizeof(spin), "%u", spec->spin_us);
+	if (add(l, side, spec->unique_id, err, "%s/%s", dir,
+		XENCAMERA_FIELD_UNIQUE_ID) ||
+	    add(l, side, num, err, "%s/%s", dir,
+		XENCAMERA_FIELD_MAX_BUFFERS) ||
+	    add(l, side, ctrls, err, "%s/%s", dir, XENCAMERA_FIELD_CONTROLS) ||
+	    add(l, side, spec->be_alloc ? "1" : "0", err, "%s/%s", dir,
+		XENCAMERA_FIELD_BE_ALLOC) ||
+	    add(l, side, vcam_notify_mode_name(spec->notify_mode), err,
+		"%s/%s", dir, VCAM_FIELD_NOTIFY_MODE) ||
+	    add(l, side, spin, err, "%s/%s", dir, VCAM_FIELD_SPIN_US))
+		return -1;
+	return add_formats(spec, dir, side, l, err);
+}
+
 int vcam_nodes_build(const struct vcam_spec *spec, unsigned int fe,
 		     unsigned int be, unsigned int devid,
 		     struct vcam_node_list *out, struct vcam_err *err)
 {
 	const enum vcam_side F = VCAM_SIDE_FRONT, B = VCAM_SIDE_BACK;
 	char fe_dir[VCAM_PATH_MAX], be_dir[VCAM_PATH_MAX];
-	char num[16], ctrls[128], spin[16];
+	char num[16];
 
 	memset(out, 0, sizeof(*out));
 	if (err)
 		err->msg[0] = '\0';
 	vcam_fe_dir(fe_dir, sizeof(fe_dir), fe, devid);
 	vcam_be_dir(be_dir, sizeof(be_dir), be, fe, devid);
-	if (vcam_spec_controls_str(spec, ctrls, sizeof(ctrls)))
-		goto fail;
-	snprintf(spin, sizeof(spin), "%u", spec->spin_us);
 
 	if (add(out, F, NULL, err, "%s", fe_dir) ||
 	    add(out, F, be_dir, err, "%s/backend", fe_dir))
@@ -117,20 +144,7 @@ int vcam_nodes_build(const struct vcam_spec *spec, unsigned int fe,
 	snprintf(num, sizeof(num), "%u", be);
 	if (add(out, F, num, err, "%s/backend-id", fe_dir) ||
 	    add(out, F, STATE_INITIALISING, err, "%s/state", fe_dir) ||
-	    add(out, F, spec->unique_id, err, "%s/%s", fe_dir,
-		XENCAMERA_FIELD_UNIQUE_ID))
-		goto fail;
-	snprintf(num, sizeof(num), "%u", spec->max_buffers);
-	if (add(out, F, num, err, "%s/%s", fe_dir,
-		XENCAMERA_FIELD_MAX_BUFFERS) ||
-	    add(out, F, ctrls, err, "%s/%s", fe_dir,
-		XENCAMERA_FIELD_CONTROLS) ||
-	    add(out, F, spec->be_alloc ? "1" : "0", err, "%s/%s", fe_dir,
-		XENCAMERA_FIELD_BE_ALLOC) ||
-	    add(out, F, vcam_notify_mode_name(spec->notify_mode), err,
-		"%s/%s", fe_dir, VCAM_FIELD_NOTIFY_MODE) ||
-	    add(out, F, spin, err, "%s/%s", fe_dir, VCAM_FIELD_SPIN_US) ||
-	    add_formats(spec, fe_dir, out, err))
+	    add_config(spec, fe_dir, F, out, err))
 		goto fail;
 
 	if (add(out, B, NULL, err, "%s", be_dir) ||
@@ -139,7 +153,8 @@ int vcam_nodes_build(const struct vcam_spec *spec, unsigned int fe,
 	snprintf(num, sizeof(num), "%u", fe);
 	if (add(out, B, num, err, "%s/frontend-id", be_dir) ||
 	    add(out, B, STATE_INITIALISING, err, "%s/state", be_dir) ||
-	    add(out, B, "1", err, "%s/online", be_dir))
+	    add(out, B, "1", err, "%s/online", be_dir) ||
+	    add_config(spec, be_dir, B, out, err))
 		goto fail;
 	return 0;
 fail:

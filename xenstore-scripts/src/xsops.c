@@ -449,10 +449,11 @@ static char *read_text(struct xs_handle *xs, const char *dir,
 		       const char *node, char *buf, size_t len)
 {
 	char path[VCAM_PATH_MAX];
-	char *v;
+	char *v = NULL;
 
 	subpath(path, sizeof(path), dir, node);
-	v = xs_read(xs, XBT_NULL, path, NULL);
+	if (dir[0] == '/')	/* "-": no such dir */
+		v = xs_read(xs, XBT_NULL, path, NULL);
 	snprintf(buf, len, "%s", v ? v : "-");
 	free(v);
 	sanitize(buf, len - 1);
@@ -502,24 +503,28 @@ int vcam_xs_list(struct xs_handle *xs, unsigned int fe, FILE *out,
 		unsigned int be_id;
 
 		vcam_fe_dir(fe_dir, sizeof(fe_dir), fe, ids[i]);
-		read_text(xs, fe_dir, "backend-id", be, sizeof(be));
-		snprintf(be_dir, sizeof(be_dir), "-");
-		snprintf(be_state, sizeof(be_state), "-");
-		/* the guest owns backend-id: only used to build our path */
-		if (vcam_domid_parse(be, &be_id) == 0) {
+		/*
+		 * What the camera is comes from the backend dir, the host's
+		 * copy: the guest may have rewritten its own.  The backend is
+		 * found by looking, not by the guest's backend-id.
+		 */
+		if (find_backends(xs, fe, ids[i], &be_id, 1) == 1) {
+			snprintf(be, sizeof(be), "%u", be_id);
 			vcam_be_dir(be_dir, sizeof(be_dir), be_id, fe, ids[i]);
-			read_text(xs, be_dir, "state", be_state,
-				  sizeof(be_state));
+		} else {
+			snprintf(be, sizeof(be), "-");
+			snprintf(be_dir, sizeof(be_dir), "-");
 		}
 		fprintf(out, "%-6u %-4s %-6s %-8s %-16s %-7s %-8s %s\n",
 			ids[i], be,
 			read_text(xs, fe_dir, "state", state, sizeof(state)),
-			be_state,
-			read_text(xs, fe_dir, XENCAMERA_FIELD_UNIQUE_ID, uid,
+			read_text(xs, be_dir, "state", be_state,
+				  sizeof(be_state)),
+			read_text(xs, be_dir, XENCAMERA_FIELD_UNIQUE_ID, uid,
 				  sizeof(uid)),
-			read_text(xs, fe_dir, "notify-mode", mode,
+			read_text(xs, be_dir, VCAM_FIELD_NOTIFY_MODE, mode,
 				  sizeof(mode)),
-			read_text(xs, fe_dir, XENCAMERA_FIELD_BE_ALLOC, alloc,
+			read_text(xs, be_dir, XENCAMERA_FIELD_BE_ALLOC, alloc,
 				  sizeof(alloc)),
 			be_dir);
 	}

@@ -10,6 +10,24 @@
 
 #include "nodes.h"
 
+/* the camera configuration, in both directories */
+#define CONFIG(D, S) \
+	{ D "/unique-id", "video0", S }, \
+	{ D "/max-buffers", "6", S }, \
+	{ D "/controls", "contrast,hue", S }, \
+	{ D "/be-alloc", "1", S }, \
+	{ D "/notify-mode", "spin", S }, \
+	{ D "/spin-us", "80", S }, \
+	{ D "/formats", NULL, S }, \
+	{ D "/formats/YUYV", NULL, S }, \
+	{ D "/formats/YUYV/640x480", NULL, S }, \
+	{ D "/formats/YUYV/640x480/frame-rates", "30/1,15/1", S }, \
+	{ D "/formats/YUYV/1920x1080", NULL, S }, \
+	{ D "/formats/YUYV/1920x1080/frame-rates", "15/2", S }, \
+	{ D "/formats/AR15-BE", NULL, S }, \
+	{ D "/formats/AR15-BE/64x48", NULL, S }, \
+	{ D "/formats/AR15-BE/64x48/frame-rates", "1/1", S }, \
+
 static const struct {
 	const char *path;
 	const char *value;	/* NULL: directory */
@@ -21,27 +39,13 @@ static const struct {
 	{ FE "/backend", BE, VCAM_SIDE_FRONT },
 	{ FE "/backend-id", "3", VCAM_SIDE_FRONT },
 	{ FE "/state", "1", VCAM_SIDE_FRONT },
-	{ FE "/unique-id", "video0", VCAM_SIDE_FRONT },
-	{ FE "/max-buffers", "6", VCAM_SIDE_FRONT },
-	{ FE "/controls", "contrast,hue", VCAM_SIDE_FRONT },
-	{ FE "/be-alloc", "1", VCAM_SIDE_FRONT },
-	{ FE "/notify-mode", "spin", VCAM_SIDE_FRONT },
-	{ FE "/spin-us", "80", VCAM_SIDE_FRONT },
-	{ FE "/formats", NULL, VCAM_SIDE_FRONT },
-	{ FE "/formats/YUYV", NULL, VCAM_SIDE_FRONT },
-	{ FE "/formats/YUYV/640x480", NULL, VCAM_SIDE_FRONT },
-	{ FE "/formats/YUYV/640x480/frame-rates", "30/1,15/1",
-	  VCAM_SIDE_FRONT },
-	{ FE "/formats/YUYV/1920x1080", NULL, VCAM_SIDE_FRONT },
-	{ FE "/formats/YUYV/1920x1080/frame-rates", "15/2", VCAM_SIDE_FRONT },
-	{ FE "/formats/AR15-BE", NULL, VCAM_SIDE_FRONT },
-	{ FE "/formats/AR15-BE/64x48", NULL, VCAM_SIDE_FRONT },
-	{ FE "/formats/AR15-BE/64x48/frame-rates", "1/1", VCAM_SIDE_FRONT },
+	CONFIG(FE, VCAM_SIDE_FRONT)
 	{ BE, NULL, VCAM_SIDE_BACK },
 	{ BE "/frontend", FE, VCAM_SIDE_BACK },
 	{ BE "/frontend-id", "7", VCAM_SIDE_BACK },
 	{ BE "/state", "1", VCAM_SIDE_BACK },
 	{ BE "/online", "1", VCAM_SIDE_BACK },
+	CONFIG(BE, VCAM_SIDE_BACK)
 #undef FE
 #undef BE
 };
@@ -105,8 +109,11 @@ static void many_formats_grow_the_list(void **state)
 			 -1);
 	assert_non_null(strstr(err.msg, "more than 64 formats"));
 	assert_int_equal(vcam_nodes_build(&spec, 1, 0, 0, &l, &err), 0);
-	/* 10 fe values + formats + GREY + 2 per resolution + 5 backend */
-	assert_int_equal(l.nr, 10 + 2 + 2 * VCAM_MAX_FORMATS + 5);
+	/*
+	 * 4 fe nodes, 5 backend nodes, and in each of the two dirs 6
+	 * values + formats + GREY + 2 per resolution
+	 */
+	assert_int_equal(l.nr, 4 + 5 + 2 * (6 + 2 + 2 * VCAM_MAX_FORMATS));
 	vcam_nodes_free(&l);
 }
 

@@ -29,6 +29,7 @@ fe_stats() {
 	echo "$line"
 }
 
+bedir=$(xenstore-read device/vcamera/0/backend)
 fail=0
 # run_case NAME KIND CMD...
 run_case() {
@@ -36,6 +37,15 @@ run_case() {
 	shift 2
 	echo "BENCH-READY $c"
 	sleep 3
+	# dom0 sets the host's configuration for the case (the guest cannot): wait until it has
+	if [ -n "$want" ]; then
+		local i=0
+		while [ "$(xenstore-read "$bedir/notify-mode"):$(xenstore-read "$bedir/be-alloc")" != "$want" ] &&
+			[ $i -lt 300 ]; do
+			sleep 0.1; i=$((i + 1))
+		done
+		echo "bench: $c with the host's $(xenstore-read "$bedir/notify-mode"), be-alloc $(xenstore-read "$bedir/be-alloc")"
+	fi
 	[ "$kind" = kfe ] && fe0=$(fe_stats)
 	snap
 	b=$SNAP
@@ -59,17 +69,15 @@ for c in $(echo "$tfe" | tr '+' ' '); do
 	IFS=: read -r name mode be spin <<-X
 	$c
 	X
-	run_case "$name" tfe vcam-testfe -m "$mode" --spin-us "$spin" -b "$be" -n 4 -f "$n" \
-		-F "$fmt" -r 25 -t 5000 stream
+	want="$mode:$be"
+	run_case "$name" tfe vcam-testfe -n 4 -f "$n" -F "$fmt" -r 25 -t 5000 stream
 done
 
-# the baseline: what this guest and dom0 (polling our console) cost while no case runs
+# the baseline: what this guest and dom0 (polling our console) cost while no case runs; dom0
+# puts the host's configuration back to event, fe-alloc for the kernel frontend meanwhile
+want=event:0
 run_case idle-guest idle sleep 8
-
-# vcam-testfe left the frontend dir Closed, with the last case's mode and allocation: put back
-# the toolstack's (event, fe-alloc) so the kernel frontend runs in its default mode.
-xenstore-write device/vcamera/0/notify-mode event device/vcamera/0/spin-us 50 \
-	device/vcamera/0/be-alloc 0 || exit 1
+want=
 # vcam-testfe left the frontend dir Closed; xenbus probes a driver only for a device in
 # Initialising, as a toolstack leaves it, so say so before loading the kernel frontend.
 xenstore-write device/vcamera/0/state 1 || exit 1

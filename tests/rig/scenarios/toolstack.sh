@@ -78,6 +78,14 @@ ts_nodes() {
 	ts_expect "$fe/spin-us" 30 &&
 	ts_expect "$fe/formats/YUYV/640x360/frame-rates" 5/1,10/1 &&
 	ts_expect "$fe/formats/NV12/1280x720/frame-rates" 5/1 &&
+	ts_expect "$be/unique-id" video0 &&
+	ts_expect "$be/max-buffers" 4 &&
+	ts_expect "$be/controls" brightness,hue &&
+	ts_expect "$be/be-alloc" 0 &&
+	ts_expect "$be/notify-mode" hybrid &&
+	ts_expect "$be/spin-us" 30 &&
+	ts_expect "$be/formats/YUYV/640x360/frame-rates" 5/1,10/1 &&
+	ts_expect "$be/formats/NV12/1280x720/frame-rates" 5/1 &&
 	ts_expect "$be/frontend" "$fe" &&
 	ts_expect "$be/frontend-id" "$d" &&
 	ts_expect "$be/state" 1 &&

@@ -94,6 +94,7 @@ int main(int argc, char **argv)
 	so.spin_us = o.spin_us;
 	so.timeout_ms = o.timeout_ms;
 	so.verbose = o.verbose;
+	so.literal = o.literal;
 	tfe_sess_init(&sess, tp, &so);
 
 	memset(&cfg, 0, sizeof(cfg));

@@ -43,6 +43,9 @@ void tfe_usage(FILE *out)
 "                         (no Xen); we write the frontend dir as the\n"
 "                         toolstack would, with -b, -m, -n and:\n"
 "      --unique-id ID     camera for --loop (default video0)\n"
+"      --literal          cameraif.h to the letter: no 'version' node, no\n"
+"                         extensions, BUF_DEQUEUE after every FRAME_AVAIL\n"
+"                         and the buffer read only after its response\n"
 "  -v, --verbose\n"
 "  -h, --help\n"
 "\n"
@@ -72,7 +75,7 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 		   size_t errlen)
 {
-	enum { OPT_SPIN_US = 256, OPT_FOREIGN, OPT_UNIQUE_ID };
+	enum { OPT_SPIN_US = 256, OPT_FOREIGN, OPT_UNIQUE_ID, OPT_LITERAL };
 	static const struct option lopts[] = {
 		{ "devid", required_argument, NULL, 'd' },
 		{ "mode", required_argument, NULL, 'm' },
@@ -89,6 +92,7 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 		{ "count", required_argument, NULL, 'c' },
 		{ "loop", required_argument, NULL, 'L' },
 		{ "unique-id", required_argument, NULL, OPT_UNIQUE_ID },
+		{ "literal", no_argument, NULL, OPT_LITERAL },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -197,6 +201,9 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 		case 'L':
 			o->loop = 1;
 			o->loop_sock = optarg;
+			break;
+		case OPT_LITERAL:
+			o->literal = 1;
 			break;
 		case OPT_UNIQUE_ID:
 			if (!*optarg || strlen(optarg) > 64 ||

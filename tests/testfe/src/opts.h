@@ -26,6 +26,7 @@ struct tfe_opts {
 	int timeout_ms;
 	unsigned int foreign_domid;	/* ~0u: pick one */
 	unsigned int count;		/* flood size */
+	int literal;			/* cameraif.h to the letter */
 	int verbose;
 	int help;
 	const char *command;

@@ -154,8 +154,14 @@ static int publish(struct tfe_sess *s)
 	struct tfe_tp *tp = s->tp;
 	int ret;
 
-	ret = tp->ops->cfg_write(tp, TFE_DIR_FE, XENCAMERA_FIELD_FE_VERSION,
-				 XENCAMERA_PROTOCOL_VERSION);
+	/* cameraif.h's frontends (EPAM's) write no version: v1 it is */
+	if (s->o.literal)
+		ret = tp->ops->cfg_rm(tp, TFE_DIR_FE,
+				      XENCAMERA_FIELD_FE_VERSION);
+	else
+		ret = tp->ops->cfg_write(tp, TFE_DIR_FE,
+					 XENCAMERA_FIELD_FE_VERSION,
+					 XENCAMERA_PROTOCOL_VERSION);
 	if (!ret)
 		ret = tfe_cfg_write_uint(tp, TFE_DIR_FE,
 					 XENCAMERA_FIELD_REQ_RING_REF,
@@ -218,7 +224,8 @@ int tfe_connect(struct tfe_sess *s)
 		fprintf(stderr, "testfe: backend does not offer version 1\n");
 		return -EPROTONOSUPPORT;
 	}
-	s->evt_hold_off = !tp->ops->cfg_read(tp, TFE_DIR_BE,
+	s->evt_hold_off = !s->o.literal &&
+			  !tp->ops->cfg_read(tp, TFE_DIR_BE,
 					     VCAM_FIELD_FEATURE_EVT_HOLD_OFF,
 					     buf, sizeof(buf)) &&
 			  strcmp(buf, "1") == 0;
@@ -550,7 +557,7 @@ void tfe_counters_print(const struct tfe_sess *s, FILE *out,
 	const struct tfe_counters *c = &s->cnt;
 
 	fprintf(out,
-		"stats mode=%s be-alloc=%d frames=%llu drops=%llu responses=%llu events=%llu ctrl-changes=%llu notify-sent=%llu wakeups=%llu cfg-wakeups=%llu spins=%llu blocks=%llu violations=%llu elapsed-s=%.3f cpu-s=%.3f\n",
+		"stats mode=%s be-alloc=%d frames=%llu drops=%llu responses=%llu events=%llu ctrl-changes=%llu notify-sent=%llu wakeups=%llu cfg-wakeups=%llu spins=%llu blocks=%llu violations=%llu elapsed-s=%.3f cpu-s=%.3f reannounced=%llu\n",
 		vcam_notify_mode_name(s->mode), s->be_alloc,
 		(unsigned long long)c->frames, (unsigned long long)c->drops,
 		(unsigned long long)c->responses,
@@ -560,5 +567,6 @@ void tfe_counters_print(const struct tfe_sess *s, FILE *out,
 		(unsigned long long)c->wakeups,
 		(unsigned long long)c->cfg_wakeups,
 		(unsigned long long)c->spins, (unsigned long long)c->blocks,
-		(unsigned long long)c->violations, elapsed_s, cpu_s);
+		(unsigned long long)c->violations, elapsed_s, cpu_s,
+		(unsigned long long)c->reannounced);
 }

@@ -23,6 +23,7 @@ struct tfe_counters {
 	uint64_t frames;
 	uint64_t drops;		/* gaps in seq_num */
 	uint64_t ctrl_changes;
+	uint64_t reannounced;	/* FRAME_AVAIL again before our DEQUEUE */
 	uint64_t violations;	/* backend broke the protocol */
 };
 
@@ -34,6 +35,7 @@ struct tfe_sess_opts {
 	int be_alloc;		/* -1: from config */
 	unsigned int spin_us;	/* 0: from config / default */
 	int timeout_ms;		/* per response / per frame */
+	int literal;		/* no version node, no extensions */
 	int verbose;
 };
 

@@ -165,12 +165,71 @@ int tfe_stream_start(struct tfe_stream *st)
 	return 0;
 }
 
+/*
+ * A backend that keeps a filled buffer until our BUF_DEQUEUE may have
+ * announced it again meanwhile, with newer data in it: take the newest of
+ * those announcements off the queue.  0, or -EPROTO if one is impossible.
+ */
+static int take_reannounced(struct tfe_stream *st, unsigned int idx,
+			    uint32_t *used, uint32_t *seq)
+{
+	struct tfe_sess *s = st->s;
+	struct xencamera_evt keep[TFE_EVQ_LEN];
+	unsigned int i, n = 0;
+
+	if (tfe_pump(s) < 0)
+		return -EPROTO;
+	for (i = 0; i < s->evq_n; i++) {
+		const struct xencamera_evt *e =
+			&s->evq[(s->evq_head + i) % TFE_EVQ_LEN];
+
+		if (e->type != XENCAMERA_EVT_FRAME_AVAIL ||
+		    e->evt.frame_avail.index != idx) {
+			keep[n++] = *e;
+			continue;
+		}
+		if ((int32_t)(e->evt.frame_avail.seq_num - *seq) <= 0) {
+			fprintf(stderr,
+				"testfe: buffer %u announced again with seq_num %u after %u\n",
+				idx, e->evt.frame_avail.seq_num, *seq);
+			s->cnt.violations++;
+			return -EPROTO;
+		}
+		*used = e->evt.frame_avail.used_sz;
+		*seq = e->evt.frame_avail.seq_num;
+		s->cnt.reannounced++;
+	}
+	for (i = 0; i < n; i++)
+		s->evq[i] = keep[i];
+	s->evq_head = 0;
+	s->evq_n = n;
+	return 0;
+}
+
+/*
+ * cameraif.h: the frontend "must not access the buffer content ... until
+ * response to XENCAMERA_OP_BUF_DEQUEUE has been received".
+ */
+static int dequeue_literally(struct tfe_stream *st, unsigned int idx,
+			     uint32_t *used, uint32_t *seq)
+{
+	int32_t status;
+	int err;
+
+	status = tfe_index_call(st->s, XENCAMERA_OP_BUF_DEQUEUE, (uint8_t)idx,
+				&err);
+	if (err || status)
+		return call_failed("BUF_DEQUEUE", err, status);
+	return take_reannounced(st, idx, used, seq);
+}
+
 static int frame(struct tfe_stream *st, const struct xencamera_frame_avail_evt *f)
 {
 	struct tfe_sess *s = st->s;
 	struct tfe_buf *b;
 	unsigned int idx = f->index;
 	uint32_t used = f->used_sz, seq = f->seq_num;
+	int ret;
 
 	if (idx >= st->nbufs || !st->bufs[idx].queued) {
 		fprintf(stderr,
@@ -180,6 +239,11 @@ static int frame(struct tfe_stream *st, const struct xencamera_frame_avail_evt *
 		return -EPROTO;
 	}
 	b = &st->bufs[idx];
+	if (s->o.literal) {
+		ret = dequeue_literally(st, idx, &used, &seq);
+		if (ret)
+			return ret;
+	}
 	if (used > b->size || !b->data) {
 		fprintf(stderr, "testfe: FRAME_AVAIL used_sz %u > %u\n", used,
 			b->size);

@@ -202,7 +202,8 @@ struct tfe_tp *tfe_tp_loop_open(struct vcam_lb_link *lb, int own_link)
 
 /*
  * vcamd --loopback: we are the guest *and* its toolstack.  We create the
- * link, write the frontend dir's configuration, hand the link over, and
+ * link, write the configuration into both dirs as the toolstack does
+ * (ring/PROTOCOL.md), hand the link over, and
  * keep the socket open for as long as the "domain" lives.
  */
 struct tfe_tp *tfe_tp_loop_connect(const char *sock_path,
@@ -235,6 +236,11 @@ struct tfe_tp *tfe_tp_loop_connect(const char *sock_path,
 		snprintf(key, sizeof(key), "fe/%.*s", (int)(eq - *fe_cfg),
 			 *fe_cfg);
 		ret = vcam_lb_store_write(lb, VCAM_LB_FE, key, eq + 1);
+		/* the backend reads the configuration from its own dir */
+		if (!ret && strcmp(key, "fe/state")) {
+			key[0] = 'b';
+			ret = vcam_lb_store_write(lb, VCAM_LB_FE, key, eq + 1);
+		}
 		if (ret) {
 			fprintf(stderr, "loop: cannot store %s: %s\n", key,
 				strerror(-ret));

@@ -153,6 +153,44 @@ static void test_spin_be(void **st) { (void)st; run_stream(1, "spin", 1); }
 static void test_hybrid_fe(void **st) { (void)st; run_stream(0, "hybrid", 2); }
 static void test_hybrid_be(void **st) { (void)st; run_stream(1, "hybrid", 2); }
 
+/*
+ * cameraif.h to the letter: no version node, no extension taken up,
+ * BUF_DEQUEUE after each FRAME_AVAIL; vcamd's core answers those for
+ * buffers it already handed back, and every frame is still intact.
+ */
+static void test_literal(void **st)
+{
+	struct be_harness *h = harness(0, "event");
+	struct tfe_sess_opts so = {
+		.mode = -1, .be_alloc = -1, .timeout_ms = 3000, .literal = 1,
+	};
+	struct tfe_stream_cfg cfg = { .nbufs = 4, .frames = 30 };
+	struct tfe_sess s;
+	struct tfe_tp *tp;
+	char v[VCAM_LB_VAL_MAX];
+	FILE *f = tmpfile();
+
+	(void)st;
+	assert_non_null(f);
+	cfg.out = f;
+	tp = tfe_tp_loop_open(h->lb, 0);
+	assert_non_null(tp);
+	tfe_sess_init(&s, tp, &so);
+	assert_int_equal(tfe_connect(&s), 0);
+	assert_int_not_equal(vcam_lb_store_read(h->lb, "fe/version", v,
+						sizeof(v)), 0);
+	assert_int_equal(s.evt_hold_off, 0);
+	assert_int_equal(tfe_stream_run(&s, &cfg), 0);
+	assert_int_equal(s.cnt.frames, 30);
+	assert_int_equal(s.cnt.violations, 0);
+	assert_true(h->dev.st.dequeue_held >= 30);
+	tfe_disconnect(&s);
+	tfe_tp_close(tp);
+	check_lines(f, 30, h->fc.next_seq);
+	fclose(f);
+	harness_done(h);
+}
+
 static void test_no_mode_key_means_event(void **st)
 {
 	(void)st;
@@ -289,6 +327,7 @@ int main(void)
 		cmocka_unit_test(test_hybrid_fe),
 		cmocka_unit_test(test_hybrid_be),
 		cmocka_unit_test(test_no_mode_key_means_event),
+		cmocka_unit_test(test_literal),
 		cmocka_unit_test(test_h_garbage),
 		cmocka_unit_test(test_h_bad_index),
 		cmocka_unit_test(test_h_bad_index_be),
