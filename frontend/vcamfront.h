@@ -76,6 +76,10 @@ struct vcam_stats {
 	atomic64_t spins;
 	atomic64_t copies;
 	atomic64_t requests;
+	/* BUF_DEQUEUE sent after FRAME_AVAIL (no avail-dequeues). */
+	atomic64_t dequeues;
+	/* A buffer announced again before our BUF_DEQUEUE's answer. */
+	atomic64_t reannounced;
 };
 
 /*
@@ -108,9 +112,23 @@ struct vcam_buf {
 	bool with_be;
 	/* On the pending list, waiting for room on the request ring. */
 	bool pending;
+	/* The request it waits for on the pending list. */
+	u8 pending_op;
 	/* In flight BUF_QUEUE request id, valid while queue_inflight. */
 	u16 queue_id;
 	bool queue_inflight;
+	/*
+	 * cameraif.h's hand-back, for a backend without avail-dequeues
+	 * (vcamfront_handback.c): FRAME_AVAIL says the buffer is filled
+	 * (newest size and seq_num here), our BUF_DEQUEUE's response gives
+	 * it back; with_be stays set until then.
+	 */
+	bool filled;
+	u32 filled_sz;
+	u32 filled_seq;
+	u16 deq_id;
+	bool deq_inflight;
+	bool deq_done;
 	/* Where the backend writes when that is not the vb2 plane: copy out. */
 	void *shadow;
 };
@@ -154,6 +172,10 @@ struct vcam_dev {
 	struct vcam_cfg cfg;
 	int notify_mode;
 	bool evt_hold_off;
+	/* Negotiated: FRAME_AVAIL hands the buffer back by itself. */
+	bool avail_dequeues;
+	/* BUF_DEQUEUEs sent and not answered: their answers are awaited. */
+	unsigned int deqs_inflight;
 	bool registered;
 
 	/*
@@ -271,6 +293,7 @@ extern unsigned int vcam_param_timeout_ms;
 extern char *vcam_param_notify_mode;
 extern unsigned int vcam_param_spin_us;
 extern int vcam_param_mplane;
+extern bool vcam_param_avail_dequeues;
 
 /* vcamfront_cfg.c */
 int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg);
@@ -312,6 +335,14 @@ int vcam_buf_plane_lens(struct vcam_dev *cam, struct vcam_buf *buf,
 			u32 used_sz, u32 *lens);
 void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
 			 u32 used_sz, u32 seq);
+
+/* vcamfront_handback.c */
+void vcam_frame_avail_locked(struct vcam_dev *cam, struct vcam_buf *buf,
+			     u32 used_sz, u32 seq);
+void vcam_dequeue_resp_locked(struct vcam_dev *cam, struct vcam_buf *buf,
+			      const struct xencamera_resp *resp);
+void vcam_dequeued_complete_locked(struct vcam_dev *cam);
+void vcam_handback_reset(struct vcam_buf *buf);
 
 /* vcamfront_vb2.c */
 int vcam_vb2_init(struct vcam_dev *cam);

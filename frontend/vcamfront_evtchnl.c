@@ -112,11 +112,17 @@ void vcam_flush_pending_locked(struct vcam_dev *cam)
 		buf->pending = false;
 		index = buf->vb.vb2_buf.index;
 		id = VCAM_ID_ASYNC | ((cam->next_async++ & 0x7f) << 8) | index;
-		req = next_req_locked(cam, id, XENCAMERA_OP_BUF_QUEUE);
+		req = next_req_locked(cam, id, buf->pending_op);
 		req->req.index.index = index;
-		buf->queue_id = id;
-		buf->queue_inflight = true;
-		buf->with_be = true;
+		if (buf->pending_op == XENCAMERA_OP_BUF_DEQUEUE) {
+			buf->deq_id = id;
+			buf->deq_inflight = true;
+			cam->deqs_inflight++;
+		} else {
+			buf->queue_id = id;
+			buf->queue_inflight = true;
+			buf->with_be = true;
+		}
 		sent = true;
 	}
 	if (sent)
@@ -208,12 +214,21 @@ static void handle_async_resp(struct vcam_dev *cam,
 	struct vcam_buf *buf;
 
 	if (index >= cam->num_bufs || !cam->bufs[index] ||
-	    resp->operation != XENCAMERA_OP_BUF_QUEUE) {
+	    (resp->operation != XENCAMERA_OP_BUF_QUEUE &&
+	     resp->operation != XENCAMERA_OP_BUF_DEQUEUE)) {
 		vcam_broken(cam, "response id %#x op %u matches no request",
 			    resp->id, resp->operation);
 		return;
 	}
 	buf = cam->bufs[index];
+	if (resp->operation == XENCAMERA_OP_BUF_DEQUEUE) {
+		if (!buf->deq_inflight || buf->deq_id != resp->id) {
+			vcam_broken(cam, "stale response id %#x", resp->id);
+			return;
+		}
+		vcam_dequeue_resp_locked(cam, buf, resp);
+		return;
+	}
 	if (!buf->queue_inflight || buf->queue_id != resp->id) {
 		vcam_broken(cam, "stale response id %#x", resp->id);
 		return;
@@ -291,8 +306,7 @@ static void handle_event(struct vcam_dev *cam, const struct xencamera_evt *evt)
 				    fa->used_sz, cam->layout.size);
 			return;
 		}
-		buf->with_be = false;
-		vcam_buf_frame_done(cam, buf, fa->used_sz, fa->seq_num);
+		vcam_frame_avail_locked(cam, buf, fa->used_sz, fa->seq_num);
 		break;
 	case XENCAMERA_EVT_CTRL_CHANGE:
 		vcam_ctrls_event(cam, cv->type, cv->value);
@@ -345,6 +359,9 @@ int vcam_drain_locked(struct vcam_dev *cam)
 	e = drain_events_locked(cam);
 	cam->req_ch.consumed += r;
 	cam->evt_ch.consumed += e;
+	/* cameraif.h's hand-back: answers collected, announcements read */
+	vcam_dequeued_complete_locked(cam);
+	vcam_flush_pending_locked(cam);
 	return r + e;
 }
 
@@ -356,7 +373,8 @@ int vcam_drain_locked(struct vcam_dev *cam)
  * BUF_QUEUE responses are not worth an interrupt each: they only matter
  * when they report an error, and they are collected with the next
  * FRAME_AVAIL.  So responses wake us only while someone waits for one: a
- * synchronous request (which sets rsp_event itself) or a full ring.
+ * synchronous request (which sets rsp_event itself), a full ring, or a
+ * filled buffer waiting for its BUF_DEQUEUE's answer (no avail-dequeues).
  */
 bool vcam_rearm_locked(struct vcam_dev *cam)
 {
@@ -365,7 +383,7 @@ bool vcam_rearm_locked(struct vcam_dev *cam)
 
 	if (cam->dead)
 		return false;
-	if (cam->sync_active || RING_FULL(&cam->ring))
+	if (cam->sync_active || RING_FULL(&cam->ring) || cam->deqs_inflight)
 		RING_FINAL_CHECK_FOR_RESPONSES(&cam->ring, more);
 	if (cam->evt_hold_off) {
 		WRITE_ONCE(*vcam_evt_page_in_event(cam->evt_page),
@@ -445,11 +463,15 @@ int vcam_evtchnl_publish(struct vcam_dev *cam)
 {
 	struct xenbus_device *xb_dev = cam->xb_dev;
 	struct xenbus_transaction xbt;
-	bool hold_off;
+	bool hold_off, avail_dequeues;
 	int ret;
 
 	hold_off = xenbus_read_unsigned(xb_dev->otherend,
 					VCAM_FIELD_FEATURE_EVT_HOLD_OFF, 0) == 1;
+	avail_dequeues = vcam_param_avail_dequeues &&
+			 xenbus_read_unsigned(xb_dev->otherend,
+					      VCAM_FIELD_FEATURE_AVAIL_DEQUEUES,
+					      0) == 1;
 again:
 	ret = xenbus_transaction_start(&xbt);
 	if (ret) {
@@ -477,6 +499,10 @@ again:
 	if (!ret)
 		ret = xenbus_printf(xbt, xb_dev->nodename,
 				    VCAM_FIELD_EVT_HOLD_OFF, "%u", hold_off);
+	if (!ret)
+		ret = xenbus_printf(xbt, xb_dev->nodename,
+				    VCAM_FIELD_AVAIL_DEQUEUES, "%u",
+				    avail_dequeues);
 	if (ret) {
 		xenbus_transaction_end(xbt, 1);
 		xenbus_dev_fatal(xb_dev, ret, "writing transport parameters");
@@ -490,6 +516,7 @@ again:
 		return ret;
 	}
 	cam->evt_hold_off = hold_off;
+	cam->avail_dequeues = avail_dequeues;
 	if (hold_off)
 		*vcam_evt_page_in_event(cam->evt_page) = 1;
 	return 0;

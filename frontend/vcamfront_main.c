@@ -40,6 +40,11 @@ module_param_named(mplane, vcam_param_mplane, int, 0644);
 MODULE_PARM_DESC(mplane,
 		 "V4L2 API: -1 multi-planar iff a configured format has separate memory planes (default), 0 single-planar, 1 multi-planar");
 
+bool vcam_param_avail_dequeues = true;
+module_param_named(avail_dequeues, vcam_param_avail_dequeues, bool, 0644);
+MODULE_PARM_DESC(avail_dequeues,
+		 "Use the backend's avail-dequeues extension if it offers it (default); 0: BUF_DEQUEUE after every frame, as cameraif.h has it");
+
 struct workqueue_struct *vcam_wq;
 
 #define VCAM_MAX_CONNECT_FAILURES	3

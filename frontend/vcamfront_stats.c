@@ -60,6 +60,8 @@ VCAM_STAT_ATTR(wakeups);
 VCAM_STAT_ATTR(spins);
 VCAM_STAT_ATTR(copies);
 VCAM_STAT_ATTR(requests);
+VCAM_STAT_ATTR(dequeues);
+VCAM_STAT_ATTR(reannounced);
 
 static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
@@ -74,6 +76,21 @@ static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
 	return n;
 }
 static DEVICE_ATTR_RO(mode);
+
+/* How a filled buffer comes back: with FRAME_AVAIL, or BUF_DEQUEUE's answer. */
+static ssize_t handback_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct vcam_dev *cam = lock_cam(dev);
+	ssize_t n;
+
+	if (!cam)
+		return sysfs_emit(buf, "none\n");
+	n = sysfs_emit(buf, "%s\n", cam->avail_dequeues ? "avail" : "dequeue");
+	unlock_cam(dev);
+	return n;
+}
+static DEVICE_ATTR_RO(handback);
 
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -97,11 +114,14 @@ static struct attribute *vcam_stats_attrs[] = {
 	&dev_attr_notify_sent.attr,
 	&dev_attr_notify_recv.attr,
 	&dev_attr_notify_spurious.attr,
+	&dev_attr_dequeues.attr,
+	&dev_attr_reannounced.attr,
 	&dev_attr_wakeups.attr,
 	&dev_attr_spins.attr,
 	&dev_attr_copies.attr,
 	&dev_attr_requests.attr,
 	&dev_attr_mode.attr,
+	&dev_attr_handback.attr,
 	&dev_attr_state.attr,
 	NULL
 };

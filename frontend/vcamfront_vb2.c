@@ -32,6 +32,7 @@ void vcam_return_all_locked(struct vcam_dev *cam, enum vb2_buffer_state state)
 			list_del_init(&buf->list);
 		buf->pending = false;
 		buf->with_be = false;
+		vcam_handback_reset(buf);
 		vb2_buffer_done(&buf->vb.vb2_buf, state);
 	}
 }
@@ -139,6 +140,8 @@ static int vcam_buf_init(struct vb2_buffer *vb)
 	buf->pending = false;
 	buf->with_be = false;
 	buf->queue_inflight = false;
+	buf->deq_inflight = false;
+	vcam_handback_reset(buf);
 	ret = vcam_buf_share(cam, buf);
 	if (ret)
 		return ret;
@@ -200,6 +203,7 @@ static void vcam_buf_queue(struct vb2_buffer *vb)
 		return;
 	}
 	buf->pending = true;
+	buf->pending_op = XENCAMERA_OP_BUF_QUEUE;
 	list_add_tail(&buf->list, &cam->pending);
 	vcam_flush_pending_locked(cam);
 	mutex_unlock(&cam->req_lock);

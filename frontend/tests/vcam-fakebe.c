@@ -11,8 +11,12 @@
  * once streaming: the frontend must survive every mode without an oops.
  *
  * usage: vcam-fakebe DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE]
- *                    [--seconds N] [--nm12] [--frame-ms N]
+ *                    [--seconds N] [--nm12] [--frame-ms N] [--literal]
  * --nm12: the camera starts in NM12 (another user left it so).
+ * --literal: cameraif.h to the letter, as EPAM's backend reads it: no
+ *   extension offered, and a frame goes into the first queued buffer,
+ *   which stays the backend's (and is written and announced again with
+ *   every frame) until the frontend's BUF_DEQUEUE.
  * --frame-ms: one frame every N ms (a slow camera; overrides --fps).
  * MODE: rsp-prod | rsp-id | evt-prod | evt-index | evt-size | evt-type |
  *       no-reply | vanish (Closing, exit) | crash (exit, xenstore untouched)
@@ -51,6 +55,7 @@
 
 struct fbuf {
 	bool created, queued;
+	bool filled;		/* --literal: announced, not yet dequeued */
 	void *data;		/* mapped frontend pages or our own */
 	uint32_t npages;
 	uint32_t *be_refs;	/* be-alloc: our grants */
@@ -65,6 +70,7 @@ static struct {
 	unsigned int domid, devid;
 	char be[256], fe[256];
 	bool be_alloc;
+	bool literal;
 	const char *hostile;
 	unsigned int fps, seconds, frame_ms;
 	/* CONFIG_GETs while streaming: the frontend's watchdog asking. */
@@ -84,6 +90,7 @@ static struct {
 	uint32_t seq;
 	int ctrl_vals[XENCAMERA_MAX_CTRL];
 	unsigned long frames;
+	unsigned long reannounced;	/* --literal: same buffer, next frame */
 } g = { .fourcc = FOURCC_YUYV, .width = 640, .height = 360, .rate_n = 30, .rate_d = 1,
 	.fps = 30, .seconds = 120 };
 
@@ -362,6 +369,7 @@ static int handle(const struct xencamera_req *req,
 		    g.bufs[idx].queued)
 			return -XEN_EINVAL;
 		g.bufs[idx].queued = true;
+		g.bufs[idx].filled = false;
 		if (g.fifo_len < MAX_BUFS)
 			g.fifo[g.fifo_len++] = idx;
 		return 0;
@@ -481,10 +489,24 @@ static int fifo_pop(void)
 	return -1;
 }
 
+/* --literal: the head of the queue, which stays queued. */
+static int fifo_head(void)
+{
+	while (g.fifo_len > 0) {
+		int i = g.fifo[0];
+
+		if (g.bufs[i].queued)
+			return i;
+		g.fifo_len--;	/* dequeued meanwhile */
+		memmove(g.fifo, g.fifo + 1, (size_t)g.fifo_len);
+	}
+	return -1;
+}
+
 static void produce_frame(void)
 {
 	struct xencamera_evt e;
-	int i = fifo_pop();
+	int i = g.literal ? fifo_head() : fifo_pop();
 
 	if (i >= 0) {
 		struct fbuf *b = &g.bufs[i];
@@ -504,7 +526,13 @@ static void produce_frame(void)
 					p[k] = (uint8_t)(k * 13 + (k >> 8) +
 							 g.seq + 77 * pl);
 		}
-		b->queued = false;
+		if (g.literal) {
+			if (b->filled)
+				g.reannounced++;
+			b->filled = true;
+		} else {
+			b->queued = false;
+		}
 		memset(&e, 0, sizeof(e));
 		e.type = XENCAMERA_EVT_FRAME_AVAIL;
 		e.evt.frame_avail.index = (uint8_t)i;
@@ -566,7 +594,7 @@ static void connect_frontend(void)
 	if ((int)g.req_port < 0 || (int)g.evt_port < 0)
 		die("binding event channels");
 	s = rd(g.fe, VCAM_FIELD_EVT_HOLD_OFF);
-	g.hold_off = s && strcmp(s, "1") == 0;
+	g.hold_off = !g.literal && s && strcmp(s, "1") == 0;
 	free(s);
 	set_state(XenbusStateConnected);
 }
@@ -578,7 +606,7 @@ int main(int argc, char **argv)
 	int i;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N] [--nm12] [--frame-ms N]\n",
+		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N] [--nm12] [--frame-ms N] [--literal]\n",
 			argv[0]);
 		return 2;
 	}
@@ -592,6 +620,8 @@ int main(int argc, char **argv)
 			g.seconds = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--hostile") && i + 1 < argc)
 			g.hostile = argv[++i];
+		else if (!strcmp(argv[i], "--literal"))
+			g.literal = true;
 		else if (!strcmp(argv[i], "--nm12"))
 			g.fourcc = FOURCC_NM12;
 		else if (!strcmp(argv[i], "--frame-ms") && i + 1 < argc)
@@ -625,7 +655,8 @@ int main(int argc, char **argv)
 	free(s);
 
 	wr(g.be, XENCAMERA_FIELD_BE_VERSIONS, XENCAMERA_PROTOCOL_VERSION);
-	wr(g.be, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
+	if (!g.literal)
+		wr(g.be, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
 	set_state(XenbusStateInitWait);
 	connect_frontend();
 
@@ -673,8 +704,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	printf("vcam-fakebe: %lu frames delivered, %lu CONFIG_GET while streaming\n",
-	       g.frames, g.stream_config_gets);
+	printf("vcam-fakebe: %lu frames delivered, %lu CONFIG_GET while streaming, %lu announced again\n",
+	       g.frames, g.stream_config_gets, g.reannounced);
 	release_all();
 	set_state(XenbusStateClosing);
 	usleep(200000);
