@@ -11,7 +11,8 @@
  * once streaming: the frontend must survive every mode without an oops.
  *
  * usage: vcam-fakebe DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE]
- *                    [--seconds N] [--nm12] [--frame-ms N] [--literal]
+ *                    [--seconds N] [--nm12] [--frame-ms N] [--storm]
+ *                    [--literal]
  * --nm12: the camera starts in NM12 (another user left it so).
  * --literal: cameraif.h to the letter, as EPAM's backend reads it: no
  *   extension offered, and a frame goes into the first queued buffer,
@@ -20,6 +21,15 @@
  * --frame-ms: one frame every N ms (a slow camera; overrides --fps).
  * MODE: rsp-prod | rsp-id | evt-prod | evt-index | evt-size | evt-type |
  *       no-reply | vanish (Closing, exit) | crash (exit, xenstore untouched)
+ * --storm: event storms on the guest's request, for as long as its frontend
+ *       node vcam-fakebe-storm says: "empty" notifies both event channels
+ *       as fast as we can with nothing behind the notifications, "valid"
+ *       also keeps the event page full of CTRL_CHANGE events, "busy" is the
+ *       control: as many notifications, to a loopback channel of our own,
+ *       so dom0 and the emulator are as loaded as in a storm but the guest
+ *       gets nothing; anything else is off.  Requests and frames are served
+ *       all along.  The kind in force is acknowledged in our node
+ *       fakebe-storm; each phase's figures go to stdout.
  */
 #include <errno.h>
 #include <poll.h>
@@ -91,6 +101,13 @@ static struct {
 	int ctrl_vals[XENCAMERA_MAX_CTRL];
 	unsigned long frames;
 	unsigned long reannounced;	/* --literal: same buffer, next frame */
+	/* --storm: the kind in force, since when, what it sent. */
+	bool storm_enabled;
+	int storm;
+	uint64_t storm_start_ms, next_check_ms;
+	unsigned long storm_sent, storm_ctrl;
+	/* "busy": a loopback channel, we notify loop_tx and never unmask loop_rx */
+	evtchn_port_t loop_rx, loop_tx;
 } g = { .fourcc = FOURCC_YUYV, .width = 640, .height = 360, .rate_n = 30, .rate_d = 1,
 	.fps = 30, .seconds = 120 };
 
@@ -151,12 +168,17 @@ static unsigned long rd_ul(const char *key)
 	return v;
 }
 
-static uint64_t now_ms(void)
+static uint64_t now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static uint64_t now_ms(void)
+{
+	return now_us() / 1000;
 }
 
 static unsigned int num_planes(void)
@@ -457,6 +479,13 @@ static void serve_requests(void)
 	} while (more);
 }
 
+static uint32_t evt_free_slots(void)
+{
+	uint32_t used = g.evt->in_prod - g.evt->in_cons;
+
+	return used >= XENCAMERA_IN_RING_LEN ? 0 : XENCAMERA_IN_RING_LEN - used;
+}
+
 static void put_event(const struct xencamera_evt *e)
 {
 	uint32_t prod = g.evt->in_prod, cons = g.evt->in_cons;
@@ -550,6 +579,94 @@ static void produce_frame(void)
 	g.seq++;	/* a frame without a queued buffer is a drop */
 }
 
+enum { STORM_OFF, STORM_BUSY, STORM_EMPTY, STORM_VALID };
+static const char *const storm_names[] = { "off", "busy", "empty", "valid" };
+
+static void storm_setup(void)
+{
+	xenevtchn_port_or_error_t rx, tx;
+
+	rx = xenevtchn_bind_unbound_port(g.ce, 0);
+	tx = rx < 0 ? -1 : xenevtchn_bind_interdomain(g.ce, 0, (evtchn_port_t)rx);
+	if (rx < 0 || tx < 0)
+		die("binding the loopback channel");
+	g.loop_rx = (evtchn_port_t)rx;
+	g.loop_tx = (evtchn_port_t)tx;
+	wr(g.be, "fakebe-storm", "off");
+}
+
+/* Switch to the kind the guest asks for; the phase that ends is reported. */
+static void storm_check_request(void)
+{
+	char *s = rd(g.fe, "vcam-fakebe-storm");
+	uint64_t ms = now_ms() - g.storm_start_ms;
+	int k, want = STORM_OFF;
+
+	for (k = STORM_BUSY; s && k <= STORM_VALID; k++)
+		if (!strcmp(s, storm_names[k]))
+			want = k;
+	free(s);
+	if (want == g.storm)
+		return;
+	if (g.storm != STORM_OFF)
+		printf("vcam-fakebe: storm phase %s: %lu notifications in %llu ms (%llu/s), %lu CTRL_CHANGE events\n",
+		       storm_names[g.storm], g.storm_sent,
+		       (unsigned long long)ms,
+		       (unsigned long long)(ms ? g.storm_sent * 1000 / ms : 0),
+		       g.storm_ctrl);
+	g.storm = want;
+	g.storm_sent = 0;
+	g.storm_ctrl = 0;
+	g.storm_start_ms = now_ms();
+	wr(g.be, "fakebe-storm", storm_names[want]);
+	fflush(stdout);
+}
+
+/*
+ * One burst of the storm: a few milliseconds of notifications on both
+ * channels (with CTRL_CHANGE events that leave room for frames, or to the
+ * loopback channel), then the caller serves requests and frames.
+ */
+static void storm_burst(void)
+{
+	uint64_t until = now_us() + 5000;
+
+	do {
+		if (g.storm == STORM_VALID && evt_free_slots() > 8) {
+			struct xencamera_evt e;
+			int val = (int)(g.storm_ctrl & 0xff);
+
+			memset(&e, 0, sizeof(e));
+			e.type = XENCAMERA_EVT_CTRL_CHANGE;
+			e.evt.ctrl_value.type = XENCAMERA_CTRL_BRIGHTNESS;
+			e.evt.ctrl_value.value = val;
+			g.ctrl_vals[XENCAMERA_CTRL_BRIGHTNESS] = val;
+			put_event(&e);
+			g.storm_ctrl++;
+		}
+		if (g.storm == STORM_BUSY) {
+			kick(g.loop_tx);
+			kick(g.loop_tx);
+		} else {
+			kick(g.req_port);
+			kick(g.evt_port);
+		}
+		g.storm_sent += 2;
+	} while (now_us() < until);
+}
+
+static bool frontend_left(void)
+{
+	int fest = state_of(g.fe);
+
+	if (fest == XenbusStateClosing || fest == XenbusStateClosed ||
+	    fest == XenbusStateUnknown || fest == XenbusStateInitialising) {
+		printf("vcam-fakebe: frontend state %d, leaving\n", fest);
+		return true;
+	}
+	return false;
+}
+
 /* A backend lets go of the guest's pages before it says Closed. */
 static void release_all(void)
 {
@@ -606,7 +723,7 @@ int main(int argc, char **argv)
 	int i;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N] [--nm12] [--frame-ms N] [--literal]\n",
+		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N] [--nm12] [--frame-ms N] [--storm] [--literal]\n",
 			argv[0]);
 		return 2;
 	}
@@ -626,6 +743,8 @@ int main(int argc, char **argv)
 			g.fourcc = FOURCC_NM12;
 		else if (!strcmp(argv[i], "--frame-ms") && i + 1 < argc)
 			g.frame_ms = (unsigned int)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--storm"))
+			g.storm_enabled = true;
 		else
 			g.devid = (unsigned int)atoi(argv[i]);
 	}
@@ -659,26 +778,34 @@ int main(int argc, char **argv)
 		wr(g.be, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
 	set_state(XenbusStateInitWait);
 	connect_frontend();
+	if (g.storm_enabled)
+		storm_setup();
 
 	next_frame = now_ms();
 	end = now_ms() + (uint64_t)g.seconds * 1000;
 	while (now_ms() < end) {
 		struct pollfd pfd = { .fd = xenevtchn_fd(g.ce), .events = POLLIN };
-		int fest;
 
-		if (poll(&pfd, 1, 5) > 0) {
+		if (poll(&pfd, 1, g.storm ? 0 : 5) > 0) {
 			xenevtchn_port_or_error_t p = xenevtchn_pending(g.ce);
 
-			if (p >= 0)
+			/* the loopback stays masked: notifying it stays cheap */
+			if (p >= 0 && (!g.storm_enabled ||
+				       (evtchn_port_t)p != g.loop_rx))
 				xenevtchn_unmask(g.ce, (evtchn_port_t)p);
 		}
-		fest = state_of(g.fe);
-		if (fest == XenbusStateClosing || fest == XenbusStateClosed ||
-		    fest == XenbusStateUnknown ||
-		    fest == XenbusStateInitialising) {
-			printf("vcam-fakebe: frontend state %d, leaving\n", fest);
+		if (!g.storm && frontend_left())
 			break;
+		/* xenstore is slow: while storming, look only now and then */
+		if (now_ms() >= g.next_check_ms) {
+			if (g.storm && frontend_left())
+				break;
+			if (g.storm_enabled)
+				storm_check_request();
+			g.next_check_ms = now_ms() + 50;
 		}
+		if (g.storm)
+			storm_burst();
 		serve_requests();
 		/*
 		 * Like a camera, the first frame comes one frame interval
