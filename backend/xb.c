@@ -51,6 +51,8 @@ void vcam_xb_init(struct vcam_conn *c)
 	c->tp->write(c, XENCAMERA_FIELD_BE_VERSIONS,
 		     XENCAMERA_PROTOCOL_VERSION);
 	c->tp->write(c, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
+	/* a buffer is the frontend's again with FRAME_AVAIL (core_buf.c) */
+	c->tp->write(c, VCAM_FIELD_FEATURE_AVAIL_DEQUEUES, "1");
 	vcam_xb_set_state(c, XenbusStateInitWait);
 }
 

@@ -158,7 +158,11 @@ int vcam_ctrls_init(struct vcam_dev *cam)
 	return 0;
 }
 
-/* Event page consumer, req_lock held, maybe in interrupt context. */
+/*
+ * Event page consumer, req_lock held.  Applying the value takes the
+ * control handler's lock, which may wait for a CTRL_SET, which needs the
+ * consumer: so that is left to ctrl_work.
+ */
 void vcam_ctrls_event(struct vcam_dev *cam, u8 type, s64 value)
 {
 	if (type >= XENCAMERA_MAX_CTRL || !cam->ctrls[type]) {
@@ -175,16 +179,15 @@ void vcam_ctrls_event(struct vcam_dev *cam, u8 type, s64 value)
 void vcam_ctrls_work(struct work_struct *work)
 {
 	struct vcam_dev *cam = container_of(work, struct vcam_dev, ctrl_work);
-	unsigned long flags;
 	u32 changed;
 	s64 values[XENCAMERA_MAX_CTRL];
 	int i;
 
-	spin_lock_irqsave(&cam->ctrl_lock, flags);
+	spin_lock(&cam->ctrl_lock);
 	changed = cam->ctrl_changed;
 	cam->ctrl_changed = 0;
 	memcpy(values, cam->ctrl_values, sizeof(values));
-	spin_unlock_irqrestore(&cam->ctrl_lock, flags);
+	spin_unlock(&cam->ctrl_lock);
 
 	for (i = 0; i < XENCAMERA_MAX_CTRL; i++) {
 		struct v4l2_ctrl *ctrl = cam->ctrls[i];

@@ -11,11 +11,25 @@
  * once streaming: the frontend must survive every mode without an oops.
  *
  * usage: vcam-fakebe DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE]
- *                    [--seconds N] [--nm12] [--frame-ms N]
+ *                    [--seconds N] [--nm12] [--frame-ms N] [--storm]
+ *                    [--literal]
  * --nm12: the camera starts in NM12 (another user left it so).
+ * --literal: cameraif.h to the letter, as EPAM's backend reads it: no
+ *   extension offered, and a frame goes into the first queued buffer,
+ *   which stays the backend's (and is written and announced again with
+ *   every frame) until the frontend's BUF_DEQUEUE.
  * --frame-ms: one frame every N ms (a slow camera; overrides --fps).
  * MODE: rsp-prod | rsp-id | evt-prod | evt-index | evt-size | evt-type |
  *       no-reply | vanish (Closing, exit) | crash (exit, xenstore untouched)
+ * --storm: event storms on the guest's request, for as long as its frontend
+ *       node vcam-fakebe-storm says: "empty" notifies both event channels
+ *       as fast as we can with nothing behind the notifications, "valid"
+ *       also keeps the event page full of CTRL_CHANGE events, "busy" is the
+ *       control: as many notifications, to a loopback channel of our own,
+ *       so dom0 and the emulator are as loaded as in a storm but the guest
+ *       gets nothing; anything else is off.  Requests and frames are served
+ *       all along.  The kind in force is acknowledged in our node
+ *       fakebe-storm; each phase's figures go to stdout.
  */
 #include <errno.h>
 #include <poll.h>
@@ -51,6 +65,7 @@
 
 struct fbuf {
 	bool created, queued;
+	bool filled;		/* --literal: announced, not yet dequeued */
 	void *data;		/* mapped frontend pages or our own */
 	uint32_t npages;
 	uint32_t *be_refs;	/* be-alloc: our grants */
@@ -65,6 +80,7 @@ static struct {
 	unsigned int domid, devid;
 	char be[256], fe[256];
 	bool be_alloc;
+	bool literal;
 	const char *hostile;
 	unsigned int fps, seconds, frame_ms;
 	/* CONFIG_GETs while streaming: the frontend's watchdog asking. */
@@ -84,6 +100,14 @@ static struct {
 	uint32_t seq;
 	int ctrl_vals[XENCAMERA_MAX_CTRL];
 	unsigned long frames;
+	unsigned long reannounced;	/* --literal: same buffer, next frame */
+	/* --storm: the kind in force, since when, what it sent. */
+	bool storm_enabled;
+	int storm;
+	uint64_t storm_start_ms, next_check_ms;
+	unsigned long storm_sent, storm_ctrl;
+	/* "busy": a loopback channel, we notify loop_tx and never unmask loop_rx */
+	evtchn_port_t loop_rx, loop_tx;
 } g = { .fourcc = FOURCC_YUYV, .width = 640, .height = 360, .rate_n = 30, .rate_d = 1,
 	.fps = 30, .seconds = 120 };
 
@@ -144,12 +168,17 @@ static unsigned long rd_ul(const char *key)
 	return v;
 }
 
-static uint64_t now_ms(void)
+static uint64_t now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static uint64_t now_ms(void)
+{
+	return now_us() / 1000;
 }
 
 static unsigned int num_planes(void)
@@ -362,6 +391,7 @@ static int handle(const struct xencamera_req *req,
 		    g.bufs[idx].queued)
 			return -XEN_EINVAL;
 		g.bufs[idx].queued = true;
+		g.bufs[idx].filled = false;
 		if (g.fifo_len < MAX_BUFS)
 			g.fifo[g.fifo_len++] = idx;
 		return 0;
@@ -449,6 +479,13 @@ static void serve_requests(void)
 	} while (more);
 }
 
+static uint32_t evt_free_slots(void)
+{
+	uint32_t used = g.evt->in_prod - g.evt->in_cons;
+
+	return used >= XENCAMERA_IN_RING_LEN ? 0 : XENCAMERA_IN_RING_LEN - used;
+}
+
 static void put_event(const struct xencamera_evt *e)
 {
 	uint32_t prod = g.evt->in_prod, cons = g.evt->in_cons;
@@ -481,10 +518,24 @@ static int fifo_pop(void)
 	return -1;
 }
 
+/* --literal: the head of the queue, which stays queued. */
+static int fifo_head(void)
+{
+	while (g.fifo_len > 0) {
+		int i = g.fifo[0];
+
+		if (g.bufs[i].queued)
+			return i;
+		g.fifo_len--;	/* dequeued meanwhile */
+		memmove(g.fifo, g.fifo + 1, (size_t)g.fifo_len);
+	}
+	return -1;
+}
+
 static void produce_frame(void)
 {
 	struct xencamera_evt e;
-	int i = fifo_pop();
+	int i = g.literal ? fifo_head() : fifo_pop();
 
 	if (i >= 0) {
 		struct fbuf *b = &g.bufs[i];
@@ -504,7 +555,13 @@ static void produce_frame(void)
 					p[k] = (uint8_t)(k * 13 + (k >> 8) +
 							 g.seq + 77 * pl);
 		}
-		b->queued = false;
+		if (g.literal) {
+			if (b->filled)
+				g.reannounced++;
+			b->filled = true;
+		} else {
+			b->queued = false;
+		}
 		memset(&e, 0, sizeof(e));
 		e.type = XENCAMERA_EVT_FRAME_AVAIL;
 		e.evt.frame_avail.index = (uint8_t)i;
@@ -520,6 +577,94 @@ static void produce_frame(void)
 		g.frames++;
 	}
 	g.seq++;	/* a frame without a queued buffer is a drop */
+}
+
+enum { STORM_OFF, STORM_BUSY, STORM_EMPTY, STORM_VALID };
+static const char *const storm_names[] = { "off", "busy", "empty", "valid" };
+
+static void storm_setup(void)
+{
+	xenevtchn_port_or_error_t rx, tx;
+
+	rx = xenevtchn_bind_unbound_port(g.ce, 0);
+	tx = rx < 0 ? -1 : xenevtchn_bind_interdomain(g.ce, 0, (evtchn_port_t)rx);
+	if (rx < 0 || tx < 0)
+		die("binding the loopback channel");
+	g.loop_rx = (evtchn_port_t)rx;
+	g.loop_tx = (evtchn_port_t)tx;
+	wr(g.be, "fakebe-storm", "off");
+}
+
+/* Switch to the kind the guest asks for; the phase that ends is reported. */
+static void storm_check_request(void)
+{
+	char *s = rd(g.fe, "vcam-fakebe-storm");
+	uint64_t ms = now_ms() - g.storm_start_ms;
+	int k, want = STORM_OFF;
+
+	for (k = STORM_BUSY; s && k <= STORM_VALID; k++)
+		if (!strcmp(s, storm_names[k]))
+			want = k;
+	free(s);
+	if (want == g.storm)
+		return;
+	if (g.storm != STORM_OFF)
+		printf("vcam-fakebe: storm phase %s: %lu notifications in %llu ms (%llu/s), %lu CTRL_CHANGE events\n",
+		       storm_names[g.storm], g.storm_sent,
+		       (unsigned long long)ms,
+		       (unsigned long long)(ms ? g.storm_sent * 1000 / ms : 0),
+		       g.storm_ctrl);
+	g.storm = want;
+	g.storm_sent = 0;
+	g.storm_ctrl = 0;
+	g.storm_start_ms = now_ms();
+	wr(g.be, "fakebe-storm", storm_names[want]);
+	fflush(stdout);
+}
+
+/*
+ * One burst of the storm: a few milliseconds of notifications on both
+ * channels (with CTRL_CHANGE events that leave room for frames, or to the
+ * loopback channel), then the caller serves requests and frames.
+ */
+static void storm_burst(void)
+{
+	uint64_t until = now_us() + 5000;
+
+	do {
+		if (g.storm == STORM_VALID && evt_free_slots() > 8) {
+			struct xencamera_evt e;
+			int val = (int)(g.storm_ctrl & 0xff);
+
+			memset(&e, 0, sizeof(e));
+			e.type = XENCAMERA_EVT_CTRL_CHANGE;
+			e.evt.ctrl_value.type = XENCAMERA_CTRL_BRIGHTNESS;
+			e.evt.ctrl_value.value = val;
+			g.ctrl_vals[XENCAMERA_CTRL_BRIGHTNESS] = val;
+			put_event(&e);
+			g.storm_ctrl++;
+		}
+		if (g.storm == STORM_BUSY) {
+			kick(g.loop_tx);
+			kick(g.loop_tx);
+		} else {
+			kick(g.req_port);
+			kick(g.evt_port);
+		}
+		g.storm_sent += 2;
+	} while (now_us() < until);
+}
+
+static bool frontend_left(void)
+{
+	int fest = state_of(g.fe);
+
+	if (fest == XenbusStateClosing || fest == XenbusStateClosed ||
+	    fest == XenbusStateUnknown || fest == XenbusStateInitialising) {
+		printf("vcam-fakebe: frontend state %d, leaving\n", fest);
+		return true;
+	}
+	return false;
 }
 
 /* A backend lets go of the guest's pages before it says Closed. */
@@ -566,7 +711,7 @@ static void connect_frontend(void)
 	if ((int)g.req_port < 0 || (int)g.evt_port < 0)
 		die("binding event channels");
 	s = rd(g.fe, VCAM_FIELD_EVT_HOLD_OFF);
-	g.hold_off = s && strcmp(s, "1") == 0;
+	g.hold_off = !g.literal && s && strcmp(s, "1") == 0;
 	free(s);
 	set_state(XenbusStateConnected);
 }
@@ -578,7 +723,7 @@ int main(int argc, char **argv)
 	int i;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N] [--nm12] [--frame-ms N]\n",
+		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N] [--nm12] [--frame-ms N] [--storm] [--literal]\n",
 			argv[0]);
 		return 2;
 	}
@@ -592,10 +737,14 @@ int main(int argc, char **argv)
 			g.seconds = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--hostile") && i + 1 < argc)
 			g.hostile = argv[++i];
+		else if (!strcmp(argv[i], "--literal"))
+			g.literal = true;
 		else if (!strcmp(argv[i], "--nm12"))
 			g.fourcc = FOURCC_NM12;
 		else if (!strcmp(argv[i], "--frame-ms") && i + 1 < argc)
 			g.frame_ms = (unsigned int)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--storm"))
+			g.storm_enabled = true;
 		else
 			g.devid = (unsigned int)atoi(argv[i]);
 	}
@@ -625,29 +774,38 @@ int main(int argc, char **argv)
 	free(s);
 
 	wr(g.be, XENCAMERA_FIELD_BE_VERSIONS, XENCAMERA_PROTOCOL_VERSION);
-	wr(g.be, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
+	if (!g.literal)
+		wr(g.be, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
 	set_state(XenbusStateInitWait);
 	connect_frontend();
+	if (g.storm_enabled)
+		storm_setup();
 
 	next_frame = now_ms();
 	end = now_ms() + (uint64_t)g.seconds * 1000;
 	while (now_ms() < end) {
 		struct pollfd pfd = { .fd = xenevtchn_fd(g.ce), .events = POLLIN };
-		int fest;
 
-		if (poll(&pfd, 1, 5) > 0) {
+		if (poll(&pfd, 1, g.storm ? 0 : 5) > 0) {
 			xenevtchn_port_or_error_t p = xenevtchn_pending(g.ce);
 
-			if (p >= 0)
+			/* the loopback stays masked: notifying it stays cheap */
+			if (p >= 0 && (!g.storm_enabled ||
+				       (evtchn_port_t)p != g.loop_rx))
 				xenevtchn_unmask(g.ce, (evtchn_port_t)p);
 		}
-		fest = state_of(g.fe);
-		if (fest == XenbusStateClosing || fest == XenbusStateClosed ||
-		    fest == XenbusStateUnknown ||
-		    fest == XenbusStateInitialising) {
-			printf("vcam-fakebe: frontend state %d, leaving\n", fest);
+		if (!g.storm && frontend_left())
 			break;
+		/* xenstore is slow: while storming, look only now and then */
+		if (now_ms() >= g.next_check_ms) {
+			if (g.storm && frontend_left())
+				break;
+			if (g.storm_enabled)
+				storm_check_request();
+			g.next_check_ms = now_ms() + 50;
 		}
+		if (g.storm)
+			storm_burst();
 		serve_requests();
 		/*
 		 * Like a camera, the first frame comes one frame interval
@@ -673,8 +831,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	printf("vcam-fakebe: %lu frames delivered, %lu CONFIG_GET while streaming\n",
-	       g.frames, g.stream_config_gets);
+	printf("vcam-fakebe: %lu frames delivered, %lu CONFIG_GET while streaming, %lu announced again\n",
+	       g.frames, g.stream_config_gets, g.reannounced);
 	release_all();
 	set_state(XenbusStateClosing);
 	usleep(200000);
