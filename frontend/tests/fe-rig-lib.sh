@@ -1,5 +1,6 @@
 # Shared by the fe-* rig scenarios (sourced in dom0): one guest against vcam-fakebe.
-# FE_FORMATS= replaces the camera's formats list, DOMU_ARGS= adds to the guest's command line.
+# FE_FORMATS= replaces the camera's formats list, DOMU_ARGS= adds to the guest's command line,
+# FE_GUEST_WAIT= is how long the guest may take (seconds, default 400).
 fe_case() { # NAME GUESTTEST SPEC-EXTRA [FAKEBE-ARGS...]
 	local name=$1 test=$2 extra=$3 cfg domid be rc
 	shift 3
@@ -14,7 +15,7 @@ fe_case() { # NAME GUESTTEST SPEC-EXTRA [FAKEBE-ARGS...]
 	"$REPO/frontend/tests/vcam-fakebe" "$domid" 0 --seconds 600 "$@" >"$log" 2>&1 &
 	be=$!
 	$XL unpause "$name"
-	domu_wait_end "$name" 400
+	domu_wait_end "$name" "${FE_GUEST_WAIT:-400}"
 	rc=$?
 	sleep 1
 	kill "$be" 2>/dev/null
