@@ -66,30 +66,52 @@ be_guest_start() {
 }
 
 # be_check_frames NAME N: the guest got N frames, each identical to the native capture.
-be_check_frames() {
-	local con native n bad
+be_check_frames() { # NAME MIN [TAG: the command's tag in the console, default stream]
+	local con native n bad tag=${3:-stream}
 	con=$(domu_console "$1")
 	native=$(grep -o 'crc32=[0-9a-f]*' "$OUT/native.sum" | head -1)
-	n=$(grep -c 'BETEST stream: frame seq=' "$con")
-	bad=$(grep 'BETEST stream: frame seq=' "$con" | grep -vc "$native")
-	grep 'BETEST stream: stats' "$con"
-	echo "guest $1: $n frames, $bad differ from native ($native)"
+	n=$(grep -c "BETEST $tag: frame seq=" "$con")
+	bad=$(grep "BETEST $tag: frame seq=" "$con" | grep -vc "$native")
+	grep "BETEST $tag: stats" "$con"
+	echo "guest $1 ($tag): $n frames, $bad differ from native ($native)"
 	[ "$n" -ge "$2" ] && [ "$bad" -eq 0 ]
 }
 
 # be_stream_case NAME MODE BEALLOC: 100 frames in one notification mode and allocation mode.
+# The stream cases: one guest (a boot is most of a case's cost), one device per mode x
+# allocation, each with its host configuration, streamed one after the other by vcam-testfe.
+BE_CASES="0:event:0 1:event:1 2:spin:0 3:hybrid:0 4:spin:1"
+export BE_CASES
+be_streams_guest() {
+	local cmds="" c d mode bealloc cfg domid
+	for c in $BE_CASES; do cmds="$cmds${cmds:+,}stream@${c%%:*}"; done
+	cfg=$(DOMU_ARGS="tfcmds=$cmds tfopts=-f_100_-F_640x360:YUYV_-r_25_-n_4" \
+		domu_cfg modes be-testfe) || return 1
+	$XL create -p "$cfg" || return 1
+	domid=$($XL domid modes) || return 1
+	echo "$domid" >/tmp/be-modes.domid
+	for c in $BE_CASES; do
+		IFS=: read -r d mode bealloc <<<"$c"
+		"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
+			"unique-id=video0, formats=YUYV:640x360@25/1, max-buffers=8, controls=brightness;contrast;saturation;hue, devid=$d, notify-mode=$mode, be-alloc=$bealloc" ||
+			{ $XL destroy modes; return 1; }
+	done
+	$XL unpause modes
+	domu_wait_end modes 600
+}
+
+# be_stream_case MODE BE-ALLOC: that device's 100 frames equal the native capture; its counters.
 be_stream_case() {
-	local name=$1 mode=$2 bealloc=$3 rc
-	be_guest_start "$name" ", notify-mode=$mode, be-alloc=$bealloc" stream \
-		"-f_100_-F_640x360:YUYV_-r_25_-n_4" || return 1
-	domu_wait_end "$name" 200
-	rc=$?
-	sleep 1
+	local mode=$1 bealloc=$2 d rc=0 domid
+	d=$(for c in $BE_CASES; do echo "$c"; done | awk -F: -v m="$mode" -v b="$bealloc" \
+		'$2 == m && $3 == b { print $1 }')
+	domid=$(cat /tmp/be-modes.domid)
 	# vcamd logs a device's counters when it disconnects
-	grep "stats name=dom$(cat "/tmp/be-$name.domid")/vcam0 " "$VCAMD_LOG" | tail -1 |
+	grep "stats name=dom$domid/vcam$d " "$VCAMD_LOG" | tail -1 |
 		sed "s/.*stats /STAT mode=$mode be-alloc=$bealloc /" | tee -a "$OUT/vcamd-modes.txt"
-	grep -E 'BETEST (result|stream: stats)' "$(domu_console "$name")"
-	be_check_frames "$name" 100 || rc=1
+	grep -E "BETEST (result stream@$d |stream@$d: stats)" "$(domu_console modes)"
+	grep -q "BETEST result stream@$d 0" "$(domu_console modes)" || rc=1
+	be_check_frames modes 100 "stream@$d" || rc=1
 	be_vcamd_alive || rc=1
 	return $rc
 }
@@ -253,4 +275,4 @@ be_replug_case() {
 }
 
 export -f be_vivid be_vcamd_start be_vcamd_alive be_vcamd_stop be_guest_start be_check_frames \
-	be_stream_case be_flood_figures be_hostile_case be_replug_case
+	be_streams_guest be_stream_case be_flood_figures be_hostile_case be_replug_case

@@ -1,6 +1,6 @@
 # Guest side of the vcamd scenario (backend/tests/rig/vcamd-lib.sh): run vcam-testfe commands
 # named on the kernel command line: tfcmds=a,b,c  tfopts=words_joined_by_underscores  [tfgo=1]
-# [tfstop=1].
+# [tfstop=1].  A command CMD@D runs on device D (vcam-testfe -d D); its lines are tagged CMD@D.
 arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 cmds=$(arg tfcmds | tr ',' ' ')
 opts=$(arg tfopts | tr '_' ' ')
@@ -12,9 +12,11 @@ if [ "$(arg tfgo)" = 1 ]; then
 fi
 for c in ${cmds:-stream}; do
 	echo "BETEST run $c"
+	dev=0
+	case $c in *@*) dev=${c#*@} ;; esac
 	if [ "$(arg tfstop)" = 1 ]; then
 		# tfstop=1: dom0's data/vcam-stop ends the command (a stream stops and passes)
-		vcam-testfe $opts $c >/tmp/tf.out 2>&1 &
+		vcam-testfe -d $dev $opts ${c%@*} >/tmp/tf.out 2>&1 &
 		pid=$!
 		while kill -0 $pid 2>/dev/null; do
 			xenstore-read data/vcam-stop >/dev/null 2>&1 && kill -TERM $pid
@@ -22,7 +24,7 @@ for c in ${cmds:-stream}; do
 		done
 		wait $pid
 	else
-		vcam-testfe $opts $c >/tmp/tf.out 2>&1
+		vcam-testfe -d $dev $opts ${c%@*} >/tmp/tf.out 2>&1
 	fi
 	r=$?
 	sed "s/^/BETEST $c: /" /tmp/tf.out
