@@ -18,6 +18,9 @@
  *   extension offered, and a frame goes into the first queued buffer,
  *   which stays the backend's (and is written and announced again with
  *   every frame) until the frontend's BUF_DEQUEUE.
+ *   Without it, vcam's reading, as vcamd serves it: evt-hold-off and
+ *   avail-dequeues offered (FRAME_AVAIL hands the buffer back; a
+ *   BUF_DEQUEUE of it anyway is answered 0).
  * --frame-ms: one frame every N ms (a slow camera; overrides --fps).
  * MODE: rsp-prod | rsp-id | evt-prod | evt-index | evt-size | evt-type |
  *       no-reply | vanish (Closing, exit) | crash (exit, xenstore untouched)
@@ -403,7 +406,15 @@ static int handle(const struct xencamera_req *req,
 			g.fifo[g.fifo_len++] = idx;
 		return 0;
 	case XENCAMERA_OP_BUF_DEQUEUE:
-		if (idx >= g.num_bufs || !g.bufs[idx].queued)
+		if (idx >= g.num_bufs || !g.bufs[idx].created)
+			return -XEN_EINVAL;
+		/*
+		 * Not --literal: FRAME_AVAIL handed it back already, as vcamd
+		 * does (avail-dequeues); a frontend that asks anyway is right.
+		 */
+		if (!g.literal && !g.bufs[idx].queued)
+			return 0;
+		if (!g.bufs[idx].queued)
 			return -XEN_EINVAL;
 		g.bufs[idx].queued = false;
 		return 0;
@@ -820,8 +831,10 @@ int main(int argc, char **argv)
 	free(s);
 
 	wr(g.be, XENCAMERA_FIELD_BE_VERSIONS, XENCAMERA_PROTOCOL_VERSION);
-	if (!g.literal)
+	if (!g.literal) {
 		wr(g.be, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
+		wr(g.be, VCAM_FIELD_FEATURE_AVAIL_DEQUEUES, "1");
+	}
 	set_state(XenbusStateInitWait);
 	connect_frontend();
 	if (g.storm_enabled)

@@ -195,7 +195,7 @@ be_hostile_case() {
 	local cmds="${FLOOD_CMDS// /,},garbage,bad-index,wrong-state,bad-gref,loop-dir,big-dir,ring-indices,evt-indices,ring-overrun,stream"
 	local raw=$OUT/vcamd-flood-status.txt
 	nflood=$(echo $FLOOD_CMDS | wc -w)
-	be_guest_start calm ", notify-mode=event" stream "-s_600_-f_1000000_-F_640x360:YUYV_-r_25_-n_4" \
+	be_guest_start calm ", notify-mode=event" stream "-s_600_-f_1000000_-F_640x360:YUYV_-r_25_-n_4_-t_20000" \
 		tfstop=1 || return 1
 	be_guest_start evil ", notify-mode=event" "$cmds" \
 		"-F_640x360:YUYV_-r_25_-f_30_-c_2000_-s_$FLOOD_S" tfgo=1 || rc=1
