@@ -128,10 +128,13 @@ export FLOOD_S FLOOD_CMDS
 
 # be_flood_figures CALM_DOMID EVIL_DOMID WATCH T_GO: for each flood (the evil guest's first
 # sessions, one per command in FLOOD_CMDS order, as vcamd's log shows them connect), the calm
-# guest's frame rate during it against its rate in the 8 s before T_GO (the evil guest booted and
-# idle), vcamd's process CPU meanwhile and the evil device's own counters (its disconnect stats;
-# cpu_ms is vcamd's CPU spent on it).  WATCH: `vcamctl watch` output.  Fails if the calm rate
-# drops below 90 % of its rate alone.
+# guest's frame rate during it against its rate while the evil guest only computed (the first
+# FLOOD_S after T_GO: the same load on the emulator, nothing asked of vcamd; on this 2-core TCG
+# machine that load alone costs the calm guest frames), and against its rate in the 8 s before
+# T_GO (the evil guest booted and idle); vcamd's process CPU meanwhile and the evil device's own
+# counters (its disconnect stats; cpu_ms is vcamd's CPU spent on it).  WATCH: `vcamctl watch`
+# output.  Fails if the calm rate during a flood drops below 90 % of its rate beside the busy
+# guest: what vcamd lets a flood take from others.
 be_flood_figures() {
 	local calm=$1 evil=$2 raw=$3 tgo=$4
 	awk -v dev="name=dom$calm/vcam0" '
@@ -166,10 +169,15 @@ be_flood_figures() {
 		/Connected$/ { nc++; con[nc] = $1; next }
 		/stats name=/ { nd++; stats[nd] = $0 }
 		END {
-			base = rate(tgo - 8, tgo)
+			alone = rate(tgo - 8, tgo)
 			printf "FLOOD-FIGURES calm guest alone: %.2f fps over %.1f s, vcamd %.1f %% CPU\n",
-				base, win, cpu
-			if (base <= 0 || win < 4) { print "FLOOD-FIGURES no baseline"; exit 1 }
+				alone, win, cpu
+			if (alone <= 0 || win < 4) { print "FLOOD-FIGURES no baseline"; exit 1 }
+			# the first FLOOD_S after the go: the evil guest only computes
+			base = rate(tgo + 1, tgo + fs - 0.5)
+			printf "FLOOD-FIGURES calm guest beside a busy guest: %.2f fps (%.0f %% of alone) over %.1f s, vcamd %.1f %% CPU\n",
+				base, 100 * base / alone, win, cpu
+			if (base <= 0 || win < 3) { print "FLOOD-FIGURES no control"; exit 1 }
 			n = split(cmds, name, " "); bad = 0
 			for (k = 1; k <= n; k++) {
 				if (k > nc || k > nd) {
@@ -179,15 +187,18 @@ be_flood_figures() {
 				f = rate(con[k] + 1.5, con[k] + fs - 0.5)
 				ok = win >= 3 && f >= 0.9 * base
 				bad += !ok
-				printf "FLOOD %-10s calm_fps=%.2f (%.0f %% of alone) over %.1f s, vcamd %.1f %% CPU; evil device: cpu_ms=%s requests=%s throttled=%s spurious_kicks=%s wakeups=%s pages_refused=%s errors=%s %s\n",
-					name[k], f, 100 * f / base, win, cpu, kv(stats[k], "cpu_ms"),
+				printf "FLOOD %-10s calm_fps=%.2f (%.0f %% of beside a busy guest, %.0f %% of alone) over %.1f s, vcamd %.1f %% CPU; evil device: cpu_ms=%s requests=%s throttled=%s spurious_kicks=%s wakeups=%s pages_refused=%s errors=%s %s\n",
+					name[k], f, 100 * f / base, 100 * f / alone, win, cpu, kv(stats[k], "cpu_ms"),
 					kv(stats[k], "requests"), kv(stats[k], "throttled"),
 					kv(stats[k], "spurious_kicks"), kv(stats[k], "wakeups"),
 					kv(stats[k], "pages_refused"), kv(stats[k], "errors"),
 					ok ? "ok" : "BELOW 90 % (or too few samples)"
 			}
 			exit bad != 0
-		}' /tmp/be-samples /tmp/be-evil-sessions | tee -a "$OUT/vcamd-floods.txt"
+		}' /tmp/be-samples /tmp/be-evil-sessions >/tmp/be-floods.txt
+	local rc=$?
+	cat /tmp/be-floods.txt | tee -a "$OUT/vcamd-floods.txt"
+	return $rc
 }
 
 be_hostile_case() {
@@ -198,7 +209,7 @@ be_hostile_case() {
 	be_guest_start calm ", notify-mode=event" stream "-s_600_-f_1000000_-F_640x360:YUYV_-r_25_-n_4_-t_20000" \
 		tfstop=1 || return 1
 	be_guest_start evil ", notify-mode=event" "$cmds" \
-		"-F_640x360:YUYV_-r_25_-f_30_-c_2000_-s_$FLOOD_S" tfgo=1 || rc=1
+		"-F_640x360:YUYV_-r_25_-f_30_-c_2000_-s_$FLOOD_S" "tfgo=1 tfhog=$FLOOD_S" || rc=1
 	calm=$(cat /tmp/be-calm.domid)
 	evil=$(cat /tmp/be-evil.domid)
 	"$REPO/backend/vcamctl" watch 250 >"$raw" &

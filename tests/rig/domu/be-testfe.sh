@@ -1,6 +1,6 @@
 # Guest side of the vcamd scenario (backend/tests/rig/vcamd-lib.sh): run vcam-testfe commands
 # named on the kernel command line: tfcmds=a,b,c  tfopts=words_joined_by_underscores  [tfgo=1]
-# [tfstop=1].  A command CMD@D runs on device D (vcam-testfe -d D); its lines are tagged CMD@D.
+# [tfhog=S] [tfstop=1].  A command CMD@D runs on device D (vcam-testfe -d D); its lines are tagged CMD@D.
 arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 cmds=$(arg tfcmds | tr ',' ' ')
 opts=$(arg tfopts | tr '_' ' ')
@@ -9,6 +9,18 @@ rc=0
 if [ "$(arg tfgo)" = 1 ]; then
 	echo "BETEST waiting for the go"
 	until xenstore-read data/vcam-go >/dev/null 2>&1; do sleep 0.2; done
+fi
+# tfhog=S: first S seconds of plain CPU work, nothing asked of the backend: the emulator's load
+# of a busy guest, for dom0 to tell it from what a flood costs vcamd (no fork in the loop)
+hog=$(arg tfhog)
+if [ -n "$hog" ]; then
+	echo "BETEST hog ${hog}s"
+	read -r u _ </proc/uptime
+	end=$((${u%.*} + hog))
+	while :; do
+		read -r u _ </proc/uptime
+		[ "${u%.*}" -ge "$end" ] && break
+	done
 fi
 for c in ${cmds:-stream}; do
 	echo "BETEST run $c"

@@ -2,7 +2,7 @@
 # 100 frames in each notification mode, fe-alloc and be-alloc (one guest, a device with its own
 # host configuration per case), every frame's CRC equal to a native dom0 capture; then a guest
 # floods vcamd (requests, kicks, buffers/pages) and sends every other hostile case while another
-# keeps streaming at its rate (>= 90 % of it during each flood); vcamd survives; the camera is
+# keeps streaming (>= 90 % of its rate beside a guest that only computes); vcamd survives; the camera is
 # unplugged and comes back while a guest streams (vcamd reopens it and the stream goes on); vcamd
 # exits cleanly on SIGTERM.  Per-mode counters land in out/<run>/vcamd-modes.txt, the flood
 # figures in out/<run>/vcamd-floods.txt.
