@@ -140,7 +140,7 @@ int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 			"attach it again with vcam-attach", c->name);
 		return -EINVAL;
 	}
-	if (vcam_parse_unique_id(s, path, plen, &why)) {
+	if (vcam_unique_id_path(s, path, plen, &why)) {
 		log_err("%s: unique-id '%s': %s", c->name, s, why);
 		free(s);
 		return -EINVAL;
@@ -168,7 +168,7 @@ int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 	}
 	s = c->tp->read(c, HOST_DIR, XENCAMERA_FIELD_CONTROLS);
 	if (s) {
-		if (vcam_parse_controls(s, cfg, &why)) {
+		if (vcam_parse_controls(s, cfg->ctrls, &cfg->nctrls, &why)) {
 			log_err("%s: controls='%s': %s", c->name, s, why);
 			ret = -EINVAL;
 		}
