@@ -17,5 +17,6 @@
 #include <vcam/cfgparse.h>
 #include <vcam/colorimetry.h>
 #include <vcam/ext.h>
+#include <vcam/xen_errno.h>
 
 #endif /* VCAMFRONT_PROTO_H */

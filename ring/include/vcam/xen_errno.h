@@ -5,6 +5,9 @@
  * it rather than written out: each entry pairs Xen's value with the
  * includer's own errno of the same name, and a status can neither be
  * missing from the table nor carry another number than Xen's.
+ *
+ * Linux carries no copy of Xen's list: the module's build takes the one
+ * userspace has, unchanged, as gen/xen-errno.h (frontend/Makefile).
  */
 #ifndef VCAM_XEN_ERRNO_H
 #define VCAM_XEN_ERRNO_H
@@ -27,7 +30,11 @@ struct vcam_xen_errno {
 /* Where Xen has two names for a value, the first (EAGAIN) comes first. */
 static const struct vcam_xen_errno vcam_xen_errnos[] = {
 #define XEN_ERRNO(name, value) { value, name, "-" #name },
+#ifdef __KERNEL__
+#include "xen-errno.h"
+#else
 #include <xen/errno.h>
+#endif
 };
 
 #define VCAM_XEN_ERRNOS_LEN \
