@@ -151,8 +151,9 @@ int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 			path);
 		return -EPERM;
 	}
-	if (read_bool(c, HOST_DIR, XENCAMERA_FIELD_BE_ALLOC, &cfg->be_alloc))
-		ret = -EINVAL;
+	s = c->tp->read(c, HOST_DIR, XENCAMERA_FIELD_BE_ALLOC);
+	cfg->be_alloc = vcam_be_alloc_of(s);
+	free(s);
 	/* The one choice that is the frontend's: which protocol it speaks. */
 	if (read_bool(c, GUEST_DIR, VCAM_FIELD_EVT_HOLD_OFF,
 		      &cfg->evt_hold_off))

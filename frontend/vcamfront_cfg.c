@@ -158,8 +158,6 @@ static int read_u32(struct xenbus_device *xb_dev, const char *cfg_dir,
 static int read_be_alloc(struct xenbus_device *xb_dev, const char *cfg_dir,
 			 struct vcam_cfg *cfg)
 {
-	const char *why;
-	int ret, b;
 	char *s;
 
 	s = xenbus_read(XBT_NIL, cfg_dir, XENCAMERA_FIELD_BE_ALLOC, NULL);
@@ -167,14 +165,9 @@ static int read_be_alloc(struct xenbus_device *xb_dev, const char *cfg_dir,
 		cfg->be_alloc = false;
 		return 0;
 	}
-	ret = vcam_parse_bool(s, &b, &why);
-	if (ret)
-		dev_err(&xb_dev->dev, "bad %s \"%s\": %s\n",
-			XENCAMERA_FIELD_BE_ALLOC, s, why);
-	else
-		cfg->be_alloc = b;
+	cfg->be_alloc = vcam_be_alloc_of(s);
 	kfree(s);
-	return ret;
+	return 0;
 }
 
 /* The host's copy if the toolstack wrote one, else the cameraif.h place. */

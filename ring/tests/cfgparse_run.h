@@ -54,6 +54,9 @@ static void vec_run(const struct vcam_vec *v, char *out, size_t len)
 		ret = vcam_parse_bool(v->in, &i, &why);
 		snprintf(out, len, "%d", i);
 		break;
+	case VEC_BE_ALLOC:
+		snprintf(out, len, "%d", vcam_be_alloc_of(v->in));
+		break;
 	case VEC_MODE:
 		ret = vcam_parse_notify_mode(v->in, &i, &why);
 		snprintf(out, len, "%d", i);

@@ -13,6 +13,7 @@
 enum vcam_vec_kind {
 	VEC_U32,	/* a, b: min, max */
 	VEC_BOOL,
+	VEC_BE_ALLOC,
 	VEC_MODE,
 	VEC_FOURCC,
 	VEC_RES,
@@ -51,13 +52,22 @@ static const struct vcam_vec vcam_vecs[] = {
 	{ VEC_U32, "0", 1, 255, "!number out of range" },
 	{ VEC_U32, "256", 1, 255, "!number out of range" },
 
-	/* be-alloc: cameraif lists "0" and "1". */
+	/* The extensions' flags: "0" and "1". */
 	{ VEC_BOOL, "1", 0, 0, "1" },
 	{ VEC_BOOL, "0", 0, 0, "0" },
-	{ VEC_BOOL, "yes", 0, 0, "!expected 0 or 1" },	/* was: kernel 0 */
-	{ VEC_BOOL, "2", 0, 0, "!expected 0 or 1" },	/* was: kernel 0 */
-	{ VEC_BOOL, "01", 0, 0, "!expected 0 or 1" },	/* was: kernel 1 */
+	{ VEC_BOOL, "yes", 0, 0, "!expected 0 or 1" },
+	{ VEC_BOOL, "2", 0, 0, "!expected 0 or 1" },
+	{ VEC_BOOL, "01", 0, 0, "!expected 0 or 1" },
 	{ VEC_BOOL, "", 0, 0, "!expected 0 or 1" },
+
+	/* be-alloc: "If value is not "1" or omitted frontend must allocate". */
+	{ VEC_BE_ALLOC, "1", 0, 0, "1" },
+	{ VEC_BE_ALLOC, "0", 0, 0, "0" },
+	{ VEC_BE_ALLOC, "yes", 0, 0, "0" },
+	{ VEC_BE_ALLOC, "2", 0, 0, "0" },
+	{ VEC_BE_ALLOC, "01", 0, 0, "0" },	/* was: kernel 1 */
+	{ VEC_BE_ALLOC, "1 ", 0, 0, "0" },
+	{ VEC_BE_ALLOC, NULL, 0, 0, "0" },
 
 	/* notify-mode */
 	{ VEC_MODE, "event", 0, 0, "0" },

@@ -84,7 +84,17 @@ static inline int vcam_parse_u32(const char *s, uint32_t min, uint32_t max,
 	return vcam_parse_u32n(s, s ? strlen(s) : 0, min, max, out, why);
 }
 
-/* be-alloc and the extensions' flags: cameraif lists "0" and "1" only. */
+/*
+ * be-alloc, as cameraif.h has both halves read it: "If value is not "1" or
+ * omitted frontend must allocate buffers itself."  No error: a peer's
+ * toolstack may write anything else and mean fe-alloc.
+ */
+static inline int vcam_be_alloc_of(const char *s)
+{
+	return s && !strcmp(s, "1");
+}
+
+/* The extensions' flags: "0" and "1" only. */
 static inline int vcam_parse_bool(const char *s, int *out, const char **why)
 {
 	if (s && !strcmp(s, "0"))
