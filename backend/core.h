@@ -159,10 +159,6 @@ struct vcam_dev_limits {
 #define VCAM_MAX_ALLOWED_FMTS	((unsigned int)VCAM_CFG_MAX_MODES)
 #define VCAM_MAX_RATES		((unsigned int)VCAM_CFG_MAX_RATES)
 
-struct vcam_rate {
-	uint32_t numer, denom;
-};
-
 /* One `formats/<FOURCC>/<W>x<H>/frame-rates` entry the toolstack allows. */
 struct vcam_allowed_fmt {
 	uint32_t fourcc, width, height;

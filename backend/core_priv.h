@@ -10,7 +10,6 @@
 int vcam_dev_post_event(struct vcam_dev *dev, const struct xencamera_evt *ev);
 bool vcam_dev_evt_room(struct vcam_dev *dev);
 void vcam_dev_flush_events(struct vcam_dev *dev);
-int32_t vcam_xen_status(int err);
 
 /* core_req.c */
 void vcam_dev_handle(struct vcam_dev *dev, const struct xencamera_req *req,

@@ -42,42 +42,6 @@ static uint32_t load_shared(const uint32_t *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-int32_t vcam_xen_status(int err)
-{
-	switch (err) {
-	case 0:
-		return 0;
-	case -EINVAL:
-		return -XEN_EINVAL;
-	case -EBUSY:
-		return -XEN_EBUSY;
-	case -EEXIST:
-		return -XEN_EEXIST;
-	case -ENOMEM:
-		return -XEN_ENOMEM;
-	case -ENOSPC:
-		return -XEN_ENOSPC;
-	case -EPERM:
-		return -XEN_EPERM;
-	case -EFAULT:
-		return -XEN_EFAULT;
-	case -ENODEV:
-		return -XEN_ENODEV;
-	case -E2BIG:
-		return -XEN_E2BIG;
-	case -EAGAIN:
-		return -XEN_EAGAIN;
-	case -ENOTSUP:
-		return -XEN_EOPNOTSUPP;
-	case -ERANGE:
-		return -XEN_ERANGE;
-	case -ENOBUFS:
-		return -XEN_ENOBUFS;
-	default:
-		return -XEN_EIO;
-	}
-}
-
 void vcam_dev_init(struct vcam_dev *dev, const char *name,
 		   const struct vcam_xen_ops *xops, void *xctx,
 		   void *ring_page, void *evt_page,
@@ -192,7 +156,7 @@ static int dev_serve(struct vcam_dev *dev, unsigned int budget,
 		RING_IDX rp = load_shared(&dev->ring.sring->req_prod);
 
 		xen_rmb();	/* read requests only after req_prod */
-		if (rp - rc > RING_SIZE(&dev->ring)) {
+		if (RING_REQUEST_PROD_OVERFLOW(&dev->ring, rp)) {
 			vcam_bucket_spend(dev, done);
 			*served = done;
 			dev_corrupt(dev, "producer beyond ring size", rp, rc);

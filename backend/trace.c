@@ -150,24 +150,14 @@ static void rsp_args(struct line *l, const struct xencamera_resp *r)
 	}
 }
 
+/* "EBUSY" for -XEN_EBUSY, as Xen's list names it. */
 static const char *status_name(int32_t st)
 {
-	switch (-st) {
-	case 0: return "ok";
-	case XEN_EPERM: return "EPERM";
-	case XEN_ENOENT: return "ENOENT";
-	case XEN_EIO: return "EIO";
-	case XEN_ENOMEM: return "ENOMEM";
-	case XEN_EBUSY: return "EBUSY";
-	case XEN_EEXIST: return "EEXIST";
-	case XEN_ENODEV: return "ENODEV";
-	case XEN_EINVAL: return "EINVAL";
-	case XEN_ENOSPC: return "ENOSPC";
-	case XEN_ERANGE: return "ERANGE";
-	case XEN_EAGAIN: return "EAGAIN";
-	case XEN_ENOSYS: return "ENOSYS";
-	default: return "?";
-	}
+	const char *name = vcam_xen_status_name(st);
+
+	if (!st)
+		return "ok";
+	return name ? name + 1 : "?";
 }
 
 static const char *op_name(unsigned int op)

@@ -140,7 +140,7 @@ int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 			"attach it again with vcam-attach", c->name);
 		return -EINVAL;
 	}
-	if (vcam_parse_unique_id(s, path, plen, &why)) {
+	if (vcam_unique_id_path(s, path, plen, &why)) {
 		log_err("%s: unique-id '%s': %s", c->name, s, why);
 		free(s);
 		return -EINVAL;
@@ -151,8 +151,9 @@ int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 			path);
 		return -EPERM;
 	}
-	if (read_bool(c, HOST_DIR, XENCAMERA_FIELD_BE_ALLOC, &cfg->be_alloc))
-		ret = -EINVAL;
+	s = c->tp->read(c, HOST_DIR, XENCAMERA_FIELD_BE_ALLOC);
+	cfg->be_alloc = vcam_be_alloc_of(s);
+	free(s);
 	/* The one choice that is the frontend's: which protocol it speaks. */
 	if (read_bool(c, GUEST_DIR, VCAM_FIELD_EVT_HOLD_OFF,
 		      &cfg->evt_hold_off))
@@ -168,7 +169,7 @@ int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 	}
 	s = c->tp->read(c, HOST_DIR, XENCAMERA_FIELD_CONTROLS);
 	if (s) {
-		if (vcam_parse_controls(s, cfg, &why)) {
+		if (vcam_parse_controls(s, cfg->ctrls, &cfg->nctrls, &why)) {
 			log_err("%s: controls='%s': %s", c->name, s, why);
 			ret = -EINVAL;
 		}

@@ -9,13 +9,6 @@
 
 #include "vcamfront.h"
 
-static const u32 ctrl_cids[XENCAMERA_MAX_CTRL] = {
-	[XENCAMERA_CTRL_BRIGHTNESS] = V4L2_CID_BRIGHTNESS,
-	[XENCAMERA_CTRL_CONTRAST] = V4L2_CID_CONTRAST,
-	[XENCAMERA_CTRL_SATURATION] = V4L2_CID_SATURATION,
-	[XENCAMERA_CTRL_HUE] = V4L2_CID_HUE,
-};
-
 static int type_of_ctrl(struct vcam_dev *cam, struct v4l2_ctrl *ctrl)
 {
 	int i;
@@ -96,7 +89,7 @@ static int add_ctrl(struct vcam_dev *cam, int index, u8 type)
 		return -EIO;
 	}
 	ctrl = v4l2_ctrl_new_std(&cam->ctrl_handler, &vcam_ctrl_ops,
-				 ctrl_cids[type], e.min, e.max, e.step,
+				 vcam_ctrl_cid(type), e.min, e.max, e.step,
 				 e.def_val);
 	if (!ctrl)
 		return cam->ctrl_handler.error ?: -EINVAL;

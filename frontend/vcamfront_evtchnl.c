@@ -193,10 +193,8 @@ int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 	if (cam->dead && cam->sync_resp.status == -ENODEV) {
 		ret = -ENODEV;
 	} else if (cam->sync_resp.status) {
-		/* A XEN_E* value: the Xen errno numbers are Linux's. */
-		ret = cam->sync_resp.status;
-		if (ret < -4095 || ret > 0)
-			ret = -EIO;
+		/* Only what Xen defines reaches the caller, say no -ERESTARTSYS */
+		ret = vcam_errno_of_status(cam->sync_resp.status);
 	} else {
 		ret = 0;
 	}

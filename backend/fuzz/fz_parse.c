@@ -50,7 +50,7 @@ static void check_unique_id(const char *s, unsigned int sel)
 		path = malloc(len);
 		if (!path)
 			return;
-		if (!vcam_parse_unique_id(s, path, len, NULL)) {
+		if (!vcam_unique_id_path(s, path, len, NULL)) {
 			must(strnlen(path, len) < len, "unique-id terminated", s);
 			must(!strncmp(path, "/dev/", 5), "unique-id in /dev", s);
 			must(!strstr(path, "..") && !strstr(path, "//") &&
@@ -68,7 +68,7 @@ static void check_controls(const char *s)
 	struct vcam_dev_cfg *cfg = &cfg_store;
 	unsigned int i, j;
 
-	if (!vcam_parse_controls(s, cfg, NULL)) {
+	if (!vcam_parse_controls(s, cfg->ctrls, &cfg->nctrls, NULL)) {
 		must(cfg->nctrls <= XENCAMERA_MAX_CTRL, "controls count", s);
 		for (i = 0; i < cfg->nctrls; i++) {
 			must(cfg->ctrls[i] < XENCAMERA_MAX_CTRL,
@@ -163,8 +163,8 @@ void fz_check_parsers(const char *s, unsigned int sel)
 	     vcam_parse_u32(NULL, 0, 1, &f, NULL) &&
 	     vcam_parse_bool(NULL, &b, NULL) &&
 	     vcam_parse_notify_mode(NULL, &m, NULL) &&
-	     vcam_parse_unique_id(NULL, path, sizeof(path), NULL) &&
-	     vcam_parse_controls(NULL, &cfg, NULL) &&
+	     vcam_unique_id_path(NULL, path, sizeof(path), NULL) &&
+	     vcam_parse_controls(NULL, cfg.ctrls, &cfg.nctrls, NULL) &&
 	     vcam_parse_resolution(NULL, &f, &f, NULL) &&
 	     vcam_parse_xb_state(NULL, &st, NULL),
 	     "NULL refused", "(null)");

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* xenstore value parsing and vcamd's options: malformed input, clear errors. */
+/*
+ * vcamd's own parsing (unique-id as a path, xenbus states) and options:
+ * malformed input, clear errors.  The configuration's values are the
+ * shared layer's, tested in ring/tests/cfgparse_vectors.h.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,159 +19,50 @@
 #include "opts.h"
 #include "parse.h"
 
-static void test_u32(void **state)
-{
-	const char *why = NULL;
-	uint32_t v;
-
-	(void)state;
-	assert_int_equal(vcam_parse_u32("0", 0, 10, &v, &why), 0);
-	assert_int_equal(v, 0);
-	assert_int_equal(vcam_parse_u32("4294967295", 0, UINT32_MAX, &v, &why),
-			 0);
-	assert_int_equal(v, UINT32_MAX);
-	assert_int_not_equal(vcam_parse_u32("4294967296", 0, UINT32_MAX, &v,
-					    &why), 0);
-	assert_string_equal(why, "number too large");
-	assert_int_not_equal(vcam_parse_u32("", 0, 1, &v, &why), 0);
-	assert_int_not_equal(vcam_parse_u32(NULL, 0, 1, &v, &why), 0);
-	assert_int_not_equal(vcam_parse_u32("-1", 0, 1, &v, &why), 0);
-	assert_int_not_equal(vcam_parse_u32(" 1", 0, 1, &v, &why), 0);
-	assert_int_not_equal(vcam_parse_u32("1 ", 0, 1, &v, &why), 0);
-	assert_int_not_equal(vcam_parse_u32("0x10", 0, 100, &v, &why), 0);
-	assert_int_not_equal(vcam_parse_u32("007", 0, 100, &v, &why), 0);
-	assert_string_equal(why, "leading zero");
-	assert_int_not_equal(vcam_parse_u32("11", 0, 10, &v, &why), 0);
-	assert_string_equal(why, "number out of range");
-}
-
-static void test_bool(void **state)
-{
-	const char *why;
-	int b;
-
-	(void)state;
-	assert_int_equal(vcam_parse_bool("1", &b, &why), 0);
-	assert_int_equal(b, 1);
-	assert_int_equal(vcam_parse_bool("0", &b, &why), 0);
-	assert_int_equal(b, 0);
-	assert_int_not_equal(vcam_parse_bool("yes", &b, &why), 0);
-	assert_int_not_equal(vcam_parse_bool("", &b, &why), 0);
-}
-
 static void test_unique_id(void **state)
 {
 	char path[64];
 	const char *why = NULL;
 
 	(void)state;
-	assert_int_equal(vcam_parse_unique_id("video0", path, sizeof(path),
-					      &why), 0);
+	assert_int_equal(vcam_unique_id_path("video0", path, sizeof(path),
+					     &why), 0);
 	assert_string_equal(path, "/dev/video0");
-	assert_int_equal(vcam_parse_unique_id("video12", path, sizeof(path),
+	assert_int_equal(vcam_unique_id_path("video12", path, sizeof(path),
 					      &why), 0);
 	assert_string_equal(path, "/dev/video12");
-	assert_int_equal(vcam_parse_unique_id("/dev/v4l/by-id/usb-cam_1",
+	assert_int_equal(vcam_unique_id_path("/dev/v4l/by-id/usb-cam_1",
 					      path, sizeof(path), &why), 0);
 	assert_string_equal(path, "/dev/v4l/by-id/usb-cam_1");
-	assert_int_not_equal(vcam_parse_unique_id("video", path, sizeof(path),
+	assert_int_not_equal(vcam_unique_id_path("video", path, sizeof(path),
 						  &why), 0);
-	assert_int_not_equal(vcam_parse_unique_id("video-1", path,
+	assert_int_not_equal(vcam_unique_id_path("video-1", path,
 						  sizeof(path), &why), 0);
-	assert_int_not_equal(vcam_parse_unique_id("video256", path,
+	assert_int_not_equal(vcam_unique_id_path("video256", path,
 						  sizeof(path), &why), 0);
-	assert_int_not_equal(vcam_parse_unique_id("/dev/../etc/shadow", path,
+	assert_int_not_equal(vcam_unique_id_path("/dev/../etc/shadow", path,
 						  sizeof(path), &why), 0);
 	assert_string_equal(why, "unique-id path is not canonical");
-	assert_int_not_equal(vcam_parse_unique_id("/etc/passwd", path,
+	assert_int_not_equal(vcam_unique_id_path("/etc/passwd", path,
 						  sizeof(path), &why), 0);
-	assert_int_not_equal(vcam_parse_unique_id("/dev/video0;rm", path,
+	assert_int_not_equal(vcam_unique_id_path("/dev/video0;rm", path,
 						  sizeof(path), &why), 0);
-	assert_int_not_equal(vcam_parse_unique_id("", path, sizeof(path),
+	assert_int_not_equal(vcam_unique_id_path("", path, sizeof(path),
 						  &why), 0);
-	assert_int_not_equal(vcam_parse_unique_id("/dev/video0", path, 5,
+	assert_int_not_equal(vcam_unique_id_path("/dev/video0", path, 5,
 						  &why), 0);
 }
 
-static void test_controls(void **state)
-{
-	struct vcam_dev_cfg cfg;
-	const char *why = NULL;
-
-	(void)state;
-	memset(&cfg, 0, sizeof(cfg));
-	assert_int_equal(vcam_parse_controls("contrast,hue", &cfg, &why), 0);
-	assert_int_equal(cfg.nctrls, 2);
-	assert_int_equal(cfg.ctrls[0], XENCAMERA_CTRL_CONTRAST);
-	assert_int_equal(cfg.ctrls[1], XENCAMERA_CTRL_HUE);
-	assert_int_equal(vcam_parse_controls("", &cfg, &why), 0);
-	assert_int_equal(cfg.nctrls, 0);
-	assert_int_equal(vcam_parse_controls(
-		"brightness,contrast,saturation,hue", &cfg, &why), 0);
-	assert_int_equal(cfg.nctrls, 4);
-	assert_int_not_equal(vcam_parse_controls("hue,hue", &cfg, &why), 0);
-	assert_string_equal(why, "control listed twice");
-	assert_int_not_equal(vcam_parse_controls("gamma", &cfg, &why), 0);
-	assert_int_not_equal(vcam_parse_controls("hue,", &cfg, &why), 0);
-	assert_int_not_equal(vcam_parse_controls(",hue", &cfg, &why), 0);
-	assert_int_not_equal(vcam_parse_controls("huey", &cfg, &why), 0);
-}
-
-static void test_mode_and_state(void **state)
+static void test_xb_state(void **state)
 {
 	const char *why;
-	int m, s;
+	int s;
 
 	(void)state;
-	assert_int_equal(vcam_parse_notify_mode("hybrid", &m, &why), 0);
-	assert_int_equal(m, VCAM_NOTIFY_HYBRID);
-	assert_int_not_equal(vcam_parse_notify_mode("Spin", &m, &why), 0);
-	assert_int_not_equal(vcam_parse_notify_mode(NULL, &m, &why), 0);
 	assert_int_equal(vcam_parse_xb_state("4", &s, &why), 0);
 	assert_int_equal(s, XenbusStateConnected);
 	assert_int_not_equal(vcam_parse_xb_state("9", &s, &why), 0);
 	assert_int_not_equal(vcam_parse_xb_state("x", &s, &why), 0);
-}
-
-static void test_formats(void **state)
-{
-	struct vcam_rate r[3];
-	const char *why = NULL;
-	uint32_t f, w, h;
-	unsigned int n;
-
-	(void)state;
-	assert_int_equal(vcam_parse_fourcc("YUYV", &f, &why), 0);
-	assert_int_equal(f, 0x56595559);
-	assert_int_equal(vcam_parse_fourcc("Y8", &f, &why), 0);
-	assert_int_equal(f, 0x20203859);	/* trailing spaces restored */
-	assert_int_equal(vcam_parse_fourcc("RGB3-BE", &f, &why), 0);
-	assert_int_equal(f, 0x33424752 | (1U << 31));
-	assert_int_not_equal(vcam_parse_fourcc("", &f, &why), 0);
-	assert_int_not_equal(vcam_parse_fourcc("TOOLONG", &f, &why), 0);
-	assert_int_not_equal(vcam_parse_fourcc("A:B", &f, &why), 0);
-	assert_int_not_equal(vcam_parse_fourcc("A B", &f, &why), 0);
-	assert_int_equal(vcam_parse_resolution("640x360", &w, &h, &why), 0);
-	assert_int_equal(w, 640);
-	assert_int_equal(h, 360);
-	assert_int_not_equal(vcam_parse_resolution("640X360", &w, &h, &why),
-			     0);
-	assert_int_not_equal(vcam_parse_resolution("0x360", &w, &h, &why), 0);
-	assert_int_not_equal(vcam_parse_resolution("640x", &w, &h, &why), 0);
-	assert_int_not_equal(vcam_parse_resolution("x1", &w, &h, &why), 0);
-	assert_int_not_equal(vcam_parse_resolution("99999x1", &w, &h, &why),
-			     0);
-	assert_int_equal(vcam_parse_rates("30/1,15/2", r, 3, &n, &why), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(r[1].numer, 15);
-	assert_int_equal(r[1].denom, 2);
-	assert_int_not_equal(vcam_parse_rates("30/0", r, 3, &n, &why), 0);
-	assert_int_not_equal(vcam_parse_rates("30", r, 3, &n, &why), 0);
-	assert_int_not_equal(vcam_parse_rates("30/1,", r, 3, &n, &why), 0);
-	assert_int_not_equal(vcam_parse_rates("1/1,2/1,3/1,4/1", r, 3, &n,
-					      &why), 0);
-	assert_string_equal(why, "too many frame-rates");
-	assert_int_not_equal(vcam_parse_rates(NULL, r, 3, &n, &why), 0);
 }
 
 #define ARGV(...) ((char *[]){ "vcamd", __VA_ARGS__, NULL })
@@ -315,12 +210,8 @@ static void test_config_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_u32),
-		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_unique_id),
-		cmocka_unit_test(test_controls),
-		cmocka_unit_test(test_mode_and_state),
-		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_xb_state),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_limit_options),
 		cmocka_unit_test(test_config_file),

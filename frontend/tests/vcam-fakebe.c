@@ -45,12 +45,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef mb
-#define mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
-#endif
-
+#include <vcam/xen_barrier.h>
 #include <xencall.h>
 #include <xenevtchn.h>
 #include <xengnttab.h>
@@ -61,6 +56,7 @@
 #include <xen/io/cameraif.h>
 #include <xen/io/xenbus.h>
 #include <vcam/abi_check.h>
+#include <vcam/cfgparse.h>
 #include <vcam/ext.h>
 
 #define PG 4096u
@@ -167,13 +163,14 @@ static void set_state(int st)
 static unsigned long rd_ul(const char *key)
 {
 	char *s = rd(g.fe, key);
-	unsigned long v;
+	const char *why = "";
+	uint32_t v;
 
-	if (!s) {
-		fprintf(stderr, "vcam-fakebe: frontend has no %s\n", key);
+	if (!s || vcam_parse_u32(s, 0, UINT32_MAX, &v, &why)) {
+		fprintf(stderr, "vcam-fakebe: frontend %s: %s\n", key,
+			s ? why : "absent");
 		exit(1);
 	}
-	v = strtoul(s, NULL, 10);
 	free(s);
 	return v;
 }
@@ -467,7 +464,7 @@ static void serve_requests(void)
 
 	do {
 		rp = g.ring.sring->req_prod;
-		rmb();
+		xen_rmb();
 		for (rc = g.ring.req_cons; rc != rp; rc++) {
 			struct xencamera_req req;
 			struct xencamera_resp *rsp;
@@ -509,15 +506,15 @@ static void put_event(const struct xencamera_evt *e)
 	uint32_t prod = g.evt->in_prod, cons = g.evt->in_cons;
 	uint32_t in_event;
 
-	rmb();
+	xen_rmb();
 	if (prod - cons >= XENCAMERA_IN_RING_LEN)
 		return;	/* guest not consuming: drop */
 	XENCAMERA_IN_RING_REF(g.evt, prod) = *e;
-	wmb();
+	xen_wmb();
 	g.evt->in_prod = prod + 1;
 	if (hostile("evt-prod"))
 		g.evt->in_prod = prod + 500;
-	mb();
+	xen_mb();
 	in_event = *vcam_evt_page_in_event(g.evt);
 	if (!g.hold_off || vcam_evt_need_notify(prod, prod + 1, in_event))
 		kick(g.evt_port);
@@ -775,6 +772,7 @@ static void connect_frontend(void)
 
 int main(int argc, char **argv)
 {
+	int be_alloc = 0;
 	uint64_t next_frame, end;
 	char *s;
 	int i;
@@ -826,7 +824,7 @@ int main(int argc, char **argv)
 	snprintf(g.fe, sizeof(g.fe), "%s", s);
 	free(s);
 	s = rd(g.fe, XENCAMERA_FIELD_BE_ALLOC);
-	if (s && !strcmp(s, "1"))
+	if (s && !vcam_parse_bool(s, &be_alloc, NULL) && be_alloc)
 		g.be_alloc = true;
 	free(s);
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include <string.h>
 #include <xen/errno.h>
+#include <vcam/xen_errno.h>
 
 #include "proto.h"
 
@@ -122,42 +123,13 @@ const char *tfe_op_name(unsigned int op)
 
 const char *tfe_status_name(int32_t status)
 {
-	switch (status) {
-	case 0:
+	const char *name = vcam_xen_status_name(status);
+
+	if (!status)
 		return "OK";
-	case -XEN_EPERM:
-		return "-EPERM";
-	case -XEN_ENOENT:
-		return "-ENOENT";
-	case -XEN_EIO:
-		return "-EIO";
-	case -XEN_E2BIG:
-		return "-E2BIG";
-	case -XEN_ENOMEM:
-		return "-ENOMEM";
-	case -XEN_EFAULT:
-		return "-EFAULT";
-	case -XEN_EBUSY:
-		return "-EBUSY";
-	case -XEN_EEXIST:
-		return "-EEXIST";
-	case -XEN_ENODEV:
-		return "-ENODEV";
-	case -XEN_EINVAL:
-		return "-EINVAL";
-	case -XEN_ENOSPC:
-		return "-ENOSPC";
-	case -XEN_ENOBUFS:
-		return "-ENOBUFS";
-	case -XEN_ERANGE:
-		return "-ERANGE";
-	case -XEN_ENOSYS:
-		return "-ENOSYS";
-	case -XEN_EOPNOTSUPP:
-		return "-EOPNOTSUPP";
-	default:
-		return status < 0 ? "-E?" : "positive?";
-	}
+	if (name)
+		return name;
+	return status < 0 ? "-E?" : "positive?";
 }
 
 int tfe_fourcc_parse(const char *s, uint32_t *fourcc)
