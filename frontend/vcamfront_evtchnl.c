@@ -314,7 +314,8 @@ static void handle_event(struct vcam_dev *cam, const struct xencamera_evt *evt)
 	}
 }
 
-static int drain_events_locked(struct vcam_dev *cam)
+/* *ctrls: how many of them were CTRL_CHANGE */
+static int drain_events_locked(struct vcam_dev *cam, int *ctrls)
 {
 	struct xencamera_event_page *page = cam->evt_page;
 	struct xencamera_evt evt;
@@ -331,6 +332,8 @@ static int drain_events_locked(struct vcam_dev *cam)
 	for (; cons != prod && !cam->dead; cons++) {
 		memcpy(&evt, &XENCAMERA_IN_RING_REF(page, cons), sizeof(evt));
 		n++;
+		if (evt.type == XENCAMERA_EVT_CTRL_CHANGE)
+			(*ctrls)++;
 		handle_event(cam, &evt);
 	}
 	if (cam->dead)
@@ -345,18 +348,22 @@ static int drain_events_locked(struct vcam_dev *cam)
  * Consume whatever both pages hold; returns how many packets.  What each
  * page gave is noted for its channel's next EOI (vcamfront_irq.c):
  * whoever consumes, the notification that announced it was not spurious.
+ * Control changes do not count: they are coalesced (the latest value
+ * wins), so holding back a channel that brings nothing else loses nothing,
+ * and a backend flooding valid CTRL_CHANGE events is slowed down by Xen
+ * like one flooding empty notifications.  A frame resets the back-off.
  */
 int vcam_drain_locked(struct vcam_dev *cam)
 {
-	int r, e;
+	int r, e, ctrls = 0;
 
 	lockdep_assert_held(&cam->req_lock);
 	if (cam->dead)
 		return 0;
 	r = drain_responses_locked(cam);
-	e = drain_events_locked(cam);
+	e = drain_events_locked(cam, &ctrls);
 	cam->req_ch.consumed += r;
-	cam->evt_ch.consumed += e;
+	cam->evt_ch.consumed += e - ctrls;
 	/* cameraif.h's hand-back: answers collected, announcements read */
 	vcam_dequeued_complete_locked(cam);
 	vcam_flush_pending_locked(cam);

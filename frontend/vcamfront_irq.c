@@ -11,12 +11,13 @@
  * both shared pages under req_lock (or, while the spin/hybrid poller runs,
  * only wakes it: the poller consumes), then gives each due EOI, flagged
  * spurious if nothing was taken from that channel's page since its last
- * EOI.  The Xen event core holds back a channel that keeps getting
- * spurious EOIs, exponentially up to a second per interrupt, so a storm of
- * empty notifications costs the guest next to nothing.
+ * EOI (control changes alone count as nothing: they are coalesced).  The
+ * Xen event core holds back a channel that keeps getting spurious EOIs,
+ * exponentially up to a second per interrupt, so a storm of empty
+ * notifications, or of CTRL_CHANGE events, costs the guest next to nothing.
  *
  * Why a work item of normal priority, and not a threaded irq or a
- * WQ_HIGHPRI queue: a backend flooding *valid* events (each brings work,
+ * WQ_HIGHPRI queue: a backend flooding *valid* events (responses, frames:
  * none is spurious) keeps the consumer busy for as long as it likes.  A
  * SCHED_FIFO irq thread or a high-priority worker would then run ahead of
  * every task of the guest; a normal kworker only gets its fair share of the
