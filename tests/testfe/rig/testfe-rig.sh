@@ -88,9 +88,9 @@ tfe_vcamd_stop() {
 # 2 be-alloc, hybrid.
 TFE_SPEC="unique-id=video0, formats=YUYV:640x360@30/1;5/1|YUYV:3840x2160@5/1, max-buffers=8, controls=brightness;contrast"
 export TFE_SPEC
-tfe_guest() {
+tfe_guest() { # NAME RUNS [MORE-KERNEL-ARGS]
 	local name=$1 runs=$2 cfg domid
-	cfg=$(DOMU_ARGS="tfe=$runs" domu_cfg "$name" testfe) || return 1
+	cfg=$(DOMU_ARGS="tfe=$runs ${3:-}" domu_cfg "$name" testfe) || return 1
 	$XL create -p "$cfg" || return 1
 	domid=$($XL domid "$name") || return 1
 	"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" "$TFE_SPEC, devid=0" &&
@@ -129,7 +129,8 @@ tfe_guest_big() {
 # Hostile guest while a steady one streams the same camera.
 tfe_guest_hostile() {
 	local steady con n1 n2 rc=0 H="-F,$TFE_FMT" B="-d,1,-b,1,"
-	tfe_guest tfesteady "-m,event,-F,$TFE_FMT,-r,$TFE_RATE,-s,150,-t,20000" || return 1
+	# streams until dom0 stops it (at most 300 s), 5 s after the hostile guest ended
+	tfe_guest tfesteady "-m,event,-F,$TFE_FMT,-r,$TFE_RATE,-s,300,-t,20000" tfstop=1 || return 1
 	steady=$($XL domid tfesteady)
 	domu_wait_marker tfesteady 'frame seq=' 120 || return 1
 	tfe_guest tfehostile "bad-index,$B$H+bad-gref,$B$H+big-dir,$B$H+foreign-gref,--foreign-domid,$steady,$H+foreign-gref,$B--foreign-domid,$steady,$H+ring-overrun,$H+wrong-state,$H+ring-indices,$B$H+bad-index,$H" || return 1
@@ -142,6 +143,7 @@ tfe_guest_hostile() {
 	n2=$(grep -c 'frame seq=' "$con")
 	echo "steady guest: $n1 -> $n2 frames over 5 s after the hostile guest ended"
 	[ "$n2" -gt "$n1" ] || { echo "steady guest stopped streaming"; rc=1; }
+	xenstore-write "/local/domain/$steady/data/vcam-stop" 1
 	domu_wait_end tfesteady 200 || rc=1
 	tfe_check_frames "$con" 300 || rc=1
 	return $rc
