@@ -18,24 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
-
-static const char *const op_names[] = {
-	[XENCAMERA_OP_CONFIG_SET] = "CONFIG_SET",
-	[XENCAMERA_OP_CONFIG_GET] = "CONFIG_GET",
-	[XENCAMERA_OP_CONFIG_VALIDATE] = "CONFIG_VALIDATE",
-	[XENCAMERA_OP_FRAME_RATE_SET] = "FRAME_RATE_SET",
-	[XENCAMERA_OP_BUF_GET_LAYOUT] = "BUF_GET_LAYOUT",
-	[XENCAMERA_OP_BUF_REQUEST] = "BUF_REQUEST",
-	[XENCAMERA_OP_BUF_CREATE] = "BUF_CREATE",
-	[XENCAMERA_OP_BUF_DESTROY] = "BUF_DESTROY",
-	[XENCAMERA_OP_BUF_QUEUE] = "BUF_QUEUE",
-	[XENCAMERA_OP_BUF_DEQUEUE] = "BUF_DEQUEUE",
-	[XENCAMERA_OP_CTRL_ENUM] = "CTRL_ENUM",
-	[XENCAMERA_OP_CTRL_SET] = "CTRL_SET",
-	[XENCAMERA_OP_CTRL_GET] = "CTRL_GET",
-	[XENCAMERA_OP_STREAM_START] = "STREAM_START",
-	[XENCAMERA_OP_STREAM_STOP] = "STREAM_STOP",
-};
+#include "vcam/opnames.h"
 
 struct line {
 	char buf[320];
@@ -162,9 +145,9 @@ static const char *status_name(int32_t st)
 
 static const char *op_name(unsigned int op)
 {
-	if (op < sizeof(op_names) / sizeof(op_names[0]) && op_names[op])
-		return op_names[op];
-	return "?";
+	const char *name = vcam_op_name(op);
+
+	return name ? name : "?";
 }
 
 static void stamp(struct vcam_conn *c, struct line *l)

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <string.h>
+
 #include <xen/errno.h>
 #include <vcam/xen_errno.h>
 
 #include "proto.h"
+#include <vcam/opnames.h>
 
 void tfe_req_hdr(struct xencamera_req *r, uint16_t id, uint8_t op)
 {
@@ -96,29 +98,11 @@ int tfe_layout_offsets(const struct xencamera_buf_get_layout_resp *l,
 	return (int)n;
 }
 
-static const char *const op_names[] = {
-	[XENCAMERA_OP_CONFIG_SET] = "CONFIG_SET",
-	[XENCAMERA_OP_CONFIG_GET] = "CONFIG_GET",
-	[XENCAMERA_OP_CONFIG_VALIDATE] = "CONFIG_VALIDATE",
-	[XENCAMERA_OP_FRAME_RATE_SET] = "FRAME_RATE_SET",
-	[XENCAMERA_OP_BUF_GET_LAYOUT] = "BUF_GET_LAYOUT",
-	[XENCAMERA_OP_BUF_REQUEST] = "BUF_REQUEST",
-	[XENCAMERA_OP_BUF_CREATE] = "BUF_CREATE",
-	[XENCAMERA_OP_BUF_DESTROY] = "BUF_DESTROY",
-	[XENCAMERA_OP_BUF_QUEUE] = "BUF_QUEUE",
-	[XENCAMERA_OP_BUF_DEQUEUE] = "BUF_DEQUEUE",
-	[XENCAMERA_OP_CTRL_ENUM] = "CTRL_ENUM",
-	[XENCAMERA_OP_CTRL_SET] = "CTRL_SET",
-	[XENCAMERA_OP_CTRL_GET] = "CTRL_GET",
-	[XENCAMERA_OP_STREAM_START] = "STREAM_START",
-	[XENCAMERA_OP_STREAM_STOP] = "STREAM_STOP",
-};
-
 const char *tfe_op_name(unsigned int op)
 {
-	if (op < TFE_ARRAY_SIZE(op_names) && op_names[op])
-		return op_names[op];
-	return "UNKNOWN_OP";
+	const char *name = vcam_op_name(op);
+
+	return name ? name : "UNKNOWN_OP";
 }
 
 const char *tfe_status_name(int32_t status)
