@@ -212,6 +212,9 @@ void vcamd_trace_attach(struct vcam_conn *c);
 void vcamd_trace_detach(struct vcam_conn *c);
 
 /* Status socket. */
+struct sockaddr_un;
+/* A non-blocking listening unix socket at sa, replacing a stale one: its fd, or -errno. */
+int vcamd_listen_unix(const struct sockaddr_un *sa);
 int vcamd_status_open(struct vcamd *d);
 void vcamd_status_close(struct vcamd *d);
 /* A client connected: write the status text and hang up. */

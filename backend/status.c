@@ -18,10 +18,26 @@
 
 #include "log.h"
 
+int vcamd_listen_unix(const struct sockaddr_un *sa)
+{
+	int fd, err;
+
+	unlink(sa->sun_path);	/* a stale socket of an earlier vcamd */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd >= 0 && bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 &&
+	    listen(fd, 4) == 0)
+		return fd;
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	return -err;
+}
+
 int vcamd_status_open(struct vcamd *d)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char dir[VCAM_PATH_MAX], *slash;
+	int ret;
 
 	d->status_fd = -1;
 	if (!d->opts.status_path[0])
@@ -33,19 +49,13 @@ int vcamd_status_open(struct vcamd *d)
 		*slash = '\0';
 		mkdir(dir, 0755);
 	}
-	unlink(sa.sun_path);
-	d->status_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
-			      SOCK_NONBLOCK, 0);
-	if (d->status_fd < 0 ||
-	    bind(d->status_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(d->status_fd, 4) < 0) {
+	ret = vcamd_listen_unix(&sa);
+	if (ret < 0) {
 		log_warn("status socket %s: %s (vcamctl will not work)",
-			 sa.sun_path, strerror(errno));
-		if (d->status_fd >= 0)
-			close(d->status_fd);
-		d->status_fd = -1;
-		return -errno;
+			 sa.sun_path, strerror(-ret));
+		return ret;
 	}
+	d->status_fd = ret;
 	return 0;
 }
 

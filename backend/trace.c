@@ -229,6 +229,7 @@ int vcamd_trace_open(struct vcamd *d)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	unsigned int i;
+	int ret;
 
 	d->trace_fd = -1;
 	for (i = 0; i < VCAM_MAX_TRACERS; i++)
@@ -237,19 +238,13 @@ int vcamd_trace_open(struct vcamd *d)
 	    strlen(d->opts.status_path) + 7 > sizeof(sa.sun_path))
 		return 0;
 	trace_path(d, sa.sun_path, sizeof(sa.sun_path));
-	unlink(sa.sun_path);
-	d->trace_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
-			     SOCK_NONBLOCK, 0);
-	if (d->trace_fd < 0 ||
-	    bind(d->trace_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(d->trace_fd, 4) < 0) {
+	ret = vcamd_listen_unix(&sa);
+	if (ret < 0) {
 		log_warn("trace socket %s: %s (vcamctl trace will not work)",
-			 sa.sun_path, strerror(errno));
-		if (d->trace_fd >= 0)
-			close(d->trace_fd);
-		d->trace_fd = -1;
-		return -errno;
+			 sa.sun_path, strerror(-ret));
+		return ret;
 	}
+	d->trace_fd = ret;
 	return 0;
 }
 
