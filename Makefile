@@ -7,7 +7,7 @@ export KVER KDIR
 # Each part's Makefile provides: all, clean, check-unit.
 PARTS := ring backend frontend xenstore-scripts tests
 
-.PHONY: all clean deps check check-unit check-rig demo fuzz bench $(PARTS)
+.PHONY: all clean deps check check-unit check-rig demo fuzz fuzz-merge bench $(PARTS)
 
 all: $(PARTS)
 
@@ -36,11 +36,11 @@ check: .deps-installed
 	$(MAKE) check-unit
 	$(MAKE) check-rig
 
-# Unit tests of every part, then a bounded libFuzzer run on the backend's request handling
-# (`make fuzz` runs longer).
+# Unit tests of every part, then a short libFuzzer run of both backend targets (request
+# handling, xenstore configuration) from their kept corpora (`make fuzz`: 10 million runs each).
 check-unit: all
 	@set -e; for p in $(PARTS) bench; do $(MAKE) -s -C $$p check-unit; done
-	$(MAKE) -s -C backend fuzz FUZZ_RUNS=50000
+	$(MAKE) -s -C backend fuzz FUZZ_RUNS=25000
 
 check-rig: all
 	tests/rig/run-rig --all
@@ -53,6 +53,10 @@ demo: .deps-installed
 
 fuzz: all
 	$(MAKE) -C backend fuzz
+
+# Fold what `make fuzz` found into the kept, minimized corpora (backend/fuzz/corpus/).
+fuzz-merge: all
+	$(MAKE) -C backend fuzz-merge
 
 bench: all
 	$(MAKE) -C bench bench

@@ -120,13 +120,44 @@ struct vcam_cam {
 	uint64_t cpu_ns;		/* taking frames, delivering them all */
 };
 
+/* ---- what a device may make vcamd spend (vcamd's options) -------------- */
+/*
+ * Buffer pages held by all devices together (mapped guest grants and our
+ * own granted pages alike); vcamd has one, every device points to it.
+ */
+struct vcam_page_pool {
+	uint64_t used;
+	uint64_t max;			/* 0: no limit */
+};
+
+struct vcam_dev_limits {
+	uint32_t max_pages;		/* this device's buffers; 0: no limit */
+	struct vcam_page_pool *pool;	/* NULL: none */
+	uint32_t req_rate;		/* requests per second; 0: no limit */
+	uint32_t req_burst;		/* bucket size, in requests */
+	/*
+	 * vcamd's CPU time its requests may take, in % of one CPU (0: no
+	 * limit), and how much of it may be spent at once.  Requests cost
+	 * very different amounts (BUF_CREATE maps hundreds of pages, a
+	 * camera ioctl may sleep): counting them alone bounds nothing.
+	 */
+	uint32_t req_cpu_pct;
+	uint32_t req_cpu_burst_ms;
+};
+
+/*
+ * A throttled device is served again once this many tokens are back (or
+ * its whole burst, if smaller): serving it one request per refill would
+ * cost a main-loop round per request.
+ */
+#define VCAM_RATE_BATCH		8U
+
+/* vcam_dev_process(): out of request tokens; see throttle_until_ns. */
+#define VCAM_DEV_THROTTLED	2
+
 /* ---- per-device configuration (from the frontend's xenstore dir) ------- */
 #define VCAM_MAX_ALLOWED_FMTS	((unsigned int)VCAM_CFG_MAX_MODES)
 #define VCAM_MAX_RATES		((unsigned int)VCAM_CFG_MAX_RATES)
-
-struct vcam_rate {
-	uint32_t numer, denom;
-};
 
 /* One `formats/<FOURCC>/<W>x<H>/frame-rates` entry the toolstack allows. */
 struct vcam_allowed_fmt {
@@ -146,6 +177,8 @@ struct vcam_dev_cfg {
 	/* What the guest may ask for; none listed: whatever the camera does */
 	unsigned int nfmts;
 	struct vcam_allowed_fmt fmts[VCAM_MAX_ALLOWED_FMTS];
+	/* vcamd's caps (not xenstore): all zero means none */
+	struct vcam_dev_limits lim;
 };
 
 struct vcam_stats {
@@ -162,6 +195,9 @@ struct vcam_stats {
 	uint64_t seq_fixups;		/* camera seq that did not advance */
 	uint64_t dequeue_held;		/* BUF_DEQUEUE of a buffer it had */
 	uint64_t cpu_ns;		/* vcamd's CPU for its requests+frames */
+	uint64_t pages_refused;		/* BUF_CREATEs over a page cap */
+	uint64_t throttled;		/* times it ran out of request tokens */
+	uint64_t spurious_kicks;	/* kicks (either port) with no work */
 };
 
 struct vcam_buf {
@@ -170,6 +206,17 @@ struct vcam_buf {
 	unsigned int npages;
 	uint32_t *own_refs;		/* be-alloc: our grants */
 	uint32_t plane_offset[XENCAMERA_MAX_PLANE];
+};
+
+/*
+ * An observer of one device's traffic (vcamctl trace).  Called after each
+ * request was answered (ns: time the answer took) and for each event put
+ * on the page; NULL when nobody watches, which costs one test.
+ */
+struct vcam_trace_ops {
+	void (*req)(void *arg, const struct xencamera_req *req,
+		    const struct xencamera_resp *rsp, uint64_t ns);
+	void (*evt)(void *arg, const struct xencamera_evt *evt);
 };
 
 struct vcam_dev {
@@ -203,8 +250,23 @@ struct vcam_dev {
 	uint64_t last_activity_ns;	/* for the spin idle timeout */
 
 	bool broken;			/* ring corrupt: disconnect requested */
+	const struct vcam_trace_ops *trace;	/* set after vcam_dev_init */
+	void *trace_arg;
 	struct vcam_stats st;
+
+	/* limits (core_limit.c) */
+	uint32_t pages;			/* held by its created buffers */
+	uint64_t tokens;		/* request tokens, in 1e-9 units */
+	uint64_t tokens_ns;		/* when they were last topped up */
+	int64_t cpu_credit;		/* CPU its requests may still take, ns */
+	uint64_t cpu_credit_ns;		/* when it was last topped up */
+	uint64_t throttle_until_ns;	/* non-zero: throttled until then */
+	unsigned int logged;		/* VCAM_LOGGED_*: said once already */
 };
+
+#define VCAM_LOGGED_PAGES	1U
+#define VCAM_LOGGED_RATE	2U
+#define VCAM_LOGGED_CPU		4U
 
 /* ---- API ----------------------------------------------------------------- */
 
@@ -223,8 +285,12 @@ void vcam_dev_fini(struct vcam_dev *dev);
 /*
  * Handle up to `budget` requests.  Returns 1 if requests remain (call
  * again after serving others), 0 if the ring is drained and re-armed
- * (or left unarmed in spin mode), -EPROTO if the ring is corrupt (dev->broken
- * set: the caller disconnects the frontend).
+ * (or left unarmed in spin mode), VCAM_DEV_THROTTLED if requests remain
+ * but the device is out of request tokens or CPU credit (call again at
+ * dev->throttle_until_ns, not before: its requests just wait in its
+ * ring), -EPROTO if the ring is corrupt (dev->broken set: the caller
+ * disconnects the frontend).  The CPU time it takes counts in
+ * dev->st.cpu_ns.
  */
 int vcam_dev_process(struct vcam_dev *dev, unsigned int budget);
 /* Re-arm the request ring's hold-off (leaving spin), without consuming. */
@@ -259,7 +325,12 @@ int vcam_cam_pump(struct vcam_cam *cam);
 /* Monotonic clock in ns; overridable by tests through vcam_now_hook. */
 uint64_t vcam_now_ns(void);
 extern uint64_t (*vcam_now_hook)(void);
-/* CPU time of the calling thread in ns (vcamd's work per device). */
+/*
+ * CPU time of the calling thread in ns (vcamd's work per device);
+ * overridable through vcam_cpu_hook (the fuzzers: a system call per frame
+ * and per request batch was a tenth of their run time).
+ */
 uint64_t vcam_cpu_ns(void);
+extern uint64_t (*vcam_cpu_hook)(void);
 
 #endif /* VCAMD_CORE_H */

@@ -118,9 +118,15 @@ int vcam_buf_create(struct vcam_dev *dev,
 	npages = (f.size + VCAM_PAGE_SIZE - 1) / VCAM_PAGE_SIZE;
 	if (!plane_offsets_ok(&f, off, npages))
 		return -EINVAL;
+	/* Before any mapping or granting: over a cap costs us nothing. */
+	ret = vcam_pages_charge(dev, npages);
+	if (ret)
+		return ret;
 	refs = calloc(npages, sizeof(*refs));
-	if (!refs)
-		return -ENOMEM;
+	if (!refs) {
+		ret = -ENOMEM;
+		goto uncharge;
+	}
 
 	if (dev->cfg.be_alloc) {
 		addr = dev->xops->share(dev->xctx, npages, refs);
@@ -128,27 +134,29 @@ int vcam_buf_create(struct vcam_dev *dev,
 			log_warn("%s: cannot grant %u pages for buffer %u",
 				 dev->name, npages, idx);
 			free(refs);
-			return -ENOMEM;
+			ret = -ENOMEM;
+			goto uncharge;
 		}
 		ret = dir_walk(dev, dir, npages, refs, true);
 		if (ret) {
 			dev->xops->unshare(dev->xctx, addr, npages, refs);
 			free(refs);
-			return ret;
+			goto uncharge;
 		}
 		b->own_refs = refs;
 	} else {
 		ret = dir_walk(dev, dir, npages, refs, false);
 		if (ret) {
 			free(refs);
-			return ret;
+			goto uncharge;
 		}
 		addr = dev->xops->map(dev->xctx, npages, refs);
 		free(refs);
 		if (!addr) {
 			log_warn("%s: cannot map the %u grants of buffer %u",
 				 dev->name, npages, idx);
-			return -EINVAL;
+			ret = -EINVAL;
+			goto uncharge;
 		}
 	}
 	b->addr = addr;
@@ -157,6 +165,9 @@ int vcam_buf_create(struct vcam_dev *dev,
 	b->created = true;
 	b->queued = false;
 	return 0;
+uncharge:
+	vcam_pages_uncharge(dev, npages);
+	return ret;
 }
 
 static void buf_release(struct vcam_dev *dev, struct vcam_buf *b)
@@ -167,6 +178,7 @@ static void buf_release(struct vcam_dev *dev, struct vcam_buf *b)
 		dev->xops->unshare(dev->xctx, b->addr, b->npages, b->own_refs);
 	else
 		dev->xops->unmap(dev->xctx, b->addr, b->npages);
+	vcam_pages_uncharge(dev, b->npages);
 	free(b->own_refs);
 	memset(b, 0, sizeof(*b));
 }

@@ -10,7 +10,6 @@
 int vcam_dev_post_event(struct vcam_dev *dev, const struct xencamera_evt *ev);
 bool vcam_dev_evt_room(struct vcam_dev *dev);
 void vcam_dev_flush_events(struct vcam_dev *dev);
-int32_t vcam_xen_status(int err);
 
 /* core_req.c */
 void vcam_dev_handle(struct vcam_dev *dev, const struct xencamera_req *req,
@@ -27,6 +26,23 @@ int vcam_buf_dequeue(struct vcam_dev *dev, unsigned int index);
 void vcam_buf_unqueue_all(struct vcam_dev *dev);
 int vcam_buf_pop(struct vcam_dev *dev);
 int vcam_buf_take(struct vcam_dev *dev, unsigned int index);
+
+/* core_limit.c */
+/* Count npages against the device's and vcamd's caps; -ENOBUFS if over. */
+int vcam_pages_charge(struct vcam_dev *dev, unsigned int npages);
+void vcam_pages_uncharge(struct vcam_dev *dev, unsigned int npages);
+void vcam_bucket_init(struct vcam_dev *dev, uint64_t now);
+/* Whole request tokens available now (UINT32_MAX: no rate limit). */
+unsigned int vcam_bucket_avail(struct vcam_dev *dev, uint64_t now);
+void vcam_bucket_spend(struct vcam_dev *dev, unsigned int n);
+/* Top the CPU credit up; false while the device is in debt. */
+bool vcam_cpu_credit_ok(struct vcam_dev *dev, uint64_t now);
+void vcam_cpu_charge(struct vcam_dev *dev, uint64_t cpu_ns);
+/*
+ * Requests wait for tokens or CPU credit: count, log once, set the time
+ * both are back (throttle_until_ns).
+ */
+void vcam_bucket_throttle(struct vcam_dev *dev);
 
 /* core_cam.c */
 void vcam_cam_attach(struct vcam_cam *cam, struct vcam_dev *dev);

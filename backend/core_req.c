@@ -343,6 +343,7 @@ static int dev_dispatch(struct vcam_dev *dev, const struct xencamera_req *req,
 void vcam_dev_handle(struct vcam_dev *dev, const struct xencamera_req *req,
 		     struct xencamera_resp *rsp)
 {
+	uint64_t t0 = dev->trace ? vcam_now_ns() : 0;
 	int ret;
 
 	memset(rsp, 0, sizeof(*rsp));
@@ -358,4 +359,6 @@ void vcam_dev_handle(struct vcam_dev *dev, const struct xencamera_req *req,
 	}
 	rsp->status = vcam_xen_status(ret);
 	dev->st.requests++;
+	if (dev->trace)
+		dev->trace->req(dev->trace_arg, req, rsp, vcam_now_ns() - t0);
 }

@@ -13,6 +13,7 @@
 #include <time.h>
 
 uint64_t (*vcam_now_hook)(void);
+uint64_t (*vcam_cpu_hook)(void);
 
 uint64_t vcam_now_ns(void)
 {
@@ -24,10 +25,14 @@ uint64_t vcam_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t (*vcam_cpu_hook)(void);
+
 uint64_t vcam_cpu_ns(void)
 {
 	struct timespec ts;
 
+	if (vcam_cpu_hook)
+		return vcam_cpu_hook();
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
@@ -35,40 +40,6 @@ uint64_t vcam_cpu_ns(void)
 static uint32_t load_shared(const uint32_t *p)
 {
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
-}
-
-int32_t vcam_xen_status(int err)
-{
-	switch (err) {
-	case 0:
-		return 0;
-	case -EINVAL:
-		return -XEN_EINVAL;
-	case -EBUSY:
-		return -XEN_EBUSY;
-	case -EEXIST:
-		return -XEN_EEXIST;
-	case -ENOMEM:
-		return -XEN_ENOMEM;
-	case -ENOSPC:
-		return -XEN_ENOSPC;
-	case -EPERM:
-		return -XEN_EPERM;
-	case -EFAULT:
-		return -XEN_EFAULT;
-	case -ENODEV:
-		return -XEN_ENODEV;
-	case -E2BIG:
-		return -XEN_E2BIG;
-	case -EAGAIN:
-		return -XEN_EAGAIN;
-	case -ENOTSUP:
-		return -XEN_EOPNOTSUPP;
-	case -ERANGE:
-		return -XEN_ERANGE;
-	default:
-		return -XEN_EIO;
-	}
 }
 
 void vcam_dev_init(struct vcam_dev *dev, const char *name,
@@ -99,6 +70,7 @@ void vcam_dev_init(struct vcam_dev *dev, const char *name,
 	if (dev->cfg.max_buffers == 0 || dev->cfg.max_buffers > VCAM_MAX_BUFS)
 		dev->cfg.max_buffers = VCAM_MAX_BUFS;
 	dev->last_activity_ns = vcam_now_ns();
+	vcam_bucket_init(dev, dev->last_activity_ns);
 	dev->cam = cam;
 	if (cam)
 		vcam_cam_attach(cam, dev);
@@ -137,40 +109,71 @@ static void dev_corrupt(struct vcam_dev *dev, const char *why,
 	dev->broken = true;
 }
 
-int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
+/*
+ * May the device have another request now?  Not past `budget` (others'
+ * turn: 1), nor past its tokens or its CPU credit (VCAM_DEV_THROTTLED).
+ * The CPU credit is checked before each request, so a call overdraws it
+ * by one request at most.
+ */
+static int dev_may(struct vcam_dev *dev, unsigned int done,
+		   unsigned int budget, unsigned int tokens, uint64_t cpu0)
+{
+	if (done >= budget)
+		return 1;
+	if (done >= tokens ||
+	    (dev->cfg.lim.req_cpu_pct &&
+	     dev->cpu_credit < (int64_t)(vcam_cpu_ns() - cpu0)))
+		return VCAM_DEV_THROTTLED;
+	return 0;
+}
+
+static void dev_handle_one(struct vcam_dev *dev, RING_IDX rc)
+{
+	struct xencamera_req req;
+	struct xencamera_resp rsp;
+
+	RING_COPY_REQUEST(&dev->ring, rc, &req);
+	dev->ring.req_cons = rc + 1;
+	vcam_dev_handle(dev, &req, &rsp);
+	memcpy(RING_GET_RESPONSE(&dev->ring, dev->ring.rsp_prod_pvt), &rsp,
+	       sizeof(rsp));
+	dev->ring.rsp_prod_pvt++;
+}
+
+/*
+ * Serve requests while dev_may(); cpu0: our CPU clock at the start.
+ * *served: how many.
+ */
+static int dev_serve(struct vcam_dev *dev, unsigned int budget,
+		     unsigned int tokens, uint64_t cpu0, unsigned int *served)
 {
 	unsigned int done = 0;
-	int more;
+	int more, stop = 0;
 
-	if (dev->broken)
-		return -EPROTO;
+	*served = 0;
 	for (;;) {
 		RING_IDX rc = dev->ring.req_cons;
 		RING_IDX rp = load_shared(&dev->ring.sring->req_prod);
 
 		xen_rmb();	/* read requests only after req_prod */
-		if (rp - rc > RING_SIZE(&dev->ring)) {
+		if (RING_REQUEST_PROD_OVERFLOW(&dev->ring, rp)) {
+			vcam_bucket_spend(dev, done);
+			*served = done;
 			dev_corrupt(dev, "producer beyond ring size", rp, rc);
 			return -EPROTO;
 		}
-		while (rc != rp && done < budget) {
-			struct xencamera_req req;
-			struct xencamera_resp rsp;
-
-			RING_COPY_REQUEST(&dev->ring, rc, &req);
-			dev->ring.req_cons = ++rc;
-			vcam_dev_handle(dev, &req, &rsp);
-			memcpy(RING_GET_RESPONSE(&dev->ring,
-						 dev->ring.rsp_prod_pvt),
-			       &rsp, sizeof(rsp));
-			dev->ring.rsp_prod_pvt++;
+		while (rc != rp &&
+		       !(stop = dev_may(dev, done, budget, tokens, cpu0))) {
+			dev_handle_one(dev, rc++);
 			done++;
 		}
 		if (done)
 			dev_push_responses(dev);
 		vcam_dev_flush_events(dev);
 		if (rc != rp)
-			return 1;	/* budget spent: yield */
+			break;		/* others' turn (1), or throttled */
+		stop = 0;
+		dev->throttle_until_ns = 0;
 		if (done)
 			dev->last_activity_ns = vcam_now_ns();
 		else
@@ -180,15 +183,46 @@ int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
 					       dev->cfg.spin_us * 1000ULL;
 		if (vcam_dev_wants_spin(dev, vcam_now_ns())) {
 			dev->armed = false;
-			return 0;
+			break;
 		}
 		dev->armed = true;
 		RING_FINAL_CHECK_FOR_REQUESTS(&dev->ring, more);
 		if (!more)
-			return 0;
-		if (done >= budget)
-			return 1;
+			break;
+		/* more came as we re-armed: go on, if we may */
+		stop = dev_may(dev, done, budget, tokens, cpu0);
+		if (stop)
+			break;
 	}
+	vcam_bucket_spend(dev, done);
+	*served = done;
+	return stop;
+}
+
+int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
+{
+	uint64_t cpu0 = vcam_cpu_ns(), now = vcam_now_ns(), cpu;
+	unsigned int tokens, served;
+	int ret;
+
+	if (dev->broken)
+		return -EPROTO;
+	tokens = vcam_bucket_avail(dev, now);
+	/* in CPU debt: nothing until it is paid back */
+	if (!vcam_cpu_credit_ok(dev, now))
+		tokens = 0;
+	ret = dev_serve(dev, budget, tokens, cpu0, &served);
+	cpu = vcam_cpu_ns() - cpu0;
+	dev->st.cpu_ns += cpu;
+	/*
+	 * Requests are the guest's doing; polling an empty ring (spin or
+	 * hybrid, which the host granted) is not.
+	 */
+	if (served)
+		vcam_cpu_charge(dev, cpu);
+	if (ret == VCAM_DEV_THROTTLED)
+		vcam_bucket_throttle(dev);
+	return ret;
 }
 
 int vcam_dev_rearm(struct vcam_dev *dev)
@@ -240,6 +274,8 @@ int vcam_dev_post_event(struct vcam_dev *dev, const struct xencamera_evt *ev)
 	memcpy(&XENCAMERA_IN_RING_REF(pg, dev->evt_prod), ev, sizeof(*ev));
 	/* "event id, may be used by front": one counter per connection */
 	XENCAMERA_IN_RING_REF(pg, dev->evt_prod).id = dev->evt_id++;
+	if (dev->trace)
+		dev->trace->evt(dev->trace_arg, ev);
 	xen_wmb();	/* event visible before the index that publishes it */
 	dev->evt_prod++;
 	__atomic_store_n(&pg->in_prod, dev->evt_prod, __ATOMIC_RELAXED);

@@ -85,24 +85,15 @@ void vcamd_conn_destroy(struct vcamd *d, struct vcam_conn *c)
 }
 
 /* A broken ring closes the device; the state machine does the rest. */
-static void conn_process(struct vcam_conn *c)
+void vcamd_conn_process(struct vcam_conn *c)
 {
-	uint64_t t0 = vcam_cpu_ns();
+	/* its CPU time is counted by the core */
 	int ret = vcam_dev_process(&c->dev, VCAM_REQ_BUDGET);
 
-	c->dev.st.cpu_ns += vcam_cpu_ns() - t0;
-	c->pending = ret > 0;
+	/* throttled: vcamd_timers() serves it when its tokens are back */
+	c->pending = ret == 1;
 	if (ret == -EPROTO)
 		vcam_xb_update(c);
-}
-
-void vcamd_conn_kick(struct vcam_conn *c, bool wakeup)
-{
-	if (!c->connected)
-		return;
-	if (wakeup)
-		c->dev.st.wakeups++;
-	conn_process(c);
 }
 
 /* ---- cameras -------------------------------------------------------------- */
@@ -292,16 +283,16 @@ static bool spin_round(struct vcamd *d, uint64_t now)
 		if (!c->connected || c->dev.broken)
 			continue;
 		if (c->pending) {
-			conn_process(c);
+			vcamd_conn_process(c);
 			busy |= c->pending;
 		}
 		if (vcam_dev_wants_spin(&c->dev, now)) {
-			conn_process(c);
+			vcamd_conn_process(c);
 			busy = true;
 		} else if (!c->dev.armed) {
 			/* Leaving spin: re-arm, then catch what raced it. */
 			if (vcam_dev_rearm(&c->dev) > 0)
-				conn_process(c);
+				vcamd_conn_process(c);
 			busy |= c->pending;
 		}
 	}
@@ -322,6 +313,8 @@ int vcamd_run(struct vcamd *d)
 	if (ret)
 		return ret;
 	vcamd_status_open(d);
+	vcamd_trace_open(d);
+	d->pages.max = d->opts.max_pages_total;
 	d->last_tick_ns = vcam_now_ns();
 
 	while (!d->stop) {
@@ -337,6 +330,7 @@ int vcamd_run(struct vcamd *d)
 		if (busy)
 			sched_yield();
 
+		busy |= vcamd_timers(d, now);
 		tick(d, now);
 		d->nsrc = 0;
 		vcamd_add_src(d, d->sigfd, POLLIN, sig_ready, NULL);
@@ -350,8 +344,10 @@ int vcamd_run(struct vcamd *d)
 		if (d->status_fd >= 0)
 			vcamd_add_src(d, d->status_fd, POLLIN,
 				      (vcam_src_cb)NULL, NULL);
+		vcamd_trace_collect(d);
 		n = d->nsrc;
-		ret = poll(d->pfd, n, busy ? 0 : 1000);
+		ret = poll(d->pfd, n, busy ? 0 :
+			   vcamd_poll_timeout_ms(d, vcam_now_ns()));
 		if (ret < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			break;
@@ -377,6 +373,7 @@ int vcamd_run(struct vcamd *d)
 		vcam_xb_set_state(c, XenbusStateClosed);
 		vcamd_conn_destroy(d, c);
 	}
+	vcamd_trace_close(d);
 	vcamd_status_close(d);
 	d->tp->shutdown(d);
 	close(d->sigfd);

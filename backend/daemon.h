@@ -34,6 +34,11 @@ struct vcam_transport {
 	int (*bind)(struct vcam_conn *c, unsigned int remote_port,
 		    unsigned int *local_port);
 	void (*unbind)(struct vcam_conn *c, unsigned int local_port);
+	/*
+	 * A port whose kick was handled is masked until this is called
+	 * (policy.c decides when: at once, or later for a kick storm).
+	 */
+	void (*unmask)(struct vcam_conn *c, unsigned int local_port);
 	/* Register this transport's fds for the next poll(). */
 	void (*collect)(struct vcamd *d);
 	/* Free transport-private parts of a connection being destroyed. */
@@ -52,6 +57,27 @@ struct vcam_camdev {
 	uint64_t retry_ns;		/* not before (vcam_now_ns) */
 	unsigned int reopened;		/* times it came back */
 };
+
+/*
+ * One event-channel port of a device, against kick storms: a kick that
+ * brings no work leaves the port masked for longer and longer (policy.c).
+ */
+struct vcam_kick_gate {
+	unsigned int idle;		/* kicks in a row that found no work */
+	bool masked;
+	uint64_t unmask_ns;		/* when masked: unmask then */
+};
+
+/* A vcamctl trace client (trace.c). */
+struct vcamd_tracer {
+	int fd;				/* -1: slot free */
+	char name[48];			/* device traced; "" until sent */
+	char buf[48];			/* the name, as it arrives */
+	size_t len;
+	uint64_t dropped;		/* lines the client was too slow for */
+};
+
+#define VCAM_MAX_TRACERS	4
 
 struct vcam_conn {
 	struct vcam_conn *next;
@@ -72,6 +98,11 @@ struct vcam_conn {
 	/* the guest's copy of the configuration: compare it, log once */
 	bool cfg_check_due;
 	bool cfg_diff_logged;
+	struct vcamd_tracer *tracer;	/* vcamctl trace of this device */
+	/* policy.c: what the host asked for, what we granted */
+	int mode_asked;			/* notify-mode of its configuration */
+	bool spin_capped;		/* ... served in event mode instead */
+	struct vcam_kick_gate req_gate, evt_gate;
 	/* fps over the last status tick */
 	uint64_t tick_frames;
 	double fps;
@@ -90,8 +121,11 @@ struct vcamd {
 	volatile int stop;
 	int sigfd;
 	int status_fd;
+	int trace_fd;
+	struct vcamd_tracer tracers[VCAM_MAX_TRACERS];
 	uint64_t start_ns;
 	uint64_t last_tick_ns;
+	struct vcam_page_pool pages;	/* buffer pages of all devices */
 	/* sources for the current poll() round */
 	unsigned int nsrc;
 	struct pollfd pfd[VCAM_MAX_SRCS];
@@ -112,8 +146,39 @@ struct vcam_conn *vcamd_conn_new(struct vcamd *d,
 struct vcam_conn *vcamd_conn_find(struct vcamd *d, uint32_t fe_domid,
 				  uint32_t devid);
 void vcamd_conn_destroy(struct vcamd *d, struct vcam_conn *c);
-/* Run the request ring after a kick (wakeup) or a spin poll. */
-void vcamd_conn_kick(struct vcam_conn *c, bool wakeup);
+/* Serve a device's request ring (its CPU time counted). */
+void vcamd_conn_process(struct vcam_conn *c);
+
+/*
+ * policy.c: what one guest may make vcamd spend.
+ * vcamd_policy_connect() applies vcamd's caps to a device about to
+ * connect: spin/hybrid only within --max-spinning (else event mode,
+ * logged), page and request-rate limits; it starts with fresh kick gates.
+ */
+void vcamd_policy_connect(struct vcam_conn *c, struct vcam_dev_cfg *cfg);
+/* Connected devices served in spin or hybrid mode. */
+unsigned int vcamd_spinning(const struct vcamd *d);
+/*
+ * A transport consumed a kick on one of c's local ports (the port is
+ * masked until the transport's unmask is called): serve the ring, count
+ * the kick, unmask now or later.  cpu0: vcam_cpu_ns() before the
+ * transport read the kick, so its cost counts as the device's.
+ */
+void vcamd_port_kicked(struct vcam_conn *c, unsigned int port, uint64_t cpu0);
+bool vcamd_port_masked(const struct vcam_conn *c, unsigned int port);
+/* The longer current back-off of c's two ports (0: neither masked). */
+uint64_t vcamd_kick_backoff_ns(const struct vcam_conn *c);
+/*
+ * Unmask ports whose back-off is over, serve throttled devices whose
+ * tokens are back.  Returns true if one of them has more to do at once.
+ */
+bool vcamd_timers(struct vcamd *d, uint64_t now);
+/* poll() timeout until the next of those, at most 1000 ms; never early. */
+int vcamd_poll_timeout_ms(const struct vcamd *d, uint64_t now);
+/* Back-off of a port after `idle` kicks in a row that found no work. */
+uint64_t vcam_kick_delay_ns(unsigned int idle);
+/* A kick was handled: true to unmask now, else g->unmask_ns says when. */
+bool vcam_kick_gate_done(struct vcam_kick_gate *g, bool work, uint64_t now);
 
 /* xb.c: the xenbus state machine, driven by store changes. */
 void vcam_xb_init(struct vcam_conn *c);
@@ -138,7 +203,18 @@ extern int (*vcamd_cam_open_hook)(const char *path,
 				  const struct vcam_camera_ops **ops,
 				  void **priv, int *pollfd);
 
+/* trace.c: vcamctl trace, the status socket's neighbour. */
+int vcamd_trace_open(struct vcamd *d);
+void vcamd_trace_close(struct vcamd *d);
+void vcamd_trace_collect(struct vcamd *d);
+/* A device (re)connected: a tracer waiting for its name starts now. */
+void vcamd_trace_attach(struct vcam_conn *c);
+void vcamd_trace_detach(struct vcam_conn *c);
+
 /* Status socket. */
+struct sockaddr_un;
+/* A non-blocking listening unix socket at sa, replacing a stale one: its fd, or -errno. */
+int vcamd_listen_unix(const struct sockaddr_un *sa);
 int vcamd_status_open(struct vcamd *d);
 void vcamd_status_close(struct vcamd *d);
 /* A client connected: write the status text and hang up. */

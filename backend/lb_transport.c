@@ -105,14 +105,42 @@ static void store_ready(struct vcamd *d, void *arg, short revents)
 	vcam_xb_update(c);
 }
 
+/*
+ * A kick, like Xen's pending bit: however many came meanwhile, one wake-up.
+ * While policy.c holds the port masked, its fd is not polled (below), so
+ * kicks pile up in the eventfd as they would stay pending in Xen.
+ */
+static void port_ready(struct vcam_conn *c, unsigned int port)
+{
+	uint64_t cpu0 = vcam_cpu_ns();
+
+	if (vcam_lb_port_ack(c->tpctx, VCAM_LB_BE, port) > 0)
+		vcamd_port_kicked(c, port, cpu0);
+}
+
 static void req_ready(struct vcamd *d, void *arg, short revents)
 {
 	struct vcam_conn *c = arg;
 
 	(void)d;
 	(void)revents;
-	if (vcam_lb_port_ack(c->tpctx, VCAM_LB_BE, c->req_port) > 0)
-		vcamd_conn_kick(c, true);
+	port_ready(c, c->req_port);
+}
+
+static void evt_ready(struct vcamd *d, void *arg, short revents)
+{
+	struct vcam_conn *c = arg;
+
+	(void)d;
+	(void)revents;
+	port_ready(c, c->evt_port);
+}
+
+/* Masking is not polling the port's fd (lt_collect). */
+static void lt_unmask(struct vcam_conn *c, unsigned int local)
+{
+	(void)c;
+	(void)local;
 }
 
 static void sock_ready(struct vcamd *d, void *arg, short revents)
@@ -167,10 +195,16 @@ static void lt_collect(struct vcamd *d)
 		vcamd_add_src(d, vcam_lb_port_fd(c->tpctx, VCAM_LB_BE,
 						 VCAM_LB_STORE_PORT),
 			      POLLIN, store_ready, c);
-		if (c->connected)
+		if (!c->connected)
+			continue;
+		if (!vcamd_port_masked(c, c->req_port))
 			vcamd_add_src(d, vcam_lb_port_fd(c->tpctx, VCAM_LB_BE,
 							 c->req_port),
 				      POLLIN, req_ready, c);
+		if (!vcamd_port_masked(c, c->evt_port))
+			vcamd_add_src(d, vcam_lb_port_fd(c->tpctx, VCAM_LB_BE,
+							 c->evt_port),
+				      POLLIN, evt_ready, c);
 	}
 }
 
@@ -192,6 +226,7 @@ static const struct vcam_transport lb_transport = {
 	.write = lt_write,
 	.bind = lt_bind,
 	.unbind = lt_unbind,
+	.unmask = lt_unmask,
 	.collect = lt_collect,
 	.conn_free = lt_conn_free,
 	.shutdown = lt_shutdown,

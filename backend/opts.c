@@ -31,6 +31,19 @@ void vcam_usage(FILE *f)
 "  -L, --loopback=PATH     serve the loopback transport on a unix socket\n"
 "                          instead of Xen (testing without a hypervisor)\n"
 "  -c, --config=FILE       read options from FILE (key = value, long names)\n"
+"\n"
+"What one guest may make vcamd spend (the guest cannot change these):\n"
+"      --max-spinning=N    devices served in spin or hybrid mode at once;\n"
+"                          more are served in event mode; 0: never spin (%u)\n"
+"      --max-pages-per-device=N  buffer pages a device may hold, mapped or\n"
+"                          granted; 0: no cap (%u)\n"
+"      --max-pages-total=N buffer pages of all devices; 0: no cap (%u)\n"
+"      --max-req-rate=N    requests per second per device; a device over it\n"
+"                          waits, it is not refused; 0: no cap (%u)\n"
+"      --max-req-burst=N   requests a device may send at once (%u)\n"
+"      --max-req-cpu=PCT   CPU time a device's requests may take, in %% of\n"
+"                          one CPU (%u ms at once); over it they wait; 0: no\n"
+"                          cap (%u)\n"
 "  -h, --help              this help\n"
 "\n"
 "Xen: needs /dev/xen/{xenbus or xenstored socket, gntdev, gntalloc, evtchn}\n"
@@ -38,7 +51,10 @@ void vcam_usage(FILE *f)
 "granted through gntalloc, whose default limit of 1024 pages is one\n"
 "1080p YUYV buffer: load it with e.g. 'modprobe xen-gntalloc limit=65536'.\n"
 "SIGTERM/SIGINT: stop streams, unmap, close, set backends Closed, exit.\n",
-		VCAM_STATUS_SOCK_DEFAULT);
+		VCAM_STATUS_SOCK_DEFAULT, VCAM_MAX_SPINNING_DEFAULT,
+		VCAM_MAX_PAGES_DEV_DEFAULT, VCAM_MAX_PAGES_TOTAL_DEFAULT,
+		VCAM_MAX_REQ_RATE_DEFAULT, VCAM_MAX_REQ_BURST_DEFAULT,
+		VCAM_REQ_CPU_BURST_MS, VCAM_MAX_REQ_CPU_DEFAULT);
 }
 
 void vcam_opts_default(struct vcam_opts *o)
@@ -50,6 +66,12 @@ void vcam_opts_default(struct vcam_opts *o)
 	o->default_spin_us = VCAM_SPIN_US_DEFAULT;
 	o->cam_buffers = 4;
 	strcpy(o->status_path, VCAM_STATUS_SOCK_DEFAULT);
+	o->max_spinning = VCAM_MAX_SPINNING_DEFAULT;
+	o->max_pages_dev = VCAM_MAX_PAGES_DEV_DEFAULT;
+	o->max_pages_total = VCAM_MAX_PAGES_TOTAL_DEFAULT;
+	o->max_req_rate = VCAM_MAX_REQ_RATE_DEFAULT;
+	o->max_req_burst = VCAM_MAX_REQ_BURST_DEFAULT;
+	o->max_req_cpu = VCAM_MAX_REQ_CPU_DEFAULT;
 }
 
 static int err_out(char *err, size_t len, const char *fmt, ...)
@@ -74,6 +96,28 @@ static int set_path(char *dst, const char *src, const char *what,
 	return 0;
 }
 
+/* Long-only options (getopt values outside the short letters). */
+enum {
+	OPT_SYSLOG = 1,
+	OPT_STDERR,
+	OPT_MAX_SPINNING,
+	OPT_MAX_PAGES_DEV,
+	OPT_MAX_PAGES_TOTAL,
+	OPT_MAX_REQ_RATE,
+	OPT_MAX_REQ_BURST,
+	OPT_MAX_REQ_CPU,
+};
+
+static int set_u32(uint32_t *dst, const char *arg, uint32_t min, uint32_t max,
+		   const char *what, char *err, size_t errlen)
+{
+	const char *why = NULL;
+
+	if (vcam_parse_u32(arg, min, max, dst, &why))
+		return err_out(err, errlen, "--%s '%s': %s", what, arg, why);
+	return 0;
+}
+
 /* One option by its short letter; shared by argv and the config file. */
 static int apply(struct vcam_opts *o, int c, const char *arg,
 		 char *err, size_t errlen)
@@ -91,12 +135,30 @@ static int apply(struct vcam_opts *o, int c, const char *arg,
 	case 'q':
 		o->log_level = LOG_WARNING;
 		return 0;
-	case 1:
+	case OPT_SYSLOG:
 		o->use_syslog = true;
 		return 0;
-	case 2:
+	case OPT_STDERR:
 		o->use_syslog = false;
 		return 0;
+	case OPT_MAX_SPINNING:
+		return set_u32(&o->max_spinning, arg, 0, 1024, "max-spinning",
+			       err, errlen);
+	case OPT_MAX_PAGES_DEV:
+		return set_u32(&o->max_pages_dev, arg, 0, 1U << 24,
+			       "max-pages-per-device", err, errlen);
+	case OPT_MAX_PAGES_TOTAL:
+		return set_u32(&o->max_pages_total, arg, 0, 1U << 28,
+			       "max-pages-total", err, errlen);
+	case OPT_MAX_REQ_RATE:
+		return set_u32(&o->max_req_rate, arg, 0, 1000000,
+			       "max-req-rate", err, errlen);
+	case OPT_MAX_REQ_BURST:
+		return set_u32(&o->max_req_burst, arg, 1, 1000000,
+			       "max-req-burst", err, errlen);
+	case OPT_MAX_REQ_CPU:
+		return set_u32(&o->max_req_cpu, arg, 0, 100, "max-req-cpu",
+			       err, errlen);
 	case 'm':
 		if (vcam_parse_notify_mode(arg, &o->default_mode, &why))
 			return err_out(err, errlen, "--mode '%s': %s", arg,
@@ -137,14 +199,20 @@ static const struct option long_opts[] = {
 	{ "foreground", no_argument, NULL, 'f' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "quiet", no_argument, NULL, 'q' },
-	{ "syslog", no_argument, NULL, 1 },
-	{ "stderr", no_argument, NULL, 2 },
+	{ "syslog", no_argument, NULL, OPT_SYSLOG },
+	{ "stderr", no_argument, NULL, OPT_STDERR },
 	{ "mode", required_argument, NULL, 'm' },
 	{ "spin-us", required_argument, NULL, 's' },
 	{ "camera-buffers", required_argument, NULL, 'b' },
 	{ "allow", required_argument, NULL, 'a' },
 	{ "status-socket", required_argument, NULL, 'S' },
 	{ "loopback", required_argument, NULL, 'L' },
+	{ "max-spinning", required_argument, NULL, OPT_MAX_SPINNING },
+	{ "max-pages-per-device", required_argument, NULL, OPT_MAX_PAGES_DEV },
+	{ "max-pages-total", required_argument, NULL, OPT_MAX_PAGES_TOTAL },
+	{ "max-req-rate", required_argument, NULL, OPT_MAX_REQ_RATE },
+	{ "max-req-burst", required_argument, NULL, OPT_MAX_REQ_BURST },
+	{ "max-req-cpu", required_argument, NULL, OPT_MAX_REQ_CPU },
 	{ "config", required_argument, NULL, 'c' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -175,8 +243,8 @@ int vcam_opts_parse(struct vcam_opts *o, int argc, char **argv,
 		case '?':
 			return err_out(err, errlen, "unknown option '%s'",
 				       argv[optind - 1]);
-		case 1:
-		case 2:
+		case OPT_SYSLOG:
+		case OPT_STDERR:
 			log_dest_set = true;
 			break;
 		}

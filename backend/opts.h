@@ -11,6 +11,41 @@
 #define VCAM_PATH_MAX		108	/* fits sockaddr_un.sun_path */
 #define VCAM_STATUS_SOCK_DEFAULT	"/run/vcamd/vcamd.sock"
 
+/*
+ * Defaults of what guests may make vcamd spend (README.md, "Limits").
+ * Spinning: vcamd has one thread; while any device spins its loop polls
+ * instead of sleeping, so the first spinner costs a whole CPU of the
+ * backend domain and every further one lengthens each polling round (its
+ * ring is polled in every round, and the latency spinning is for shrinks
+ * for all of them).  Two keep the mode useful for a pair of
+ * latency-critical guests without letting the rest turn it into a
+ * CPU-wide cost; the host raises it where it has cores to spare.
+ */
+#define VCAM_MAX_SPINNING_DEFAULT	2U
+/*
+ * 64 MiB: 8 buffers of 1920x1080 YUYV (1013 pages each) with room to
+ * spare, or 4 of 3840x2160 YUYV.
+ */
+#define VCAM_MAX_PAGES_DEV_DEFAULT	16384U
+/* Four devices at their cap; the gntalloc limit the README suggests. */
+#define VCAM_MAX_PAGES_TOTAL_DEFAULT	65536U
+/*
+ * A streaming guest needs a request or two per frame (BUF_QUEUE, maybe
+ * BUF_DEQUEUE): 1000/s is ten times that at 60 fps.  The burst covers
+ * setting up 32 buffers (BUF_CREATE + BUF_QUEUE each) at once.
+ */
+#define VCAM_MAX_REQ_RATE_DEFAULT	1000U
+#define VCAM_MAX_REQ_BURST_DEFAULT	64U
+/*
+ * Requests differ in cost by orders of magnitude (a BUF_CREATE maps
+ * hundreds of pages), so their CPU time is capped too: a quarter of
+ * vcamd's one thread per device leaves the rest to the others' frames.
+ * A streaming guest's requests take far less; setting up buffers comes
+ * out of the burst.
+ */
+#define VCAM_MAX_REQ_CPU_DEFAULT	25U
+#define VCAM_REQ_CPU_BURST_MS		250U
+
 struct vcam_opts {
 	bool foreground;
 	bool use_syslog;
@@ -22,6 +57,13 @@ struct vcam_opts {
 	char loopback_path[VCAM_PATH_MAX];	/* serve loopback, not Xen */
 	unsigned int nallow;
 	char allow[VCAM_MAX_ALLOW][VCAM_PATH_MAX];
+	/* what guests may make us spend (0 pages/rate: no cap) */
+	uint32_t max_spinning;		/* devices in spin or hybrid at once */
+	uint32_t max_pages_dev;		/* buffer pages per device */
+	uint32_t max_pages_total;	/* buffer pages of all devices */
+	uint32_t max_req_rate;		/* requests per second per device */
+	uint32_t max_req_burst;
+	uint32_t max_req_cpu;		/* % of a CPU per device's requests */
 };
 
 void vcam_opts_default(struct vcam_opts *o);

@@ -18,10 +18,26 @@
 
 #include "log.h"
 
+int vcamd_listen_unix(const struct sockaddr_un *sa)
+{
+	int fd, err;
+
+	unlink(sa->sun_path);	/* a stale socket of an earlier vcamd */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd >= 0 && bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 &&
+	    listen(fd, 4) == 0)
+		return fd;
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	return -err;
+}
+
 int vcamd_status_open(struct vcamd *d)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	char dir[VCAM_PATH_MAX], *slash;
+	int ret;
 
 	d->status_fd = -1;
 	if (!d->opts.status_path[0])
@@ -33,19 +49,13 @@ int vcamd_status_open(struct vcamd *d)
 		*slash = '\0';
 		mkdir(dir, 0755);
 	}
-	unlink(sa.sun_path);
-	d->status_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC |
-			      SOCK_NONBLOCK, 0);
-	if (d->status_fd < 0 ||
-	    bind(d->status_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    listen(d->status_fd, 4) < 0) {
+	ret = vcamd_listen_unix(&sa);
+	if (ret < 0) {
 		log_warn("status socket %s: %s (vcamctl will not work)",
-			 sa.sun_path, strerror(errno));
-		if (d->status_fd >= 0)
-			close(d->status_fd);
-		d->status_fd = -1;
-		return -errno;
+			 sa.sun_path, strerror(-ret));
+		return ret;
 	}
+	d->status_fd = ret;
 	return 0;
 }
 
@@ -124,7 +134,35 @@ size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len)
 	put(&o, " max_buffers=%u guest_cfg_differs=%d dequeue_held=%llu",
 	    c->dev.cfg.max_buffers, c->cfg_diff_logged,
 	    (unsigned long long)s->dequeue_held);
+	/* limits (policy.c, core_limit.c): what the host allows it */
+	put(&o, " mode_asked=%s spin_capped=%d pages=%u max_pages=%u pages_refused=%llu req_rate=%u req_cpu_pct=%u throttled=%llu spurious_kicks=%llu kick_backoff_ms=%.0f",
+	    vcam_notify_mode_name(c->mode_asked), c->spin_capped,
+	    c->dev.pages, c->dev.cfg.lim.max_pages,
+	    (unsigned long long)s->pages_refused, c->dev.cfg.lim.req_rate,
+	    c->dev.cfg.lim.req_cpu_pct,
+	    (unsigned long long)s->throttled,
+	    (unsigned long long)s->spurious_kicks,
+	    (double)vcamd_kick_backoff_ns(c) / 1e6);
 	return o.pos;
+}
+
+/* Who uses a camera now, by device name, comma-separated; "-": nobody. */
+static void put_users(struct out *o, struct vcamd *d,
+		      const struct vcam_camdev *cd, const char *key,
+		      bool streaming_only)
+{
+	const struct vcam_conn *c;
+	const char *sep = "";
+
+	put(o, "%s", key);
+	for (c = d->conns; c; c = c->next) {
+		if (c->camdev != cd || (streaming_only && !c->dev.streaming))
+			continue;
+		put(o, "%s%s", sep, c->name);
+		sep = ",";
+	}
+	if (!*sep)
+		put(o, "-");
 }
 
 size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
@@ -135,15 +173,18 @@ size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
 	struct rusage ru;
 
 	getrusage(RUSAGE_SELF, &ru);
-	put(&o, "vcamd pid=%d transport=%s uptime_s=%.1f cpu_user_ms=%ld cpu_sys_ms=%ld\n",
+	put(&o, "vcamd pid=%d transport=%s uptime_s=%.1f cpu_user_ms=%ld cpu_sys_ms=%ld spinning=%u max_spinning=%u pages=%llu max_pages_total=%llu\n",
 	    (int)getpid(), d->tp->name,
 	    (double)(vcam_now_ns() - d->start_ns) / 1e9,
 	    ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000,
-	    ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000);
+	    ru.ru_stime.tv_sec * 1000 + ru.ru_stime.tv_usec / 1000,
+	    vcamd_spinning(d), d->opts.max_spinning,
+	    (unsigned long long)d->pages.used,
+	    (unsigned long long)d->pages.max);
 	for (cd = d->cams; cd; cd = cd->next) {
 		const struct vcam_format *f = &cd->cam.fmt;
 
-		put(&o, "camera path=%s users=%u streaming=%d failed=%d reopened=%u frames_in=%llu cpu_ms=%.1f format=%.4s size=%ux%u rate=%u/%u\n",
+		put(&o, "camera path=%s users=%u streaming=%d failed=%d reopened=%u frames_in=%llu cpu_ms=%.1f format=%.4s size=%ux%u rate=%u/%u",
 		    cd->path, cd->refs, cd->cam.streaming, cd->failed,
 		    cd->reopened,
 		    (unsigned long long)cd->cam.frames_in,
@@ -151,6 +192,9 @@ size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
 		    cd->cam.have_fmt ? (const char *)&f->fourcc : "none",
 		    f->width, f->height, cd->cam.rate_numer,
 		    cd->cam.rate_denom);
+		put_users(&o, d, cd, " devices=", false);
+		put_users(&o, d, cd, " streaming_devices=", true);
+		put(&o, "\n");
 	}
 	for (c = d->conns; c; c = c->next) {
 		put(&o, "device ");
@@ -164,7 +208,8 @@ size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
 
 void vcamd_status_serve(struct vcamd *d)
 {
-	char buf[16384];
+	/* a line is ~800 octets per device: room for some 80 of them */
+	static char buf[65536];
 	size_t n, off = 0;
 	int fd;
 

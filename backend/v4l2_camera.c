@@ -24,6 +24,7 @@
 
 #include "log.h"
 #include "v4l2_fmt_guard.h"
+#include "vcam/colorimetry.h"
 
 #define MAX_CAM_BUFS	32
 
@@ -122,88 +123,6 @@ static void cam_munmap(struct v4l2cam *c, void *start, size_t len)
 		v4l2_munmap(start, len);
 }
 
-/* ---- V4L2 -> cameraif colour description ---------------------------------- */
-
-static uint32_t map_colorspace(uint32_t cs)
-{
-	switch (cs) {
-	case V4L2_COLORSPACE_SMPTE170M:
-	case V4L2_COLORSPACE_SMPTE240M:
-	case V4L2_COLORSPACE_470_SYSTEM_M:
-	case V4L2_COLORSPACE_470_SYSTEM_BG:
-	case V4L2_COLORSPACE_BT878:
-		return XENCAMERA_COLORSPACE_SMPTE170M;
-	case V4L2_COLORSPACE_REC709:
-		return XENCAMERA_COLORSPACE_REC709;
-	case V4L2_COLORSPACE_SRGB:
-	case V4L2_COLORSPACE_JPEG:
-		return XENCAMERA_COLORSPACE_SRGB;
-	case V4L2_COLORSPACE_OPRGB:
-		return XENCAMERA_COLORSPACE_OPRGB;
-	case V4L2_COLORSPACE_BT2020:
-		return XENCAMERA_COLORSPACE_BT2020;
-	case V4L2_COLORSPACE_DCI_P3:
-		return XENCAMERA_COLORSPACE_DCI_P3;
-	default:
-		return XENCAMERA_COLORSPACE_DEFAULT;
-	}
-}
-
-static uint32_t map_xfer(uint32_t x)
-{
-	switch (x) {
-	case V4L2_XFER_FUNC_709:
-	case V4L2_XFER_FUNC_SMPTE240M:
-		return XENCAMERA_XFER_FUNC_709;
-	case V4L2_XFER_FUNC_SRGB:
-		return XENCAMERA_XFER_FUNC_SRGB;
-	case V4L2_XFER_FUNC_OPRGB:
-		return XENCAMERA_XFER_FUNC_OPRGB;
-	case V4L2_XFER_FUNC_NONE:
-		return XENCAMERA_XFER_FUNC_NONE;
-	case V4L2_XFER_FUNC_DCI_P3:
-		return XENCAMERA_XFER_FUNC_DCI_P3;
-	case V4L2_XFER_FUNC_SMPTE2084:
-		return XENCAMERA_XFER_FUNC_SMPTE2084;
-	default:
-		return XENCAMERA_XFER_FUNC_DEFAULT;
-	}
-}
-
-static uint32_t map_ycbcr(uint32_t e)
-{
-	switch (e) {
-	case V4L2_YCBCR_ENC_601:
-	case V4L2_YCBCR_ENC_SYCC:
-		return XENCAMERA_YCBCR_ENC_601;
-	case V4L2_YCBCR_ENC_709:
-	case V4L2_YCBCR_ENC_SMPTE240M:
-		return XENCAMERA_YCBCR_ENC_709;
-	case V4L2_YCBCR_ENC_XV601:
-		return XENCAMERA_YCBCR_ENC_XV601;
-	case V4L2_YCBCR_ENC_XV709:
-		return XENCAMERA_YCBCR_ENC_XV709;
-	case V4L2_YCBCR_ENC_BT2020:
-		return XENCAMERA_YCBCR_ENC_BT2020;
-	case V4L2_YCBCR_ENC_BT2020_CONST_LUM:
-		return XENCAMERA_YCBCR_ENC_BT2020_CONST_LUM;
-	default:
-		return XENCAMERA_YCBCR_ENC_IGNORE;
-	}
-}
-
-static uint32_t map_quant(uint32_t q)
-{
-	switch (q) {
-	case V4L2_QUANTIZATION_FULL_RANGE:
-		return XENCAMERA_QUANTIZATION_FULL_RANGE;
-	case V4L2_QUANTIZATION_LIM_RANGE:
-		return XENCAMERA_QUANTIZATION_LIM_RANGE;
-	default:
-		return XENCAMERA_QUANTIZATION_DEFAULT;
-	}
-}
-
 static void fmt_from_v4l2(bool mplane, const struct v4l2_format *v,
 			  struct vcam_format *f)
 {
@@ -216,10 +135,10 @@ static void fmt_from_v4l2(bool mplane, const struct v4l2_format *v,
 		f->fourcc = m->pixelformat;
 		f->width = m->width;
 		f->height = m->height;
-		f->colorspace = map_colorspace(m->colorspace);
-		f->xfer_func = map_xfer(m->xfer_func);
-		f->ycbcr_enc = map_ycbcr(m->ycbcr_enc);
-		f->quantization = map_quant(m->quantization);
+		f->colorspace = vcam_colorspace_to_xen(m->colorspace);
+		f->xfer_func = vcam_xfer_func_to_xen(m->xfer_func);
+		f->ycbcr_enc = vcam_ycbcr_enc_to_xen(m->ycbcr_enc);
+		f->quantization = vcam_quantization_to_xen(m->quantization);
 		f->num_planes = m->num_planes;
 		if (f->num_planes > XENCAMERA_MAX_PLANE)
 			f->num_planes = XENCAMERA_MAX_PLANE;
@@ -234,10 +153,10 @@ static void fmt_from_v4l2(bool mplane, const struct v4l2_format *v,
 		f->fourcc = s->pixelformat;
 		f->width = s->width;
 		f->height = s->height;
-		f->colorspace = map_colorspace(s->colorspace);
-		f->xfer_func = map_xfer(s->xfer_func);
-		f->ycbcr_enc = map_ycbcr(s->ycbcr_enc);
-		f->quantization = map_quant(s->quantization);
+		f->colorspace = vcam_colorspace_to_xen(s->colorspace);
+		f->xfer_func = vcam_xfer_func_to_xen(s->xfer_func);
+		f->ycbcr_enc = vcam_ycbcr_enc_to_xen(s->ycbcr_enc);
+		f->quantization = vcam_quantization_to_xen(s->quantization);
 		f->num_planes = 1;
 		f->plane_size[0] = s->sizeimage;
 		f->plane_stride[0] = s->bytesperline;
@@ -420,13 +339,6 @@ static int vc_set_rate(void *priv, uint32_t *numer, uint32_t *denom)
 	return vc_get_rate(priv, numer, denom);
 }
 
-static const uint32_t ctrl_cid[XENCAMERA_MAX_CTRL] = {
-	[XENCAMERA_CTRL_BRIGHTNESS] = V4L2_CID_BRIGHTNESS,
-	[XENCAMERA_CTRL_CONTRAST] = V4L2_CID_CONTRAST,
-	[XENCAMERA_CTRL_SATURATION] = V4L2_CID_SATURATION,
-	[XENCAMERA_CTRL_HUE] = V4L2_CID_HUE,
-};
-
 static int vc_ctrl_info(void *priv, unsigned int type,
 			struct vcam_ctrl_info *ci)
 {
@@ -435,7 +347,7 @@ static int vc_ctrl_info(void *priv, unsigned int type,
 
 	if (type >= XENCAMERA_MAX_CTRL)
 		return -ENOTSUP;
-	q.id = ctrl_cid[type];
+	q.id = vcam_ctrl_cid(type);
 	if (xioctl(c, VIDIOC_QUERYCTRL, &q) ||
 	    (q.flags & V4L2_CTRL_FLAG_DISABLED))
 		return -ENOTSUP;
@@ -461,7 +373,7 @@ static int vc_ctrl_get(void *priv, unsigned int type, int64_t *val)
 
 	if (type >= XENCAMERA_MAX_CTRL)
 		return -ENOTSUP;
-	ctl.id = ctrl_cid[type];
+	ctl.id = vcam_ctrl_cid(type);
 	ret = xioctl(c, VIDIOC_G_CTRL, &ctl);
 	if (ret)
 		return ret;
@@ -478,7 +390,7 @@ static int vc_ctrl_set(void *priv, unsigned int type, int64_t val)
 		return -ENOTSUP;
 	if (val < INT32_MIN || val > INT32_MAX)
 		return -ERANGE;
-	ctl.id = ctrl_cid[type];
+	ctl.id = vcam_ctrl_cid(type);
 	ctl.value = (int32_t)val;
 	return xioctl(c, VIDIOC_S_CTRL, &ctl);
 }

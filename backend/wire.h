@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The one place the backend includes the cameraif wire definition.
- * Xen's public ring.h expects the includer to supply memory barriers.
+ * The one place the backend includes the cameraif wire definition, and
+ * what vcam's halves share about it (ring/include/vcam/).
  */
 #ifndef VCAMD_WIRE_H
 #define VCAMD_WIRE_H
@@ -10,19 +10,15 @@
 #include <stdint.h>
 #include <string.h>
 
-/* ring.h maps xen_mb()/xen_rmb()/xen_wmb() onto these for old interfaces. */
-#ifndef mb
-#define mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define rmb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define wmb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)
-#endif
-
+#include "vcam/xen_barrier.h"
 #include <xen/errno.h>
 #include <xen/io/cameraif.h>
 #include <xen/io/xenbus.h>
 
 #include "vcam/abi_check.h"
+#include "vcam/cfgparse.h"
 #include "vcam/ext.h"
+#include "vcam/xen_errno.h"
 
 #define VCAM_PAGE_SIZE		4096U
 /* grant refs per page-directory page: next pointer + 1023 refs */

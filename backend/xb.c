@@ -51,6 +51,8 @@ void vcam_xb_init(struct vcam_conn *c)
 	c->tp->write(c, XENCAMERA_FIELD_BE_VERSIONS,
 		     XENCAMERA_PROTOCOL_VERSION);
 	c->tp->write(c, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
+	/* a buffer is the frontend's again with FRAME_AVAIL (core_buf.c) */
+	c->tp->write(c, VCAM_FIELD_FEATURE_AVAIL_DEQUEUES, "1");
 	vcam_xb_set_state(c, XenbusStateInitWait);
 }
 
@@ -102,6 +104,7 @@ static int connect_dev(struct vcam_conn *c)
 		return ret;
 	c->cfg_diff_logged = false;
 	vcam_xb_check_guest_copy(c);
+	vcamd_policy_connect(c, &cfg);
 	c->camdev = vcamd_cam_get(c->d, path);
 	if (!c->camdev)
 		return -ENODEV;
@@ -129,6 +132,7 @@ static int connect_dev(struct vcam_conn *c)
 	vcam_dev_init(&c->dev, c->name, x, c->tpctx, c->ring_page,
 		      c->evt_page, c->req_port, c->evt_port, &cfg,
 		      &c->camdev->cam);
+	vcamd_trace_attach(c);
 	c->connected = true;
 	c->tick_frames = 0;
 	c->fps = 0;

@@ -140,7 +140,7 @@ int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 			"attach it again with vcam-attach", c->name);
 		return -EINVAL;
 	}
-	if (vcam_parse_unique_id(s, path, plen, &why)) {
+	if (vcam_unique_id_path(s, path, plen, &why)) {
 		log_err("%s: unique-id '%s': %s", c->name, s, why);
 		free(s);
 		return -EINVAL;
@@ -151,8 +151,9 @@ int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 			path);
 		return -EPERM;
 	}
-	if (read_bool(c, HOST_DIR, XENCAMERA_FIELD_BE_ALLOC, &cfg->be_alloc))
-		ret = -EINVAL;
+	s = c->tp->read(c, HOST_DIR, XENCAMERA_FIELD_BE_ALLOC);
+	cfg->be_alloc = vcam_be_alloc_of(s);
+	free(s);
 	/* The one choice that is the frontend's: which protocol it speaks. */
 	if (read_bool(c, GUEST_DIR, VCAM_FIELD_EVT_HOLD_OFF,
 		      &cfg->evt_hold_off))
@@ -168,7 +169,7 @@ int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 	}
 	s = c->tp->read(c, HOST_DIR, XENCAMERA_FIELD_CONTROLS);
 	if (s) {
-		if (vcam_parse_controls(s, cfg, &why)) {
+		if (vcam_parse_controls(s, cfg->ctrls, &cfg->nctrls, &why)) {
 			log_err("%s: controls='%s': %s", c->name, s, why);
 			ret = -EINVAL;
 		}
@@ -206,7 +207,14 @@ static const char *const cfg_values[] = {
 
 /* More format entries than any toolstack writes: a guest's doing. */
 #define FMT_ENTRIES_MAX	(2 * VCAM_CFG_MAX_MODES)
-#define FMT_TEXT_MAX	8192
+/*
+ * Room for the largest menu a toolstack writes, so that it is always
+ * compared: VCAM_CFG_MAX_MODES entries "FOUR-BE/65535x65535=" with
+ * VCAM_CFG_MAX_RATES rates "4294967295/4294967295," each, every entry
+ * behind its length ("371:").
+ */
+#define FMT_ENTRY_MAX	(4 + 7 + 1 + 11 + 1 + VCAM_CFG_MAX_RATES * 22)
+#define FMT_TEXT_MAX	(VCAM_CFG_MAX_MODES * FMT_ENTRY_MAX + 1)
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -214,8 +222,10 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /*
- * One dir's formats tree as sorted "FOURCC/WxH=rates" words, so two
- * copies compare equal whatever order the store lists children in.
+ * One dir's formats tree as sorted "FOURCC/WxH=rates" entries, so two
+ * copies compare equal whatever order the store lists children in.  Each
+ * entry goes behind its length: the guest writes rates as it likes, and
+ * with a mere separator "15/1 YUYV/64x48=30/1" read like two entries.
  * NULL if the tree is larger than any toolstack writes.
  */
 static char *formats_text(struct vcam_conn *c, bool dir)
@@ -257,7 +267,7 @@ static char *formats_text(struct vcam_conn *c, bool dir)
 		qsort(ents, n, sizeof(ents[0]), cmp_str);
 		for (i = 0; i < n && txt; i++) {
 			int len = snprintf(txt + used, FMT_TEXT_MAX - used,
-					   "%s%s", i ? " " : "", ents[i]);
+					   "%zu:%s", strlen(ents[i]), ents[i]);
 
 			if (len < 0 || (size_t)len >= FMT_TEXT_MAX - used) {
 				free(txt);

@@ -343,31 +343,43 @@ static void xs_ready(struct vcamd *d, void *arg, short revents)
 	(void)n;
 }
 
+static void xt_unmask(struct vcam_conn *c, unsigned int local)
+{
+	struct xen_conn *xc = c->tpctx;
+
+	xenevtchn_unmask(xc->tp->xce, local);
+}
+
+/*
+ * Each read returns one pending port, masked by the evtchn driver until
+ * we unmask it: policy.c decides when (at once, unless the port's kicks
+ * keep bringing no work).  Kicks meanwhile stay pending in Xen and cost
+ * us nothing; unmasking a pending port delivers it again.
+ */
 static void evtchn_ready(struct vcamd *d, void *arg, short revents)
 {
 	struct xen_tp *tp = tp_of(d);
 	struct vcam_conn *c;
 	xenevtchn_port_or_error_t port;
 	struct pollfd p = { .fd = xenevtchn_fd(tp->xce), .events = POLLIN };
+	uint64_t cpu0;
 
 	(void)arg;
 	(void)revents;
-	/* Drain every pending port; each read returns one. */
 	do {
+		cpu0 = vcam_cpu_ns();
 		port = xenevtchn_pending(tp->xce);
 		if (port < 0)
 			break;
-		xenevtchn_unmask(tp->xce, port);
-		for (c = d->conns; c; c = c->next) {
-			if (!c->connected)
-				continue;
-			if ((unsigned int)port == c->req_port) {
-				vcamd_conn_kick(c, true);
+		for (c = d->conns; c; c = c->next)
+			if (c->connected &&
+			    ((unsigned int)port == c->req_port ||
+			     (unsigned int)port == c->evt_port))
 				break;
-			}
-			if ((unsigned int)port == c->evt_port)
-				break;	/* frontend acks: nothing to do */
-		}
+		if (c)
+			vcamd_port_kicked(c, (unsigned int)port, cpu0);
+		else
+			xenevtchn_unmask(tp->xce, port);
 	} while (poll(&p, 1, 0) == 1);
 }
 
@@ -404,6 +416,7 @@ static const struct vcam_transport xen_transport = {
 	.write = xt_write,
 	.bind = xt_bind,
 	.unbind = xt_unbind,
+	.unmask = xt_unmask,
 	.collect = xt_collect,
 	.conn_free = xt_conn_free,
 	.shutdown = xt_shutdown,

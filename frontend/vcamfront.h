@@ -70,10 +70,16 @@ struct vcam_stats {
 	atomic64_t drops;
 	atomic64_t notify_sent;
 	atomic64_t notify_recv;
+	/* Late EOIs given as spurious: notifications that brought nothing. */
+	atomic64_t notify_spurious;
 	atomic64_t wakeups;
 	atomic64_t spins;
 	atomic64_t copies;
 	atomic64_t requests;
+	/* BUF_DEQUEUE sent after FRAME_AVAIL (no avail-dequeues). */
+	atomic64_t dequeues;
+	/* A buffer announced again before our BUF_DEQUEUE's answer. */
+	atomic64_t reannounced;
 };
 
 /*
@@ -106,11 +112,47 @@ struct vcam_buf {
 	bool with_be;
 	/* On the pending list, waiting for room on the request ring. */
 	bool pending;
+	/* The request it waits for on the pending list. */
+	u8 pending_op;
 	/* In flight BUF_QUEUE request id, valid while queue_inflight. */
 	u16 queue_id;
 	bool queue_inflight;
+	/*
+	 * cameraif.h's hand-back, for a backend without avail-dequeues
+	 * (vcamfront_handback.c): FRAME_AVAIL says the buffer is filled
+	 * (newest size and seq_num here), our BUF_DEQUEUE's response gives
+	 * it back; with_be stays set until then.
+	 */
+	bool filled;
+	u32 filled_sz;
+	u32 filled_seq;
+	u16 deq_id;
+	bool deq_inflight;
+	bool deq_done;
 	/* Where the backend writes when that is not the vb2 plane: copy out. */
 	void *shadow;
+};
+
+struct vcam_dev;
+
+/*
+ * One event channel from the backend (vcamfront_irq.c).  Both are bound
+ * with the late-EOI API: after an interrupt Xen delivers nothing more on
+ * the channel until we call xen_irq_lateeoi(), so a backend can make us
+ * run at most once per EOI, and an EOI flagged spurious slows it down.
+ */
+struct vcam_chan {
+	struct vcam_dev *cam;
+	evtchn_port_t port;
+	int irq;
+	/*
+	 * Set by the interrupt handler to the irq that waits for its EOI,
+	 * -1 when none is due.  The handler's own irq argument, not @irq:
+	 * a backend may signal the port before bind returned.
+	 */
+	atomic_t eoi_irq;
+	/* Packets taken from this channel's page since its last EOI. */
+	unsigned int consumed;
 };
 
 struct vcamfront_info;
@@ -130,15 +172,23 @@ struct vcam_dev {
 	struct vcam_cfg cfg;
 	int notify_mode;
 	bool evt_hold_off;
+	/* Negotiated: FRAME_AVAIL hands the buffer back by itself. */
+	bool avail_dequeues;
+	/* BUF_DEQUEUEs sent and not answered: their answers are awaited. */
+	unsigned int deqs_inflight;
 	bool registered;
 
-	/* Request ring: req_lock protects ring, ids and buffer states. */
-	spinlock_t req_lock;
+	/*
+	 * Request ring: req_lock protects ring, event page consumption, ids,
+	 * buffer states and the EOI bookkeeping of both channels.  A mutex:
+	 * nothing takes it in atomic context (vcamfront_irq.c), so frames are
+	 * copied and vb2 buffers completed preemptible, interrupts on.
+	 */
+	struct mutex req_lock;
 	struct xen_cameraif_front_ring ring;
 	void *ring_page;
 	grant_ref_t ring_gref;
-	evtchn_port_t req_port;
-	int req_irq;
+	struct vcam_chan req_ch;
 	wait_queue_head_t ring_wq;
 	u16 next_id;
 	u16 next_async;
@@ -155,15 +205,23 @@ struct vcam_dev {
 	/* Event page: a private copy of in_cons, never read back from it. */
 	struct xencamera_event_page *evt_page;
 	grant_ref_t evt_gref;
-	evtchn_port_t evt_port;
-	int evt_irq;
+	struct vcam_chan evt_ch;
 	u32 evt_cons;
+
+	/* Consumes on behalf of the interrupt handlers (vcamfront_irq.c). */
+	struct work_struct notify_work;
+	/* Channels being unbound: no EOI any more (req_lock). */
+	bool irqs_gone;
 
 	/* Something in the shared pages made no sense, or the backend left. */
 	bool dead;
 	bool broken_logged;
 
-	/* Spin/hybrid consumer thread; only exists while streaming. */
+	/*
+	 * Spin/hybrid consumer thread; only exists while streaming.  Set and
+	 * cleared under req_lock: the interrupt work decides by it who
+	 * consumes and gives the EOIs.
+	 */
 	struct task_struct *poller;
 	wait_queue_head_t poller_wq;
 	bool poller_kick;
@@ -235,6 +293,7 @@ extern unsigned int vcam_param_timeout_ms;
 extern char *vcam_param_notify_mode;
 extern unsigned int vcam_param_spin_us;
 extern int vcam_param_mplane;
+extern bool vcam_param_avail_dequeues;
 
 /* vcamfront_cfg.c */
 int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg);
@@ -247,20 +306,25 @@ const struct vcam_res *vcam_cfg_find_res(const struct vcam_format *fmt,
 /* vcamfront_evtchnl.c */
 int vcam_evtchnl_create(struct vcam_dev *cam);
 int vcam_evtchnl_publish(struct vcam_dev *cam);
-void vcam_evtchnl_unbind(struct vcam_dev *cam);
 void vcam_evtchnl_free(struct vcam_dev *cam);
 int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 		  size_t len, struct xencamera_resp *resp);
 void vcam_flush_pending_locked(struct vcam_dev *cam);
 int vcam_drain_locked(struct vcam_dev *cam);
 bool vcam_rearm_locked(struct vcam_dev *cam);
+bool vcam_drain_rearm_locked(struct vcam_dev *cam);
 void vcam_mark_dead(struct vcam_dev *cam, const char *why);
 void vcam_broken(struct vcam_dev *cam, const char *fmt, ...);
+
+/* vcamfront_irq.c */
+void vcam_irq_init(struct vcam_dev *cam);
+int vcam_irq_bind(struct vcam_dev *cam);
+void vcam_irq_unbind(struct vcam_dev *cam);
+void vcam_irq_eoi_locked(struct vcam_dev *cam);
 
 /* vcamfront_notify.c */
 int vcam_poller_start(struct vcam_dev *cam);
 void vcam_poller_stop(struct vcam_dev *cam);
-bool vcam_poller_running(struct vcam_dev *cam);
 
 /* vcamfront_buf.c */
 int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf);
@@ -271,6 +335,14 @@ int vcam_buf_plane_lens(struct vcam_dev *cam, struct vcam_buf *buf,
 			u32 used_sz, u32 *lens);
 void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
 			 u32 used_sz, u32 seq);
+
+/* vcamfront_handback.c */
+void vcam_frame_avail_locked(struct vcam_dev *cam, struct vcam_buf *buf,
+			     u32 used_sz, u32 seq);
+void vcam_dequeue_resp_locked(struct vcam_dev *cam, struct vcam_buf *buf,
+			      const struct xencamera_resp *resp);
+void vcam_dequeued_complete_locked(struct vcam_dev *cam);
+void vcam_handback_reset(struct vcam_buf *buf);
 
 /* vcamfront_vb2.c */
 int vcam_vb2_init(struct vcam_dev *cam);

@@ -276,8 +276,9 @@ int vcam_buf_plane_lens(struct vcam_dev *cam, struct vcam_buf *buf,
 }
 
 /*
- * Called with req_lock held, possibly in interrupt context, after
- * vcam_buf_plane_lens accepted used_sz.
+ * Called with req_lock held, in process context (the interrupt work or the
+ * poller, vcamfront_irq.c), after vcam_buf_plane_lens accepted used_sz:
+ * a frame copy of several megabytes here runs preemptible.
  */
 void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
 			 u32 used_sz, u32 seq)

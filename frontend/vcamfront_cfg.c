@@ -17,59 +17,18 @@
 
 #include "vcamfront.h"
 
-static const char *const ctrl_names[XENCAMERA_MAX_CTRL] = {
-	[XENCAMERA_CTRL_BRIGHTNESS] = XENCAMERA_CTRL_BRIGHTNESS_STR,
-	[XENCAMERA_CTRL_CONTRAST] = XENCAMERA_CTRL_CONTRAST_STR,
-	[XENCAMERA_CTRL_SATURATION] = XENCAMERA_CTRL_SATURATION_STR,
-	[XENCAMERA_CTRL_HUE] = XENCAMERA_CTRL_HUE_STR,
-};
-
-/* "YUYV", "Y16" (trailing spaces trimmed), "AR15-BE". */
-static int parse_fourcc(const char *s, u32 *fourcc)
-{
-	size_t len = strlen(s);
-	bool be = false;
-	char c[4] = { ' ', ' ', ' ', ' ' };
-	size_t i;
-
-	if (len > 3 && !strcmp(s + len - 3, XENCAMERA_FOURCC_BIGENDIAN_STR)) {
-		be = true;
-		len -= 3;
-	}
-	if (len < 1 || len > 4)
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		if (s[i] < 0x20 || s[i] > 0x7e)
-			return -EINVAL;
-		c[i] = s[i];
-	}
-	*fourcc = v4l2_fourcc(c[0], c[1], c[2], c[3]);
-	if (be)
-		*fourcc |= BIT(31);
-	return 0;
-}
-
-static int parse_u32_pair(const char *s, char sep, u32 *a, u32 *b)
-{
-	char buf[32];
-	char *p;
-
-	if (strscpy(buf, s, sizeof(buf)) < 0)
-		return -EINVAL;
-	p = strchr(buf, sep);
-	if (!p)
-		return -EINVAL;
-	*p++ = '\0';
-	if (kstrtou32(buf, 10, a) || kstrtou32(p, 10, b))
-		return -EINVAL;
-	return 0;
-}
-
+/*
+ * The rules are vcam/cfgparse.h's, shared with vcamd and the toolstack, so
+ * the guest is never shown a mode its backend would refuse.
+ */
 static int parse_rates(struct xenbus_device *xb_dev, const char *path,
 		       struct vcam_res *res)
 {
-	char *list, *cur, *tok;
-	int ret = 0;
+	struct vcam_rate rates[VCAM_MAX_RATES];
+	const char *why;
+	unsigned int n, i;
+	char *list;
+	int ret;
 
 	list = xenbus_read(XBT_NIL, path, XENCAMERA_FIELD_FRAME_RATES, NULL);
 	if (IS_ERR(list)) {
@@ -77,29 +36,17 @@ static int parse_rates(struct xenbus_device *xb_dev, const char *path,
 			XENCAMERA_FIELD_FRAME_RATES);
 		return PTR_ERR(list);
 	}
-	cur = list;
-	while ((tok = strsep(&cur, XENCAMERA_LIST_SEPARATOR ";")) != NULL) {
-		struct v4l2_fract *fr;
-
-		if (!*tok)
-			continue;
-		if (res->num_rates >= VCAM_MAX_RATES) {
-			ret = -E2BIG;
-			break;
+	ret = vcam_parse_rates(list, rates, VCAM_MAX_RATES, &n, &why);
+	if (ret) {
+		dev_err(&xb_dev->dev, "bad frame-rates \"%s\" under %s: %s\n",
+			list, path, why);
+	} else {
+		for (i = 0; i < n; i++) {
+			res->rates[i].numerator = rates[i].numer;
+			res->rates[i].denominator = rates[i].denom;
 		}
-		fr = &res->rates[res->num_rates];
-		if (parse_u32_pair(tok, '/', &fr->numerator, &fr->denominator) ||
-		    !fr->numerator || !fr->denominator) {
-			ret = -EINVAL;
-			break;
-		}
-		res->num_rates++;
+		res->num_rates = n;
 	}
-	if (!ret && !res->num_rates)
-		ret = -EINVAL;
-	if (ret)
-		dev_err(&xb_dev->dev, "bad frame-rates \"%s\" under %s\n",
-			list, path);
 	kfree(list);
 	return ret;
 }
@@ -108,13 +55,14 @@ static int parse_format(struct xenbus_device *xb_dev, const char *cfg_dir,
 			const char *fmt_name, struct vcam_format *fmt)
 {
 	char *fmt_path, *res_path = NULL;
+	const char *why;
 	char **dir;
 	unsigned int n, i;
 	int ret;
 
-	ret = parse_fourcc(fmt_name, &fmt->fourcc);
+	ret = vcam_parse_fourcc(fmt_name, &fmt->fourcc, &why);
 	if (ret) {
-		dev_err(&xb_dev->dev, "bad FOURCC \"%s\"\n", fmt_name);
+		dev_err(&xb_dev->dev, "bad FOURCC \"%s\": %s\n", fmt_name, why);
 		return ret;
 	}
 	fmt_path = kasprintf(GFP_KERNEL, "%s/%s/%s", cfg_dir,
@@ -139,12 +87,11 @@ static int parse_format(struct xenbus_device *xb_dev, const char *cfg_dir,
 	for (i = 0; i < n; i++) {
 		struct vcam_res *res = &fmt->res[i];
 
-		if (parse_u32_pair(dir[i], 'x', &res->width, &res->height) ||
-		    !res->width || !res->height ||
-		    res->width > 16384 || res->height > 16384) {
-			dev_err(&xb_dev->dev, "bad resolution \"%s\"\n",
-				dir[i]);
-			ret = -EINVAL;
+		ret = vcam_parse_resolution(dir[i], &res->width, &res->height,
+					    &why);
+		if (ret) {
+			dev_err(&xb_dev->dev, "bad resolution \"%s\": %s\n",
+				dir[i], why);
 			goto out_dir;
 		}
 		kfree(res_path);
@@ -166,34 +113,61 @@ out:
 	return ret;
 }
 
+/* Absent is no controls, like an empty list. */
 static int parse_controls(struct xenbus_device *xb_dev, const char *cfg_dir,
 			  struct vcam_cfg *cfg)
 {
-	char *list, *cur, *tok;
-	int ret = 0, i;
+	unsigned int n;
+	const char *why;
+	char *list;
+	int ret;
 
 	list = xenbus_read(XBT_NIL, cfg_dir, XENCAMERA_FIELD_CONTROLS, NULL);
 	if (IS_ERR(list))
-		return 0;	/* no controls is a valid camera */
-	cur = list;
-	while ((tok = strsep(&cur, XENCAMERA_LIST_SEPARATOR ";")) != NULL) {
-		tok = strim(tok);
-		if (!*tok)
-			continue;
-		for (i = 0; i < XENCAMERA_MAX_CTRL; i++)
-			if (!strcmp(tok, ctrl_names[i]))
-				break;
-		if (i == XENCAMERA_MAX_CTRL ||
-		    cfg->num_ctrls >= XENCAMERA_MAX_CTRL ||
-		    memchr(cfg->ctrl_types, i, cfg->num_ctrls)) {
-			dev_err(&xb_dev->dev, "bad controls \"%s\"\n", tok);
-			ret = -EINVAL;
-			break;
-		}
-		cfg->ctrl_types[cfg->num_ctrls++] = i;
-	}
+		return 0;
+	ret = vcam_parse_controls(list, cfg->ctrl_types, &n, &why);
+	if (ret)
+		dev_err(&xb_dev->dev, "bad controls \"%s\": %s\n", list, why);
+	else
+		cfg->num_ctrls = n;
 	kfree(list);
 	return ret;
+}
+
+/*
+ * A number node: absent leaves *out alone (-ENOENT), malformed is
+ * -EINVAL and logged.
+ */
+static int read_u32(struct xenbus_device *xb_dev, const char *cfg_dir,
+		    const char *key, u32 min, u32 max, u32 *out)
+{
+	const char *why;
+	char *s;
+	int ret;
+
+	s = xenbus_read(XBT_NIL, cfg_dir, key, NULL);
+	if (IS_ERR(s))
+		return -ENOENT;
+	ret = vcam_parse_u32(s, min, max, out, &why);
+	if (ret)
+		dev_err(&xb_dev->dev, "bad %s \"%s\": %s\n", key, s, why);
+	kfree(s);
+	return ret;
+}
+
+static int read_be_alloc(struct xenbus_device *xb_dev, const char *cfg_dir,
+			 struct vcam_cfg *cfg)
+{
+	char *s;
+
+	s = xenbus_read(XBT_NIL, cfg_dir, XENCAMERA_FIELD_BE_ALLOC, NULL);
+	if (IS_ERR(s)) {
+		cfg->be_alloc = false;
+		return 0;
+	}
+	cfg->be_alloc = vcam_be_alloc_of(s);
+	kfree(s);
+	return 0;
 }
 
 /* The host's copy if the toolstack wrote one, else the cameraif.h place. */
@@ -210,6 +184,7 @@ int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 	char **dir;
 	unsigned int n, i;
 	char *mode;
+	u32 v;
 	int ret;
 
 	memset(cfg, 0, sizeof(*cfg));
@@ -224,16 +199,19 @@ int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 		return ret;
 	}
 
-	cfg->max_buffers = xenbus_read_unsigned(cfg_dir,
-						XENCAMERA_FIELD_MAX_BUFFERS, 0);
-	if (cfg->max_buffers < 1 || cfg->max_buffers > 255) {
-		dev_err(&xb_dev->dev, "bad %s\n", XENCAMERA_FIELD_MAX_BUFFERS);
+	ret = read_u32(xb_dev, cfg_dir, XENCAMERA_FIELD_MAX_BUFFERS, 1,
+		       VCAM_CFG_MAX_BUFFERS, &v);
+	if (ret) {
+		if (ret == -ENOENT)
+			dev_err(&xb_dev->dev, "no %s\n",
+				XENCAMERA_FIELD_MAX_BUFFERS);
 		ret = -EINVAL;
 		goto fail;
 	}
-	cfg->max_buffers = min_t(int, cfg->max_buffers, VCAM_MAX_BUFS);
-	cfg->be_alloc = xenbus_read_unsigned(cfg_dir,
-					     XENCAMERA_FIELD_BE_ALLOC, 0) == 1;
+	cfg->max_buffers = min_t(int, v, VCAM_MAX_BUFS);
+	ret = read_be_alloc(xb_dev, cfg_dir, cfg);
+	if (ret)
+		goto fail;
 
 	cfg->notify_mode = vcam_notify_mode_parse(vcam_param_notify_mode);
 	if (cfg->notify_mode < 0)
@@ -251,9 +229,10 @@ int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 			cfg->notify_mode = m;
 		kfree(mode);
 	}
-	cfg->spin_us = xenbus_read_unsigned(cfg_dir,
-					    VCAM_FIELD_SPIN_US,
-					    vcam_param_spin_us);
+	/* Like notify-mode, a hint: a bad one leaves the default. */
+	cfg->spin_us = vcam_param_spin_us;
+	read_u32(xb_dev, cfg_dir, VCAM_FIELD_SPIN_US, 0, VCAM_SPIN_US_MAX,
+		 &cfg->spin_us);
 	cfg->spin_us = clamp_t(u32, cfg->spin_us, 1, VCAM_SPIN_US_MAX);
 
 	ret = parse_controls(xb_dev, cfg_dir, cfg);

@@ -9,13 +9,6 @@
 
 #include "vcamfront.h"
 
-static const u32 ctrl_cids[XENCAMERA_MAX_CTRL] = {
-	[XENCAMERA_CTRL_BRIGHTNESS] = V4L2_CID_BRIGHTNESS,
-	[XENCAMERA_CTRL_CONTRAST] = V4L2_CID_CONTRAST,
-	[XENCAMERA_CTRL_SATURATION] = V4L2_CID_SATURATION,
-	[XENCAMERA_CTRL_HUE] = V4L2_CID_HUE,
-};
-
 static int type_of_ctrl(struct vcam_dev *cam, struct v4l2_ctrl *ctrl)
 {
 	int i;
@@ -96,7 +89,7 @@ static int add_ctrl(struct vcam_dev *cam, int index, u8 type)
 		return -EIO;
 	}
 	ctrl = v4l2_ctrl_new_std(&cam->ctrl_handler, &vcam_ctrl_ops,
-				 ctrl_cids[type], e.min, e.max, e.step,
+				 vcam_ctrl_cid(type), e.min, e.max, e.step,
 				 e.def_val);
 	if (!ctrl)
 		return cam->ctrl_handler.error ?: -EINVAL;
@@ -158,7 +151,11 @@ int vcam_ctrls_init(struct vcam_dev *cam)
 	return 0;
 }
 
-/* Event page consumer, req_lock held, maybe in interrupt context. */
+/*
+ * Event page consumer, req_lock held.  Applying the value takes the
+ * control handler's lock, which may wait for a CTRL_SET, which needs the
+ * consumer: so that is left to ctrl_work.
+ */
 void vcam_ctrls_event(struct vcam_dev *cam, u8 type, s64 value)
 {
 	if (type >= XENCAMERA_MAX_CTRL || !cam->ctrls[type]) {
@@ -175,16 +172,15 @@ void vcam_ctrls_event(struct vcam_dev *cam, u8 type, s64 value)
 void vcam_ctrls_work(struct work_struct *work)
 {
 	struct vcam_dev *cam = container_of(work, struct vcam_dev, ctrl_work);
-	unsigned long flags;
 	u32 changed;
 	s64 values[XENCAMERA_MAX_CTRL];
 	int i;
 
-	spin_lock_irqsave(&cam->ctrl_lock, flags);
+	spin_lock(&cam->ctrl_lock);
 	changed = cam->ctrl_changed;
 	cam->ctrl_changed = 0;
 	memcpy(values, cam->ctrl_values, sizeof(values));
-	spin_unlock_irqrestore(&cam->ctrl_lock, flags);
+	spin_unlock(&cam->ctrl_lock);
 
 	for (i = 0; i < XENCAMERA_MAX_CTRL; i++) {
 		struct v4l2_ctrl *ctrl = cam->ctrls[i];

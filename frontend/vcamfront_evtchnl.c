@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The two shared pages and their event channels: the request ring (we
- * produce requests, consume responses) and the event page (we consume
- * FRAME_AVAIL and CTRL_CHANGE events).
+ * The two shared pages: the request ring (we produce requests, consume
+ * responses) and the event page (we consume FRAME_AVAIL and CTRL_CHANGE
+ * events).  Their event channels are vcamfront_irq.c's; everything here
+ * runs in process context under req_lock.
  *
  * Both pages are writable by the backend at any time, so every index and
  * every packet is copied into a local first and validated there.  Anything
@@ -10,8 +11,6 @@
  * state with one log line: no WARN, no out-of-bounds access, no retry.
  */
 
-#include <linux/delay.h>
-#include <linux/interrupt.h>
 #include <linux/slab.h>
 
 #include <xen/events.h>
@@ -71,8 +70,8 @@ static void notify_backend_locked(struct vcam_dev *cam)
 	int notify;
 
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&cam->ring, notify);
-	if (notify) {
-		notify_remote_via_irq(cam->req_irq);
+	if (notify && !cam->irqs_gone) {
+		notify_remote_via_irq(cam->req_ch.irq);
 		atomic64_inc(&cam->stats.notify_sent);
 	}
 }
@@ -113,11 +112,17 @@ void vcam_flush_pending_locked(struct vcam_dev *cam)
 		buf->pending = false;
 		index = buf->vb.vb2_buf.index;
 		id = VCAM_ID_ASYNC | ((cam->next_async++ & 0x7f) << 8) | index;
-		req = next_req_locked(cam, id, XENCAMERA_OP_BUF_QUEUE);
+		req = next_req_locked(cam, id, buf->pending_op);
 		req->req.index.index = index;
-		buf->queue_id = id;
-		buf->queue_inflight = true;
-		buf->with_be = true;
+		if (buf->pending_op == XENCAMERA_OP_BUF_DEQUEUE) {
+			buf->deq_id = id;
+			buf->deq_inflight = true;
+			cam->deqs_inflight++;
+		} else {
+			buf->queue_id = id;
+			buf->queue_inflight = true;
+			buf->with_be = true;
+		}
 		sent = true;
 	}
 	if (sent)
@@ -134,7 +139,6 @@ int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 {
 	unsigned long timeout = msecs_to_jiffies(cam->timeout_ms);
 	struct xencamera_req *req;
-	unsigned long flags;
 	long left;
 	int ret;
 
@@ -142,7 +146,7 @@ int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 		return -EINVAL;
 
 	mutex_lock(&cam->sync_mutex);
-	spin_lock_irqsave(&cam->req_lock, flags);
+	mutex_lock(&cam->req_lock);
 	while (!cam->dead && RING_FULL(&cam->ring)) {
 		int more;
 
@@ -152,16 +156,16 @@ int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 			vcam_drain_locked(cam);
 			continue;
 		}
-		spin_unlock_irqrestore(&cam->req_lock, flags);
+		mutex_unlock(&cam->req_lock);
 		left = wait_event_timeout(cam->ring_wq,
 					  READ_ONCE(cam->dead) ||
 					  !RING_FULL(&cam->ring), timeout);
-		spin_lock_irqsave(&cam->req_lock, flags);
+		mutex_lock(&cam->req_lock);
 		if (!left && !cam->dead && RING_FULL(&cam->ring))
 			vcam_broken(cam, "request ring stays full");
 	}
 	if (cam->dead) {
-		spin_unlock_irqrestore(&cam->req_lock, flags);
+		mutex_unlock(&cam->req_lock);
 		mutex_unlock(&cam->sync_mutex);
 		return -ENODEV;
 	}
@@ -178,27 +182,25 @@ int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
 	 */
 	cam->ring.sring->rsp_event = cam->ring.req_prod_pvt;
 	notify_backend_locked(cam);
-	spin_unlock_irqrestore(&cam->req_lock, flags);
+	mutex_unlock(&cam->req_lock);
 
 	left = wait_for_completion_timeout(&cam->sync_done, timeout);
 
-	spin_lock_irqsave(&cam->req_lock, flags);
+	mutex_lock(&cam->req_lock);
 	if (!left && cam->sync_active)
 		vcam_broken(cam, "no response to operation %u in %u ms", op,
 			    cam->timeout_ms);
 	if (cam->dead && cam->sync_resp.status == -ENODEV) {
 		ret = -ENODEV;
 	} else if (cam->sync_resp.status) {
-		/* A XEN_E* value: the Xen errno numbers are Linux's. */
-		ret = cam->sync_resp.status;
-		if (ret < -4095 || ret > 0)
-			ret = -EIO;
+		/* Only what Xen defines reaches the caller, say no -ERESTARTSYS */
+		ret = vcam_errno_of_status(cam->sync_resp.status);
 	} else {
 		ret = 0;
 	}
 	if (resp)
 		*resp = cam->sync_resp;
-	spin_unlock_irqrestore(&cam->req_lock, flags);
+	mutex_unlock(&cam->req_lock);
 	mutex_unlock(&cam->sync_mutex);
 	return ret;
 }
@@ -210,12 +212,21 @@ static void handle_async_resp(struct vcam_dev *cam,
 	struct vcam_buf *buf;
 
 	if (index >= cam->num_bufs || !cam->bufs[index] ||
-	    resp->operation != XENCAMERA_OP_BUF_QUEUE) {
+	    (resp->operation != XENCAMERA_OP_BUF_QUEUE &&
+	     resp->operation != XENCAMERA_OP_BUF_DEQUEUE)) {
 		vcam_broken(cam, "response id %#x op %u matches no request",
 			    resp->id, resp->operation);
 		return;
 	}
 	buf = cam->bufs[index];
+	if (resp->operation == XENCAMERA_OP_BUF_DEQUEUE) {
+		if (!buf->deq_inflight || buf->deq_id != resp->id) {
+			vcam_broken(cam, "stale response id %#x", resp->id);
+			return;
+		}
+		vcam_dequeue_resp_locked(cam, buf, resp);
+		return;
+	}
 	if (!buf->queue_inflight || buf->queue_id != resp->id) {
 		vcam_broken(cam, "stale response id %#x", resp->id);
 		return;
@@ -293,8 +304,7 @@ static void handle_event(struct vcam_dev *cam, const struct xencamera_evt *evt)
 				    fa->used_sz, cam->layout.size);
 			return;
 		}
-		buf->with_be = false;
-		vcam_buf_frame_done(cam, buf, fa->used_sz, fa->seq_num);
+		vcam_frame_avail_locked(cam, buf, fa->used_sz, fa->seq_num);
 		break;
 	case XENCAMERA_EVT_CTRL_CHANGE:
 		vcam_ctrls_event(cam, cv->type, cv->value);
@@ -304,7 +314,8 @@ static void handle_event(struct vcam_dev *cam, const struct xencamera_evt *evt)
 	}
 }
 
-static int drain_events_locked(struct vcam_dev *cam)
+/* *ctrls: how many of them were CTRL_CHANGE */
+static int drain_events_locked(struct vcam_dev *cam, int *ctrls)
 {
 	struct xencamera_event_page *page = cam->evt_page;
 	struct xencamera_evt evt;
@@ -321,6 +332,8 @@ static int drain_events_locked(struct vcam_dev *cam)
 	for (; cons != prod && !cam->dead; cons++) {
 		memcpy(&evt, &XENCAMERA_IN_RING_REF(page, cons), sizeof(evt));
 		n++;
+		if (evt.type == XENCAMERA_EVT_CTRL_CHANGE)
+			(*ctrls)++;
 		handle_event(cam, &evt);
 	}
 	if (cam->dead)
@@ -331,17 +344,30 @@ static int drain_events_locked(struct vcam_dev *cam)
 	return n;
 }
 
-/* Consume whatever both pages hold; returns how many packets. */
+/*
+ * Consume whatever both pages hold; returns how many packets.  What each
+ * page gave is noted for its channel's next EOI (vcamfront_irq.c):
+ * whoever consumes, the notification that announced it was not spurious.
+ * Control changes do not count: they are coalesced (the latest value
+ * wins), so holding back a channel that brings nothing else loses nothing,
+ * and a backend flooding valid CTRL_CHANGE events is slowed down by Xen
+ * like one flooding empty notifications.  A frame resets the back-off.
+ */
 int vcam_drain_locked(struct vcam_dev *cam)
 {
-	int n;
+	int r, e, ctrls = 0;
 
 	lockdep_assert_held(&cam->req_lock);
 	if (cam->dead)
 		return 0;
-	n = drain_responses_locked(cam);
-	n += drain_events_locked(cam);
-	return n;
+	r = drain_responses_locked(cam);
+	e = drain_events_locked(cam, &ctrls);
+	cam->req_ch.consumed += r;
+	cam->evt_ch.consumed += e - ctrls;
+	/* cameraif.h's hand-back: answers collected, announcements read */
+	vcam_dequeued_complete_locked(cam);
+	vcam_flush_pending_locked(cam);
+	return r + e;
 }
 
 /*
@@ -352,7 +378,8 @@ int vcam_drain_locked(struct vcam_dev *cam)
  * BUF_QUEUE responses are not worth an interrupt each: they only matter
  * when they report an error, and they are collected with the next
  * FRAME_AVAIL.  So responses wake us only while someone waits for one: a
- * synchronous request (which sets rsp_event itself) or a full ring.
+ * synchronous request (which sets rsp_event itself), a full ring, or a
+ * filled buffer waiting for its BUF_DEQUEUE's answer (no avail-dequeues).
  */
 bool vcam_rearm_locked(struct vcam_dev *cam)
 {
@@ -361,7 +388,7 @@ bool vcam_rearm_locked(struct vcam_dev *cam)
 
 	if (cam->dead)
 		return false;
-	if (cam->sync_active || RING_FULL(&cam->ring))
+	if (cam->sync_active || RING_FULL(&cam->ring) || cam->deqs_inflight)
 		RING_FINAL_CHECK_FOR_RESPONSES(&cam->ring, more);
 	if (cam->evt_hold_off) {
 		WRITE_ONCE(*vcam_evt_page_in_event(cam->evt_page),
@@ -372,32 +399,21 @@ bool vcam_rearm_locked(struct vcam_dev *cam)
 	return more || prod != cam->evt_cons;
 }
 
-/* Event mode, or nobody spinning: consume right here. */
-static void drain_and_rearm(struct vcam_dev *cam)
+/*
+ * Consume and re-arm until nothing more comes in, a bounded number of
+ * rounds: a backend refilling the pages as fast as we empty them must not
+ * keep one caller forever.  Returns true if there is more to consume.
+ */
+bool vcam_drain_rearm_locked(struct vcam_dev *cam)
 {
-	unsigned long flags;
 	int loops = 0;
 
-	spin_lock_irqsave(&cam->req_lock, flags);
 	do {
 		vcam_drain_locked(cam);
-	} while (vcam_rearm_locked(cam) && ++loops < 64);
-	spin_unlock_irqrestore(&cam->req_lock, flags);
-}
-
-static irqreturn_t vcam_irq(int irq, void *dev_id)
-{
-	struct vcam_dev *cam = dev_id;
-
-	atomic64_inc(&cam->stats.notify_recv);
-	if (vcam_poller_running(cam)) {
-		/* The poller consumes; a notification only wakes it. */
-		WRITE_ONCE(cam->poller_kick, true);
-		wake_up(&cam->poller_wq);
-		return IRQ_HANDLED;
-	}
-	drain_and_rearm(cam);
-	return IRQ_HANDLED;
+		if (!vcam_rearm_locked(cam))
+			return false;
+	} while (++loops < 8);
+	return true;
 }
 
 int vcam_evtchnl_create(struct vcam_dev *cam)
@@ -407,8 +423,6 @@ int vcam_evtchnl_create(struct vcam_dev *cam)
 	void *page;
 	int ret;
 
-	cam->req_irq = -1;
-	cam->evt_irq = -1;
 	cam->ring_gref = INVALID_GRANT_REF;
 	cam->evt_gref = INVALID_GRANT_REF;
 
@@ -425,27 +439,9 @@ int vcam_evtchnl_create(struct vcam_dev *cam)
 	cam->evt_page = page;
 	cam->evt_cons = 0;
 
-	ret = xenbus_alloc_evtchn(xb_dev, &cam->req_port);
+	ret = vcam_irq_bind(cam);
 	if (ret)
 		goto fail;
-	ret = bind_evtchn_to_irqhandler(cam->req_port, vcam_irq, 0,
-					VCAM_DRV_NAME "-req", cam);
-	if (ret < 0) {
-		xenbus_free_evtchn(xb_dev, cam->req_port);
-		goto fail;
-	}
-	cam->req_irq = ret;
-
-	ret = xenbus_alloc_evtchn(xb_dev, &cam->evt_port);
-	if (ret)
-		goto fail;
-	ret = bind_evtchn_to_irqhandler(cam->evt_port, vcam_irq, 0,
-					VCAM_DRV_NAME "-evt", cam);
-	if (ret < 0) {
-		xenbus_free_evtchn(xb_dev, cam->evt_port);
-		goto fail;
-	}
-	cam->evt_irq = ret;
 	return 0;
 
 fail:
@@ -453,20 +449,9 @@ fail:
 	return ret;
 }
 
-void vcam_evtchnl_unbind(struct vcam_dev *cam)
-{
-	/* Unbinding closes the event channel too. */
-	if (cam->evt_irq >= 0)
-		unbind_from_irqhandler(cam->evt_irq, cam);
-	cam->evt_irq = -1;
-	if (cam->req_irq >= 0)
-		unbind_from_irqhandler(cam->req_irq, cam);
-	cam->req_irq = -1;
-}
-
 void vcam_evtchnl_free(struct vcam_dev *cam)
 {
-	vcam_evtchnl_unbind(cam);
+	vcam_irq_unbind(cam);
 	if (cam->evt_page) {
 		void *page = cam->evt_page;
 
@@ -483,11 +468,15 @@ int vcam_evtchnl_publish(struct vcam_dev *cam)
 {
 	struct xenbus_device *xb_dev = cam->xb_dev;
 	struct xenbus_transaction xbt;
-	bool hold_off;
+	bool hold_off, avail_dequeues;
 	int ret;
 
 	hold_off = xenbus_read_unsigned(xb_dev->otherend,
 					VCAM_FIELD_FEATURE_EVT_HOLD_OFF, 0) == 1;
+	avail_dequeues = vcam_param_avail_dequeues &&
+			 xenbus_read_unsigned(xb_dev->otherend,
+					      VCAM_FIELD_FEATURE_AVAIL_DEQUEUES,
+					      0) == 1;
 again:
 	ret = xenbus_transaction_start(&xbt);
 	if (ret) {
@@ -503,7 +492,7 @@ again:
 	if (!ret)
 		ret = xenbus_printf(xbt, xb_dev->nodename,
 				    XENCAMERA_FIELD_REQ_CHANNEL, "%u",
-				    cam->req_port);
+				    cam->req_ch.port);
 	if (!ret)
 		ret = xenbus_printf(xbt, xb_dev->nodename,
 				    XENCAMERA_FIELD_EVT_RING_REF, "%u",
@@ -511,10 +500,14 @@ again:
 	if (!ret)
 		ret = xenbus_printf(xbt, xb_dev->nodename,
 				    XENCAMERA_FIELD_EVT_CHANNEL, "%u",
-				    cam->evt_port);
+				    cam->evt_ch.port);
 	if (!ret)
 		ret = xenbus_printf(xbt, xb_dev->nodename,
 				    VCAM_FIELD_EVT_HOLD_OFF, "%u", hold_off);
+	if (!ret)
+		ret = xenbus_printf(xbt, xb_dev->nodename,
+				    VCAM_FIELD_AVAIL_DEQUEUES, "%u",
+				    avail_dequeues);
 	if (ret) {
 		xenbus_transaction_end(xbt, 1);
 		xenbus_dev_fatal(xb_dev, ret, "writing transport parameters");
@@ -528,6 +521,7 @@ again:
 		return ret;
 	}
 	cam->evt_hold_off = hold_off;
+	cam->avail_dequeues = avail_dequeues;
 	if (hold_off)
 		*vcam_evt_page_in_event(cam->evt_page) = 1;
 	return 0;

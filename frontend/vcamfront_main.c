@@ -40,6 +40,11 @@ module_param_named(mplane, vcam_param_mplane, int, 0644);
 MODULE_PARM_DESC(mplane,
 		 "V4L2 API: -1 multi-planar iff a configured format has separate memory planes (default), 0 single-planar, 1 multi-planar");
 
+bool vcam_param_avail_dequeues = true;
+module_param_named(avail_dequeues, vcam_param_avail_dequeues, bool, 0644);
+MODULE_PARM_DESC(avail_dequeues,
+		 "Use the backend's avail-dequeues extension if it offers it (default); 0: BUF_DEQUEUE after every frame, as cameraif.h has it");
+
 struct workqueue_struct *vcam_wq;
 
 #define VCAM_MAX_CONNECT_FAILURES	3
@@ -107,7 +112,8 @@ static void vcam_release(struct v4l2_device *v4l2_dev)
 	if (cam->registered)
 		cancel_delayed_work_sync(&cam->watchdog);
 	vcam_poller_stop(cam);
-	vcam_evtchnl_unbind(cam);
+	/* Before anything the interrupt work uses goes away. */
+	vcam_irq_unbind(cam);
 	cancel_work_sync(&cam->ctrl_work);
 	cancel_work_sync(&cam->broken_work);
 	v4l2_ctrl_handler_free(&cam->ctrl_handler);
@@ -138,7 +144,7 @@ static struct vcam_dev *vcam_alloc(struct vcamfront_info *info)
 	get_device(&cam->xb_dev->dev);
 	mutex_init(&cam->lock);
 	mutex_init(&cam->sync_mutex);
-	spin_lock_init(&cam->req_lock);
+	mutex_init(&cam->req_lock);
 	spin_lock_init(&cam->ctrl_lock);
 	init_waitqueue_head(&cam->ring_wq);
 	init_waitqueue_head(&cam->poller_wq);
@@ -151,8 +157,7 @@ static struct vcam_dev *vcam_alloc(struct vcamfront_info *info)
 	INIT_LIST_HEAD(&cam->zombies);
 	cam->otherend = kstrdup(info->xb_dev->otherend, GFP_KERNEL);
 	cam->timeout_ms = max(vcam_param_timeout_ms, 100U);
-	cam->req_irq = -1;
-	cam->evt_irq = -1;
+	vcam_irq_init(cam);
 	return cam;
 }
 
@@ -208,16 +213,15 @@ static int vcam_initwait(struct vcamfront_info *info)
 static bool vcam_disconnect(struct vcamfront_info *info)
 {
 	struct vcam_dev *cam = info->cam;
-	unsigned long flags;
 	bool in_use;
 
 	if (!cam)
 		return false;
 	info->cam = NULL;
 
-	spin_lock_irqsave(&cam->req_lock, flags);
+	mutex_lock(&cam->req_lock);
 	vcam_mark_dead(cam, "backend disconnected");
-	spin_unlock_irqrestore(&cam->req_lock, flags);
+	mutex_unlock(&cam->req_lock);
 
 	in_use = atomic_read(&cam->users) > 0;
 	mutex_lock(&vcam_global_lock);

@@ -3,7 +3,8 @@
  * Notification modes for the frontend as consumer of the response ring and
  * the event page (ring/PROTOCOL.md):
  *
- *  event:  no thread; the interrupt handler drains and re-arms.
+ *  event:  no thread; the interrupt work drains and re-arms
+ *          (vcamfront_irq.c).
  *  spin:   while streaming a kthread polls both pages without re-arming, so
  *          the backend sends no notifications in steady state; after
  *          VCAM_SPIN_IDLE_MS_DEFAULT without traffic it re-arms and sleeps
@@ -11,7 +12,9 @@
  *  hybrid: the same thread, but it gives up polling after spin-us.
  *
  * The thread exists only between STREAM_START and STREAM_STOP, so nothing
- * spins while the camera is idle.
+ * spins while the camera is idle.  While it exists it also gives the late
+ * EOIs of both event channels, after each drain: an EOI given before the
+ * drain would find nothing consumed and call a good notification spurious.
  */
 
 #include <linux/ktime.h>
@@ -19,15 +22,9 @@
 
 #include "vcamfront.h"
 
-bool vcam_poller_running(struct vcam_dev *cam)
-{
-	return READ_ONCE(cam->poller) != NULL;
-}
-
 static int vcam_poller_fn(void *data)
 {
 	struct vcam_dev *cam = data;
-	unsigned long flags;
 	u64 idle_ns, last, now;
 	bool more, dead;
 	int n;
@@ -39,10 +36,11 @@ static int vcam_poller_fn(void *data)
 	last = ktime_get_ns();
 
 	while (!kthread_should_stop()) {
-		spin_lock_irqsave(&cam->req_lock, flags);
+		mutex_lock(&cam->req_lock);
 		n = vcam_drain_locked(cam);
+		vcam_irq_eoi_locked(cam);
 		dead = cam->dead;
-		spin_unlock_irqrestore(&cam->req_lock, flags);
+		mutex_unlock(&cam->req_lock);
 		if (dead) {
 			wait_event_idle(cam->poller_wq, kthread_should_stop());
 			break;
@@ -61,10 +59,10 @@ static int vcam_poller_fn(void *data)
 		}
 		/* Nothing for a while: ask for a notification and sleep. */
 		WRITE_ONCE(cam->poller_kick, false);
-		spin_lock_irqsave(&cam->req_lock, flags);
+		mutex_lock(&cam->req_lock);
 		more = vcam_rearm_locked(cam);
 		cam->poller_armed = true;
-		spin_unlock_irqrestore(&cam->req_lock, flags);
+		mutex_unlock(&cam->req_lock);
 		if (!more)
 			wait_event_idle(cam->poller_wq,
 					READ_ONCE(cam->poller_kick) ||
@@ -86,27 +84,30 @@ int vcam_poller_start(struct vcam_dev *cam)
 			vcam_notify_mode_name(cam->notify_mode));
 	if (IS_ERR(t))
 		return PTR_ERR(t);
-	WRITE_ONCE(cam->poller, t);
+	mutex_lock(&cam->req_lock);
+	cam->poller = t;
+	mutex_unlock(&cam->req_lock);
 	return 0;
 }
 
 void vcam_poller_stop(struct vcam_dev *cam)
 {
 	struct task_struct *t = cam->poller;
-	unsigned long flags;
-	int loops = 0;
+	bool more;
 
 	if (!t)
 		return;
 	kthread_stop(t);
-	WRITE_ONCE(cam->poller, NULL);
 	/*
 	 * The poller left the hold-off indices behind; without re-arming the
-	 * answer to STREAM_STOP would never be notified.
+	 * answer to STREAM_STOP would never be notified.  EOIs it did not
+	 * give are given here; from now on the interrupt work consumes.
 	 */
-	spin_lock_irqsave(&cam->req_lock, flags);
-	do {
-		vcam_drain_locked(cam);
-	} while (vcam_rearm_locked(cam) && ++loops < 64);
-	spin_unlock_irqrestore(&cam->req_lock, flags);
+	mutex_lock(&cam->req_lock);
+	cam->poller = NULL;
+	more = vcam_drain_rearm_locked(cam);
+	vcam_irq_eoi_locked(cam);
+	mutex_unlock(&cam->req_lock);
+	if (more)
+		queue_work(vcam_wq, &cam->notify_work);
 }

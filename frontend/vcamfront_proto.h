@@ -2,7 +2,8 @@
 /*
  * The wire definition: the very cameraif.h userspace uses, generated into
  * gen/ with its includes pointed at the kernel's ring.h and grant_table.h,
- * followed by vcam's layout check and extensions shared with the backend.
+ * followed by vcam's layout check, extensions and configuration rules
+ * shared with the backend.
  */
 #ifndef VCAMFRONT_PROTO_H
 #define VCAMFRONT_PROTO_H
@@ -13,6 +14,9 @@
 
 #include "xen-cameraif.h"
 #include <vcam/abi_check.h>
+#include <vcam/cfgparse.h>
+#include <vcam/colorimetry.h>
 #include <vcam/ext.h>
+#include <vcam/xen_errno.h>
 
 #endif /* VCAMFRONT_PROTO_H */

@@ -2,9 +2,10 @@
 /*
  * Per-device counters in sysfs, one value per file, under
  * /sys/bus/xen/devices/vcamera-<N>/stats/: what each notification mode
- * costs (notifications sent and received, wake-ups, empty polls) and what
- * the stream delivered (frames, drops, errors, copies).  They describe the
- * current connection and start from zero on reconnect.
+ * costs (notifications sent and received, received ones that brought
+ * nothing, wake-ups, empty polls) and what the stream delivered (frames,
+ * drops, errors, copies).  They describe the current connection and start
+ * from zero on reconnect.
  */
 
 #include <linux/device.h>
@@ -54,10 +55,13 @@ VCAM_STAT_ATTR(errors);
 VCAM_STAT_ATTR(drops);
 VCAM_STAT_ATTR(notify_sent);
 VCAM_STAT_ATTR(notify_recv);
+VCAM_STAT_ATTR(notify_spurious);
 VCAM_STAT_ATTR(wakeups);
 VCAM_STAT_ATTR(spins);
 VCAM_STAT_ATTR(copies);
 VCAM_STAT_ATTR(requests);
+VCAM_STAT_ATTR(dequeues);
+VCAM_STAT_ATTR(reannounced);
 
 static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
@@ -72,6 +76,21 @@ static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
 	return n;
 }
 static DEVICE_ATTR_RO(mode);
+
+/* How a filled buffer comes back: with FRAME_AVAIL, or BUF_DEQUEUE's answer. */
+static ssize_t handback_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct vcam_dev *cam = lock_cam(dev);
+	ssize_t n;
+
+	if (!cam)
+		return sysfs_emit(buf, "none\n");
+	n = sysfs_emit(buf, "%s\n", cam->avail_dequeues ? "avail" : "dequeue");
+	unlock_cam(dev);
+	return n;
+}
+static DEVICE_ATTR_RO(handback);
 
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
@@ -94,11 +113,15 @@ static struct attribute *vcam_stats_attrs[] = {
 	&dev_attr_drops.attr,
 	&dev_attr_notify_sent.attr,
 	&dev_attr_notify_recv.attr,
+	&dev_attr_notify_spurious.attr,
+	&dev_attr_dequeues.attr,
+	&dev_attr_reannounced.attr,
 	&dev_attr_wakeups.attr,
 	&dev_attr_spins.attr,
 	&dev_attr_copies.attr,
 	&dev_attr_requests.attr,
 	&dev_attr_mode.attr,
+	&dev_attr_handback.attr,
 	&dev_attr_state.attr,
 	NULL
 };

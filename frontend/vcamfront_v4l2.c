@@ -18,52 +18,13 @@
 /* Largest buffer we accept a layout for (8K RGB32 is 128 MiB). */
 #define VCAM_MAX_BUF_SIZE	(128U << 20)
 
-static const u32 colorspaces[] = {
-	[XENCAMERA_COLORSPACE_DEFAULT] = V4L2_COLORSPACE_DEFAULT,
-	[XENCAMERA_COLORSPACE_SMPTE170M] = V4L2_COLORSPACE_SMPTE170M,
-	[XENCAMERA_COLORSPACE_REC709] = V4L2_COLORSPACE_REC709,
-	[XENCAMERA_COLORSPACE_SRGB] = V4L2_COLORSPACE_SRGB,
-	[XENCAMERA_COLORSPACE_OPRGB] = V4L2_COLORSPACE_OPRGB,
-	[XENCAMERA_COLORSPACE_BT2020] = V4L2_COLORSPACE_BT2020,
-	[XENCAMERA_COLORSPACE_DCI_P3] = V4L2_COLORSPACE_DCI_P3,
-};
-
-static const u32 xfer_funcs[] = {
-	[XENCAMERA_XFER_FUNC_DEFAULT] = V4L2_XFER_FUNC_DEFAULT,
-	[XENCAMERA_XFER_FUNC_709] = V4L2_XFER_FUNC_709,
-	[XENCAMERA_XFER_FUNC_SRGB] = V4L2_XFER_FUNC_SRGB,
-	[XENCAMERA_XFER_FUNC_OPRGB] = V4L2_XFER_FUNC_OPRGB,
-	[XENCAMERA_XFER_FUNC_NONE] = V4L2_XFER_FUNC_NONE,
-	[XENCAMERA_XFER_FUNC_DCI_P3] = V4L2_XFER_FUNC_DCI_P3,
-	[XENCAMERA_XFER_FUNC_SMPTE2084] = V4L2_XFER_FUNC_SMPTE2084,
-};
-
-static const u32 ycbcr_encs[] = {
-	[XENCAMERA_YCBCR_ENC_IGNORE] = V4L2_YCBCR_ENC_DEFAULT,
-	[XENCAMERA_YCBCR_ENC_601] = V4L2_YCBCR_ENC_601,
-	[XENCAMERA_YCBCR_ENC_709] = V4L2_YCBCR_ENC_709,
-	[XENCAMERA_YCBCR_ENC_XV601] = V4L2_YCBCR_ENC_XV601,
-	[XENCAMERA_YCBCR_ENC_XV709] = V4L2_YCBCR_ENC_XV709,
-	[XENCAMERA_YCBCR_ENC_BT2020] = V4L2_YCBCR_ENC_BT2020,
-	[XENCAMERA_YCBCR_ENC_BT2020_CONST_LUM] = V4L2_YCBCR_ENC_BT2020_CONST_LUM,
-};
-
-static const u32 quantizations[] = {
-	[XENCAMERA_QUANTIZATION_DEFAULT] = V4L2_QUANTIZATION_DEFAULT,
-	[XENCAMERA_QUANTIZATION_FULL_RANGE] = V4L2_QUANTIZATION_FULL_RANGE,
-	[XENCAMERA_QUANTIZATION_LIM_RANGE] = V4L2_QUANTIZATION_LIM_RANGE,
-};
-
-/* Unknown values from the backend fall back to "default", not to garbage. */
-#define MAP_OR_DEFAULT(tbl, v)	((v) < ARRAY_SIZE(tbl) ? (tbl)[v] : 0)
-
 static void fill_colorimetry(const struct xencamera_config_resp *c,
 			     struct v4l2_pix_format *pix)
 {
-	pix->colorspace = MAP_OR_DEFAULT(colorspaces, c->colorspace);
-	pix->xfer_func = MAP_OR_DEFAULT(xfer_funcs, c->xfer_func);
-	pix->ycbcr_enc = MAP_OR_DEFAULT(ycbcr_encs, c->ycbcr_enc);
-	pix->quantization = MAP_OR_DEFAULT(quantizations, c->quantization);
+	pix->colorspace = vcam_colorspace_to_v4l2(c->colorspace);
+	pix->xfer_func = vcam_xfer_func_to_v4l2(c->xfer_func);
+	pix->ycbcr_enc = vcam_ycbcr_enc_to_v4l2(c->ycbcr_enc);
+	pix->quantization = vcam_quantization_to_v4l2(c->quantization);
 	if (pix->colorspace == V4L2_COLORSPACE_DEFAULT)
 		pix->colorspace = V4L2_COLORSPACE_SRGB;
 }

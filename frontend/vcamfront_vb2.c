@@ -32,6 +32,7 @@ void vcam_return_all_locked(struct vcam_dev *cam, enum vb2_buffer_state state)
 			list_del_init(&buf->list);
 		buf->pending = false;
 		buf->with_be = false;
+		vcam_handback_reset(buf);
 		vb2_buffer_done(&buf->vb.vb2_buf, state);
 	}
 }
@@ -131,7 +132,6 @@ static int vcam_buf_init(struct vb2_buffer *vb)
 {
 	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
 	struct vcam_buf *buf = to_vcam_buf(vb);
-	unsigned long flags;
 	int ret;
 
 	if (vb->index >= cam->num_bufs || !buf_fits(cam, vb))
@@ -140,13 +140,15 @@ static int vcam_buf_init(struct vb2_buffer *vb)
 	buf->pending = false;
 	buf->with_be = false;
 	buf->queue_inflight = false;
+	buf->deq_inflight = false;
+	vcam_handback_reset(buf);
 	ret = vcam_buf_share(cam, buf);
 	if (ret)
 		return ret;
-	spin_lock_irqsave(&cam->req_lock, flags);
+	mutex_lock(&cam->req_lock);
 	cam->bufs[vb->index] = buf;
 	cam->num_created++;
-	spin_unlock_irqrestore(&cam->req_lock, flags);
+	mutex_unlock(&cam->req_lock);
 	return 0;
 }
 
@@ -155,7 +157,6 @@ static void vcam_buf_cleanup(struct vb2_buffer *vb)
 	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
 	struct vcam_buf *buf = to_vcam_buf(vb);
 	struct xencamera_index idx = { .index = vb->index };
-	unsigned long flags;
 	bool be_done = false;
 
 	if (!buf->created)
@@ -163,11 +164,11 @@ static void vcam_buf_cleanup(struct vb2_buffer *vb)
 	if (!READ_ONCE(cam->dead))
 		be_done = !vcam_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx,
 					 sizeof(idx), NULL);
-	spin_lock_irqsave(&cam->req_lock, flags);
+	mutex_lock(&cam->req_lock);
 	if (cam->bufs[vb->index] == buf)
 		cam->bufs[vb->index] = NULL;
 	cam->num_created--;
-	spin_unlock_irqrestore(&cam->req_lock, flags);
+	mutex_unlock(&cam->req_lock);
 	buf->created = false;
 	vcam_buf_unshare(cam, buf, be_done);
 	/*
@@ -194,18 +195,18 @@ static void vcam_buf_queue(struct vb2_buffer *vb)
 {
 	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
 	struct vcam_buf *buf = to_vcam_buf(vb);
-	unsigned long flags;
 
-	spin_lock_irqsave(&cam->req_lock, flags);
+	mutex_lock(&cam->req_lock);
 	if (cam->dead) {
-		spin_unlock_irqrestore(&cam->req_lock, flags);
+		mutex_unlock(&cam->req_lock);
 		vb2_buffer_done(vb, VB2_BUF_STATE_ERROR);
 		return;
 	}
 	buf->pending = true;
+	buf->pending_op = XENCAMERA_OP_BUF_QUEUE;
 	list_add_tail(&buf->list, &cam->pending);
 	vcam_flush_pending_locked(cam);
-	spin_unlock_irqrestore(&cam->req_lock, flags);
+	mutex_unlock(&cam->req_lock);
 }
 
 /*
@@ -238,17 +239,16 @@ static void vcam_watchdog(struct work_struct *work)
 	struct vcam_dev *cam = container_of(to_delayed_work(work),
 					    struct vcam_dev, watchdog);
 	unsigned int period = vcam_watchdog_ms(cam);
-	unsigned long flags;
 	bool waiting = false;
 	int i;
 
 	if (READ_ONCE(cam->dead))
 		return;
-	spin_lock_irqsave(&cam->req_lock, flags);
+	mutex_lock(&cam->req_lock);
 	for (i = 0; i < VB2_MAX_FRAME; i++)
 		if (cam->bufs[i] && cam->bufs[i]->with_be)
 			waiting = true;
-	spin_unlock_irqrestore(&cam->req_lock, flags);
+	mutex_unlock(&cam->req_lock);
 	if (waiting && time_after(jiffies, READ_ONCE(cam->last_frame) +
 				  msecs_to_jiffies(period)))
 		vcam_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, NULL);
@@ -260,7 +260,6 @@ static void vcam_watchdog(struct work_struct *work)
 static int vcam_start_streaming(struct vb2_queue *q, unsigned int count)
 {
 	struct vcam_dev *cam = vb2_get_drv_priv(q);
-	unsigned long flags;
 	int ret;
 
 	cam->seq_valid = false;
@@ -271,9 +270,9 @@ static int vcam_start_streaming(struct vb2_queue *q, unsigned int count)
 		if (!READ_ONCE(cam->dead))
 			vcam_req_sync(cam, XENCAMERA_OP_STREAM_STOP, NULL, 0,
 				      NULL);
-		spin_lock_irqsave(&cam->req_lock, flags);
+		mutex_lock(&cam->req_lock);
 		vcam_return_all_locked(cam, VB2_BUF_STATE_QUEUED);
-		spin_unlock_irqrestore(&cam->req_lock, flags);
+		mutex_unlock(&cam->req_lock);
 		return ret;
 	}
 	cam->streaming = true;
@@ -286,18 +285,17 @@ static int vcam_start_streaming(struct vb2_queue *q, unsigned int count)
 static void vcam_stop_streaming(struct vb2_queue *q)
 {
 	struct vcam_dev *cam = vb2_get_drv_priv(q);
-	unsigned long flags;
 
 	cancel_delayed_work_sync(&cam->watchdog);
 	vcam_poller_stop(cam);
 	if (!READ_ONCE(cam->dead))
 		vcam_req_sync(cam, XENCAMERA_OP_STREAM_STOP, NULL, 0, NULL);
-	spin_lock_irqsave(&cam->req_lock, flags);
+	mutex_lock(&cam->req_lock);
 	/* Frames the backend finished before the stop are still delivered. */
 	vcam_drain_locked(cam);
 	vcam_return_all_locked(cam, VB2_BUF_STATE_ERROR);
 	cam->streaming = false;
-	spin_unlock_irqrestore(&cam->req_lock, flags);
+	mutex_unlock(&cam->req_lock);
 }
 
 static const struct vb2_ops vcam_vb2_ops = {

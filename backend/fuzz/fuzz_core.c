@@ -5,9 +5,14 @@
  * req_prod anywhere, scribble on granted pages such as page directories,
  * move the event page's in_cons) interleaved with backend work (process
  * the ring, pump camera frames).  Grants are a small in-process table, the
- * camera is the test fake camera capped at small frames.  Any crash,
- * sanitizer report or leak is a bug.
+ * camera is the test fake camera capped at small frames.  The first octets
+ * choose the device's configuration (make_cfg): allocation side, modes,
+ * menu, controls, a camera that can do zero copy or fails to stream, and
+ * whether a second device shares the camera.  Any crash, sanitizer report
+ * or leak is a bug.
  */
+#include <errno.h>
+#include <linux/videodev2.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +25,7 @@
 #define NREFS	96U	/* grant refs 1..NREFS-1 exist */
 
 static uint8_t grant_pages[NREFS][VCAM_PAGE_SIZE];
+static bool grant_dirty[NREFS];	/* scribbled on: clear before the next run */
 static uint32_t next_own_ref;
 static int live_maps;
 
@@ -97,26 +103,46 @@ static const struct vcam_xen_ops fz_ops = {
 	.unshare = fz_unshare, .notify = fz_notify,
 };
 
-/* The fake camera, but never bigger than 256x256 so runs stay fast. */
+/*
+ * The fake camera, but never bigger than 64x64 so runs stay fast (filling
+ * frames took most of the time at 256x256): a frame still spans pages.
+ */
 static int fz_try(void *p, struct vcam_format *f)
 {
-	if (f->width > 256)
-		f->width = 256;
-	if (f->height > 256)
-		f->height = 256;
+	if (f->width > 64)
+		f->width = 64;
+	if (f->height > 64)
+		f->height = 64;
 	return fake_cam_ops.try_fmt(p, f);
 }
 
 static int fz_set(void *p, struct vcam_format *f)
 {
-	if (f->width > 256)
-		f->width = 256;
-	if (f->height > 256)
-		f->height = 256;
+	if (f->width > 64)
+		f->width = 64;
+	if (f->height > 64)
+		f->height = 64;
 	return fake_cam_ops.set_fmt(p, f);
 }
 
 static struct vcam_camera_ops cam_ops;
+
+/*
+ * Clocks the input drives: real time made runs of one input differ (spin
+ * windows, idle timeouts), which misleads the fuzzer, and reading the
+ * thread CPU clock was a system call per frame.
+ */
+static uint64_t g_now, g_cpu;
+
+static uint64_t fz_now(void)
+{
+	return g_now;
+}
+
+static uint64_t fz_cpu(void)
+{
+	return g_cpu += 1000;
+}
 
 struct input {
 	const uint8_t *p;
@@ -138,63 +164,111 @@ static int take(struct input *in, void *dst, size_t n)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * The configuration xb.c would hand over.  Extension bits (ext, only when
+ * the first octet's top bit says one follows, so older inputs keep their
+ * meaning): 0 a menu of allowed modes, 1-2 how many controls are listed,
+ * 3-4 which ones first, 5 the camera can do zero copy, 6 its STREAMON
+ * fails, 7 a second device shares the camera.
+ */
+static void make_cfg(struct vcam_dev_cfg *cfg, uint8_t flags, uint8_t ext)
+{
+	static const uint8_t ctrls[4] = {
+		XENCAMERA_CTRL_HUE, XENCAMERA_CTRL_CONTRAST,
+		XENCAMERA_CTRL_SATURATION, XENCAMERA_CTRL_BRIGHTNESS,
+	};
+	unsigned int i, rot = (ext >> 3) & 3;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->be_alloc = flags & 1;
+	cfg->evt_hold_off = (flags >> 1) & 1;
+	cfg->notify_mode = ((flags >> 2) & 3) % VCAM_NOTIFY_NR;
+	cfg->spin_us = 10;
+	cfg->max_buffers = 1 + ((flags >> 4) & 7);
+	cfg->nctrls = flags & 0x80 ? 1 + ((ext >> 1) & 3) : 3;
+	for (i = 0; i < cfg->nctrls; i++)
+		cfg->ctrls[i] = ctrls[(i + rot) % 4];
+	if (ext & 1) {
+		/* modes as the fake camera adjusts them (64x64 at most) */
+		cfg->nfmts = 2;
+		cfg->fmts[0] = (struct vcam_allowed_fmt){
+			V4L2_PIX_FMT_YUYV, 64, 48, 2, { { 30, 1 }, { 15, 1 } } };
+		cfg->fmts[1] = (struct vcam_allowed_fmt){
+			V4L2_PIX_FMT_NV12, 32, 32, 1, { { 15, 1 } } };
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t ring_page[VCAM_PAGE_SIZE]
+	static uint8_t ring_page[2][VCAM_PAGE_SIZE]
 		__attribute__((aligned(VCAM_PAGE_SIZE)));
-	static uint8_t evt_page[VCAM_PAGE_SIZE]
+	static uint8_t evt_page[2][VCAM_PAGE_SIZE]
 		__attribute__((aligned(VCAM_PAGE_SIZE)));
-	struct xen_cameraif_sring *sring = (void *)ring_page;
 	struct input in = { data, size };
 	struct vcam_dev_cfg cfg;
 	struct fake_cam fc;
 	struct vcam_cam cam;
-	struct vcam_dev dev;
-	uint8_t flags = 0;
-	unsigned int steps = 0;
+	struct vcam_dev dev[2];
+	uint8_t flags = 0, ext = 0;
+	unsigned int steps = 0, ndev, i;
 
-	vcam_log_setup(false, LOG_CRIT);
+	vcam_log_setup(false, getenv("VCAM_FUZZ_VERBOSE") ? LOG_DEBUG : LOG_CRIT);
 	cam_ops = fake_cam_ops;
 	cam_ops.try_fmt = fz_try;
 	cam_ops.set_fmt = fz_set;
 	memset(ring_page, 0, sizeof(ring_page));
 	memset(evt_page, 0, sizeof(evt_page));
-	memset(grant_pages, 0, sizeof(grant_pages));
+	for (i = 0; i < NREFS; i++) {
+		if (grant_dirty[i])
+			memset(grant_pages[i], 0, VCAM_PAGE_SIZE);
+		grant_dirty[i] = false;
+	}
 	next_own_ref = 0;
 	live_maps = 0;
-	SHARED_RING_INIT(sring);
+	vcam_now_hook = fz_now;
+	vcam_cpu_hook = fz_cpu;
+	g_now = 1000000000ull;
+	g_cpu = 0;
 
 	take(&in, &flags, 1);
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.be_alloc = flags & 1;
-	cfg.evt_hold_off = (flags >> 1) & 1;
-	cfg.notify_mode = ((flags >> 2) & 3) % VCAM_NOTIFY_NR;
-	cfg.spin_us = 10;
-	cfg.max_buffers = 1 + ((flags >> 4) & 7);
-	cfg.nctrls = 3;
-	cfg.ctrls[0] = XENCAMERA_CTRL_HUE;
-	cfg.ctrls[1] = XENCAMERA_CTRL_CONTRAST;
-	cfg.ctrls[2] = XENCAMERA_CTRL_SATURATION;
+	if (flags & 0x80)
+		take(&in, &ext, 1);
+	ndev = ext & 0x80 ? 2 : 1;
 
 	fake_cam_init(&fc);
 	fc.fmt.width = 32;
 	fc.fmt.height = 16;
 	fake_cam_ops.try_fmt(&fc, &fc.fmt);
+	fc.fill_cheap = true;
+	fc.allow_user = ext & 0x20;
+	fc.fail_stream_on = ext & 0x40 ? EIO : 0;
 	vcam_cam_init(&cam, "fuzz", &cam_ops, &fc);
-	vcam_dev_init(&dev, "fuzz", &fz_ops, NULL, ring_page, evt_page, 1, 2,
-		      &cfg, &cam);
+	for (i = 0; i < ndev; i++) {
+		/* the second device allocates the other way round */
+		make_cfg(&cfg, flags ^ i, ext);
+		SHARED_RING_INIT((struct xen_cameraif_sring *)ring_page[i]);
+		vcam_dev_init(&dev[i], i ? "fuzz1" : "fuzz0", &fz_ops, NULL,
+			      ring_page[i], evt_page[i], 1 + 2 * i, 2 + 2 * i,
+			      &cfg, &cam);
+	}
 
 	while (in.left && steps++ < 256) {
 		uint8_t op = 0;
 		uint32_t v = 0;
 		uint8_t slot[sizeof(struct xencamera_req)];
+		struct xen_cameraif_sring *sring;
+		unsigned int d;
 
 		take(&in, &op, 1);
+		g_now += 50000;
+		/* with two devices, the op's top bit says which */
+		d = ndev > 1 && (op & 0x80);
+		sring = (void *)ring_page[d];
 		switch (op % 8) {
 		case 0:	/* a well-placed request */
 		case 1:
 			take(&in, slot, sizeof(slot));
-			memcpy(RING_GET_REQUEST(&dev.ring, sring->req_prod),
+			memcpy(RING_GET_REQUEST(&dev[d].ring, sring->req_prod),
 			       slot, sizeof(slot));
 			sring->req_prod++;
 			break;
@@ -211,32 +285,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			take(&in, &v, sizeof(v));
 			off %= VCAM_PAGE_SIZE - 3;
 			memcpy(&grant_pages[ref % NREFS][off], &v, sizeof(v));
+			grant_dirty[ref % NREFS] = true;
 			break;
 		}
 		case 4:	/* event page indices */
 			take(&in, &v, sizeof(v));
-			((struct xencamera_event_page *)evt_page)->in_cons = v;
+			((struct xencamera_event_page *)evt_page[d])->in_cons = v;
 			take(&in, &v, sizeof(v));
-			*vcam_evt_page_in_event(evt_page) = v;
+			*vcam_evt_page_in_event(evt_page[d]) = v;
 			break;
-		case 5:	/* camera frames, maybe with a gap */
+		case 5:	/* camera frames, maybe with a gap, after a while */
 			take(&in, &v, sizeof(v));
+			g_now += (uint64_t)(v >> 5) * 1000;
 			fake_cam_produce(&fc, v & 7, (v >> 3) & 3);
 			vcam_cam_pump(&cam);
 			break;
 		default:
-			vcam_dev_process(&dev, VCAM_REQ_BUDGET);
+			vcam_dev_process(&dev[d], VCAM_REQ_BUDGET);
 			break;
 		}
 	}
-	vcam_dev_process(&dev, VCAM_REQ_BUDGET);
-	if (getenv("VCAM_FUZZ_VERBOSE"))
-		fprintf(stderr, "requests %llu errors %llu frames %llu drops %llu broken %d\n",
-			(unsigned long long)dev.st.requests,
-			(unsigned long long)dev.st.errors,
-			(unsigned long long)dev.st.frames,
-			(unsigned long long)dev.st.drops, dev.broken);
-	vcam_dev_fini(&dev);
+	for (i = 0; i < ndev; i++) {
+		vcam_dev_process(&dev[i], VCAM_REQ_BUDGET);
+		if (getenv("VCAM_FUZZ_VERBOSE"))
+			fprintf(stderr, "dev %u: requests %llu errors %llu frames %llu drops %llu broken %d\n",
+				i, (unsigned long long)dev[i].st.requests,
+				(unsigned long long)dev[i].st.errors,
+				(unsigned long long)dev[i].st.frames,
+				(unsigned long long)dev[i].st.drops,
+				dev[i].broken);
+	}
+	for (i = 0; i < ndev; i++)
+		vcam_dev_fini(&dev[i]);
 	vcam_cam_fini(&cam);
 	fake_cam_fini(&fc);
 	if (live_maps != 0)

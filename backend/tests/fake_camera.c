@@ -183,10 +183,22 @@ static int fc_queue_user(void *priv, unsigned int index, void *addr,
 	return 0;
 }
 
+/* One frame's content, fmt.size octets at p. */
+static void fill(const struct fake_cam *fc, uint8_t *p)
+{
+	size_t i;
+
+	if (fc->fill_cheap) {
+		memset(p, (int)(fc->next_seq & 0xff), fc->fmt.size);
+		return;
+	}
+	for (i = 0; i < fc->fmt.size; i++)
+		p[i] = fake_cam_byte(fc->next_seq, i);
+}
+
 static int fc_next_user(struct fake_cam *fc, struct vcam_frame *fr)
 {
 	uint8_t *p;
-	size_t i;
 
 	while (fc->pending) {
 		fc->pending--;
@@ -195,8 +207,7 @@ static int fc_next_user(struct fake_cam *fc, struct vcam_frame *fr)
 			continue;
 		}
 		p = fc->uq[0].addr;
-		for (i = 0; i < fc->fmt.size; i++)
-			p[i] = fake_cam_byte(fc->next_seq, i);
+		fill(fc, p);
 		fr->cookie = (int)fc->uq[0].index;
 		fr->nplanes = 1;
 		fr->plane[0].data = NULL;
@@ -224,15 +235,13 @@ static int fc_stream_off(void *priv)
 static int fc_next(void *priv, struct vcam_frame *fr)
 {
 	struct fake_cam *fc = priv;
-	size_t i;
 
 	if (!fc->streaming || !fc->pending)
 		return -EAGAIN;
 	if (fc->user_mode)
 		return fc_next_user(fc, fr);
 	fc->pending--;
-	for (i = 0; i < fc->fmt.size; i++)
-		fc->data[i] = fake_cam_byte(fc->next_seq, i);
+	fill(fc, fc->data);
 	fr->nplanes = fc->fmt.num_planes;
 	fr->plane[0].data = fc->data;
 	fr->plane[0].used = fc->fmt.plane_size[0];

@@ -22,6 +22,11 @@ struct fake_cam {
 	unsigned int held;		/* dequeued, not yet released */
 	int fail_stream_on;		/* errno to fail STREAMON with */
 	uint8_t *data;			/* frame storage */
+	/*
+	 * Fuzzers: frames are memset to their sequence number, not filled
+	 * octet by octet with the pattern tests check (most of a run).
+	 */
+	bool fill_cheap;
 	size_t data_len;
 	/* zero copy (USERPTR-like), only if allow_user */
 	bool allow_user, user_mode;

@@ -22,6 +22,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -179,6 +180,9 @@ static void *daemon_thread(void *arg)
 	return NULL;
 }
 
+/* Options of the group being started (the limits group sets some). */
+static void (*g_tweak_opts)(struct vcam_opts *o);
+
 static int start_daemon(void **state)
 {
 	(void)state;
@@ -187,6 +191,8 @@ static int start_daemon(void **state)
 	g_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	vcamd_cam_open_hook = open_hook;
 	vcam_opts_default(&g_d.opts);
+	if (g_tweak_opts)
+		g_tweak_opts(&g_d.opts);
 	snprintf(g_sock, sizeof(g_sock), "/tmp/vcamd-t%d.sock", getpid());
 	snprintf(g_status, sizeof(g_status), "/tmp/vcamd-t%d.status",
 		 getpid());
@@ -633,6 +639,69 @@ static void test_no_host_config_refused(void **state)
 	fe_detach(&f);
 }
 
+/* Read what the trace socket sent until `want` shows up, or 3 s pass. */
+static bool trace_until(int fd, char *buf, size_t len, const char *want)
+{
+	size_t off = strlen(buf);
+	int i;
+
+	for (i = 0; i < 300 && !strstr(buf, want); i++) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 10) <= 0)
+			continue;
+		n = read(fd, buf + off, len - 1 - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+		buf[off] = '\0';
+	}
+	return strstr(buf, want) != NULL;
+}
+
+/* vcamctl trace: every request with its answer, every event, decoded. */
+static void test_trace(void **state)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct xencamera_evt ev;
+	static char buf[65536];
+	char name[48];
+	struct fe f;
+	int fd;
+
+	(void)state;
+	fe_attach(&f, "video0");
+	/* the newest connection's name: the device just attached */
+	status_text(buf, sizeof(buf));
+	assert_non_null(strstr(buf, "device name=dom"));
+	snprintf(name, sizeof(name), "%.*s",
+		 (int)strcspn(strstr(buf, "device name=") + 12, " "),
+		 strstr(buf, "device name=") + 12);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s.trace", g_status);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_true(dprintf(fd, "%s\n", name) > 0);
+	buf[0] = '\0';
+	assert_true(trace_until(fd, buf, sizeof(buf), "# tracing"));
+	fe_connect(&f);
+	fe_stream(&f);
+	produce(1);
+	assert_int_equal(fe_event(&f, &ev, 3000), 1);
+	assert_true(trace_until(fd, buf, sizeof(buf), "FRAME_AVAIL index=0"));
+	assert_non_null(strstr(buf, "CONFIG_SET(0) YUYV 64x48 -> 0 ok YUYV 64x48"));
+	assert_non_null(strstr(buf, "BUF_REQUEST(5) num_bufs=1 -> 0 ok num_bufs=1"));
+	assert_non_null(strstr(buf, "BUF_QUEUE(8) index=0 -> 0 ok"));
+	assert_non_null(strstr(buf, "STREAM_START(13) -> 0 ok"));
+	assert_non_null(strstr(buf, "used_sz=6144 seq=0"));
+	close(fd);
+	/* the client went away: the device streams on */
+	assert_int_equal(fe_simple(&f, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	produce(1);
+	assert_int_equal(fe_event(&f, &ev, 3000), 1);
+	fe_detach(&f);
+}
+
 /* vcam-detach: backend online = 0, state = Closing; we answer Closed. */
 static void test_toolstack_detach(void **state)
 {
@@ -677,6 +746,340 @@ static void test_corrupt_ring_spares_neighbour(void **state)
 	fe_detach(&a);
 }
 
+/* ---- status: who uses the camera --------------------------------------- */
+
+/* The newest device's name: vcamd lists the newest connection first. */
+static void newest_name(char *name, size_t len)
+{
+	char st[8192], *p;
+
+	status_text(st, sizeof(st));
+	p = strstr(st, "\ndevice name=");
+	assert_non_null(p);
+	p += strlen("\ndevice name=");
+	snprintf(name, len, "%.*s", (int)strcspn(p, " "), p);
+}
+
+/* The value of key on the status line that starts with `line`. */
+static long long stat_of(const char *line, const char *key)
+{
+	char st[8192], k[64], *l, *v;
+
+	status_text(st, sizeof(st));
+	l = strstr(st, line);
+	assert_non_null(l);
+	l[strcspn(l, "\n")] = '\0';
+	snprintf(k, sizeof(k), " %s=", key);
+	v = strstr(l, k);
+	assert_non_null(v);
+	return atoll(v + strlen(k));
+}
+
+static long long dev_stat(const char *name, const char *key)
+{
+	char line[96];
+
+	snprintf(line, sizeof(line), "device name=%s ", name);
+	return stat_of(line, key);
+}
+
+static void test_status_camera_users(void **state)
+{
+	char st[8192], want[256], a_name[48], b_name[48];
+	struct fe a, b;
+
+	(void)state;
+	fe_attach(&a, "video0");
+	newest_name(a_name, sizeof(a_name));
+	fe_connect(&a);
+	fe_stream(&a);
+	fe_attach(&b, "video0");
+	newest_name(b_name, sizeof(b_name));
+	fe_connect(&b);
+	status_text(st, sizeof(st));
+	/* the old keys stay where scripts look for them */
+	assert_non_null(strstr(st, "camera path=/dev/video0 users=2 "));
+	snprintf(want, sizeof(want), " devices=%s,%s streaming_devices=%s\n",
+		 b_name, a_name, a_name);
+	assert_non_null(strstr(st, want));
+	fe_detach(&a);
+	for (int i = 0; i < 300; i++) {
+		status_text(st, sizeof(st));
+		if (strstr(st, "users=1 "))
+			break;
+		usleep(10000);
+	}
+	snprintf(want, sizeof(want), " devices=%s streaming_devices=-\n",
+		 b_name);
+	assert_non_null(strstr(st, want));
+	fe_detach(&b);
+}
+
+/* ---- limits: a second daemon with tight caps and a clock we can stop ---- */
+
+static uint64_t g_frozen;		/* non-zero: the clock stands there */
+
+static uint64_t real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t test_clock(void)
+{
+	uint64_t f = __atomic_load_n(&g_frozen, __ATOMIC_ACQUIRE);
+
+	return f ? f : real_ns();
+}
+
+static void clock_freeze(void)
+{
+	__atomic_store_n(&g_frozen, real_ns(), __ATOMIC_RELEASE);
+}
+
+static void clock_advance_ms(unsigned int ms)
+{
+	__atomic_add_fetch(&g_frozen, ms * 1000000ULL, __ATOMIC_ACQ_REL);
+}
+
+static void clock_thaw(void)
+{
+	__atomic_store_n(&g_frozen, 0, __ATOMIC_RELEASE);
+}
+
+#define TEST_RATE	100U
+#define TEST_BURST	8U
+
+static void tight_opts(struct vcam_opts *o)
+{
+	o->max_spinning = 1;
+	o->max_req_rate = TEST_RATE;
+	o->max_req_burst = TEST_BURST;
+}
+
+static int start_limited(void **state)
+{
+	g_tweak_opts = tight_opts;
+	/* set before the daemon thread exists; frozen or not at will */
+	vcam_now_hook = test_clock;
+	return start_daemon(state);
+}
+
+static int stop_limited(void **state)
+{
+	int ret = stop_daemon(state);
+
+	g_tweak_opts = NULL;
+	vcam_now_hook = NULL;
+	return ret;
+}
+
+/* Wait until the device's key reaches want; fails after 3 s. */
+static void wait_stat(const char *name, const char *key, long long want)
+{
+	int i;
+
+	for (i = 0; i < 300 && dev_stat(name, key) < want; i++)
+		usleep(10000);
+	assert_int_equal(dev_stat(name, key), want);
+}
+
+static void test_kick_storm_backs_off(void **state)
+{
+	char a_name[48];
+	struct xencamera_evt ev;
+	struct xencamera_req req = { .operation = XENCAMERA_OP_CONFIG_GET };
+	struct xencamera_resp rsp;
+	struct fe a, b;
+	int i;
+
+	(void)state;
+	fe_attach(&b, "video0");
+	fe_connect(&b);
+	fe_stream(&b);
+	fe_attach(&a, "video0");
+	newest_name(a_name, sizeof(a_name));
+	fe_connect(&a);
+	clock_freeze();
+	/* the first empty kicks are unmasked at once ... */
+	for (i = 1; i <= 3; i++) {
+		vcam_lb_notify(a.lb, VCAM_LB_FE, a.req_port);
+		wait_stat(a_name, "spurious_kicks", i);
+	}
+	/* ... from the third on the port stays masked (1 ms, frozen) */
+	assert_int_equal(dev_stat(a_name, "kick_backoff_ms"), 1);
+	for (i = 0; i < 200; i++)
+		vcam_lb_notify(a.lb, VCAM_LB_FE, a.req_port);
+	usleep(100000);
+	assert_int_equal(dev_stat(a_name, "spurious_kicks"), 3);
+	/* the neighbour streams on */
+	produce(1);
+	assert_int_equal(fe_event(&b, &ev, 3000), 1);
+	assert_int_equal(ev.type, XENCAMERA_EVT_FRAME_AVAIL);
+	/* once due, the pile of kicks is one wake-up; the delay doubles */
+	clock_advance_ms(2);
+	wait_stat(a_name, "spurious_kicks", 4);
+	assert_int_equal(dev_stat(a_name, "kick_backoff_ms"), 2);
+	/* real work resets the back-off */
+	clock_advance_ms(3);
+	assert_int_equal(fe_call(&a, &req, &rsp), 0);
+	assert_int_equal(dev_stat(a_name, "spurious_kicks"), 4);
+	assert_int_equal(dev_stat(a_name, "kick_backoff_ms"), 0);
+	vcam_lb_notify(a.lb, VCAM_LB_FE, a.req_port);
+	wait_stat(a_name, "spurious_kicks", 5);
+	assert_int_equal(dev_stat(a_name, "kick_backoff_ms"), 0);
+	/* the event port, which never brings work, backs off alike */
+	for (i = 6; i <= 8; i++) {
+		vcam_lb_notify(a.lb, VCAM_LB_FE, a.evt_port);
+		wait_stat(a_name, "spurious_kicks", i);
+	}
+	for (i = 0; i < 50; i++)
+		vcam_lb_notify(a.lb, VCAM_LB_FE, a.evt_port);
+	usleep(50000);
+	assert_int_equal(dev_stat(a_name, "spurious_kicks"), 8);
+	clock_thaw();
+	fe_detach(&a);
+	fe_detach(&b);
+}
+
+/* The daemon thread's CPU time, in ms. */
+static double daemon_cpu_ms(void)
+{
+	struct timespec ts;
+	clockid_t cid;
+
+	assert_int_equal(pthread_getcpuclockid(g_thr, &cid), 0);
+	clock_gettime(cid, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static unsigned int fe_collect(struct fe *f)
+{
+	unsigned int n = 0;
+
+	while (RING_HAS_UNCONSUMED_RESPONSES(&f->ring)) {
+		f->ring.rsp_cons++;
+		n++;
+	}
+	return n;
+}
+
+static void test_request_flood_throttled(void **state)
+{
+	struct xencamera_req req = { .operation = XENCAMERA_OP_CONFIG_GET };
+	struct xencamera_resp rsp;
+	unsigned int i, got = 0, got_when_b, n;
+	double t0, cpu0, wall, cpu;
+	char a_name[48];
+	struct fe a, b;
+	int notify;
+
+	(void)state;
+	fe_attach(&b, "video0");
+	fe_connect(&b);
+	fe_attach(&a, "video0");
+	newest_name(a_name, sizeof(a_name));
+	fe_connect(&a);
+	/* a fills its ring: 32 requests, the burst is 8, then 100/s */
+	n = RING_SIZE(&a.ring);
+	for (i = 0; i < n; i++) {
+		struct xencamera_req *q = RING_GET_REQUEST(&a.ring,
+							   a.ring.req_prod_pvt);
+
+		*q = req;
+		q->id = (uint16_t)i;
+		a.ring.req_prod_pvt++;
+	}
+	t0 = mono_ms();
+	cpu0 = daemon_cpu_ms();
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&a.ring, notify);
+	assert_true(notify);
+	vcam_lb_notify(a.lb, VCAM_LB_FE, a.req_port);
+	usleep(20000);
+	/* b is served while a waits for its tokens */
+	assert_int_equal(fe_call(&b, &req, &rsp), 0);
+	got += fe_collect(&a);
+	got_when_b = got;
+	assert_true(got_when_b < n);
+	while (got < n && mono_ms() - t0 < 3000) {
+		vcam_lb_wait(a.lb, VCAM_LB_FE, a.req_port, 10);
+		got += fe_collect(&a);
+	}
+	wall = mono_ms() - t0;
+	cpu = daemon_cpu_ms() - cpu0;
+	print_message("flood of %u at %u/s: answered in %.0f ms, daemon CPU %.1f ms\n",
+		      n, TEST_RATE, wall, cpu);
+	/* every request answered, at the rate, and nothing refused */
+	assert_int_equal(got, n);
+	assert_true(wall >= (n - TEST_BURST) * 1000.0 / TEST_RATE - 20);
+	assert_int_equal(dev_stat(a_name, "errors"), 0);
+	assert_true(dev_stat(a_name, "throttled") >= 1);
+	/* waiting for tokens is sleeping, not polling */
+	assert_true(cpu < wall / 10);
+	fe_detach(&a);
+	fe_detach(&b);
+}
+
+static void test_spin_admission(void **state)
+{
+	char a_name[48], b_name[48], c_name[48];
+	struct fe a, b, c;
+
+	(void)state;
+	/* what the host asks for (frontend dir now, backend dir later) */
+	fe_attach(&a, "video0");
+	newest_name(a_name, sizeof(a_name));
+	fe_write(&a, "notify-mode", "spin");
+	assert_int_equal(vcam_lb_store_write(a.lb, VCAM_LB_FE,
+					     "be/notify-mode", "spin"), 0);
+	fe_connect(&a);
+	fe_attach(&b, "video0");
+	newest_name(b_name, sizeof(b_name));
+	fe_write(&b, "notify-mode", "hybrid");
+	assert_int_equal(vcam_lb_store_write(b.lb, VCAM_LB_FE,
+					     "be/notify-mode", "hybrid"), 0);
+	fe_connect(&b);
+	assert_int_equal(stat_of("vcamd ", "spinning"), 1);
+	assert_int_equal(stat_of("vcamd ", "max_spinning"), 1);
+	assert_int_equal(dev_stat(a_name, "spin_capped"), 0);
+	assert_int_equal(dev_stat(b_name, "spin_capped"), 1);
+	{
+		char st[8192], want[160];
+
+		status_text(st, sizeof(st));
+		snprintf(want, sizeof(want), "device name=%s ", a_name);
+		assert_non_null(strstr(strstr(st, want), " mode=spin "));
+		snprintf(want, sizeof(want), "device name=%s ", b_name);
+		assert_non_null(strstr(strstr(st, want), " mode=event "));
+		assert_non_null(strstr(strstr(st, want), " mode_asked=hybrid "));
+	}
+	/* the spinner leaves: the next device to connect may spin */
+	fe_detach(&a);
+	for (int i = 0; i < 300 && stat_of("vcamd ", "spinning"); i++)
+		usleep(10000);
+	assert_int_equal(stat_of("vcamd ", "spinning"), 0);
+	fe_attach(&c, "video0");
+	newest_name(c_name, sizeof(c_name));
+	fe_write(&c, "notify-mode", "spin");
+	assert_int_equal(vcam_lb_store_write(c.lb, VCAM_LB_FE,
+					     "be/notify-mode", "spin"), 0);
+	fe_connect(&c);
+	assert_int_equal(dev_stat(c_name, "spin_capped"), 0);
+	assert_int_equal(stat_of("vcamd ", "spinning"), 1);
+	fe_detach(&c);
+	fe_detach(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -686,8 +1089,19 @@ int main(void)
 		cmocka_unit_test(test_guest_copy_is_ignored),
 		cmocka_unit_test(test_guest_rewrites_while_connected),
 		cmocka_unit_test(test_no_host_config_refused),
+		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_corrupt_ring_spares_neighbour),
+		cmocka_unit_test(test_status_camera_users),
 	};
+	const struct CMUnitTest limited[] = {
+		cmocka_unit_test(test_kick_storm_backs_off),
+		cmocka_unit_test(test_request_flood_throttled),
+		cmocka_unit_test(test_spin_admission),
+	};
+	int ret;
 
-	return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+	ret = cmocka_run_group_tests(tests, start_daemon, stop_daemon);
+	ret |= cmocka_run_group_tests_name("limits", limited, start_limited,
+					   stop_limited);
+	return ret;
 }

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/* xenstore value parsing and vcamd's options: malformed input, clear errors. */
+/*
+ * vcamd's own parsing (unique-id as a path, xenbus states) and options:
+ * malformed input, clear errors.  The configuration's values are the
+ * shared layer's, tested in ring/tests/cfgparse_vectors.h.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,159 +19,50 @@
 #include "opts.h"
 #include "parse.h"
 
-static void test_u32(void **state)
-{
-	const char *why = NULL;
-	uint32_t v;
-
-	(void)state;
-	assert_int_equal(vcam_parse_u32("0", 0, 10, &v, &why), 0);
-	assert_int_equal(v, 0);
-	assert_int_equal(vcam_parse_u32("4294967295", 0, UINT32_MAX, &v, &why),
-			 0);
-	assert_int_equal(v, UINT32_MAX);
-	assert_int_not_equal(vcam_parse_u32("4294967296", 0, UINT32_MAX, &v,
-					    &why), 0);
-	assert_string_equal(why, "number too large");
-	assert_int_not_equal(vcam_parse_u32("", 0, 1, &v, &why), 0);
-	assert_int_not_equal(vcam_parse_u32(NULL, 0, 1, &v, &why), 0);
-	assert_int_not_equal(vcam_parse_u32("-1", 0, 1, &v, &why), 0);
-	assert_int_not_equal(vcam_parse_u32(" 1", 0, 1, &v, &why), 0);
-	assert_int_not_equal(vcam_parse_u32("1 ", 0, 1, &v, &why), 0);
-	assert_int_not_equal(vcam_parse_u32("0x10", 0, 100, &v, &why), 0);
-	assert_int_not_equal(vcam_parse_u32("007", 0, 100, &v, &why), 0);
-	assert_string_equal(why, "leading zero");
-	assert_int_not_equal(vcam_parse_u32("11", 0, 10, &v, &why), 0);
-	assert_string_equal(why, "number out of range");
-}
-
-static void test_bool(void **state)
-{
-	const char *why;
-	int b;
-
-	(void)state;
-	assert_int_equal(vcam_parse_bool("1", &b, &why), 0);
-	assert_int_equal(b, 1);
-	assert_int_equal(vcam_parse_bool("0", &b, &why), 0);
-	assert_int_equal(b, 0);
-	assert_int_not_equal(vcam_parse_bool("yes", &b, &why), 0);
-	assert_int_not_equal(vcam_parse_bool("", &b, &why), 0);
-}
-
 static void test_unique_id(void **state)
 {
 	char path[64];
 	const char *why = NULL;
 
 	(void)state;
-	assert_int_equal(vcam_parse_unique_id("video0", path, sizeof(path),
-					      &why), 0);
+	assert_int_equal(vcam_unique_id_path("video0", path, sizeof(path),
+					     &why), 0);
 	assert_string_equal(path, "/dev/video0");
-	assert_int_equal(vcam_parse_unique_id("video12", path, sizeof(path),
+	assert_int_equal(vcam_unique_id_path("video12", path, sizeof(path),
 					      &why), 0);
 	assert_string_equal(path, "/dev/video12");
-	assert_int_equal(vcam_parse_unique_id("/dev/v4l/by-id/usb-cam_1",
+	assert_int_equal(vcam_unique_id_path("/dev/v4l/by-id/usb-cam_1",
 					      path, sizeof(path), &why), 0);
 	assert_string_equal(path, "/dev/v4l/by-id/usb-cam_1");
-	assert_int_not_equal(vcam_parse_unique_id("video", path, sizeof(path),
+	assert_int_not_equal(vcam_unique_id_path("video", path, sizeof(path),
 						  &why), 0);
-	assert_int_not_equal(vcam_parse_unique_id("video-1", path,
+	assert_int_not_equal(vcam_unique_id_path("video-1", path,
 						  sizeof(path), &why), 0);
-	assert_int_not_equal(vcam_parse_unique_id("video256", path,
+	assert_int_not_equal(vcam_unique_id_path("video256", path,
 						  sizeof(path), &why), 0);
-	assert_int_not_equal(vcam_parse_unique_id("/dev/../etc/shadow", path,
+	assert_int_not_equal(vcam_unique_id_path("/dev/../etc/shadow", path,
 						  sizeof(path), &why), 0);
 	assert_string_equal(why, "unique-id path is not canonical");
-	assert_int_not_equal(vcam_parse_unique_id("/etc/passwd", path,
+	assert_int_not_equal(vcam_unique_id_path("/etc/passwd", path,
 						  sizeof(path), &why), 0);
-	assert_int_not_equal(vcam_parse_unique_id("/dev/video0;rm", path,
+	assert_int_not_equal(vcam_unique_id_path("/dev/video0;rm", path,
 						  sizeof(path), &why), 0);
-	assert_int_not_equal(vcam_parse_unique_id("", path, sizeof(path),
+	assert_int_not_equal(vcam_unique_id_path("", path, sizeof(path),
 						  &why), 0);
-	assert_int_not_equal(vcam_parse_unique_id("/dev/video0", path, 5,
+	assert_int_not_equal(vcam_unique_id_path("/dev/video0", path, 5,
 						  &why), 0);
 }
 
-static void test_controls(void **state)
-{
-	struct vcam_dev_cfg cfg;
-	const char *why = NULL;
-
-	(void)state;
-	memset(&cfg, 0, sizeof(cfg));
-	assert_int_equal(vcam_parse_controls("contrast,hue", &cfg, &why), 0);
-	assert_int_equal(cfg.nctrls, 2);
-	assert_int_equal(cfg.ctrls[0], XENCAMERA_CTRL_CONTRAST);
-	assert_int_equal(cfg.ctrls[1], XENCAMERA_CTRL_HUE);
-	assert_int_equal(vcam_parse_controls("", &cfg, &why), 0);
-	assert_int_equal(cfg.nctrls, 0);
-	assert_int_equal(vcam_parse_controls(
-		"brightness,contrast,saturation,hue", &cfg, &why), 0);
-	assert_int_equal(cfg.nctrls, 4);
-	assert_int_not_equal(vcam_parse_controls("hue,hue", &cfg, &why), 0);
-	assert_string_equal(why, "control listed twice");
-	assert_int_not_equal(vcam_parse_controls("gamma", &cfg, &why), 0);
-	assert_int_not_equal(vcam_parse_controls("hue,", &cfg, &why), 0);
-	assert_int_not_equal(vcam_parse_controls(",hue", &cfg, &why), 0);
-	assert_int_not_equal(vcam_parse_controls("huey", &cfg, &why), 0);
-}
-
-static void test_mode_and_state(void **state)
+static void test_xb_state(void **state)
 {
 	const char *why;
-	int m, s;
+	int s;
 
 	(void)state;
-	assert_int_equal(vcam_parse_notify_mode("hybrid", &m, &why), 0);
-	assert_int_equal(m, VCAM_NOTIFY_HYBRID);
-	assert_int_not_equal(vcam_parse_notify_mode("Spin", &m, &why), 0);
-	assert_int_not_equal(vcam_parse_notify_mode(NULL, &m, &why), 0);
 	assert_int_equal(vcam_parse_xb_state("4", &s, &why), 0);
 	assert_int_equal(s, XenbusStateConnected);
 	assert_int_not_equal(vcam_parse_xb_state("9", &s, &why), 0);
 	assert_int_not_equal(vcam_parse_xb_state("x", &s, &why), 0);
-}
-
-static void test_formats(void **state)
-{
-	struct vcam_rate r[3];
-	const char *why = NULL;
-	uint32_t f, w, h;
-	unsigned int n;
-
-	(void)state;
-	assert_int_equal(vcam_parse_fourcc("YUYV", &f, &why), 0);
-	assert_int_equal(f, 0x56595559);
-	assert_int_equal(vcam_parse_fourcc("Y8", &f, &why), 0);
-	assert_int_equal(f, 0x20203859);	/* trailing spaces restored */
-	assert_int_equal(vcam_parse_fourcc("RGB3-BE", &f, &why), 0);
-	assert_int_equal(f, 0x33424752 | (1U << 31));
-	assert_int_not_equal(vcam_parse_fourcc("", &f, &why), 0);
-	assert_int_not_equal(vcam_parse_fourcc("TOOLONG", &f, &why), 0);
-	assert_int_not_equal(vcam_parse_fourcc("A:B", &f, &why), 0);
-	assert_int_not_equal(vcam_parse_fourcc("A B", &f, &why), 0);
-	assert_int_equal(vcam_parse_resolution("640x360", &w, &h, &why), 0);
-	assert_int_equal(w, 640);
-	assert_int_equal(h, 360);
-	assert_int_not_equal(vcam_parse_resolution("640X360", &w, &h, &why),
-			     0);
-	assert_int_not_equal(vcam_parse_resolution("0x360", &w, &h, &why), 0);
-	assert_int_not_equal(vcam_parse_resolution("640x", &w, &h, &why), 0);
-	assert_int_not_equal(vcam_parse_resolution("x1", &w, &h, &why), 0);
-	assert_int_not_equal(vcam_parse_resolution("99999x1", &w, &h, &why),
-			     0);
-	assert_int_equal(vcam_parse_rates("30/1,15/2", r, 3, &n, &why), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(r[1].numer, 15);
-	assert_int_equal(r[1].denom, 2);
-	assert_int_not_equal(vcam_parse_rates("30/0", r, 3, &n, &why), 0);
-	assert_int_not_equal(vcam_parse_rates("30", r, 3, &n, &why), 0);
-	assert_int_not_equal(vcam_parse_rates("30/1,", r, 3, &n, &why), 0);
-	assert_int_not_equal(vcam_parse_rates("1/1,2/1,3/1,4/1", r, 3, &n,
-					      &why), 0);
-	assert_string_equal(why, "too many frame-rates");
-	assert_int_not_equal(vcam_parse_rates(NULL, r, 3, &n, &why), 0);
 }
 
 #define ARGV(...) ((char *[]){ "vcamd", __VA_ARGS__, NULL })
@@ -221,6 +116,53 @@ static void test_options(void **state)
 					 sizeof(err)), -22);
 }
 
+static void test_limit_options(void **state)
+{
+	struct vcam_opts o;
+	char err[256];
+
+	(void)state;
+	vcam_opts_default(&o);
+	assert_int_equal(o.max_spinning, VCAM_MAX_SPINNING_DEFAULT);
+	assert_int_equal(o.max_pages_dev, VCAM_MAX_PAGES_DEV_DEFAULT);
+	assert_int_equal(o.max_pages_total, VCAM_MAX_PAGES_TOTAL_DEFAULT);
+	assert_int_equal(o.max_req_rate, VCAM_MAX_REQ_RATE_DEFAULT);
+	assert_int_equal(o.max_req_burst, VCAM_MAX_REQ_BURST_DEFAULT);
+	assert_int_equal(o.max_req_cpu, VCAM_MAX_REQ_CPU_DEFAULT);
+	/* 8 buffers of 1920x1080 YUYV fit the default per-device cap */
+	assert_true(8 * ((1920 * 1080 * 2 + 4095) / 4096) <=
+		    VCAM_MAX_PAGES_DEV_DEFAULT);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-spinning=0",
+		"--max-pages-per-device", "512", "--max-pages-total=0",
+		"--max-req-rate=50", "--max-req-burst=4"),
+		ARGV("--max-spinning=0", "--max-pages-per-device", "512",
+		     "--max-pages-total=0", "--max-req-rate=50",
+		     "--max-req-burst=4"), err, sizeof(err)), 0);
+	assert_int_equal(o.max_spinning, 0);
+	assert_int_equal(o.max_pages_dev, 512);
+	assert_int_equal(o.max_pages_total, 0);
+	assert_int_equal(o.max_req_rate, 50);
+	assert_int_equal(o.max_req_burst, 4);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-req-burst=0"),
+					 ARGV("--max-req-burst=0"), err,
+					 sizeof(err)), -22);
+	assert_non_null(strstr(err, "--max-req-burst '0'"));
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-req-cpu=101"),
+					 ARGV("--max-req-cpu=101"), err,
+					 sizeof(err)), -22);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-req-cpu=0"),
+					 ARGV("--max-req-cpu=0"), err,
+					 sizeof(err)), 0);
+	assert_int_equal(o.max_req_cpu, 0);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-spinning=-1"),
+					 ARGV("--max-spinning=-1"), err,
+					 sizeof(err)), -22);
+	assert_int_equal(vcam_opts_parse(&o, ARGC("--max-req-rate"),
+					 ARGV("--max-req-rate"), err,
+					 sizeof(err)), -22);
+	assert_non_null(strstr(err, "needs a value"));
+}
+
 static void test_config_file(void **state)
 {
 	char path[] = "/tmp/vcamd-test-XXXXXX";
@@ -234,7 +176,8 @@ static void test_config_file(void **state)
 	assert_true(fd >= 0);
 	f = fdopen(fd, "w");
 	fprintf(f, "# comment\n\nmode = hybrid\nspin-us=200\n"
-		   "allow = /dev/video1\nforeground\n");
+		   "allow = /dev/video1\nforeground\nmax-spinning = 3\n"
+		   "max-req-rate = 250\n");
 	fclose(f);
 	vcam_opts_default(&o);
 	assert_int_equal(vcam_opts_parse(&o, ARGC("-c", path),
@@ -244,6 +187,8 @@ static void test_config_file(void **state)
 	assert_int_equal(o.default_spin_us, 200);
 	assert_true(vcam_opts_allowed(&o, "/dev/video1"));
 	assert_true(o.foreground);
+	assert_int_equal(o.max_spinning, 3);
+	assert_int_equal(o.max_req_rate, 250);
 
 	f = fopen(path, "w");
 	fprintf(f, "mode = hybrid\nspin-us = lots\n");
@@ -265,13 +210,10 @@ static void test_config_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_u32),
-		cmocka_unit_test(test_bool),
 		cmocka_unit_test(test_unique_id),
-		cmocka_unit_test(test_controls),
-		cmocka_unit_test(test_mode_and_state),
-		cmocka_unit_test(test_formats),
+		cmocka_unit_test(test_xb_state),
 		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_limit_options),
 		cmocka_unit_test(test_config_file),
 	};
 

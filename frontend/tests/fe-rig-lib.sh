@@ -1,5 +1,6 @@
 # Shared by the fe-* rig scenarios (sourced in dom0): one guest against vcam-fakebe.
-# FE_FORMATS= replaces the camera's formats list, DOMU_ARGS= adds to the guest's command line.
+# FE_FORMATS= replaces the camera's formats list, DOMU_ARGS= adds to the guest's command line,
+# FE_GUEST_WAIT= is how long the guest may take (seconds, default 400).
 fe_case() { # NAME GUESTTEST SPEC-EXTRA [FAKEBE-ARGS...]
 	local name=$1 test=$2 extra=$3 cfg domid be rc
 	shift 3
@@ -14,7 +15,7 @@ fe_case() { # NAME GUESTTEST SPEC-EXTRA [FAKEBE-ARGS...]
 	"$REPO/frontend/tests/vcam-fakebe" "$domid" 0 --seconds 600 "$@" >"$log" 2>&1 &
 	be=$!
 	$XL unpause "$name"
-	domu_wait_end "$name" 400
+	domu_wait_end "$name" "${FE_GUEST_WAIT:-400}"
 	rc=$?
 	sleep 1
 	kill "$be" 2>/dev/null
@@ -55,3 +56,47 @@ fe_recover() {
 	return $rc
 }
 export -f fe_recover
+
+# fe_hostile_all NAME MODE...: one guest, device i served by `vcam-fakebe --hostile MODE_i`
+# (a boot is most of a case's cost); domu/fe-hostile.sh tests the devices in turn.  The guest's
+# verdict (it ended, no oops, module unloaded) goes to /tmp/fe-$NAME.rc for fe_hostile_check.
+fe_hostile_all() {
+	local name=$1 cfg domid d=0 m devs="" pids="" rc
+	shift
+	for m in "$@"; do devs="$devs${devs:+,}$d"; d=$((d + 1)); done
+	cfg=$(DOMU_ARGS="fedevs=$devs" domu_cfg "$name" fe-hostile) || return 1
+	$XL create -p "$cfg" || return 1
+	domid=$($XL domid "$name") || return 1
+	d=0
+	for m in "$@"; do
+		"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
+			"unique-id=video0, formats=YUYV:640x360@30/1;15/1|YUYV:320x180@30/1, max-buffers=8, controls=brightness;contrast, devid=$d" ||
+			{ $XL destroy "$name"; return 1; }
+		"$REPO/frontend/tests/vcam-fakebe" "$domid" $d --seconds 600 --hostile "$m" \
+			>"$OUT/logs/fe-robust.$name-$m.fakebe.log" 2>&1 &
+		pids="$pids $!"
+		d=$((d + 1))
+	done
+	$XL unpause "$name"
+	domu_wait_end "$name" 900
+	rc=$?
+	echo $rc >"/tmp/fe-$name.rc"
+	sleep 1
+	# shellcheck disable=SC2086 # a list of pids
+	kill $pids 2>/dev/null
+	wait 2>/dev/null
+	return $rc
+}
+
+# fe_hostile_check NAME DEVID MODE: that device's results, its backend's log, the guest's verdict.
+fe_hostile_check() {
+	local con
+	con=$(domu_console "$1")
+	echo "---- vcam-fakebe --hostile $3 (device $2)"
+	tail -n 15 "$OUT/logs/fe-robust.$1-$3.fakebe.log"
+	echo "---- guest results"
+	grep -E "^VCAMFE d$2 " "$con"
+	grep -q "^VCAMFE d$2 reopen exit" "$con" || { echo "device $2 was not tested"; return 1; }
+	[ "$(cat "/tmp/fe-$1.rc")" = 0 ] || { echo "the guest failed (see step hostile-guest)"; return 1; }
+}
+export -f fe_hostile_all fe_hostile_check

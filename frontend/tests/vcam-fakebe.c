@@ -11,11 +11,29 @@
  * once streaming: the frontend must survive every mode without an oops.
  *
  * usage: vcam-fakebe DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE]
- *                    [--seconds N] [--nm12] [--frame-ms N]
+ *                    [--seconds N] [--nm12] [--frame-ms N] [--storm]
+ *                    [--literal]
  * --nm12: the camera starts in NM12 (another user left it so).
+ * --literal: cameraif.h to the letter, as EPAM's backend reads it: no
+ *   extension offered, and a frame goes into the first queued buffer,
+ *   which stays the backend's (and is written and announced again with
+ *   every frame) until the frontend's BUF_DEQUEUE.
+ *   Without it, vcam's reading, as vcamd serves it: evt-hold-off and
+ *   avail-dequeues offered (FRAME_AVAIL hands the buffer back; a
+ *   BUF_DEQUEUE of it anyway is answered 0).
  * --frame-ms: one frame every N ms (a slow camera; overrides --fps).
  * MODE: rsp-prod | rsp-id | evt-prod | evt-index | evt-size | evt-type |
  *       no-reply | vanish (Closing, exit) | crash (exit, xenstore untouched)
+ * --storm: event storms on the guest's request, for as long as its frontend
+ *       node vcam-fakebe-storm says: "empty" notifies both event channels
+ *       as fast as we can with nothing behind the notifications, "valid"
+ *       also keeps the event page full of CTRL_CHANGE events, "busy" is the
+ *       control: as many notifications, to a loopback channel of our own,
+ *       so dom0 and the emulator are as loaded as in a storm but the guest
+ *       gets nothing; anything else is off.  Requests and frames are served
+ *       all along.  The kind in force is acknowledged in our node
+ *       fakebe-storm; each phase's figures go to stdout.  A phase ends by
+ *       itself after STORM_MAX_MS, in case the guest can no longer ask.
  */
 #include <errno.h>
 #include <poll.h>
@@ -27,20 +45,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#ifndef mb
-#define mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
-#endif
-
+#include <vcam/xen_barrier.h>
+#include <xencall.h>
 #include <xenevtchn.h>
 #include <xengnttab.h>
 #include <xenstore.h>
 #include <xen/xen.h>
 #include <xen/errno.h>
+#include <xen/event_channel.h>
 #include <xen/io/cameraif.h>
 #include <xen/io/xenbus.h>
 #include <vcam/abi_check.h>
+#include <vcam/cfgparse.h>
 #include <vcam/ext.h>
 
 #define PG 4096u
@@ -51,6 +67,7 @@
 
 struct fbuf {
 	bool created, queued;
+	bool filled;		/* --literal: announced, not yet dequeued */
 	void *data;		/* mapped frontend pages or our own */
 	uint32_t npages;
 	uint32_t *be_refs;	/* be-alloc: our grants */
@@ -65,6 +82,7 @@ static struct {
 	unsigned int domid, devid;
 	char be[256], fe[256];
 	bool be_alloc;
+	bool literal;
 	const char *hostile;
 	unsigned int fps, seconds, frame_ms;
 	/* CONFIG_GETs while streaming: the frontend's watchdog asking. */
@@ -84,6 +102,18 @@ static struct {
 	uint32_t seq;
 	int ctrl_vals[XENCAMERA_MAX_CTRL];
 	unsigned long frames;
+	unsigned long reannounced;	/* --literal: same buffer, next frame */
+	/* --storm: the kind in force, since when, what it sent. */
+	bool storm_enabled;
+	int storm, storm_capped;
+	uint64_t storm_start_ms, next_check_ms;
+	unsigned long storm_sent, storm_ctrl;
+	/* "busy": a loopback channel, we notify loop_tx and never unmask loop_rx */
+	evtchn_port_t loop_rx, loop_tx;
+	/* Storm sends go out in multicalls: a hypercall each would be too slow. */
+	xencall_handle *xcall;
+	multicall_entry_t *mc;
+	evtchn_send_t *mc_send;
 } g = { .fourcc = FOURCC_YUYV, .width = 640, .height = 360, .rate_n = 30, .rate_d = 1,
 	.fps = 30, .seconds = 120 };
 
@@ -133,23 +163,29 @@ static void set_state(int st)
 static unsigned long rd_ul(const char *key)
 {
 	char *s = rd(g.fe, key);
-	unsigned long v;
+	const char *why = "";
+	uint32_t v;
 
-	if (!s) {
-		fprintf(stderr, "vcam-fakebe: frontend has no %s\n", key);
+	if (!s || vcam_parse_u32(s, 0, UINT32_MAX, &v, &why)) {
+		fprintf(stderr, "vcam-fakebe: frontend %s: %s\n", key,
+			s ? why : "absent");
 		exit(1);
 	}
-	v = strtoul(s, NULL, 10);
 	free(s);
 	return v;
 }
 
-static uint64_t now_ms(void)
+static uint64_t now_us(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (uint64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static uint64_t now_ms(void)
+{
+	return now_us() / 1000;
 }
 
 static unsigned int num_planes(void)
@@ -362,11 +398,20 @@ static int handle(const struct xencamera_req *req,
 		    g.bufs[idx].queued)
 			return -XEN_EINVAL;
 		g.bufs[idx].queued = true;
+		g.bufs[idx].filled = false;
 		if (g.fifo_len < MAX_BUFS)
 			g.fifo[g.fifo_len++] = idx;
 		return 0;
 	case XENCAMERA_OP_BUF_DEQUEUE:
-		if (idx >= g.num_bufs || !g.bufs[idx].queued)
+		if (idx >= g.num_bufs || !g.bufs[idx].created)
+			return -XEN_EINVAL;
+		/*
+		 * Not --literal: FRAME_AVAIL handed it back already, as vcamd
+		 * does (avail-dequeues); a frontend that asks anyway is right.
+		 */
+		if (!g.literal && !g.bufs[idx].queued)
+			return 0;
+		if (!g.bufs[idx].queued)
 			return -XEN_EINVAL;
 		g.bufs[idx].queued = false;
 		return 0;
@@ -419,7 +464,7 @@ static void serve_requests(void)
 
 	do {
 		rp = g.ring.sring->req_prod;
-		rmb();
+		xen_rmb();
 		for (rc = g.ring.req_cons; rc != rp; rc++) {
 			struct xencamera_req req;
 			struct xencamera_resp *rsp;
@@ -449,20 +494,27 @@ static void serve_requests(void)
 	} while (more);
 }
 
+static uint32_t evt_free_slots(void)
+{
+	uint32_t used = g.evt->in_prod - g.evt->in_cons;
+
+	return used >= XENCAMERA_IN_RING_LEN ? 0 : XENCAMERA_IN_RING_LEN - used;
+}
+
 static void put_event(const struct xencamera_evt *e)
 {
 	uint32_t prod = g.evt->in_prod, cons = g.evt->in_cons;
 	uint32_t in_event;
 
-	rmb();
+	xen_rmb();
 	if (prod - cons >= XENCAMERA_IN_RING_LEN)
 		return;	/* guest not consuming: drop */
 	XENCAMERA_IN_RING_REF(g.evt, prod) = *e;
-	wmb();
+	xen_wmb();
 	g.evt->in_prod = prod + 1;
 	if (hostile("evt-prod"))
 		g.evt->in_prod = prod + 500;
-	mb();
+	xen_mb();
 	in_event = *vcam_evt_page_in_event(g.evt);
 	if (!g.hold_off || vcam_evt_need_notify(prod, prod + 1, in_event))
 		kick(g.evt_port);
@@ -481,10 +533,24 @@ static int fifo_pop(void)
 	return -1;
 }
 
+/* --literal: the head of the queue, which stays queued. */
+static int fifo_head(void)
+{
+	while (g.fifo_len > 0) {
+		int i = g.fifo[0];
+
+		if (g.bufs[i].queued)
+			return i;
+		g.fifo_len--;	/* dequeued meanwhile */
+		memmove(g.fifo, g.fifo + 1, (size_t)g.fifo_len);
+	}
+	return -1;
+}
+
 static void produce_frame(void)
 {
 	struct xencamera_evt e;
-	int i = fifo_pop();
+	int i = g.literal ? fifo_head() : fifo_pop();
 
 	if (i >= 0) {
 		struct fbuf *b = &g.bufs[i];
@@ -504,7 +570,13 @@ static void produce_frame(void)
 					p[k] = (uint8_t)(k * 13 + (k >> 8) +
 							 g.seq + 77 * pl);
 		}
-		b->queued = false;
+		if (g.literal) {
+			if (b->filled)
+				g.reannounced++;
+			b->filled = true;
+		} else {
+			b->queued = false;
+		}
 		memset(&e, 0, sizeof(e));
 		e.type = XENCAMERA_EVT_FRAME_AVAIL;
 		e.evt.frame_avail.index = (uint8_t)i;
@@ -520,6 +592,133 @@ static void produce_frame(void)
 		g.frames++;
 	}
 	g.seq++;	/* a frame without a queued buffer is a drop */
+}
+
+enum { STORM_OFF, STORM_BUSY, STORM_EMPTY, STORM_VALID };
+static const char *const storm_names[] = { "off", "busy", "empty", "valid" };
+#define STORM_MAX_MS	30000
+/* Sends per multicall; one syscall costs about a millisecond in the rig. */
+#define STORM_BATCH	128
+/*
+ * event_channel_op as Xen numbers it since 3.2: xen/xen.h gives userspace
+ * that sets no interface version the old number.
+ */
+#define HYPERCALL_EVTCHN_OP	32
+
+static void storm_setup(void)
+{
+	xenevtchn_port_or_error_t rx, tx;
+
+	rx = xenevtchn_bind_unbound_port(g.ce, 0);
+	tx = rx < 0 ? -1 : xenevtchn_bind_interdomain(g.ce, 0, (evtchn_port_t)rx);
+	if (rx < 0 || tx < 0)
+		die("binding the loopback channel");
+	g.loop_rx = (evtchn_port_t)rx;
+	g.loop_tx = (evtchn_port_t)tx;
+	g.xcall = xencall_open(NULL, 0);
+	if (!g.xcall)
+		die("xencall_open");
+	g.mc = xencall_alloc_buffer(g.xcall, STORM_BATCH * sizeof(*g.mc));
+	g.mc_send = xencall_alloc_buffer(g.xcall, 3 * sizeof(*g.mc_send));
+	if (!g.mc || !g.mc_send)
+		die("hypercall buffers");
+	g.mc_send[0].port = g.req_port;
+	g.mc_send[1].port = g.evt_port;
+	g.mc_send[2].port = g.loop_tx;
+	wr(g.be, "fakebe-storm", "off");
+}
+
+/* STORM_BATCH notifications in one hypercall: both guest channels, or the loopback. */
+static void storm_multicall(bool to_guest)
+{
+	unsigned int i;
+
+	for (i = 0; i < STORM_BATCH; i++) {
+		memset(&g.mc[i], 0, sizeof(g.mc[i]));
+		g.mc[i].op = HYPERCALL_EVTCHN_OP;
+		g.mc[i].args[0] = EVTCHNOP_send;
+		g.mc[i].args[1] = (xen_ulong_t)(uintptr_t)
+				  &g.mc_send[to_guest ? i & 1 : 2];
+	}
+	if (xencall2(g.xcall, __HYPERVISOR_multicall,
+		     (uint64_t)(uintptr_t)g.mc, STORM_BATCH))
+		die("multicall");
+	g.storm_sent += STORM_BATCH;
+}
+
+/* Switch to the kind the guest asks for; the phase that ends is reported. */
+static void storm_check_request(void)
+{
+	char *s = rd(g.fe, "vcam-fakebe-storm");
+	uint64_t ms = now_ms() - g.storm_start_ms;
+	int k, want = STORM_OFF;
+
+	for (k = STORM_BUSY; s && k <= STORM_VALID; k++)
+		if (!strcmp(s, storm_names[k]))
+			want = k;
+	free(s);
+	/* A phase cut short stays off until the guest asks for another. */
+	if (want != g.storm_capped)
+		g.storm_capped = STORM_OFF;
+	if (g.storm != STORM_OFF && ms >= STORM_MAX_MS) {
+		printf("vcam-fakebe: storm phase %s reached %u ms, stopped\n",
+		       storm_names[g.storm], STORM_MAX_MS);
+		g.storm_capped = g.storm;
+	}
+	if (want == g.storm_capped)
+		want = STORM_OFF;
+	if (want == g.storm)
+		return;
+	if (g.storm != STORM_OFF)
+		printf("vcam-fakebe: storm phase %s: %lu notifications in %llu ms (%llu/s), %lu CTRL_CHANGE events\n",
+		       storm_names[g.storm], g.storm_sent,
+		       (unsigned long long)ms,
+		       (unsigned long long)(ms ? g.storm_sent * 1000 / ms : 0),
+		       g.storm_ctrl);
+	g.storm = want;
+	g.storm_sent = 0;
+	g.storm_ctrl = 0;
+	g.storm_start_ms = now_ms();
+	wr(g.be, "fakebe-storm", storm_names[want]);
+	fflush(stdout);
+}
+
+/*
+ * One burst of the storm: a few milliseconds of notifications on both
+ * channels (with CTRL_CHANGE events that leave room for frames, or to the
+ * loopback channel), then the caller serves requests and frames.
+ */
+static void storm_burst(void)
+{
+	uint64_t until = now_us() + 5000;
+
+	do {
+		if (g.storm == STORM_VALID && evt_free_slots() > 8) {
+			struct xencamera_evt e;
+			int val = (int)(g.storm_ctrl & 0xff);
+
+			memset(&e, 0, sizeof(e));
+			e.type = XENCAMERA_EVT_CTRL_CHANGE;
+			e.evt.ctrl_value.type = XENCAMERA_CTRL_BRIGHTNESS;
+			e.evt.ctrl_value.value = val;
+			g.ctrl_vals[XENCAMERA_CTRL_BRIGHTNESS] = val;
+			put_event(&e);
+			g.storm_ctrl++;
+		}
+		storm_multicall(g.storm != STORM_BUSY);
+	} while (now_us() < until);
+}
+
+static bool frontend_left(void)
+{
+	int fest = state_of(g.fe);
+
+	if (fest == XenbusStateClosing || fest == XenbusStateClosed ||
+	    fest == XenbusStateUnknown || fest == XenbusStateInitialising) {
+		printf("vcam-fakebe: frontend state %d, leaving\n", fest);
+		return true;
+	}
+	return false;
 }
 
 /* A backend lets go of the guest's pages before it says Closed. */
@@ -566,19 +765,20 @@ static void connect_frontend(void)
 	if ((int)g.req_port < 0 || (int)g.evt_port < 0)
 		die("binding event channels");
 	s = rd(g.fe, VCAM_FIELD_EVT_HOLD_OFF);
-	g.hold_off = s && strcmp(s, "1") == 0;
+	g.hold_off = !g.literal && s && strcmp(s, "1") == 0;
 	free(s);
 	set_state(XenbusStateConnected);
 }
 
 int main(int argc, char **argv)
 {
+	int be_alloc = 0;
 	uint64_t next_frame, end;
 	char *s;
 	int i;
 
 	if (argc < 2) {
-		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N] [--nm12] [--frame-ms N]\n",
+		fprintf(stderr, "usage: %s DOMID [DEVID] [--be-alloc] [--fps N] [--hostile MODE] [--seconds N] [--nm12] [--frame-ms N] [--storm] [--literal]\n",
 			argv[0]);
 		return 2;
 	}
@@ -592,10 +792,14 @@ int main(int argc, char **argv)
 			g.seconds = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--hostile") && i + 1 < argc)
 			g.hostile = argv[++i];
+		else if (!strcmp(argv[i], "--literal"))
+			g.literal = true;
 		else if (!strcmp(argv[i], "--nm12"))
 			g.fourcc = FOURCC_NM12;
 		else if (!strcmp(argv[i], "--frame-ms") && i + 1 < argc)
 			g.frame_ms = (unsigned int)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--storm"))
+			g.storm_enabled = true;
 		else
 			g.devid = (unsigned int)atoi(argv[i]);
 	}
@@ -620,34 +824,45 @@ int main(int argc, char **argv)
 	snprintf(g.fe, sizeof(g.fe), "%s", s);
 	free(s);
 	s = rd(g.fe, XENCAMERA_FIELD_BE_ALLOC);
-	if (s && !strcmp(s, "1"))
+	if (s && !vcam_parse_bool(s, &be_alloc, NULL) && be_alloc)
 		g.be_alloc = true;
 	free(s);
 
 	wr(g.be, XENCAMERA_FIELD_BE_VERSIONS, XENCAMERA_PROTOCOL_VERSION);
-	wr(g.be, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
+	if (!g.literal) {
+		wr(g.be, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
+		wr(g.be, VCAM_FIELD_FEATURE_AVAIL_DEQUEUES, "1");
+	}
 	set_state(XenbusStateInitWait);
 	connect_frontend();
+	if (g.storm_enabled)
+		storm_setup();
 
 	next_frame = now_ms();
 	end = now_ms() + (uint64_t)g.seconds * 1000;
 	while (now_ms() < end) {
 		struct pollfd pfd = { .fd = xenevtchn_fd(g.ce), .events = POLLIN };
-		int fest;
 
-		if (poll(&pfd, 1, 5) > 0) {
+		if (poll(&pfd, 1, g.storm ? 0 : 5) > 0) {
 			xenevtchn_port_or_error_t p = xenevtchn_pending(g.ce);
 
-			if (p >= 0)
+			/* the loopback stays masked: notifying it stays cheap */
+			if (p >= 0 && (!g.storm_enabled ||
+				       (evtchn_port_t)p != g.loop_rx))
 				xenevtchn_unmask(g.ce, (evtchn_port_t)p);
 		}
-		fest = state_of(g.fe);
-		if (fest == XenbusStateClosing || fest == XenbusStateClosed ||
-		    fest == XenbusStateUnknown ||
-		    fest == XenbusStateInitialising) {
-			printf("vcam-fakebe: frontend state %d, leaving\n", fest);
+		if (!g.storm && frontend_left())
 			break;
+		/* xenstore is slow: while storming, look only now and then */
+		if (now_ms() >= g.next_check_ms) {
+			if (g.storm && frontend_left())
+				break;
+			if (g.storm_enabled)
+				storm_check_request();
+			g.next_check_ms = now_ms() + 50;
 		}
+		if (g.storm)
+			storm_burst();
 		serve_requests();
 		/*
 		 * Like a camera, the first frame comes one frame interval
@@ -673,8 +888,8 @@ int main(int argc, char **argv)
 			}
 		}
 	}
-	printf("vcam-fakebe: %lu frames delivered, %lu CONFIG_GET while streaming\n",
-	       g.frames, g.stream_config_gets);
+	printf("vcam-fakebe: %lu frames delivered, %lu CONFIG_GET while streaming, %lu announced again\n",
+	       g.frames, g.stream_config_gets, g.reannounced);
 	release_all();
 	set_state(XenbusStateClosing);
 	usleep(200000);

@@ -14,48 +14,12 @@
 #include "spec.h"
 #include "strutil.h"
 
-/*
- * cameraif.h: FOURCC characters are 0x20..0x7e minus the ones that break
- * xenstore paths, trailing spaces trimmed (so "Y16 " is "Y16"); a
- * big-endian variant carries "-BE".
- */
+/* Names and values as vcam/cfgparse.h (and so the backend) reads them. */
 int vcam_fourcc_valid(const char *s)
 {
-	size_t n = strlen(s);
-	size_t i;
+	uint32_t f;
 
-	if (n >= 3 && strcmp(s + n - 3, XENCAMERA_FOURCC_BIGENDIAN_STR) == 0)
-		n -= 3;
-	if (n < 1 || n > 4)
-		return 0;
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= 0x20 || c >= 0x7f || strchr("/\\<>:\"|?*", c))
-			return 0;
-	}
-	return 1;
-}
-
-static int parse_rate(const char *s, struct vcam_rate *r)
-{
-	char buf[32];
-	char *slash;
-	unsigned long n, d;
-
-	if (vcam_copy(buf, sizeof(buf), s))
-		return -1;
-	slash = strchr(buf, '/');
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	if (vcam_parse_uint(vcam_trim(buf), UINT32_MAX, &n) ||
-	    vcam_parse_uint(vcam_trim(slash + 1), UINT32_MAX, &d) ||
-	    n == 0 || d == 0)
-		return -1;
-	r->numer = (uint32_t)n;
-	r->denom = (uint32_t)d;
-	return 0;
+	return !vcam_parse_fourcc(s, &f, NULL);
 }
 
 static int parse_rates(struct vcam_format *fmt, const char *s,
@@ -76,7 +40,7 @@ static int parse_rates(struct vcam_format *fmt, const char *s,
 		tok = vcam_trim(tok);
 		if (!*tok)
 			continue;
-		if (parse_rate(tok, &r))
+		if (vcam_parse_rate(tok, strlen(tok), &r, NULL))
 			return vcam_errf(err,
 				"frame rate '%s' is not N/D with N, D > 0", tok);
 		for (i = 0; i < fmt->nr_rates; i++)
@@ -94,25 +58,14 @@ static int parse_rates(struct vcam_format *fmt, const char *s,
 	return 0;
 }
 
-static int parse_resolution(struct vcam_format *fmt, char *s,
+static int parse_resolution(struct vcam_format *fmt, const char *s,
 			    struct vcam_err *err)
 {
-	char *x = strchr(s, 'x');
-	unsigned long w, h;
-
-	if (x) {
-		*x = '\0';
-		if (!vcam_parse_uint(vcam_trim(s), VCAM_DIM_MAX, &w) &&
-		    !vcam_parse_uint(vcam_trim(x + 1), VCAM_DIM_MAX, &h) &&
-		    w && h) {
-			fmt->width = (uint32_t)w;
-			fmt->height = (uint32_t)h;
-			return 0;
-		}
-		*x = 'x';
-	}
-	return vcam_errf(err,
-		"resolution '%s' is not WxH with 1..%d each", s, VCAM_DIM_MAX);
+	if (vcam_parse_resolution(s, &fmt->width, &fmt->height, NULL))
+		return vcam_errf(err,
+			"resolution '%s' is not WxH with 1..%u each", s,
+			VCAM_DIM_MAX);
+	return 0;
 }
 
 static int set_fourcc(struct vcam_format *fmt, const char *s,

@@ -38,19 +38,6 @@ static void put(struct text *t, const char *fmt, uint32_t a, uint32_t b)
 		t->len += (size_t)n;
 }
 
-static void fourcc_str(uint32_t pf, char out[8])
-{
-	int i, n = 4;
-
-	for (i = 0; i < 4; i++)
-		out[i] = (char)((pf >> (8 * i)) & 0x7f);
-	while (n > 0 && out[n - 1] == ' ')
-		n--;
-	out[n] = '\0';
-	if (pf & (1u << 31))
-		strcat(out, XENCAMERA_FOURCC_BIGENDIAN_STR);
-}
-
 static int in_step(uint32_t v, uint32_t min, uint32_t max, uint32_t step)
 {
 	return v >= min && v <= max && (step <= 1 || (v - min) % step == 0);
@@ -165,7 +152,7 @@ int vcam_probe_enumerate(vcam_probe_ioctl_fn ioctl, void *ctx,
 
 		if (ioctl(ctx, VIDIOC_ENUM_FMT, &fd))
 			break;
-		fourcc_str(fd.pixelformat, fourcc);
+		vcam_fourcc_name(fd.pixelformat, fourcc);
 		if (!vcam_fourcc_valid(fourcc))
 			continue;
 		if (nr_fourccs == VCAM_CFG_MAX_FOURCCS ||

@@ -13,20 +13,6 @@
 #include "strutil.h"
 #include "vcam/ext.h"
 
-static const char *const ctrl_names[XENCAMERA_MAX_CTRL] = {
-	[XENCAMERA_CTRL_BRIGHTNESS] = XENCAMERA_CTRL_BRIGHTNESS_STR,
-	[XENCAMERA_CTRL_CONTRAST] = XENCAMERA_CTRL_CONTRAST_STR,
-	[XENCAMERA_CTRL_SATURATION] = XENCAMERA_CTRL_SATURATION_STR,
-	[XENCAMERA_CTRL_HUE] = XENCAMERA_CTRL_HUE_STR,
-};
-
-const char *vcam_ctrl_name(int type)
-{
-	if (type < 0 || type >= XENCAMERA_MAX_CTRL)
-		return NULL;
-	return ctrl_names[type];
-}
-
 void vcam_spec_init(struct vcam_spec *spec)
 {
 	memset(spec, 0, sizeof(*spec));
@@ -39,17 +25,11 @@ void vcam_spec_init(struct vcam_spec *spec)
 
 int vcam_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
-	unsigned long v = 0;
+	uint32_t v;
 
-	if (!s || !*s)
+	if (vcam_parse_u32(s, 0, max < UINT32_MAX ? (uint32_t)max : UINT32_MAX,
+			   &v, NULL))
 		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		if (v > (max - (unsigned long)(*s - '0')) / 10)
-			return -1;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
 	*out = v;
 	return 0;
 }
@@ -71,20 +51,13 @@ static int backend_valid(const char *s)
 
 /*
  * PROTOCOL.md: the backend understands "videoN" and absolute /dev paths
- * only; refusing anything else here saves a silent InitWait later.
+ * only; refusing what it would refuse saves a silent InitWait later.
  */
 static int unique_id_valid(const char *s)
 {
-	unsigned long n;
+	int video;
 
-	if (strncmp(s, "video", 5) == 0)
-		return vcam_parse_uint(s + 5, 4095, &n) == 0;
-	if (strncmp(s, "/dev/", 5) != 0 || !s[5] || strstr(s, "/../"))
-		return 0;
-	for (; *s; s++)
-		if (!isgraph((unsigned char)*s))
-			return 0;
-	return 1;
+	return !vcam_parse_unique_id(s, &video, NULL);
 }
 
 static int parse_controls(struct vcam_spec *spec, const char *val,
@@ -99,15 +72,13 @@ static int parse_controls(struct vcam_spec *spec, const char *val,
 	spec->nr_controls = 0;
 	for (tok = strtok_r(buf, ";", &save); tok;
 	     tok = strtok_r(NULL, ";", &save)) {
-		int type = -1;
+		int type;
 		unsigned int i;
 
 		tok = vcam_trim(tok);
 		if (!*tok)
 			continue;
-		for (i = 0; i < XENCAMERA_MAX_CTRL; i++)
-			if (strcmp(tok, ctrl_names[i]) == 0)
-				type = (int)i;
+		type = vcam_ctrl_type_n(tok, strlen(tok));
 		if (type < 0)
 			return vcam_errf(err,
 				"key 'controls': unknown control '%s' (known: brightness, contrast, saturation, hue)",
@@ -143,6 +114,8 @@ static int apply_key(struct vcam_spec *spec, enum spec_key k,
 		     const char *val, struct vcam_err *err)
 {
 	unsigned long n;
+	uint32_t v;
+	int b;
 
 	switch (k) {
 	case K_BACKEND:
@@ -160,17 +133,17 @@ static int apply_key(struct vcam_spec *spec, enum spec_key k,
 				val);
 		return 0;
 	case K_BE_ALLOC:
-		if (vcam_parse_uint(val, 1, &n))
+		if (vcam_parse_bool(val, &b, NULL))
 			return vcam_errf(err,
 				"key 'be-alloc': '%s' is not 0 or 1", val);
-		spec->be_alloc = (int)n;
+		spec->be_alloc = b;
 		return 0;
 	case K_MAX_BUFFERS:
-		if (vcam_parse_uint(val, 255, &n) || n == 0)
+		if (vcam_parse_u32(val, 1, VCAM_CFG_MAX_BUFFERS, &v, NULL))
 			return vcam_errf(err,
 				"key 'max-buffers': '%s' is not a number in 1..255",
 				val);
-		spec->max_buffers = (unsigned int)n;
+		spec->max_buffers = v;
 		return 0;
 	case K_CONTROLS:
 		return parse_controls(spec, val, err);
@@ -182,11 +155,11 @@ static int apply_key(struct vcam_spec *spec, enum spec_key k,
 				val);
 		return 0;
 	case K_SPIN_US:
-		if (vcam_parse_uint(val, VCAM_SPIN_US_MAX, &n))
+		if (vcam_parse_u32(val, 0, VCAM_SPIN_US_MAX, &v, NULL))
 			return vcam_errf(err,
 				"key 'spin-us': '%s' is not a number in 0..%u",
 				val, VCAM_SPIN_US_MAX);
-		spec->spin_us = (unsigned int)n;
+		spec->spin_us = v;
 		return 0;
 	case K_FORMATS:
 		return vcam_formats_parse(spec, val, err);
@@ -273,7 +246,7 @@ int vcam_spec_controls_str(const struct vcam_spec *spec, char *buf,
 	for (i = 0; i < spec->nr_controls; i++) {
 		int n = snprintf(buf + used, len - used, "%s%s",
 				 i ? XENCAMERA_LIST_SEPARATOR : "",
-				 ctrl_names[spec->controls[i]]);
+				 vcam_ctrl_name(spec->controls[i]));
 
 		if (n < 0 || (size_t)n >= len - used)
 			return -1;

@@ -10,24 +10,20 @@
 #define VCAM_SPEC_H
 
 #include <stdint.h>
+#include <string.h>
 #include <xen/io/cameraif.h>
-#include "vcam/ext.h"
+#include "vcam/cfgparse.h"
 
 #include "errbuf.h"
 
 #define VCAM_MAX_FORMATS	VCAM_CFG_MAX_MODES	/* (FOURCC, res) */
 #define VCAM_MAX_RATES		VCAM_CFG_MAX_RATES	/* per entry */
-#define VCAM_FOURCC_MAX		7	/* 4 chars + "-BE" */
+#define VCAM_FOURCC_MAX		VCAM_FOURCC_NAME_MAX
 #define VCAM_UNIQUE_ID_MAX	128
 #define VCAM_DOMNAME_MAX	64
 #define VCAM_DEVID_MAX		65535
 #define VCAM_MAX_BUFFERS_DEFAULT 4
-#define VCAM_DIM_MAX		65535	/* width, height */
-
-struct vcam_rate {
-	uint32_t numer;
-	uint32_t denom;
-};
+#define VCAM_DIM_MAX		VCAM_CFG_MAX_DIM	/* width, height */
 
 struct vcam_format {
 	char fourcc[VCAM_FOURCC_MAX + 1];
@@ -84,10 +80,15 @@ int vcam_formats_parse(struct vcam_spec *spec, const char *str,
 int vcam_spec_has_fourcc(const struct vcam_spec *spec, const char *fourcc);
 unsigned int vcam_spec_nr_fourccs(const struct vcam_spec *spec);
 
-/* Building blocks, exposed for the tests and for the xenstore writer. */
+/*
+ * Building blocks, exposed for the tests and for the xenstore writer.
+ * Single values follow vcam/cfgparse.h, the rules the guest module and
+ * vcamd read them with; what is the user's own syntax (';' between list
+ * entries, white space around them) is handled here.
+ */
+/* A decimal in 0..max as vcam_parse_u32() reads one; 0 or -1. */
 int vcam_parse_uint(const char *s, unsigned long max, unsigned long *out);
 int vcam_fourcc_valid(const char *s);
-const char *vcam_ctrl_name(int type);
 /* "30/1,15/1": the frame-rates node value, XENCAMERA_LIST_SEPARATOR'd. */
 int vcam_format_rates_str(const struct vcam_format *fmt, char *buf,
 			  size_t len);

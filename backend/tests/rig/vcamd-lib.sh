@@ -51,10 +51,11 @@ be_vcamd_stop() {
 	echo "vcamd stopped; every backend Closed"
 }
 
-# be_guest NAME SPEC-EXTRA CMDS OPTS: a domU with one camera (vcam-attach) running vcam-testfe.
+# be_guest NAME SPEC-EXTRA CMDS OPTS [ARGS]: a domU with one camera (vcam-attach) running
+# vcam-testfe; ARGS: more guest kernel arguments (tfgo=1: wait for data/vcam-go first).
 be_guest_start() {
 	local name=$1 extra=$2 cmds=$3 opts=$4 cfg domid
-	cfg=$(DOMU_ARGS="tfcmds=$cmds tfopts=$opts" domu_cfg "$name" be-testfe) || return 1
+	cfg=$(DOMU_ARGS="tfcmds=$cmds tfopts=$opts ${5:-}" domu_cfg "$name" be-testfe) || return 1
 	$XL create -p "$cfg" || return 1
 	domid=$($XL domid "$name") || return 1
 	echo "$domid" >"/tmp/be-$name.domid"
@@ -65,46 +66,187 @@ be_guest_start() {
 }
 
 # be_check_frames NAME N: the guest got N frames, each identical to the native capture.
-be_check_frames() {
-	local con native n bad
+be_check_frames() { # NAME MIN [TAG: the command's tag in the console, default stream]
+	local con native n bad tag=${3:-stream}
 	con=$(domu_console "$1")
 	native=$(grep -o 'crc32=[0-9a-f]*' "$OUT/native.sum" | head -1)
-	n=$(grep -c 'BETEST stream: frame seq=' "$con")
-	bad=$(grep 'BETEST stream: frame seq=' "$con" | grep -vc "$native")
-	grep 'BETEST stream: stats' "$con"
-	echo "guest $1: $n frames, $bad differ from native ($native)"
+	n=$(grep -c "BETEST $tag: frame seq=" "$con")
+	bad=$(grep "BETEST $tag: frame seq=" "$con" | grep -vc "$native")
+	grep "BETEST $tag: stats" "$con"
+	echo "guest $1 ($tag): $n frames, $bad differ from native ($native)"
 	[ "$n" -ge "$2" ] && [ "$bad" -eq 0 ]
 }
 
 # be_stream_case NAME MODE BEALLOC: 100 frames in one notification mode and allocation mode.
+# The stream cases: one guest (a boot is most of a case's cost), one device per mode x
+# allocation, each with its host configuration, streamed one after the other by vcam-testfe.
+BE_CASES="0:event:0 1:event:1 2:spin:0 3:hybrid:0 4:spin:1"
+export BE_CASES
+be_streams_guest() {
+	local cmds="" c d mode bealloc cfg domid
+	for c in $BE_CASES; do cmds="$cmds${cmds:+,}stream@${c%%:*}"; done
+	cfg=$(DOMU_ARGS="tfcmds=$cmds tfopts=-f_100_-F_640x360:YUYV_-r_25_-n_4" \
+		domu_cfg modes be-testfe) || return 1
+	$XL create -p "$cfg" || return 1
+	domid=$($XL domid modes) || return 1
+	echo "$domid" >/tmp/be-modes.domid
+	for c in $BE_CASES; do
+		IFS=: read -r d mode bealloc <<<"$c"
+		"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
+			"unique-id=video0, formats=YUYV:640x360@25/1, max-buffers=8, controls=brightness;contrast;saturation;hue, devid=$d, notify-mode=$mode, be-alloc=$bealloc" ||
+			{ $XL destroy modes; return 1; }
+	done
+	$XL unpause modes
+	domu_wait_end modes 600
+}
+
+# be_stream_case MODE BE-ALLOC: that device's 100 frames equal the native capture; its counters.
 be_stream_case() {
-	local name=$1 mode=$2 bealloc=$3 rc
-	be_guest_start "$name" ", notify-mode=$mode, be-alloc=$bealloc" stream \
-		"-f_100_-F_640x360:YUYV_-r_25_-n_4" || return 1
-	domu_wait_end "$name" 200
-	rc=$?
-	sleep 1
+	local mode=$1 bealloc=$2 d rc=0 domid
+	d=$(for c in $BE_CASES; do echo "$c"; done | awk -F: -v m="$mode" -v b="$bealloc" \
+		'$2 == m && $3 == b { print $1 }')
+	domid=$(cat /tmp/be-modes.domid)
 	# vcamd logs a device's counters when it disconnects
-	grep "stats name=dom$(cat "/tmp/be-$name.domid")/vcam0 " "$VCAMD_LOG" | tail -1 |
+	grep "stats name=dom$domid/vcam$d " "$VCAMD_LOG" | tail -1 |
 		sed "s/.*stats /STAT mode=$mode be-alloc=$bealloc /" | tee -a "$OUT/vcamd-modes.txt"
-	grep -E 'BETEST (result|stream: stats)' "$(domu_console "$name")"
-	be_check_frames "$name" 100 || rc=1
+	grep -E "BETEST (result stream@$d |stream@$d: stats)" "$(domu_console modes)"
+	grep -q "BETEST result stream@$d 0" "$(domu_console modes)" || rc=1
+	be_check_frames modes 100 "stream@$d" || rc=1
 	be_vcamd_alive || rc=1
 	return $rc
 }
 
 # Hostile guest against a streaming neighbour: the neighbour keeps its frames, vcamd survives.
+# Both guests boot together.  The calm one streams until dom0 stops it (data/vcam-stop); the
+# evil one waits for dom0's go (data/vcam-go) while the calm one's rate alone is measured, then
+# floods vcamd (requests, kicks, buffers/pages: FLOOD_S seconds each, the calm guest's rate
+# measured during each, be_flood_figures) and sends the other hostile cases; the calm stream is
+# stopped once the floods are over.
+FLOOD_S=8
+FLOOD_CMDS="flood kick-flood exhaust"
+export FLOOD_S FLOOD_CMDS
+
+# be_flood_figures CALM_DOMID EVIL_DOMID WATCH T_GO: for each flood (the evil guest's first
+# sessions, one per command in FLOOD_CMDS order, as vcamd's log shows them connect), the calm
+# guest's frame rate during it against its rate while the evil guest only computed (the first
+# FLOOD_S after T_GO: the same load on the emulator, nothing asked of vcamd; on this 2-core TCG
+# machine that load alone costs the calm guest frames), and against its rate in the 8 s before
+# T_GO (the evil guest booted and idle); vcamd's process CPU meanwhile and the evil device's own
+# counters (its disconnect stats; cpu_ms is vcamd's CPU spent on it).  WATCH: `vcamctl watch`
+# output.  Fails if the calm rate during a flood drops below 90 % of its rate beside the busy
+# guest: what vcamd lets a flood take from others.
+be_flood_figures() {
+	local calm=$1 evil=$2 raw=$3 tgo=$4
+	awk -v dev="name=dom$calm/vcam0" '
+		$1 == "T" { if (t != "" && f != "") print t, cpu, f; t = $2; cpu = 0; f = ""; next }
+		$1 == "vcamd" { for (i = 2; i <= NF; i++) { split($i, kv, "=")
+			if (kv[1] == "cpu_user_ms" || kv[1] == "cpu_sys_ms") cpu += kv[2] } }
+		$1 == "device" && $2 == dev { for (i = 3; i <= NF; i++) { split($i, kv, "=")
+			if (kv[1] == "frames") f = kv[2] } }
+		END { if (t != "" && f != "") print t, cpu, f }' "$raw" >/tmp/be-samples
+	grep -a -E "dom$evil/vcam0: backend InitWait -> Connected|stats name=dom$evil/vcam0 " \
+		"$VCAMD_LOG" | sed 's/^vcamd\[\([0-9.]*\)\] [a-z]*: /\1 /' >/tmp/be-evil-sessions
+	awk -v tgo="$tgo" -v cmds="$FLOOD_CMDS" -v fs="$FLOOD_S" '
+		function rate(t0, t1,   i, a, b) {	# calm frames/s and vcamd CPU % in [t0, t1]
+			a = b = 0
+			for (i = 1; i <= ns; i++) {
+				if (st[i] >= t0 && !a) a = i
+				if (st[i] <= t1) b = i
+			}
+			win = 0
+			if (!a || b <= a) return 0
+			cpu = (sc[b] - sc[a]) / ((st[b] - st[a]) * 10)
+			win = st[b] - st[a]
+			return (sf[b] - sf[a]) / (st[b] - st[a])
+		}
+		function kv(line, key,   i, w, n) {
+			n = split(line, w, " ")
+			for (i = 1; i <= n; i++) if (index(w[i], key "=") == 1)
+				return substr(w[i], length(key) + 2)
+			return "?"
+		}
+		FILENAME == ARGV[1] { ns++; st[ns] = $1; sc[ns] = $2; sf[ns] = $3; next }
+		/Connected$/ { nc++; con[nc] = $1; next }
+		/stats name=/ { nd++; stats[nd] = $0 }
+		END {
+			alone = rate(tgo - 8, tgo)
+			printf "FLOOD-FIGURES calm guest alone: %.2f fps over %.1f s, vcamd %.1f %% CPU\n",
+				alone, win, cpu
+			if (alone <= 0 || win < 4) { print "FLOOD-FIGURES no baseline"; exit 1 }
+			# the first FLOOD_S after the go: the evil guest only computes
+			base = rate(tgo + 1, tgo + fs - 0.5)
+			printf "FLOOD-FIGURES calm guest beside a busy guest: %.2f fps (%.0f %% of alone) over %.1f s, vcamd %.1f %% CPU\n",
+				base, 100 * base / alone, win, cpu
+			if (base <= 0 || win < 3) { print "FLOOD-FIGURES no control"; exit 1 }
+			n = split(cmds, name, " "); bad = 0
+			for (k = 1; k <= n; k++) {
+				if (k > nc || k > nd) {
+					printf "FLOOD %-10s no session\n", name[k]; bad++; continue
+				}
+				# the flood itself: FLOOD_S from its set-up (< 1.5 s) on
+				f = rate(con[k] + 1.5, con[k] + fs - 0.5)
+				ok = win >= 3 && f >= 0.9 * base
+				bad += !ok
+				printf "FLOOD %-10s calm_fps=%.2f (%.0f %% of beside a busy guest, %.0f %% of alone) over %.1f s, vcamd %.1f %% CPU; evil device: cpu_ms=%s requests=%s throttled=%s spurious_kicks=%s wakeups=%s pages_refused=%s errors=%s %s\n",
+					name[k], f, 100 * f / base, 100 * f / alone, win, cpu, kv(stats[k], "cpu_ms"),
+					kv(stats[k], "requests"), kv(stats[k], "throttled"),
+					kv(stats[k], "spurious_kicks"), kv(stats[k], "wakeups"),
+					kv(stats[k], "pages_refused"), kv(stats[k], "errors"),
+					ok ? "ok" : "BELOW 90 % (or too few samples)"
+			}
+			exit bad != 0
+		}' /tmp/be-samples /tmp/be-evil-sessions >/tmp/be-floods.txt
+	local rc=$?
+	cat /tmp/be-floods.txt | tee -a "$OUT/vcamd-floods.txt"
+	return $rc
+}
+
 be_hostile_case() {
-	local rc=0 cmds="garbage,bad-index,wrong-state,bad-gref,loop-dir,big-dir,ring-indices,evt-indices,flood,kick-flood,ring-overrun,stream"
-	be_guest_start calm ", notify-mode=event" stream "-f_600_-F_640x360:YUYV_-r_25_-n_4" || return 1
-	domu_wait_marker calm "BETEST run stream" 60 || rc=1
-	be_guest_start evil ", notify-mode=event" "$cmds" "-F_640x360:YUYV_-r_25_-f_30_-c_2000" || rc=1
+	local rc=0 wpid tgo calm evil i st nflood
+	local cmds="${FLOOD_CMDS// /,},garbage,bad-index,wrong-state,bad-gref,loop-dir,big-dir,ring-indices,evt-indices,ring-overrun,stream"
+	local raw=$OUT/vcamd-flood-status.txt
+	nflood=$(echo $FLOOD_CMDS | wc -w)
+	be_guest_start calm ", notify-mode=event" stream "-s_600_-f_1000000_-F_640x360:YUYV_-r_25_-n_4_-t_20000" \
+		tfstop=1 || return 1
+	be_guest_start evil ", notify-mode=event" "$cmds" \
+		"-F_640x360:YUYV_-r_25_-f_30_-c_2000_-s_$FLOOD_S" "tfgo=1 tfhog=$FLOOD_S" || rc=1
+	calm=$(cat /tmp/be-calm.domid)
+	evil=$(cat /tmp/be-evil.domid)
+	"$REPO/backend/vcamctl" watch 250 >"$raw" &
+	wpid=$!
+	# the calm guest streams steadily, the evil one has booted and waits: the calm rate alone
+	for i in $(seq 900); do
+		st=$("$REPO/backend/vcamctl" status | grep "^device name=dom$calm/vcam0 ")
+		[ "$(echo "$st" | sed -n 's/.* frames=\([0-9]*\) .*/\1/p')" -ge 50 ] 2>/dev/null && break
+		$XL domid calm >/dev/null 2>&1 || break
+		sleep 0.2
+	done
+	echo "$st" | grep -q ' streaming=1 ' || { echo "the calm guest does not stream"; rc=1; }
+	domu_wait_marker evil "BETEST waiting for the go" 180 || rc=1
+	if [ $rc = 0 ]; then
+		sleep 8
+		read -r tgo _ </proc/uptime
+		xenstore-write "/local/domain/$evil/data/vcam-go" 1 || rc=1
+	fi
+	if [ $rc = 0 ]; then
+		# the floods are over when vcamd has logged the evil device's counters that often
+		for i in $(seq 1500); do
+			[ "$(grep -a -c "stats name=dom$evil/vcam0 " "$VCAMD_LOG")" -ge "$nflood" ] && break
+			$XL domid evil >/dev/null 2>&1 || break
+			sleep 0.2
+		done
+	fi
+	xenstore-write "/local/domain/$calm/data/vcam-stop" 1
+	[ $rc = 0 ] || { kill "$wpid"; domu_destroy_all; return 1; }
+	domu_wait_end calm 120 || rc=1
 	domu_wait_end evil 400 || rc=1
-	grep -E 'BETEST result' "$(domu_console evil)"
-	domu_wait_end calm 200 || rc=1
-	be_check_frames calm 600 || rc=1
+	kill "$wpid" 2>/dev/null
+	grep -E 'BETEST result|BETEST (flood|kick-flood|exhaust): .*(ok|FAIL)' "$(domu_console evil)"
+	be_flood_figures "$calm" "$evil" "$raw" "$tgo" || rc=1
+	be_check_frames calm 300 || rc=1
 	be_vcamd_alive || rc=1
-	grep -E 'corrupt|refus|error' "$VCAMD_LOG" | sort | uniq -c | sort -rn | head -20
+	grep -a -E 'corrupt|refus|error|throttl|not granted|backing off|served at' "$VCAMD_LOG" |
+		sed 's/^vcamd\[[0-9.]*\] //' | sort | uniq -c | sort -rn | head -20
 	return $rc
 }
 
@@ -144,4 +286,4 @@ be_replug_case() {
 }
 
 export -f be_vivid be_vcamd_start be_vcamd_alive be_vcamd_stop be_guest_start be_check_frames \
-	be_stream_case be_hostile_case be_replug_case
+	be_streams_guest be_stream_case be_flood_figures be_hostile_case be_replug_case

@@ -70,6 +70,16 @@ static inline const char *vcam_notify_mode_name(int mode)
 #define VCAM_FIELD_FEATURE_EVT_HOLD_OFF	"feature-evt-hold-off"
 /* Frontend dir, written by the frontend at Initialised: it uses it. */
 #define VCAM_FIELD_EVT_HOLD_OFF		"evt-hold-off"
+/*
+ * Extension "avail-dequeues": FRAME_AVAIL(i) alone hands buffer i back, as
+ * if the frontend had sent BUF_DEQUEUE(i) and had its response.  Backend
+ * dir (backend): it works that way; frontend dir (frontend, at
+ * Initialised): it relies on it and sends no BUF_DEQUEUE per frame.
+ * Without it cameraif.h's flow holds: BUF_DEQUEUE(i) after FRAME_AVAIL(i),
+ * the buffer the frontend's after the response.
+ */
+#define VCAM_FIELD_FEATURE_AVAIL_DEQUEUES	"feature-avail-dequeues"
+#define VCAM_FIELD_AVAIL_DEQUEUES		"avail-dequeues"
 
 #define VCAM_SPIN_US_DEFAULT		50U
 #define VCAM_SPIN_US_MAX		1000000U

@@ -1,8 +1,9 @@
 # Scenario fe-vcamd: xen-vcamfront.ko against the real backend (vcamd serving vivid in dom0).
-# In every notification mode and both buffer allocation modes a guest captures 100 frames with
-# v4l2-ctl --stream-mmap; the frames must equal a native dom0 capture of the same (still) vivid
-# picture.  The event/fe-alloc guest also runs v4l2-compliance -s.  Uses vcamd-lib.sh's helpers.
-# rig-timeout: 900
+# In every notification mode and both buffer allocation modes (one guest, six devices, each with
+# its host configuration; vcamd lets four spin) the guest captures 100 frames with v4l2-ctl
+# --stream-mmap, 20 with --stream-user and 6 with read(); the frames must equal a native dom0
+# capture of the same (still) vivid picture.  Device 0 also runs v4l2-compliance -s.
+# rig-timeout: 1100
 . "$REPO/backend/tests/rig/vcamd-lib.sh"
 
 fe_native() {
@@ -14,33 +15,57 @@ fe_native() {
 	echo "native frame md5: $(cat /tmp/fe-native.md5)"
 }
 
-fe_vcamd_case() { # NAME SPEC-EXTRA [compliance]
-	local name=$1 extra=$2 cfg domid con bad
-	cfg=$(DOMU_ARGS="fecompliance=${3:-0}" domu_cfg "$name" fe-vcamd) || return 1
+# The six mode x allocation devices, in the order the guest tests them (devid: name spec).
+FE_CASES="0:event-fealloc:notify-mode=event
+1:event-bealloc:notify-mode=event,be-alloc=1
+2:spin-fealloc:notify-mode=spin
+3:spin-bealloc:notify-mode=spin,be-alloc=1
+4:hybrid-fealloc:notify-mode=hybrid
+5:hybrid-bealloc:notify-mode=hybrid,be-alloc=1"
+export FE_CASES
+
+# One guest for all six (a boot is most of a case's cost here): each device attached with its
+# own host configuration, tested in turn by domu/fe-vcamd.sh; v4l2-compliance on device 0.
+fe_vcamd_guest() {
+	local cfg domid d name spec
+	cfg=$(DOMU_ARGS="fedevs=0,1,2,3,4,5 fecompliance=0" domu_cfg fevcamd fe-vcamd) || return 1
 	$XL create -p "$cfg" || return 1
-	domid=$($XL domid "$name") || return 1
-	"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
-		"unique-id=video0, formats=YUYV:640x360@30/1;15/1|YUYV:320x180@30/1, max-buffers=6, controls=brightness;contrast$extra" ||
-		{ $XL destroy "$name"; return 1; }
-	$XL unpause "$name"
-	domu_wait_end "$name" 400 || { be_vcamd_alive; return 1; }
-	con=$(domu_console "$name")
-	grep -E 'VCAMFE' "$con"
-	echo "native frame md5: $(cat /tmp/fe-native.md5)"
-	[ "$(grep -c 'VCAMFE md5 ' "$con")" -ge 3 ] || { echo "no guest frame checksums"; return 1; }
-	bad=$(grep 'VCAMFE md5 ' "$con" | grep -v "$(cat /tmp/fe-native.md5)")
-	[ -z "$bad" ] || { echo "guest frames differ from the native capture:"; echo "$bad"; return 1; }
-	echo "guest frames equal the native capture"
+	domid=$($XL domid fevcamd) || return 1
+	while IFS=: read -r d name spec; do
+		"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
+			"unique-id=video0, formats=YUYV:640x360@30/1;15/1|YUYV:320x180@30/1, max-buffers=6, controls=brightness;contrast, devid=$d, ${spec//,/, }" ||
+			{ $XL destroy fevcamd; return 1; }
+	done <<<"$FE_CASES"
+	$XL unpause fevcamd
+	domu_wait_end fevcamd 900 || { be_vcamd_alive; return 1; }
+	grep -E 'VCAMFE (compliance|unloaded)|VCAMFE d0 compliance' "$(domu_console fevcamd)"
 	"$REPO/backend/vcamctl" status
 }
-export -f fe_native fe_vcamd_case
+
+# fe_vcamd_check NAME: that device's frames equal the native capture, in the mode asked for.
+fe_vcamd_check() {
+	local con d spec mode bad
+	con=$(domu_console fevcamd)
+	d=$(echo "$FE_CASES" | awk -F: -v n="$1" '$2 == n { print $1 }')
+	spec=$(echo "$FE_CASES" | awk -F: -v n="$1" '$2 == n { print $3 }')
+	mode=${spec#notify-mode=}
+	mode=${mode%%,*}
+	grep -E "^VCAMFE d$d " "$con"
+	echo "native frame md5: $(cat /tmp/fe-native.md5)"
+	grep -q "^VCAMFE d$d done" "$con" || { echo "device $d not finished"; return 1; }
+	grep -q "^VCAMFE d$d .* mode $mode\s*\$" "$con" || { echo "device $d not in $mode mode"; return 1; }
+	grep -q "^VCAMFE d$d mmap frames 100" "$con" || { echo "device $d: not 100 mmap frames"; return 1; }
+	[ "$(grep -c "^VCAMFE d$d md5 " "$con")" -ge 5 ] || { echo "no guest frame checksums"; return 1; }
+	bad=$(grep "^VCAMFE d$d md5 " "$con" | grep -v "$(cat /tmp/fe-native.md5)")
+	[ -z "$bad" ] || { echo "guest frames differ from the native capture:"; echo "$bad"; return 1; }
+	echo "device $d ($1): guest frames equal the native capture"
+}
+export -f fe_native fe_vcamd_guest fe_vcamd_check
 
 step native 60 fe_native
-step vcamd-start 30 be_vcamd_start
-step event-fealloc 450 fe_vcamd_case efe ", notify-mode=event" 1
-step event-bealloc 300 fe_vcamd_case ebe ", notify-mode=event, be-alloc=1"
-step spin-fealloc 300 fe_vcamd_case sfe ", notify-mode=spin"
-step spin-bealloc 300 fe_vcamd_case sbe ", notify-mode=spin, be-alloc=1"
-step hybrid-fealloc 300 fe_vcamd_case hfe ", notify-mode=hybrid"
-step hybrid-bealloc 300 fe_vcamd_case hbe ", notify-mode=hybrid, be-alloc=1"
+step vcamd-start 30 be_vcamd_start --max-spinning=4
+step guest 1000 fe_vcamd_guest
+for c in event-fealloc event-bealloc spin-fealloc spin-bealloc hybrid-fealloc hybrid-bealloc; do
+	step "$c" 10 fe_vcamd_check "$c"
+done
 step vcamd-stop 30 be_vcamd_stop

@@ -81,14 +81,22 @@ tfe_vcamd_stop() {
 	tail -n 1 "$log" | grep -q 'notice: stopped' || { echo "vcamd did not stop cleanly"; return 1; }
 }
 
-# tfe_guest NAME RUNS: create a paused guest that runs vcam-testfe RUNS, attach a camera, unpause.
-tfe_guest() {
+# tfe_guest NAME RUNS: create a paused guest that runs vcam-testfe RUNS, attach the camera three
+# times, unpause.  The host decides allocation and notification mode (vcamd takes them from the
+# backend dir), so each kind a run needs is a device of its own, and a run's -b/-m only repeat
+# what the host configured for the device it names (-d): 0 fe-alloc, event; 1 be-alloc, event;
+# 2 be-alloc, hybrid.
+TFE_SPEC="unique-id=video0, formats=YUYV:640x360@30/1;5/1|YUYV:3840x2160@5/1, max-buffers=8, controls=brightness;contrast"
+export TFE_SPEC
+tfe_guest() { # NAME RUNS [MORE-KERNEL-ARGS]
 	local name=$1 runs=$2 cfg domid
-	cfg=$(DOMU_ARGS="tfe=$runs" domu_cfg "$name" testfe) || return 1
+	cfg=$(DOMU_ARGS="tfe=$runs ${3:-}" domu_cfg "$name" testfe) || return 1
 	$XL create -p "$cfg" || return 1
 	domid=$($XL domid "$name") || return 1
-	"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
-		"unique-id=video0, formats=YUYV:640x360@30/1;5/1|YUYV:3840x2160@5/1, max-buffers=8, controls=brightness;contrast" ||
+	"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" "$TFE_SPEC, devid=0" &&
+		"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" "$TFE_SPEC, devid=1, be-alloc=1" &&
+		"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
+			"$TFE_SPEC, devid=2, be-alloc=1, notify-mode=hybrid" ||
 		{ $XL destroy "$name"; return 1; }
 	$XL unpause "$name"
 }
@@ -104,7 +112,7 @@ tfe_runs_ok() { # NAME: every run's exit status 0 or 77
 # sends the plain hostile cases; this adds what only this scenario does: page-directory chains
 # of a 4K buffer, the be-alloc variants, refs granted to a real third domain, and reconnecting
 # after the backend dropped a broken ring.
-TFE_BIG_RUNS="-F,3840x2160:YUYV,loop-dir+-b,1,-F,3840x2160:YUYV,loop-dir+-m,hybrid,-b,1,-F,$TFE_FMT,-r,$TFE_RATE,-f,100"
+TFE_BIG_RUNS="-F,3840x2160:YUYV,loop-dir+-d,1,-b,1,-F,3840x2160:YUYV,loop-dir+-d,2,-m,hybrid,-b,1,-F,$TFE_FMT,-r,$TFE_RATE,-f,100"
 export TFE_BIG_RUNS
 
 # A guest alone on the camera: 4K directories (nobody else may hold the format), then a stream.
@@ -120,11 +128,12 @@ tfe_guest_big() {
 
 # Hostile guest while a steady one streams the same camera.
 tfe_guest_hostile() {
-	local steady con n1 n2 rc=0 H="-F,$TFE_FMT"
-	tfe_guest tfesteady "-m,event,-F,$TFE_FMT,-r,$TFE_RATE,-s,150,-t,20000" || return 1
+	local steady con n1 n2 rc=0 H="-F,$TFE_FMT" B="-d,1,-b,1,"
+	# streams until dom0 stops it (at most 300 s), 5 s after the hostile guest ended
+	tfe_guest tfesteady "-m,event,-F,$TFE_FMT,-r,$TFE_RATE,-s,300,-t,20000" tfstop=1 || return 1
 	steady=$($XL domid tfesteady)
 	domu_wait_marker tfesteady 'frame seq=' 120 || return 1
-	tfe_guest tfehostile "bad-index,-b,1,$H+bad-gref,-b,1,$H+big-dir,-b,1,$H+foreign-gref,--foreign-domid,$steady,$H+foreign-gref,-b,1,--foreign-domid,$steady,$H+ring-overrun,$H+wrong-state,$H+ring-indices,-b,1,$H+bad-index,$H" || return 1
+	tfe_guest tfehostile "bad-index,$B$H+bad-gref,$B$H+big-dir,$B$H+foreign-gref,--foreign-domid,$steady,$H+foreign-gref,$B--foreign-domid,$steady,$H+ring-overrun,$H+wrong-state,$H+ring-indices,$B$H+bad-index,$H" || return 1
 	domu_wait_end tfehostile 500 || rc=1
 	tfe_runs_ok tfehostile || rc=1
 	tfe_vcamd_alive || rc=1
@@ -134,6 +143,7 @@ tfe_guest_hostile() {
 	n2=$(grep -c 'frame seq=' "$con")
 	echo "steady guest: $n1 -> $n2 frames over 5 s after the hostile guest ended"
 	[ "$n2" -gt "$n1" ] || { echo "steady guest stopped streaming"; rc=1; }
+	xenstore-write "/local/domain/$steady/data/vcam-stop" 1
 	domu_wait_end tfesteady 200 || rc=1
 	tfe_check_frames "$con" 300 || rc=1
 	return $rc

@@ -298,6 +298,63 @@ err:
 	return TFE_EXIT_ERROR;
 }
 
+/* Take a FRAME_AVAIL for buffer idx out of our event queue: 1 if there was. */
+static int take_frame_avail(struct tfe_sess *s, unsigned int idx)
+{
+	unsigned int k, n = s->evq_n, found = 0;
+
+	tfe_pump(s);
+	for (k = 0; k < n; k++) {
+		struct xencamera_evt ev;
+
+		tfe_pop_evt(s, &ev);
+		if (!found && ev.type == XENCAMERA_EVT_FRAME_AVAIL &&
+		    ev.evt.frame_avail.index == idx) {
+			found = 1;
+			continue;
+		}
+		/* back in at the tail: the order of the others is kept */
+		s->evq[(s->evq_head + s->evq_n) % TFE_EVQ_LEN] = ev;
+		s->evq_n++;
+	}
+	return found;
+}
+
+/*
+ * BUF_DESTROY of a buffer we queued, while streaming: -EBUSY, unless the
+ * backend filled it and handed it back before our request got its turn
+ * (a backend may pace requests): then OK is right, and we make it again.
+ */
+static int destroy_queued(struct tfe_sess *s, struct tfe_stream *st,
+			  unsigned int i)
+{
+	const char *what = "streaming: BUF_DESTROY of a queued buffer";
+	struct xencamera_req req;
+	int32_t status;
+	int err;
+
+	tfe_req_index(&req, 0, XENCAMERA_OP_BUF_DESTROY, (uint8_t)i);
+	status = ask(s, &req);
+	if (status == NO_ANSWER)
+		return -1;
+	if (status || !take_frame_avail(s, i)) {
+		verdict(what, status == -XEN_EBUSY, tfe_status_name(status));
+		return 0;
+	}
+	verdict(what, 1, "OK: it had come back filled first");
+	st->bufs[i].created = 0;
+	st->bufs[i].queued = 0;
+	status = tfe_buf_create(s, &st->bufs[i], (uint8_t)i, st->offsets,
+				st->nplanes, &err);
+	if (err || status)
+		return -1;
+	status = tfe_index_call(s, XENCAMERA_OP_BUF_QUEUE, (uint8_t)i, &err);
+	if (err || status)
+		return -1;
+	st->bufs[i].queued = 1;
+	return 0;
+}
+
 static int h_wrong_state(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 			 const struct tfe_opts *o)
 {
@@ -346,10 +403,8 @@ static int h_wrong_state(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	expect(s, "streaming: BUF_REQUEST(n)", &req, -XEN_EBUSY);
 	for (i = 0; i < st->nbufs && !st->bufs[i].queued; i++)
 		;
-	if (i < st->nbufs)
-		expect_index(s, "streaming: BUF_DESTROY of a queued buffer",
-			     XENCAMERA_OP_BUF_DESTROY, (uint8_t)i,
-			     -XEN_EBUSY);
+	if (i < st->nbufs && destroy_queued(s, st, i))
+		goto err;
 	verdict("frames still flow after refused ops",
 		tfe_stream_frames(st, 3) == 0, "");
 	if (tfe_stream_stop(st))
@@ -838,6 +893,18 @@ static int h_evt_indices(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 
 /* ---- floods ------------------------------------------------------------- */
 
+/*
+ * With --seconds a flood lasts that long (the rig measures other guests
+ * meanwhile); else it is --count requests (kick-flood: 10 x --count).
+ */
+static int flood_going(const struct tfe_opts *o, uint64_t t0, unsigned int i,
+		       unsigned int count)
+{
+	if (o->seconds)
+		return mono_ms() - t0 < o->seconds * 1000ull;
+	return i < count;
+}
+
 static int h_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		   const struct tfe_opts *o)
 {
@@ -845,14 +912,14 @@ static int h_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	static uint8_t pending[65536];
 	struct xencamera_req req;
 	struct xencamera_resp rsp;
-	unsigned int sent = 0, got = 0, bad = 0, n = o->count;
+	unsigned int sent = 0, got = 0, bad = 0;
 	uint64_t t0 = mono_ms();
 	char detail[96];
-	int ret;
+	int ret, sending = 1;
 
 	(void)cfg;
-	while (got < n) {
-		while (sent < n) {
+	for (;;) {
+		while (sending) {
 			static const uint8_t ops[] = {
 				XENCAMERA_OP_CONFIG_GET,
 				XENCAMERA_OP_BUF_GET_LAYOUT, 0x42,
@@ -860,6 +927,10 @@ static int h_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 			};
 			uint8_t op = ops[sent % sizeof(ops)];
 
+			if (!flood_going(o, t0, sent, o->count)) {
+				sending = 0;
+				break;
+			}
 			tfe_req_index(&req, 0, op, 250);
 			ret = tfe_send(s, &req);
 			if (ret == -EAGAIN)
@@ -878,13 +949,13 @@ static int h_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 			pending[rsp.id] = 0;
 			got++;
 		}
-		if (got >= n)
+		if (!sending && got >= sent)
 			break;
 		ret = tfe_wait(s, s->o.timeout_ms);
 		if (ret <= 0)
 			goto lost;
 	}
-	snprintf(detail, sizeof(detail), "%u in %llu ms, %u mismatched", n,
+	snprintf(detail, sizeof(detail), "%u in %llu ms, %u mismatched", sent,
 		 (unsigned long long)(mono_ms() - t0), bad);
 	verdict("every flooded request answered once, id/op echoed", bad == 0,
 		detail);
@@ -909,20 +980,118 @@ static int h_kick_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	if (!st)
 		return TFE_EXIT_ERROR;
 	/* Kicks with nothing behind them, on both channels, while streaming. */
-	for (i = 0; i < o->count * 10; i++) {
+	for (i = 0; flood_going(o, t0, i, o->count * 10); i++) {
 		if (s->tp->ops->notify(s->tp, (i & 1) ? s->evt_port :
 						       s->req_port))
 			failed++;
 		s->cnt.notify_sent++;
 	}
 	snprintf(detail, sizeof(detail), "%u kicks in %llu ms, %u failed",
-		 o->count * 10, (unsigned long long)(mono_ms() - t0), failed);
+		 i, (unsigned long long)(mono_ms() - t0), failed);
 	verdict("empty notifications sent", failed == 0, detail);
 	verdict("frames still flow after the kick flood",
 		tfe_stream_frames(st, 3) == 0, "");
 	stream_free(st);
 	probe_alive(s);
 	return finish("kick-flood");
+}
+
+/* ---- buffers and pages ------------------------------------------------- */
+
+/* BUF_DESTROY then BUF_CREATE of a created buffer: 0 if both succeed. */
+static int churn(struct tfe_sess *s, struct tfe_stream *st, unsigned int i)
+{
+	struct tfe_buf *b = &st->bufs[i];
+	int32_t status;
+	int err;
+
+	status = tfe_index_call(s, XENCAMERA_OP_BUF_DESTROY, (uint8_t)i, &err);
+	if (err || status)
+		return -1;
+	b->created = 0;
+	if (b->be_alloc && b->data) {
+		/* the backend's pages of the old buffer */
+		s->tp->ops->unmap(s->tp, b->data, b->npages);
+		b->data = NULL;
+	}
+	status = tfe_buf_create(s, b, (uint8_t)i, st->offsets, st->nplanes,
+				&err);
+	return err || status ? -1 : 0;
+}
+
+/*
+ * As many buffers as the backend grants (it may refuse past its page cap,
+ * then with -XEN_ENOBUFS), then, for --seconds (else --count / 10
+ * rounds), ask again for the refused one and churn an accepted one: the
+ * backend maps (or grants) and unmaps its pages every round.
+ */
+static int h_exhaust(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
+		     const struct tfe_opts *o)
+{
+	struct tfe_stream_cfg c = *cfg;
+	struct tfe_stream *st;
+	unsigned int i, created = 0, rounds = 0, bad = 0;
+	int refused = -1, status = 0, err;
+	uint64_t t0;
+	char detail[128];
+
+	c.nbufs = TFE_MAX_BUFS;		/* the backend trims to max-buffers */
+	st = stream_new(s, &c);
+	if (!st || setup(st, 0))
+		goto err;
+	for (i = 0; i < st->nbufs; i++) {
+		if (tfe_buf_alloc(s, &st->bufs[i], st->layout.size))
+			break;		/* our own grant limit, not the backend */
+		status = tfe_buf_create(s, &st->bufs[i], (uint8_t)i,
+					st->offsets, st->nplanes, &err);
+		if (err)
+			goto err;
+		if (status) {
+			refused = (int)i;
+			break;
+		}
+		created++;
+	}
+	snprintf(detail, sizeof(detail),
+		 "%u of %u buffers of %u pages created%s%s", created,
+		 st->nbufs, tfe_pages_for(st->layout.size),
+		 refused >= 0 ? ", then " : "",
+		 refused >= 0 ? tfe_status_name(status) : "");
+	verdict("buffers up to the backend's cap; a refusal is -ENOBUFS",
+		created > 0 && (refused < 0 || status == -XEN_ENOBUFS),
+		detail);
+	if (!created)
+		goto done;
+	t0 = mono_ms();
+	for (rounds = 0; flood_going(o, t0, rounds, o->count / 10); rounds++) {
+		if (refused >= 0) {
+			status = tfe_buf_create(s, &st->bufs[refused],
+						(uint8_t)refused, st->offsets,
+						st->nplanes, &err);
+			if (err)
+				goto err;
+			if (status != -XEN_ENOBUFS)
+				bad++;
+			if (!status)
+				break;	/* accepted: the cap moved */
+		}
+		if (churn(s, st, rounds % created))
+			bad++;
+	}
+	snprintf(detail, sizeof(detail), "%u rounds in %llu ms, %u unexpected",
+		 rounds, (unsigned long long)(mono_ms() - t0), bad);
+	verdict("refused again each time, churned buffers accepted", bad == 0,
+		detail);
+	st->nbufs = created;	/* stream with what we got */
+	verdict("frames flow with the buffers we got",
+		tfe_stream_start(st) == 0 && tfe_stream_frames(st, 3) == 0, "");
+done:
+	stream_free(st);
+	probe_alive(s);
+	return finish("exhaust");
+err:
+	stream_free(st);
+	return TFE_EXIT_ERROR;
 }
 
 static const struct tfe_hostile_case cases[] = {
@@ -945,9 +1114,13 @@ static const struct tfe_hostile_case cases[] = {
 	  h_ring_indices },
 	{ "evt-indices", "event page in_cons ahead of in_prod",
 	  h_evt_indices },
-	{ "flood", "--count requests kept queued back to back", h_flood },
-	{ "kick-flood", "10 x --count empty notifications while streaming",
+	{ "flood", "--count requests (or --seconds) kept queued back to back",
+	  h_flood },
+	{ "kick-flood",
+	  "10 x --count (or --seconds of) empty notifications while streaming",
 	  h_kick_flood },
+	{ "exhaust", "buffers until refused, then re-ask and churn (--seconds)",
+	  h_exhaust },
 };
 
 const struct tfe_hostile_case *tfe_hostile_find(const char *name)

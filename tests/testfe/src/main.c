@@ -77,6 +77,7 @@ int main(int argc, char **argv)
 		hc = tfe_hostile_find(o.command);
 	/* A backend that drops us must not kill us with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
+	tfe_stop_on_signals();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
 	out = open_out(o.out);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include <string.h>
+
 #include <xen/errno.h>
+#include <vcam/xen_errno.h>
 
 #include "proto.h"
+#include <vcam/opnames.h>
 
 void tfe_req_hdr(struct xencamera_req *r, uint16_t id, uint8_t op)
 {
@@ -95,67 +98,22 @@ int tfe_layout_offsets(const struct xencamera_buf_get_layout_resp *l,
 	return (int)n;
 }
 
-static const char *const op_names[] = {
-	[XENCAMERA_OP_CONFIG_SET] = "CONFIG_SET",
-	[XENCAMERA_OP_CONFIG_GET] = "CONFIG_GET",
-	[XENCAMERA_OP_CONFIG_VALIDATE] = "CONFIG_VALIDATE",
-	[XENCAMERA_OP_FRAME_RATE_SET] = "FRAME_RATE_SET",
-	[XENCAMERA_OP_BUF_GET_LAYOUT] = "BUF_GET_LAYOUT",
-	[XENCAMERA_OP_BUF_REQUEST] = "BUF_REQUEST",
-	[XENCAMERA_OP_BUF_CREATE] = "BUF_CREATE",
-	[XENCAMERA_OP_BUF_DESTROY] = "BUF_DESTROY",
-	[XENCAMERA_OP_BUF_QUEUE] = "BUF_QUEUE",
-	[XENCAMERA_OP_BUF_DEQUEUE] = "BUF_DEQUEUE",
-	[XENCAMERA_OP_CTRL_ENUM] = "CTRL_ENUM",
-	[XENCAMERA_OP_CTRL_SET] = "CTRL_SET",
-	[XENCAMERA_OP_CTRL_GET] = "CTRL_GET",
-	[XENCAMERA_OP_STREAM_START] = "STREAM_START",
-	[XENCAMERA_OP_STREAM_STOP] = "STREAM_STOP",
-};
-
 const char *tfe_op_name(unsigned int op)
 {
-	if (op < TFE_ARRAY_SIZE(op_names) && op_names[op])
-		return op_names[op];
-	return "UNKNOWN_OP";
+	const char *name = vcam_op_name(op);
+
+	return name ? name : "UNKNOWN_OP";
 }
 
 const char *tfe_status_name(int32_t status)
 {
-	switch (status) {
-	case 0:
+	const char *name = vcam_xen_status_name(status);
+
+	if (!status)
 		return "OK";
-	case -XEN_EPERM:
-		return "-EPERM";
-	case -XEN_ENOENT:
-		return "-ENOENT";
-	case -XEN_EIO:
-		return "-EIO";
-	case -XEN_E2BIG:
-		return "-E2BIG";
-	case -XEN_ENOMEM:
-		return "-ENOMEM";
-	case -XEN_EFAULT:
-		return "-EFAULT";
-	case -XEN_EBUSY:
-		return "-EBUSY";
-	case -XEN_EEXIST:
-		return "-EEXIST";
-	case -XEN_ENODEV:
-		return "-ENODEV";
-	case -XEN_EINVAL:
-		return "-EINVAL";
-	case -XEN_ENOSPC:
-		return "-ENOSPC";
-	case -XEN_ERANGE:
-		return "-ERANGE";
-	case -XEN_ENOSYS:
-		return "-ENOSYS";
-	case -XEN_EOPNOTSUPP:
-		return "-EOPNOTSUPP";
-	default:
-		return status < 0 ? "-E?" : "positive?";
-	}
+	if (name)
+		return name;
+	return status < 0 ? "-E?" : "positive?";
 }
 
 int tfe_fourcc_parse(const char *s, uint32_t *fourcc)

@@ -7,7 +7,13 @@
 #include "proto.h"
 #include "session.h"
 
-#define HANDSHAKE_MS	10000
+/*
+ * vcamd opens the camera only when we are Initialised, and libv4l2's
+ * open probes every format: in the rig (TCG, on a loaded 2-core host)
+ * that was seen taking longer than 10 s, after which we gave up and
+ * revoked the ring vcamd was about to map.
+ */
+#define HANDSHAKE_MS	60000
 #define CLOSE_MS	3000
 
 static uint64_t now_us(void)
@@ -99,21 +105,41 @@ static int write_overrides(struct tfe_sess *s)
 	return ret;
 }
 
+/* A node as vcam/cfgparse.h reads it; absent or malformed: -1. */
+static int read_bool(struct tfe_sess *s, enum tfe_dir dir, const char *key)
+{
+	char buf[8];
+	int b;
+
+	if (s->tp->ops->cfg_read(s->tp, dir, key, buf, sizeof(buf)) ||
+	    vcam_parse_bool(buf, &b, NULL))
+		return -1;
+	return b;
+}
+
+static int read_u32(struct tfe_sess *s, const char *key, uint32_t min,
+		    uint32_t max, uint32_t *v)
+{
+	char buf[16];
+
+	if (s->tp->ops->cfg_read(s->tp, TFE_DIR_FE, key, buf, sizeof(buf)))
+		return -1;
+	return vcam_parse_u32(buf, min, max, v, NULL);
+}
+
 static void read_fe_config(struct tfe_sess *s)
 {
 	char buf[64];
-	unsigned long v;
+	uint32_t v;
 	int m;
 
-	s->be_alloc = 0;
-	if (!tfe_cfg_read_uint(s->tp, TFE_DIR_FE, XENCAMERA_FIELD_BE_ALLOC, &v))
-		s->be_alloc = v != 0;
+	s->be_alloc = read_bool(s, TFE_DIR_FE, XENCAMERA_FIELD_BE_ALLOC) == 1;
 	if (s->o.be_alloc >= 0)
 		s->be_alloc = s->o.be_alloc;
 	s->max_buffers = 0;
-	if (!tfe_cfg_read_uint(s->tp, TFE_DIR_FE, XENCAMERA_FIELD_MAX_BUFFERS,
-			       &v) && v < 256)
-		s->max_buffers = (unsigned int)v;
+	if (!read_u32(s, XENCAMERA_FIELD_MAX_BUFFERS, 1, VCAM_CFG_MAX_BUFFERS,
+		      &v))
+		s->max_buffers = v;
 	s->mode = VCAM_NOTIFY_EVENT;
 	if (!s->tp->ops->cfg_read(s->tp, TFE_DIR_FE, VCAM_FIELD_NOTIFY_MODE,
 				  buf, sizeof(buf))) {
@@ -127,26 +153,44 @@ static void read_fe_config(struct tfe_sess *s)
 	if (s->o.mode >= 0)
 		s->mode = s->o.mode;
 	s->spin_us = VCAM_SPIN_US_DEFAULT;
-	if (!tfe_cfg_read_uint(s->tp, TFE_DIR_FE, VCAM_FIELD_SPIN_US, &v) &&
-	    v <= VCAM_SPIN_US_MAX)
-		s->spin_us = (unsigned int)v;
+	if (!read_u32(s, VCAM_FIELD_SPIN_US, 0, VCAM_SPIN_US_MAX, &v))
+		s->spin_us = v;
 	if (s->o.spin_us)
 		s->spin_us = s->o.spin_us;
 }
 
-/* "1" must be one of the backend's comma-separated versions. */
+/*
+ * vcamd follows the host's copy of the configuration in the backend dir,
+ * not what we write into ours: say so when an override cannot take effect,
+ * or the failure it causes later (a refused BUF_CREATE) explains nothing.
+ */
+static void warn_host_differs(struct tfe_sess *s)
+{
+	char buf[64];
+	int b = read_bool(s, TFE_DIR_BE, XENCAMERA_FIELD_BE_ALLOC);
+
+	if (s->o.be_alloc >= 0 && b >= 0 && b != (s->o.be_alloc != 0))
+		fprintf(stderr,
+			"testfe: warning: -b %d, but the host configured be-alloc %d for this device (backend dir)\n",
+			s->o.be_alloc, b);
+	if (s->o.mode >= 0 &&
+	    !s->tp->ops->cfg_read(s->tp, TFE_DIR_BE, VCAM_FIELD_NOTIFY_MODE,
+				  buf, sizeof(buf)) &&
+	    vcam_notify_mode_parse(buf) != s->o.mode)
+		fprintf(stderr,
+			"testfe: warning: -m %s, but the host configured %s for this device (backend dir)\n",
+			vcam_notify_mode_name(s->o.mode), buf);
+}
+
+/* "1" must be one of the backend's versions. */
 static int be_speaks_v1(struct tfe_sess *s)
 {
-	char buf[64], *tok, *save = NULL;
+	char buf[64];
 
 	if (s->tp->ops->cfg_read(s->tp, TFE_DIR_BE, XENCAMERA_FIELD_BE_VERSIONS,
 				 buf, sizeof(buf)))
 		return 0;
-	for (tok = strtok_r(buf, XENCAMERA_LIST_SEPARATOR, &save); tok;
-	     tok = strtok_r(NULL, XENCAMERA_LIST_SEPARATOR, &save))
-		if (strcmp(tok, XENCAMERA_PROTOCOL_VERSION) == 0)
-			return 1;
-	return 0;
+	return vcam_list_has(buf, XENCAMERA_PROTOCOL_VERSION);
 }
 
 static int publish(struct tfe_sess *s)
@@ -198,6 +242,7 @@ int tfe_connect(struct tfe_sess *s)
 	if (ret)
 		return ret;
 	read_fe_config(s);
+	warn_host_differs(s);
 
 	/* A previous run that died leaves a stale state: close it first. */
 	if (!tfe_cfg_read_uint(tp, TFE_DIR_FE, "state", &fst) &&

@@ -268,6 +268,24 @@ static int frame(struct tfe_stream *st, const struct xencamera_frame_avail_evt *
 	return queue_buf(st, idx);
 }
 
+volatile sig_atomic_t tfe_stop;
+
+/* Stop streaming at the next frame; waits resume after the signal. */
+static void on_stop(int sig)
+{
+	(void)sig;
+	tfe_stop = 1;
+}
+
+void tfe_stop_on_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_stop };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+}
+
 int tfe_stream_frames(struct tfe_stream *st, unsigned int frames)
 {
 	struct tfe_sess *s = st->s;
@@ -279,7 +297,7 @@ int tfe_stream_frames(struct tfe_stream *st, unsigned int frames)
 	if (st->cfg.seconds)
 		end = secs(CLOCK_MONOTONIC) + st->cfg.seconds;
 	while (got < frames) {
-		if (end && secs(CLOCK_MONOTONIC) >= end)
+		if (tfe_stop || (end && secs(CLOCK_MONOTONIC) >= end))
 			break;
 		while (got < frames && tfe_pop_evt(s, &evt)) {
 			switch (evt.type) {

@@ -7,6 +7,7 @@
 #ifndef TFE_STREAM_H
 #define TFE_STREAM_H
 
+#include <signal.h>
 #include <stdio.h>
 
 #include "bufs.h"
@@ -37,6 +38,15 @@ struct tfe_stream {
 	int have_seq;
 	uint32_t last_seq;
 };
+
+/*
+ * Set by SIGTERM/SIGINT: a running stream ends as if its
+ * --seconds were up, stops, prints its stats and passes.  Lets the rig end
+ * a guest's open-ended stream when it has measured what it needed.
+ */
+extern volatile sig_atomic_t tfe_stop;
+/* Install the SIGTERM/SIGINT handler that sets it. */
+void tfe_stop_on_signals(void);
 
 void tfe_stream_init(struct tfe_stream *st, struct tfe_sess *s,
 		     const struct tfe_stream_cfg *cfg);

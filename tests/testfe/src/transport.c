@@ -4,20 +4,19 @@
 #include <stdlib.h>
 
 #include "transport.h"
+#include "wire.h"
 
 int tfe_cfg_read_uint(struct tfe_tp *tp, enum tfe_dir dir, const char *key,
 		      unsigned long *val)
 {
-	char buf[64], *end;
-	unsigned long v;
+	char buf[64];
+	uint32_t v;
 	int ret;
 
 	ret = tp->ops->cfg_read(tp, dir, key, buf, sizeof(buf));
 	if (ret)
 		return ret;
-	errno = 0;
-	v = strtoul(buf, &end, 10);
-	if (errno || end == buf || *end || buf[0] == '-')
+	if (vcam_parse_u32(buf, 0, UINT32_MAX, &v, NULL))
 		return -EINVAL;
 	*val = v;
 	return 0;

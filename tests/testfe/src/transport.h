@@ -94,7 +94,10 @@ static inline void tfe_tp_close(struct tfe_tp *tp)
 		tp->ops->close(tp);
 }
 
-/* Integer config helpers: 0 / -ENOENT / -EINVAL (not a number). */
+/*
+ * Integer config helpers: 0 / -ENOENT / -EINVAL (not a number as
+ * vcam/cfgparse.h reads one).
+ */
 int tfe_cfg_read_uint(struct tfe_tp *tp, enum tfe_dir dir, const char *key,
 		      unsigned long *val);
 int tfe_cfg_write_uint(struct tfe_tp *tp, enum tfe_dir dir, const char *key,

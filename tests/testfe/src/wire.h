@@ -6,20 +6,11 @@
 #include <stdint.h>
 #include <string.h>
 
-/*
- * ring.h leaves the barriers to the includer (with the default interface
- * version it maps xen_mb() to mb()).  Shared pages are plain memory
- * between two CPUs: C11 fences are exactly what is needed.
- */
-#ifndef mb
-#define mb()  __atomic_thread_fence(__ATOMIC_SEQ_CST)
-#define rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
-#define wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
-#endif
-
+#include <vcam/xen_barrier.h>
 #include <xen/xen.h>
 #include <xen/io/cameraif.h>
 #include <vcam/abi_check.h>
+#include <vcam/cfgparse.h>
 #include <vcam/ext.h>
 #include <xen/io/xenbus.h>
 

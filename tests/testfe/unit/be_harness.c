@@ -61,6 +61,7 @@ static int be_connect(struct be_harness *h)
 	cfg.nctrls = 2;
 	cfg.ctrls[0] = XENCAMERA_CTRL_BRIGHTNESS;
 	cfg.ctrls[1] = XENCAMERA_CTRL_CONTRAST;
+	cfg.lim = h->lim;
 	vcam_dev_init(&h->dev, "lbtest", &vcam_lb_xen_ops, h->lb, h->ring,
 		      h->evt, (unsigned int)rport, (unsigned int)eport, &cfg,
 		      &h->cam);
@@ -159,7 +160,15 @@ static void *be_main(void *arg)
 
 int be_harness_start(struct be_harness *h, int be_alloc, const char *mode)
 {
+	return be_harness_start_lim(h, be_alloc, mode, NULL);
+}
+
+int be_harness_start_lim(struct be_harness *h, int be_alloc, const char *mode,
+			 const struct vcam_dev_limits *lim)
+{
 	memset(h, 0, sizeof(*h));
+	if (lim)
+		h->lim = *lim;
 	h->lb = vcam_lb_create(VCAM_LB_MAX_PAGES);
 	if (!h->lb)
 		return -1;

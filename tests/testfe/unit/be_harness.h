@@ -26,10 +26,14 @@ struct be_harness {
 	int connected;
 	unsigned int sessions;		/* connections served */
 	unsigned int broken;		/* rings the core found corrupt */
+	struct vcam_dev_limits lim;	/* vcamd's caps; zero: none */
 };
 
 /* Create the link, write the frontend's toolstack config, start. */
 int be_harness_start(struct be_harness *h, int be_alloc, const char *mode);
+/* The same with vcamd's caps on every session (NULL: none). */
+int be_harness_start_lim(struct be_harness *h, int be_alloc, const char *mode,
+			 const struct vcam_dev_limits *lim);
 void be_harness_stop(struct be_harness *h);
 
 #endif /* TFE_BE_HARNESS_H */

@@ -191,6 +191,29 @@ static void test_literal(void **st)
 	harness_done(h);
 }
 
+/* SIGTERM mid-stream: the stream ends at its next frame, and passes. */
+static void test_stream_stop_signal(void **st)
+{
+	struct tfe_stream_cfg cfg = { .nbufs = 4, .frames = 1000000 };
+	struct be_harness *h = harness(0, "event");
+	struct tfe_sess s;
+	struct tfe_tp *tp;
+
+	(void)st;
+	sess_open(&s, h, &tp);
+	/* a frame every ms: this would run for a quarter of an hour */
+	tfe_stop = 0;
+	tfe_stop_on_signals();
+	assert_int_equal(raise(SIGTERM), 0);
+	assert_int_equal(tfe_stream_run(&s, &cfg), 0);
+	tfe_stop = 0;
+	assert_true(s.cnt.frames < 1000);
+	assert_int_equal(s.cnt.violations, 0);
+	tfe_disconnect(&s);
+	tfe_tp_close(tp);
+	harness_done(h);
+}
+
 static void test_no_mode_key_means_event(void **st)
 {
 	(void)st;
@@ -267,6 +290,50 @@ HOSTILE_B(test_h_ring_indices, "ring-indices", 0, NULL, TFE_EXIT_PASS, 1)
 HOSTILE(test_h_evt_indices, "evt-indices", 0, NULL, TFE_EXIT_PASS)
 HOSTILE(test_h_flood, "flood", 0, NULL, TFE_EXIT_PASS)
 HOSTILE(test_h_kick_flood, "kick-flood", 0, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_exhaust, "exhaust", 0, NULL, TFE_EXIT_PASS)
+HOSTILE(test_h_exhaust_be, "exhaust", 1, NULL, TFE_EXIT_PASS)
+
+/* exhaust against a backend with a page cap: refused with -ENOBUFS. */
+static void run_exhaust_capped(int be_alloc)
+{
+	const struct tfe_hostile_case *hc = tfe_hostile_find("exhaust");
+	char *argv[] = { "vcam-testfe", "-c", "200", "exhaust", NULL };
+	/*
+	 * The fake camera's 64x48 YUYV: 2 pages a buffer; 4 fit, what
+	 * stream_once() needs afterwards, max-buffers (8) would not.
+	 */
+	struct vcam_dev_limits lim = { .max_pages = 9 };
+	struct tfe_stream_cfg cfg = { .nbufs = 4, .frames = 5 };
+	struct be_harness *h = malloc(sizeof(*h));
+	struct tfe_opts o;
+	struct tfe_sess s;
+	struct tfe_tp *tp;
+	char err[160];
+
+	assert_non_null(h);
+	assert_int_equal(tfe_opts_parse(&o, 4, argv, err, sizeof(err)), 0);
+	assert_int_equal(be_harness_start_lim(h, be_alloc, "event", &lim), 0);
+	sess_open(&s, h, &tp);
+	assert_int_equal(hc->run(&s, &cfg, &o), TFE_EXIT_PASS);
+	/* 20 rounds, each re-asking for the refused buffer */
+	assert_true(h->dev.st.pages_refused >= 21);
+	tfe_disconnect(&s);
+	tfe_tp_close(tp);
+	stream_once(h, 10, be_alloc, VCAM_NOTIFY_EVENT);
+	harness_done(h);
+}
+
+static void test_h_exhaust_capped(void **st)
+{
+	(void)st;
+	run_exhaust_capped(0);
+}
+
+static void test_h_exhaust_capped_be(void **st)
+{
+	(void)st;
+	run_exhaust_capped(1);
+}
 
 /*
  * --loop against vcamd's side of the hand-over: the link arrives over the
@@ -328,6 +395,7 @@ int main(void)
 		cmocka_unit_test(test_hybrid_be),
 		cmocka_unit_test(test_no_mode_key_means_event),
 		cmocka_unit_test(test_literal),
+		cmocka_unit_test(test_stream_stop_signal),
 		cmocka_unit_test(test_h_garbage),
 		cmocka_unit_test(test_h_bad_index),
 		cmocka_unit_test(test_h_bad_index_be),
@@ -345,6 +413,10 @@ int main(void)
 		cmocka_unit_test(test_h_evt_indices),
 		cmocka_unit_test(test_h_flood),
 		cmocka_unit_test(test_h_kick_flood),
+		cmocka_unit_test(test_h_exhaust),
+		cmocka_unit_test(test_h_exhaust_be),
+		cmocka_unit_test(test_h_exhaust_capped),
+		cmocka_unit_test(test_h_exhaust_capped_be),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,135 @@
+# Guest side of the event-storm step (vcam-fakebe --storm): while a capture runs, the backend
+# notifies both event channels as fast as it can, with nothing behind the notifications
+# ("empty") or keeping the event page full of valid CTRL_CHANGE events ("valid").
+#
+# The guest times two shell loops of its own (no fork inside): fixed work ("cpu") and 50 sleeps
+# of 20 ms ("sleep", 1 s plus wake-up latency).  The machine here is an emulator on a shared
+# host, and a storm loads dom0 and the emulator too, whatever the guest does about it.  So each
+# storm run is compared with a control run in which the backend sends as many notifications to
+# a loopback channel of its own ("busy": the same load outside the guest, nothing for the
+# guest), each storm run right after its control run.  The host's load drifts a lot within
+# seconds (other jobs share its two cores), so each pair gives a ratio and the median of the
+# pairs' ratios is what counts.  A run with no storm at all ("off") is printed for reference.
+#
+# Pass: median ratio of each loop under the empty storm within STORM_BOUND_PCT of its control;
+# under the valid storm within VALID_BOUND_PCT (valid events are work the guest must do, at
+# normal priority: with one vCPU a fair share is half of it); frames keep coming; no error;
+# capture works afterwards; the module unloads.  The dom0 side checks the console for oopses
+# and WARNINGs.
+STORM_BOUND_PCT=150
+VALID_BOUND_PCT=200
+dev=/dev/video0
+st=/sys/bus/xen/devices/vcamera-0/stats
+fe=device/vcamera/0
+FAILED=0
+
+# a counter of the device (0 if the module has no such counter)
+cnt() { cat "$st/$1" 2>/dev/null || echo 0; }
+# centiseconds since boot (/proc/uptime has two decimals); busybox date has no %N
+now_cs() { local u; read -r u _ </proc/uptime; echo "${u%.*}${u#*.}"; }
+spin() { local i=0; while [ $i -lt "$1" ]; do i=$((i + 1)); done; }
+# time_cpu N: centiseconds for N rounds of shell arithmetic
+time_cpu() { local t0; t0=$(now_cs); spin "$1"; echo $(($(now_cs) - t0)); }
+# time_sleep: centiseconds for 50 sleeps of 20 ms (read's timeout on a silent fifo: no fork)
+time_sleep() {
+	local t0 i=0 x
+	t0=$(now_cs)
+	while [ $i -lt 50 ]; do read -r -t 0.02 x <&3; i=$((i + 1)); done
+	echo $(($(now_cs) - t0))
+}
+fail() { echo "VCAMFE storm FAIL: $*"; FAILED=1; }
+
+# storm KIND: ask the backend for KIND and wait until it is in force
+storm() {
+	local i=0
+	xenstore-write $fe/vcam-fakebe-storm "$1" || return 1
+	while [ $i -lt 100 ]; do
+		[ "$(xenstore-read "$be/fakebe-storm" 2>/dev/null)" = "$1" ] && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	fail "backend never switched to storm $1"
+	return 1
+}
+
+# run KIND: one timed run under KIND; sets C (cpu cs), S (sleep cs), F (frames),
+# R (notifications received), P (spurious EOIs), T (cs the run took)
+run() {
+	local f0 r0 p0 t0
+	storm "$1" || return 1
+	sleep 1
+	f0=$(cnt frames); r0=$(cnt notify_recv); p0=$(cnt notify_spurious); t0=$(now_cs)
+	C=$(time_cpu $N)
+	S=$(time_sleep)
+	T=$(($(now_cs) - t0))
+	F=$(($(cnt frames) - f0)); R=$(($(cnt notify_recv) - r0)); P=$(($(cnt notify_spurious) - p0))
+	echo "VCAMFE storm run $1: cpu ${C}0 ms, sleep ${S}0 ms; in ${T}0 ms: $F frames, $R notifications received, $P EOIs spurious"
+	# the backend ends a phase by itself after 30 s: this run would not be one under KIND
+	[ "$(xenstore-read "$be/fakebe-storm")" = "$1" ] || fail "storm $1 ended before the run did"
+}
+
+# median N...: the middle one of an odd number of numbers
+median() { local m=$((($# + 1) / 2)); printf '%s\n' "$@" | sort -n | sed -n "${m}p"; }
+
+# compare KIND ROUNDS BOUND: ROUNDS (odd) pairs of runs, control then KIND
+compare() {
+	local kind=$1 rounds=$2 bound=$3 r=0 bc bs rc= rs= mc ms kf=0 kt=0 kr=0 kp=0
+	while [ $r -lt "$rounds" ]; do
+		run busy || return 1
+		bc=$C; bs=$S
+		[ "$bc" -gt 0 ] || bc=1
+		[ "$bs" -gt 0 ] || bs=1
+		run "$kind" || return 1
+		rc="$rc $((C * 100 / bc))"; rs="$rs $((S * 100 / bs))"
+		kf=$((kf + F)); kt=$((kt + T)); kr=$((kr + R)); kp=$((kp + P))
+		r=$((r + 1))
+	done
+	# shellcheck disable=SC2086 # word splitting of the lists is the point
+	mc=$(median $rc); ms=$(median $rs)
+	echo "VCAMFE storm $kind: cpu loop % of control per pair:$rc; median $mc% (bound $bound%)"
+	echo "VCAMFE storm $kind: sleep loop % of control per pair:$rs; median $ms% (bound $bound%)"
+	echo "VCAMFE storm $kind: in ${kt}0 ms of storm $kf frames, $kr notifications received, $kp EOIs spurious"
+	[ "$mc" -le "$bound" ] || fail "$kind: cpu loop slowed beyond $bound% of control"
+	[ "$ms" -le "$bound" ] || fail "$kind: sleep loop slowed beyond $bound% of control"
+	# 30 fps: at least a third of the frames the storm runs should have had
+	[ "$kf" -ge $((kt * 30 / 100 / 3)) ] || fail "$kind: frames starved ($kf in ${kt}0 ms)"
+}
+
+rm -f /tmp/silent && mkfifo /tmp/silent && exec 3<>/tmp/silent || exit 1
+insmod /lib/vcam/xen-vcamfront.ko || exit 1
+i=0; while [ ! -e $dev ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+[ -e $dev ] || { echo "VCAMFE no $dev"; exit 1; }
+be=$(xenstore-read $fe/backend) || exit 1
+
+# A capture runs through the whole test (30 fps; stopped at the end).
+v4l2-ctl -d $dev --stream-mmap=4 --stream-count=1000000 --stream-to=/dev/null 2>/dev/null &
+cap=$!
+i=0; while [ "$(cnt frames)" -lt 10 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(cnt frames)" -ge 10 ] || { echo "VCAMFE capture did not start"; kill $cap; exit 1; }
+
+# Calibrate: about 1.5 s of shell work at the unstormed pace.
+n=2000
+t=$(time_cpu $n)
+[ "$t" -gt 0 ] || t=1
+N=$((n * 150 / t))
+echo "VCAMFE storm calibration: $n rounds in ${t}0 ms, $N rounds per run"
+
+run off
+compare empty 5 $STORM_BOUND_PCT
+compare valid 3 $VALID_BOUND_PCT
+run off
+storm off
+echo "VCAMFE storm totals: notify_recv $(cnt notify_recv) notify_spurious $(cnt notify_spurious) frames $(cnt frames) errors $(cnt errors) state $(cat $st/state)"
+
+kill $cap
+wait $cap
+[ "$(cat $st/state)" = idle ] || fail "device state $(cat $st/state) after the storms"
+[ "$(cnt errors)" = 0 ] || fail "$(cnt errors) errors"
+# the device still works
+timeout 60 v4l2-ctl -d $dev --stream-mmap=4 --stream-count=30 --stream-to=/dev/null ||
+	fail "capture after the storms"
+echo "VCAMFE capture after the storms: frames $(cnt frames) state $(cat $st/state)"
+echo vcamera-0 > /sys/bus/xen/drivers/vcamera/unbind
+rmmod xen_vcamfront || fail "rmmod"
+echo "VCAMFE unloaded"
+[ $FAILED = 0 ]

@@ -1,0 +1,137 @@
+# Scenario interop (issue 9): cameraif v1 as written.  Four pairings of a frontend and a backend,
+# each half either ours (vcamd offers the avail-dequeues extension, xen-vcamfront.ko takes it) or
+# a peer that reads cameraif.h to the letter (no version node, no extension, BUF_DEQUEUE after
+# every FRAME_AVAIL; a backend that keeps a filled buffer until BUF_DEQUEUE):
+#   xen-vcamfront.ko      x vcam-fakebe --literal  (event, spin, hybrid; fe- and be-alloc)
+#   vcam-testfe --literal x vcam-fakebe --literal  (the same three devices)
+#   xen-vcamfront.ko      x vcamd, without and with the extension (notifications per frame)
+#   vcam-testfe --literal x vcamd                  (event, spin, hybrid; fe- and be-alloc)
+# Every frame is checked: the fake backend's pattern for its sequence number, or equal to a
+# native capture of vcamd's camera.  The fake backends run first, without vcamd (both would
+# serve dom0's backend dirs).
+# rig-timeout: 900
+
+. "$REPO/backend/tests/rig/vcamd-lib.sh"
+
+# io_attach3 GUEST UNIQUE-ID FORMATS: devices 0, 1, 2 in event, spin, hybrid (2: be-alloc).
+io_attach3() {
+	local d spec
+	for d in 0 1 2; do
+		case $d in
+		0) spec="notify-mode=event" ;;
+		1) spec="notify-mode=spin" ;;
+		2) spec="notify-mode=hybrid, be-alloc=1" ;;
+		esac
+		"$REPO/xenstore-scripts/bin/vcam-attach" "$1" \
+			"unique-id=$2, formats=$3, max-buffers=4, devid=$d, $spec" || return 1
+	done
+}
+
+# io_fakebe_loop DOMID DEVID ARGS...: a literal fake backend for that device, started again each
+# time a frontend leaves (one serves one connection), until /run/io-stop exists.
+io_fakebe_loop() {
+	local dom=$1 dev=$2 n=0
+	shift 2
+	while [ ! -e /run/io-stop ]; do
+		n=$((n + 1))
+		echo "=== vcam-fakebe run $n"
+		"$REPO/frontend/tests/vcam-fakebe" "$dom" "$dev" --literal --fps 25 --seconds 300 "$@"
+		sleep 0.5
+	done
+}
+
+# io_check_fakebe CONSOLE: the module's frames are pattern frames (md5 in the 256 possible),
+# vcam-testfe's are the pattern frame of their very sequence number (CRC-32).
+io_check_fakebe() {
+	local con=$1 rc=0 m n s c want
+	"$REPO/frontend/tests/fakebe-pattern.py" YUYV 320 180 >/tmp/io-md5 || return 1
+	"$REPO/frontend/tests/fakebe-pattern.py" --crc32 YUYV 320 180 >/tmp/io-crc || return 1
+	n=0
+	for m in $(sed -n 's/^IO module d[0-9] md5 \([0-9a-f]*\).*/\1/p' "$con"); do
+		n=$((n + 1))
+		grep -qx "$m" /tmp/io-md5 || { echo "module frame $m is no pattern frame"; rc=1; }
+	done
+	[ $n = 12 ] || { echo "expected 12 module frame checksums, saw $n"; rc=1; }
+	n=0
+	while read -r s c; do
+		n=$((n + 1))
+		want=$(sed -n "$((s % 256 + 1))p" /tmp/io-crc)
+		[ "$c" = "$want" ] || { echo "testfe frame seq $s: crc $c, pattern $want"; rc=1; }
+	done < <(sed -n 's/^IO testfe d[0-9] frame seq=\([0-9]*\) .*crc32=\([0-9a-f]*\).*/\1 \2/p' "$con")
+	[ $n = 60 ] || { echo "expected 60 vcam-testfe frames, saw $n"; rc=1; }
+	grep '^IO module d[0-9] stats' "$con"
+	# no extension offered: the module dequeued every frame
+	[ "$(grep -c '^IO module d[0-9] stats .*handback=dequeue ' "$con")" = 3 ] ||
+		{ echo "the module did not fall back to BUF_DEQUEUE"; rc=1; }
+	for m in "d0 stats mode=event" "d1 stats mode=spin" "d2 stats mode=hybrid"; do
+		grep -q "^IO module $m " "$con" || { echo "not as configured: $m"; rc=1; }
+	done
+	return $rc
+}
+
+io_fakebe_case() {
+	local a d rc=0
+	rm -f /run/io-stop
+	$XL create -p "$(domu_cfg iofake io-fakebe)" || return 1
+	a=$($XL domid iofake) || return 1
+	io_attach3 iofake video0 "YUYV:320x180@25/1" || return 1
+	for d in 0 1 2; do
+		io_fakebe_loop "$a" $d $([ $d = 2 ] && echo --be-alloc) \
+			>"$OUT/logs/interop.fakebe$d.log" 2>&1 &
+	done
+	$XL unpause iofake || return 1
+	domu_wait_end iofake 400 || rc=1
+	touch /run/io-stop
+	sleep 1
+	pkill -f 'vcam-fakebe .* --literal' 2>/dev/null
+	grep -h 'frames delivered' "$OUT"/logs/interop.fakebe?.log
+	io_check_fakebe "$(domu_console iofake)" || rc=1
+	return $rc
+}
+
+io_check_vcamd() {
+	local con=$1 rc=0 m n native crc
+	native=$(cat /run/io-native.md5)
+	n=0
+	for m in $(sed -n 's/^IO module [a-z]* md5 \([0-9a-f]*\).*/\1/p' "$con"); do
+		n=$((n + 1))
+		[ "$m" = "$native" ] || { echo "module frame $m is not the native $native"; rc=1; }
+	done
+	[ $n = 4 ] || { echo "expected 4 module frame checksums, saw $n"; rc=1; }
+	grep -E '^IO module .*(stats|per frame)' "$con"
+	grep -q '^IO module plain stats handback=dequeue ' "$con" &&
+		grep -q '^IO module ext stats handback=avail ' "$con" ||
+		{ echo "the extension was not negotiated as asked"; rc=1; }
+	crc=$(grep -o 'crc32=[0-9a-f]*' "$OUT/native.sum" | head -n 1)
+	n=$(grep -c "^IO testfe d[0-9] frame seq=" "$con")
+	[ "$n" = 60 ] || { echo "expected 60 vcam-testfe frames, saw $n"; rc=1; }
+	if grep "^IO testfe d[0-9] frame seq=" "$con" | grep -v "$crc"; then
+		echo "vcam-testfe frames differ from the native $crc"; rc=1
+	fi
+	grep "^IO testfe d[0-9] stats" "$con"
+	# the literal frontend's BUF_DEQUEUEs were answered as no-ops
+	grep -a 'stats name=dom.*dequeue_held=' "$VCAMD_LOG" | sed 's/.*name=\([^ ]*\) .* mode=\([a-z]*\) .*dequeue_held=\([0-9]*\).*/vcamd \1 \2 dequeue_held=\3/'
+	return $rc
+}
+
+io_vcamd_case() {
+	local rc=0
+	be_vivid || return 1
+	v4l2-ctl -d /dev/video0 --set-fmt-video=width=640,height=360,pixelformat=YUYV \
+		--stream-mmap --stream-count=3 --stream-to=/tmp/io-native.raw || return 1
+	dd if=/tmp/io-native.raw bs=460800 skip=2 count=1 2>/dev/null | md5sum |
+		awk '{ print $1 }' >/run/io-native.md5
+	echo "native md5 $(cat /run/io-native.md5)"
+	be_vcamd_start || return 1
+	$XL create -p "$(domu_cfg iovcamd io-vcamd)" || return 1
+	io_attach3 iovcamd video0 "YUYV:640x360@25/1" || return 1
+	$XL unpause iovcamd || return 1
+	domu_wait_end iovcamd 400 || rc=1
+	io_check_vcamd "$(domu_console iovcamd)" || rc=1
+	be_vcamd_stop || rc=1
+	return $rc
+}
+
+export -f io_attach3 io_fakebe_loop io_check_fakebe io_fakebe_case io_check_vcamd io_vcamd_case
+step literal-backend 600 io_fakebe_case
+step vcamd 600 io_vcamd_case
