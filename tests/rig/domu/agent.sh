@@ -48,12 +48,15 @@ wait_node() {
 		fi
 		timeout 3 xenstore-watch -n 2 "device/vcamera/$1/state" >/dev/null 2>&1
 	done
+	# not the watch's timeout status, which a loop ending on its condition would return
+	return 0
 }
 
-# grab DEV N OUT: N frames of WxH YUYV into OUT; md5 of the last one on stdout
+# grab DEV N OUT: N frames of WxH YUYV into OUT (v4l2-ctl's output in OUT.log); md5 of the last
+# one on stdout.  Captures from different cameras may run at once: each has its own OUT.
 grab() {
 	timeout 60 v4l2-ctl -d "$1" --set-fmt-video=width=$W,height=$H,pixelformat=$FMT \
-		--stream-mmap --stream-count="$2" --stream-to="$3" >/tmp/grab.log 2>&1 || return 1
+		--stream-mmap --stream-count="$2" --stream-to="$3" >"$3.log" 2>&1 || return 1
 	[ "$(wc -c <"$3")" -eq $(($2 * SZ)) ] || return 1
 	dd if="$3" bs=$SZ skip=$(($2 - 1)) count=1 2>/dev/null | md5sum | cut -d' ' -f1
 }
@@ -75,7 +78,7 @@ dd_boot() {
 	if [ -n "$(arg agent.pattern)" ]; then
 		v4l2-ctl -d /dev/video0 -c test_pattern="$(arg agent.pattern)" || return 1
 	fi
-	m=$(grab /dev/video0 3 /tmp/native.raw) || { cat /tmp/grab.log; return 1; }
+	m=$(grab /dev/video0 3 /tmp/native.raw) || { cat /tmp/native.raw.log; return 1; }
 	rm -f /tmp/native.raw
 	echo "DD $me native $m"
 	vcamd -f -v &
@@ -120,12 +123,12 @@ stream_recover() {
 			say "$seq" failed "camera $devid did not come back"
 			return 1
 		fi
-		dev=$(node "$devid") && m=$(grab "$dev" "$n" /tmp/rec.raw) && break
+		dev=$(node "$devid") && m=$(grab "$dev" "$n" /tmp/rec$devid.raw) && break
 		# each failed try, briefly: what the recovery went through
-		echo "AGENT $seq try at $(up): ${dev:-no node}: $(tail -n 1 /tmp/grab.log 2>/dev/null | tr -d '<>\r' | cut -c1-120)"
+		echo "AGENT $seq try at $(up): ${dev:-no node}: $(tail -n 1 /tmp/rec$devid.raw.log 2>/dev/null | tr -d '<>\r' | cut -c1-120)"
 		sleep 1
 	done
-	rm -f /tmp/rec.raw
+	rm -f /tmp/rec$devid.raw
 	say "$seq" back "$dev md5 $m"
 }
 
@@ -150,8 +153,8 @@ run() {
 	case $verb in
 	capture)
 		dev=$(node "$1") || { say "$seq" failed "no camera $1"; return 1; }
-		m=$(grab "$dev" "$2" /tmp/cap.raw) || { cat /tmp/grab.log; say "$seq" failed "capture"; return 1; }
-		rm -f /tmp/cap.raw
+		m=$(grab "$dev" "$2" /tmp/cap$1.raw) || { cat /tmp/cap$1.raw.log; say "$seq" failed "capture"; return 1; }
+		rm -f /tmp/cap$1.raw
 		say "$seq" frames "$dev md5 $m"
 		;;
 	stream-recover) stream_recover "$seq" "$1" "$2" ;;
