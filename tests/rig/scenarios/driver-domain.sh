@@ -77,6 +77,7 @@ dd_ready() {
 	id=$($XL domid "$1") || return 1
 	line=$(dd_wait "$id" boot ready "$2") || { echo "$line"; tail -n 20 "$(domu_console "$1")"; return 1; }
 	echo "${line#* }" >"/run/dd-native-$1"
+	echo "${line%% *}" >"/run/dd-ready-$1"
 	echo "$1 (domain $id) ready at ${line%% *}, native md5 ${line#* }"
 }
 
@@ -198,15 +199,18 @@ dd_follow() {
 	echo "BACK ${line%% *} $(sed -n 's/^[^ ]* \(\/dev\/video[0-9]*\) md5 \([0-9a-f]*\).*/\1 \2/p' <<<"$line")" >>"$out"
 }
 
-# dd_figures GUEST OUT NATIVE-FILE T-FAULT T-START CASE START-EVENT: the guest's frames after
-# recovery against the backend's (new) native capture, and one line of times for $DD_TIMES
+# dd_figures GUEST OUT NATIVE-FILE T-FAULT T-START CASE START-EVENT [DRIVER-DOMAIN]: the
+# guest's frames after recovery against the backend's (new) native capture, and one line of
+# times for $DD_TIMES (with DRIVER-DOMAIN: also from the moment its boot was done, vcamd up)
 dd_figures() {
-	local g=$1 out=$2 ended back dev md5
+	local g=$1 out=$2 ended back dev md5 up=
 	ended=$(sed -n 's/^ENDED //p' "$out")
 	read -r back dev md5 <<<"$(sed -n 's/^BACK //p' "$out")"
 	[ -n "$ended" ] && [ -n "$back" ] || { echo "$g: no recovery seen"; return 1; }
+	[ -n "${8:-}" ] &&
+		up=", $(dd_secs "$(cat "/run/dd-ready-$8")" "$back") s after $8's boot was done (vcamd up)"
 	echo "$6, $g: the application's stream ended $(dd_secs "$4" "$ended") s after the fault;" \
-		"first frames of a new capture $(dd_secs "$5" "$back") s after $7 (on $dev)" |
+		"first frames of a new capture $(dd_secs "$5" "$back") s after $7$up (on $dev)" |
 		tee -a "$DD_TIMES"
 	dd_expect "$g after $6" "$md5" "$3"
 }
@@ -246,6 +250,18 @@ dd_pending_attached() {
 	$XL destroy ddg3
 }
 
+# dd_restarted NAME OLD-DOMID T0: waits (up to 400 s after T0) for a domain NAME other than
+# OLD-DOMID; prints "<epoch seconds> <domid>" (within a second of its creation)
+dd_restarted() {
+	local new
+	while :; do
+		new=$($XL domid "$1" 2>/dev/null)
+		[ -n "$new" ] && [ "$new" != "$2" ] && { echo "$(now) $new"; return 0; }
+		awk -v a="$3" -v b="$(now)" 'BEGIN { exit !(b - a > 400) }' && return 1
+		sleep 1
+	done
+}
+
 # All three faults at once, each while a guest application streams from the camera it hits (one
 # boot for the three cases; the times below are under that combined load):
 #   xl destroy camdd1 + xl create again  -> ddg1 camera 0, ddg2 camera 0
@@ -253,7 +269,7 @@ dd_pending_attached() {
 #   vcamd kill -9 in dom0 + restart      -> ddg2 camera 1 (no xenstore change at all: only the
 #                                           frontend's stream watchdog can tell)
 dd_faults() {
-	local s10 s11 s20 s21 p10 p11 p20 p21 t0 t1 t2 tn tv old new dd rc=0
+	local s10 s11 s20 s21 p10 p11 p20 p21 pr t0 t1 t2 tn tv old new p rc=0
 	s10=$(dd_stream_recover ddg1 0) && s11=$(dd_stream_recover ddg1 1) &&
 	s20=$(dd_stream_recover ddg2 0) && s21=$(dd_stream_recover ddg2 1) || return 1
 	dd_follow ddg1 "$s10" /tmp/dd-f10 >/tmp/dd-f10.log 2>&1 &
@@ -268,6 +284,9 @@ dd_faults() {
 	t0=$(now)
 	$XL destroy camdd1 || return 1
 	dd_send camdd2 crash >/dev/null || return 1
+	# xl's monitor sees the panic and creates camdd2 again (on_crash = "restart"): note when
+	dd_restarted camdd2 "$old" "$t0" >/tmp/dd-restarted &
+	pr=$!
 	kill -9 "$(cat /run/driver-domain.vcamd.pid)" || return 1
 	# every application ends while its backend is away; with no backend at all (vcamd
 	# killed) the frontend's watchdog is what ends it
@@ -281,16 +300,9 @@ dd_faults() {
 	echo "destroy + create camdd1: xl create took $(dd_secs "$t1" "$t2") s" | tee -a "$DD_TIMES"
 	tv=$(now)
 	dom0_daemon driver-domain.vcamd2 "$REPO/backend/vcamd" -f -v || return 1
-	# xl's monitor sees the panic and creates camdd2 again (on_crash = "restart")
-	new=$($XL domid camdd2 2>/dev/null)
-	while [ "$new" = "$old" ] || [ -z "$new" ]; do
-		sleep 1
-		new=$($XL domid camdd2 2>/dev/null)
-		awk -v a="$t0" -v b="$(now)" 'BEGIN { exit !(b - a > 400) }' &&
-			{ echo "camdd2 was not restarted"; return 1; }
-	done
-	tn=$(now)
-	echo "panic + restart camdd2: domain $old panicked, domain $new exists $(dd_secs "$t0" "$tn") s after the fault (observed at the latest then)" |
+	wait $pr || { echo "camdd2 was not restarted"; return 1; }
+	read -r tn new </tmp/dd-restarted
+	echo "panic + restart camdd2: domain $old panicked, domain $new exists $(dd_secs "$t0" "$tn") s after the fault" |
 		tee -a "$DD_TIMES"
 	grep -a 'sysrq triggered crash' "$(domu_console camdd2)" | tr -d '\r' | head -n 1 ||
 		{ echo "no panic in camdd2's console"; rc=1; }
@@ -299,11 +311,11 @@ dd_faults() {
 	for p in $p10 $p11 $p20 $p21; do wait "$p" || rc=1; done
 	cat /tmp/dd-f10.log /tmp/dd-f11.log /tmp/dd-f20.log /tmp/dd-f21.log
 	dd_figures ddg1 /tmp/dd-f10 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create camdd1" \
-		"xl create" || rc=1
+		"xl create" camdd1 || rc=1
 	dd_figures ddg2 /tmp/dd-f20 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create camdd1" \
-		"xl create" || rc=1
+		"xl create" camdd1 || rc=1
 	dd_figures ddg1 /tmp/dd-f11 /run/dd-native-camdd2 "$t0" "$tn" "panic + restart camdd2" \
-		"the new domain was seen" || rc=1
+		"the new domain was seen" camdd2 || rc=1
 	dd_figures ddg2 /tmp/dd-f21 /run/dd-native-dom0 "$t0" "$tv" "vcamd kill -9 in dom0" \
 		"vcamd's restart" || rc=1
 	dd_pending_attached || rc=1
@@ -353,7 +365,7 @@ dd_cleanup() {
 
 export -f dd_wait dd_send dd_do dd_md5 dd_ready dd_expect dd_secs dd_setup dd_cfg dd_boot \
 	dd_guests dd_records dd_capture_all dd_stream_recover dd_follow dd_figures \
-	dd_pending_create dd_pending_attached \
+	dd_pending_create dd_pending_attached dd_restarted \
 	dd_faults dd_guests_end dd_pruned dd_cleanup
 
 step setup 60 dd_setup
