@@ -9,8 +9,8 @@
 # from each of the four cameras, three faults at once: `xl destroy camdd1` (+ `xl create` again),
 # a kernel panic in camdd2 (sysrq c) that xl restarts, and vcamd kill -9 in dom0 (+ restart).
 # Every application ends with an error (no hang), the watcher gives the guests their cameras
-# back for the new backends, and a new capture's frames equal the (new) backend's native
-# capture.  A guest created while its driver domain is down gets its camera when the driver
+# back for the new backends, each on the /dev/videoN it had, and a new capture's frames equal the
+# (new) backend's native capture.  A guest created while its driver domain is down gets its camera when the driver
 # domain appears.  Recovery times land in out/<run>/driver-domain-times.txt.  Guests must end
 # without an oops; records are pruned.
 # rig-timeout: 1800
@@ -165,6 +165,11 @@ dd_capture_all() {
 	a=$(dd_do ddg1 120 frames capture 0 3) && b=$(dd_do ddg1 120 frames capture 1 3) &&
 	c=$(dd_do ddg2 120 frames capture 0 3) && d=$(dd_do ddg2 120 frames capture 1 3) ||
 		{ echo "$a $b $c $d"; return 1; }
+	# each camera's node, which it must get back after a recovery
+	echo "$a" | grep -o '/dev/video[0-9]*' >/run/dd-node-ddg1-0
+	echo "$b" | grep -o '/dev/video[0-9]*' >/run/dd-node-ddg1-1
+	echo "$c" | grep -o '/dev/video[0-9]*' >/run/dd-node-ddg2-0
+	echo "$d" | grep -o '/dev/video[0-9]*' >/run/dd-node-ddg2-1
 	dd_expect "ddg1 camera 0 (camdd1)" "$(dd_md5 "$a")" /run/dd-native-camdd1 || rc=1
 	dd_expect "ddg1 camera 1 (camdd2)" "$(dd_md5 "$b")" /run/dd-native-camdd2 || rc=1
 	dd_expect "ddg2 camera 0 (camdd1)" "$(dd_md5 "$c")" /run/dd-native-camdd1 || rc=1
@@ -199,11 +204,12 @@ dd_follow() {
 	echo "BACK ${line%% *} $(sed -n 's/^[^ ]* \(\/dev\/video[0-9]*\) md5 \([0-9a-f]*\).*/\1 \2/p' <<<"$line")" >>"$out"
 }
 
-# dd_figures GUEST OUT NATIVE-FILE T-FAULT T-START CASE START-EVENT [DRIVER-DOMAIN]: the
-# guest's frames after recovery against the backend's (new) native capture, and one line of
-# times for $DD_TIMES (with DRIVER-DOMAIN: also from the moment its boot was done, vcamd up)
+# dd_figures GUEST DEVID NATIVE-FILE T-FAULT T-START CASE START-EVENT [DRIVER-DOMAIN]: the
+# guest's frames after recovery against the backend's (new) native capture, on the camera's own
+# node as before, and one line of times for $DD_TIMES (with DRIVER-DOMAIN: also from the moment
+# its boot was done, vcamd up).  dd_follow's output is /tmp/dd-f-GUEST-DEVID.
 dd_figures() {
-	local g=$1 out=$2 ended back dev md5 up=
+	local g=$1 out=/tmp/dd-f-$1-$2 ended back dev md5 up= rc=0
 	ended=$(sed -n 's/^ENDED //p' "$out")
 	read -r back dev md5 <<<"$(sed -n 's/^BACK //p' "$out")"
 	[ -n "$ended" ] && [ -n "$back" ] || { echo "$g: no recovery seen"; return 1; }
@@ -212,7 +218,10 @@ dd_figures() {
 	echo "$6, $g: the application's stream ended $(dd_secs "$4" "$ended") s after the fault;" \
 		"first frames of a new capture $(dd_secs "$5" "$back") s after $7$up (on $dev)" |
 		tee -a "$DD_TIMES"
-	dd_expect "$g after $6" "$md5" "$3"
+	dd_expect "$g after $6" "$md5" "$3" || rc=1
+	[ "$dev" = "$(cat "/run/dd-node-$g-$2")" ] ||
+		{ echo "$g camera $2 came back on $dev, not on $(cat "/run/dd-node-$g-$2")"; rc=1; }
+	return $rc
 }
 
 # ddg3 (left paused: only its xenstore nodes matter) is created while camdd1 is down
@@ -272,13 +281,13 @@ dd_faults() {
 	local s10 s11 s20 s21 p10 p11 p20 p21 pr t0 t1 t2 tn tv old new p rc=0
 	s10=$(dd_stream_recover ddg1 0) && s11=$(dd_stream_recover ddg1 1) &&
 	s20=$(dd_stream_recover ddg2 0) && s21=$(dd_stream_recover ddg2 1) || return 1
-	dd_follow ddg1 "$s10" /tmp/dd-f10 >/tmp/dd-f10.log 2>&1 &
+	dd_follow ddg1 "$s10" /tmp/dd-f-ddg1-0 >/tmp/dd-f-ddg1-0.log 2>&1 &
 	p10=$!
-	dd_follow ddg1 "$s11" /tmp/dd-f11 >/tmp/dd-f11.log 2>&1 &
+	dd_follow ddg1 "$s11" /tmp/dd-f-ddg1-1 >/tmp/dd-f-ddg1-1.log 2>&1 &
 	p11=$!
-	dd_follow ddg2 "$s20" /tmp/dd-f20 >/tmp/dd-f20.log 2>&1 &
+	dd_follow ddg2 "$s20" /tmp/dd-f-ddg2-0 >/tmp/dd-f-ddg2-0.log 2>&1 &
 	p20=$!
-	dd_follow ddg2 "$s21" /tmp/dd-f21 >/tmp/dd-f21.log 2>&1 &
+	dd_follow ddg2 "$s21" /tmp/dd-f-ddg2-1 >/tmp/dd-f-ddg2-1.log 2>&1 &
 	p21=$!
 	old=$($XL domid camdd2) || return 1
 	t0=$(now)
@@ -309,14 +318,14 @@ dd_faults() {
 	dd_ready camdd1 600 || rc=1
 	dd_ready camdd2 600 || rc=1
 	for p in $p10 $p11 $p20 $p21; do wait "$p" || rc=1; done
-	cat /tmp/dd-f10.log /tmp/dd-f11.log /tmp/dd-f20.log /tmp/dd-f21.log
-	dd_figures ddg1 /tmp/dd-f10 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create camdd1" \
+	cat /tmp/dd-f-ddg1-0.log /tmp/dd-f-ddg1-1.log /tmp/dd-f-ddg2-0.log /tmp/dd-f-ddg2-1.log
+	dd_figures ddg1 0 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create camdd1" \
 		"xl create" camdd1 || rc=1
-	dd_figures ddg2 /tmp/dd-f20 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create camdd1" \
+	dd_figures ddg2 0 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create camdd1" \
 		"xl create" camdd1 || rc=1
-	dd_figures ddg1 /tmp/dd-f11 /run/dd-native-camdd2 "$t0" "$tn" "panic + restart camdd2" \
+	dd_figures ddg1 1 /run/dd-native-camdd2 "$t0" "$tn" "panic + restart camdd2" \
 		"the new domain was seen" camdd2 || rc=1
-	dd_figures ddg2 /tmp/dd-f21 /run/dd-native-dom0 "$t0" "$tv" "vcamd kill -9 in dom0" \
+	dd_figures ddg2 1 /run/dd-native-dom0 "$t0" "$tv" "vcamd kill -9 in dom0" \
 		"vcamd's restart" || rc=1
 	dd_pending_attached || rc=1
 	grep -a 're-attached\|removed /local\|waits for' "$OUT/logs/driver-domain.watch.log"
