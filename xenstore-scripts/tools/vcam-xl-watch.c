@@ -10,6 +10,7 @@
  * other end is gone.  It logs to stderr and never exits on a bad config.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -83,14 +84,45 @@ static void forget_dead(struct xs_handle *xs)
 	vcam_xs_cleanup_dead(xs, vcam_log);
 }
 
+static void usage(FILE *f, int full)
+{
+	fprintf(f,
+"Usage: %s [-a] [-1]\n",
+		vcam_prog);
+	if (!full) {
+		fprintf(f, "Try '%s --help' for more.\n", vcam_prog);
+		return;
+	}
+	fprintf(f,
+"Make a plain 'xl create' attach the cameras of the vcam = [ ... ] list in\n"
+"a domain's xl config.  On @introduceDomain it finds the 'xl create'\n"
+"process that built the new domain, reads the same config file with\n"
+"libxlutil (with the KEY=VALUE overrides from xl's command line) and\n"
+"attaches the cameras; on @releaseDomain it removes vcam xenstore nodes\n"
+"whose other end is gone.  Run it once in dom0, as root; it stays in the\n"
+"foreground and logs to stderr with time stamps.\n"
+"\n"
+"  -a           also attach the cameras of domains that exist at start\n"
+"               (by default a restarted watcher re-attaches nothing)\n"
+"  -1           handle what is there now, then exit\n"
+"  -h, --help   this help\n"
+"\n"
+"Exit status: 0 after -1, 1 xenstore cannot be reached or watched (or\n"
+"the connection is lost), 2 bad usage.\n");
+}
+
 int main(int argc, char **argv)
 {
+	static const struct option lopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct xs_handle *xs;
 	int all = 0, once = 0, opt;
 
 	vcam_cli_init(argv[0]);
 	vcam_log_time = 1;
-	while ((opt = getopt(argc, argv, "a1h")) != -1) {
+	while ((opt = getopt_long(argc, argv, "a1h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
 			all = 1;
@@ -98,14 +130,17 @@ int main(int argc, char **argv)
 		case '1':
 			once = 1;
 			break;
+		case 'h':
+			usage(stdout, 1);
+			return 0;
 		default:
-			fprintf(stderr,
-				"usage: %s [-a] [-1]\n"
-				"  -a  also attach cameras of domains that exist at start\n"
-				"  -1  handle what is there now, then exit\n",
-				vcam_prog);
+			usage(stderr, 0);
 			return 2;
 		}
+	}
+	if (optind < argc) {
+		usage(stderr, 0);
+		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	xs = vcam_cli_xs_open();
