@@ -28,9 +28,9 @@ static int usage(FILE *f, int ret)
 "event of one device (e.g. dom3/vcam0), decoded, as they happen, until\n"
 "interrupted; a device that is not there yet is traced once it connects.\n"
 "\n"
-"  -S SOCKET  vcamd's status socket (%s)\n"
-"  --json     status: JSON instead of key=value lines\n"
-"  -h, --help this help\n"
+"  -S SOCKET   vcamd's status socket (%s)\n"
+"  --json      status: JSON instead of key=value lines\n"
+"  -h, --help  this help\n"
 "\n"
 "Exit status: 0 done (watch and trace end with 0 when vcamd goes away),\n"
 "1 status or trace could not reach vcamd, 2 bad usage.\n",
