@@ -81,6 +81,19 @@ dd_ready() {
 	echo "$1 (domain $id) ready at ${line%% *}, native md5 ${line#* }"
 }
 
+# dd_ready_both TIMEOUT: both driver domains, each answer timed when it comes
+dd_ready_both() {
+	local p1 p2 rc=0
+	dd_ready camdd1 "$1" >/tmp/dd-ready1.log 2>&1 &
+	p1=$!
+	dd_ready camdd2 "$1" >/tmp/dd-ready2.log 2>&1 &
+	p2=$!
+	wait $p1 || rc=1
+	wait $p2 || rc=1
+	cat /tmp/dd-ready1.log /tmp/dd-ready2.log
+	return $rc
+}
+
 # dd_expect WHAT GOT-MD5 NATIVE-FILE
 dd_expect() {
 	echo "$1: md5 $2, native $(cat "$3")"
@@ -128,7 +141,7 @@ dd_boot() {
 		# plain xl create: vcam-xl-watch attaches the cameras
 		$XL create "$cfg" || return 1
 	done
-	for g in camdd1 camdd2; do dd_ready $g 400 || return 1; done
+	dd_ready_both 400 || return 1
 	[ "$(cat /run/dd-native-camdd1)" != "$(cat /run/dd-native-camdd2)" ] &&
 	[ "$(cat /run/dd-native-camdd1)" != "$(cat /run/dd-native-dom0)" ] &&
 	[ "$(cat /run/dd-native-camdd2)" != "$(cat /run/dd-native-dom0)" ] ||
@@ -315,8 +328,7 @@ dd_faults() {
 		tee -a "$DD_TIMES"
 	grep -a 'sysrq triggered crash' "$(domu_console camdd2)" | tr -d '\r' | head -n 1 ||
 		{ echo "no panic in camdd2's console"; rc=1; }
-	dd_ready camdd1 600 || rc=1
-	dd_ready camdd2 600 || rc=1
+	dd_ready_both 600 || rc=1
 	for p in $p10 $p11 $p20 $p21; do wait "$p" || rc=1; done
 	cat /tmp/dd-f-ddg1-0.log /tmp/dd-f-ddg1-1.log /tmp/dd-f-ddg2-0.log /tmp/dd-f-ddg2-1.log
 	dd_figures ddg1 0 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create camdd1" \
@@ -372,7 +384,7 @@ dd_cleanup() {
 	return $rc
 }
 
-export -f dd_wait dd_send dd_do dd_md5 dd_ready dd_expect dd_secs dd_setup dd_cfg dd_boot \
+export -f dd_wait dd_send dd_do dd_md5 dd_ready dd_ready_both dd_expect dd_secs dd_setup dd_cfg dd_boot \
 	dd_guests dd_records dd_capture_all dd_stream_recover dd_follow dd_figures \
 	dd_pending_create dd_pending_attached dd_restarted \
 	dd_faults dd_guests_end dd_pruned dd_cleanup
