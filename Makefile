@@ -51,11 +51,21 @@ check-unit: all
 check-rig: all
 	tests/rig/run-rig --all
 
+# The build's output goes to a log (shown only if the build fails); the rig prints one line per
+# step; the end is the demo's summary.
 demo: .deps-installed
-	$(MAKE) all
-	RIG_OUT=tests/rig/out/demo tests/rig/run-rig demo
-	python3 tests/rig/lib/frame2png.py tests/rig/out/demo/consoles/guest-demo.log \
-		tests/rig/out/demo/demo-frame.png
+	@echo "building vcam (log: tests/rig/out/demo-build.log)"
+	@mkdir -p tests/rig/out
+	@$(MAKE) all >tests/rig/out/demo-build.log 2>&1 || \
+		{ tail -n 40 tests/rig/out/demo-build.log; exit 1; }
+	@echo "booting Xen in QEMU; the guest gets a camera (a few minutes)"
+	@RIG_OUT=tests/rig/out/demo tests/rig/run-rig demo >tests/rig/out/demo-rig.log 2>&1; rc=$$?; \
+		grep -E '^(PASS|FAIL) ' tests/rig/out/demo-rig.log; \
+		[ $$rc -eq 0 ] || { tail -n 60 tests/rig/out/demo-rig.log; exit $$rc; }
+	@python3 tests/rig/lib/frame2png.py tests/rig/out/demo/consoles/guest-demo.log \
+		tests/rig/out/demo/demo-frame.png >/dev/null
+	@echo
+	@cat tests/rig/out/demo/demo-summary.txt
 
 fuzz: all
 	$(MAKE) -C backend fuzz

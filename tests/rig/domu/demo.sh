@@ -8,8 +8,12 @@ for i in $(seq 100); do [ -e /dev/video0 ] && break; sleep 0.1; done
 v4l2-ctl -d /dev/video0 --info --list-formats-ext
 v4l2-ctl -d /dev/video0 --set-fmt-video=width=$w,height=$h,pixelformat=$fmt
 v4l2-ctl -d /dev/video0 --get-fmt-video
-v4l2-ctl -d /dev/video0 --stream-mmap --stream-count=$n --stream-to=/tmp/frames.raw --verbose 2>&1 |
-	tail -n 4
+v4l2-ctl -d /dev/video0 --stream-mmap --stream-count=$n --stream-to=/tmp/frames.raw --verbose \
+	>/tmp/stream.log 2>&1
+tail -n 4 /tmp/stream.log
+# the rate v4l2-ctl measured from the frames' own time stamps, at the end of the capture
+echo "demo: fps $(grep -o 'fps: [0-9.]*' /tmp/stream.log | tail -n 1 | cut -d' ' -f2)"
+echo "demo: device $(v4l2-ctl -d /dev/video0 --info | sed -n 's/.*Card type *: //p')"
 sz=$((w * h * 2))
 got=$(wc -c </tmp/frames.raw)
 echo "demo: captured $got bytes = $((got / sz)) frames of $sz"
