@@ -93,6 +93,10 @@ def main():
             continue
         v = [{k: num(r[f"{p}_{k}"]) for k in ("rss_kb", "connected") + KEYS} for _, r in pts]
         base, judged = v[a.warmup], v[a.warmup:]
+        gaps = sorted({k for x in judged for k in x if x[k] is None})
+        if gaps:
+            fail(f"vcamd {who} pid {pid}: samples without {', '.join(gaps)}")
+            continue
         rss = [x["rss_kb"] for x in judged]
         grow = max(rss) - base["rss_kb"]
         warm = [x["rss_kb"] for x in v[:a.warmup]]
@@ -108,7 +112,7 @@ def main():
             line.append(f"{k} {base[k]}" + (f" ({min(vals)}..{max(vals)})"
                                             if min(vals) != max(vals) else ""))
             for c, x in zip(cyc[a.warmup:], judged):
-                if x[k] is None or base[k] is None or x[k] > base[k]:
+                if x[k] > base[k]:
                     fail(f"vcamd {who} pid {pid}: {k} {x[k]} at cycle {c}, baseline {base[k]}")
                     break
         say("  at every idle point: " + ", ".join(line))

@@ -53,6 +53,9 @@ def main():
             a.plot(t(busy), [fnum(r[key]) for r in busy], ".", markersize=3, alpha=0.4,
                    color=line.get_color())
         a.set_ylabel(ylabel)
+        if a is ax[2]:
+            # idle points hold a few pages, bursts hundreds: both readable
+            a.set_yscale("symlog", linthresh=10)
         a.legend(fontsize=8, loc="best")
         a.grid(alpha=0.3)
     cams = sorted({k[:-3] for k in rows[0] if k.endswith("_ok")})
@@ -65,12 +68,11 @@ def main():
     a.set_xlabel("minutes")
     a.legend(fontsize=8)
     a.grid(alpha=0.3)
-    for r in idle:
-        for word, style in (("restart", "r--"), ("recovered", "g--")):
-            if word in r["note"]:
-                tt = fnum(r["t_s"]) / 60
-                for x in ax:
-                    x.axvline(tt, color=style[0], linestyle="--", alpha=0.6)
+    for word, colour in (("restart", "r"), ("recovered", "g")):
+        r = next((r for r in rows if word in r["note"]), None)
+        if r is not None:
+            for x in ax:
+                x.axvline(fnum(r["t_s"]) / 60, color=colour, linestyle="--", alpha=0.6)
     ax[0].set_title("vcamd soak: idle points (lines), mid-burst samples (dots); "
                     "red: driver domain restart, green: its cameras back")
     fig.tight_layout()

@@ -96,12 +96,12 @@ soak_stat_dom0() {
 	VCAMCTL=$REPO/backend/vcamctl sh "$REPO/tests/rig/domu/vcamd-stat.sh" "$(cat /run/soak.vcamd.pid)"
 }
 
-# camdd's vcamd, when the current incarnation of camdd has started it; "domid=N" in front
+# camdd's vcamd, when the current incarnation of camdd (domid ${SOAK_ID[camdd]}) has started it;
+# "domid=N" in front
 soak_stat_dd() {
-	local id line
-	id=$($XL domid camdd 2>/dev/null) || return 1
+	local id=${SOAK_ID[camdd]} line
 	xenstore-read "/local/domain/$id/data/agent-out/boot/ready" >/dev/null 2>&1 || return 1
-	line=$(soak_ask camdd 30 stat vcamd-stat) || return 1
+	line=$(soak_ask "$id" 30 stat vcamd-stat) || return 1
 	echo "domid=$id $line"
 }
 
@@ -134,25 +134,25 @@ soak_header() {
 
 # soak_sample CYCLE PHASE MODE0 MODE1 NOTE: one CSV row, with the guests' totals so far
 soak_sample() {
-	local d0 dd row c
+	local d0 dd row c t=$(now)
 	d0=$(soak_stat_dom0)
 	dd=$(soak_stat_dd) || dd=
 	row="$(awk -v a="$SOAK_T0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'),$1,$2,$3,$4"
 	row+=",$(soak_fields "$d0" "$SOAK_VKEYS"),$(soak_fields "$dd" "domid $SOAK_VKEYS")"
 	for c in $SOAK_CAMS; do row+=",${TOT[$c.ok]},${TOT[$c.fail]},${TOT[$c.gone]}"; done
 	echo "$row,$5" >>"$SOAK_CSV"
-	echo "  $2: dom0 vcamd: $d0"
-	echo "  $2: camdd vcamd: ${dd:-(none)}"
+	echo "  $2 sample at $(soak_secs "$SOAK_T0") s, took $(soak_secs "$t") s"
+	echo "    dom0 vcamd: $d0"
+	echo "    camdd vcamd: ${dd:-(none)}"
 }
 
 soak_secs() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # soak_restart: camdd goes away under the guests' captures and comes back
 soak_restart() {
-	local old new
-	old=$($XL domid camdd) || return 1
+	local old=${SOAK_ID[camdd]} new
 	if [ "$SOAK_RESTART" = panic ]; then
-		dd_send camdd crash >/dev/null || return 1
+		dd_send "$old" crash >/dev/null || return 1
 		# xl's monitor sees the panic and creates camdd again (on_crash = "restart")
 		for i in $(seq 300); do
 			new=$($XL domid camdd 2>/dev/null)
@@ -165,6 +165,7 @@ soak_restart() {
 		$XL create "$OUT/cfg/camdd.cfg" || return 1
 		new=$($XL domid camdd) || return 1
 	fi
+	SOAK_ID[camdd]=$new
 	echo "camdd: domain $old gone ($SOAK_RESTART), domain $new there $(soak_secs "$SOAK_TR") s after the fault"
 }
 
@@ -173,7 +174,9 @@ soak_run() {
 	local total=$((SOAK_MINUTES * 60)) k=0 el m0 m1 g c ids line tc note idle_after=0
 	local restarted= recovered= clean
 	local -a modes
-	declare -gA TOT
+	declare -gA TOT SOAK_ID
+	# domids, once: an `xl domid` takes seconds on the loaded rig (camdd's changes at the restart)
+	for g in sg1 sg2 camdd; do SOAK_ID[$g]=$($XL domid $g) || return 1; done
 	IFS='|' read -ra modes <<<"$SOAK_MODES"
 	for c in $SOAK_CAMS; do TOT[$c.ok]=0 TOT[$c.fail]=0 TOT[$c.gone]=0; done
 	soak_header >"$SOAK_CSV"
@@ -199,7 +202,7 @@ soak_run() {
 		for g in sg1 sg2; do
 			for c in 0 1; do
 				if [ $c = 0 ]; then set -- $m0; else set -- $m1; fi
-				IDS[$g:$c]=$(dd_send $g soak-burst $c "$SOAK_BURST" "$1" "$2" "$3" "$SOAK_FRAMES") ||
+				IDS[$g:$c]=$(dd_send "${SOAK_ID[$g]}" soak-burst $c "$SOAK_BURST" "$1" "$2" "$3" "$SOAK_FRAMES") ||
 					{ echo "cannot reach $g"; return 1; }
 			done
 		done
@@ -213,6 +216,7 @@ soak_run() {
 			restarted=$k
 			note=restart
 		fi
+		echo "  bursts sent in $(soak_secs "$tc") s"
 		sleep "$(awk -v a="$tc" -v b="$(now)" -v h="$SOAK_BURST" 'BEGIN { s = a + h / 2 - b; print (s > 0 ? s : 0) }')"
 		soak_sample $k busy "${m0// /x}" "${m1// /x}" "$note"
 		clean=1
@@ -221,7 +225,7 @@ soak_run() {
 			line=$(dd_wait ${ids% *} ${ids#* } done $((SOAK_BURST + 150))) ||
 				{ echo "$c: $line"; return 1; }
 			xenstore-rm "/local/domain/${ids% *}/data/agent-out/${ids#* }" 2>/dev/null
-			echo "  ${c/:/ camera }: ${line#* }"
+			echo "  ${c/:/ camera }: ${line#* } (at $(soak_secs "$SOAK_T0") s)"
 			read -r ok fail gone <<<"$(soak_fields "$line" "ok fail gone" | tr , ' ')"
 			TOT[$c.ok]=$((TOT[$c.ok] + ok)) TOT[$c.fail]=$((TOT[$c.fail] + fail))
 			TOT[$c.gone]=$((TOT[$c.gone] + gone))
