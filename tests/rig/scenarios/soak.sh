@@ -14,8 +14,10 @@
 # (lib/soak-judge.py): out/<run>/soak-summary.txt.  FAILS when, after a warm-up of one mode
 # cycle per incarnation, an idle point shows RSS more than 512 KiB above the first one, or any
 # more fds, threads, grant pages, ports or pages; or when a capture fails outside the restart
-# window (dom0's cameras: at all).  SOAK_MINUTES is a minimum: the run goes on until the new
-# driver domain has enough idle points to be judged.  `make soak` also draws soak-series.png.
+# window (dom0's cameras: at all); or when, the guests gone, a vcamd still holds a device, grant
+# page, port or page, or dom0's more fds or threads than before the first guest.
+# SOAK_MINUTES is a minimum: the run goes on until the new driver domain has enough idle points
+# to be judged.  `make soak` also draws soak-series.png.
 # rig-timeout: 2400 + 60 * SOAK_MINUTES
 # rig-env: SOAK_MINUTES=20 SOAK_BURST=20 SOAK_RESTART=destroy
 
@@ -44,6 +46,8 @@ soak_setup() {
 	echo "soak: at least $SOAK_MINUTES min, bursts of $SOAK_BURST s, driver domain restart by $SOAK_RESTART"
 	dom0_vivid 0 n_devs=1 || return 1
 	dom0_daemon soak.vcamd "$REPO/backend/vcamd" -f -v || return 1
+	# what dom0's vcamd holds before any guest: all of it must be given back at the end
+	soak_stat_dom0 | tee /run/soak-dom0-before
 	dom0_daemon soak.watch "$SOAK_DDS/vcam-xl-watch"
 }
 
@@ -252,10 +256,52 @@ soak_judge() {
 	return $rc
 }
 
-soak_end() {
-	local d rc=0
+soak_guests_end() {
+	local g rc=0
 	for g in sg1 sg2; do dd_send $g exit >/dev/null || rc=1; done
 	for g in sg1 sg2; do domu_wait_end $g 120 || rc=1; done
+	return $rc
+}
+
+# soak_gone WHO STAT-CMD...: waits (60 s at most) until the vcamd that STAT-CMD samples has no
+# device, grant page, port or page left; prints its last sample
+soak_gone() {
+	local who=$1 i st
+	shift
+	for i in $(seq 30); do
+		st=$("$@") && [ "$(soak_fields "$st" "devices gnt_pages ports pages")" = 0,0,0,0 ] && break
+		sleep 2
+	done
+	echo "$who vcamd after the guests: $st"
+	[ "$(soak_fields "$st" "devices gnt_pages ports pages")" = 0,0,0,0 ] ||
+		{ echo "$who vcamd kept devices, grant pages, ports or pages"; return 1; }
+}
+
+soak_stat_dd_now() { soak_ask camdd 30 stat vcamd-stat; }
+
+# Guests gone: each vcamd holds no device, grant, port or page any more, and dom0's no more fds
+# or threads than before the first guest.  Appended to the summary.
+soak_given_back() {
+	local rc=0 before after k
+	{
+		soak_gone dom0 soak_stat_dom0 || rc=1
+		before=$(cat /run/soak-dom0-before)
+		after=$(soak_stat_dom0)
+		for k in fds threads; do
+			echo "dom0 vcamd $k: $(soak_fields "$before" $k) before the guests, $(soak_fields "$after" $k) after"
+			[ "$(soak_fields "$after" $k)" -le "$(soak_fields "$before" $k)" ] ||
+				{ echo "dom0 vcamd: more $k than before the guests"; rc=1; }
+		done
+		soak_gone camdd soak_stat_dd_now || rc=1
+		[ $rc = 0 ] && echo "PASS: all given back after the guests" ||
+			echo "FAIL: not all given back after the guests"
+	} >/tmp/soak-given-back.txt 2>&1
+	tee -a "$SOAK_SUM" </tmp/soak-given-back.txt
+	return $rc
+}
+
+soak_end() {
+	local i rc=0
 	dd_send camdd exit >/dev/null
 	for i in $(seq 60); do $XL domid camdd >/dev/null 2>&1 || break; sleep 0.5; done
 	$XL destroy camdd 2>/dev/null
@@ -267,11 +313,14 @@ soak_end() {
 }
 
 export -f soak_setup soak_boot soak_ask soak_cameras soak_stat_dom0 soak_stat_dd soak_fields \
-	soak_header soak_sample soak_restart soak_secs soak_run soak_judge soak_end
+	soak_header soak_sample soak_restart soak_secs soak_run soak_judge soak_guests_end soak_gone \
+	soak_stat_dd_now soak_given_back soak_end
 
 step setup 60 soak_setup
 step boot 600 soak_boot
 step cameras-capture 400 soak_cameras
 step run $((SOAK_MINUTES * 60 + SOAK_RECOVER_MAX + 600)) soak_run
 step series-flat 120 soak_judge
-step guests-no-oops 200 soak_end
+step guests-no-oops 200 soak_guests_end
+step all-given-back 150 soak_given_back
+step cleanup 90 soak_end
