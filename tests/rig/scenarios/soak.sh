@@ -7,7 +7,7 @@
 # use one mode per camera at a time: a shared camera's mode belongs to whoever set it), then an
 # idle point.  Halfway, the driver domain is restarted while the guests capture
 # (SOAK_RESTART=destroy: xl destroy + xl create; panic: sysrq c and on_crash = "restart").
-# Each vcamd (dom0's, and each incarnation of camdd's) is sampled mid-burst and at every idle
+# Each vcamd (dom0's, and each incarnation of camdd's) is sampled during each burst and at every idle
 # point: VmRSS, fds, threads, grant pages mapped (gntdev/gntalloc in /proc/PID/maps), event
 # channels bound, vcamd's own page count, devices (domu/vcamd-stat.sh); the guests' captures
 # that worked and failed are counted.  Series: out/<run>/soak-series.csv; judgement
@@ -111,12 +111,14 @@ soak_stat_dd() {
 
 # soak_fields "k=v k=v ..." "KEY..." : the values of KEY..., comma-separated (empty: missing)
 soak_fields() {
-	awk -v keys="$2" '{
-		for (i = 1; i <= NF; i++) if ((p = index($i, "=")) > 0) v[substr($i, 1, p - 1)] = substr($i, p + 1)
-		n = split(keys, k, " ")
-		for (j = 1; j <= n; j++) s = s (j > 1 ? "," : "") v[k[j]]
-		print s
-	}' <<<"$1"
+	local -A v
+	local w k out= sep=
+	for w in $1; do [[ $w == *=* ]] && v[${w%%=*}]=${w#*=}; done
+	for k in $2; do
+		out+=$sep${v[$k]}
+		sep=,
+	done
+	echo "$out"
 }
 
 SOAK_VKEYS="pid rss_kb fds threads gnt_pages ports pages devices connected"
@@ -221,7 +223,7 @@ soak_run() {
 			note=restart
 		fi
 		echo "  bursts sent in $(soak_secs "$tc") s"
-		sleep "$(awk -v a="$tc" -v b="$(now)" -v h="$SOAK_BURST" 'BEGIN { s = a + h / 2 - b; print (s > 0 ? s : 0) }')"
+		# at once: a sample takes seconds on the loaded rig, and the burst runs meanwhile
 		soak_sample $k busy "${m0// /x}" "${m1// /x}" "$note"
 		clean=1
 		for c in $SOAK_CAMS; do
