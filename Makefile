@@ -7,7 +7,7 @@ export KVER KDIR
 # Each part's Makefile provides: all, clean, check-unit.
 PARTS := ring backend frontend xenstore-scripts tests
 
-.PHONY: all clean deps check check-unit check-rig demo fuzz fuzz-merge bench soak $(PARTS)
+.PHONY: all clean deps check check-unit check-rig demo fuzz fuzz-merge bench man soak $(PARTS)
 
 all: $(PARTS)
 
@@ -21,6 +21,11 @@ xenstore-scripts: ring
 	$(MAKE) -C xenstore-scripts
 tests: ring backend
 	$(MAKE) -C tests
+
+# Manual pages (scdoc) into man/build/; `make check-unit` also checks them
+# against the programs' --help (man/check.py).
+man:
+	$(MAKE) -C man
 
 # `make deps` always installs; check and demo install once per change of the package list, so
 # that both work on a fresh Debian 12 machine without a separate step.
@@ -36,10 +41,11 @@ check: .deps-installed
 	$(MAKE) check-unit
 	$(MAKE) check-rig
 
-# Unit tests of every part, then a short libFuzzer run of both backend targets (request
-# handling, xenstore configuration) from their kept corpora (`make fuzz`: 10 million runs each).
+# Unit tests of every part, the manual pages (render cleanly, agree with --help), then a short
+# libFuzzer run of both backend targets (request handling, xenstore configuration) from their
+# kept corpora (`make fuzz`: 10 million runs each).
 check-unit: all
-	@set -e; for p in $(PARTS) bench; do $(MAKE) -s -C $$p check-unit; done
+	@set -e; for p in $(PARTS) bench man; do $(MAKE) -s -C $$p check-unit; done
 	$(MAKE) -s -C backend fuzz FUZZ_RUNS=25000
 
 check-rig: all
@@ -72,5 +78,5 @@ soak: all
 	cat tests/rig/out/latest/soak-summary.txt 2>/dev/null; exit $$rc
 
 clean:
-	@for p in $(PARTS); do $(MAKE) -C $$p clean; done
+	@for p in $(PARTS) man; do $(MAKE) -C $$p clean; done
 	rm -rf tests/rig/out

@@ -344,6 +344,9 @@ int vcamd_run(struct vcamd *d)
 		if (d->status_fd >= 0)
 			vcamd_add_src(d, d->status_fd, POLLIN,
 				      (vcam_src_cb)NULL, NULL);
+		if (d->status_json_fd >= 0)
+			vcamd_add_src(d, d->status_json_fd, POLLIN,
+				      (vcam_src_cb)NULL, NULL);
 		vcamd_trace_collect(d);
 		n = d->nsrc;
 		ret = poll(d->pfd, n, busy ? 0 :
@@ -359,7 +362,7 @@ int vcamd_run(struct vcamd *d)
 				d->src[i].cb(d, d->src[i].arg,
 					     d->pfd[i].revents);
 			else
-				vcamd_status_serve(d);
+				vcamd_status_serve(d, d->pfd[i].fd);
 			/* A callback may destroy connections: re-collect. */
 			if (d->src[i].cb && d->src[i].cb != cam_ready &&
 			    d->src[i].cb != sig_ready)

@@ -121,6 +121,7 @@ struct vcamd {
 	volatile int stop;
 	int sigfd;
 	int status_fd;
+	int status_json_fd;		/* <status>.json */
 	int trace_fd;
 	struct vcamd_tracer tracers[VCAM_MAX_TRACERS];
 	uint64_t start_ns;
@@ -217,9 +218,18 @@ struct sockaddr_un;
 int vcamd_listen_unix(const struct sockaddr_un *sa);
 int vcamd_status_open(struct vcamd *d);
 void vcamd_status_close(struct vcamd *d);
-/* A client connected: write the status text and hang up. */
-void vcamd_status_serve(struct vcamd *d);
+/*
+ * A client connected to listen_fd (the status socket or its .json twin):
+ * write the status as text or JSON and hang up.
+ */
+void vcamd_status_serve(struct vcamd *d, int listen_fd);
+/* The snapshot as text lines; cut when it does not fit. */
 size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len);
+/*
+ * The same as one JSON document: always complete and valid, records that
+ * do not fit left out ("truncated": true); 0 when len is too small for it.
+ */
+size_t vcamd_status_json(struct vcamd *d, char *buf, size_t len);
 /* One device's counters as key=value pairs (no newline). */
 size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len);
 

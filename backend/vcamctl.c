@@ -14,18 +14,27 @@
 static int usage(FILE *f, int ret)
 {
 	fprintf(f,
-"Usage: vcamctl [-S SOCKET] status\n"
+"Usage: vcamctl [-S SOCKET] status [--json]\n"
 "       vcamctl [-S SOCKET] watch MS\n"
 "       vcamctl [-S SOCKET] trace DEVICE\n"
 "Print vcamd's cameras and devices: mode, fps, frames, drops, copies,\n"
 "notifications, wake-ups, spins (one line each, key=value).\n"
+"status --json: the same as one JSON document (the same keys; numbers as\n"
+"numbers, none as null, device lists as arrays).\n"
 "watch: a snapshot every MS milliseconds until vcamd goes away, each after\n"
 "a line 'T SECONDS' of CLOCK_MONOTONIC (the clock of vcamd's log), so that\n"
 "counters can be turned into rates without a process per sample.\n"
 "trace: every request (with its answer and the time it took) and every\n"
 "event of one device (e.g. dom3/vcam0), decoded, as they happen, until\n"
 "interrupted; a device that is not there yet is traced once it connects.\n"
-"  -S SOCKET  vcamd's status socket (%s)\n", VCAM_STATUS_SOCK_DEFAULT);
+"\n"
+"  -S SOCKET   vcamd's status socket (%s)\n"
+"  --json      status: JSON instead of key=value lines\n"
+"  -h, --help  this help\n"
+"\n"
+"Exit status: 0 done (watch and trace end with 0 when vcamd goes away),\n"
+"1 status or trace could not reach vcamd, 2 bad usage.\n",
+		VCAM_STATUS_SOCK_DEFAULT);
 	return ret;
 }
 
@@ -123,6 +132,18 @@ int main(int argc, char **argv)
 	}
 	if (i + 1 == argc && !strcmp(argv[i], "status"))
 		return snapshot(path, 0);
+	if (i + 2 == argc && !strcmp(argv[i], "status") &&
+	    !strcmp(argv[i + 1], "--json")) {
+		char json[sizeof(((struct sockaddr_un *)0)->sun_path)];
+
+		/* vcamd's JSON twin of its status socket */
+		if (snprintf(json, sizeof(json), "%s.json", path) >=
+		    (int)sizeof(json)) {
+			fprintf(stderr, "vcamctl: socket path too long\n");
+			return 2;
+		}
+		return snapshot(json, 0);
+	}
 	if (i + 2 == argc && !strcmp(argv[i], "watch"))
 		return watch(path, argv[i + 1]);
 	if (i + 2 == argc && !strcmp(argv[i], "trace"))

@@ -356,6 +356,10 @@ int vcam_config_get(struct vcam_dev *cam);
 int vcam_layout_get(struct vcam_dev *cam);
 unsigned int vcam_fourcc_mem_planes(u32 fourcc);
 
+/* vcamfront_node.c */
+int vcam_node_wanted(struct xenbus_device *xb_dev);
+void vcam_node_remember(struct xenbus_device *xb_dev, int nr);
+
 /* vcamfront_ctrls.c */
 int vcam_ctrls_init(struct vcam_dev *cam);
 void vcam_ctrls_event(struct vcam_dev *cam, u8 type, s64 value);

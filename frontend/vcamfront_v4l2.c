@@ -701,10 +701,12 @@ int vcam_v4l2_connect(struct vcam_dev *cam)
 				    V4L2_CAP_STREAMING | V4L2_CAP_READWRITE;
 	}
 	video_set_drvdata(vdev, cam);
-	ret = video_register_device(vdev, VFL_TYPE_VIDEO, -1);
+	ret = video_register_device(vdev, VFL_TYPE_VIDEO,
+				    vcam_node_wanted(cam->xb_dev));
 	if (ret)
 		return ret;
 	cam->registered = true;
+	vcam_node_remember(cam->xb_dev, vdev->num);
 	dev_info(&cam->xb_dev->dev, "%s: camera %s, %s API, %s mode, %s buffers\n",
 		 video_device_node_name(vdev), cam->cfg.unique_id,
 		 cam->mplane ? "multi-planar" : "single-planar",

@@ -30,7 +30,7 @@
  *   oa<path> om<N> os<N>   vcamd options: allow-list, default mode, spin
  *                     (until the first "n": vcamd's options are fixed)
  *   p<sel><string>    parse.c's parsers on string (fz_parse.c)
- *   s<N>              the status text into an N-octet buffer
+ *   s<N>              the status text and JSON into an N-octet buffer
  *
  * "\xHH" in a line is the octet HH (so values can hold newlines and NULs).
  * Any crash, sanitizer report, leak or broken invariant is a bug.
@@ -721,6 +721,13 @@ static void status(uint32_t len)
 	n = vcamd_status_text(&g_d, buf, len);
 	if (n > len)
 		fail("status text longer than its buffer");
+	/* the JSON twin: empty, or a whole document within the buffer */
+	n = vcamd_status_json(&g_d, buf, len);
+	if (n && (n >= len || strlen(buf) != n ||
+		  strncmp(buf, "{\"vcamd\":{", 10) ||
+		  strcmp(buf + n - 2, "}\n") ||
+		  !strstr(buf, "\n\"truncated\":")))
+		fail("status JSON cut or longer than its buffer");
 	free(buf);
 }
 

@@ -22,6 +22,7 @@
 #include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -815,6 +816,67 @@ static void test_status_camera_users(void **state)
 	fe_detach(&b);
 }
 
+/* ---- status --json: what vcamctl shows, as JSON -------------------------- */
+
+static int run_vcamctl(const char *args, const char *out)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "./vcamctl -S %s %s >%s", g_status, args,
+		 out);
+	return system(cmd);
+}
+
+/*
+ * `vcamctl status --json` against the running daemon: valid JSON holding
+ * every record and key of `vcamctl status`, value for value (but for the
+ * times and rates that move between the two snapshots).
+ */
+static void test_status_json(void **state)
+{
+	char tp[64], jp[64], cmd[384], a_name[48];
+	struct xencamera_evt ev;
+	struct fe a, b;
+
+	(void)state;
+	if (system("python3 -c '' 2>/dev/null") != 0 ||
+	    access("./vcamctl", X_OK) != 0)
+		skip();
+	fe_attach(&a, "video0");
+	newest_name(a_name, sizeof(a_name));
+	fe_connect(&a);
+	fe_stream(&a);
+	produce(1);
+	assert_int_equal(fe_event(&a, &ev, 3000), 1);
+	fe_attach(&b, "video0");
+	fe_connect(&b);
+	snprintf(tp, sizeof(tp), "/tmp/vcamd-t%d.out.txt", getpid());
+	snprintf(jp, sizeof(jp), "/tmp/vcamd-t%d.out.json", getpid());
+	assert_int_equal(run_vcamctl("status", tp), 0);
+	assert_int_equal(run_vcamctl("status --json", jp), 0);
+	snprintf(cmd, sizeof(cmd), "python3 -m json.tool %s >/dev/null", jp);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "python3 tests/status_json_check.py %s %s --volatile "
+		 "uptime_s,cpu_user_ms,cpu_sys_ms,cpu_ms,cpu_us_per_frame,fps,kick_backoff_ms",
+		 tp, jp);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); "
+		 "c=d[\"cameras\"][0]; assert c[\"streaming_devices\"]==[sys.argv[2]], c; "
+		 "assert len(d[\"devices\"])==2 and d[\"devices\"][1][\"frames\"]==1' %s %s",
+		 jp, a_name);
+	assert_int_equal(system(cmd), 0);
+	/* vcamctl says when vcamd is not there: exit 1 */
+	snprintf(cmd, sizeof(cmd),
+		 "./vcamctl -S %s.none status --json >/dev/null 2>&1", g_status);
+	assert_int_equal(WEXITSTATUS(system(cmd)), 1);
+	unlink(tp);
+	unlink(jp);
+	fe_detach(&b);
+	fe_detach(&a);
+}
+
 /* ---- limits: a second daemon with tight caps and a clock we can stop ---- */
 
 static uint64_t g_frozen;		/* non-zero: the clock stands there */
@@ -1092,6 +1154,7 @@ int main(void)
 		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_corrupt_ring_spares_neighbour),
 		cmocka_unit_test(test_status_camera_users),
+		cmocka_unit_test(test_status_json),
 	};
 	const struct CMUnitTest limited[] = {
 		cmocka_unit_test(test_kick_storm_backs_off),

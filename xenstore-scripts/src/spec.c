@@ -6,6 +6,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,6 +110,65 @@ static const char *const key_names[K_NR] = {
 	[K_FORMATS] = XENCAMERA_FIELD_FORMATS,
 	[K_DEVID] = "devid",
 };
+
+/*
+ * One line per key for the commands' --help, from the key table and the
+ * limits the parser applies (a key added without its line is a -Wswitch
+ * error).  The man page xl-vcam-configuration(5) says more; man/check.py
+ * fails when its keys or defaults differ from these lines.
+ */
+void vcam_spec_print_keys(FILE *f)
+{
+	int k;
+
+	for (k = 0; k < K_NR; k++) {
+		char kv[64];
+
+		snprintf(kv, sizeof(kv), "%s=", key_names[k]);
+		switch ((enum spec_key)k) {
+		case K_BACKEND:
+			fprintf(f, "  %-13sDOMAIN  backend domain, domid or name (0)\n",
+				kv);
+			break;
+		case K_UNIQUE_ID:
+			fprintf(f, "  %-13svideoN|/dev/PATH  the camera there, N 0..%u (required)\n",
+				kv, VCAM_CFG_MAX_VIDEO_N);
+			break;
+		case K_BE_ALLOC:
+			fprintf(f, "  %-13s0|1  1: the backend allocates the buffers (0)\n",
+				kv);
+			break;
+		case K_MAX_BUFFERS:
+			fprintf(f, "  %-13s1..%u  buffers the guest may use (%d)\n",
+				kv, VCAM_CFG_MAX_BUFFERS,
+				VCAM_MAX_BUFFERS_DEFAULT);
+			break;
+		case K_CONTROLS:
+			fprintf(f, "  %-13sNAME;...  of brightness, contrast, saturation, hue (none)\n",
+				kv);
+			break;
+		case K_NOTIFY_MODE:
+			fprintf(f, "  %-13sevent|spin|hybrid  (%s)\n", kv,
+				vcam_notify_mode_name(VCAM_NOTIFY_EVENT));
+			break;
+		case K_SPIN_US:
+			fprintf(f, "  %-13s0..%u  hybrid spin window, us (%u)\n",
+				kv, VCAM_SPIN_US_MAX, VCAM_SPIN_US_DEFAULT);
+			break;
+		case K_FORMATS:
+			fprintf(f, "  %-13sFOURCC:WxH@N/D;N/D|...  modes the guest may use\n"
+				"               (the camera's own, read when the backend is this domain)\n",
+				kv);
+			break;
+		case K_DEVID:
+			fprintf(f, "  %-13s0..%d  (the lowest free)\n", kv,
+				VCAM_DEVID_MAX);
+			break;
+		case K_NR:
+			break;
+		}
+	}
+}
 
 static int apply_key(struct vcam_spec *spec, enum spec_key k,
 		     const char *val, struct vcam_err *err)

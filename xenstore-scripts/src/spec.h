@@ -10,6 +10,7 @@
 #define VCAM_SPEC_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <xen/io/cameraif.h>
 #include "vcam/cfgparse.h"
@@ -62,6 +63,9 @@ int vcam_spec_parse(struct vcam_spec *spec, const char *str,
 		    struct vcam_err *err);
 int vcam_spec_parse_partial(struct vcam_spec *spec, const char *str,
 			    struct vcam_err *err);
+
+/* One help line per key: "  key=VALUES  what (default)". */
+void vcam_spec_print_keys(FILE *f);
 
 /* The fork's format string: "format=NV12, resolution=WxH, frame-rates=..". */
 int vcam_spec_add_fork_format(struct vcam_spec *spec, const char *str,

@@ -12,15 +12,39 @@
 #include "cli.h"
 #include "domain.h"
 
-static void usage(void)
+static void usage(FILE *f, int full)
 {
-	fprintf(stderr,
-		"usage: %s DOMAIN 'SPEC' ['format=F, resolution=WxH, frame-rates=N/D;..' ...]\n"
-		"       %s DOMAIN -f CONFIG [key=value ...]\n"
-		"SPEC: unique-id=videoN, formats=YUYV:640x480@30/1;15/1|..., [backend=DOM,\n"
-		"      devid=N, be-alloc=0|1, max-buffers=N, controls=hue;contrast,\n"
-		"      notify-mode=event|spin|hybrid, spin-us=N]  (see README.md)\n",
-		vcam_prog, vcam_prog);
+	fprintf(f,
+"Usage: %s DOMAIN 'SPEC'\n"
+"       %s DOMAIN 'DEVICE' 'FORMAT' ['FORMAT'...]\n"
+"       %s DOMAIN -f CONFIG [KEY=VALUE...]\n",
+		vcam_prog, vcam_prog, vcam_prog);
+	if (!full) {
+		fprintf(f, "Try '%s --help' for more.\n", vcam_prog);
+		return;
+	}
+	fprintf(f,
+"Give a running Xen domain (a name or a domid) virtual cameras, like xl\n"
+"block-attach: writes the xenstore directories of the guest's frontend and\n"
+"of vcamd's backend.  Run it in dom0, as root.  Every camera is checked\n"
+"before xenstore is touched: all of them are attached, or none.\n"
+"SPEC is one string of a vcam = [ ... ] list: KEY=VALUE pairs separated by\n"
+"','.  DEVICE is the same without formats=, each FORMAT one mode in the\n"
+"form of the vcamera fork: 'format=FOURCC, resolution=WxH,\n"
+"frame-rates=N/D;N/D'.  A devid that exists already is left as it is.\n"
+"\n"
+"  -f CONFIG    the cameras of the xl domain config CONFIG (its vcam and\n"
+"               vcamera lists), KEY=VALUE overriding its lines as on the\n"
+"               command line of xl create\n"
+"  -h, --help   this help\n"
+"\n"
+"SPEC keys (xl-vcam-configuration(5)):\n");
+	vcam_spec_print_keys(f);
+	fprintf(f,
+"\n"
+"Exit status: 0 attached (or already there); 1 not attached: no such\n"
+"domain, no camera in CONFIG, xenstore trouble; 2 bad usage, a bad camera\n"
+"description or a CONFIG that cannot be read.\n");
 }
 
 static int specs_from_args(int argc, char **argv, struct vcam_cfg *cfg,
@@ -61,9 +85,13 @@ int main(int argc, char **argv)
 	int rc = 1;
 
 	vcam_cli_init(argv[0]);
-	if (argc < 3 || strcmp(argv[1], "-h") == 0) {
-		usage();
-		return argc < 3 ? 2 : 0;
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout, 1);
+		return 0;
+	}
+	if (argc < 3) {
+		usage(stderr, 0);
+		return 2;
 	}
 	if (specs_from_args(argc - 2, argv + 2, &cfg, &err)) {
 		vcam_log("%s; nothing attached", err.msg);

@@ -4,6 +4,7 @@
  * Like xl block-detach: asks both ends to close, waits (bounded) for the
  * backend to reach Closed, then removes both xenstore directories.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,17 +14,49 @@
 
 #define DEFAULT_TIMEOUT_S 10
 
+static void usage(FILE *f, int full)
+{
+	fprintf(f,
+"Usage: %s [-t SECONDS] DOMAIN DEVID\n",
+		vcam_prog);
+	if (!full) {
+		fprintf(f, "Try '%s --help' for more.\n", vcam_prog);
+		return;
+	}
+	fprintf(f,
+"Take camera DEVID away from Xen domain DOMAIN (a name or a domid), like\n"
+"xl block-detach.  Run it in dom0, as root.  If either end got past\n"
+"Initialising, asks both to close (backend online=0, both state=5) and\n"
+"waits for the backend to reach Closed; then removes both xenstore\n"
+"directories, also when the backend did not close in time.\n"
+"\n"
+"  -t SECONDS   wait at most this long for the backend, 0..3600 (%d)\n"
+"  -h, --help   this help\n"
+"\n"
+"Exit status: 0 detached (also when the backend did not close in time:\n"
+"the message says so), 1 not detached (no such domain or device,\n"
+"xenstore trouble), 2 bad usage.\n",
+		DEFAULT_TIMEOUT_S);
+}
+
 int main(int argc, char **argv)
 {
 	struct vcam_err err = { "" };
 	unsigned long timeout = DEFAULT_TIMEOUT_S, devid;
 	struct xs_handle *xs;
 	unsigned int fe;
+	static const struct option lopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	int opt, rc;
 
 	vcam_cli_init(argv[0]);
-	while ((opt = getopt(argc, argv, "ht:")) != -1) {
+	while ((opt = getopt_long(argc, argv, "ht:", lopts, NULL)) != -1) {
 		switch (opt) {
+		case 'h':
+			usage(stdout, 1);
+			return 0;
 		case 't':
 			if (vcam_parse_uint(optarg, 3600, &timeout) == 0)
 				break;
@@ -61,6 +94,6 @@ int main(int argc, char **argv)
 	xs_close(xs);
 	return rc < 0;
 usage:
-	fprintf(stderr, "usage: %s [-t SECONDS] DOMAIN DEVID\n", vcam_prog);
+	usage(stderr, 0);
 	return 2;
 }

@@ -6,6 +6,28 @@
 #include "cli.h"
 #include "domain.h"
 
+static void usage(FILE *f, int full)
+{
+	fprintf(f,
+"Usage: %s DOMAIN...\n",
+		vcam_prog);
+	if (!full) {
+		fprintf(f, "Try '%s --help' for more.\n", vcam_prog);
+		return;
+	}
+	fprintf(f,
+"List the cameras of each Xen domain (a name or a domid), like xl\n"
+"block-list: one line per camera with its devid, backend domain, the\n"
+"frontend's and the backend's XenbusState (1 Initialising, 2 InitWait,\n"
+"3 Initialised, 4 Connected, 5 Closing, 6 Closed), unique-id,\n"
+"notify-mode, be-alloc and backend path.  Run it in dom0, as root.\n"
+"\n"
+"  -h, --help   this help\n"
+"\n"
+"Exit status: 0 listed, 1 a domain could not be listed (the others are),\n"
+"2 bad usage.\n");
+}
+
 int main(int argc, char **argv)
 {
 	struct vcam_err err = { "" };
@@ -13,8 +35,12 @@ int main(int argc, char **argv)
 	int i, rc = 0;
 
 	vcam_cli_init(argv[0]);
-	if (argc < 2 || strcmp(argv[1], "-h") == 0) {
-		fprintf(stderr, "usage: %s DOMAIN...\n", vcam_prog);
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout, 1);
+		return 0;
+	}
+	if (argc < 2) {
+		usage(stderr, 0);
 		return 2;
 	}
 	xs = vcam_cli_xs_open();

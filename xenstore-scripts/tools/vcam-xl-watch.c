@@ -14,6 +14,7 @@
  * logs to stderr and never exits on a bad config.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -150,15 +151,49 @@ static int handle_events(struct xs_handle *xs)
 	return errno == EAGAIN ? 0 : -1;
 }
 
+static void usage(FILE *f, int full)
+{
+	fprintf(f,
+"Usage: %s [-a] [-1]\n",
+		vcam_prog);
+	if (!full) {
+		fprintf(f, "Try '%s --help' for more.\n", vcam_prog);
+		return;
+	}
+	fprintf(f,
+"Make a plain 'xl create' attach the cameras of the vcam = [ ... ] list in\n"
+"a domain's xl config.  On @introduceDomain it finds the 'xl create'\n"
+"process that built the new domain, reads the same config file with\n"
+"libxlutil (with the KEY=VALUE overrides from xl's command line) and\n"
+"attaches the cameras; on @releaseDomain it removes vcam xenstore nodes\n"
+"whose other end is gone.  It remembers every camera it attached under\n"
+"/tool/vcam/<guest UUID> (dom0 only) and attaches it again when its\n"
+"backend domain comes back (same name, new domid) or the guest is\n"
+"restored or migrated (same UUID, new domid).  Run it once in dom0, as\n"
+"root; it stays in the foreground and logs to stderr with time stamps.\n"
+"\n"
+"  -a           also attach the cameras of domains that exist at start\n"
+"               (by default a restarted watcher re-attaches nothing)\n"
+"  -1           handle what is there now, then exit\n"
+"  -h, --help   this help\n"
+"\n"
+"Exit status: 0 after -1, 1 xenstore cannot be reached or watched (or\n"
+"the connection is lost), 2 bad usage.\n");
+}
+
 int main(int argc, char **argv)
 {
+	static const struct option lopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct xs_handle *xs;
 	int all = 0, once = 0, opt;
 	long due;
 
 	vcam_cli_init(argv[0]);
 	vcam_log_time = 1;
-	while ((opt = getopt(argc, argv, "a1h")) != -1) {
+	while ((opt = getopt_long(argc, argv, "a1h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
 			all = 1;
@@ -166,14 +201,17 @@ int main(int argc, char **argv)
 		case '1':
 			once = 1;
 			break;
+		case 'h':
+			usage(stdout, 1);
+			return 0;
 		default:
-			fprintf(stderr,
-				"usage: %s [-a] [-1]\n"
-				"  -a  also attach cameras of domains that exist at start\n"
-				"  -1  handle what is there now, then exit\n",
-				vcam_prog);
+			usage(stderr, 0);
 			return 2;
 		}
+	}
+	if (optind < argc) {
+		usage(stderr, 0);
+		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
 	xs = vcam_cli_xs_open();

@@ -18,6 +18,42 @@
 #include "domain.h"
 #include "xlcmd.h"
 
+#define XL_DEFAULT "/usr/lib/xen-4.17/bin/xl"
+
+static void usage(FILE *f, int full)
+{
+	fprintf(f,
+"Usage: %s create [XL-CREATE-OPTION...] CONFIG [KEY=VALUE...]\n",
+		vcam_prog);
+	if (!full) {
+		fprintf(f, "Try '%s --help' for more.\n", vcam_prog);
+		return;
+	}
+	fprintf(f,
+"'xl create' with cameras, for hosts that do not run vcam-xl-watch: checks\n"
+"the cameras of CONFIG's vcam = [ ... ] list and that their backend\n"
+"domains exist before anything is created, runs 'xl create -p' with the\n"
+"same arguments, attaches the cameras while the domain is paused, then\n"
+"unpauses it and runs 'xl console' if asked to.  If attaching fails the\n"
+"new domain is destroyed.  Run it in dom0, as root.  Every xl create option\n"
+"is passed on to xl; these are the ones vcam-xl acts on itself:\n"
+"\n"
+"  -p                    leave the domain paused after attaching\n"
+"  -c                    attach, unpause, then run 'xl console' (only on its\n"
+"                        own, not inside a cluster such as -pc)\n"
+"  -n, --dryrun          check the cameras, then only run 'xl create'\n"
+"  -f, --defconfig=FILE  the config file, as xl reads it\n"
+"  -F                    refused (vcam-xl attaches after xl create returns)\n"
+"  -h, --help            this help\n"
+"\n"
+"Environment: VCAM_XL, the xl binary (default: %s\n"
+"if it is there, else xl from PATH).\n"
+"Exit status: 0 created with its cameras, 1 not created or destroyed\n"
+"again (xl create or attaching failed), 2 bad usage or a bad camera in\n"
+"CONFIG; with -c, a dry run, or no cameras in CONFIG: that of xl.\n",
+		XL_DEFAULT);
+}
+
 static const char *xl_path(void)
 {
 	const char *env = getenv("VCAM_XL");
@@ -25,8 +61,8 @@ static const char *xl_path(void)
 	if (env && *env)
 		return env;
 	/* the /usr/sbin/xl wrapper only picks this binary anyway */
-	if (access("/usr/lib/xen-4.17/bin/xl", X_OK) == 0)
-		return "/usr/lib/xen-4.17/bin/xl";
+	if (access(XL_DEFAULT, X_OK) == 0)
+		return XL_DEFAULT;
 	return "xl";
 }
 
@@ -99,10 +135,12 @@ int main(int argc, char **argv)
 	int rc;
 
 	vcam_cli_init(argv[0]);
+	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout, 1);
+		return 0;
+	}
 	if (argc < 3 || strcmp(argv[1], "create") != 0) {
-		fprintf(stderr,
-			"usage: %s create [xl create options] CONFIG [key=value...]\n",
-			vcam_prog);
+		usage(stderr, 0);
 		return 2;
 	}
 	argc -= 2;

@@ -57,12 +57,13 @@ dd_do() {
 dd_md5() { sed -n 's/.* md5 \([0-9a-f]*\)$/\1/p' <<<"$1"; }
 
 # dd_ready NAME TIMEOUT: waits for the current incarnation's boot/ready and stores its native md5
-# in /run/dd-native-NAME
+# in /run/dd-native-NAME, the time of its answer in /run/dd-ready-NAME
 dd_ready() {
 	local id line
 	id=$($XL domid "$1") || return 1
 	line=$(dd_wait "$id" boot ready "$2") || { echo "$line"; tail -n 20 "$(domu_console "$1")"; return 1; }
 	echo "${line#* }" >"/run/dd-native-$1"
+	echo "${line%% *}" >"/run/dd-ready-$1"
 	echo "$1 (domain $id) ready at ${line%% *}, native md5 ${line#* }"
 }
 

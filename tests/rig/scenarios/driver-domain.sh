@@ -9,8 +9,8 @@
 # from each of the four cameras, three faults at once: `xl destroy camdd1` (+ `xl create` again),
 # a kernel panic in camdd2 (sysrq c) that xl restarts, and vcamd kill -9 in dom0 (+ restart).
 # Every application ends with an error (no hang), the watcher gives the guests their cameras
-# back for the new backends, and a new capture's frames equal the (new) backend's native
-# capture.  A guest created while its driver domain is down gets its camera when the driver
+# back for the new backends, each on the /dev/videoN it had, and a new capture's frames equal the
+# (new) backend's native capture.  A guest created while its driver domain is down gets its camera when the driver
 # domain appears.  Recovery times land in out/<run>/driver-domain-times.txt.  Guests must end
 # without an oops; records are pruned.
 # rig-timeout: 1800
@@ -21,6 +21,19 @@ DD_TIMES=$OUT/driver-domain-times.txt
 export DDS DD_FORMATS DD_TIMES
 # dd_wait, dd_send, dd_do, dd_md5, dd_ready, dd_cfg: dom0's side of domu/agent.sh
 source "$REPO/tests/rig/lib/agent-ctl.sh"
+
+# dd_ready_both TIMEOUT: both driver domains, each answer timed when it comes
+dd_ready_both() {
+	local p1 p2 rc=0
+	dd_ready camdd1 "$1" >/tmp/dd-ready1.log 2>&1 &
+	p1=$!
+	dd_ready camdd2 "$1" >/tmp/dd-ready2.log 2>&1 &
+	p2=$!
+	wait $p1 || rc=1
+	wait $p2 || rc=1
+	cat /tmp/dd-ready1.log /tmp/dd-ready2.log
+	return $rc
+}
 
 # dd_expect WHAT GOT-MD5 NATIVE-FILE
 dd_expect() {
@@ -60,7 +73,7 @@ dd_boot() {
 		# plain xl create: vcam-xl-watch attaches the cameras
 		$XL create "$cfg" || return 1
 	done
-	for g in camdd1 camdd2; do dd_ready $g 400 || return 1; done
+	dd_ready_both 400 || return 1
 	[ "$(cat /run/dd-native-camdd1)" != "$(cat /run/dd-native-camdd2)" ] &&
 	[ "$(cat /run/dd-native-camdd1)" != "$(cat /run/dd-native-dom0)" ] &&
 	[ "$(cat /run/dd-native-camdd2)" != "$(cat /run/dd-native-dom0)" ] ||
@@ -97,6 +110,11 @@ dd_capture_all() {
 	a=$(dd_do ddg1 120 frames capture 0 3) && b=$(dd_do ddg1 120 frames capture 1 3) &&
 	c=$(dd_do ddg2 120 frames capture 0 3) && d=$(dd_do ddg2 120 frames capture 1 3) ||
 		{ echo "$a $b $c $d"; return 1; }
+	# each camera's node, which it must get back after a recovery
+	echo "$a" | grep -o '/dev/video[0-9]*' >/run/dd-node-ddg1-0
+	echo "$b" | grep -o '/dev/video[0-9]*' >/run/dd-node-ddg1-1
+	echo "$c" | grep -o '/dev/video[0-9]*' >/run/dd-node-ddg2-0
+	echo "$d" | grep -o '/dev/video[0-9]*' >/run/dd-node-ddg2-1
 	dd_expect "ddg1 camera 0 (camdd1)" "$(dd_md5 "$a")" /run/dd-native-camdd1 || rc=1
 	dd_expect "ddg1 camera 1 (camdd2)" "$(dd_md5 "$b")" /run/dd-native-camdd2 || rc=1
 	dd_expect "ddg2 camera 0 (camdd1)" "$(dd_md5 "$c")" /run/dd-native-camdd1 || rc=1
@@ -131,17 +149,24 @@ dd_follow() {
 	echo "BACK ${line%% *} $(sed -n 's/^[^ ]* \(\/dev\/video[0-9]*\) md5 \([0-9a-f]*\).*/\1 \2/p' <<<"$line")" >>"$out"
 }
 
-# dd_figures GUEST OUT NATIVE-FILE T-FAULT T-START CASE START-EVENT: the guest's frames after
-# recovery against the backend's (new) native capture, and one line of times for $DD_TIMES
+# dd_figures GUEST DEVID NATIVE-FILE T-FAULT T-START CASE START-EVENT [DRIVER-DOMAIN]: the
+# guest's frames after recovery against the backend's (new) native capture, on the camera's own
+# node as before, and one line of times for $DD_TIMES (with DRIVER-DOMAIN: also from the moment
+# its boot was done, vcamd up).  dd_follow's output is /tmp/dd-f-GUEST-DEVID.
 dd_figures() {
-	local g=$1 out=$2 ended back dev md5
+	local g=$1 out=/tmp/dd-f-$1-$2 ended back dev md5 up= rc=0
 	ended=$(sed -n 's/^ENDED //p' "$out")
 	read -r back dev md5 <<<"$(sed -n 's/^BACK //p' "$out")"
 	[ -n "$ended" ] && [ -n "$back" ] || { echo "$g: no recovery seen"; return 1; }
+	[ -n "${8:-}" ] &&
+		up=", $(dd_secs "$(cat "/run/dd-ready-$8")" "$back") s after $8's boot was done (vcamd up)"
 	echo "$6, $g: the application's stream ended $(dd_secs "$4" "$ended") s after the fault;" \
-		"first frames of a new capture $(dd_secs "$5" "$back") s after $7 (on $dev)" |
+		"first frames of a new capture $(dd_secs "$5" "$back") s after $7$up (on $dev)" |
 		tee -a "$DD_TIMES"
-	dd_expect "$g after $6" "$md5" "$3"
+	dd_expect "$g after $6" "$md5" "$3" || rc=1
+	[ "$dev" = "$(cat "/run/dd-node-$g-$2")" ] ||
+		{ echo "$g camera $2 came back on $dev, not on $(cat "/run/dd-node-$g-$2")"; rc=1; }
+	return $rc
 }
 
 # ddg3 (left paused: only its xenstore nodes matter) is created while camdd1 is down
@@ -179,6 +204,18 @@ dd_pending_attached() {
 	$XL destroy ddg3
 }
 
+# dd_restarted NAME OLD-DOMID T0: waits (up to 400 s after T0) for a domain NAME other than
+# OLD-DOMID; prints "<epoch seconds> <domid>" (within a second of its creation)
+dd_restarted() {
+	local new
+	while :; do
+		new=$($XL domid "$1" 2>/dev/null)
+		[ -n "$new" ] && [ "$new" != "$2" ] && { echo "$(now) $new"; return 0; }
+		awk -v a="$3" -v b="$(now)" 'BEGIN { exit !(b - a > 400) }' && return 1
+		sleep 1
+	done
+}
+
 # All three faults at once, each while a guest application streams from the camera it hits (one
 # boot for the three cases; the times below are under that combined load):
 #   xl destroy camdd1 + xl create again  -> ddg1 camera 0, ddg2 camera 0
@@ -186,21 +223,24 @@ dd_pending_attached() {
 #   vcamd kill -9 in dom0 + restart      -> ddg2 camera 1 (no xenstore change at all: only the
 #                                           frontend's stream watchdog can tell)
 dd_faults() {
-	local s10 s11 s20 s21 p10 p11 p20 p21 t0 t1 t2 tn tv old new dd rc=0
+	local s10 s11 s20 s21 p10 p11 p20 p21 pr t0 t1 t2 tn tv old new p rc=0
 	s10=$(dd_stream_recover ddg1 0) && s11=$(dd_stream_recover ddg1 1) &&
 	s20=$(dd_stream_recover ddg2 0) && s21=$(dd_stream_recover ddg2 1) || return 1
-	dd_follow ddg1 "$s10" /tmp/dd-f10 >/tmp/dd-f10.log 2>&1 &
+	dd_follow ddg1 "$s10" /tmp/dd-f-ddg1-0 >/tmp/dd-f-ddg1-0.log 2>&1 &
 	p10=$!
-	dd_follow ddg1 "$s11" /tmp/dd-f11 >/tmp/dd-f11.log 2>&1 &
+	dd_follow ddg1 "$s11" /tmp/dd-f-ddg1-1 >/tmp/dd-f-ddg1-1.log 2>&1 &
 	p11=$!
-	dd_follow ddg2 "$s20" /tmp/dd-f20 >/tmp/dd-f20.log 2>&1 &
+	dd_follow ddg2 "$s20" /tmp/dd-f-ddg2-0 >/tmp/dd-f-ddg2-0.log 2>&1 &
 	p20=$!
-	dd_follow ddg2 "$s21" /tmp/dd-f21 >/tmp/dd-f21.log 2>&1 &
+	dd_follow ddg2 "$s21" /tmp/dd-f-ddg2-1 >/tmp/dd-f-ddg2-1.log 2>&1 &
 	p21=$!
 	old=$($XL domid camdd2) || return 1
 	t0=$(now)
 	$XL destroy camdd1 || return 1
 	dd_send camdd2 crash >/dev/null || return 1
+	# xl's monitor sees the panic and creates camdd2 again (on_crash = "restart"): note when
+	dd_restarted camdd2 "$old" "$t0" >/tmp/dd-restarted &
+	pr=$!
 	kill -9 "$(cat /run/driver-domain.vcamd.pid)" || return 1
 	# every application ends while its backend is away; with no backend at all (vcamd
 	# killed) the frontend's watchdog is what ends it
@@ -214,30 +254,22 @@ dd_faults() {
 	echo "destroy + create camdd1: xl create took $(dd_secs "$t1" "$t2") s" | tee -a "$DD_TIMES"
 	tv=$(now)
 	dom0_daemon driver-domain.vcamd2 "$REPO/backend/vcamd" -f -v || return 1
-	# xl's monitor sees the panic and creates camdd2 again (on_crash = "restart")
-	new=$($XL domid camdd2 2>/dev/null)
-	while [ "$new" = "$old" ] || [ -z "$new" ]; do
-		sleep 1
-		new=$($XL domid camdd2 2>/dev/null)
-		awk -v a="$t0" -v b="$(now)" 'BEGIN { exit !(b - a > 400) }' &&
-			{ echo "camdd2 was not restarted"; return 1; }
-	done
-	tn=$(now)
-	echo "panic + restart camdd2: domain $old panicked, domain $new exists $(dd_secs "$t0" "$tn") s after the fault (observed at the latest then)" |
+	wait $pr || { echo "camdd2 was not restarted"; return 1; }
+	read -r tn new </tmp/dd-restarted
+	echo "panic + restart camdd2: domain $old panicked, domain $new exists $(dd_secs "$t0" "$tn") s after the fault" |
 		tee -a "$DD_TIMES"
 	grep -a 'sysrq triggered crash' "$(domu_console camdd2)" | tr -d '\r' | head -n 1 ||
 		{ echo "no panic in camdd2's console"; rc=1; }
-	dd_ready camdd1 600 || rc=1
-	dd_ready camdd2 600 || rc=1
+	dd_ready_both 600 || rc=1
 	for p in $p10 $p11 $p20 $p21; do wait "$p" || rc=1; done
-	cat /tmp/dd-f10.log /tmp/dd-f11.log /tmp/dd-f20.log /tmp/dd-f21.log
-	dd_figures ddg1 /tmp/dd-f10 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create camdd1" \
-		"xl create" || rc=1
-	dd_figures ddg2 /tmp/dd-f20 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create camdd1" \
-		"xl create" || rc=1
-	dd_figures ddg1 /tmp/dd-f11 /run/dd-native-camdd2 "$t0" "$tn" "panic + restart camdd2" \
-		"the new domain was seen" || rc=1
-	dd_figures ddg2 /tmp/dd-f21 /run/dd-native-dom0 "$t0" "$tv" "vcamd kill -9 in dom0" \
+	cat /tmp/dd-f-ddg1-0.log /tmp/dd-f-ddg1-1.log /tmp/dd-f-ddg2-0.log /tmp/dd-f-ddg2-1.log
+	dd_figures ddg1 0 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create camdd1" \
+		"xl create" camdd1 || rc=1
+	dd_figures ddg2 0 /run/dd-native-camdd1 "$t0" "$t1" "destroy + create camdd1" \
+		"xl create" camdd1 || rc=1
+	dd_figures ddg1 1 /run/dd-native-camdd2 "$t0" "$tn" "panic + restart camdd2" \
+		"the new domain was seen" camdd2 || rc=1
+	dd_figures ddg2 1 /run/dd-native-dom0 "$t0" "$tv" "vcamd kill -9 in dom0" \
 		"vcamd's restart" || rc=1
 	dd_pending_attached || rc=1
 	grep -a 're-attached\|removed /local\|waits for' "$OUT/logs/driver-domain.watch.log"
@@ -284,9 +316,9 @@ dd_cleanup() {
 	return $rc
 }
 
-export -f dd_wait dd_send dd_do dd_md5 dd_ready dd_expect dd_secs dd_setup dd_cfg dd_boot \
+export -f dd_wait dd_send dd_do dd_md5 dd_ready dd_ready_both dd_expect dd_secs dd_setup dd_cfg dd_boot \
 	dd_guests dd_records dd_capture_all dd_stream_recover dd_follow dd_figures \
-	dd_pending_create dd_pending_attached \
+	dd_pending_create dd_pending_attached dd_restarted \
 	dd_faults dd_guests_end dd_pruned dd_cleanup
 
 step setup 60 dd_setup
