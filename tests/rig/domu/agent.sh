@@ -10,6 +10,7 @@
 #  guest  loads xen-vcamfront.ko and answers data/agent-out/boot/ready.
 # Verbs: capture DEVID N | stream-recover DEVID N | diag | crash | exit.  A camera is named by
 # its xenbus devid (vcamera-DEVID), never by /dev/videoN: the node number is the kernel's choice.
+# Soak verbs (scenario soak): soak-burst DEVID SECS W H FPS N | vcamd-stat.
 arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 role=$(arg agent.role)
 W=320 H=180 FMT=YUYV
@@ -147,10 +148,47 @@ diag() {
 		sed 's/^/DIAG /'
 }
 
+# soak-burst DEVID SECS W H FPS N (scenario soak): for SECS seconds, captures of N frames of WxH
+# YUYV at FPS from camera DEVID, one after the other, each a whole open, S_FMT, S_PARM, stream,
+# close (buffers granted, mapped, unmapped every time).  A capture counts as ok when it got all
+# N frames of that size and the frame rate was set; answers done "ok=A fail=B gone=C last=WHY":
+# captures that worked, captures that failed, 2-s looks that found no camera DEVID connected.
+soak_burst() {
+	local seq=$1 devid=$2 secs=$3 w=$4 h=$5 fps=$6 n=$7 end ok=0 fail=0 gone=0 last=- dev
+	local f=/tmp/soak$devid.raw
+	end=$(($(cut -d. -f1 /proc/uptime) + secs))
+	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ]; do
+		if ! dev=$(node "$devid"); then
+			gone=$((gone + 1))
+			sleep 2
+			continue
+		fi
+		if timeout 60 v4l2-ctl -d "$dev" --set-fmt-video=width=$w,height=$h,pixelformat=$FMT \
+			--set-parm="$fps" --stream-mmap --stream-count="$n" --stream-to=$f >$f.log 2>&1 &&
+			[ "$(wc -c <$f)" -eq $((n * w * h * 2)) ] &&
+			grep -q "Frame rate set to $fps.000 fps" $f.log; then
+			ok=$((ok + 1))
+		else
+			fail=$((fail + 1))
+			last=$(grep -aiE 'error|fail|invalid' $f.log | tail -n 1 | tr -d '<>\r' | tr ' ' _ | cut -c1-100)
+			echo "AGENT $seq soak-fail camera $devid ($dev ${w}x$h@$fps) at $(up): ${last:=rc/size/rate}"
+			sleep 1
+		fi
+		rm -f $f
+		sleep 1
+	done
+	say "$seq" done "ok=$ok fail=$fail gone=$gone last=$last"
+}
+
 run() {
 	local seq=$1 verb=$2 dev m
 	shift 2
 	case $verb in
+	soak-burst) soak_burst "$seq" "$@" ;;
+	vcamd-stat)
+		[ -f /run/vcamd.pid ] || { say "$seq" failed "no vcamd here"; return 1; }
+		say "$seq" stat "$(sh /tests/vcamd-stat.sh "$(cat /run/vcamd.pid)")"
+		;;
 	capture)
 		dev=$(node "$1") || { say "$seq" failed "no camera $1"; return 1; }
 		m=$(grab "$dev" "$2" /tmp/cap$1.raw) || { cat /tmp/cap$1.raw.log; say "$seq" failed "capture"; return 1; }

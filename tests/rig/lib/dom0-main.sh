@@ -8,6 +8,9 @@ cmdarg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 export REPO; REPO=$(cmdarg vcamrig.repo)
 export KVER; KVER=$(uname -r)
 scenarios=$(cmdarg vcamrig.scenarios | tr '+' ' ')
+# the scenarios' settings from the host's environment (their `# rig-env:` lines; run-rig)
+# shellcheck source=/dev/null
+[ -f "$OUT/rig-env" ] && source "$OUT/rig-env"
 mkdir -p "$OUT/logs" "$OUT/consoles" "$OUT/cfg"
 # devtmpfs alone lacks these: bash process substitution needs /dev/fd, xenconsoled needs ptys.
 [ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
@@ -71,6 +74,7 @@ for s in $scenarios; do
 	fi
 	# A scenario gets a hard bound too; it runs in its own shell so its failures stay its own.
 	budget=$(sed -n 's/^# rig-timeout: *//p' "$f")
+	budget=$( (echo $((${budget:-600}))) 2>/dev/null)
 	SCEN=$s timeout -k 10 "${budget:-600}" bash -c \
 		'source "$REPO/tests/rig/lib/dom0-lib.sh"; source "$1"; scenario_end' _ "$f"
 	rc=$?

@@ -19,67 +19,8 @@ DDS=$REPO/xenstore-scripts/bin
 DD_FORMATS="YUYV:320x180@30/1;15/1"
 DD_TIMES=$OUT/driver-domain-times.txt
 export DDS DD_FORMATS DD_TIMES
-
-# dd_wait DOMID SEQ WORD TIMEOUT: waits for the agent's answer data/agent-out/SEQ/WORD of domain
-# DOMID; prints "<epoch seconds when seen> <answer>".  One xenstore watch for the whole wait and a
-# look after each of its events (the first comes at once): nothing is missed, nothing is polled,
-# and the time is the answer's own.  An answer "failed" to SEQ ends the wait at once.
-dd_wait() {
-	local path=/local/domain/$1/data/agent-out/$2 v rc=1 _ev fd pid
-	coproc DDW { exec timeout "$4" xenstore-watch "$path" 2>/dev/null; }
-	fd=${DDW[0]} pid=$DDW_PID
-	while read -r _ev <&"$fd"; do
-		if v=$(xenstore-read "$path/$3" 2>/dev/null); then
-			echo "$(now) $v"
-			rc=0
-			break
-		fi
-		if v=$(xenstore-read "$path/failed" 2>/dev/null); then
-			echo "domain $1: command $2 failed: $v"
-			break
-		fi
-	done
-	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
-	[ $rc = 0 ] || [ -n "$v" ] || echo "domain $1: no answer '$3' to command $2 within $4 s"
-	return $rc
-}
-
-# dd_send NAME VERB ARGS...: a command for the agent of domain NAME; prints "DOMID SEQ"
-dd_send() {
-	local name=$1 id seq
-	shift
-	id=$($XL domid "$name") || return 1
-	exec 8>>/run/dd-seq.lock
-	flock 8
-	seq=$(($(cat /run/dd-seq 2>/dev/null || echo 0) + 1))
-	echo $seq >/run/dd-seq
-	exec 8>&-
-	xenstore-write "/local/domain/$id/data/agent" "$seq $*" || return 1
-	echo "$id $seq"
-}
-
-# dd_do NAME TIMEOUT WORD VERB ARGS...: send, wait for the answer WORD, print it
-dd_do() {
-	local name=$1 t=$2 word=$3 ids
-	shift 3
-	ids=$(dd_send "$name" "$@") || return 1
-	dd_wait ${ids% *} ${ids#* } "$word" "$t"
-}
-
-# dd_md5 LINE: the md5 at the end of an agent answer
-dd_md5() { sed -n 's/.* md5 \([0-9a-f]*\)$/\1/p' <<<"$1"; }
-
-# dd_ready NAME TIMEOUT: waits for the current incarnation's boot/ready and stores its native md5
-# in /run/dd-native-NAME
-dd_ready() {
-	local id line
-	id=$($XL domid "$1") || return 1
-	line=$(dd_wait "$id" boot ready "$2") || { echo "$line"; tail -n 20 "$(domu_console "$1")"; return 1; }
-	echo "${line#* }" >"/run/dd-native-$1"
-	echo "${line%% *}" >"/run/dd-ready-$1"
-	echo "$1 (domain $id) ready at ${line%% *}, native md5 ${line#* }"
-}
+# dd_wait, dd_send, dd_do, dd_md5, dd_ready, dd_cfg: dom0's side of domu/agent.sh
+source "$REPO/tests/rig/lib/agent-ctl.sh"
 
 # dd_ready_both TIMEOUT: both driver domains, each answer timed when it comes
 dd_ready_both() {
@@ -114,15 +55,6 @@ dd_setup() {
 	: >"$DD_TIMES"
 	dom0_daemon driver-domain.vcamd "$REPO/backend/vcamd" -f -v || return 1
 	dom0_daemon driver-domain.watch "$DDS/vcam-xl-watch"
-}
-
-# dd_cfg NAME PATTERN: a driver domain's xl config (see docs/driver-domain.md)
-dd_cfg() {
-	local cfg
-	cfg=$(DOMU_ARGS="agent.role=dd agent.pattern=$2" domu_cfg "$1" agent "driver_domain = 1") ||
-		return 1
-	sed -i -e 's/^memory = .*/memory = 160/' -e 's/^on_crash = .*/on_crash = "restart"/' "$cfg"
-	echo "$cfg"
 }
 
 # Driver domains and guests are created together, as at a host's boot: the guests' cameras are
