@@ -23,6 +23,9 @@ FEM_MP_FORMATS='NM12:640x360@30/1;15/1|YUYV:640x360@30/1;15/1|YUYV:320x180@30/1'
 FEM_SP_FORMATS='YUYV:640x360@30/1;15/1|YUYV:320x180@30/1'
 export FEM_MP_FORMATS FEM_SP_FORMATS
 
+# where dom0's time goes, next to the guest's own "VCAMFE t" stamps
+fem_ts() { echo "[$(date +%T.%N | cut -c1-12)] $*"; }
+
 # The fake-backend devices: formats, the rest of the host's spec, vcam-fakebe's arguments.
 fem_formats() {
 	case $1 in
@@ -91,6 +94,7 @@ fem_vcamd_setup() {
 fem_vcamd_case() {
 	local con f got n bad
 	domu_wait_marker fem "VCAMFE part vcamd over" 450 || { "$REPO/backend/vcamctl" status; return 1; }
+	fem_ts "the guest's vcamd part is over"
 	con=$(domu_console fem)
 	grep -E 'VCAMFE (d0 (NM12|YUYV|compliance|stat|vcamd)|t )' "$con"
 	if grep -qE 'Oops|BUG:|WARNING:|Call Trace' "$con"; then
@@ -106,12 +110,14 @@ fem_vcamd_case() {
 		echo "$f: all $n guest frames equal the native dom0 capture"
 	done
 	"$REPO/backend/vcamctl" status
+	fem_ts checked
 }
 
 # vcamd stops (its backends say Closed), device 0 goes, vivid is unloaded (later scenarios
 # expect vivid's default single-planar setup).
 fem_vcamd_stop() {
 	local pid _ rc=0
+	fem_ts start
 	pid=$(cat /run/fe-mplane.vcamd.pid)
 	kill -TERM "$pid"
 	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -119,6 +125,7 @@ fem_vcamd_stop() {
 	grep -iE 'plane|copying|zero copy' "$OUT/logs/fe-mplane.vcamd.log" | head -n 8
 	"$REPO/xenstore-scripts/bin/vcam-detach" "$(cat /run/fem.domid)" 0 || rc=1
 	rmmod vivid || rc=1
+	fem_ts "vcamd stopped, device 0 detached"
 	return $rc
 }
 
@@ -144,6 +151,7 @@ fem_fakebe_guest() {
 	local domid d loops="" rc _
 	domid=$(cat /run/fem.domid)
 	rm -f /run/fem-stop
+	fem_ts start
 	for d in 1 2 3 4 5; do
 		"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
 			"unique-id=video0, formats=$(fem_formats $d), max-buffers=8, controls=brightness;contrast, devid=$d$(fem_spec_extra $d)" ||
@@ -153,9 +161,11 @@ fem_fakebe_guest() {
 			>"$OUT/logs/fe-mplane.d$d.fakebe.log" 2>&1 &
 		loops="$loops $!"
 	done
+	fem_ts "devices 1-5 attached, their vcam-fakebes started"
 	xenstore-write "/local/domain/$domid/data/fem-fakebe" 1
 	domu_wait_end fem 800
 	rc=$?
+	fem_ts "the guest is gone"
 	# the loops may have started one more vcam-fakebe each after the guest's last unload
 	touch /run/fem-stop
 	sleep 0.5
@@ -227,7 +237,7 @@ fem_slow() {
 	grep -qE '^vcam-fakebe: ([3-9]|[1-9][0-9]+) frames delivered, 0 CONFIG_GET while streaming' "$log" ||
 		{ echo "no connection streamed the 3 slow frames"; return 1; }
 }
-export -f fem_formats fem_spec_extra fem_fakebe_args fem_patterns fem_patterns_ready \
+export -f fem_ts fem_formats fem_spec_extra fem_fakebe_args fem_patterns fem_patterns_ready \
 	fem_guest_start fem_vcamd_setup fem_vcamd_case fem_vcamd_stop fem_fakebe_loop \
 	fem_fakebe_guest fem_done fem_check fem_case fem_check_swapped fem_slow
 
