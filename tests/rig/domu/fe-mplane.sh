@@ -159,32 +159,30 @@ NM12_TOOL_BUG="fmtdesc.description mismatch: was 'Y/UV 4:2:0 \\(N-C\\)', expecte
 # dmabuf_compliance TAG MULTIPLANAR FOURCC [KNOWN-FAILURES-REGEX]: vivid (packed by
 # mk-domu-initrd, not loaded at boot) as the DMABUF exporter: v4l2-compliance -s -e imports its
 # buffers into our device, in the exporter's format FOURCC at 1280x720 (at least our sizes).
-# vivid's dependencies stay loaded between calls; vivid itself is loaded with MULTIPLANAR each time.
+# vivid is loaded once, with two capture-only instances: vivid-000 single-planar
+# (MULTIPLANAR 1), vivid-001 multi-planar (MULTIPLANAR 2); loading it costs seconds each time.
 dmabuf_compliance() {
-	local tag=$1 mp=$2 fourcc=$3 m n i exp=
+	local tag=$1 mp=$2 fourcc=$3 m n exp=
 	stamp "d$D dmabuf"
-	[ -s /lib/vivid/order ] || fail "no vivid in the ramdisk: no DMABUF exporter"
-	for m in $(cat /lib/vivid/order); do
-		case $m in
-		vivid.ko) insmod /lib/vivid/$m n_devs=1 node_types=0x1 multiplanar=$mp ;;
-		*) grep -q "^$(echo "${m%.ko}" | tr - _) " /proc/modules || insmod /lib/vivid/$m ;;
-		esac || fail "insmod $m"
-	done
-	i=0
-	while [ -z "$exp" ] && [ $i -lt 50 ]; do
-		for n in /sys/class/video4linux/video*; do
-			grep -q vivid $n/name 2>/dev/null && [ -e /dev/${n##*/} ] && exp=/dev/${n##*/}
+	if ! grep -q '^vivid ' /proc/modules; then
+		[ -s /lib/vivid/order ] || fail "no vivid in the ramdisk: no DMABUF exporter"
+		for m in $(cat /lib/vivid/order); do
+			case $m in
+			vivid.ko) insmod /lib/vivid/$m n_devs=2 node_types=0x1,0x1 multiplanar=1,2 ;;
+			*) insmod /lib/vivid/$m ;;
+			esac || fail "insmod $m"
 		done
-		[ -n "$exp" ] || sleep 0.1
-		i=$((i + 1))
+	fi
+	for n in /sys/class/video4linux/video*; do
+		grep -q "vivid-00$((mp - 1))-vid-cap" $n/name 2>/dev/null && exp=/dev/${n##*/}
 	done
-	[ -n "$exp" ] || fail "no vivid capture node"
+	[ -n "$exp" ] || fail "no vivid-00$((mp - 1)) capture node"
+	m=0; while [ ! -e $exp ] && [ $m -lt 50 ]; do sleep 0.1; m=$((m + 1)); done
 	v4l2-ctl -d $exp --set-fmt-video=width=1280,height=720,pixelformat=$fourcc ||
 		fail "vivid $fourcc"
 	stamp "d$D dmabuf compliance"
 	v4l2-compliance -d $dev -s -e $exp 2>&1 | tr '\r' '\n' >/tmp/compl-$D.txt
 	stamp "d$D dmabuf compliance over"
-	rmmod vivid || fail "rmmod vivid"
 	grep -q 'test DMABUF.*: OK' /tmp/compl-$D.txt || fail "compliance $tag: DMABUF not tested"
 	grep -q 'test DMABUF.*FAIL' /tmp/compl-$D.txt && fail "compliance $tag: DMABUF failed"
 	compliance_result "$tag" "$4"
@@ -316,4 +314,7 @@ else
 fi
 dmesg | grep -i vcam | tail -n 10
 echo "VCAMFE unloaded"
+if grep -q '^vivid ' /proc/modules; then
+	rmmod vivid || { echo "VCAMFE rmmod vivid failed"; rc=1; }
+fi
 exit $rc
