@@ -153,14 +153,23 @@ fem_fakebe_loop() {
 
 # Devices 1-5, each with its vcam-fakebe, then the guest's go; it ends by itself.
 fem_fakebe_guest() {
-	local domid d loops="" rc _
+	local domid d loops="" rc _ cfg
 	domid=$(cat /run/fem.domid)
 	rm -f /run/fem-stop
 	fem_ts start
+	# one vcam-attach (a second or two each) for all five: an xl-style vcam = [...] list
+	cfg=$OUT/cfg/fem-fakebe-devices.cfg
+	{
+		printf 'vcam = ['
+		for d in 1 2 3 4 5; do
+			printf "%s\n\t'unique-id=video0, formats=%s, max-buffers=8, controls=brightness;contrast, devid=%s%s'" \
+				"$([ $d = 1 ] || echo ,)" "$(fem_formats $d)" $d "$(fem_spec_extra $d)"
+		done
+		printf '\n]\n'
+	} >"$cfg"
+	cat "$cfg"
+	"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" -f "$cfg" || { $XL destroy fem; return 1; }
 	for d in 1 2 3 4 5; do
-		"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
-			"unique-id=video0, formats=$(fem_formats $d), max-buffers=8, controls=brightness;contrast, devid=$d$(fem_spec_extra $d)" ||
-			{ $XL destroy fem; return 1; }
 		# shellcheck disable=SC2046 # the arguments are words
 		fem_fakebe_loop "$domid" $d $(fem_fakebe_args $d) \
 			>"$OUT/logs/fe-mplane.d$d.fakebe.log" 2>&1 &
