@@ -13,8 +13,9 @@
 #                                                 background while devices 1-3 are tested
 #     device 5 hide   NM12+YUYV, camera in NM12   mplane=0: NM12 hidden
 # Frames are printed as "VCAMFE dD md5 FOURCC CASE.TAG MD5" for the dom0 side to compare; the
-# API, plane count and copy counters are checked here.  Each case ends with "VCAMFE dD CASE done"
-# or "VCAMFE dD CASE FAILED"; a failed case does not stop the others, the script's status does.
+# API, plane count and copy counters are checked here.  Everything else a case prints starts with
+# "VCAMFE dD CASE ", and it ends with "VCAMFE dD CASE done" or "VCAMFE dD CASE FAILED"; a failed
+# case does not stop the others, the script's status does.
 fail() { echo "VCAMFE d$D $CASE FAIL $*"; exit 1; }
 node_of() { ls "/sys/bus/xen/devices/vcamera-$1/video4linux" 2>/dev/null | head -n 1; }
 # where the time goes, for the dom0 side's record
@@ -71,7 +72,7 @@ setup_dev() {
 	cat /tmp/info-$D.txt
 	api=sp
 	grep -q 'Video Capture Multiplanar' /tmp/info-$D.txt && api=mp
-	echo "VCAMFE d$D case $CASE api $api mode $(cat $stats/mode)"
+	echo "VCAMFE d$D $CASE api $api mode $(cat $stats/mode)"
 	v4l2-ctl -d $dev --list-formats-ext >/tmp/fmts-$D.txt || fail "list formats"
 	cat /tmp/fmts-$D.txt
 }
@@ -81,7 +82,7 @@ print_stats() {
 	local s v
 	for s in frames errors drops copies requests state; do
 		read -r v <$stats/$s
-		echo "VCAMFE d$D stat $s $v"
+		echo "VCAMFE d$D $CASE stat $s $v"
 	done
 }
 
@@ -116,7 +117,7 @@ capture() {
 	[ "$got" -eq $((n * sz)) ] || fail "$fourcc $io: $got octets, expected $((n * sz))"
 	COPIES=$((c1 - c0)); FRAMES=$((f1 - f0))
 	[ "$e" -eq 0 ] || fail "$fourcc $io: errors counted"
-	echo "VCAMFE d$D $fourcc $io: $n frames, $FRAMES delivered, $COPIES copied"
+	echo "VCAMFE d$D $CASE $fourcc $io: $n frames, $FRAMES delivered, $COPIES copied"
 	md5_frames /tmp/c-$D.raw $sz $n "$fourcc $CASE.$io"
 	rm -f /tmp/c-$D.raw
 	stamp "d$D md5s"
@@ -133,13 +134,13 @@ nm12_checks() {
 compliance_result() {
 	local other
 	grep -E 'fail|warn|Total|DMABUF' /tmp/compl-$D.txt | cut -c1-200
-	grep 'Total for' /tmp/compl-$D.txt | sed "s/^/VCAMFE d$D compliance $1: /"
+	grep 'Total for' /tmp/compl-$D.txt | sed "s/^/VCAMFE d$D $CASE compliance $1: /"
 	grep -q 'Total for' /tmp/compl-$D.txt || fail "compliance $1 did not finish"
 	grep -q 'Total for.*Failed: 0' /tmp/compl-$D.txt && return 0
 	[ -n "$2" ] || fail "compliance $1 has failures"
 	other=$(grep 'fail:' /tmp/compl-$D.txt | grep -v -E "$2")
 	[ -z "$other" ] || fail "compliance $1 has failures besides the known ones"
-	echo "VCAMFE d$D compliance $1: every failure is a known one: $(grep -c 'fail:' /tmp/compl-$D.txt)"
+	echo "VCAMFE d$D $CASE compliance $1: every failure is a known one: $(grep -c 'fail:' /tmp/compl-$D.txt)"
 }
 
 # compliance TAG [KNOWN-FAILURES-REGEX]: v4l2-compliance -s on the current format.
@@ -262,7 +263,7 @@ case_slow() {
 	read -r t1 _ </proc/uptime
 	[ "$(wc -c </tmp/slow-$D.raw)" -eq $((3 * 115200)) ] || fail "slow capture short"
 	rm -f /tmp/slow-$D.raw
-	echo "VCAMFE d$D slow: 3 frames in $((${t1%.*} - ${t0%.*})) s"
+	echo "VCAMFE d$D $CASE: 3 frames in $((${t1%.*} - ${t0%.*})) s"
 }
 
 stamp start
