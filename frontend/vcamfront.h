@@ -269,6 +269,11 @@ struct vcam_dev {
 	struct list_head zombies;
 	/* Backend's xenstore dir, to see when it has let go of our pages. */
 	char *otherend;
+	/*
+	 * The domain was restored or migrated since this connection was made:
+	 * its backend served the old domain, nothing maps our pages now.
+	 */
+	bool resumed;
 	struct work_struct teardown_work;
 	struct work_struct broken_work;
 };
