@@ -379,6 +379,39 @@ static int vcam_probe(struct xenbus_device *xb_dev,
 }
 
 /*
+ * The domain is about to be suspended for xl save or xl migrate (or a
+ * checkpoint, which may be cancelled).  fe-alloc connections are left as
+ * they are: only our own pages are shared, which a save takes along, and a
+ * cancelled suspend goes on with them.  A be-alloc connection with buffers
+ * maps the backend's pages into our kernel page tables, which a save cannot
+ * take (vcam_buf_unmap_backend): it is dropped now, as if its backend had
+ * gone, and those mappings undone before the domain suspends.  After a
+ * cancelled suspend it reconnects as after any recovery.
+ */
+static int vcam_suspend(struct xenbus_device *xb_dev)
+{
+	struct vcamfront_info *info = dev_get_drvdata(&xb_dev->dev);
+	struct vcam_dev *old = NULL;
+
+	mutex_lock(&info->lock);
+	/* A dead connection still open may hold mapped buffers too. */
+	mutex_lock(&vcam_global_lock);
+	if (info->lingering) {
+		old = info->lingering;
+		v4l2_device_get(&old->v4l2_dev);
+	}
+	mutex_unlock(&vcam_global_lock);
+	if (old) {
+		vcam_buf_unmap_backend(old);
+		v4l2_device_put(&old->v4l2_dev);
+	}
+	if (info->cam && vcam_buf_unmap_backend(info->cam))
+		vcam_reset(info);
+	mutex_unlock(&info->lock);
+	return 0;
+}
+
+/*
  * The domain was restored (xl restore) or migrated (xl migrate): it runs
  * as a new domain, and nothing of the old connection is valid any more.
  * Its event channels were closed with the old domain (Linux's event core
@@ -464,6 +497,7 @@ static struct xenbus_driver vcam_driver = {
 	.ids = vcam_ids,
 	.probe = vcam_probe,
 	.remove = vcam_remove,
+	.suspend = vcam_suspend,
 	.resume = vcam_resume,
 	.otherend_changed = vcam_backend_changed,
 	.not_essential = true,
