@@ -158,6 +158,10 @@ long vcam_xs_reattach(struct xs_handle *xs, struct vcam_removals *removals,
 	char **uuids = xs_directory(xs, XBT_NULL, VCAM_RECORD_ROOT, &n);
 	long next = -1;
 
+	/* a domain being built is watched until it is introduced or gone */
+	for (j = 0; doms && j < nr_doms; j++)
+		if (doms[j].run == VCAM_RUN_BUILDING)
+			next = VCAM_BUILDING_POLL_MS;
 	for (i = 0; doms && uuids && i < n; i++) {
 		unsigned int nr_dev;
 		char **devs;

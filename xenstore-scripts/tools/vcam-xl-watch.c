@@ -163,9 +163,10 @@ static int handle_events(struct xs_handle *xs)
 	while ((ev = xs_check_watch(xs)) != NULL) {
 		if (strcmp(ev[XS_WATCH_TOKEN], TOKEN_INTRO) == 0)
 			scan_domains(xs, 1);
-		else if (strcmp(ev[XS_WATCH_TOKEN], TOKEN_RELEASE) == 0)
-			forget_dead(xs);
-		/* TOKEN_VM: a domain being made; the pass after us looks */
+		/*
+		 * TOKEN_RELEASE, TOKEN_VM (a domain being made): the pass
+		 * after every wake-up looks.
+		 */
 		free(ev);
 	}
 	return errno == EAGAIN ? 0 : -1;
@@ -212,7 +213,6 @@ int main(int argc, char **argv)
 	 * not detached, so a backend that came back while we were not
 	 * running still gets them.
 	 */
-	vcam_xs_records_track_suspend(xs, vcam_log);
 	due = vcam_xs_reattach(xs, &removals, vcam_log);
 	if (once) {
 		xs_close(xs);
@@ -238,8 +238,13 @@ int main(int argc, char **argv)
 				 strerror(errno));
 			return 1;
 		}
-		/* after any event or when a grace period is over */
-		vcam_xs_records_track_suspend(xs, vcam_log);
+		/*
+		 * After any event, when a grace period is over, and every
+		 * second while a domain is being built: one that dies before
+		 * it is introduced (a failed restore or migration) brings no
+		 * @releaseDomain, and its camera's nodes must go all the same.
+		 */
+		forget_dead(xs);
 		due = vcam_xs_reattach(xs, &removals, vcam_log);
 	}
 }
