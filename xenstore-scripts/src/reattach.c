@@ -74,14 +74,23 @@ static void attach_again(struct xs_handle *xs, const struct live_dom *fe,
 	snprintf(wanted, sizeof(wanted), "%s", spec->backend);
 	/* by id: the name was matched to exactly this live domain */
 	snprintf(spec->backend, sizeof(spec->backend), "%u", be->domid);
-	if (vcam_xs_attach(xs, fe->domid, spec, 1, &res, &err))
-		log("domain %s (%u): re-attaching vcam device %d to %s (%u): %s",
-		    fe->name, fe->domid, spec->devid, wanted, be->domid,
-		    err.msg);
-	else if (res == VCAM_ATTACHED && fe->run == VCAM_RUN_BUILDING)
+	if (vcam_xs_attach(xs, fe->domid, spec, 1, &res, &err)) {
+		/* a restore or migration that failed takes its domain along */
+		if (fe->run == VCAM_RUN_BUILDING)
+			log("domain %s (%u): attaching vcam device %d from its record while the domain is being built: %s",
+			    fe->name, fe->domid, spec->devid, err.msg);
+		else
+			log("domain %s (%u): re-attaching vcam device %d to %s (%u): %s",
+			    fe->name, fe->domid, spec->devid, wanted,
+			    be->domid, err.msg);
+		return;
+	}
+	if (res != VCAM_ATTACHED)
+		return;
+	if (fe->run == VCAM_RUN_BUILDING)
 		log("domain %s (%u): attached vcam device %d (%s, backend %s) from its record while the domain is being built (a restore or an incoming migration)",
 		    fe->name, fe->domid, spec->devid, spec->unique_id, wanted);
-	else if (res == VCAM_ATTACHED)
+	else
 		log("domain %s (%u): re-attached vcam device %d (%s) from its record, backend %s (%u)",
 		    fe->name, fe->domid, spec->devid, spec->unique_id, wanted,
 		    be->domid);
