@@ -198,6 +198,18 @@ static bool detach_requested(struct vcam_conn *c)
 	return req;
 }
 
+/* What our dir's state node says now: the toolstack writes it too. */
+static int stored_be_state(struct vcam_conn *c)
+{
+	char *s = c->tp->read(c, false, "state");
+	int st = XenbusStateUnknown;
+
+	if (!s || vcam_parse_xb_state(s, &st, NULL))
+		st = XenbusStateUnknown;
+	free(s);
+	return st;
+}
+
 void vcam_xb_update(struct vcam_conn *c)
 {
 	const char *why = NULL;
@@ -210,8 +222,16 @@ void vcam_xb_update(struct vcam_conn *c)
 				 c->name);
 		c->detached = true;
 		vcam_xb_disconnect(c);
-		c->be_state = XenbusStateClosing;	/* what the store says */
-		vcam_xb_set_state(c, XenbusStateClosed);
+		/*
+		 * Closed over the toolstack's Closing, once: our own write
+		 * comes back as a change of our dir, and writing it again
+		 * every time looped for good (seen in the rig), keeping the
+		 * toolstack's removal of the dirs from ever committing.
+		 */
+		if (stored_be_state(c) != XenbusStateClosed) {
+			c->be_state = XenbusStateClosing;
+			vcam_xb_set_state(c, XenbusStateClosed);
+		}
 		return;
 	}
 	s = c->tp->read(c, true, "state");

@@ -269,6 +269,11 @@ struct vcam_dev {
 	struct list_head zombies;
 	/* Backend's xenstore dir, to see when it has let go of our pages. */
 	char *otherend;
+	/*
+	 * The domain was restored or migrated since this connection was made:
+	 * its backend served the old domain, nothing maps our pages now.
+	 */
+	bool resumed;
 	struct work_struct teardown_work;
 	struct work_struct broken_work;
 };
@@ -331,6 +336,7 @@ int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf);
 void vcam_buf_unshare(struct vcam_dev *cam, struct vcam_buf *buf,
 		      bool be_done);
 void vcam_share_free(struct vcam_share *sh);
+bool vcam_buf_unmap_backend(struct vcam_dev *cam);
 int vcam_buf_plane_lens(struct vcam_dev *cam, struct vcam_buf *buf,
 			u32 used_sz, u32 *lens);
 void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,

@@ -138,6 +138,49 @@ void vcam_buf_unshare(struct vcam_dev *cam, struct vcam_buf *buf,
 	vcam_share_free(&buf->sh);
 }
 
+static bool unmap_backend_pages(struct vcam_share *sh)
+{
+	if (!sh->be_mapped)
+		return false;
+	/* Takes the handles with it: vcam_share_free() will not try again. */
+	xen_front_pgdir_shbuf_unmap(&sh->shbuf);
+	sh->be_mapped = false;
+	return true;
+}
+
+/*
+ * Before the domain suspends (xl save, xl migrate): undo every mapping of
+ * the backend's pages (be-alloc).  They sit in our kernel page tables, and
+ * libxc does not save page-table pages that map frames the domain does not
+ * own (it defers them, and a save of a suspended domain never sends them):
+ * seen in the rig, a restored guest then failed every unmap of them
+ * (GNTST_bad_handle), its kernel mappings of those pages undefined.  The
+ * connection dies first, so no frame copy reads them any more.  Returns
+ * whether anything was mapped.
+ */
+bool vcam_buf_unmap_backend(struct vcam_dev *cam)
+{
+	struct vcam_share *z;
+	bool any = false;
+	int i;
+
+	mutex_lock(&cam->req_lock);
+	for (i = 0; i < VB2_MAX_FRAME && !any; i++)
+		any = cam->bufs[i] && cam->bufs[i]->sh.be_mapped;
+	if (any)
+		vcam_mark_dead(cam, "suspending with the backend's pages mapped: connection dropped");
+	for (i = 0; i < VB2_MAX_FRAME; i++)
+		if (cam->bufs[i])
+			unmap_backend_pages(&cam->bufs[i]->sh);
+	mutex_unlock(&cam->req_lock);
+
+	mutex_lock(&cam->zombie_lock);
+	list_for_each_entry(z, &cam->zombies, list)
+		any |= unmap_backend_pages(z);
+	mutex_unlock(&cam->zombie_lock);
+	return any;
+}
+
 /*
  * Grant (fe-alloc) or prepare to receive (be-alloc) the buffer's pages and
  * announce it with BUF_CREATE.  Runs in process context from buf_init.

@@ -9,6 +9,10 @@
  * dead (every waiter returns, every buffer comes back with an error) and
  * /dev/videoN is unregistered; if someone still holds it open we stay in
  * Reconfiguring until the last user is gone, then go back to Initialising.
+ * After `xl restore` or a migration (the resume callback) the domain is a
+ * new one: the old connection is dropped the same way, without waiting for
+ * its backend, and a new one is made with whatever backend the toolstack
+ * gave the new domain.
  */
 
 #include <linux/delay.h>
@@ -56,7 +60,8 @@ static bool backend_holds_pages(struct vcam_dev *cam)
 {
 	enum xenbus_state st;
 
-	if (!cam->otherend)
+	/* Restored or migrated: that backend mapped the old domain's pages. */
+	if (!cam->otherend || READ_ONCE(cam->resumed))
 		return false;
 	st = xenbus_read_driver_state(cam->otherend);
 	return st == XenbusStateInitialised || st == XenbusStateConnected;
@@ -210,7 +215,7 @@ static int vcam_initwait(struct vcamfront_info *info)
  * Tear the connection down.  Returns true if /dev/videoN is still open, in
  * which case the release callback finishes the job later.
  */
-static bool vcam_disconnect(struct vcamfront_info *info)
+static bool vcam_disconnect(struct vcamfront_info *info, const char *why)
 {
 	struct vcam_dev *cam = info->cam;
 	bool in_use;
@@ -220,7 +225,7 @@ static bool vcam_disconnect(struct vcamfront_info *info)
 	info->cam = NULL;
 
 	mutex_lock(&cam->req_lock);
-	vcam_mark_dead(cam, "backend disconnected");
+	vcam_mark_dead(cam, why);
 	mutex_unlock(&cam->req_lock);
 
 	in_use = atomic_read(&cam->users) > 0;
@@ -237,7 +242,7 @@ static bool vcam_disconnect(struct vcamfront_info *info)
 
 static void vcam_reset(struct vcamfront_info *info)
 {
-	if (vcam_disconnect(info))
+	if (vcam_disconnect(info, "backend disconnected"))
 		xenbus_switch_state(info->xb_dev, XenbusStateReconfiguring);
 	else if (info->xb_dev->state != XenbusStateInitialising)
 		xenbus_switch_state(info->xb_dev, XenbusStateInitialising);
@@ -265,7 +270,7 @@ static void vcam_do_connect(struct vcamfront_info *info)
 		/* A backend that keeps refusing us must not make us loop. */
 		if (++info->connect_failures >= VCAM_MAX_CONNECT_FAILURES) {
 			info->failed = true;
-			vcam_disconnect(info);
+			vcam_disconnect(info, "backend disconnected");
 			xenbus_switch_state(info->xb_dev, XenbusStateClosed);
 			return;
 		}
@@ -373,6 +378,84 @@ static int vcam_probe(struct xenbus_device *xb_dev,
 	return xenbus_switch_state(xb_dev, XenbusStateInitialising);
 }
 
+/*
+ * The domain is about to be suspended for xl save or xl migrate (or a
+ * checkpoint, which may be cancelled).  fe-alloc connections are left as
+ * they are: only our own pages are shared, which a save takes along, and a
+ * cancelled suspend goes on with them.  A be-alloc connection with buffers
+ * maps the backend's pages into our kernel page tables, which a save cannot
+ * take (vcam_buf_unmap_backend): it is dropped now, as if its backend had
+ * gone, and those mappings undone before the domain suspends.  After a
+ * cancelled suspend it reconnects as after any recovery.
+ */
+static int vcam_suspend(struct xenbus_device *xb_dev)
+{
+	struct vcamfront_info *info = dev_get_drvdata(&xb_dev->dev);
+	struct vcam_dev *old = NULL;
+
+	mutex_lock(&info->lock);
+	/* A dead connection still open may hold mapped buffers too. */
+	mutex_lock(&vcam_global_lock);
+	if (info->lingering) {
+		old = info->lingering;
+		v4l2_device_get(&old->v4l2_dev);
+	}
+	mutex_unlock(&vcam_global_lock);
+	if (old) {
+		vcam_buf_unmap_backend(old);
+		v4l2_device_put(&old->v4l2_dev);
+	}
+	if (info->cam && vcam_buf_unmap_backend(info->cam))
+		vcam_reset(info);
+	mutex_unlock(&info->lock);
+	return 0;
+}
+
+/*
+ * The domain was restored (xl restore) or migrated (xl migrate): it runs
+ * as a new domain, and nothing of the old connection is valid any more.
+ * Its event channels were closed with the old domain (Linux's event core
+ * has forgotten their ports, so notifying or unbinding them is harmless),
+ * its grants are empty entries of a fresh grant table, so ending them
+ * succeeds at once, and its backend served the old domain.  Before this,
+ * xenbus_dev_resume has read the frontend dir the toolstack wrote for the
+ * new domain (talk_to_otherend: no dir, no resume), and it watches the new
+ * backend once we return: so the old connection is dropped here, as when a
+ * backend vanishes, and the normal handshake builds a new one.  A stream
+ * ends with an error, every buffer the backend held comes back
+ * VB2_BUF_STATE_ERROR, a request waiting for an answer gets -ENODEV.  With
+ * /dev/videoN still open we wait in Reconfiguring for its last user
+ * (vcam_reinit_work); otherwise the new backend's InitWait reconnects us.
+ * A suspend that is cancelled (a checkpoint, a failed migration) keeps the
+ * domain, the connection and its backend, and does not come here.
+ */
+static int vcam_resume(struct xenbus_device *xb_dev)
+{
+	struct vcamfront_info *info = dev_get_drvdata(&xb_dev->dev);
+	bool in_use;
+
+	mutex_lock(&info->lock);
+	/* Before they go: their teardown must not wait for that backend. */
+	mutex_lock(&vcam_global_lock);
+	if (info->lingering)
+		WRITE_ONCE(info->lingering->resumed, true);
+	mutex_unlock(&vcam_global_lock);
+	if (info->cam)
+		WRITE_ONCE(info->cam->resumed, true);
+	/* A new backend: a new chance, whatever the old one did. */
+	info->failed = false;
+	info->connect_failures = 0;
+	vcam_disconnect(info, "domain restored or migrated: connection dropped");
+	/* Still open, now or since before the suspend: wait for its last user. */
+	mutex_lock(&vcam_global_lock);
+	in_use = !!info->lingering;
+	mutex_unlock(&vcam_global_lock);
+	if (in_use)
+		xenbus_switch_state(xb_dev, XenbusStateReconfiguring);
+	mutex_unlock(&info->lock);
+	return 0;
+}
+
 static void vcam_remove(struct xenbus_device *xb_dev)
 {
 	struct vcamfront_info *info = dev_get_drvdata(&xb_dev->dev);
@@ -392,7 +475,7 @@ static void vcam_remove(struct xenbus_device *xb_dev)
 		info->lingering->info = NULL;
 	info->lingering = NULL;
 	mutex_unlock(&vcam_global_lock);
-	vcam_disconnect(info);
+	vcam_disconnect(info, "backend disconnected");
 	mutex_unlock(&info->lock);
 
 	cancel_work_sync(&info->reinit_work);
@@ -414,6 +497,8 @@ static struct xenbus_driver vcam_driver = {
 	.ids = vcam_ids,
 	.probe = vcam_probe,
 	.remove = vcam_remove,
+	.suspend = vcam_suspend,
+	.resume = vcam_resume,
 	.otherend_changed = vcam_backend_changed,
 	.not_essential = true,
 };

@@ -3,6 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <xenctrl.h>
+#include <xen/sched.h>
+
 #include "domain.h"
 #include "spec.h"
 
@@ -65,7 +68,73 @@ int vcam_domain_resolve(struct xs_handle *xs, const char *name,
 	return 0;
 }
 
+enum xen_state {
+	XEN_UNKNOWN,	/* we cannot ask the hypervisor */
+	XEN_GONE,
+	XEN_DYING,
+	XEN_SHUTDOWN,
+	XEN_SUSPENDED,
+	XEN_ACTIVE,	/* running or paused */
+};
+
+/* One handle for the process's life; NULL when not privileged. */
+static xc_interface *xc(void)
+{
+	static xc_interface *h;
+	static bool tried;
+
+	if (!tried) {
+		/* quiet: a failure here only means "do not know" */
+		xentoollog_logger *quiet = (xentoollog_logger *)
+			xtl_createlogger_stdiostream(stderr, XTL_CRITICAL, 0);
+
+		tried = true;
+		h = xc_interface_open(quiet, quiet, 0);
+	}
+	return h;
+}
+
+static enum xen_state xen_state(unsigned int domid)
+{
+	xc_domaininfo_t info;
+	unsigned int reason;
+	xc_interface *h = xc();
+
+	if (!h)
+		return XEN_UNKNOWN;
+	/* the first domain from @domid on: another one if it does not exist */
+	if (xc_domain_getinfolist(h, domid, 1, &info) != 1 ||
+	    info.domain != domid)
+		return XEN_GONE;
+	if (info.flags & XEN_DOMINF_dying)
+		return XEN_DYING;
+	if (!(info.flags & XEN_DOMINF_shutdown))
+		return XEN_ACTIVE;
+	reason = (info.flags >> XEN_DOMINF_shutdownshift) &
+		 XEN_DOMINF_shutdownmask;
+	return reason == SHUTDOWN_suspend ? XEN_SUSPENDED : XEN_SHUTDOWN;
+}
+
 bool vcam_domain_alive(struct xs_handle *xs, unsigned int domid)
 {
-	return domid == 0 || xs_is_domain_introduced(xs, domid);
+	return domid == 0 || xs_is_domain_introduced(xs, domid) ||
+	       xen_state(domid) == XEN_ACTIVE;
+}
+
+enum vcam_dom_run vcam_domain_run(struct xs_handle *xs, unsigned int domid)
+{
+	bool introduced = domid == 0 || xs_is_domain_introduced(xs, domid);
+
+	switch (domid == 0 ? XEN_ACTIVE : xen_state(domid)) {
+	case XEN_ACTIVE:
+		return introduced ? VCAM_RUN_UP : VCAM_RUN_BUILDING;
+	case XEN_SUSPENDED:
+		return VCAM_RUN_SUSPENDED;
+	case XEN_SHUTDOWN:
+		return VCAM_RUN_SHUTDOWN;
+	case XEN_UNKNOWN:
+		return introduced ? VCAM_RUN_UP : VCAM_RUN_GONE;
+	default:
+		return VCAM_RUN_GONE;
+	}
 }

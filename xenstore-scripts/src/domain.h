@@ -7,6 +7,7 @@
 #include <xenstore.h>
 
 #include "errbuf.h"
+#include "recover.h"
 
 #define VCAM_DOMID_FIRST_RESERVED 0x7ff0
 
@@ -17,10 +18,15 @@ int vcam_domain_resolve(struct xs_handle *xs, const char *name,
 int vcam_domain_name(struct xs_handle *xs, unsigned int domid, char *buf,
 		     size_t len);
 /*
- * Alive as far as device cleanup is concerned: introduced to xenstored.
- * dom0 always is.
+ * Alive as far as device cleanup is concerned: introduced to xenstored, or
+ * being built (the hypervisor has it, not dying, not shut down: a restore
+ * or an incoming migration loading its memory; libxl introduces it only
+ * after that).  dom0 always is.  Without access to the hypervisor (not
+ * dom0) only introduced domains count.
  */
 bool vcam_domain_alive(struct xs_handle *xs, unsigned int domid);
+/* Where @domid is in its life (recover.h), from xenstored and Xen. */
+enum vcam_dom_run vcam_domain_run(struct xs_handle *xs, unsigned int domid);
 /* Parses a directory entry under /local/domain; -1 if not a domid. */
 int vcam_domid_parse(const char *s, unsigned int *domid);
 

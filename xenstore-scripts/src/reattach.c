@@ -13,9 +13,15 @@ struct live_dom {
 	unsigned int domid;
 	char name[VCAM_DOMNAME_MAX];
 	char uuid[VCAM_UUID_LEN + 1];	/* "" if libxl did not make it */
+	enum vcam_dom_run run;
 };
 
-/* Every live domain with its name and UUID, once per pass. */
+/*
+ * Every domain that is not going away, with its name, UUID and where it
+ * is in its life, once per pass.  Domains still being built (a restore,
+ * an incoming migration) are among them: they get their cameras before
+ * they first run.
+ */
 static struct live_dom *live_domains(struct xs_handle *xs, unsigned int *nr)
 {
 	unsigned int i, n = 0, id;
@@ -26,8 +32,11 @@ static struct live_dom *live_domains(struct xs_handle *xs, unsigned int *nr)
 	for (i = 0; ents && l && i < n; i++) {
 		struct live_dom *d = &l[*nr];
 
-		if (vcam_domid_parse(ents[i], &id) || !vcam_domain_alive(xs, id) ||
+		if (vcam_domid_parse(ents[i], &id) ||
 		    vcam_domain_name(xs, id, d->name, sizeof(d->name)))
+			continue;
+		d->run = vcam_domain_run(xs, id);
+		if (d->run == VCAM_RUN_SHUTDOWN || d->run == VCAM_RUN_GONE)
 			continue;
 		d->domid = id;
 		if (vcam_xs_domain_uuid(xs, XBT_NULL, id, d->uuid,
@@ -39,11 +48,16 @@ static struct live_dom *live_domains(struct xs_handle *xs, unsigned int *nr)
 	return l;
 }
 
-/* A record names its backend by name; a nameless one by its domid. */
+/*
+ * A record names its backend by name; a nameless one by its domid.  A
+ * backend must be up: one being built or suspended serves nobody now.
+ */
 static bool is_backend(const struct live_dom *d, const char *backend)
 {
 	unsigned int id;
 
+	if (d->run != VCAM_RUN_UP)
+		return false;
 	if (vcam_domid_parse(backend, &id) == 0)
 		return d->domid == id;
 	return strcmp(d->name, backend) == 0;
@@ -60,14 +74,26 @@ static void attach_again(struct xs_handle *xs, const struct live_dom *fe,
 	snprintf(wanted, sizeof(wanted), "%s", spec->backend);
 	/* by id: the name was matched to exactly this live domain */
 	snprintf(spec->backend, sizeof(spec->backend), "%u", be->domid);
-	if (vcam_xs_attach(xs, fe->domid, spec, 1, &res, &err))
-		log("domain %s (%u): re-attaching vcam device %d to %s (%u): %s",
-		    fe->name, fe->domid, spec->devid, wanted, be->domid,
-		    err.msg);
-	else if (res == VCAM_ATTACHED)
-		log("domain %s (%u): backend %s is back as domain %u: re-attached vcam device %d (%s)",
-		    fe->name, fe->domid, wanted, be->domid, spec->devid,
-		    spec->unique_id);
+	if (vcam_xs_attach(xs, fe->domid, spec, 1, &res, &err)) {
+		/* a restore or migration that failed takes its domain along */
+		if (fe->run == VCAM_RUN_BUILDING)
+			log("domain %s (%u): attaching vcam device %d from its record while the domain is being built: %s",
+			    fe->name, fe->domid, spec->devid, err.msg);
+		else
+			log("domain %s (%u): re-attaching vcam device %d to %s (%u): %s",
+			    fe->name, fe->domid, spec->devid, wanted,
+			    be->domid, err.msg);
+		return;
+	}
+	if (res != VCAM_ATTACHED)
+		return;
+	if (fe->run == VCAM_RUN_BUILDING)
+		log("domain %s (%u): attached vcam device %d (%s, backend %s) from its record while the domain is being built (a restore or an incoming migration)",
+		    fe->name, fe->domid, spec->devid, spec->unique_id, wanted);
+	else
+		log("domain %s (%u): re-attached vcam device %d (%s) from its record, backend %s (%u)",
+		    fe->name, fe->domid, spec->devid, spec->unique_id, wanted,
+		    be->domid);
 }
 
 /* One record; returns when it wants another look (ms), or -1. */
@@ -141,27 +167,37 @@ long vcam_xs_reattach(struct xs_handle *xs, struct vcam_removals *removals,
 	char **uuids = xs_directory(xs, XBT_NULL, VCAM_RECORD_ROOT, &n);
 	long next = -1;
 
+	/* a domain being built is watched until it is introduced or gone */
+	for (j = 0; doms && j < nr_doms; j++)
+		if (doms[j].run == VCAM_RUN_BUILDING)
+			next = VCAM_BUILDING_POLL_MS;
 	for (i = 0; doms && uuids && i < n; i++) {
-		const struct live_dom *fe = NULL;
 		unsigned int nr_dev;
 		char **devs;
 
-		for (j = 0; j < nr_doms && !fe; j++)
-			if (strcmp(doms[j].uuid, uuids[i]) == 0)
-				fe = &doms[j];
-		/* a guest that is gone: vcam_xs_records_prune()'s business */
-		if (!fe)
-			continue;
 		vcam_record_uuid_dir(path, sizeof(path), uuids[i]);
 		devs = xs_directory(xs, XBT_NULL, path, &nr_dev);
-		for (k = 0; devs && k < nr_dev; k++) {
-			unsigned long devid;
+		/*
+		 * Every domain with the guest's UUID: during a migration to
+		 * this host two of them, the one going and the one coming.  A
+		 * guest that is gone is vcam_xs_records_prune()'s business.
+		 */
+		for (j = 0; devs && j < nr_doms; j++) {
+			const struct live_dom *fe = &doms[j];
 
-			if (vcam_parse_uint(devs[k], VCAM_DEVID_MAX, &devid))
+			if (strcmp(fe->uuid, uuids[i]) != 0 ||
+			    !vcam_recover_gets_cameras(fe->run))
 				continue;
-			next = sooner(next, reattach_one(xs, fe,
+			for (k = 0; k < nr_dev; k++) {
+				unsigned long devid;
+
+				if (vcam_parse_uint(devs[k], VCAM_DEVID_MAX,
+						    &devid))
+					continue;
+				next = sooner(next, reattach_one(xs, fe,
 						(unsigned int)devid, doms,
 						nr_doms, removals, log));
+			}
 		}
 		free(devs);
 	}

@@ -14,10 +14,17 @@
 #include "recover.h"
 
 /*
+ * A domain being built (recover.h) dies without a @releaseDomain if it
+ * dies before libxl introduces it (a failed restore or migration): while
+ * one exists, the watcher looks again this often.
+ */
+#define VCAM_BUILDING_POLL_MS	1000L
+
+/*
  * One pass over all records.  @removals gives and gets the times at which
  * guests' device dirs were removed; @log gets one line per action.
  * Returns the milliseconds until a pass is due again (a grace period
- * running), or -1 if nothing is pending.
+ * running, a domain being built), or -1 if nothing is pending.
  */
 long vcam_xs_reattach(struct xs_handle *xs, struct vcam_removals *removals,
 		      void (*log)(const char *fmt, ...));

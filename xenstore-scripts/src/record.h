@@ -22,6 +22,13 @@
 #include "spec.h"
 
 #define VCAM_RECORD_ROOT	"/tool/vcam"
+/*
+ * /tool/vcam/<uuid>/suspended = "<domid>": a domain with that UUID was
+ * suspended (xl save, xl migrate), so its records outlive it until it is
+ * back (xl restore, the migration's receiving end).  Not a devid: every
+ * reader of a record dir skips it.
+ */
+#define VCAM_RECORD_SUSPENDED	"suspended"
 #define VCAM_UUID_LEN		36	/* 8-4-4-4-12 hex digits */
 /* "/tool/vcam/<uuid>/<devid>" with room to spare */
 #define VCAM_RECORD_DIR_MAX	96

@@ -61,6 +61,36 @@ const char *vcam_recover_action_name(enum vcam_recover_action a)
 	return "?";
 }
 
+bool vcam_recover_gets_cameras(enum vcam_dom_run run)
+{
+	return run == VCAM_RUN_UP || run == VCAM_RUN_BUILDING;
+}
+
+enum vcam_suspend_mark vcam_suspend_mark_decide(const enum vcam_dom_run *runs,
+						const unsigned int *ids,
+						unsigned int n, long marked)
+{
+	bool clear = false;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		/* going away to a save file or another host: keep */
+		if (runs[i] == VCAM_RUN_SUSPENDED)
+			return marked == (long)ids[i] ? VCAM_MARK_KEEP :
+							VCAM_MARK_SET;
+		/*
+		 * Back and running (restored, migrated in), or the marked
+		 * domain itself resumed: from now on its records go with it
+		 * as usual.  A domain still being built does not count: its
+		 * restore may yet fail.
+		 */
+		if (runs[i] == VCAM_RUN_UP ||
+		    (marked == (long)ids[i] && runs[i] == VCAM_RUN_SHUTDOWN))
+			clear = true;
+	}
+	return marked >= 0 && clear ? VCAM_MARK_CLEAR : VCAM_MARK_KEEP;
+}
+
 void vcam_removals_init(struct vcam_removals *r)
 {
 	memset(r, 0, sizeof(*r));

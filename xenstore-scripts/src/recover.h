@@ -39,6 +39,55 @@ enum vcam_recover_action vcam_recover_decide(
 
 const char *vcam_recover_action_name(enum vcam_recover_action a);
 
+/*
+ * Where a domain is in its life, as far as its cameras go (domain.c asks
+ * xenstored and the hypervisor).  A domain made by `xl restore` or by the
+ * receiving end of `xl migrate` exists, paused, while its memory loads,
+ * and is introduced to xenstored only after that: BUILDING.  `xl save` and
+ * `xl migrate` suspend the domain before they destroy it: SUSPENDED.
+ */
+enum vcam_dom_run {
+	VCAM_RUN_UP,		/* introduced, running or paused */
+	VCAM_RUN_BUILDING,	/* exists, not introduced yet */
+	VCAM_RUN_SUSPENDED,	/* shut down for a save or a migration */
+	VCAM_RUN_SHUTDOWN,	/* shut down for good (poweroff, crash...) */
+	VCAM_RUN_GONE,		/* dying, or not there */
+};
+
+/*
+ * Whether a domain of a guest's UUID gets its recorded cameras: as soon
+ * as it exists.  A restored guest's xenbus looks for its devices when the
+ * guest resumes, before any driver's resume runs (xenbus_dev_resume ->
+ * talk_to_otherend); a device whose directory is missing then stays dead,
+ * and a directory that appears later does not bring it back.  So the
+ * camera is written while the domain is still being built.
+ */
+bool vcam_recover_gets_cameras(enum vcam_dom_run run);
+
+/*
+ * A guest's records are pruned when no domain has its UUID any more,
+ * unless the last we saw of it was a suspend: then `xl restore` (or the
+ * receiving end of a migration) may bring it back.  The mark says so.
+ */
+enum vcam_suspend_mark {
+	VCAM_MARK_KEEP,		/* leave it as it is */
+	VCAM_MARK_SET,
+	VCAM_MARK_CLEAR,
+};
+
+/*
+ * @runs, @ids: every domain with the guest's UUID (during a localhost
+ * migration two: the one going and the one coming) and its domid;
+ * @marked: the domid the mark names, or -1 if there is none.  A mark goes
+ * when a domain with the UUID is up, or when the domain it names is seen
+ * again not suspended (the suspend was cancelled: `xl save -c`, a failed
+ * save or migration; it may shut down for good later).  The suspended
+ * domain dying, as `xl save` destroys it, keeps the mark.
+ */
+enum vcam_suspend_mark vcam_suspend_mark_decide(const enum vcam_dom_run *runs,
+						const unsigned int *ids,
+						unsigned int n, long marked);
+
 /* CLOCK_MONOTONIC in milliseconds: what the times above are in. */
 long vcam_monotonic_ms(void);
 

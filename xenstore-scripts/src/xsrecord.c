@@ -80,14 +80,18 @@ void vcam_xs_record_remove(struct xs_handle *xs, xs_transaction_t t,
 			   const char *uuid, unsigned int devid)
 {
 	char path[VCAM_PATH_MAX];
-	unsigned int n = 1;
+	unsigned int i, n = 0, cams = 0;
+	unsigned long id;
 	char **ents;
 
 	vcam_record_dir(path, sizeof(path), uuid, devid);
 	xs_rm(xs, t, path);
 	vcam_record_uuid_dir(path, sizeof(path), uuid);
 	ents = xs_directory(xs, t, path, &n);
-	if (ents && n == 0)
+	for (i = 0; ents && i < n; i++)
+		cams += vcam_parse_uint(ents[i], VCAM_DEVID_MAX, &id) == 0;
+	/* the last camera: the guest's dir goes, a suspended mark with it */
+	if (ents && cams == 0)
 		xs_rm(xs, t, path);
 	free(ents);
 }
@@ -202,24 +206,126 @@ static bool uuid_alive(struct xs_handle *xs, xs_transaction_t t,
 	return found;
 }
 
+static void mark_path(char *buf, size_t len, const char *uuid)
+{
+	char dir[VCAM_RECORD_DIR_MAX];
+
+	vcam_record_uuid_dir(dir, sizeof(dir), uuid);
+	snprintf(buf, len, "%s/%s", dir, VCAM_RECORD_SUSPENDED);
+}
+
+/* Every domain with @uuid and where it is: at most @max. */
+static unsigned int uuid_runs(struct xs_handle *xs, const char *uuid,
+			      enum vcam_dom_run *runs, unsigned int *ids,
+			      unsigned int max)
+{
+	char buf[VCAM_UUID_LEN + 1];
+	unsigned int i, n, id, nr = 0;
+	char **ents = xs_directory(xs, XBT_NULL, "/local/domain", &n);
+
+	for (i = 0; ents && i < n && nr < max; i++) {
+		if (vcam_domid_parse(ents[i], &id) ||
+		    vcam_xs_domain_uuid(xs, XBT_NULL, id, buf, sizeof(buf)) ||
+		    strcmp(buf, uuid) != 0)
+			continue;
+		ids[nr] = id;
+		runs[nr++] = vcam_domain_run(xs, id);
+	}
+	free(ents);
+	return nr;
+}
+
+/* Writes the mark only while the guest's records are there. */
+static bool mark_set(struct xs_handle *xs, const char *uuid,
+		     unsigned int domid)
+{
+	char dir[VCAM_RECORD_DIR_MAX], path[VCAM_PATH_MAX], v[16];
+	int tries;
+
+	vcam_record_uuid_dir(dir, sizeof(dir), uuid);
+	mark_path(path, sizeof(path), uuid);
+	snprintf(v, sizeof(v), "%u", domid);
+	for (tries = 0; tries < 32; tries++) {
+		xs_transaction_t t = xs_transaction_start(xs);
+		char *d;
+
+		if (t == XBT_NULL)
+			return false;
+		d = xs_read(xs, t, dir, NULL);
+		free(d);
+		if (d)
+			xs_write(xs, t, path, v, (unsigned int)strlen(v));
+		if (xs_transaction_end(xs, t, false))
+			return d != NULL;
+		if (errno != EAGAIN)
+			return false;
+	}
+	return false;
+}
+
+void vcam_xs_records_track_suspend(struct xs_handle *xs,
+				   void (*log)(const char *fmt, ...))
+{
+	char path[VCAM_PATH_MAX];
+	enum vcam_dom_run runs[8];
+	unsigned int i, j, n, nr, ids[8];
+	char **ents = xs_directory(xs, XBT_NULL, VCAM_RECORD_ROOT, &n);
+
+	for (i = 0; ents && i < n; i++) {
+		unsigned long m;
+		long marked = -1;
+		char *mark;
+
+		nr = uuid_runs(xs, ents[i], runs, ids, 8);
+		mark_path(path, sizeof(path), ents[i]);
+		mark = xs_read(xs, XBT_NULL, path, NULL);
+		if (mark)	/* a mark we cannot read names no domain */
+			marked = vcam_parse_uint(mark, 0x7fff, &m) ? 0x8000 :
+								     (long)m;
+		free(mark);
+		switch (vcam_suspend_mark_decide(runs, ids, nr, marked)) {
+		case VCAM_MARK_SET:
+			for (j = 0; j < nr && runs[j] != VCAM_RUN_SUSPENDED; j++)
+				;
+			if (mark_set(xs, ents[i], ids[j]) && log)
+				log("domain %u suspended (xl save or migrate): its camera records stay for its restore (%s)",
+				    ids[j], path);
+			break;
+		case VCAM_MARK_CLEAR:
+			if (xs_rm(xs, XBT_NULL, path) && log)
+				log("the guest of %s runs again, or its suspend was cancelled: mark removed",
+				    path);
+			break;
+		case VCAM_MARK_KEEP:
+			break;
+		}
+	}
+	free(ents);
+}
+
 /*
- * One guest's records, if no live domain has its UUID.  In a transaction
- * that read /local/domain: a guest created meanwhile (a reboot keeps the
- * UUID) makes the commit conflict, and the retry sees it.
+ * One guest's records, if no live domain has its UUID and it was not
+ * suspended.  In a transaction that read /local/domain: a guest created
+ * meanwhile (a reboot keeps the UUID) makes the commit conflict, and the
+ * retry sees it.
  */
 static bool prune_one(struct xs_handle *xs, const char *uuid)
 {
-	char path[VCAM_PATH_MAX];
+	char path[VCAM_PATH_MAX], mpath[VCAM_PATH_MAX];
 	int tries;
 
 	vcam_record_uuid_dir(path, sizeof(path), uuid);
+	mark_path(mpath, sizeof(mpath), uuid);
 	for (tries = 0; tries < 32; tries++) {
 		xs_transaction_t t = xs_transaction_start(xs);
+		char *mark;
 		bool gone;
 
 		if (t == XBT_NULL)
 			return false;
-		gone = !uuid_alive(xs, t, uuid);
+		mark = xs_read(xs, t, mpath, NULL);
+		free(mark);
+		gone = !mark && !uuid_alive(xs, t, uuid);
 		if (gone)
 			xs_rm(xs, t, path);
 		if (xs_transaction_end(xs, t, false))

@@ -51,8 +51,18 @@ int vcam_xs_record_read(struct xs_handle *xs, const char *uuid,
 			struct vcam_err *err);
 
 /*
+ * Sets or clears each guest's suspended mark (record.h) from what its
+ * domains are doing now (recover.h, vcam_suspend_mark_decide()); @log gets
+ * one line per change.  Run it after every domain event, before pruning:
+ * a suspended domain is seen only until `xl save` destroys it.
+ */
+void vcam_xs_records_track_suspend(struct xs_handle *xs,
+				   void (*log)(const char *fmt, ...));
+
+/*
  * Removes the records of guests that no longer exist (no live domain has
- * that UUID).  Returns how many guests' records went.
+ * that UUID) and were not suspended.  Returns how many guests' records
+ * went.
  */
 int vcam_xs_records_prune(struct xs_handle *xs,
 			  void (*log)(const char *fmt, ...));

@@ -119,12 +119,74 @@ static void removals_full(void **state)
 	assert_int_equal(count(), VCAM_REMOVALS_MAX);
 }
 
+/* mark(MARKED, N, RUN, DOMID, RUN, DOMID, ...) */
+static enum vcam_suspend_mark mark(long marked, unsigned int n, ...)
+{
+	enum vcam_dom_run runs[4];
+	unsigned int i, ids[4];
+	va_list ap;
+
+	va_start(ap, n);
+	for (i = 0; i < n; i++) {
+		runs[i] = (enum vcam_dom_run)va_arg(ap, int);
+		ids[i] = va_arg(ap, unsigned int);
+	}
+	va_end(ap);
+	return vcam_suspend_mark_decide(runs, ids, n, marked);
+}
+
+/* xl save / restore and xl migrate to localhost, as the watcher sees them */
+static void suspend_marks(void **state)
+{
+	(void)state;
+	/* running: nothing to remember */
+	assert_int_equal(mark(-1, 1, VCAM_RUN_UP, 3), VCAM_MARK_KEEP);
+	/* xl save: suspended, then dying, then gone; the mark outlives it */
+	assert_int_equal(mark(-1, 1, VCAM_RUN_SUSPENDED, 3), VCAM_MARK_SET);
+	assert_int_equal(mark(3, 1, VCAM_RUN_SUSPENDED, 3), VCAM_MARK_KEEP);
+	assert_int_equal(mark(3, 1, VCAM_RUN_GONE, 3), VCAM_MARK_KEEP);
+	assert_int_equal(mark(3, 0), VCAM_MARK_KEEP);
+	/* xl restore: being built keeps it (the restore may fail), up clears */
+	assert_int_equal(mark(3, 1, VCAM_RUN_BUILDING, 4), VCAM_MARK_KEEP);
+	assert_int_equal(mark(3, 1, VCAM_RUN_UP, 4), VCAM_MARK_CLEAR);
+	/* localhost migration: the incoming one is built while the old runs */
+	assert_int_equal(mark(-1, 2, VCAM_RUN_UP, 3, VCAM_RUN_BUILDING, 4),
+			 VCAM_MARK_KEEP);
+	/* ... the old one suspends: whatever the incoming one does, mark */
+	assert_int_equal(mark(-1, 2, VCAM_RUN_SUSPENDED, 3,
+			      VCAM_RUN_BUILDING, 4), VCAM_MARK_SET);
+	assert_int_equal(mark(3, 2, VCAM_RUN_UP, 4, VCAM_RUN_SUSPENDED, 3),
+			 VCAM_MARK_KEEP);
+	/* ... the old one goes, the new one runs: an ordinary guest again */
+	assert_int_equal(mark(3, 2, VCAM_RUN_GONE, 3, VCAM_RUN_UP, 4),
+			 VCAM_MARK_CLEAR);
+	/* a suspend of another domain of the UUID moves the mark */
+	assert_int_equal(mark(3, 1, VCAM_RUN_SUSPENDED, 4), VCAM_MARK_SET);
+	/* a cancelled suspend (xl save -c, a failed save): the domain runs on */
+	assert_int_equal(mark(3, 1, VCAM_RUN_UP, 3), VCAM_MARK_CLEAR);
+	/* ... and if it shuts down before anyone looked, it is no save */
+	assert_int_equal(mark(3, 1, VCAM_RUN_SHUTDOWN, 3), VCAM_MARK_CLEAR);
+	/* a guest shut down for good is no reason to keep anything */
+	assert_int_equal(mark(-1, 1, VCAM_RUN_SHUTDOWN, 3), VCAM_MARK_KEEP);
+	assert_int_equal(mark(-1, 1, VCAM_RUN_GONE, 3), VCAM_MARK_KEEP);
+	/* an unreadable mark names no domain: only an up domain clears it */
+	assert_int_equal(mark(0x8000, 1, VCAM_RUN_SHUTDOWN, 3), VCAM_MARK_KEEP);
+	assert_int_equal(mark(0x8000, 1, VCAM_RUN_UP, 3), VCAM_MARK_CLEAR);
+
+	assert_true(vcam_recover_gets_cameras(VCAM_RUN_UP));
+	assert_true(vcam_recover_gets_cameras(VCAM_RUN_BUILDING));
+	assert_false(vcam_recover_gets_cameras(VCAM_RUN_SUSPENDED));
+	assert_false(vcam_recover_gets_cameras(VCAM_RUN_SHUTDOWN));
+	assert_false(vcam_recover_gets_cameras(VCAM_RUN_GONE));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(decisions),
 		cmocka_unit_test(removals_basic),
 		cmocka_unit_test(removals_full),
+		cmocka_unit_test(suspend_marks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

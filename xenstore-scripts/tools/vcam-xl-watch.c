@@ -7,10 +7,15 @@
  *
  * On @introduceDomain it looks at every domain it has not seen yet, finds
  * the `xl create` process that built it (xlproc.c), reads the config the
- * way xl did, and attaches.  On @releaseDomain it removes vcam nodes whose
- * other end is gone, and the records of guests that are gone.  After
- * either, and when a grace period ends, it re-attaches every recorded
- * camera whose backend domain (by name) is alive again (reattach.h).  It
+ * way xl did, and attaches.  On @releaseDomain it notes guests suspended
+ * by `xl save` or `xl migrate`, removes vcam nodes whose other end is
+ * gone, and the records of guests that are gone (but not of suspended
+ * ones).  After any event, and when a grace period ends, it attaches every
+ * recorded camera whose guest and backend domain (by name) are alive:
+ * a backend domain that came back, a guest restored or migrated in
+ * (reattach.h).  Such a guest gets its cameras while it is still being
+ * built: libxl writes /vm/<uuid> when it makes the domain, long before it
+ * introduces it (after its memory is loaded), so /vm is watched too.  It
  * logs to stderr and never exits on a bad config.
  */
 #include <errno.h>
@@ -31,6 +36,7 @@
 
 #define TOKEN_INTRO	"vcam-intro"
 #define TOKEN_RELEASE	"vcam-release"
+#define TOKEN_VM	"vcam-vm"
 
 static unsigned char seen[VCAM_DOMID_FIRST_RESERVED];
 static struct vcam_removals removals;
@@ -97,8 +103,20 @@ static void attach_from_xl(struct xs_handle *xs, unsigned int domid)
 		return;
 	}
 	if (rc == 0) {
-		vcam_log("domain %s (%u): no xl create process found; not an xl-created domain?",
-			 name, domid);
+		char uuid[VCAM_UUID_LEN + 1], dir[VCAM_RECORD_DIR_MAX], *v = NULL;
+
+		if (vcam_xs_domain_uuid(xs, XBT_NULL, domid, uuid,
+					sizeof(uuid)) == 0) {
+			vcam_record_uuid_dir(dir, sizeof(dir), uuid);
+			v = xs_read(xs, XBT_NULL, dir, NULL);
+		}
+		if (v)
+			vcam_log("domain %s (%u): no xl create process (a restore or a migration): its cameras come from its records",
+				 name, domid);
+		else
+			vcam_log("domain %s (%u): no xl create process found; not an xl-created domain?",
+				 name, domid);
+		free(v);
 		return;
 	}
 	if (!cfg.nr_specs)
@@ -132,6 +150,8 @@ static void forget_dead(struct xs_handle *xs)
 	for (id = 1; id < VCAM_DOMID_FIRST_RESERVED; id++)
 		if (seen[id] && !xs_is_domain_introduced(xs, id))
 			seen[id] = 0;
+	/* before anything goes: a suspended domain is gone after the save */
+	vcam_xs_records_track_suspend(xs, vcam_log);
 	vcam_xs_cleanup_dead(xs, vcam_log, &removals);
 	vcam_xs_records_prune(xs, vcam_log);
 }
@@ -144,8 +164,10 @@ static int handle_events(struct xs_handle *xs)
 	while ((ev = xs_check_watch(xs)) != NULL) {
 		if (strcmp(ev[XS_WATCH_TOKEN], TOKEN_INTRO) == 0)
 			scan_domains(xs, 1);
-		else if (strcmp(ev[XS_WATCH_TOKEN], TOKEN_RELEASE) == 0)
-			forget_dead(xs);
+		/*
+		 * TOKEN_RELEASE, TOKEN_VM (a domain being made): the pass
+		 * after every wake-up looks.
+		 */
 		free(ev);
 	}
 	return errno == EAGAIN ? 0 : -1;
@@ -235,7 +257,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (!xs_watch(xs, "@introduceDomain", TOKEN_INTRO) ||
-	    !xs_watch(xs, "@releaseDomain", TOKEN_RELEASE)) {
+	    !xs_watch(xs, "@releaseDomain", TOKEN_RELEASE) ||
+	    !xs_watch(xs, "/vm", TOKEN_VM)) {
 		vcam_log("cannot watch xenstore: %s", strerror(errno));
 		return 1;
 	}
@@ -253,7 +276,13 @@ int main(int argc, char **argv)
 				 strerror(errno));
 			return 1;
 		}
-		/* after any event or when a grace period is over */
+		/*
+		 * After any event, when a grace period is over, and every
+		 * second while a domain is being built: one that dies before
+		 * it is introduced (a failed restore or migration) brings no
+		 * @releaseDomain, and its camera's nodes must go all the same.
+		 */
+		forget_dead(xs);
 		due = vcam_xs_reattach(xs, &removals, vcam_log);
 	}
 }

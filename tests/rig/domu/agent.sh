@@ -8,7 +8,8 @@
 #         vcamd, and answers data/agent-out/boot/ready = the md5 of its native frame.  A domain
 #         restarted by on_crash = "restart" does this again, as a real one would.
 #  guest  loads xen-vcamfront.ko and answers data/agent-out/boot/ready.
-# Verbs: capture DEVID N | stream-recover DEVID N | diag | crash | exit.  A camera is named by
+# Verbs: capture DEVID N | await-capture DEVID N [SECONDS] | stream DEVID N | stream-count DEVID |
+# stream-stop DEVID | stream-recover DEVID N | diag | crash | exit.  A camera is named by
 # its xenbus devid (vcamera-DEVID), never by /dev/videoN: the node number is the kernel's choice.
 # Soak verbs (scenario soak): soak-burst DEVID SECS W H FPS N | vcamd-stat.
 arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
@@ -194,6 +195,36 @@ run() {
 		m=$(grab "$dev" "$2" /tmp/cap$1.raw) || { cat /tmp/cap$1.raw.log; say "$seq" failed "capture"; return 1; }
 		rm -f /tmp/cap$1.raw
 		say "$seq" frames "$dev md5 $m"
+		;;
+	await-capture)
+		# after a restore or a migration: the camera comes back by itself, then N frames
+		wait_node "$1" "${3:-120}" || { diag; say "$seq" failed "camera $1 did not come"; return 1; }
+		dev=$(node "$1") || { say "$seq" failed "no camera $1"; return 1; }
+		m=$(grab "$dev" "$2" /tmp/cap$1.raw) || { cat /tmp/cap$1.raw.log; say "$seq" failed "capture"; return 1; }
+		rm -f /tmp/cap$1.raw
+		say "$seq" frames "$dev md5 $m"
+		;;
+	stream)
+		# N frames in one stream: "streaming" once they flow, "done rc=.. frames=.." when it
+		# ends (all frames, an error, or stream-stop)
+		dev=$(node "$1") || { say "$seq" failed "no camera $1"; return 1; }
+		v4l2-ctl -d "$dev" --set-fmt-video=width=$W,height=$H,pixelformat=$FMT ||
+			{ say "$seq" failed "cannot set the format on $dev"; return 1; }
+		timeout -s KILL 300 v4l2-ctl -d "$dev" --stream-mmap --stream-count="$2" \
+			--stream-to=/dev/null >/tmp/stream$1.log 2>&1 &
+		m=$!
+		echo $m >/tmp/stream$1.pid
+		while [ "$(tr -cd '<' </tmp/stream$1.log | wc -c)" -lt 3 ] && kill -0 $m 2>/dev/null; do
+			sleep 0.5
+		done
+		say "$seq" streaming "$dev"
+		wait $m
+		say "$seq" done "rc=$? frames=$(tr -cd '<' </tmp/stream$1.log | wc -c)"
+		;;
+	stream-count) say "$seq" count "frames=$(tr -cd '<' </tmp/stream$1.log | wc -c)" ;;
+	stream-stop)
+		kill "$(cat /tmp/stream$1.pid)" 2>/dev/null
+		say "$seq" stopped "$1"
 		;;
 	stream-recover) stream_recover "$seq" "$1" "$2" ;;
 	diag) diag; say "$seq" diag done ;;
