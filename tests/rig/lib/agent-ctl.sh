@@ -1,6 +1,8 @@
 #!/bin/bash
 # dom0's side of tests/rig/domu/agent.sh (the domU agent that dom0 drives through xenstore), for
-# the scenarios that use it (driver-domain, soak).  Sourced by a scenario after dom0-lib.sh.
+# the scenarios that use it (driver-domain, save-restore, soak).  Sourced by a scenario after
+# dom0-lib.sh.  After a restore or a migration an agent answers in the dir of the domid it runs
+# in now: wait with that one.
 
 # dd_wait DOMID SEQ WORD TIMEOUT: waits for the agent's answer data/agent-out/SEQ/WORD of domain
 # DOMID; prints "<epoch seconds when seen> <answer>".  One xenstore watch for the whole wait and a
@@ -76,4 +78,26 @@ dd_cfg() {
 	echo "$cfg"
 }
 
-export -f dd_wait dd_send dd_do dd_md5 dd_ready dd_cfg
+# xs_wait PATH VALUE WANT TIMEOUT: until the xenstore node PATH reads VALUE (WANT=1) or
+# anything else (WANT=0); one watch, no polling; prints the epoch seconds it was seen
+xs_wait() {
+	local v fd pid rc=1 _ev
+	coproc XSW { exec timeout "$4" xenstore-watch "$1" 2>/dev/null; }
+	fd=${XSW[0]} pid=$XSW_PID
+	while read -r _ev <&"$fd"; do
+		v=$(xenstore-read "$1" 2>/dev/null)
+		if { [ "$3" = 1 ] && [ "$v" = "$2" ]; } || { [ "$3" = 0 ] && [ "$v" != "$2" ]; }; then
+			now
+			rc=0
+			break
+		fi
+	done
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return $rc
+}
+
+# secs_between A B: B - A, one decimal
+secs_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+
+export -f dd_wait dd_send dd_do dd_md5 dd_ready dd_cfg xs_wait secs_between

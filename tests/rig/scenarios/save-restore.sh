@@ -17,7 +17,7 @@
 # original destroyed.  Times land in out/<run>/save-restore-times.txt.
 # rig-timeout: 1800
 
-source "$REPO/tests/rig/lib/agent-lib.sh"
+source "$REPO/tests/rig/lib/agent-ctl.sh"
 
 SR_BIN=$REPO/xenstore-scripts/bin
 SR_TIMES=$OUT/save-restore-times.txt
@@ -65,9 +65,9 @@ sr_boot() {
 	# plain xl create: vcam-xl-watch attaches the camera
 	$XL create "$cfg" || return 1
 	id=$($XL domid srg) || return 1
-	agent_wait "$id" boot ready 300 || { tail -n 20 "$(domu_console srg)"; return 1; }
-	a=$(agent_do srg 120 frames capture 0 3) || { echo "$a"; return 1; }
-	sr_expect "first boot" "$(agent_md5 "$a")"
+	dd_wait "$id" boot ready 300 || { tail -n 20 "$(domu_console srg)"; return 1; }
+	a=$(dd_do srg 120 frames capture 0 3) || { echo "$a"; return 1; }
+	sr_expect "first boot" "$(dd_md5 "$a")"
 	xenstore-ls -f /tool/vcam
 }
 
@@ -143,24 +143,24 @@ sr_after() {
 		{ echo "domain $new has no vcamera $dev"; rc=1; }
 	case $mode in
 	stream)
-		line=$(agent_wait "$new" "$seq" stream-ended 120) || { echo "$line"; rc=1; }
+		line=$(dd_wait "$new" "$seq" stream-ended 120) || { echo "$line"; rc=1; }
 		echo "the application: ${line#* }"
 		ended=${line%% *}
-		line=$(agent_wait "$new" "$seq" back 600) || { echo "$line"; return 1; }
+		line=$(dd_wait "$new" "$seq" back 600) || { echo "$line"; return 1; }
 		;;
 	frames)
-		line=$(agent_wait "$new" "$seq" "done" 300) || { echo "$line"; return 1; }
+		line=$(dd_wait "$new" "$seq" "done" 300) || { echo "$line"; return 1; }
 		echo "the application: ${line#* }"
 		ended=${line%% *}
 		grep -q 'rc=137' <<<"$line" && { echo "the application hung"; rc=1; }
-		line=$(agent_do srg 600 frames await-capture "$dev" 3) || { echo "$line"; return 1; }
+		line=$(dd_do srg 600 frames await-capture "$dev" 3) || { echo "$line"; return 1; }
 		;;
 	*)
-		line=$(agent_do srg 600 frames await-capture "$dev" 3) || { echo "$line"; return 1; }
+		line=$(dd_do srg 600 frames await-capture "$dev" 3) || { echo "$line"; return 1; }
 		;;
 	esac
 	first=${line%% *}
-	md5=$(agent_md5 "$line")
+	md5=$(dd_md5 "$line")
 	{
 		printf '%s, %s: %s took %s s; camera attached %s s, backend Connected %s s, 3 frames in the guest %s s after its start' \
 			"$kind" "$mode" "$kind" "$(secs_between "$t0" "$t1")" \
@@ -187,8 +187,8 @@ sr_save_restore() {
 	old=$($XL domid srg) || return 1
 	sr_uuid "$old" >/run/sr-uuid
 	if [ "$mode" = stream ]; then
-		ids=$(agent_send srg stream-recover "$dev" 3) || return 1
-		agent_wait "${ids% *}" "${ids#* }" streaming 120 || return 1
+		ids=$(dd_send srg stream-recover "$dev" 3) || return 1
+		dd_wait "${ids% *}" "${ids#* }" streaming 120 || return 1
 		seq=${ids#* }
 	fi
 	t0=$(now)
@@ -219,11 +219,11 @@ sr_be_alloc() {
 	local a rc=0 con
 	"$SR_BIN/vcam-attach" srg "unique-id=video0, devid=1, be-alloc=1, formats=$SR_FORMATS" ||
 		return 1
-	a=$(agent_do srg 120 frames await-capture 1 3) || { echo "$a"; return 1; }
-	sr_expect "be-alloc camera" "$(agent_md5 "$a")" || rc=1
+	a=$(dd_do srg 120 frames await-capture 1 3) || { echo "$a"; return 1; }
+	sr_expect "be-alloc camera" "$(dd_md5 "$a")" || rc=1
 	sr_save_restore stream 1 || rc=1
 	# the guest's kernel log (the console only shows warnings): what the module did
-	agent_do srg 60 diag diag >/dev/null
+	dd_do srg 60 diag diag >/dev/null
 	con=$(ls "$OUT"/consoles/guest-srg*.log)
 	# shellcheck disable=SC2086
 	grep -a 'Failed to unmap\|DIAG.*vcamera' $con | tail -n 12
@@ -239,7 +239,7 @@ sr_be_alloc() {
 # sr_count NAME DEVID: frames of the agent's 'stream' on camera DEVID of domain NAME so far
 sr_count() {
 	local line
-	line=$(agent_do "$1" 60 count stream-count "$2") || { echo "$line" >&2; return 1; }
+	line=$(dd_do "$1" 60 count stream-count "$2") || { echo "$line" >&2; return 1; }
 	sed -n 's/.* frames=\([0-9]*\)$/\1/p' <<<"$line"
 }
 
@@ -259,8 +259,8 @@ sr_goes_on() {
 # sr_stop NAME DOMID SEQ DEVID: stop the agent's 'stream' and check that it ended by that
 sr_stop() {
 	local line
-	agent_do "$1" 60 stopped stream-stop "$4" >/dev/null || return 1
-	line=$(agent_wait "$2" "$3" "done" 60) || { echo "$line"; return 1; }
+	dd_do "$1" 60 stopped stream-stop "$4" >/dev/null || return 1
+	line=$(dd_wait "$2" "$3" "done" 60) || { echo "$line"; return 1; }
 	echo "$1's stream: ${line#* }"
 	grep -q 'rc=137' <<<"$line" && { echo "$1's stream hung"; return 1; }
 	return 0
@@ -274,8 +274,8 @@ sr_migrate() {
 	local old ids seq t0 t1 p c rc=0 incoming a
 	old=$($XL domid srg) || return 1
 	sr_uuid "$old" >/run/sr-uuid
-	ids=$(agent_send srg stream 0 100000) || return 1
-	agent_wait "${ids% *}" "${ids#* }" streaming 120 || return 1
+	ids=$(dd_send srg stream 0 100000) || return 1
+	dd_wait "${ids% *}" "${ids#* }" streaming 120 || return 1
 	seq=${ids#* }
 	c=$(sr_count srg 0) || return 1
 	sr_be_watch "$old" /tmp/sr-be 300 &
@@ -299,8 +299,8 @@ sr_migrate() {
 	[ "$($XL domid srg)" = "$old" ] || { echo "srg is not domain $old any more"; return 1; }
 	sr_goes_on srg 0 "$c" || rc=1
 	sr_stop srg "$old" "$seq" 0 || rc=1
-	a=$(agent_do srg 120 frames capture 0 3) || { echo "$a"; return 1; }
-	sr_expect "after the refused migration" "$(agent_md5 "$a")" || rc=1
+	a=$(dd_do srg 120 frames capture 0 3) || { echo "$a"; return 1; }
+	sr_expect "after the refused migration" "$(dd_md5 "$a")" || rc=1
 	# how long the incoming domain lived depends on how soon the sender gave up: the watcher
 	# attached its camera, or found it gone when it tried
 	incoming=$(sed -n 's/.* srg--incoming (\([0-9]*\)): attach.*being built.*/\1/p' \
@@ -326,8 +326,8 @@ sr_clone() {
 	old=$($XL domid srg) || return 1
 	uuid=$(sr_uuid "$old") || return 1
 	echo "$uuid" >/run/sr-uuid
-	ids=$(agent_send srg stream 0 100000) || return 1
-	agent_wait "$old" "${ids#* }" streaming 120 || return 1
+	ids=$(dd_send srg stream 0 100000) || return 1
+	dd_wait "$old" "${ids#* }" streaming 120 || return 1
 	seq=${ids#* }
 	c=$(sr_count srg 0) || return 1
 	t0=$(now)
@@ -346,19 +346,19 @@ sr_clone() {
 	clone=$($XL domid srg2) || return 1
 	$XL list
 	# srg2's copy of the stream ended (the old connection is gone), its camera works
-	line=$(agent_wait "$clone" "$seq" "done" 300) || { echo "$line"; return 1; }
+	line=$(dd_wait "$clone" "$seq" "done" 300) || { echo "$line"; return 1; }
 	echo "srg2's copy of the stream: ${line#* }"
 	grep -q 'rc=137' <<<"$line" && { echo "srg2's stream hung"; rc=1; }
-	line=$(agent_do srg2 300 frames await-capture 0 3) || { echo "$line"; return 1; }
-	sr_expect "srg2 (domain $clone)" "$(agent_md5 "$line")" || rc=1
+	line=$(dd_do srg2 300 frames await-capture 0 3) || { echo "$line"; return 1; }
+	sr_expect "srg2 (domain $clone)" "$(dd_md5 "$line")" || rc=1
 	echo "clone: xl restore of the checkpoint as srg2 took $(secs_between "$t2" "$t3") s; 3 frames in srg2 $(secs_between "$t2" "${line%% *}") s after its start" |
 		tee -a "$SR_TIMES"
 	# srg streamed all along, beside its clone
 	c=$(sr_count srg 0) || return 1
 	sr_goes_on srg 0 "$c" || rc=1
 	sr_stop srg "$old" "$seq" 0 || rc=1
-	a=$(agent_do srg 120 frames capture 0 3) || { echo "$a"; return 1; }
-	sr_expect "srg beside its clone" "$(agent_md5 "$a")" || rc=1
+	a=$(dd_do srg 120 frames capture 0 3) || { echo "$a"; return 1; }
+	sr_expect "srg beside its clone" "$(dd_md5 "$a")" || rc=1
 	grep -aq "srg2 ($clone): .*being built" "$OUT/logs/save-restore.watch.log" ||
 		{ echo "srg2 was not attached while it was being built"; rc=1; }
 	"$SR_BIN/vcam-list" srg srg2
@@ -376,7 +376,7 @@ sr_clone() {
 # the incoming domain's name), its records go, nothing is left in vcamd or xenstore.
 sr_end() {
 	local i con rc=0
-	agent_send srg exit >/dev/null || return 1
+	dd_send srg exit >/dev/null || return 1
 	for i in $(seq 240); do $XL domid srg >/dev/null 2>&1 || break; sleep 0.5; done
 	$XL domid srg >/dev/null 2>&1 && { echo "srg still runs"; $XL destroy srg; rc=1; }
 	con=$(ls "$OUT"/consoles/guest-srg*.log)
