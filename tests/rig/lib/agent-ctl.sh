@@ -100,4 +100,13 @@ xs_wait() {
 # secs_between A B: B - A, one decimal
 secs_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
-export -f dd_wait dd_send dd_do dd_md5 dd_ready dd_cfg xs_wait secs_between
+# agents_end NAME...: tells each guest's agent to exit, then waits for each to end cleanly (no
+# oops in its console)
+agents_end() {
+	local g rc=0
+	for g in "$@"; do dd_send "$g" exit >/dev/null || rc=1; done
+	for g in "$@"; do domu_wait_end "$g" 120 || rc=1; done
+	return $rc
+}
+
+export -f dd_wait dd_send dd_do dd_md5 dd_ready dd_cfg xs_wait secs_between agents_end

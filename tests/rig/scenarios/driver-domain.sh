@@ -41,8 +41,6 @@ dd_expect() {
 	[ -n "$2" ] && [ "$2" = "$(cat "$3")" ] || { echo "$1: frames differ from native"; return 1; }
 }
 
-dd_secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
-
 dd_setup() {
 	dom0_vivid 0 n_devs=1 || return 1
 	# a third picture, so that no two backends can be mistaken for each other
@@ -159,9 +157,9 @@ dd_figures() {
 	read -r back dev md5 <<<"$(sed -n 's/^BACK //p' "$out")"
 	[ -n "$ended" ] && [ -n "$back" ] || { echo "$g: no recovery seen"; return 1; }
 	[ -n "${8:-}" ] &&
-		up=", $(dd_secs "$(cat "/run/dd-ready-$8")" "$back") s after $8's boot was done (vcamd up)"
-	echo "$6, $g: the application's stream ended $(dd_secs "$4" "$ended") s after the fault;" \
-		"first frames of a new capture $(dd_secs "$5" "$back") s after $7$up (on $dev)" |
+		up=", $(secs_between "$(cat "/run/dd-ready-$8")" "$back") s after $8's boot was done (vcamd up)"
+	echo "$6, $g: the application's stream ended $(secs_between "$4" "$ended") s after the fault;" \
+		"first frames of a new capture $(secs_between "$5" "$back") s after $7$up (on $dev)" |
 		tee -a "$DD_TIMES"
 	dd_expect "$g after $6" "$md5" "$3" || rc=1
 	[ "$dev" = "$(cat "/run/dd-node-$g-$2")" ] ||
@@ -251,12 +249,12 @@ dd_faults() {
 	t1=$(now)
 	$XL create "$OUT/cfg/camdd1.cfg" || return 1
 	t2=$(now)
-	echo "destroy + create camdd1: xl create took $(dd_secs "$t1" "$t2") s" | tee -a "$DD_TIMES"
+	echo "destroy + create camdd1: xl create took $(secs_between "$t1" "$t2") s" | tee -a "$DD_TIMES"
 	tv=$(now)
 	dom0_daemon driver-domain.vcamd2 "$REPO/backend/vcamd" -f -v || return 1
 	wait $pr || { echo "camdd2 was not restarted"; return 1; }
 	read -r tn new </tmp/dd-restarted
-	echo "panic + restart camdd2: domain $old panicked, domain $new exists $(dd_secs "$t0" "$tn") s after the fault" |
+	echo "panic + restart camdd2: domain $old panicked, domain $new exists $(secs_between "$t0" "$tn") s after the fault" |
 		tee -a "$DD_TIMES"
 	grep -a 'sysrq triggered crash' "$(domu_console camdd2)" | tr -d '\r' | head -n 1 ||
 		{ echo "no panic in camdd2's console"; rc=1; }
@@ -276,12 +274,7 @@ dd_faults() {
 	return $rc
 }
 
-dd_guests_end() {
-	local g rc=0
-	for g in ddg1 ddg2; do dd_send $g exit >/dev/null || rc=1; done
-	for g in ddg1 ddg2; do domu_wait_end $g 120 || rc=1; done
-	return $rc
-}
+dd_guests_end() { agents_end ddg1 ddg2; }
 
 # Guests gone: the watcher removed their records and the driver domains' backend dirs.
 dd_pruned() {
@@ -316,7 +309,7 @@ dd_cleanup() {
 	return $rc
 }
 
-export -f dd_wait dd_send dd_do dd_md5 dd_ready dd_ready_both dd_expect dd_secs dd_setup dd_cfg dd_boot \
+export -f dd_wait dd_send dd_do dd_md5 dd_ready dd_ready_both dd_expect dd_setup dd_cfg dd_boot \
 	dd_guests dd_records dd_capture_all dd_stream_recover dd_follow dd_figures \
 	dd_pending_create dd_pending_attached dd_restarted \
 	dd_faults dd_guests_end dd_pruned dd_cleanup

@@ -258,12 +258,7 @@ soak_judge() {
 	return $rc
 }
 
-soak_guests_end() {
-	local g rc=0
-	for g in sg1 sg2; do dd_send $g exit >/dev/null || rc=1; done
-	for g in sg1 sg2; do domu_wait_end $g 120 || rc=1; done
-	return $rc
-}
+soak_guests_end() { agents_end sg1 sg2; }
 
 # soak_gone WHO STAT-CMD...: waits (60 s at most) until the vcamd that STAT-CMD samples has no
 # device, grant page, port or page left; prints its last sample
