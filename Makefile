@@ -146,4 +146,4 @@ deb:
 
 clean:
 	@for p in $(PARTS) man; do $(MAKE) -C $$p clean; done
-	rm -rf tests/rig/out dist/build
+	rm -rf tests/rig/out dist/build deb
