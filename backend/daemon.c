@@ -232,10 +232,15 @@ static void sig_ready(struct vcamd *d, void *arg, short revents)
 
 	(void)arg;
 	(void)revents;
-	if (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
-		log_notice("signal %u: shutting down", si.ssi_signo);
-		d->stop = 1;
+	if (read(d->sigfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGHUP) {
+		log_notice("SIGHUP: reloading the configuration");
+		vcamd_reload(d);
+		return;
 	}
+	log_notice("signal %u: shutting down", si.ssi_signo);
+	d->stop = 1;
 }
 
 static int setup_signals(struct vcamd *d)
@@ -363,9 +368,11 @@ int vcamd_run(struct vcamd *d)
 					     d->pfd[i].revents);
 			else
 				vcamd_status_serve(d, d->pfd[i].fd);
-			/* A callback may destroy connections: re-collect. */
-			if (d->src[i].cb && d->src[i].cb != cam_ready &&
-			    d->src[i].cb != sig_ready)
+			/*
+			 * A callback may destroy connections (a reload may
+			 * close cameras): re-collect.
+			 */
+			if (d->src[i].cb && d->src[i].cb != cam_ready)
 				break;
 		}
 	}

@@ -15,6 +15,8 @@ int main(int argc, char **argv)
 	char err[512];
 	int ret;
 
+	d.argc = argc;
+	d.argv = argv;
 	vcam_opts_default(&d.opts);
 	ret = vcam_opts_parse(&d.opts, argc, argv, err, sizeof(err));
 	if (ret > 0)
