@@ -308,7 +308,7 @@ int vcamd_run(struct vcamd *d)
 {
 	struct vcam_conn *c;
 	struct vcam_camdev *cd;
-	int ret;
+	int ret, failed = 0;
 
 	ret = setup_signals(d);
 	if (ret)
@@ -358,6 +358,7 @@ int vcamd_run(struct vcamd *d)
 			   vcamd_poll_timeout_ms(d, vcam_now_ns()));
 		if (ret < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
+			failed = 1;
 			break;
 		}
 		for (i = 0; ret > 0 && i < n && !d->stop; i++) {
@@ -387,6 +388,6 @@ int vcamd_run(struct vcamd *d)
 	vcamd_status_close(d);
 	d->tp->shutdown(d);
 	close(d->sigfd);
-	log_notice("stopped");
-	return 0;
+	log_notice(failed ? "stopped on an error" : "stopped");
+	return failed;
 }

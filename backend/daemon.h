@@ -241,6 +241,11 @@ size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len);
 int vcam_xen_transport_init(struct vcamd *d);
 int vcam_lb_transport_init(struct vcamd *d);
 
+/*
+ * 0: stopped by SIGTERM/SIGINT; < 0 (-errno): could not start; > 0: the
+ * main loop failed (logged), guests closed as on SIGTERM.  A service
+ * manager must see the last as a failure, to restart it.
+ */
 int vcamd_run(struct vcamd *d);
 /*
  * reload.c, on SIGHUP: the options of d->argv (and its --config file)

@@ -368,7 +368,16 @@ void vcam_node_remember(struct xenbus_device *xb_dev, int nr);
 
 /* vcamfront_ctrls.c */
 int vcam_ctrls_init(struct vcam_dev *cam);
-void vcam_ctrls_event(struct vcam_dev *cam, u8 type, s64 value);
+/* CTRL_CHANGE events of one drain, coalesced: the latest value wins. */
+struct vcam_ctrl_batch {
+	u32 changed;
+	s64 values[XENCAMERA_MAX_CTRL];
+};
+
+void vcam_ctrls_note(struct vcam_dev *cam, struct vcam_ctrl_batch *batch,
+		     u8 type, s64 value);
+void vcam_ctrls_apply(struct vcam_dev *cam,
+		      const struct vcam_ctrl_batch *batch);
 void vcam_ctrls_work(struct work_struct *work);
 
 /* vcamfront_stats.c */

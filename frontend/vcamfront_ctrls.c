@@ -152,19 +152,38 @@ int vcam_ctrls_init(struct vcam_dev *cam)
 }
 
 /*
- * Event page consumer, req_lock held.  Applying the value takes the
- * control handler's lock, which may wait for a CTRL_SET, which needs the
- * consumer: so that is left to ctrl_work.
+ * Event page consumer, req_lock held.  A backend may fill the whole event
+ * page with CTRL_CHANGE events (or keep refilling it): per event only the
+ * type is checked and the value kept in the drain's batch, so a flood costs
+ * reading the page and nothing per event beyond that.
  */
-void vcam_ctrls_event(struct vcam_dev *cam, u8 type, s64 value)
+void vcam_ctrls_note(struct vcam_dev *cam, struct vcam_ctrl_batch *batch,
+		     u8 type, s64 value)
 {
 	if (type >= XENCAMERA_MAX_CTRL || !cam->ctrls[type]) {
 		vcam_broken(cam, "CTRL_CHANGE for control type %u", type);
 		return;
 	}
+	batch->values[type] = value;
+	batch->changed |= BIT(type);
+}
+
+/*
+ * Applying a value takes the control handler's lock, which may wait for a
+ * CTRL_SET, which needs the consumer: so that is left to ctrl_work.
+ */
+void vcam_ctrls_apply(struct vcam_dev *cam,
+		      const struct vcam_ctrl_batch *batch)
+{
+	int i;
+
+	if (!batch->changed)
+		return;
 	spin_lock(&cam->ctrl_lock);
-	cam->ctrl_values[type] = value;
-	cam->ctrl_changed |= BIT(type);
+	for (i = 0; i < XENCAMERA_MAX_CTRL; i++)
+		if (batch->changed & BIT(i))
+			cam->ctrl_values[i] = batch->values[i];
+	cam->ctrl_changed |= batch->changed;
 	spin_unlock(&cam->ctrl_lock);
 	schedule_work(&cam->ctrl_work);
 }

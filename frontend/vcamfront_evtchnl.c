@@ -280,7 +280,8 @@ static int drain_responses_locked(struct vcam_dev *cam)
 	return n;
 }
 
-static void handle_event(struct vcam_dev *cam, const struct xencamera_evt *evt)
+static void handle_event(struct vcam_dev *cam, const struct xencamera_evt *evt,
+			 struct vcam_ctrl_batch *ctrls)
 {
 	const struct xencamera_frame_avail_evt *fa = &evt->evt.frame_avail;
 	const struct xencamera_ctrl_value *cv = &evt->evt.ctrl_value;
@@ -307,7 +308,7 @@ static void handle_event(struct vcam_dev *cam, const struct xencamera_evt *evt)
 		vcam_frame_avail_locked(cam, buf, fa->used_sz, fa->seq_num);
 		break;
 	case XENCAMERA_EVT_CTRL_CHANGE:
-		vcam_ctrls_event(cam, cv->type, cv->value);
+		vcam_ctrls_note(cam, ctrls, cv->type, cv->value);
 		break;
 	default:
 		vcam_broken(cam, "unknown event type %u", evt->type);
@@ -319,6 +320,7 @@ static int drain_events_locked(struct vcam_dev *cam, int *ctrls)
 {
 	struct xencamera_event_page *page = cam->evt_page;
 	struct xencamera_evt evt;
+	struct vcam_ctrl_batch batch = { 0 };
 	u32 prod, cons = cam->evt_cons;
 	int n = 0;
 
@@ -334,10 +336,11 @@ static int drain_events_locked(struct vcam_dev *cam, int *ctrls)
 		n++;
 		if (evt.type == XENCAMERA_EVT_CTRL_CHANGE)
 			(*ctrls)++;
-		handle_event(cam, &evt);
+		handle_event(cam, &evt, &batch);
 	}
 	if (cam->dead)
 		return n;
+	vcam_ctrls_apply(cam, &batch);
 	cam->evt_cons = cons;
 	virt_mb();	/* events consumed before the slots are given back */
 	WRITE_ONCE(page->in_cons, cons);
