@@ -33,7 +33,8 @@ static int vcamfe_s_ctrl(struct v4l2_ctrl *ctrl)
 		return 0;
 	cv.type = type;
 	cv.value = ctrl->val;
-	return vcamfe_req_sync(cam, XENCAMERA_OP_CTRL_SET, &cv, sizeof(cv), NULL);
+	return vcamfe_req_sync(cam, XENCAMERA_OP_CTRL_SET, &cv, sizeof(cv),
+			       NULL);
 }
 
 static int vcamfe_g_volatile_ctrl(struct v4l2_ctrl *ctrl)
@@ -190,7 +191,8 @@ void vcamfe_ctrls_apply(struct vcamfe_dev *cam,
 
 void vcamfe_ctrls_work(struct work_struct *work)
 {
-	struct vcamfe_dev *cam = container_of(work, struct vcamfe_dev, ctrls.work);
+	struct vcamfe_dev *cam = container_of(work, struct vcamfe_dev,
+					      ctrls.work);
 	u32 changed;
 	s64 values[XENCAMERA_MAX_CTRL];
 	int i;

@@ -10,23 +10,26 @@
 
 #include "vcamfront.h"
 
-static void handle_event(struct vcamfe_dev *cam, const struct xencamera_evt *evt,
+static void handle_event(struct vcamfe_dev *cam,
+			 const struct xencamera_evt *evt,
 			 struct vcamfe_ctrl_batch *ctrls)
 {
 	const struct xencamera_frame_avail_evt *fa = &evt->evt.frame_avail;
 	const struct xencamera_ctrl_value *cv = &evt->evt.ctrl_value;
+	struct vcamfe_stream *st = &cam->stream;
 	struct vcamfe_buf *buf;
 
 	switch (evt->type) {
 	case XENCAMERA_EVT_FRAME_AVAIL:
-		if (fa->index >= cam->stream.num_bufs || !cam->stream.bufs[fa->index]) {
+		if (fa->index >= st->num_bufs || !st->bufs[fa->index]) {
 			vcamfe_broken(cam, "FRAME_AVAIL for buffer %u of %d",
-				      fa->index, cam->stream.num_bufs);
+				      fa->index, st->num_bufs);
 			return;
 		}
-		buf = cam->stream.bufs[fa->index];
+		buf = st->bufs[fa->index];
 		if (!buf->with_be) {
-			vcamfe_broken(cam, "FRAME_AVAIL for buffer %u not queued",
+			vcamfe_broken(cam,
+				      "FRAME_AVAIL for buffer %u not queued",
 				      fa->index);
 			return;
 		}

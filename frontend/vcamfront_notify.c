@@ -53,7 +53,8 @@ static bool rearm_locked(struct vcamfe_dev *cam)
 {
 	if (cam->dead)
 		return false;
-	return vcamfe_evtchnl_rearm_locked(cam, vcamfe_req_awaits_rsp_locked(cam));
+	return vcamfe_evtchnl_rearm_locked(cam,
+					   vcamfe_req_awaits_rsp_locked(cam));
 }
 
 /*

@@ -22,13 +22,14 @@
 static struct xencamera_req *next_req_locked(struct vcamfe_dev *cam, u16 id,
 					     u8 op)
 {
+	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
 	struct xencamera_req *req;
 
-	req = RING_GET_REQUEST(&cam->evtchnl.ring, cam->evtchnl.ring.req_prod_pvt);
+	req = RING_GET_REQUEST(ring, ring->req_prod_pvt);
 	memset(req, 0, sizeof(*req));
 	req->id = id;
 	req->operation = op;
-	cam->evtchnl.ring.req_prod_pvt++;
+	ring->req_prod_pvt++;
 	atomic64_inc(&cam->stats.requests);
 	return req;
 }
@@ -40,27 +41,28 @@ static struct xencamera_req *next_req_locked(struct vcamfe_dev *cam, u16 id,
  */
 void vcamfe_flush_pending_locked(struct vcamfe_dev *cam)
 {
+	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
+	struct vcamfe_req *rq = &cam->req;
 	struct vcamfe_buf *buf;
 	bool sent = false;
 
 	lockdep_assert_held(&cam->req_lock);
-	while (!cam->dead && !list_empty(&cam->req.pending) &&
-	       !RING_FULL(&cam->evtchnl.ring)) {
+	while (!cam->dead && !list_empty(&rq->pending) && !RING_FULL(ring)) {
 		struct xencamera_req *req;
 		unsigned int index;
 		u16 id;
 
-		buf = list_first_entry(&cam->req.pending, struct vcamfe_buf, list);
+		buf = list_first_entry(&rq->pending, struct vcamfe_buf, list);
 		list_del_init(&buf->list);
 		buf->pending = false;
 		index = buf->vb.vb2_buf.index;
-		id = VCAMFE_ID_ASYNC | ((cam->req.next_async++ & 0x7f) << 8) | index;
+		id = VCAMFE_ID_ASYNC | ((rq->next_async++ & 0x7f) << 8) | index;
 		req = next_req_locked(cam, id, buf->pending_op);
 		req->req.index.index = index;
 		if (buf->pending_op == XENCAMERA_OP_BUF_DEQUEUE) {
 			buf->deq_id = id;
 			buf->deq_inflight = true;
-			cam->req.deqs_inflight++;
+			rq->deqs_inflight++;
 		} else {
 			buf->queue_id = id;
 			buf->queue_inflight = true;
@@ -80,7 +82,9 @@ void vcamfe_flush_pending_locked(struct vcamfe_dev *cam)
 int vcamfe_req_sync(struct vcamfe_dev *cam, u8 op, const void *payload,
 		    size_t len, struct xencamera_resp *resp)
 {
-	unsigned long timeout = msecs_to_jiffies(cam->req.timeout_ms);
+	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
+	struct vcamfe_req *rq = &cam->req;
+	unsigned long timeout = msecs_to_jiffies(rq->timeout_ms);
 	struct xencamera_req *req;
 	long left;
 	int ret;
@@ -88,63 +92,63 @@ int vcamfe_req_sync(struct vcamfe_dev *cam, u8 op, const void *payload,
 	if (WARN_ON_ONCE(len > sizeof(req->req)))
 		return -EINVAL;
 
-	mutex_lock(&cam->req.sync_mutex);
+	mutex_lock(&rq->sync_mutex);
 	mutex_lock(&cam->req_lock);
-	while (!cam->dead && RING_FULL(&cam->evtchnl.ring)) {
+	while (!cam->dead && RING_FULL(ring)) {
 		int more;
 
 		/* lazily collected responses may be all that fills it */
-		RING_FINAL_CHECK_FOR_RESPONSES(&cam->evtchnl.ring, more);
+		RING_FINAL_CHECK_FOR_RESPONSES(ring, more);
 		if (more) {
 			vcamfe_drain_locked(cam);
 			continue;
 		}
 		mutex_unlock(&cam->req_lock);
-		left = wait_event_timeout(cam->req.ring_wq,
+		left = wait_event_timeout(rq->ring_wq,
 					  READ_ONCE(cam->dead) ||
-					  !RING_FULL(&cam->evtchnl.ring), timeout);
+					  !RING_FULL(ring), timeout);
 		mutex_lock(&cam->req_lock);
-		if (!left && !cam->dead && RING_FULL(&cam->evtchnl.ring))
+		if (!left && !cam->dead && RING_FULL(ring))
 			vcamfe_broken(cam, "request ring stays full");
 	}
 	if (cam->dead) {
 		mutex_unlock(&cam->req_lock);
-		mutex_unlock(&cam->req.sync_mutex);
+		mutex_unlock(&rq->sync_mutex);
 		return -ENODEV;
 	}
-	cam->req.sync_id = cam->req.next_id++ & ~VCAMFE_ID_ASYNC;
-	cam->req.sync_op = op;
-	cam->req.sync_active = true;
-	reinit_completion(&cam->req.sync_done);
-	req = next_req_locked(cam, cam->req.sync_id, op);
+	rq->sync_id = rq->next_id++ & ~VCAMFE_ID_ASYNC;
+	rq->sync_op = op;
+	rq->sync_active = true;
+	reinit_completion(&rq->sync_done);
+	req = next_req_locked(cam, rq->sync_id, op);
 	if (len)
 		memcpy(&req->req, payload, len);
 	/*
 	 * Wake us when every request so far is answered, ours included;
 	 * visible to the backend before the request (the push's barrier).
 	 */
-	cam->evtchnl.ring.sring->rsp_event = cam->evtchnl.ring.req_prod_pvt;
+	ring->sring->rsp_event = ring->req_prod_pvt;
 	vcamfe_evtchnl_push_locked(cam);
 	mutex_unlock(&cam->req_lock);
 
-	left = wait_for_completion_timeout(&cam->req.sync_done, timeout);
+	left = wait_for_completion_timeout(&rq->sync_done, timeout);
 
 	mutex_lock(&cam->req_lock);
-	if (!left && cam->req.sync_active)
+	if (!left && rq->sync_active)
 		vcamfe_broken(cam, "no response to operation %u in %u ms", op,
-			      cam->req.timeout_ms);
-	if (cam->dead && cam->req.sync_resp.status == -ENODEV) {
+			      rq->timeout_ms);
+	if (cam->dead && rq->sync_resp.status == -ENODEV) {
 		ret = -ENODEV;
-	} else if (cam->req.sync_resp.status) {
+	} else if (rq->sync_resp.status) {
 		/* Only what Xen defines reaches the caller, say no -ERESTARTSYS */
-		ret = vcam_errno_of_status(cam->req.sync_resp.status);
+		ret = vcam_errno_of_status(rq->sync_resp.status);
 	} else {
 		ret = 0;
 	}
 	if (resp)
-		*resp = cam->req.sync_resp;
+		*resp = rq->sync_resp;
 	mutex_unlock(&cam->req_lock);
-	mutex_unlock(&cam->req.sync_mutex);
+	mutex_unlock(&rq->sync_mutex);
 	return ret;
 }
 
@@ -186,38 +190,39 @@ static void handle_async_resp(struct vcamfe_dev *cam,
 
 int vcamfe_req_drain_locked(struct vcamfe_dev *cam)
 {
+	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
+	struct vcamfe_req *rq = &cam->req;
 	struct xencamera_resp resp;
 	RING_IDX rp, i;
 	int n = 0;
 
-	rp = READ_ONCE(cam->evtchnl.ring.sring->rsp_prod);
+	rp = READ_ONCE(ring->sring->rsp_prod);
 	virt_rmb();	/* read responses only after rsp_prod */
-	if (RING_RESPONSE_PROD_OVERFLOW(&cam->evtchnl.ring, rp) ||
-	    rp - cam->evtchnl.ring.rsp_cons > cam->evtchnl.ring.req_prod_pvt -
-				      cam->evtchnl.ring.rsp_cons) {
+	if (RING_RESPONSE_PROD_OVERFLOW(ring, rp) ||
+	    rp - ring->rsp_cons > ring->req_prod_pvt - ring->rsp_cons) {
 		vcamfe_broken(cam, "rsp_prod %u out of range (cons %u, req %u)",
-			      rp, cam->evtchnl.ring.rsp_cons, cam->evtchnl.ring.req_prod_pvt);
+			      rp, ring->rsp_cons, ring->req_prod_pvt);
 		return 0;
 	}
-	for (i = cam->evtchnl.ring.rsp_cons; i != rp && !cam->dead; i++) {
-		RING_COPY_RESPONSE(&cam->evtchnl.ring, i, &resp);
+	for (i = ring->rsp_cons; i != rp && !cam->dead; i++) {
+		RING_COPY_RESPONSE(ring, i, &resp);
 		n++;
 		if (resp.id & VCAMFE_ID_ASYNC) {
 			handle_async_resp(cam, &resp);
-		} else if (cam->req.sync_active && resp.id == cam->req.sync_id &&
-			   resp.operation == cam->req.sync_op) {
-			cam->req.sync_resp = resp;
-			cam->req.sync_active = false;
-			complete(&cam->req.sync_done);
+		} else if (rq->sync_active && resp.id == rq->sync_id &&
+			   resp.operation == rq->sync_op) {
+			rq->sync_resp = resp;
+			rq->sync_active = false;
+			complete(&rq->sync_done);
 		} else {
 			vcamfe_broken(cam, "response id %#x op %u unexpected",
 				      resp.id, resp.operation);
 		}
 	}
 	if (!cam->dead)
-		cam->evtchnl.ring.rsp_cons = rp;
+		ring->rsp_cons = rp;
 	if (n) {
-		wake_up(&cam->req.ring_wq);
+		wake_up(&rq->ring_wq);
 		vcamfe_flush_pending_locked(cam);
 	}
 	return n;
@@ -232,5 +237,6 @@ int vcamfe_req_drain_locked(struct vcamfe_dev *cam)
  */
 bool vcamfe_req_awaits_rsp_locked(struct vcamfe_dev *cam)
 {
-	return cam->req.sync_active || RING_FULL(&cam->evtchnl.ring) || cam->req.deqs_inflight;
+	return cam->req.sync_active || RING_FULL(&cam->evtchnl.ring) ||
+	       cam->req.deqs_inflight;
 }

@@ -19,7 +19,8 @@ static struct vcamfe_buf *to_vcam_buf(struct vb2_buffer *vb)
 }
 
 /* Called with req_lock held. */
-void vcamfe_return_all_locked(struct vcamfe_dev *cam, enum vb2_buffer_state state)
+void vcamfe_return_all_locked(struct vcamfe_dev *cam,
+			      enum vb2_buffer_state state)
 {
 	int i;
 

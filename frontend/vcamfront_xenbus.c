@@ -257,7 +257,8 @@ static int vcamfe_resume(struct xenbus_device *xb_dev)
 	/* A new backend: a new chance, whatever the old one did. */
 	info->failed = false;
 	info->connect_failures = 0;
-	vcamfe_conn_disconnect(info, "domain restored or migrated: connection dropped");
+	vcamfe_conn_disconnect(info,
+			       "domain restored or migrated: connection dropped");
 	/* Still open, now or since before the suspend: wait for its last user. */
 	mutex_lock(&vcamfe_global_lock);
 	in_use = !!info->lingering;
