@@ -76,6 +76,7 @@ be_guest_start() {
 # CRC only): its frame lines, or its per-CRC counts (tfsum=1).
 be_frames_count() {
 	awk -v p="BETEST $2: " -v crc="${3:-}" '
+		{ sub(/\r$/, "") }	# the console log ends its lines in CR LF
 		index($0, p) != 1 { next }
 		{ rest = substr($0, length(p) + 1) }
 		rest ~ /^frame seq=/ && (crc == "" || index(rest, " " crc)) { n++ }

@@ -31,6 +31,7 @@ tfe_native() {
 # (`frames crc32=C count=N`, a guest's tfsum=1).
 tfe_frames() {
 	awk -v crc="${2:-}" '
+		{ sub(/\r$/, "") }	# a console log ends its lines in CR LF
 		/frame seq=/ && (crc == "" || index($0, "crc32=" crc)) { n++ }
 		/^frames crc32=[0-9a-f]* count=[0-9]*$/ {
 			if (crc == "" || $2 == "crc32=" crc) n += substr($3, 7)
@@ -140,14 +141,15 @@ tfe_runs_ok() { # NAME: every run's exit status 0 or 77
 TFE_BIG_RUNS="-F,3840x2160:YUYV,loop-dir+-d,1,-b,1,-F,3840x2160:YUYV,loop-dir+-d,2,-m,hybrid,-b,1,-F,$TFE_FMT,-r,$TFE_RATE,-f,100"
 export TFE_BIG_RUNS
 
-# The three guests of the guest steps are created and boot while the loopback step runs (xl
-# create alone takes 20 s here), and each waits for dom0's go (tfgo=1): tfebig must be alone on
-# the camera, tfehostile starts once tfesteady streams.  tfehostile: refs granted by tfesteady,
-# a real third domain.  tfe_guests_wait: the creations' outcome.
+# The three guests of the guest steps are created and boot in the background from the loopback
+# step on, one after the other (xl create alone takes 20-40 s here), and each waits for dom0's
+# go (tfgo=1): tfebig must be alone on the camera, tfehostile starts once tfesteady streams.
+# tfehostile: refs granted by tfesteady, a real third domain.  tfe_guests_wait [NAME]: the
+# creations' outcome (up to NAME's).
 TFE_BOOT_RC=/tmp/tfe-boot.rc
 export TFE_BOOT_RC
 tfe_guests_boot_bg() {
-	rm -f $TFE_BOOT_RC
+	rm -f $TFE_BOOT_RC /tmp/tfe-created-*
 	(
 		tfe_guests_boot >"$OUT/logs/testfe.guests-create.log" 2>&1
 		echo $? >$TFE_BOOT_RC.new && mv $TFE_BOOT_RC.new $TFE_BOOT_RC
@@ -155,16 +157,21 @@ tfe_guests_boot_bg() {
 	echo "creating the guests in the background (logs/testfe.guests-create.log)"
 }
 
-tfe_guests_wait() {
+tfe_guests_wait() { # [NAME]
 	local i
-	for i in $(seq 1500); do [ -e $TFE_BOOT_RC ] && break; sleep 0.2; done
+	for i in $(seq 1500); do
+		[ -e $TFE_BOOT_RC ] || { [ -n "${1:-}" ] && [ -e "/tmp/tfe-created-$1" ]; } && break
+		sleep 0.2
+	done
 	cat "$OUT/logs/testfe.guests-create.log"
+	[ -n "${1:-}" ] && [ -e "/tmp/tfe-created-$1" ] && return 0
 	[ "$(cat $TFE_BOOT_RC 2>/dev/null)" = 0 ] || { echo "the guests were not created"; return 1; }
 }
 
 tfe_guests_boot() {
 	local steady H="-F,$TFE_FMT" B="-d,1,-b,1,"
 	tfe_guest tfebig "$TFE_BIG_RUNS" tfgo=1 || return 1
+	touch /tmp/tfe-created-tfebig
 	# streams from its go until dom0 stops it (at most 300 s), once the hostile guest has ended
 	tfe_guest tfesteady "-m,event,-F,$TFE_FMT,-r,$TFE_RATE,-s,300,-t,20000" \
 		"tfgo=1 tfstop=1 tfsum=1" ||
@@ -190,7 +197,7 @@ tfe_dev_frames() {
 
 # A guest alone on the camera: 4K directories (nobody else may hold the format), then a stream.
 tfe_guest_big() {
-	tfe_guests_wait || return 1
+	tfe_guests_wait tfebig || return 1
 	tfe_go tfebig || return 1
 	domu_wait_end tfebig 400
 	local rc=$?
@@ -203,6 +210,7 @@ tfe_guest_big() {
 # Hostile guest while a steady one streams the same camera.
 tfe_guest_hostile() {
 	local steady con n2 f1 f i rc=0
+	tfe_guests_wait || return 1
 	steady=$($XL domid tfesteady) || return 1
 	tfe_go tfesteady || return 1
 	for i in $(seq 600); do
