@@ -291,7 +291,7 @@ ts_race() {
 			xenstore-read "/local/domain/$d" >/dev/null 2>&1 || break
 		sleep 0.1
 	done
-	echo "checked $((t / 10)).$((t % 10)) s after the destroy"
+	echo "checked $(((t - 1) / 10)).$(((t - 1) % 10)) s after the destroy"
 	if xenstore-read "/local/domain/0/backend/vcamera/$d" >/dev/null 2>&1 ||
 	   xenstore-read "/local/domain/$d" >/dev/null 2>&1; then
 		echo "orphans:"; xenstore-ls -f "/local/domain/0/backend/vcamera/$d"
