@@ -7,7 +7,8 @@ export KVER KDIR
 # Each part's Makefile provides: all, clean, check-unit.
 PARTS := ring backend frontend xenstore-scripts tests
 
-.PHONY: all clean deps check check-unit check-rig demo fuzz fuzz-merge bench man soak $(PARTS)
+.PHONY: all clean deps check check-unit check-rig packages-installed demo fuzz fuzz-merge bench man soak $(PARTS) \
+	install uninstall deb
 
 all: $(PARTS)
 
@@ -48,8 +49,17 @@ check-unit: all
 	@set -e; for p in $(PARTS) bench man; do $(MAKE) -s -C $$p check-unit; done
 	$(MAKE) -s -C backend fuzz FUZZ_RUNS=25000
 
-check-rig: all
+# The rig's scenario `packages` proves the Debian packages as installed on this machine (the
+# rig's dom0 root is this machine's /, read-only): build and install them first, as `make deps`
+# installs what it needs (root or sudo).  The unit tests already ran: the package build skips
+# them.  DKMS builds the guest module for the rig's kernel on install.
+check-rig: all packages-installed
 	tests/rig/run-rig --all
+
+SUDO = $(if $(filter 0,$(shell id -u)),,sudo)
+packages-installed:
+	DEB_BUILD_OPTIONS=nocheck $(MAKE) deb
+	$(SUDO) dpkg -i deb/vcam-dkms_*.deb deb/vcamd_*.deb deb/vcam-tools_*.deb
 
 # The build's output goes to a log (shown only if the build fails); the rig prints one line per
 # step; the end is the demo's summary.
@@ -87,6 +97,62 @@ soak: all
 		tests/rig/out/latest/soak-series.png || true; \
 	cat tests/rig/out/latest/soak-summary.txt 2>/dev/null; exit $$rc
 
+# `make install` for hosts without the Debian packages (those use PREFIX=/usr,
+# UNITDIR=/lib/systemd/system: debian/rules).  The config files go to /etc
+# whatever the prefix: that is where vcamd's unit and modprobe look.
+PREFIX ?= /usr/local
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+USER_BINS := backend/vcamd backend/vcamctl \
+	$(addprefix xenstore-scripts/bin/,vcam-attach vcam-detach vcam-list vcam-xl vcam-xl-watch)
+UNITS := vcamd.service vcamd-modules.service vcam-xl-watch.service
+MAN8 := $(patsubst man/%.scd,%,$(wildcard man/*.8.scd))
+MAN5 := $(patsubst man/%.scd,%,$(wildcard man/*.5.scd))
+
+dist/build/%.service: dist/systemd/%.service.in
+	@mkdir -p dist/build
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $< >$@
+
+install: backend xenstore-scripts man $(addprefix dist/build/,$(UNITS))
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/vcam $(DESTDIR)$(SYSCONFDIR)/modprobe.d
+	install -m 755 $(USER_BINS) $(DESTDIR)$(SBINDIR)/
+	install -m 644 $(addprefix man/build/,$(MAN8)) $(DESTDIR)$(MANDIR)/man8/
+	install -m 644 $(addprefix man/build/,$(MAN5)) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(addprefix dist/build/,$(UNITS)) $(DESTDIR)$(UNITDIR)/
+	install -m 644 dist/modprobe-vcam.conf $(DESTDIR)$(SYSCONFDIR)/modprobe.d/vcam.conf
+	@# a config the admin edited stays
+	[ -e $(DESTDIR)$(SYSCONFDIR)/vcam/vcamd.conf ] || \
+		install -m 644 dist/vcamd.conf $(DESTDIR)$(SYSCONFDIR)/vcam/vcamd.conf
+
+# Leaves vcamd.conf when it differs from the shipped one (the admin's).
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(notdir $(USER_BINS)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(MAN8)) $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(MAN5))
+	rm -f $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS))
+	rm -f $(DESTDIR)$(SYSCONFDIR)/modprobe.d/vcam.conf
+	if cmp -s dist/vcamd.conf $(DESTDIR)$(SYSCONFDIR)/vcam/vcamd.conf; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/vcam/vcamd.conf; \
+		rmdir $(DESTDIR)$(SYSCONFDIR)/vcam 2>/dev/null || true; \
+	else echo "kept $(DESTDIR)$(SYSCONFDIR)/vcam/vcamd.conf (changed)"; fi
+
+# Debian packages (debian/): vcam-dkms, vcamd and vcam-tools into deb/, built
+# by dpkg-buildpackage in a copy of the tree (the files git knows, committed
+# or not), so that nothing of a development build gets in and its output
+# stays inside this tree.
+DEB_VERSION = $(shell dpkg-parsechangelog -S Version)
+deb:
+	rm -rf deb/build
+	mkdir -p deb/build/vcam-$(DEB_VERSION)
+	git ls-files -co --exclude-standard -z | \
+		xargs -0 tar -cf - --no-recursion -- | tar -C deb/build/vcam-$(DEB_VERSION) -xf -
+	cd deb/build/vcam-$(DEB_VERSION) && dpkg-buildpackage -b -uc -us
+	mv deb/build/*.deb deb/build/*.buildinfo deb/build/*.changes deb/
+	rm -rf deb/build
+	@ls deb/*.deb
+
 clean:
 	@for p in $(PARTS) man; do $(MAKE) -C $$p clean; done
-	rm -rf tests/rig/out
+	rm -rf tests/rig/out dist/build deb

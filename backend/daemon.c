@@ -232,10 +232,15 @@ static void sig_ready(struct vcamd *d, void *arg, short revents)
 
 	(void)arg;
 	(void)revents;
-	if (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
-		log_notice("signal %u: shutting down", si.ssi_signo);
-		d->stop = 1;
+	if (read(d->sigfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGHUP) {
+		log_notice("SIGHUP: reloading the configuration");
+		vcamd_reload(d);
+		return;
 	}
+	log_notice("signal %u: shutting down", si.ssi_signo);
+	d->stop = 1;
 }
 
 static int setup_signals(struct vcamd *d)
@@ -303,7 +308,7 @@ int vcamd_run(struct vcamd *d)
 {
 	struct vcam_conn *c;
 	struct vcam_camdev *cd;
-	int ret;
+	int ret, failed = 0;
 
 	ret = setup_signals(d);
 	if (ret)
@@ -353,6 +358,7 @@ int vcamd_run(struct vcamd *d)
 			   vcamd_poll_timeout_ms(d, vcam_now_ns()));
 		if (ret < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
+			failed = 1;
 			break;
 		}
 		for (i = 0; ret > 0 && i < n && !d->stop; i++) {
@@ -363,9 +369,11 @@ int vcamd_run(struct vcamd *d)
 					     d->pfd[i].revents);
 			else
 				vcamd_status_serve(d, d->pfd[i].fd);
-			/* A callback may destroy connections: re-collect. */
-			if (d->src[i].cb && d->src[i].cb != cam_ready &&
-			    d->src[i].cb != sig_ready)
+			/*
+			 * A callback may destroy connections (a reload may
+			 * close cameras): re-collect.
+			 */
+			if (d->src[i].cb && d->src[i].cb != cam_ready)
 				break;
 		}
 	}
@@ -380,6 +388,6 @@ int vcamd_run(struct vcamd *d)
 	vcamd_status_close(d);
 	d->tp->shutdown(d);
 	close(d->sigfd);
-	log_notice("stopped");
-	return 0;
+	log_notice(failed ? "stopped on an error" : "stopped");
+	return failed;
 }

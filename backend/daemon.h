@@ -120,6 +120,10 @@ struct vcamd {
 	struct vcam_camdev *cams;
 	volatile int stop;
 	int sigfd;
+	/* the command line, read again on SIGHUP (NULL: never reloads) */
+	int argc;
+	char **argv;
+	unsigned int reloads, reload_errors;	/* SIGHUPs applied, refused */
 	int status_fd;
 	int status_json_fd;		/* <status>.json */
 	int trace_fd;
@@ -237,6 +241,16 @@ size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len);
 int vcam_xen_transport_init(struct vcamd *d);
 int vcam_lb_transport_init(struct vcamd *d);
 
+/*
+ * 0: stopped by SIGTERM/SIGINT; < 0 (-errno): could not start; > 0: the
+ * main loop failed (logged), guests closed as on SIGTERM.  A service
+ * manager must see the last as a failure, to restart it.
+ */
 int vcamd_run(struct vcamd *d);
+/*
+ * reload.c, on SIGHUP: the options of d->argv (and its --config file)
+ * again.  0, or -EINVAL with nothing changed (logged).
+ */
+int vcamd_reload(struct vcamd *d);
 
 #endif /* VCAMD_DAEMON_H */

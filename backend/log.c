@@ -16,6 +16,11 @@ void vcam_log_setup(bool use_syslog, int level)
 		openlog("vcamd", LOG_PID, LOG_DAEMON);
 }
 
+void vcam_log_set_level(int level)
+{
+	log_threshold = level;
+}
+
 int vcam_log_level(void)
 {
 	return log_threshold;

@@ -8,6 +8,8 @@
 
 void vcam_log_setup(bool use_syslog, int level);
 int vcam_log_level(void);
+/* The threshold alone; the destination stays (a reload cannot move it). */
+void vcam_log_set_level(int level);
 void vcam_log(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

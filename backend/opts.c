@@ -50,8 +50,10 @@ void vcam_usage(FILE *f)
 "(modprobe xen-gntdev xen-gntalloc xen-evtchn).  be-alloc buffers are\n"
 "granted through gntalloc, whose default limit of 1024 pages is one\n"
 "1080p YUYV buffer: load it with e.g. 'modprobe xen-gntalloc limit=65536'.\n"
-"SIGTERM, SIGINT, SIGHUP: stop streams, unmap, close, set backends Closed,\n"
-"remove the sockets, exit 0.\n"
+"SIGTERM, SIGINT: stop streams, unmap, close, set backends Closed, remove\n"
+"the sockets, exit 0.  SIGHUP: read the options and --config file again;\n"
+"devices whose camera is no longer allowed are closed, the others keep\n"
+"streaming under the new caps; a bad file changes nothing.\n"
 "Exit status: 0 stopped by a signal, 1 could not start (no Xen, no\n"
 "loopback socket), 2 bad usage or config file.\n",
 		VCAM_STATUS_SOCK_DEFAULT, VCAM_MAX_SPINNING_DEFAULT,

@@ -265,6 +265,8 @@ static void vcamd_fields(struct rec *r, struct vcamd *d)
 	f_u64(r, "max_spinning", d->opts.max_spinning);
 	f_u64(r, "pages", d->pages.used);
 	f_u64(r, "max_pages_total", d->pages.max);
+	f_u64(r, "reloads", d->reloads);
+	f_u64(r, "reload_errors", d->reload_errors);
 }
 
 static void camera_fields(struct rec *r, struct vcamd *d,

@@ -15,6 +15,8 @@ int main(int argc, char **argv)
 	char err[512];
 	int ret;
 
+	d.argc = argc;
+	d.argv = argv;
 	vcam_opts_default(&d.opts);
 	ret = vcam_opts_parse(&d.opts, argc, argv, err, sizeof(err));
 	if (ret > 0)
@@ -30,9 +32,7 @@ int main(int argc, char **argv)
 	}
 	d.start_ns = vcam_now_ns();
 	ret = vcamd_run(&d);
-	if (ret) {
+	if (ret < 0)
 		log_err("cannot start: %s", strerror(-ret));
-		return 1;
-	}
-	return 0;
+	return ret ? 1 : 0;
 }

@@ -2,8 +2,8 @@
 /*
  * Xen para-virtual camera frontend: shared definitions.
  *
- * Two lifetimes matter here.  struct vcamfront_info lives from xenbus probe
- * to remove.  struct vcam_dev is one connection to the backend: created when
+ * Two lifetimes matter here.  struct vcamfe_info lives from xenbus probe
+ * to remove.  struct vcamfe_dev is one connection to the backend: created when
  * the backend reaches InitWait, freed by the V4L2 core when the last user of
  * its /dev/videoN is gone, which may be long after the backend vanished.
  */
@@ -28,30 +28,30 @@
 
 #include "vcamfront_proto.h"
 
-#define VCAM_DRV_NAME		"xen-vcamfront"
+#define VCAMFE_DRV_NAME		"xen-vcamfront"
 
 /* Limits on what the toolstack may configure (ring/include/vcam/ext.h). */
-#define VCAM_MAX_FORMATS	VCAM_CFG_MAX_FOURCCS
-#define VCAM_MAX_RESOLUTIONS	VCAM_CFG_MAX_MODES
-#define VCAM_MAX_RATES		VCAM_CFG_MAX_RATES
-#define VCAM_MAX_BUFS		min_t(int, VB2_MAX_FRAME, 255)
+#define VCAMFE_MAX_FORMATS	VCAM_CFG_MAX_FOURCCS
+#define VCAMFE_MAX_RESOLUTIONS	VCAM_CFG_MAX_MODES
+#define VCAMFE_MAX_RATES		VCAM_CFG_MAX_RATES
+#define VCAMFE_MAX_BUFS		min_t(int, VB2_MAX_FRAME, 255)
 
-struct vcam_res {
+struct vcamfe_res {
 	u32 width;
 	u32 height;
 	int num_rates;
 	/* Frame rates as the protocol has them: frames per second. */
-	struct v4l2_fract rates[VCAM_MAX_RATES];
+	struct v4l2_fract rates[VCAMFE_MAX_RATES];
 };
 
-struct vcam_format {
+struct vcamfe_format {
 	u32 fourcc;
 	int num_res;
-	struct vcam_res *res;
+	struct vcamfe_res *res;
 };
 
 /* Configuration the toolstack wrote into the frontend's xenstore dir. */
-struct vcam_cfg {
+struct vcamfe_cfg {
 	char *unique_id;
 	int max_buffers;
 	bool be_alloc;
@@ -60,11 +60,11 @@ struct vcam_cfg {
 	int num_ctrls;
 	u8 ctrl_types[XENCAMERA_MAX_CTRL];
 	int num_formats;
-	struct vcam_format formats[VCAM_MAX_FORMATS];
+	struct vcamfe_format formats[VCAMFE_MAX_FORMATS];
 };
 
 /* Per-device counters, exported through sysfs (vcamfront_stats.c). */
-struct vcam_stats {
+struct vcamfe_stats {
 	atomic64_t frames;
 	atomic64_t errors;
 	atomic64_t drops;
@@ -88,7 +88,7 @@ struct vcam_stats {
  * parked on the connection's zombie list and freed only once the backend
  * has let go; granted pages hold a reference of ours until then.
  */
-struct vcam_share {
+struct vcamfe_share {
 	struct list_head list;
 	struct xen_front_pgdir_shbuf shbuf;
 	bool shbuf_valid;
@@ -102,11 +102,11 @@ struct vcam_share {
 	void *bounce;
 };
 
-struct vcam_buf {
+struct vcamfe_buf {
 	/* Must be first: vb2 allocates this struct for us. */
 	struct vb2_v4l2_buffer vb;
 	struct list_head list;
-	struct vcam_share sh;
+	struct vcamfe_share sh;
 	bool created;
 	/* Buffer belongs to the backend (BUF_QUEUE sent, no FRAME_AVAIL yet). */
 	bool with_be;
@@ -133,16 +133,16 @@ struct vcam_buf {
 	void *shadow;
 };
 
-struct vcam_dev;
+struct vcamfe_dev;
 
 /*
- * One event channel from the backend (vcamfront_irq.c).  Both are bound
- * with the late-EOI API: after an interrupt Xen delivers nothing more on
- * the channel until we call xen_irq_lateeoi(), so a backend can make us
- * run at most once per EOI, and an EOI flagged spurious slows it down.
+ * One event channel from the backend.  Bound with the late-EOI API: after
+ * an interrupt Xen delivers nothing more on the channel until we call
+ * xen_irq_lateeoi(), so a backend can make us run at most once per EOI,
+ * and an EOI flagged spurious slows it down.
  */
-struct vcam_chan {
-	struct vcam_dev *cam;
+struct vcamfe_chan {
+	struct vcamfe_dev *cam;
 	evtchn_port_t port;
 	int irq;
 	/*
@@ -155,44 +155,30 @@ struct vcam_chan {
 	unsigned int consumed;
 };
 
-struct vcamfront_info;
-
-struct vcam_dev {
-	struct v4l2_device v4l2_dev;
-	struct video_device vdev;
-	struct vb2_queue queue;
-	struct v4l2_ctrl_handler ctrl_handler;
-	struct v4l2_ctrl *ctrls[XENCAMERA_MAX_CTRL];
-	/* Serialises V4L2 file operations and vb2 (vdev.lock, queue.lock). */
-	struct mutex lock;
-
-	struct xenbus_device *xb_dev;
-	/* Back link to the xenbus side; cleared on remove (vcam_global_lock). */
-	struct vcamfront_info *info;
-	struct vcam_cfg cfg;
-	int notify_mode;
-	bool evt_hold_off;
-	/* Negotiated: FRAME_AVAIL hands the buffer back by itself. */
-	bool avail_dequeues;
-	/* BUF_DEQUEUEs sent and not answered: their answers are awaited. */
-	unsigned int deqs_inflight;
-	bool registered;
-
-	/*
-	 * Request ring: req_lock protects ring, event page consumption, ids,
-	 * buffer states and the EOI bookkeeping of both channels.  A mutex:
-	 * nothing takes it in atomic context (vcamfront_irq.c), so frames are
-	 * copied and vb2 buffers completed preemptible, interrupts on.
-	 */
-	struct mutex req_lock;
+/*
+ * The ring/event-channel pair, owned by vcamfront_evtchnl.c: the shared
+ * pages, their grants and channels.  Under req_lock.
+ */
+struct vcamfe_evtchnl {
+	/* Requests out, responses in (vcamfront_req.c). */
 	struct xen_cameraif_front_ring ring;
-	void *ring_page;
 	grant_ref_t ring_gref;
-	struct vcam_chan req_ch;
-	wait_queue_head_t ring_wq;
-	u16 next_id;
-	u16 next_async;
+	struct vcamfe_chan req;
+	/* Events in (vcamfront_event.c); a private copy of in_cons. */
+	struct xencamera_event_page *evt_page;
+	grant_ref_t evt_gref;
+	struct vcamfe_chan evt;
+	u32 evt_cons;
+	/* Negotiated: the backend honours in_event (vcam/ext.h). */
+	bool evt_hold_off;
+	/* Consumes on behalf of the interrupt handlers (vcamfront_notify.c). */
+	struct work_struct work;
+	/* Channels being unbound: no EOI any more. */
+	bool irqs_gone;
+};
 
+/* The request engine (vcamfront_req.c); under req_lock but the mutex. */
+struct vcamfe_req {
 	/* One synchronous request at a time; its reply lands in sync_resp. */
 	struct mutex sync_mutex;
 	struct completion sync_done;
@@ -201,69 +187,58 @@ struct vcam_dev {
 	u8 sync_op;
 	struct xencamera_resp sync_resp;
 	unsigned int timeout_ms;
+	u16 next_id;
+	u16 next_async;
+	/* Synchronous requests waiting for room on the ring. */
+	wait_queue_head_t ring_wq;
+	/* Buffers waiting for room for their BUF_QUEUE or BUF_DEQUEUE. */
+	struct list_head pending;
+	/* BUF_DEQUEUEs sent and not answered: their answers are awaited. */
+	unsigned int deqs_inflight;
+};
 
-	/* Event page: a private copy of in_cons, never read back from it. */
-	struct xencamera_event_page *evt_page;
-	grant_ref_t evt_gref;
-	struct vcam_chan evt_ch;
-	u32 evt_cons;
+/*
+ * Spin/hybrid consumer thread (vcamfront_notify.c); only exists while
+ * streaming.  @task is set and cleared under req_lock: the interrupt work
+ * decides by it who consumes and gives the EOIs.
+ */
+struct vcamfe_poller {
+	struct task_struct *task;
+	wait_queue_head_t wq;
+	bool kick;
+	bool armed;
+};
 
-	/* Consumes on behalf of the interrupt handlers (vcamfront_irq.c). */
-	struct work_struct notify_work;
-	/* Channels being unbound: no EOI any more (req_lock). */
-	bool irqs_gone;
-
-	/* Something in the shared pages made no sense, or the backend left. */
-	bool dead;
-	bool broken_logged;
-
-	/*
-	 * Spin/hybrid consumer thread; only exists while streaming.  Set and
-	 * cleared under req_lock: the interrupt work decides by it who
-	 * consumes and gives the EOIs.
-	 */
-	struct task_struct *poller;
-	wait_queue_head_t poller_wq;
-	bool poller_kick;
-	bool poller_armed;
-	/* Open file handles: decides Reconfiguring vs Initialising. */
-	atomic_t users;
-
-	/* Buffers: indices below num_bufs granted by BUF_REQUEST. */
+/* Buffers and the stream (vcamfront_vb2.c, _buf.c, _handback.c). */
+struct vcamfe_stream {
+	/* Indices below num_bufs granted by BUF_REQUEST. */
 	int num_bufs;
 	int num_created;
-	struct vcam_buf *bufs[VB2_MAX_FRAME];
-	struct list_head pending;
+	/* Set and cleared under req_lock, as is each buffer's state. */
+	struct vcamfe_buf *bufs[VB2_MAX_FRAME];
 	bool streaming;
 	/* Last FRAME_AVAIL seq_num of this stream; gaps are drops. */
 	u32 last_seq;
 	bool seq_valid;
-	/* Liveness of a silent stream (vcamfront_vb2.c). */
+	/* Liveness of a silent stream. */
 	struct delayed_work watchdog;
 	unsigned long last_frame;
+};
 
-	/* Current format as the backend reported it. */
-	struct xencamera_config_resp config;
-	struct xencamera_buf_get_layout_resp layout;
-	/*
-	 * V4L2 API of this device: the multi-planar one, or the single-planar
-	 * one (decided at connect, see vcam_v4l2_connect).
-	 */
-	bool mplane;
-	/* vb2 planes of the current format: its V4L2 memory planes. */
-	unsigned int mem_planes;
-	/* Where each plane starts in the one shared buffer (BUF_CREATE). */
-	u32 plane_offset[XENCAMERA_MAX_PLANE];
-
+/* Controls (vcamfront_ctrls.c). */
+struct vcamfe_ctrls {
+	struct v4l2_ctrl_handler handler;
+	struct v4l2_ctrl *ctrl[XENCAMERA_MAX_CTRL];
 	/* CTRL_CHANGE events, applied from process context. */
-	struct work_struct ctrl_work;
-	spinlock_t ctrl_lock;
-	u32 ctrl_changed;
-	s64 ctrl_values[XENCAMERA_MAX_CTRL];
-	bool ctrl_from_backend;
+	struct work_struct work;
+	spinlock_t lock;
+	u32 changed;
+	s64 values[XENCAMERA_MAX_CTRL];
+	bool from_backend;
+};
 
-	struct vcam_stats stats;
-
+/* The end of a connection (vcamfront_conn.c). */
+struct vcamfe_teardown {
 	/* Shares the backend may still map; freed by the teardown work. */
 	struct mutex zombie_lock;
 	struct list_head zombies;
@@ -274,16 +249,85 @@ struct vcam_dev {
 	 * its backend served the old domain, nothing maps our pages now.
 	 */
 	bool resumed;
-	struct work_struct teardown_work;
+	struct work_struct work;
 	struct work_struct broken_work;
 };
 
-struct vcamfront_info {
+/*
+ * One connection (vcamfront_conn.c).
+ *
+ * Lock order, the one place it is written down:
+ *
+ *   info->lock (xenbus side)
+ *     cam->lock (V4L2 file operations and vb2)
+ *       a control handler's lock
+ *         req.sync_mutex (one synchronous request)
+ *           req_lock
+ *             ctrls.lock, vb2's own spinlocks (vb2_buffer_done)
+ *
+ * Each may be taken with any of those above it held, never the other way.
+ * req_lock protects the ring/event-channel pair, the request engine's ids
+ * and sync state, and every buffer's state.  It is a mutex: nothing takes
+ * it in atomic context (the interrupt handler only queues evtchnl.work),
+ * so frames are copied and vb2 buffers completed preemptible, interrupts
+ * on.  It is not held while waiting for the backend (vcamfe_req_sync drops
+ * it), and the work that consumes takes no other lock, so a request
+ * waiting for its answer cannot block the work that delivers it; control
+ * values are applied by ctrls.work, outside req_lock.  vcamfe_global_lock
+ * (the cam <-> info links) nests inside info->lock and with nothing else;
+ * teardown.zombie_lock and vcamfe_node_lock are leaves.
+ */
+struct vcamfe_dev {
+	struct v4l2_device v4l2_dev;
+	struct video_device vdev;
+	struct vb2_queue queue;
+	struct mutex lock;
+	bool registered;
+	/* Open file handles: decides Reconfiguring vs Initialising. */
+	atomic_t users;
+
+	struct xenbus_device *xb_dev;
+	/* Back link to the xenbus side; cleared on remove (vcamfe_global_lock). */
+	struct vcamfe_info *info;
+	struct vcamfe_cfg cfg;
+	int notify_mode;
+	/* Negotiated: FRAME_AVAIL hands the buffer back by itself. */
+	bool avail_dequeues;
+
+	struct mutex req_lock;
+	struct vcamfe_evtchnl evtchnl;
+	struct vcamfe_req req;
+	struct vcamfe_poller poller;
+	struct vcamfe_stream stream;
+
+	/* Something in the shared pages made no sense, or the backend left. */
+	bool dead;
+	bool broken_logged;
+
+	/* Current format as the backend reported it. */
+	struct xencamera_config_resp config;
+	struct xencamera_buf_get_layout_resp layout;
+	/*
+	 * V4L2 API of this device: the multi-planar one, or the single-planar
+	 * one (decided at connect, see vcamfe_v4l2_connect).
+	 */
+	bool mplane;
+	/* vb2 planes of the current format: its V4L2 memory planes. */
+	unsigned int mem_planes;
+	/* Where each plane starts in the one shared buffer (BUF_CREATE). */
+	u32 plane_offset[XENCAMERA_MAX_PLANE];
+
+	struct vcamfe_ctrls ctrls;
+	struct vcamfe_stats stats;
+	struct vcamfe_teardown teardown;
+};
+
+struct vcamfe_info {
 	struct xenbus_device *xb_dev;
 	struct mutex lock;
-	struct vcam_dev *cam;
+	struct vcamfe_dev *cam;
 	/* A dead connection still held open (Reconfiguring). */
-	struct vcam_dev *lingering;
+	struct vcamfe_dev *lingering;
 	/* The old connection was released: go back to Initialising. */
 	struct work_struct reinit_work;
 	bool removing;
@@ -292,86 +336,104 @@ struct vcamfront_info {
 	int connect_failures;
 };
 
-extern struct mutex vcam_global_lock;
-extern struct workqueue_struct *vcam_wq;
-extern unsigned int vcam_param_timeout_ms;
-extern char *vcam_param_notify_mode;
-extern unsigned int vcam_param_spin_us;
-extern int vcam_param_mplane;
-extern bool vcam_param_avail_dequeues;
+extern struct mutex vcamfe_global_lock;
+extern struct workqueue_struct *vcamfe_wq;
+extern unsigned int vcamfe_param_timeout_ms;
+extern char *vcamfe_param_notify_mode;
+extern unsigned int vcamfe_param_spin_us;
+extern int vcamfe_param_mplane;
+extern bool vcamfe_param_avail_dequeues;
 
 /* vcamfront_cfg.c */
-int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg);
-void vcam_cfg_free(struct vcam_cfg *cfg);
-const struct vcam_format *vcam_cfg_find_format(const struct vcam_cfg *cfg,
-					       u32 fourcc);
-const struct vcam_res *vcam_cfg_find_res(const struct vcam_format *fmt,
-					 u32 width, u32 height);
+int vcamfe_cfg_read(struct xenbus_device *xb_dev, struct vcamfe_cfg *cfg);
+void vcamfe_cfg_free(struct vcamfe_cfg *cfg);
+const struct vcamfe_format *vcamfe_cfg_find_format(const struct vcamfe_cfg *cfg,
+						   u32 fourcc);
+const struct vcamfe_res *vcamfe_cfg_find_res(const struct vcamfe_format *fmt,
+					     u32 width, u32 height);
+
+/* vcamfront_conn.c */
+int vcamfe_conn_create(struct vcamfe_info *info);
+bool vcamfe_conn_disconnect(struct vcamfe_info *info, const char *why);
+void vcamfe_mark_dead(struct vcamfe_dev *cam, const char *why);
+void vcamfe_broken(struct vcamfe_dev *cam, const char *fmt, ...);
 
 /* vcamfront_evtchnl.c */
-int vcam_evtchnl_create(struct vcam_dev *cam);
-int vcam_evtchnl_publish(struct vcam_dev *cam);
-void vcam_evtchnl_free(struct vcam_dev *cam);
-int vcam_req_sync(struct vcam_dev *cam, u8 op, const void *payload,
-		  size_t len, struct xencamera_resp *resp);
-void vcam_flush_pending_locked(struct vcam_dev *cam);
-int vcam_drain_locked(struct vcam_dev *cam);
-bool vcam_rearm_locked(struct vcam_dev *cam);
-bool vcam_drain_rearm_locked(struct vcam_dev *cam);
-void vcam_mark_dead(struct vcam_dev *cam, const char *why);
-void vcam_broken(struct vcam_dev *cam, const char *fmt, ...);
+void vcamfe_evtchnl_init(struct vcamfe_dev *cam);
+int vcamfe_evtchnl_create(struct vcamfe_dev *cam);
+int vcamfe_evtchnl_publish(struct vcamfe_dev *cam);
+void vcamfe_evtchnl_unbind(struct vcamfe_dev *cam);
+void vcamfe_evtchnl_free(struct vcamfe_dev *cam);
+void vcamfe_evtchnl_push_locked(struct vcamfe_dev *cam);
+bool vcamfe_evtchnl_rearm_locked(struct vcamfe_dev *cam, bool want_rsp);
+void vcamfe_evtchnl_eoi_locked(struct vcamfe_dev *cam);
 
-/* vcamfront_irq.c */
-void vcam_irq_init(struct vcam_dev *cam);
-int vcam_irq_bind(struct vcam_dev *cam);
-void vcam_irq_unbind(struct vcam_dev *cam);
-void vcam_irq_eoi_locked(struct vcam_dev *cam);
+/* vcamfront_req.c */
+int vcamfe_req_sync(struct vcamfe_dev *cam, u8 op, const void *payload,
+		    size_t len, struct xencamera_resp *resp);
+void vcamfe_flush_pending_locked(struct vcamfe_dev *cam);
+int vcamfe_req_drain_locked(struct vcamfe_dev *cam);
+bool vcamfe_req_awaits_rsp_locked(struct vcamfe_dev *cam);
+
+/* vcamfront_event.c */
+int vcamfe_event_drain_locked(struct vcamfe_dev *cam, int *ctrls);
 
 /* vcamfront_notify.c */
-int vcam_poller_start(struct vcam_dev *cam);
-void vcam_poller_stop(struct vcam_dev *cam);
+int vcamfe_drain_locked(struct vcamfe_dev *cam);
+void vcamfe_notify_work(struct work_struct *work);
+int vcamfe_poller_start(struct vcamfe_dev *cam);
+void vcamfe_poller_stop(struct vcamfe_dev *cam);
 
 /* vcamfront_buf.c */
-int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf);
-void vcam_buf_unshare(struct vcam_dev *cam, struct vcam_buf *buf,
-		      bool be_done);
-void vcam_share_free(struct vcam_share *sh);
-bool vcam_buf_unmap_backend(struct vcam_dev *cam);
-int vcam_buf_plane_lens(struct vcam_dev *cam, struct vcam_buf *buf,
-			u32 used_sz, u32 *lens);
-void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
-			 u32 used_sz, u32 seq);
+int vcamfe_buf_share(struct vcamfe_dev *cam, struct vcamfe_buf *buf);
+void vcamfe_buf_unshare(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			bool be_done);
+void vcamfe_share_free(struct vcamfe_share *sh);
+bool vcamfe_buf_unmap_backend(struct vcamfe_dev *cam);
+int vcamfe_buf_plane_lens(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			  u32 used_sz, u32 *lens);
+void vcamfe_buf_frame_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			   u32 used_sz, u32 seq);
 
 /* vcamfront_handback.c */
-void vcam_frame_avail_locked(struct vcam_dev *cam, struct vcam_buf *buf,
-			     u32 used_sz, u32 seq);
-void vcam_dequeue_resp_locked(struct vcam_dev *cam, struct vcam_buf *buf,
-			      const struct xencamera_resp *resp);
-void vcam_dequeued_complete_locked(struct vcam_dev *cam);
-void vcam_handback_reset(struct vcam_buf *buf);
+void vcamfe_frame_avail_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			       u32 used_sz, u32 seq);
+void vcamfe_dequeue_resp_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+				const struct xencamera_resp *resp);
+void vcamfe_dequeued_complete_locked(struct vcamfe_dev *cam);
+void vcamfe_handback_reset(struct vcamfe_buf *buf);
 
 /* vcamfront_vb2.c */
-int vcam_vb2_init(struct vcam_dev *cam);
-void vcam_return_all_locked(struct vcam_dev *cam,
-			    enum vb2_buffer_state state);
-int vcam_bufs_release(struct vcam_dev *cam);
+int vcamfe_vb2_init(struct vcamfe_dev *cam);
+void vcamfe_return_all_locked(struct vcamfe_dev *cam,
+			      enum vb2_buffer_state state);
+int vcamfe_bufs_release(struct vcamfe_dev *cam);
 
 /* vcamfront_v4l2.c */
-int vcam_v4l2_connect(struct vcam_dev *cam);
-int vcam_config_get(struct vcam_dev *cam);
-int vcam_layout_get(struct vcam_dev *cam);
-unsigned int vcam_fourcc_mem_planes(u32 fourcc);
+int vcamfe_v4l2_connect(struct vcamfe_dev *cam);
+int vcamfe_config_get(struct vcamfe_dev *cam);
+int vcamfe_layout_get(struct vcamfe_dev *cam);
+unsigned int vcamfe_fourcc_mem_planes(u32 fourcc);
 
 /* vcamfront_node.c */
-int vcam_node_wanted(struct xenbus_device *xb_dev);
-void vcam_node_remember(struct xenbus_device *xb_dev, int nr);
+int vcamfe_node_wanted(struct xenbus_device *xb_dev);
+void vcamfe_node_remember(struct xenbus_device *xb_dev, int nr);
 
 /* vcamfront_ctrls.c */
-int vcam_ctrls_init(struct vcam_dev *cam);
-void vcam_ctrls_event(struct vcam_dev *cam, u8 type, s64 value);
-void vcam_ctrls_work(struct work_struct *work);
+int vcamfe_ctrls_init(struct vcamfe_dev *cam);
+/* CTRL_CHANGE events of one drain, coalesced: the latest value wins. */
+struct vcamfe_ctrl_batch {
+	u32 changed;
+	s64 values[XENCAMERA_MAX_CTRL];
+};
+
+void vcamfe_ctrls_note(struct vcamfe_dev *cam, struct vcamfe_ctrl_batch *batch,
+		       u8 type, s64 value);
+void vcamfe_ctrls_apply(struct vcamfe_dev *cam,
+			const struct vcamfe_ctrl_batch *batch);
+void vcamfe_ctrls_work(struct work_struct *work);
 
 /* vcamfront_stats.c */
-extern const struct attribute_group *vcam_stats_groups[];
+extern const struct attribute_group *vcamfe_stats_groups[];
 
 #endif /* VCAMFRONT_H */

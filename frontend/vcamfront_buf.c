@@ -55,9 +55,9 @@ static int collect_pages(struct page **pages, u8 *vaddr, int num_pages)
  * get a reference of ours: vb2 may free its memory while the backend still
  * maps it, and the pages must not be reused before the backend lets go.
  */
-static int collect_fe_pages(struct vcam_buf *buf, int num_pages)
+static int collect_fe_pages(struct vcamfe_buf *buf, int num_pages)
 {
-	struct vcam_share *sh = &buf->sh;
+	struct vcamfe_share *sh = &buf->sh;
 	struct vb2_buffer *vb = &buf->vb.vb2_buf;
 	int i, ret = -EINVAL;
 
@@ -79,7 +79,7 @@ static int collect_fe_pages(struct vcam_buf *buf, int num_pages)
 	return 0;
 }
 
-static void fill_create_req(struct vcam_dev *cam, struct vcam_buf *buf,
+static void fill_create_req(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 			    struct xencamera_buf_create_req *req)
 {
 	int p;
@@ -92,7 +92,7 @@ static void fill_create_req(struct vcam_dev *cam, struct vcam_buf *buf,
 		xen_front_pgdir_shbuf_get_dir_start(&buf->sh.shbuf);
 }
 
-void vcam_share_free(struct vcam_share *sh)
+void vcamfe_share_free(struct vcamfe_share *sh)
 {
 	int i;
 
@@ -119,30 +119,30 @@ void vcam_share_free(struct vcam_share *sh)
  * be_done: the backend confirmed (BUF_DESTROY) that it no longer maps the
  * buffer, so it can be freed now.  Otherwise it waits on the zombie list.
  */
-void vcam_buf_unshare(struct vcam_dev *cam, struct vcam_buf *buf,
-		      bool be_done)
+void vcamfe_buf_unshare(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			bool be_done)
 {
-	struct vcam_share *z;
+	struct vcamfe_share *z;
 
 	buf->shadow = NULL;
 	if (!be_done && buf->sh.shbuf_valid) {
 		z = kmemdup(&buf->sh, sizeof(*z), GFP_KERNEL);
 		if (z) {
-			mutex_lock(&cam->zombie_lock);
-			list_add_tail(&z->list, &cam->zombies);
-			mutex_unlock(&cam->zombie_lock);
+			mutex_lock(&cam->teardown.zombie_lock);
+			list_add_tail(&z->list, &cam->teardown.zombies);
+			mutex_unlock(&cam->teardown.zombie_lock);
 			memset(&buf->sh, 0, sizeof(buf->sh));
 			return;
 		}
 	}
-	vcam_share_free(&buf->sh);
+	vcamfe_share_free(&buf->sh);
 }
 
-static bool unmap_backend_pages(struct vcam_share *sh)
+static bool unmap_backend_pages(struct vcamfe_share *sh)
 {
 	if (!sh->be_mapped)
 		return false;
-	/* Takes the handles with it: vcam_share_free() will not try again. */
+	/* Takes the handles with it: vcamfe_share_free() will not try again. */
 	xen_front_pgdir_shbuf_unmap(&sh->shbuf);
 	sh->be_mapped = false;
 	return true;
@@ -158,26 +158,26 @@ static bool unmap_backend_pages(struct vcam_share *sh)
  * connection dies first, so no frame copy reads them any more.  Returns
  * whether anything was mapped.
  */
-bool vcam_buf_unmap_backend(struct vcam_dev *cam)
+bool vcamfe_buf_unmap_backend(struct vcamfe_dev *cam)
 {
-	struct vcam_share *z;
+	struct vcamfe_share *z;
 	bool any = false;
 	int i;
 
 	mutex_lock(&cam->req_lock);
 	for (i = 0; i < VB2_MAX_FRAME && !any; i++)
-		any = cam->bufs[i] && cam->bufs[i]->sh.be_mapped;
+		any = cam->stream.bufs[i] && cam->stream.bufs[i]->sh.be_mapped;
 	if (any)
-		vcam_mark_dead(cam, "suspending with the backend's pages mapped: connection dropped");
+		vcamfe_mark_dead(cam, "suspending with the backend's pages mapped: connection dropped");
 	for (i = 0; i < VB2_MAX_FRAME; i++)
-		if (cam->bufs[i])
-			unmap_backend_pages(&cam->bufs[i]->sh);
+		if (cam->stream.bufs[i])
+			unmap_backend_pages(&cam->stream.bufs[i]->sh);
 	mutex_unlock(&cam->req_lock);
 
-	mutex_lock(&cam->zombie_lock);
-	list_for_each_entry(z, &cam->zombies, list)
+	mutex_lock(&cam->teardown.zombie_lock);
+	list_for_each_entry(z, &cam->teardown.zombies, list)
 		any |= unmap_backend_pages(z);
-	mutex_unlock(&cam->zombie_lock);
+	mutex_unlock(&cam->teardown.zombie_lock);
 	return any;
 }
 
@@ -185,13 +185,13 @@ bool vcam_buf_unmap_backend(struct vcam_dev *cam)
  * Grant (fe-alloc) or prepare to receive (be-alloc) the buffer's pages and
  * announce it with BUF_CREATE.  Runs in process context from buf_init.
  */
-int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf)
+int vcamfe_buf_share(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
 {
 	struct xen_front_pgdir_shbuf_cfg cfg = {};
 	struct xencamera_buf_create_req req;
 	int num_pages, ret;
 
-	struct vcam_share *sh = &buf->sh;
+	struct vcamfe_share *sh = &buf->sh;
 	bool be_done = true;
 
 	if (!cam->layout.size)
@@ -228,8 +228,8 @@ int vcam_buf_share(struct vcam_dev *cam, struct vcam_buf *buf)
 	sh->shbuf_valid = true;
 
 	fill_create_req(cam, buf, &req);
-	ret = vcam_req_sync(cam, XENCAMERA_OP_BUF_CREATE, &req, sizeof(req),
-			    NULL);
+	ret = vcamfe_req_sync(cam, XENCAMERA_OP_BUF_CREATE, &req, sizeof(req),
+			      NULL);
 	if (ret) {
 		/* No answer: the backend may have mapped it all the same. */
 		be_done = ret != -ENODEV;
@@ -250,11 +250,11 @@ fail:
 	if (buf->created) {
 		struct xencamera_index idx = { .index = buf->vb.vb2_buf.index };
 
-		be_done = !vcam_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx,
+		be_done = !vcamfe_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx,
 					 sizeof(idx), NULL);
 		buf->created = false;
 	}
-	vcam_buf_unshare(cam, buf, be_done);
+	vcamfe_buf_unshare(cam, buf, be_done);
 	return ret;
 }
 
@@ -264,7 +264,7 @@ fail:
  * linear address), not through a vmap: under PV a second mapping of a
  * foreign frame is not guaranteed to be present.
  */
-static void copy_from_be_pages(u8 *dst, const struct vcam_share *sh,
+static void copy_from_be_pages(u8 *dst, const struct vcamfe_share *sh,
 			       u32 off, u32 len)
 {
 	size_t i = off / PAGE_SIZE;
@@ -287,8 +287,8 @@ static void copy_from_be_pages(u8 *dst, const struct vcam_share *sh,
  * (plane_size of the layout), the last gets the rest of used_sz.  used_sz
  * comes from the backend: anything that does not fit is an error.
  */
-int vcam_buf_plane_lens(struct vcam_dev *cam, struct vcam_buf *buf,
-			u32 used_sz, u32 *lens)
+int vcamfe_buf_plane_lens(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			  u32 used_sz, u32 *lens)
 {
 	struct vb2_buffer *vb = &buf->vb.vb2_buf;
 	unsigned int np = vb->num_planes, last = np - 1, p;
@@ -320,17 +320,17 @@ int vcam_buf_plane_lens(struct vcam_dev *cam, struct vcam_buf *buf,
 
 /*
  * Called with req_lock held, in process context (the interrupt work or the
- * poller, vcamfront_irq.c), after vcam_buf_plane_lens accepted used_sz:
+ * poller, vcamfront_irq.c), after vcamfe_buf_plane_lens accepted used_sz:
  * a frame copy of several megabytes here runs preemptible.
  */
-void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
-			 u32 used_sz, u32 seq)
+void vcamfe_buf_frame_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			   u32 used_sz, u32 seq)
 {
 	struct vb2_buffer *vb = &buf->vb.vb2_buf;
 	u32 len[VIDEO_MAX_PLANES];
 	unsigned int p;
 
-	if (vcam_buf_plane_lens(cam, buf, used_sz, len)) {
+	if (vcamfe_buf_plane_lens(cam, buf, used_sz, len)) {
 		atomic64_inc(&cam->stats.errors);
 		vb2_buffer_done(vb, VB2_BUF_STATE_ERROR);
 		return;
@@ -354,11 +354,11 @@ void vcam_buf_frame_done(struct vcam_dev *cam, struct vcam_buf *buf,
 		/* One copy of the frame, whatever the number of planes. */
 		atomic64_inc(&cam->stats.copies);
 	}
-	if (cam->seq_valid && seq - cam->last_seq > 1)
-		atomic64_add(seq - cam->last_seq - 1, &cam->stats.drops);
-	cam->last_seq = seq;
-	cam->seq_valid = true;
-	cam->last_frame = jiffies;
+	if (cam->stream.seq_valid && seq - cam->stream.last_seq > 1)
+		atomic64_add(seq - cam->stream.last_seq - 1, &cam->stats.drops);
+	cam->stream.last_seq = seq;
+	cam->stream.seq_valid = true;
+	cam->stream.last_frame = jiffies;
 
 	for (p = 0; p < vb->num_planes; p++)
 		vb2_set_plane_payload(vb, p, len[p]);

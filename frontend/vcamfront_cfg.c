@@ -22,9 +22,9 @@
  * the guest is never shown a mode its backend would refuse.
  */
 static int parse_rates(struct xenbus_device *xb_dev, const char *path,
-		       struct vcam_res *res)
+		       struct vcamfe_res *res)
 {
-	struct vcam_rate rates[VCAM_MAX_RATES];
+	struct vcam_rate rates[VCAMFE_MAX_RATES];
 	const char *why;
 	unsigned int n, i;
 	char *list;
@@ -36,7 +36,7 @@ static int parse_rates(struct xenbus_device *xb_dev, const char *path,
 			XENCAMERA_FIELD_FRAME_RATES);
 		return PTR_ERR(list);
 	}
-	ret = vcam_parse_rates(list, rates, VCAM_MAX_RATES, &n, &why);
+	ret = vcam_parse_rates(list, rates, VCAMFE_MAX_RATES, &n, &why);
 	if (ret) {
 		dev_err(&xb_dev->dev, "bad frame-rates \"%s\" under %s: %s\n",
 			list, path, why);
@@ -52,7 +52,7 @@ static int parse_rates(struct xenbus_device *xb_dev, const char *path,
 }
 
 static int parse_format(struct xenbus_device *xb_dev, const char *cfg_dir,
-			const char *fmt_name, struct vcam_format *fmt)
+			const char *fmt_name, struct vcamfe_format *fmt)
 {
 	char *fmt_path, *res_path = NULL;
 	const char *why;
@@ -74,7 +74,7 @@ static int parse_format(struct xenbus_device *xb_dev, const char *cfg_dir,
 		ret = PTR_ERR(dir);
 		goto out;
 	}
-	if (!n || n > VCAM_MAX_RESOLUTIONS) {
+	if (!n || n > VCAMFE_MAX_RESOLUTIONS) {
 		dev_err(&xb_dev->dev, "%s: %u resolutions\n", fmt_path, n);
 		ret = -EINVAL;
 		goto out_dir;
@@ -85,7 +85,7 @@ static int parse_format(struct xenbus_device *xb_dev, const char *cfg_dir,
 		goto out_dir;
 	}
 	for (i = 0; i < n; i++) {
-		struct vcam_res *res = &fmt->res[i];
+		struct vcamfe_res *res = &fmt->res[i];
 
 		ret = vcam_parse_resolution(dir[i], &res->width, &res->height,
 					    &why);
@@ -115,7 +115,7 @@ out:
 
 /* Absent is no controls, like an empty list. */
 static int parse_controls(struct xenbus_device *xb_dev, const char *cfg_dir,
-			  struct vcam_cfg *cfg)
+			  struct vcamfe_cfg *cfg)
 {
 	unsigned int n;
 	const char *why;
@@ -156,7 +156,7 @@ static int read_u32(struct xenbus_device *xb_dev, const char *cfg_dir,
 }
 
 static int read_be_alloc(struct xenbus_device *xb_dev, const char *cfg_dir,
-			 struct vcam_cfg *cfg)
+			 struct vcamfe_cfg *cfg)
 {
 	char *s;
 
@@ -178,7 +178,7 @@ static const char *cfg_dir_of(struct xenbus_device *xb_dev)
 	return xb_dev->nodename;
 }
 
-int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
+int vcamfe_cfg_read(struct xenbus_device *xb_dev, struct vcamfe_cfg *cfg)
 {
 	const char *cfg_dir = cfg_dir_of(xb_dev);
 	char **dir;
@@ -208,12 +208,12 @@ int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 		ret = -EINVAL;
 		goto fail;
 	}
-	cfg->max_buffers = min_t(int, v, VCAM_MAX_BUFS);
+	cfg->max_buffers = min_t(int, v, VCAMFE_MAX_BUFS);
 	ret = read_be_alloc(xb_dev, cfg_dir, cfg);
 	if (ret)
 		goto fail;
 
-	cfg->notify_mode = vcam_notify_mode_parse(vcam_param_notify_mode);
+	cfg->notify_mode = vcam_notify_mode_parse(vcamfe_param_notify_mode);
 	if (cfg->notify_mode < 0)
 		cfg->notify_mode = VCAM_NOTIFY_EVENT;
 	mode = xenbus_read(XBT_NIL, cfg_dir, VCAM_FIELD_NOTIFY_MODE,
@@ -230,7 +230,7 @@ int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 		kfree(mode);
 	}
 	/* Like notify-mode, a hint: a bad one leaves the default. */
-	cfg->spin_us = vcam_param_spin_us;
+	cfg->spin_us = vcamfe_param_spin_us;
 	read_u32(xb_dev, cfg_dir, VCAM_FIELD_SPIN_US, 0, VCAM_SPIN_US_MAX,
 		 &cfg->spin_us);
 	cfg->spin_us = clamp_t(u32, cfg->spin_us, 1, VCAM_SPIN_US_MAX);
@@ -245,7 +245,7 @@ int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 		ret = PTR_ERR(dir);
 		goto fail;
 	}
-	if (!n || n > VCAM_MAX_FORMATS) {
+	if (!n || n > VCAMFE_MAX_FORMATS) {
 		dev_err(&xb_dev->dev, "%u formats\n", n);
 		kfree(dir);
 		ret = -EINVAL;
@@ -263,11 +263,11 @@ int vcam_cfg_read(struct xenbus_device *xb_dev, struct vcam_cfg *cfg)
 	return 0;
 
 fail:
-	vcam_cfg_free(cfg);
+	vcamfe_cfg_free(cfg);
 	return ret;
 }
 
-void vcam_cfg_free(struct vcam_cfg *cfg)
+void vcamfe_cfg_free(struct vcamfe_cfg *cfg)
 {
 	int i;
 
@@ -278,8 +278,8 @@ void vcam_cfg_free(struct vcam_cfg *cfg)
 	cfg->unique_id = NULL;
 }
 
-const struct vcam_format *vcam_cfg_find_format(const struct vcam_cfg *cfg,
-					       u32 fourcc)
+const struct vcamfe_format *vcamfe_cfg_find_format(const struct vcamfe_cfg *cfg,
+						   u32 fourcc)
 {
 	int i;
 
@@ -289,8 +289,8 @@ const struct vcam_format *vcam_cfg_find_format(const struct vcam_cfg *cfg,
 	return NULL;
 }
 
-const struct vcam_res *vcam_cfg_find_res(const struct vcam_format *fmt,
-					 u32 width, u32 height)
+const struct vcamfe_res *vcamfe_cfg_find_res(const struct vcamfe_format *fmt,
+					     u32 width, u32 height)
 {
 	int i;
 

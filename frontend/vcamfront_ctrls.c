@@ -9,37 +9,38 @@
 
 #include "vcamfront.h"
 
-static int type_of_ctrl(struct vcam_dev *cam, struct v4l2_ctrl *ctrl)
+static int type_of_ctrl(struct vcamfe_dev *cam, struct v4l2_ctrl *ctrl)
 {
 	int i;
 
 	for (i = 0; i < XENCAMERA_MAX_CTRL; i++)
-		if (cam->ctrls[i] == ctrl)
+		if (cam->ctrls.ctrl[i] == ctrl)
 			return i;
 	return -EINVAL;
 }
 
-static int vcam_s_ctrl(struct v4l2_ctrl *ctrl)
+static int vcamfe_s_ctrl(struct v4l2_ctrl *ctrl)
 {
-	struct vcam_dev *cam = container_of(ctrl->handler, struct vcam_dev,
-					    ctrl_handler);
+	struct vcamfe_dev *cam = container_of(ctrl->handler, struct vcamfe_dev,
+					    ctrls.handler);
 	struct xencamera_ctrl_value cv = {};
 	int type = type_of_ctrl(cam, ctrl);
 
 	if (type < 0)
 		return type;
 	/* The value came from the backend: nothing to send back. */
-	if (cam->ctrl_from_backend)
+	if (cam->ctrls.from_backend)
 		return 0;
 	cv.type = type;
 	cv.value = ctrl->val;
-	return vcam_req_sync(cam, XENCAMERA_OP_CTRL_SET, &cv, sizeof(cv), NULL);
+	return vcamfe_req_sync(cam, XENCAMERA_OP_CTRL_SET, &cv, sizeof(cv),
+			       NULL);
 }
 
-static int vcam_g_volatile_ctrl(struct v4l2_ctrl *ctrl)
+static int vcamfe_g_volatile_ctrl(struct v4l2_ctrl *ctrl)
 {
-	struct vcam_dev *cam = container_of(ctrl->handler, struct vcam_dev,
-					    ctrl_handler);
+	struct vcamfe_dev *cam = container_of(ctrl->handler, struct vcamfe_dev,
+					    ctrls.handler);
 	struct xencamera_get_ctrl_req req = {};
 	struct xencamera_resp resp;
 	int type = type_of_ctrl(cam, ctrl);
@@ -49,8 +50,8 @@ static int vcam_g_volatile_ctrl(struct v4l2_ctrl *ctrl)
 	if (type < 0)
 		return type;
 	req.type = type;
-	ret = vcam_req_sync(cam, XENCAMERA_OP_CTRL_GET, &req, sizeof(req),
-			    &resp);
+	ret = vcamfe_req_sync(cam, XENCAMERA_OP_CTRL_GET, &req, sizeof(req),
+			      &resp);
 	if (ret)
 		return ret;
 	v = resp.resp.ctrl_value.value;
@@ -61,12 +62,12 @@ static int vcam_g_volatile_ctrl(struct v4l2_ctrl *ctrl)
 	return 0;
 }
 
-static const struct v4l2_ctrl_ops vcam_ctrl_ops = {
-	.s_ctrl = vcam_s_ctrl,
-	.g_volatile_ctrl = vcam_g_volatile_ctrl,
+static const struct v4l2_ctrl_ops vcamfe_ctrl_ops = {
+	.s_ctrl = vcamfe_s_ctrl,
+	.g_volatile_ctrl = vcamfe_g_volatile_ctrl,
 };
 
-static int add_ctrl(struct vcam_dev *cam, int index, u8 type)
+static int add_ctrl(struct vcamfe_dev *cam, int index, u8 type)
 {
 	struct xencamera_index req = { .index = index };
 	struct xencamera_ctrl_enum_resp e;
@@ -74,8 +75,8 @@ static int add_ctrl(struct vcam_dev *cam, int index, u8 type)
 	struct v4l2_ctrl *ctrl;
 	int ret;
 
-	ret = vcam_req_sync(cam, XENCAMERA_OP_CTRL_ENUM, &req, sizeof(req),
-			    &resp);
+	ret = vcamfe_req_sync(cam, XENCAMERA_OP_CTRL_ENUM, &req, sizeof(req),
+			      &resp);
 	if (ret)
 		return ret;
 	e = resp.resp.ctrl_enum;
@@ -88,11 +89,11 @@ static int add_ctrl(struct vcam_dev *cam, int index, u8 type)
 			index, e.type, e.min, e.max, e.step, e.def_val);
 		return -EIO;
 	}
-	ctrl = v4l2_ctrl_new_std(&cam->ctrl_handler, &vcam_ctrl_ops,
+	ctrl = v4l2_ctrl_new_std(&cam->ctrls.handler, &vcamfe_ctrl_ops,
 				 vcam_ctrl_cid(type), e.min, e.max, e.step,
 				 e.def_val);
 	if (!ctrl)
-		return cam->ctrl_handler.error ?: -EINVAL;
+		return cam->ctrls.handler.error ?: -EINVAL;
 	if (e.flags & XENCAMERA_CTRL_FLG_RO)
 		ctrl->flags |= V4L2_CTRL_FLAG_READ_ONLY;
 	if (e.flags & XENCAMERA_CTRL_FLG_WO)
@@ -100,43 +101,43 @@ static int add_ctrl(struct vcam_dev *cam, int index, u8 type)
 	if (e.flags & XENCAMERA_CTRL_FLG_VOLATILE)
 		ctrl->flags |= V4L2_CTRL_FLAG_VOLATILE |
 			       V4L2_CTRL_FLAG_EXECUTE_ON_WRITE;
-	cam->ctrls[type] = ctrl;
+	cam->ctrls.ctrl[type] = ctrl;
 	return 0;
 }
 
 /* Current values: read once so the controls start where the camera is. */
-static void read_initial_values(struct vcam_dev *cam)
+static void read_initial_values(struct vcamfe_dev *cam)
 {
 	int i;
 
 	for (i = 0; i < XENCAMERA_MAX_CTRL; i++) {
 		struct xencamera_get_ctrl_req req = { .type = i };
-		struct v4l2_ctrl *ctrl = cam->ctrls[i];
+		struct v4l2_ctrl *ctrl = cam->ctrls.ctrl[i];
 		struct xencamera_resp resp;
 		s64 v;
 
 		if (!ctrl || (ctrl->flags & V4L2_CTRL_FLAG_WRITE_ONLY))
 			continue;
-		if (vcam_req_sync(cam, XENCAMERA_OP_CTRL_GET, &req,
-				  sizeof(req), &resp))
+		if (vcamfe_req_sync(cam, XENCAMERA_OP_CTRL_GET, &req,
+				    sizeof(req), &resp))
 			continue;
 		v = resp.resp.ctrl_value.value;
 		if (resp.resp.ctrl_value.type != i ||
 		    v < ctrl->minimum || v > ctrl->maximum)
 			continue;
 		v4l2_ctrl_lock(ctrl);
-		cam->ctrl_from_backend = true;
+		cam->ctrls.from_backend = true;
 		__v4l2_ctrl_s_ctrl(ctrl, v);
-		cam->ctrl_from_backend = false;
+		cam->ctrls.from_backend = false;
 		v4l2_ctrl_unlock(ctrl);
 	}
 }
 
-int vcam_ctrls_init(struct vcam_dev *cam)
+int vcamfe_ctrls_init(struct vcamfe_dev *cam)
 {
 	int i, ret;
 
-	ret = v4l2_ctrl_handler_init(&cam->ctrl_handler, cam->cfg.num_ctrls);
+	ret = v4l2_ctrl_handler_init(&cam->ctrls.handler, cam->cfg.num_ctrls);
 	if (ret)
 		return ret;
 	for (i = 0; i < cam->cfg.num_ctrls; i++) {
@@ -144,46 +145,66 @@ int vcam_ctrls_init(struct vcam_dev *cam)
 		if (ret)
 			return ret;
 	}
-	if (cam->ctrl_handler.error)
-		return cam->ctrl_handler.error;
-	cam->v4l2_dev.ctrl_handler = &cam->ctrl_handler;
+	if (cam->ctrls.handler.error)
+		return cam->ctrls.handler.error;
+	cam->v4l2_dev.ctrl_handler = &cam->ctrls.handler;
 	read_initial_values(cam);
 	return 0;
 }
 
 /*
- * Event page consumer, req_lock held.  Applying the value takes the
- * control handler's lock, which may wait for a CTRL_SET, which needs the
- * consumer: so that is left to ctrl_work.
+ * Event page consumer, req_lock held.  A backend may fill the whole event
+ * page with CTRL_CHANGE events (or keep refilling it): per event only the
+ * type is checked and the value kept in the drain's batch, so a flood costs
+ * reading the page and nothing per event beyond that.
  */
-void vcam_ctrls_event(struct vcam_dev *cam, u8 type, s64 value)
+void vcamfe_ctrls_note(struct vcamfe_dev *cam, struct vcamfe_ctrl_batch *batch,
+		       u8 type, s64 value)
 {
-	if (type >= XENCAMERA_MAX_CTRL || !cam->ctrls[type]) {
-		vcam_broken(cam, "CTRL_CHANGE for control type %u", type);
+	if (type >= XENCAMERA_MAX_CTRL || !cam->ctrls.ctrl[type]) {
+		vcamfe_broken(cam, "CTRL_CHANGE for control type %u", type);
 		return;
 	}
-	spin_lock(&cam->ctrl_lock);
-	cam->ctrl_values[type] = value;
-	cam->ctrl_changed |= BIT(type);
-	spin_unlock(&cam->ctrl_lock);
-	schedule_work(&cam->ctrl_work);
+	batch->values[type] = value;
+	batch->changed |= BIT(type);
 }
 
-void vcam_ctrls_work(struct work_struct *work)
+/*
+ * Applying a value takes the control handler's lock, which may wait for a
+ * CTRL_SET, which needs the consumer: so that is left to ctrl_work.
+ */
+void vcamfe_ctrls_apply(struct vcamfe_dev *cam,
+			const struct vcamfe_ctrl_batch *batch)
 {
-	struct vcam_dev *cam = container_of(work, struct vcam_dev, ctrl_work);
+	int i;
+
+	if (!batch->changed)
+		return;
+	spin_lock(&cam->ctrls.lock);
+	for (i = 0; i < XENCAMERA_MAX_CTRL; i++)
+		if (batch->changed & BIT(i))
+			cam->ctrls.values[i] = batch->values[i];
+	cam->ctrls.changed |= batch->changed;
+	spin_unlock(&cam->ctrls.lock);
+	schedule_work(&cam->ctrls.work);
+}
+
+void vcamfe_ctrls_work(struct work_struct *work)
+{
+	struct vcamfe_dev *cam = container_of(work, struct vcamfe_dev,
+					      ctrls.work);
 	u32 changed;
 	s64 values[XENCAMERA_MAX_CTRL];
 	int i;
 
-	spin_lock(&cam->ctrl_lock);
-	changed = cam->ctrl_changed;
-	cam->ctrl_changed = 0;
-	memcpy(values, cam->ctrl_values, sizeof(values));
-	spin_unlock(&cam->ctrl_lock);
+	spin_lock(&cam->ctrls.lock);
+	changed = cam->ctrls.changed;
+	cam->ctrls.changed = 0;
+	memcpy(values, cam->ctrls.values, sizeof(values));
+	spin_unlock(&cam->ctrls.lock);
 
 	for (i = 0; i < XENCAMERA_MAX_CTRL; i++) {
-		struct v4l2_ctrl *ctrl = cam->ctrls[i];
+		struct v4l2_ctrl *ctrl = cam->ctrls.ctrl[i];
 
 		if (!(changed & BIT(i)) || !ctrl)
 			continue;
@@ -194,9 +215,9 @@ void vcam_ctrls_work(struct work_struct *work)
 			continue;
 		}
 		v4l2_ctrl_lock(ctrl);
-		cam->ctrl_from_backend = true;
+		cam->ctrls.from_backend = true;
 		__v4l2_ctrl_s_ctrl(ctrl, values[i]);
-		cam->ctrl_from_backend = false;
+		cam->ctrls.from_backend = false;
 		v4l2_ctrl_unlock(ctrl);
 	}
 }

@@ -18,24 +18,24 @@
 
 #include "vcamfront.h"
 
-static void send_dequeue_locked(struct vcam_dev *cam, struct vcam_buf *buf)
+static void send_dequeue_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
 {
 	if (buf->pending || buf->deq_inflight || buf->deq_done)
 		return;
 	buf->pending = true;
 	buf->pending_op = XENCAMERA_OP_BUF_DEQUEUE;
-	list_add_tail(&buf->list, &cam->pending);
+	list_add_tail(&buf->list, &cam->req.pending);
 	atomic64_inc(&cam->stats.dequeues);
 }
 
 /* A FRAME_AVAIL whose used_sz was checked against the buffer. */
-void vcam_frame_avail_locked(struct vcam_dev *cam, struct vcam_buf *buf,
-			     u32 used_sz, u32 seq)
+void vcamfe_frame_avail_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			       u32 used_sz, u32 seq)
 {
 	lockdep_assert_held(&cam->req_lock);
 	if (cam->avail_dequeues) {
 		buf->with_be = false;
-		vcam_buf_frame_done(cam, buf, used_sz, seq);
+		vcamfe_buf_frame_done(cam, buf, used_sz, seq);
 		return;
 	}
 	if (buf->filled) {
@@ -50,22 +50,22 @@ void vcam_frame_avail_locked(struct vcam_dev *cam, struct vcam_buf *buf,
 
 /*
  * The answer to our BUF_DEQUEUE.  The buffer is completed only after the
- * event page was read once more (vcam_dequeued_complete_locked): an
+ * event page was read once more (vcamfe_dequeued_complete_locked): an
  * announcement the backend made before this answer must not be left for
  * later, it tells what the buffer holds now.
  */
-void vcam_dequeue_resp_locked(struct vcam_dev *cam, struct vcam_buf *buf,
-			      const struct xencamera_resp *resp)
+void vcamfe_dequeue_resp_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+				const struct xencamera_resp *resp)
 {
 	lockdep_assert_held(&cam->req_lock);
 	buf->deq_inflight = false;
-	cam->deqs_inflight--;
+	cam->req.deqs_inflight--;
 	if (!buf->with_be)
 		return;		/* handed back already (stream stopped) */
 	if (resp->status || !buf->filled) {
 		/* Refused, or answered for a buffer never announced. */
 		atomic64_inc(&cam->stats.errors);
-		vcam_handback_reset(buf);
+		vcamfe_handback_reset(buf);
 		buf->with_be = false;
 		vb2_set_plane_payload(&buf->vb.vb2_buf, 0, 0);
 		vb2_buffer_done(&buf->vb.vb2_buf, VB2_BUF_STATE_ERROR);
@@ -74,26 +74,26 @@ void vcam_dequeue_resp_locked(struct vcam_dev *cam, struct vcam_buf *buf,
 	buf->deq_done = true;
 }
 
-void vcam_dequeued_complete_locked(struct vcam_dev *cam)
+void vcamfe_dequeued_complete_locked(struct vcamfe_dev *cam)
 {
 	int i;
 
 	lockdep_assert_held(&cam->req_lock);
-	for (i = 0; i < cam->num_bufs && i < VB2_MAX_FRAME; i++) {
-		struct vcam_buf *buf = cam->bufs[i];
+	for (i = 0; i < cam->stream.num_bufs && i < VB2_MAX_FRAME; i++) {
+		struct vcamfe_buf *buf = cam->stream.bufs[i];
 		u32 used, seq;
 
 		if (!buf || !buf->deq_done || !buf->with_be)
 			continue;
 		used = buf->filled_sz;
 		seq = buf->filled_seq;
-		vcam_handback_reset(buf);
+		vcamfe_handback_reset(buf);
 		buf->with_be = false;
-		vcam_buf_frame_done(cam, buf, used, seq);
+		vcamfe_buf_frame_done(cam, buf, used, seq);
 	}
 }
 
-void vcam_handback_reset(struct vcam_buf *buf)
+void vcamfe_handback_reset(struct vcamfe_buf *buf)
 {
 	buf->filled = false;
 	buf->deq_done = false;

@@ -15,11 +15,11 @@
 #include "vcamfront.h"
 
 /* devids beyond this just take the first free number */
-#define VCAM_NODE_DEVIDS	64
+#define VCAMFE_NODE_DEVIDS	64
 
-static DEFINE_MUTEX(vcam_node_lock);
+static DEFINE_MUTEX(vcamfe_node_lock);
 /* last number + 1 per devid; 0: none yet */
-static int vcam_node_last[VCAM_NODE_DEVIDS];
+static int vcamfe_node_last[VCAMFE_NODE_DEVIDS];
 
 static int devid_of(struct xenbus_device *xb_dev)
 {
@@ -27,31 +27,31 @@ static int devid_of(struct xenbus_device *xb_dev)
 	unsigned int devid;
 
 	if (!slash || kstrtouint(slash + 1, 10, &devid) ||
-	    devid >= VCAM_NODE_DEVIDS)
+	    devid >= VCAMFE_NODE_DEVIDS)
 		return -1;
 	return devid;
 }
 
-int vcam_node_wanted(struct xenbus_device *xb_dev)
+int vcamfe_node_wanted(struct xenbus_device *xb_dev)
 {
 	int devid = devid_of(xb_dev);
 	int nr = -1;
 
 	if (devid < 0)
 		return -1;
-	mutex_lock(&vcam_node_lock);
-	nr = vcam_node_last[devid] - 1;
-	mutex_unlock(&vcam_node_lock);
+	mutex_lock(&vcamfe_node_lock);
+	nr = vcamfe_node_last[devid] - 1;
+	mutex_unlock(&vcamfe_node_lock);
 	return nr;
 }
 
-void vcam_node_remember(struct xenbus_device *xb_dev, int nr)
+void vcamfe_node_remember(struct xenbus_device *xb_dev, int nr)
 {
 	int devid = devid_of(xb_dev);
 
 	if (devid < 0 || nr < 0)
 		return;
-	mutex_lock(&vcam_node_lock);
-	vcam_node_last[devid] = nr + 1;
-	mutex_unlock(&vcam_node_lock);
+	mutex_lock(&vcamfe_node_lock);
+	vcamfe_node_last[devid] = nr + 1;
+	mutex_unlock(&vcamfe_node_lock);
 }

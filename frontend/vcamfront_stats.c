@@ -13,9 +13,9 @@
 
 #include "vcamfront.h"
 
-static struct vcam_dev *lock_cam(struct device *dev)
+static struct vcamfe_dev *lock_cam(struct device *dev)
 {
-	struct vcamfront_info *info = dev_get_drvdata(dev);
+	struct vcamfe_info *info = dev_get_drvdata(dev);
 
 	if (!info)
 		return NULL;
@@ -29,16 +29,16 @@ static struct vcam_dev *lock_cam(struct device *dev)
 
 static void unlock_cam(struct device *dev)
 {
-	struct vcamfront_info *info = dev_get_drvdata(dev);
+	struct vcamfe_info *info = dev_get_drvdata(dev);
 
 	mutex_unlock(&info->lock);
 }
 
-#define VCAM_STAT_ATTR(name)						\
+#define VCAMFE_STAT_ATTR(name)						\
 static ssize_t name##_show(struct device *dev,				\
 			   struct device_attribute *attr, char *buf)	\
 {									\
-	struct vcam_dev *cam = lock_cam(dev);				\
+	struct vcamfe_dev *cam = lock_cam(dev);				\
 	ssize_t n;							\
 									\
 	if (!cam)							\
@@ -50,23 +50,23 @@ static ssize_t name##_show(struct device *dev,				\
 }									\
 static DEVICE_ATTR_RO(name)
 
-VCAM_STAT_ATTR(frames);
-VCAM_STAT_ATTR(errors);
-VCAM_STAT_ATTR(drops);
-VCAM_STAT_ATTR(notify_sent);
-VCAM_STAT_ATTR(notify_recv);
-VCAM_STAT_ATTR(notify_spurious);
-VCAM_STAT_ATTR(wakeups);
-VCAM_STAT_ATTR(spins);
-VCAM_STAT_ATTR(copies);
-VCAM_STAT_ATTR(requests);
-VCAM_STAT_ATTR(dequeues);
-VCAM_STAT_ATTR(reannounced);
+VCAMFE_STAT_ATTR(frames);
+VCAMFE_STAT_ATTR(errors);
+VCAMFE_STAT_ATTR(drops);
+VCAMFE_STAT_ATTR(notify_sent);
+VCAMFE_STAT_ATTR(notify_recv);
+VCAMFE_STAT_ATTR(notify_spurious);
+VCAMFE_STAT_ATTR(wakeups);
+VCAMFE_STAT_ATTR(spins);
+VCAMFE_STAT_ATTR(copies);
+VCAMFE_STAT_ATTR(requests);
+VCAMFE_STAT_ATTR(dequeues);
+VCAMFE_STAT_ATTR(reannounced);
 
 static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
 {
-	struct vcam_dev *cam = lock_cam(dev);
+	struct vcamfe_dev *cam = lock_cam(dev);
 	ssize_t n;
 
 	if (!cam)
@@ -81,7 +81,7 @@ static DEVICE_ATTR_RO(mode);
 static ssize_t handback_show(struct device *dev, struct device_attribute *attr,
 			     char *buf)
 {
-	struct vcam_dev *cam = lock_cam(dev);
+	struct vcamfe_dev *cam = lock_cam(dev);
 	ssize_t n;
 
 	if (!cam)
@@ -95,19 +95,19 @@ static DEVICE_ATTR_RO(handback);
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
-	struct vcam_dev *cam = lock_cam(dev);
+	struct vcamfe_dev *cam = lock_cam(dev);
 	ssize_t n;
 
 	if (!cam)
 		return sysfs_emit(buf, "disconnected\n");
 	n = sysfs_emit(buf, "%s\n", READ_ONCE(cam->dead) ? "error" :
-		       cam->streaming ? "streaming" : "idle");
+		       cam->stream.streaming ? "streaming" : "idle");
 	unlock_cam(dev);
 	return n;
 }
 static DEVICE_ATTR_RO(state);
 
-static struct attribute *vcam_stats_attrs[] = {
+static struct attribute *vcamfe_stats_attrs[] = {
 	&dev_attr_frames.attr,
 	&dev_attr_errors.attr,
 	&dev_attr_drops.attr,
@@ -126,12 +126,12 @@ static struct attribute *vcam_stats_attrs[] = {
 	NULL
 };
 
-static const struct attribute_group vcam_stats_group = {
+static const struct attribute_group vcamfe_stats_group = {
 	.name = "stats",
-	.attrs = vcam_stats_attrs,
+	.attrs = vcamfe_stats_attrs,
 };
 
-const struct attribute_group *vcam_stats_groups[] = {
-	&vcam_stats_group,
+const struct attribute_group *vcamfe_stats_groups[] = {
+	&vcamfe_stats_group,
 	NULL
 };

@@ -16,7 +16,7 @@
 #include "vcamfront.h"
 
 /* Largest buffer we accept a layout for (8K RGB32 is 128 MiB). */
-#define VCAM_MAX_BUF_SIZE	(128U << 20)
+#define VCAMFE_MAX_BUF_SIZE	(128U << 20)
 
 static void fill_colorimetry(const struct xencamera_config_resp *c,
 			     struct v4l2_pix_format *pix)
@@ -29,17 +29,17 @@ static void fill_colorimetry(const struct xencamera_config_resp *c,
 		pix->colorspace = V4L2_COLORSPACE_SRGB;
 }
 
-static bool config_offered(struct vcam_dev *cam,
+static bool config_offered(struct vcamfe_dev *cam,
 			   const struct xencamera_config_resp *c)
 {
-	const struct vcam_format *fmt;
+	const struct vcamfe_format *fmt;
 
-	fmt = vcam_cfg_find_format(&cam->cfg, c->pixel_format);
-	return fmt && vcam_cfg_find_res(fmt, c->width, c->height);
+	fmt = vcamfe_cfg_find_format(&cam->cfg, c->pixel_format);
+	return fmt && vcamfe_cfg_find_res(fmt, c->width, c->height);
 }
 
 /* A configuration response must name something the toolstack allowed. */
-static int check_config(struct vcam_dev *cam,
+static int check_config(struct vcamfe_dev *cam,
 			const struct xencamera_config_resp *c)
 {
 	if (!config_offered(cam, c)) {
@@ -51,7 +51,7 @@ static int check_config(struct vcam_dev *cam,
 	return 0;
 }
 
-unsigned int vcam_fourcc_mem_planes(u32 fourcc)
+unsigned int vcamfe_fourcc_mem_planes(u32 fourcc)
 {
 	const struct v4l2_format_info *info = v4l2_format_info(fourcc);
 
@@ -64,15 +64,15 @@ unsigned int vcam_fourcc_mem_planes(u32 fourcc)
  * buffer.  A format with several memory planes needs one layout plane per
  * memory plane, each non-empty: they become separate vb2 planes.
  */
-static int check_layout(struct vcam_dev *cam,
+static int check_layout(struct vcamfe_dev *cam,
 			const struct xencamera_buf_get_layout_resp *l)
 {
-	unsigned int mem = vcam_fourcc_mem_planes(cam->config.pixel_format);
+	unsigned int mem = vcamfe_fourcc_mem_planes(cam->config.pixel_format);
 	u64 sum = 0;
 	int p;
 
 	if (l->num_planes < 1 || l->num_planes > XENCAMERA_MAX_PLANE ||
-	    !l->size || l->size > VCAM_MAX_BUF_SIZE)
+	    !l->size || l->size > VCAMFE_MAX_BUF_SIZE)
 		goto bad;
 	for (p = 0; p < l->num_planes; p++)
 		sum += l->plane_size[p];
@@ -94,12 +94,12 @@ bad:
 	return -EIO;
 }
 
-int vcam_config_get(struct vcam_dev *cam)
+int vcamfe_config_get(struct vcamfe_dev *cam)
 {
 	struct xencamera_resp resp;
 	int ret;
 
-	ret = vcam_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, &resp);
+	ret = vcamfe_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, &resp);
 	if (ret)
 		return ret;
 	ret = check_config(cam, &resp.resp.config);
@@ -109,19 +109,19 @@ int vcam_config_get(struct vcam_dev *cam)
 	return 0;
 }
 
-int vcam_layout_get(struct vcam_dev *cam)
+int vcamfe_layout_get(struct vcamfe_dev *cam)
 {
 	struct xencamera_resp resp;
 	int ret, p;
 
-	ret = vcam_req_sync(cam, XENCAMERA_OP_BUF_GET_LAYOUT, NULL, 0, &resp);
+	ret = vcamfe_req_sync(cam, XENCAMERA_OP_BUF_GET_LAYOUT, NULL, 0, &resp);
 	if (ret)
 		return ret;
 	ret = check_layout(cam, &resp.resp.buf_layout);
 	if (ret)
 		return ret;
 	cam->layout = resp.resp.buf_layout;
-	cam->mem_planes = vcam_fourcc_mem_planes(cam->config.pixel_format);
+	cam->mem_planes = vcamfe_fourcc_mem_planes(cam->config.pixel_format);
 	memset(cam->plane_offset, 0, sizeof(cam->plane_offset));
 	for (p = 1; p < cam->layout.num_planes; p++)
 		cam->plane_offset[p] = cam->plane_offset[p - 1] +
@@ -129,7 +129,7 @@ int vcam_layout_get(struct vcam_dev *cam)
 	return 0;
 }
 
-static int config_set(struct vcam_dev *cam, u8 op, u32 fourcc, u32 w, u32 h,
+static int config_set(struct vcamfe_dev *cam, u8 op, u32 fourcc, u32 w, u32 h,
 		      struct xencamera_config_resp *out)
 {
 	struct xencamera_config_req req = {
@@ -138,7 +138,7 @@ static int config_set(struct vcam_dev *cam, u8 op, u32 fourcc, u32 w, u32 h,
 	struct xencamera_resp resp;
 	int ret;
 
-	ret = vcam_req_sync(cam, op, &req, sizeof(req), &resp);
+	ret = vcamfe_req_sync(cam, op, &req, sizeof(req), &resp);
 	if (ret)
 		return ret;
 	ret = check_config(cam, &resp.resp.config);
@@ -149,18 +149,18 @@ static int config_set(struct vcam_dev *cam, u8 op, u32 fourcc, u32 w, u32 h,
 }
 
 /* Snap a request onto the configured list: known format, nearest size. */
-static void snap_format(struct vcam_dev *cam, u32 *fourcc, u32 *w, u32 *h)
+static void snap_format(struct vcamfe_dev *cam, u32 *fourcc, u32 *w, u32 *h)
 {
-	const struct vcam_format *fmt;
-	const struct vcam_res *best = NULL;
+	const struct vcamfe_format *fmt;
+	const struct vcamfe_res *best = NULL;
 	u64 best_d = U64_MAX;
 	int i;
 
-	fmt = vcam_cfg_find_format(&cam->cfg, *fourcc);
+	fmt = vcamfe_cfg_find_format(&cam->cfg, *fourcc);
 	if (!fmt)
 		fmt = &cam->cfg.formats[0];
 	for (i = 0; i < fmt->num_res; i++) {
-		const struct vcam_res *r = &fmt->res[i];
+		const struct vcamfe_res *r = &fmt->res[i];
 		u64 d = abs((s64)r->width - *w) + abs((s64)r->height - *h);
 
 		if (d < best_d) {
@@ -174,7 +174,7 @@ static void snap_format(struct vcam_dev *cam, u32 *fourcc, u32 *w, u32 *h)
 }
 
 /* Snap the request in f, of whichever API this device has, in place. */
-static void snap_v4l2_format(struct vcam_dev *cam, struct v4l2_format *f)
+static void snap_v4l2_format(struct vcamfe_dev *cam, struct v4l2_format *f)
 {
 	if (cam->mplane)
 		snap_format(cam, &f->fmt.pix_mp.pixelformat,
@@ -184,7 +184,7 @@ static void snap_v4l2_format(struct vcam_dev *cam, struct v4l2_format *f)
 			    &f->fmt.pix.height);
 }
 
-static void fill_pix(struct vcam_dev *cam,
+static void fill_pix(struct vcamfe_dev *cam,
 		     const struct xencamera_config_resp *c,
 		     struct v4l2_pix_format *pix)
 {
@@ -213,7 +213,7 @@ static void fill_pix(struct vcam_dev *cam,
  * The current configuration's planes are what the backend's layout says;
  * another configuration (TRY_FMT) gets the kernel's idea of the format.
  */
-static void fill_pix_mp(struct vcam_dev *cam,
+static void fill_pix_mp(struct vcamfe_dev *cam,
 			const struct xencamera_config_resp *c,
 			struct v4l2_pix_format_mplane *mp)
 {
@@ -255,7 +255,7 @@ static void fill_pix_mp(struct vcam_dev *cam,
 	mp->quantization = cs.quantization;
 }
 
-static void fill_fmt(struct vcam_dev *cam,
+static void fill_fmt(struct vcamfe_dev *cam,
 		     const struct xencamera_config_resp *c,
 		     struct v4l2_format *f)
 {
@@ -265,23 +265,27 @@ static void fill_fmt(struct vcam_dev *cam,
 		fill_pix(cam, c, &f->fmt.pix);
 }
 
-static int vcam_querycap(struct file *file, void *priv,
-			 struct v4l2_capability *cap)
+static int vcamfe_querycap(struct file *file, void *priv,
+			   struct v4l2_capability *cap)
 {
-	struct vcam_dev *cam = video_drvdata(file);
+	struct vcamfe_dev *cam = video_drvdata(file);
 
-	strscpy(cap->driver, VCAM_DRV_NAME, sizeof(cap->driver));
+	strscpy(cap->driver, VCAMFE_DRV_NAME, sizeof(cap->driver));
 	snprintf(cap->card, sizeof(cap->card), "Xen PV camera %s",
 		 cam->cfg.unique_id);
-	snprintf(cap->bus_info, sizeof(cap->bus_info), "platform:%s",
+	/*
+	 * The xenbus device, /sys/bus/xen/devices/vcamera-N, under the one
+	 * prefix of a bus without its own that v4l2-compliance accepts.
+	 */
+	snprintf(cap->bus_info, sizeof(cap->bus_info), "platform:xen:%s",
 		 dev_name(&cam->xb_dev->dev));
 	return 0;
 }
 
-static int vcam_enum_fmt(struct file *file, void *priv,
-			 struct v4l2_fmtdesc *f)
+static int vcamfe_enum_fmt(struct file *file, void *priv,
+			   struct v4l2_fmtdesc *f)
 {
-	struct vcam_dev *cam = video_drvdata(file);
+	struct vcamfe_dev *cam = video_drvdata(file);
 
 	if (f->index >= cam->cfg.num_formats)
 		return -EINVAL;
@@ -292,22 +296,26 @@ static int vcam_enum_fmt(struct file *file, void *priv,
 	return 0;
 }
 
-static int vcam_g_fmt(struct file *file, void *priv, struct v4l2_format *f)
+static int vcamfe_g_fmt(struct file *file, void *priv, struct v4l2_format *f)
 {
-	struct vcam_dev *cam = video_drvdata(file);
+	struct vcamfe_dev *cam = video_drvdata(file);
 
+	if (f->type != cam->queue.type)
+		return -EINVAL;
 	fill_fmt(cam, &cam->config, f);
 	return 0;
 }
 
-static int vcam_try_fmt(struct file *file, void *priv, struct v4l2_format *f)
+static int vcamfe_try_fmt(struct file *file, void *priv, struct v4l2_format *f)
 {
-	struct vcam_dev *cam = video_drvdata(file);
+	struct vcamfe_dev *cam = video_drvdata(file);
 	struct xencamera_config_resp c;
 	int ret;
 
 	u32 fourcc, w, h;
 
+	if (f->type != cam->queue.type)
+		return -EINVAL;
 	snap_v4l2_format(cam, f);
 	fourcc = cam->mplane ? f->fmt.pix_mp.pixelformat :
 			       f->fmt.pix.pixelformat;
@@ -320,14 +328,16 @@ static int vcam_try_fmt(struct file *file, void *priv, struct v4l2_format *f)
 	return 0;
 }
 
-static int vcam_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
+static int vcamfe_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 {
-	struct vcam_dev *cam = video_drvdata(file);
+	struct vcamfe_dev *cam = video_drvdata(file);
 	struct xencamera_config_resp c;
 	int ret;
 
 	u32 fourcc, w, h;
 
+	if (f->type != cam->queue.type)
+		return -EINVAL;
 	if (vb2_is_busy(&cam->queue))
 		return -EBUSY;
 	snap_v4l2_format(cam, f);
@@ -335,7 +345,7 @@ static int vcam_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 			       f->fmt.pix.pixelformat;
 	w = cam->mplane ? f->fmt.pix_mp.width : f->fmt.pix.width;
 	h = cam->mplane ? f->fmt.pix_mp.height : f->fmt.pix.height;
-	ret = vcam_bufs_release(cam);
+	ret = vcamfe_bufs_release(cam);
 	if (ret)
 		return ret;
 	ret = config_set(cam, XENCAMERA_OP_CONFIG_SET, fourcc, w, h, &c);
@@ -343,20 +353,20 @@ static int vcam_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 		return ret;
 	cam->config = c;
 	cam->layout.size = 0;
-	ret = vcam_layout_get(cam);
+	ret = vcamfe_layout_get(cam);
 	if (ret)
 		return ret;
 	fill_fmt(cam, &cam->config, f);
 	return 0;
 }
 
-static int vcam_enum_framesizes(struct file *file, void *priv,
-				struct v4l2_frmsizeenum *fs)
+static int vcamfe_enum_framesizes(struct file *file, void *priv,
+				  struct v4l2_frmsizeenum *fs)
 {
-	struct vcam_dev *cam = video_drvdata(file);
-	const struct vcam_format *fmt;
+	struct vcamfe_dev *cam = video_drvdata(file);
+	const struct vcamfe_format *fmt;
 
-	fmt = vcam_cfg_find_format(&cam->cfg, fs->pixel_format);
+	fmt = vcamfe_cfg_find_format(&cam->cfg, fs->pixel_format);
 	if (!fmt || fs->index >= fmt->num_res)
 		return -EINVAL;
 	fs->type = V4L2_FRMSIZE_TYPE_DISCRETE;
@@ -365,17 +375,17 @@ static int vcam_enum_framesizes(struct file *file, void *priv,
 	return 0;
 }
 
-static int vcam_enum_frameintervals(struct file *file, void *priv,
-				    struct v4l2_frmivalenum *fi)
+static int vcamfe_enum_frameintervals(struct file *file, void *priv,
+				      struct v4l2_frmivalenum *fi)
 {
-	struct vcam_dev *cam = video_drvdata(file);
-	const struct vcam_format *fmt;
-	const struct vcam_res *res;
+	struct vcamfe_dev *cam = video_drvdata(file);
+	const struct vcamfe_format *fmt;
+	const struct vcamfe_res *res;
 
-	fmt = vcam_cfg_find_format(&cam->cfg, fi->pixel_format);
+	fmt = vcamfe_cfg_find_format(&cam->cfg, fi->pixel_format);
 	if (!fmt)
 		return -EINVAL;
-	res = vcam_cfg_find_res(fmt, fi->width, fi->height);
+	res = vcamfe_cfg_find_res(fmt, fi->width, fi->height);
 	if (!res || fi->index >= res->num_rates)
 		return -EINVAL;
 	fi->type = V4L2_FRMIVAL_TYPE_DISCRETE;
@@ -385,22 +395,22 @@ static int vcam_enum_frameintervals(struct file *file, void *priv,
 	return 0;
 }
 
-static const struct vcam_res *current_res(struct vcam_dev *cam)
+static const struct vcamfe_res *current_res(struct vcamfe_dev *cam)
 {
-	const struct vcam_format *fmt;
+	const struct vcamfe_format *fmt;
 
-	fmt = vcam_cfg_find_format(&cam->cfg, cam->config.pixel_format);
+	fmt = vcamfe_cfg_find_format(&cam->cfg, cam->config.pixel_format);
 	if (!fmt)
 		return NULL;
-	return vcam_cfg_find_res(fmt, cam->config.width, cam->config.height);
+	return vcamfe_cfg_find_res(fmt, cam->config.width, cam->config.height);
 }
 
-static int vcam_g_parm(struct file *file, void *priv,
-		       struct v4l2_streamparm *sp)
+static int vcamfe_g_parm(struct file *file, void *priv,
+			 struct v4l2_streamparm *sp)
 {
-	struct vcam_dev *cam = video_drvdata(file);
+	struct vcamfe_dev *cam = video_drvdata(file);
 	struct v4l2_captureparm *cp = &sp->parm.capture;
-	const struct vcam_res *res = current_res(cam);
+	const struct vcamfe_res *res = current_res(cam);
 
 	if (sp->type != cam->queue.type)
 		return -EINVAL;
@@ -421,12 +431,12 @@ static int vcam_g_parm(struct file *file, void *priv,
 	return 0;
 }
 
-static int vcam_s_parm(struct file *file, void *priv,
-		       struct v4l2_streamparm *sp)
+static int vcamfe_s_parm(struct file *file, void *priv,
+			 struct v4l2_streamparm *sp)
 {
-	struct vcam_dev *cam = video_drvdata(file);
+	struct vcamfe_dev *cam = video_drvdata(file);
 	struct v4l2_fract *tpf = &sp->parm.capture.timeperframe;
-	const struct vcam_res *res = current_res(cam);
+	const struct vcamfe_res *res = current_res(cam);
 	struct xencamera_frame_rate_req req;
 	const struct v4l2_fract *best;
 	u64 best_d = U64_MAX;
@@ -455,24 +465,24 @@ static int vcam_s_parm(struct file *file, void *priv,
 	    best->denominator != cam->config.frame_rate_denom) {
 		if (vb2_is_busy(&cam->queue))
 			return -EBUSY;
-		ret = vcam_bufs_release(cam);
+		ret = vcamfe_bufs_release(cam);
 		if (ret)
 			return ret;
 		req.frame_rate_numer = best->numerator;
 		req.frame_rate_denom = best->denominator;
-		ret = vcam_req_sync(cam, XENCAMERA_OP_FRAME_RATE_SET, &req,
-				    sizeof(req), NULL);
+		ret = vcamfe_req_sync(cam, XENCAMERA_OP_FRAME_RATE_SET, &req,
+				      sizeof(req), NULL);
 		if (ret)
 			return ret;
-		ret = vcam_config_get(cam);
+		ret = vcamfe_config_get(cam);
 		if (ret)
 			return ret;
 	}
-	return vcam_g_parm(file, priv, sp);
+	return vcamfe_g_parm(file, priv, sp);
 }
 
-static int vcam_enum_input(struct file *file, void *priv,
-			   struct v4l2_input *inp)
+static int vcamfe_enum_input(struct file *file, void *priv,
+			     struct v4l2_input *inp)
 {
 	if (inp->index)
 		return -EINVAL;
@@ -481,30 +491,39 @@ static int vcam_enum_input(struct file *file, void *priv,
 	return 0;
 }
 
-static int vcam_g_input(struct file *file, void *priv, unsigned int *i)
+static int vcamfe_g_input(struct file *file, void *priv, unsigned int *i)
 {
 	*i = 0;
 	return 0;
 }
 
-static int vcam_s_input(struct file *file, void *priv, unsigned int i)
+static int vcamfe_s_input(struct file *file, void *priv, unsigned int i)
 {
 	return i ? -EINVAL : 0;
 }
 
-static const struct v4l2_ioctl_ops vcam_ioctl_ops = {
-	.vidioc_querycap = vcam_querycap,
-	.vidioc_enum_fmt_vid_cap = vcam_enum_fmt,
-	.vidioc_g_fmt_vid_cap = vcam_g_fmt,
-	.vidioc_try_fmt_vid_cap = vcam_try_fmt,
-	.vidioc_s_fmt_vid_cap = vcam_s_fmt,
-	.vidioc_enum_framesizes = vcam_enum_framesizes,
-	.vidioc_enum_frameintervals = vcam_enum_frameintervals,
-	.vidioc_g_parm = vcam_g_parm,
-	.vidioc_s_parm = vcam_s_parm,
-	.vidioc_enum_input = vcam_enum_input,
-	.vidioc_g_input = vcam_g_input,
-	.vidioc_s_input = vcam_s_input,
+/*
+ * One table for both APIs, as vivid has it.  The V4L2 core refuses the
+ * buffer type this device does not have for ENUM_FMT (by device_caps) and
+ * the vb2 ioctls (by the queue's type); G/S/TRY_FMT check it
+ * themselves, with the -EINVAL the core gives, as G/S_PARM do.
+ */
+static const struct v4l2_ioctl_ops vcamfe_ioctl_ops = {
+	.vidioc_querycap = vcamfe_querycap,
+	.vidioc_enum_fmt_vid_cap = vcamfe_enum_fmt,
+	.vidioc_g_fmt_vid_cap = vcamfe_g_fmt,
+	.vidioc_try_fmt_vid_cap = vcamfe_try_fmt,
+	.vidioc_s_fmt_vid_cap = vcamfe_s_fmt,
+	.vidioc_g_fmt_vid_cap_mplane = vcamfe_g_fmt,
+	.vidioc_try_fmt_vid_cap_mplane = vcamfe_try_fmt,
+	.vidioc_s_fmt_vid_cap_mplane = vcamfe_s_fmt,
+	.vidioc_enum_framesizes = vcamfe_enum_framesizes,
+	.vidioc_enum_frameintervals = vcamfe_enum_frameintervals,
+	.vidioc_g_parm = vcamfe_g_parm,
+	.vidioc_s_parm = vcamfe_s_parm,
+	.vidioc_enum_input = vcamfe_enum_input,
+	.vidioc_g_input = vcamfe_g_input,
+	.vidioc_s_input = vcamfe_s_input,
 	.vidioc_reqbufs = vb2_ioctl_reqbufs,
 	.vidioc_create_bufs = vb2_ioctl_create_bufs,
 	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
@@ -519,37 +538,9 @@ static const struct v4l2_ioctl_ops vcam_ioctl_ops = {
 	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
 };
 
-/* The same for the multi-planar API (ENUM_FMT serves both in the core). */
-static const struct v4l2_ioctl_ops vcam_ioctl_ops_mp = {
-	.vidioc_querycap = vcam_querycap,
-	.vidioc_enum_fmt_vid_cap = vcam_enum_fmt,
-	.vidioc_g_fmt_vid_cap_mplane = vcam_g_fmt,
-	.vidioc_try_fmt_vid_cap_mplane = vcam_try_fmt,
-	.vidioc_s_fmt_vid_cap_mplane = vcam_s_fmt,
-	.vidioc_enum_framesizes = vcam_enum_framesizes,
-	.vidioc_enum_frameintervals = vcam_enum_frameintervals,
-	.vidioc_g_parm = vcam_g_parm,
-	.vidioc_s_parm = vcam_s_parm,
-	.vidioc_enum_input = vcam_enum_input,
-	.vidioc_g_input = vcam_g_input,
-	.vidioc_s_input = vcam_s_input,
-	.vidioc_reqbufs = vb2_ioctl_reqbufs,
-	.vidioc_create_bufs = vb2_ioctl_create_bufs,
-	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
-	.vidioc_querybuf = vb2_ioctl_querybuf,
-	.vidioc_qbuf = vb2_ioctl_qbuf,
-	.vidioc_dqbuf = vb2_ioctl_dqbuf,
-	.vidioc_expbuf = vb2_ioctl_expbuf,
-	.vidioc_streamon = vb2_ioctl_streamon,
-	.vidioc_streamoff = vb2_ioctl_streamoff,
-	.vidioc_log_status = v4l2_ctrl_log_status,
-	.vidioc_subscribe_event = v4l2_ctrl_subscribe_event,
-	.vidioc_unsubscribe_event = v4l2_event_unsubscribe,
-};
-
-static int vcam_open(struct file *file)
+static int vcamfe_open(struct file *file)
 {
-	struct vcam_dev *cam = video_drvdata(file);
+	struct vcamfe_dev *cam = video_drvdata(file);
 	int ret;
 
 	/* Reconfiguring: existing users may finish, new ones are refused. */
@@ -561,9 +552,9 @@ static int vcam_open(struct file *file)
 	return ret;
 }
 
-static int vcam_release_file(struct file *file)
+static int vcamfe_release_file(struct file *file)
 {
-	struct vcam_dev *cam = video_drvdata(file);
+	struct vcamfe_dev *cam = video_drvdata(file);
 	int ret;
 
 	ret = vb2_fop_release(file);
@@ -571,10 +562,10 @@ static int vcam_release_file(struct file *file)
 	return ret;
 }
 
-static const struct v4l2_file_operations vcam_fops = {
+static const struct v4l2_file_operations vcamfe_fops = {
 	.owner = THIS_MODULE,
-	.open = vcam_open,
-	.release = vcam_release_file,
+	.open = vcamfe_open,
+	.release = vcamfe_release_file,
 	.read = vb2_fop_read,
 	.poll = vb2_fop_poll,
 	.mmap = vb2_fop_mmap,
@@ -582,9 +573,9 @@ static const struct v4l2_file_operations vcam_fops = {
 };
 
 /* Make the backend's current state ours, or pick the first offered one. */
-static int initial_config(struct vcam_dev *cam)
+static int initial_config(struct vcamfe_dev *cam)
 {
-	const struct vcam_format *fmt = &cam->cfg.formats[0];
+	const struct vcamfe_format *fmt = &cam->cfg.formats[0];
 	u32 fourcc = fmt->fourcc, w = fmt->res[0].width, h = fmt->res[0].height;
 	const struct xencamera_config_resp *cur;
 	struct xencamera_config_resp c;
@@ -598,7 +589,7 @@ static int initial_config(struct vcam_dev *cam)
 	 * this guest was not offered (another user set it, or mplane=0 hides
 	 * it) is no error: we set our first mode instead.
 	 */
-	ret = vcam_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, &resp);
+	ret = vcamfe_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, &resp);
 	if (ret == -ENODEV)
 		return ret;
 	cur = &resp.resp.config;
@@ -616,7 +607,7 @@ static int initial_config(struct vcam_dev *cam)
 	if (ret)
 		return ret;
 	cam->config = c;
-	return vcam_layout_get(cam);
+	return vcamfe_layout_get(cam);
 }
 
 /*
@@ -625,26 +616,26 @@ static int initial_config(struct vcam_dev *cam)
  * only the single-planar API (ffmpeg among them) keep working with
  * ordinary cameras.  The mplane module parameter overrides that.
  */
-static bool want_mplane(struct vcam_dev *cam)
+static bool want_mplane(struct vcamfe_dev *cam)
 {
 	int i;
 
-	if (vcam_param_mplane >= 0)
-		return vcam_param_mplane > 0;
+	if (vcamfe_param_mplane >= 0)
+		return vcamfe_param_mplane > 0;
 	for (i = 0; i < cam->cfg.num_formats; i++)
-		if (vcam_fourcc_mem_planes(cam->cfg.formats[i].fourcc) > 1)
+		if (vcamfe_fourcc_mem_planes(cam->cfg.formats[i].fourcc) > 1)
 			return true;
 	return false;
 }
 
 /* The single-planar API cannot carry separate memory planes: hide them. */
-static int hide_mem_planar_formats(struct vcam_dev *cam)
+static int hide_mem_planar_formats(struct vcamfe_dev *cam)
 {
-	struct vcam_cfg *cfg = &cam->cfg;
+	struct vcamfe_cfg *cfg = &cam->cfg;
 	int i, n = 0;
 
 	for (i = 0; i < cfg->num_formats; i++) {
-		if (vcam_fourcc_mem_planes(cfg->formats[i].fourcc) > 1) {
+		if (vcamfe_fourcc_mem_planes(cfg->formats[i].fourcc) > 1) {
 			dev_info(&cam->xb_dev->dev,
 				 "format %p4cc hidden: single-planar API\n",
 				 &cfg->formats[i].fourcc);
@@ -662,7 +653,7 @@ static int hide_mem_planar_formats(struct vcam_dev *cam)
 	return 0;
 }
 
-int vcam_v4l2_connect(struct vcam_dev *cam)
+int vcamfe_v4l2_connect(struct vcamfe_dev *cam)
 {
 	struct video_device *vdev = &cam->vdev;
 	int ret;
@@ -676,24 +667,23 @@ int vcam_v4l2_connect(struct vcam_dev *cam)
 	ret = initial_config(cam);
 	if (ret)
 		return ret;
-	ret = vcam_ctrls_init(cam);
+	ret = vcamfe_ctrls_init(cam);
 	if (ret)
 		return ret;
-	ret = vcam_vb2_init(cam);
+	ret = vcamfe_vb2_init(cam);
 	if (ret)
 		return ret;
 
 	snprintf(vdev->name, sizeof(vdev->name), "xen-vcam %s",
 		 cam->cfg.unique_id);
-	vdev->fops = &vcam_fops;
-	vdev->ioctl_ops = &vcam_ioctl_ops;
+	vdev->fops = &vcamfe_fops;
+	vdev->ioctl_ops = &vcamfe_ioctl_ops;
 	vdev->release = video_device_release_empty;
 	vdev->v4l2_dev = &cam->v4l2_dev;
 	vdev->queue = &cam->queue;
 	vdev->lock = &cam->lock;
 	vdev->vfl_dir = VFL_DIR_RX;
 	if (cam->mplane) {
-		vdev->ioctl_ops = &vcam_ioctl_ops_mp;
 		vdev->device_caps = V4L2_CAP_VIDEO_CAPTURE_MPLANE |
 				    V4L2_CAP_STREAMING;
 	} else {
@@ -702,11 +692,11 @@ int vcam_v4l2_connect(struct vcam_dev *cam)
 	}
 	video_set_drvdata(vdev, cam);
 	ret = video_register_device(vdev, VFL_TYPE_VIDEO,
-				    vcam_node_wanted(cam->xb_dev));
+				    vcamfe_node_wanted(cam->xb_dev));
 	if (ret)
 		return ret;
 	cam->registered = true;
-	vcam_node_remember(cam->xb_dev, vdev->num);
+	vcamfe_node_remember(cam->xb_dev, vdev->num);
 	dev_info(&cam->xb_dev->dev, "%s: camera %s, %s API, %s mode, %s buffers\n",
 		 video_device_node_name(vdev), cam->cfg.unique_id,
 		 cam->mplane ? "multi-planar" : "single-planar",

@@ -13,18 +13,19 @@
 
 #include "vcamfront.h"
 
-static struct vcam_buf *to_vcam_buf(struct vb2_buffer *vb)
+static struct vcamfe_buf *to_vcam_buf(struct vb2_buffer *vb)
 {
-	return container_of(to_vb2_v4l2_buffer(vb), struct vcam_buf, vb);
+	return container_of(to_vb2_v4l2_buffer(vb), struct vcamfe_buf, vb);
 }
 
 /* Called with req_lock held. */
-void vcam_return_all_locked(struct vcam_dev *cam, enum vb2_buffer_state state)
+void vcamfe_return_all_locked(struct vcamfe_dev *cam,
+			      enum vb2_buffer_state state)
 {
 	int i;
 
 	for (i = 0; i < VB2_MAX_FRAME; i++) {
-		struct vcam_buf *buf = cam->bufs[i];
+		struct vcamfe_buf *buf = cam->stream.bufs[i];
 
 		if (!buf || !(buf->pending || buf->with_be))
 			continue;
@@ -32,26 +33,26 @@ void vcam_return_all_locked(struct vcam_dev *cam, enum vb2_buffer_state state)
 			list_del_init(&buf->list);
 		buf->pending = false;
 		buf->with_be = false;
-		vcam_handback_reset(buf);
+		vcamfe_handback_reset(buf);
 		vb2_buffer_done(&buf->vb.vb2_buf, state);
 	}
 }
 
 /* BUF_REQUEST(0): the backend frees its side; needed before CONFIG_SET. */
-int vcam_bufs_release(struct vcam_dev *cam)
+int vcamfe_bufs_release(struct vcamfe_dev *cam)
 {
 	struct xencamera_buf_request br = { .num_bufs = 0 };
 	int ret;
 
-	if (!cam->num_bufs)
+	if (!cam->stream.num_bufs)
 		return 0;
-	ret = vcam_req_sync(cam, XENCAMERA_OP_BUF_REQUEST, &br, sizeof(br),
-			    NULL);
-	cam->num_bufs = 0;
+	ret = vcamfe_req_sync(cam, XENCAMERA_OP_BUF_REQUEST, &br, sizeof(br),
+			      NULL);
+	cam->stream.num_bufs = 0;
 	return ret;
 }
 
-static int vcam_bufs_request(struct vcam_dev *cam)
+static int vcamfe_bufs_request(struct vcamfe_dev *cam)
 {
 	struct xencamera_buf_request br = {
 		.num_bufs = cam->cfg.max_buffers,
@@ -59,10 +60,10 @@ static int vcam_bufs_request(struct vcam_dev *cam)
 	struct xencamera_resp resp;
 	int ret, n;
 
-	if (cam->num_bufs)
+	if (cam->stream.num_bufs)
 		return 0;
-	ret = vcam_req_sync(cam, XENCAMERA_OP_BUF_REQUEST, &br, sizeof(br),
-			    &resp);
+	ret = vcamfe_req_sync(cam, XENCAMERA_OP_BUF_REQUEST, &br, sizeof(br),
+			      &resp);
 	if (ret)
 		return ret;
 	n = resp.resp.buf_request.num_bufs;
@@ -71,19 +72,19 @@ static int vcam_bufs_request(struct vcam_dev *cam)
 			n, cam->cfg.max_buffers);
 		return -EIO;
 	}
-	cam->num_bufs = n;
+	cam->stream.num_bufs = n;
 	return 0;
 }
 
 /* Size of vb2 plane p of the current format. */
-static unsigned int plane_need(struct vcam_dev *cam, unsigned int p)
+static unsigned int plane_need(struct vcamfe_dev *cam, unsigned int p)
 {
 	return cam->mem_planes == 1 ? cam->layout.size :
 				      cam->layout.plane_size[p];
 }
 
 /* A vb2 buffer can take frames of the current format. */
-static bool buf_fits(struct vcam_dev *cam, struct vb2_buffer *vb)
+static bool buf_fits(struct vcamfe_dev *cam, struct vb2_buffer *vb)
 {
 	unsigned int p;
 
@@ -95,11 +96,11 @@ static bool buf_fits(struct vcam_dev *cam, struct vb2_buffer *vb)
 	return true;
 }
 
-static int vcam_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
-			    unsigned int *nplanes, unsigned int sizes[],
+static int vcamfe_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
+			      unsigned int *nplanes, unsigned int sizes[],
 			    struct device *alloc_devs[])
 {
-	struct vcam_dev *cam = vb2_get_drv_priv(q);
+	struct vcamfe_dev *cam = vb2_get_drv_priv(q);
 	unsigned int avail, p;
 	int ret;
 
@@ -118,68 +119,68 @@ static int vcam_queue_setup(struct vb2_queue *q, unsigned int *nbuffers,
 		for (p = 0; p < *nplanes; p++)
 			sizes[p] = plane_need(cam, p);
 	}
-	ret = vcam_bufs_request(cam);
+	ret = vcamfe_bufs_request(cam);
 	if (ret)
 		return ret;
-	if (q->num_buffers >= cam->num_bufs)
+	if (q->num_buffers >= cam->stream.num_bufs)
 		return -ENOBUFS;
-	avail = cam->num_bufs - q->num_buffers;
+	avail = cam->stream.num_bufs - q->num_buffers;
 	*nbuffers = min(*nbuffers, avail);
 	return 0;
 }
 
-static int vcam_buf_init(struct vb2_buffer *vb)
+static int vcamfe_buf_init(struct vb2_buffer *vb)
 {
-	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
-	struct vcam_buf *buf = to_vcam_buf(vb);
+	struct vcamfe_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
+	struct vcamfe_buf *buf = to_vcam_buf(vb);
 	int ret;
 
-	if (vb->index >= cam->num_bufs || !buf_fits(cam, vb))
+	if (vb->index >= cam->stream.num_bufs || !buf_fits(cam, vb))
 		return -EINVAL;
 	INIT_LIST_HEAD(&buf->list);
 	buf->pending = false;
 	buf->with_be = false;
 	buf->queue_inflight = false;
 	buf->deq_inflight = false;
-	vcam_handback_reset(buf);
-	ret = vcam_buf_share(cam, buf);
+	vcamfe_handback_reset(buf);
+	ret = vcamfe_buf_share(cam, buf);
 	if (ret)
 		return ret;
 	mutex_lock(&cam->req_lock);
-	cam->bufs[vb->index] = buf;
-	cam->num_created++;
+	cam->stream.bufs[vb->index] = buf;
+	cam->stream.num_created++;
 	mutex_unlock(&cam->req_lock);
 	return 0;
 }
 
-static void vcam_buf_cleanup(struct vb2_buffer *vb)
+static void vcamfe_buf_cleanup(struct vb2_buffer *vb)
 {
-	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
-	struct vcam_buf *buf = to_vcam_buf(vb);
+	struct vcamfe_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
+	struct vcamfe_buf *buf = to_vcam_buf(vb);
 	struct xencamera_index idx = { .index = vb->index };
 	bool be_done = false;
 
 	if (!buf->created)
 		return;
 	if (!READ_ONCE(cam->dead))
-		be_done = !vcam_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx,
+		be_done = !vcamfe_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx,
 					 sizeof(idx), NULL);
 	mutex_lock(&cam->req_lock);
-	if (cam->bufs[vb->index] == buf)
-		cam->bufs[vb->index] = NULL;
-	cam->num_created--;
+	if (cam->stream.bufs[vb->index] == buf)
+		cam->stream.bufs[vb->index] = NULL;
+	cam->stream.num_created--;
 	mutex_unlock(&cam->req_lock);
 	buf->created = false;
-	vcam_buf_unshare(cam, buf, be_done);
+	vcamfe_buf_unshare(cam, buf, be_done);
 	/*
 	 * The BUF_REQUEST grant is kept: USERPTR re-creates buffers on the
 	 * fly.  S_FMT and S_PARM give it back before reconfiguring.
 	 */
 }
 
-static int vcam_buf_prepare(struct vb2_buffer *vb)
+static int vcamfe_buf_prepare(struct vb2_buffer *vb)
 {
-	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
+	struct vcamfe_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
 	unsigned int p;
 
 	if (READ_ONCE(cam->dead))
@@ -191,10 +192,10 @@ static int vcam_buf_prepare(struct vb2_buffer *vb)
 	return 0;
 }
 
-static void vcam_buf_queue(struct vb2_buffer *vb)
+static void vcamfe_buf_queue(struct vb2_buffer *vb)
 {
-	struct vcam_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
-	struct vcam_buf *buf = to_vcam_buf(vb);
+	struct vcamfe_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
+	struct vcamfe_buf *buf = to_vcam_buf(vb);
 
 	mutex_lock(&cam->req_lock);
 	if (cam->dead) {
@@ -204,8 +205,8 @@ static void vcam_buf_queue(struct vb2_buffer *vb)
 	}
 	buf->pending = true;
 	buf->pending_op = XENCAMERA_OP_BUF_QUEUE;
-	list_add_tail(&buf->list, &cam->pending);
-	vcam_flush_pending_locked(cam);
+	list_add_tail(&buf->list, &cam->req.pending);
+	vcamfe_flush_pending_locked(cam);
 	mutex_unlock(&cam->req_lock);
 }
 
@@ -213,15 +214,15 @@ static void vcam_buf_queue(struct vb2_buffer *vb)
  * A backend process can die without a word in xenstore; a stream that has
  * buffers out and delivers nothing would then block DQBUF forever.  After a
  * watchdog period of silence ask the backend something cheap: an answer
- * means the camera is just slow, no answer (vcam_req_sync's timeout) marks
+ * means the camera is just slow, no answer (vcamfe_req_sync's timeout) marks
  * the device dead and every waiter gets an error.  The period is
- * VCAM_WATCHDOG_MS or four frame intervals, whichever is longer: a slow
+ * VCAMFE_WATCHDOG_MS or four frame intervals, whichever is longer: a slow
  * camera (0.1 fps) is asked only after 40 s without a frame.
  */
-#define VCAM_WATCHDOG_MS	5000
-#define VCAM_WATCHDOG_MAX_MS	(3600 * 1000)
+#define VCAMFE_WATCHDOG_MS	5000
+#define VCAMFE_WATCHDOG_MAX_MS	(3600 * 1000)
 
-static unsigned int vcam_watchdog_ms(struct vcam_dev *cam)
+static unsigned int vcamfe_watchdog_ms(struct vcamfe_dev *cam)
 {
 	/* The rate is frame_rate_numer / frame_rate_denom frames a second. */
 	u32 n = READ_ONCE(cam->config.frame_rate_numer);
@@ -229,16 +230,16 @@ static unsigned int vcam_watchdog_ms(struct vcam_dev *cam)
 	u64 ms;
 
 	if (!n || !d)
-		return VCAM_WATCHDOG_MS;
+		return VCAMFE_WATCHDOG_MS;
 	ms = div_u64(4000ULL * d, n);
-	return clamp_t(u64, ms, VCAM_WATCHDOG_MS, VCAM_WATCHDOG_MAX_MS);
+	return clamp_t(u64, ms, VCAMFE_WATCHDOG_MS, VCAMFE_WATCHDOG_MAX_MS);
 }
 
-static void vcam_watchdog(struct work_struct *work)
+static void vcamfe_watchdog(struct work_struct *work)
 {
-	struct vcam_dev *cam = container_of(to_delayed_work(work),
-					    struct vcam_dev, watchdog);
-	unsigned int period = vcam_watchdog_ms(cam);
+	struct vcamfe_dev *cam = container_of(to_delayed_work(work),
+					    struct vcamfe_dev, stream.watchdog);
+	unsigned int period = vcamfe_watchdog_ms(cam);
 	bool waiting = false;
 	int i;
 
@@ -246,71 +247,71 @@ static void vcam_watchdog(struct work_struct *work)
 		return;
 	mutex_lock(&cam->req_lock);
 	for (i = 0; i < VB2_MAX_FRAME; i++)
-		if (cam->bufs[i] && cam->bufs[i]->with_be)
+		if (cam->stream.bufs[i] && cam->stream.bufs[i]->with_be)
 			waiting = true;
 	mutex_unlock(&cam->req_lock);
-	if (waiting && time_after(jiffies, READ_ONCE(cam->last_frame) +
+	if (waiting && time_after(jiffies, READ_ONCE(cam->stream.last_frame) +
 				  msecs_to_jiffies(period)))
-		vcam_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, NULL);
+		vcamfe_req_sync(cam, XENCAMERA_OP_CONFIG_GET, NULL, 0, NULL);
 	if (!READ_ONCE(cam->dead))
-		queue_delayed_work(vcam_wq, &cam->watchdog,
+		queue_delayed_work(vcamfe_wq, &cam->stream.watchdog,
 				   msecs_to_jiffies(period));
 }
 
-static int vcam_start_streaming(struct vb2_queue *q, unsigned int count)
+static int vcamfe_start_streaming(struct vb2_queue *q, unsigned int count)
 {
-	struct vcam_dev *cam = vb2_get_drv_priv(q);
+	struct vcamfe_dev *cam = vb2_get_drv_priv(q);
 	int ret;
 
-	cam->seq_valid = false;
-	ret = vcam_req_sync(cam, XENCAMERA_OP_STREAM_START, NULL, 0, NULL);
+	cam->stream.seq_valid = false;
+	ret = vcamfe_req_sync(cam, XENCAMERA_OP_STREAM_START, NULL, 0, NULL);
 	if (!ret)
-		ret = vcam_poller_start(cam);
+		ret = vcamfe_poller_start(cam);
 	if (ret) {
 		if (!READ_ONCE(cam->dead))
-			vcam_req_sync(cam, XENCAMERA_OP_STREAM_STOP, NULL, 0,
-				      NULL);
+			vcamfe_req_sync(cam, XENCAMERA_OP_STREAM_STOP, NULL, 0,
+					NULL);
 		mutex_lock(&cam->req_lock);
-		vcam_return_all_locked(cam, VB2_BUF_STATE_QUEUED);
+		vcamfe_return_all_locked(cam, VB2_BUF_STATE_QUEUED);
 		mutex_unlock(&cam->req_lock);
 		return ret;
 	}
-	cam->streaming = true;
-	cam->last_frame = jiffies;
-	queue_delayed_work(vcam_wq, &cam->watchdog,
-			   msecs_to_jiffies(vcam_watchdog_ms(cam)));
+	cam->stream.streaming = true;
+	cam->stream.last_frame = jiffies;
+	queue_delayed_work(vcamfe_wq, &cam->stream.watchdog,
+			   msecs_to_jiffies(vcamfe_watchdog_ms(cam)));
 	return 0;
 }
 
-static void vcam_stop_streaming(struct vb2_queue *q)
+static void vcamfe_stop_streaming(struct vb2_queue *q)
 {
-	struct vcam_dev *cam = vb2_get_drv_priv(q);
+	struct vcamfe_dev *cam = vb2_get_drv_priv(q);
 
-	cancel_delayed_work_sync(&cam->watchdog);
-	vcam_poller_stop(cam);
+	cancel_delayed_work_sync(&cam->stream.watchdog);
+	vcamfe_poller_stop(cam);
 	if (!READ_ONCE(cam->dead))
-		vcam_req_sync(cam, XENCAMERA_OP_STREAM_STOP, NULL, 0, NULL);
+		vcamfe_req_sync(cam, XENCAMERA_OP_STREAM_STOP, NULL, 0, NULL);
 	mutex_lock(&cam->req_lock);
 	/* Frames the backend finished before the stop are still delivered. */
-	vcam_drain_locked(cam);
-	vcam_return_all_locked(cam, VB2_BUF_STATE_ERROR);
-	cam->streaming = false;
+	vcamfe_drain_locked(cam);
+	vcamfe_return_all_locked(cam, VB2_BUF_STATE_ERROR);
+	cam->stream.streaming = false;
 	mutex_unlock(&cam->req_lock);
 }
 
-static const struct vb2_ops vcam_vb2_ops = {
-	.queue_setup = vcam_queue_setup,
-	.buf_init = vcam_buf_init,
-	.buf_cleanup = vcam_buf_cleanup,
-	.buf_prepare = vcam_buf_prepare,
-	.buf_queue = vcam_buf_queue,
-	.start_streaming = vcam_start_streaming,
-	.stop_streaming = vcam_stop_streaming,
+static const struct vb2_ops vcamfe_vb2_ops = {
+	.queue_setup = vcamfe_queue_setup,
+	.buf_init = vcamfe_buf_init,
+	.buf_cleanup = vcamfe_buf_cleanup,
+	.buf_prepare = vcamfe_buf_prepare,
+	.buf_queue = vcamfe_buf_queue,
+	.start_streaming = vcamfe_start_streaming,
+	.stop_streaming = vcamfe_stop_streaming,
 	.wait_prepare = vb2_ops_wait_prepare,
 	.wait_finish = vb2_ops_wait_finish,
 };
 
-int vcam_vb2_init(struct vcam_dev *cam)
+int vcamfe_vb2_init(struct vcamfe_dev *cam)
 {
 	struct vb2_queue *q = &cam->queue;
 
@@ -327,13 +328,13 @@ int vcam_vb2_init(struct vcam_dev *cam)
 		q->io_modes = VB2_MMAP | VB2_USERPTR | VB2_DMABUF | VB2_READ;
 	}
 	q->drv_priv = cam;
-	q->buf_struct_size = sizeof(struct vcam_buf);
-	q->ops = &vcam_vb2_ops;
+	q->buf_struct_size = sizeof(struct vcamfe_buf);
+	q->ops = &vcamfe_vb2_ops;
 	q->mem_ops = &vb2_vmalloc_memops;
 	q->timestamp_flags = V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
 	q->min_buffers_needed = 1;
 	q->lock = &cam->lock;
 	q->dev = &cam->xb_dev->dev;
-	INIT_DELAYED_WORK(&cam->watchdog, vcam_watchdog);
+	INIT_DELAYED_WORK(&cam->stream.watchdog, vcamfe_watchdog);
 	return vb2_queue_init(q);
 }

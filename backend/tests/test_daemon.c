@@ -16,6 +16,7 @@
 #include <linux/videodev2.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1142,6 +1143,170 @@ static void test_spin_admission(void **state)
 	fe_detach(&b);
 }
 
+/* ---- SIGHUP: the command line and its config file read again ------------ */
+
+static char g_conf[64];
+static char *g_argv[8];
+
+static void conf_write(const char *text)
+{
+	FILE *f = fopen(g_conf, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* vcamd's own way in: options from argv, as vcamd.c keeps it. */
+static void reload_opts(struct vcam_opts *o)
+{
+	char err[256];
+
+	snprintf(g_conf, sizeof(g_conf), "/tmp/vcamd-t%d.conf", getpid());
+	snprintf(g_sock, sizeof(g_sock), "/tmp/vcamd-t%d.sock", getpid());
+	snprintf(g_status, sizeof(g_status), "/tmp/vcamd-t%d.status",
+		 getpid());
+	conf_write("# what the test starts with\nallow = /dev/video0\n"
+		   "max-pages-total = 1000\nmax-req-rate = 500\n");
+	g_argv[0] = "vcamd";
+	g_argv[1] = "-L";
+	g_argv[2] = g_sock;
+	g_argv[3] = "-S";
+	g_argv[4] = g_status;
+	g_argv[5] = "--config";
+	g_argv[6] = g_conf;
+	g_argv[7] = NULL;
+	assert_int_equal(vcam_opts_parse(o, 7, g_argv, err, sizeof(err)), 0);
+	g_d.argc = 7;
+	g_d.argv = g_argv;
+}
+
+static int start_reload(void **state)
+{
+	g_tweak_opts = reload_opts;
+	return start_daemon(state);
+}
+
+static int stop_reload(void **state)
+{
+	int ret = stop_daemon(state);
+
+	g_tweak_opts = NULL;
+	unlink(g_conf);
+	return ret;
+}
+
+/* SIGHUP to the daemon thread, then wait until it has been handled. */
+static void sighup(void)
+{
+	long long before = stat_of("vcamd ", "reloads") +
+			   stat_of("vcamd ", "reload_errors");
+	int i;
+
+	assert_int_equal(pthread_kill(g_thr, SIGHUP), 0);
+	for (i = 0; i < 300; i++) {
+		if (stat_of("vcamd ", "reloads") +
+		    stat_of("vcamd ", "reload_errors") > before)
+			return;
+		usleep(10000);
+	}
+	fail_msg("SIGHUP not handled in 3 s");
+}
+
+/* A frame into buffer 0: queued by fe_stream() the first time. */
+static void stream_one(struct fe *f, bool queue)
+{
+	struct xencamera_evt ev;
+
+	if (queue)
+		assert_int_equal(fe_simple(f, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	produce(1);
+	assert_int_equal(fe_event(f, &ev, 3000), 1);
+	assert_int_equal(ev.type, XENCAMERA_EVT_FRAME_AVAIL);
+}
+
+static void test_reload_keeps_conforming_guest(void **state)
+{
+	char name[48], st[8192], want[96];
+	struct fe f;
+
+	(void)state;
+	fe_attach(&f, "video0");
+	newest_name(name, sizeof(name));
+	fe_connect(&f);
+	fe_stream(&f);
+	stream_one(&f, false);
+	assert_int_equal(stat_of("vcamd ", "max_pages_total"), 1000);
+	assert_int_equal(dev_stat(name, "req_rate"), 500);
+
+	/* New caps, same camera: the guest streams on under them. */
+	conf_write("allow = /dev/video0\nmax-pages-total = 2000\n"
+		   "max-req-rate = 700\n");
+	sighup();
+	assert_int_equal(stat_of("vcamd ", "reloads"), 1);
+	assert_int_equal(stat_of("vcamd ", "max_pages_total"), 2000);
+	assert_int_equal(dev_stat(name, "req_rate"), 700);
+	status_text(st, sizeof(st));
+	snprintf(want, sizeof(want), "device name=%s state=Connected ", name);
+	assert_non_null(strstr(st, want));
+	stream_one(&f, true);
+
+	/* A file that does not parse changes nothing. */
+	conf_write("allow = /dev/video0\nmax-pages-total = lots\n");
+	sighup();
+	assert_int_equal(stat_of("vcamd ", "reload_errors"), 1);
+	assert_int_equal(stat_of("vcamd ", "max_pages_total"), 2000);
+	stream_one(&f, true);
+
+	/* The status socket stays where it is until a restart. */
+	conf_write("allow = /dev/video0\nstatus-socket = /tmp/elsewhere\n");
+	sighup();
+	assert_int_equal(stat_of("vcamd ", "reloads"), 2);
+	assert_int_equal(access("/tmp/elsewhere", F_OK), -1);
+	stream_one(&f, true);
+	fe_detach(&f);
+}
+
+static void test_reload_closes_disallowed_camera(void **state)
+{
+	char st[8192];
+	struct fe f, g;
+
+	(void)state;
+	conf_write("allow = /dev/video0\n");
+	sighup();
+	fe_attach(&f, "video0");
+	fe_connect(&f);
+	fe_stream(&f);
+	stream_one(&f, false);
+
+	conf_write("allow = /dev/video7\n");
+	sighup();
+	/* closed as a broken device is: Closing, nothing mapped, camera shut */
+	wait_be_state(&f, XenbusStateClosing);
+	status_text(st, sizeof(st));
+	assert_null(strstr(st, "camera path=/dev/video0"));
+	assert_false(g_fc.streaming);
+	fe_write(&f, "state", "6");
+	wait_be_state(&f, XenbusStateClosed);
+	/* and a new guest on that camera is refused */
+	fe_attach(&g, "video0");
+	fe_init_rings(&g);
+	fe_write(&g, "state", "3");
+	wait_be_state(&g, XenbusStateClosed);
+	fe_detach(&g);
+	fe_detach(&f);
+
+	/* allowed again: a guest that connects now gets it */
+	conf_write("allow = /dev/video0\n");
+	sighup();
+	fe_attach(&g, "video0");
+	fe_connect(&g);
+	fe_stream(&g);
+	stream_one(&g, false);
+	fe_detach(&g);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1161,10 +1326,16 @@ int main(void)
 		cmocka_unit_test(test_request_flood_throttled),
 		cmocka_unit_test(test_spin_admission),
 	};
+	const struct CMUnitTest reload[] = {
+		cmocka_unit_test(test_reload_keeps_conforming_guest),
+		cmocka_unit_test(test_reload_closes_disallowed_camera),
+	};
 	int ret;
 
 	ret = cmocka_run_group_tests(tests, start_daemon, stop_daemon);
 	ret |= cmocka_run_group_tests_name("limits", limited, start_limited,
 					   stop_limited);
+	ret |= cmocka_run_group_tests_name("reload", reload, start_reload,
+					   stop_reload);
 	return ret;
 }

@@ -19,12 +19,19 @@ be_vivid() {
 		{ echo "vivid frames are not identical"; return 1; }
 }
 
+# be_vcamd_start ARGS: vcamd in the background; up once its status socket answers.
 be_vcamd_start() {
+	local pid i
 	[ -x "$REPO/backend/vcamd" ] || { echo "backend/vcamd is not built"; return 1; }
 	"$REPO/backend/vcamd" -f -v -v "$@" >"$VCAMD_LOG" 2>&1 &
-	echo $! >/tmp/vcamd.pid
-	sleep 1
-	kill -0 "$(cat /tmp/vcamd.pid)" || { cat "$VCAMD_LOG"; return 1; }
+	pid=$!
+	echo $pid >/tmp/vcamd.pid
+	for i in $(seq 100); do
+		kill -0 $pid 2>/dev/null || break
+		"$REPO/backend/vcamctl" status >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	kill -0 $pid || { cat "$VCAMD_LOG"; return 1; }
 	"$REPO/backend/vcamctl" status
 }
 
@@ -65,14 +72,29 @@ be_guest_start() {
 	$XL unpause "$name"
 }
 
+# be_frames_count NAME TAG [CRC]: the frames of that command in the guest's console (with that
+# CRC only): its frame lines, or its per-CRC counts (tfsum=1).
+be_frames_count() {
+	awk -v p="BETEST $2: " -v crc="${3:-}" '
+		{ sub(/\r$/, "") }	# the console log ends its lines in CR LF
+		index($0, p) != 1 { next }
+		{ rest = substr($0, length(p) + 1) }
+		rest ~ /^frame seq=/ && (crc == "" || index(rest, " " crc)) { n++ }
+		rest ~ /^frames crc32=[0-9a-f]* count=[0-9]*$/ {
+			split(rest, w, " ")
+			if (crc == "" || w[2] == crc) n += substr(w[3], 7)
+		}
+		END { print n + 0 }' "$(domu_console "$1")"
+}
+
 # be_check_frames NAME N: the guest got N frames, each identical to the native capture.
 be_check_frames() { # NAME MIN [TAG: the command's tag in the console, default stream]
 	local con native n bad tag=${3:-stream}
 	con=$(domu_console "$1")
 	native=$(grep -o 'crc32=[0-9a-f]*' "$OUT/native.sum" | head -1)
-	n=$(grep -c "BETEST $tag: frame seq=" "$con")
-	bad=$(grep "BETEST $tag: frame seq=" "$con" | grep -vc "$native")
-	grep "BETEST $tag: stats" "$con"
+	n=$(be_frames_count "$1" "$tag")
+	bad=$((n - $(be_frames_count "$1" "$tag" "$native")))
+	grep -E "BETEST $tag: (stats|frames crc32=)" "$con"
 	echo "guest $1 ($tag): $n frames, $bad differ from native ($native)"
 	[ "$n" -ge "$2" ] && [ "$bad" -eq 0 ]
 }
@@ -80,10 +102,12 @@ be_check_frames() { # NAME MIN [TAG: the command's tag in the console, default s
 # be_stream_case NAME MODE BEALLOC: 100 frames in one notification mode and allocation mode.
 # The stream cases: one guest (a boot is most of a case's cost), one device per mode x
 # allocation, each with its host configuration, streamed one after the other by vcam-testfe.
+# The guests of the later steps (calm, evil: be_hostile_case, be_replug_case) boot meanwhile
+# and wait for dom0's go, so that no boot is left for those steps to wait for.
 BE_CASES="0:event:0 1:event:1 2:spin:0 3:hybrid:0 4:spin:1"
 export BE_CASES
 be_streams_guest() {
-	local cmds="" c d mode bealloc cfg domid
+	local cmds="" c d mode bealloc cfg domid rc=0
 	for c in $BE_CASES; do cmds="$cmds${cmds:+,}stream@${c%%:*}"; done
 	cfg=$(DOMU_ARGS="tfcmds=$cmds tfopts=-f_100_-F_640x360:YUYV_-r_25_-n_4" \
 		domu_cfg modes be-testfe) || return 1
@@ -97,7 +121,12 @@ be_streams_guest() {
 			{ $XL destroy modes; return 1; }
 	done
 	$XL unpause modes
-	domu_wait_end modes 600
+	be_guest_start calm ", notify-mode=event" stream \
+		"-s_600_-f_1000000_-F_640x360:YUYV_-r_25_-n_4_-t_30000" "tfgo=1 tfstop=1 tfsum=1" || rc=1
+	be_guest_start evil ", notify-mode=event" "$BE_EVIL_CMDS" \
+		"-F_640x360:YUYV_-r_25_-f_30_-c_2000_-s_$FLOOD_S" "tfgo=1 tfhog=$FLOOD_S" || rc=1
+	domu_wait_end modes 600 || rc=1
+	return $rc
 }
 
 # be_stream_case MODE BE-ALLOC: that device's 100 frames equal the native capture; its counters.
@@ -117,14 +146,15 @@ be_stream_case() {
 }
 
 # Hostile guest against a streaming neighbour: the neighbour keeps its frames, vcamd survives.
-# Both guests boot together.  The calm one streams until dom0 stops it (data/vcam-stop); the
-# evil one waits for dom0's go (data/vcam-go) while the calm one's rate alone is measured, then
-# floods vcamd (requests, kicks, buffers/pages: FLOOD_S seconds each, the calm guest's rate
-# measured during each, be_flood_figures) and sends the other hostile cases; the calm stream is
-# stopped once the floods are over.
+# Both guests booted during the streams step and wait for dom0's go (data/vcam-go).  The calm
+# one streams until dom0 stops it (data/vcam-stop, in be_replug_case); the evil one waits while
+# the calm one's rate alone is measured, then floods vcamd (requests, kicks, buffers/pages:
+# FLOOD_S seconds each, the calm guest's rate measured during each, be_flood_figures) and sends
+# the other hostile cases while the calm one still streams.
 FLOOD_S=8
 FLOOD_CMDS="flood kick-flood exhaust"
-export FLOOD_S FLOOD_CMDS
+BE_EVIL_CMDS="${FLOOD_CMDS// /,},garbage,bad-index,wrong-state,bad-gref,loop-dir,big-dir,ring-indices,evt-indices,ring-overrun,stream"
+export FLOOD_S FLOOD_CMDS BE_EVIL_CMDS
 
 # be_flood_figures CALM_DOMID EVIL_DOMID WATCH T_GO: for each flood (the evil guest's first
 # sessions, one per command in FLOOD_CMDS order, as vcamd's log shows them connect), the calm
@@ -201,49 +231,54 @@ be_flood_figures() {
 	return $rc
 }
 
+# be_dev_status DOMID: vcamd's status line of that guest's device 0.
+be_dev_status() {
+	"$REPO/backend/vcamctl" status | grep "^device name=dom$1/vcam0 "
+}
+
+# be_dev_frames DOMID: the frames vcamd has filled for that guest's device 0 (0 if none).
+be_dev_frames() {
+	local f
+	f=$(be_dev_status "$1" | sed -n 's/.* frames=\([0-9]*\) .*/\1/p')
+	echo "${f:-0}"
+}
+
 be_hostile_case() {
-	local rc=0 wpid tgo calm evil i st nflood
-	local cmds="${FLOOD_CMDS// /,},garbage,bad-index,wrong-state,bad-gref,loop-dir,big-dir,ring-indices,evt-indices,ring-overrun,stream"
+	local rc=0 wpid tgo calm evil i st
 	local raw=$OUT/vcamd-flood-status.txt
-	nflood=$(echo $FLOOD_CMDS | wc -w)
-	be_guest_start calm ", notify-mode=event" stream "-s_600_-f_1000000_-F_640x360:YUYV_-r_25_-n_4_-t_20000" \
-		tfstop=1 || return 1
-	be_guest_start evil ", notify-mode=event" "$cmds" \
-		"-F_640x360:YUYV_-r_25_-f_30_-c_2000_-s_$FLOOD_S" "tfgo=1 tfhog=$FLOOD_S" || rc=1
-	calm=$(cat /tmp/be-calm.domid)
-	evil=$(cat /tmp/be-evil.domid)
+	calm=$(cat /tmp/be-calm.domid) && evil=$(cat /tmp/be-evil.domid) ||
+		{ echo "the calm and evil guests were not created"; return 1; }
+	domu_wait_marker calm "BETEST waiting for the go" 180 || rc=1
+	domu_wait_marker evil "BETEST waiting for the go" 180 || rc=1
 	"$REPO/backend/vcamctl" watch 250 >"$raw" &
 	wpid=$!
+	[ $rc = 0 ] && { xenstore-write "/local/domain/$calm/data/vcam-go" 1 || rc=1; }
 	# the calm guest streams steadily, the evil one has booted and waits: the calm rate alone
 	for i in $(seq 900); do
-		st=$("$REPO/backend/vcamctl" status | grep "^device name=dom$calm/vcam0 ")
+		[ $rc = 0 ] || break
+		st=$(be_dev_status "$calm")
 		[ "$(echo "$st" | sed -n 's/.* frames=\([0-9]*\) .*/\1/p')" -ge 50 ] 2>/dev/null && break
 		$XL domid calm >/dev/null 2>&1 || break
 		sleep 0.2
 	done
 	echo "$st" | grep -q ' streaming=1 ' || { echo "the calm guest does not stream"; rc=1; }
-	domu_wait_marker evil "BETEST waiting for the go" 180 || rc=1
 	if [ $rc = 0 ]; then
 		sleep 8
 		read -r tgo _ </proc/uptime
 		xenstore-write "/local/domain/$evil/data/vcam-go" 1 || rc=1
 	fi
-	if [ $rc = 0 ]; then
-		# the floods are over when vcamd has logged the evil device's counters that often
-		for i in $(seq 1500); do
-			[ "$(grep -a -c "stats name=dom$evil/vcam0 " "$VCAMD_LOG")" -ge "$nflood" ] && break
-			$XL domid evil >/dev/null 2>&1 || break
-			sleep 0.2
-		done
-	fi
-	xenstore-write "/local/domain/$calm/data/vcam-stop" 1
 	[ $rc = 0 ] || { kill "$wpid"; domu_destroy_all; return 1; }
-	domu_wait_end calm 120 || rc=1
+	# every hostile case, the floods first; the calm guest streams on (be_replug_case stops it)
 	domu_wait_end evil 400 || rc=1
 	kill "$wpid" 2>/dev/null
 	grep -E 'BETEST result|BETEST (flood|kick-flood|exhaust): .*(ok|FAIL)' "$(domu_console evil)"
 	be_flood_figures "$calm" "$evil" "$raw" "$tgo" || rc=1
-	be_check_frames calm 300 || rc=1
+	# the guest prints its frames when its stream ends (be_replug_case checks them all): here
+	# vcamd's count of the frames it filled for it
+	st=$(be_dev_status "$calm")
+	echo "calm guest after the evil one: $st" | cut -c1-160
+	echo "$st" | grep -q ' streaming=1 ' || { echo "the calm guest no longer streams"; rc=1; }
+	[ "$(be_dev_frames "$calm")" -ge 300 ] || { echo "fewer than 300 frames for the calm guest"; rc=1; }
 	be_vcamd_alive || rc=1
 	grep -a -E 'corrupt|refus|error|throttl|not granted|backing off|served at' "$VCAMD_LOG" |
 		sed 's/^vcamd\[[0-9.]*\] //' | sort | uniq -c | sort -rn | head -20
@@ -253,22 +288,18 @@ be_hostile_case() {
 # The camera goes away mid-stream and comes back: vivid's "Disconnect" control unregisters its
 # nodes like an unplugged USB camera and registers them again once the last user has closed
 # them.  vcamd must let go at once, reopen the camera and resume the guest's stream, whose
-# frames stay equal to the native capture.
+# frames stay equal to the native capture.  The guest is be_hostile_case's calm one, by now the
+# camera's only user, still streaming.
+BE_REPLUG_AFTER=100
+export BE_REPLUG_AFTER
 be_replug_case() {
-	local rc=0 i st
-	be_guest_start rp ", notify-mode=event" stream "-f_300_-F_640x360:YUYV_-r_25_-n_4_-t_30000" ||
-		return 1
-	# vcamd's status says when the guest streams (the guest's console comes in bursts, and
-	# the log, read back over 9p, can lag)
-	for i in $(seq 450); do
-		st=$("$REPO/backend/vcamctl" status | grep "^device name=dom$(cat /tmp/be-rp.domid)/vcam0 ")
-		echo "$st" | grep -q ' streaming=1 ' &&
-			[ "$(echo "$st" | sed -n 's/.* frames=\([0-9]*\) .*/\1/p')" -ge 25 ] && break
-		sleep 0.2
-	done
+	local rc=0 i st calm f0 f n
+	calm=$(cat /tmp/be-calm.domid) || return 1
+	# vcamd's status says whether the guest streams (its console comes in bursts, and the log,
+	# read back over 9p, can lag)
+	st=$(be_dev_status "$calm")
 	echo "before the disconnect: $st" | cut -c1-160
-	echo "$st" | grep -q ' streaming=1 ' || { echo "the guest's stream did not start"; rc=1; }
-	sleep 2
+	echo "$st" | grep -q ' streaming=1 ' || { echo "the guest does not stream"; rc=1; }
 	v4l2-ctl -d /dev/video0 -c disconnect=1 || rc=1
 	for i in $(seq 100); do
 		"$REPO/backend/vcamctl" status | grep '^camera path=/dev/video0 ' >/tmp/be-replug.cam
@@ -278,12 +309,28 @@ be_replug_case() {
 	cat /tmp/be-replug.cam
 	grep -q ' streaming=1 .*reopened=1 ' /tmp/be-replug.cam ||
 		{ echo "camera not reopened and streaming"; rc=1; }
-	domu_wait_end rp 200 || rc=1
+	# the stream goes on: BE_REPLUG_AFTER more frames filled for the guest after the reopen
+	f0=$(be_dev_frames "$calm")
+	for i in $(seq 300); do
+		f=$(be_dev_frames "$calm")
+		[ "$f" -ge $((f0 + BE_REPLUG_AFTER)) ] && break
+		sleep 0.2
+	done
+	echo "frames filled for the guest: $f0 at the reopen, $f now"
+	[ "$f" -ge $((f0 + BE_REPLUG_AFTER)) ] || { echo "the stream did not go on"; rc=1; }
+	xenstore-write "/local/domain/$calm/data/vcam-stop" 1 || rc=1
+	domu_wait_end calm 120 || rc=1
 	grep -aE 'video0: (device error|capture failed|reopened|is back)' "$VCAMD_LOG"
-	be_check_frames rp 300 || rc=1
+	# and the guest got them (all but those in its 4 buffers when it stopped; 8: some slack)
+	n=$(be_frames_count calm stream)
+	echo "the guest got $n frames"
+	[ "$n" -ge $((f0 + BE_REPLUG_AFTER - 8)) ] ||
+		{ echo "the guest got too few frames after the reopen"; rc=1; }
+	be_check_frames calm 300 || rc=1
 	be_vcamd_alive || rc=1
 	return $rc
 }
 
 export -f be_vivid be_vcamd_start be_vcamd_alive be_vcamd_stop be_guest_start be_check_frames \
-	be_streams_guest be_stream_case be_flood_figures be_hostile_case be_replug_case
+	be_frames_count be_streams_guest be_stream_case be_flood_figures be_dev_status be_dev_frames \
+	be_hostile_case be_replug_case

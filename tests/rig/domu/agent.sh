@@ -87,7 +87,9 @@ dd_boot() {
 	echo $! >/run/vcamd.pid
 	sleep 1
 	kill -0 "$(cat /run/vcamd.pid)" || return 1
-	say boot ready "$m"
+	# stamped here: dom0 may read the answer only later, when it comes to wait for it (a PV
+	# domain's clock is Xen's wall clock, as dom0's is)
+	say boot ready "$m $(date +%s)"
 }
 
 # stream-recover DEVID N: an application streams from camera DEVID until the camera fails (dom0

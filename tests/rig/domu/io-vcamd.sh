@@ -1,7 +1,9 @@
 # Guest side of scenario interop, against vcamd (vivid still picture): devices 0, 1, 2 in event,
 # spin and hybrid (2: be-alloc).  xen-vcamfront.ko on device 0 without and with the
 # avail-dequeues extension (notifications per frame of both), then vcam-testfe --literal on
-# every device.  Frames are compared with the native capture in dom0.
+# every device.  Frames are compared with the native capture in dom0.  The guest boots while
+# the fake backends serve another one, and waits for dom0's go (data/vcam-go): its devices are
+# attached once vcamd runs.
 sz=460800
 fail() { echo "IO FAIL: $*"; exit 1; }
 node_of() { ls /sys/bus/xen/devices/vcamera-$1/video4linux 2>/dev/null | head -n 1; }
@@ -35,6 +37,12 @@ module_case() { # TAG MODULE-ARGS...
 		sed "s/module/module $tag/"
 	unload
 }
+echo "IO waiting for the go"
+# a watch, not a poll (the other guest streams meanwhile); it fires once when set and again on
+# the write; the timeout covers a write between read and watch
+until xenstore-read data/vcam-go >/dev/null 2>&1; do
+	timeout 5 xenstore-watch -n 2 data/vcam-go >/dev/null 2>&1
+done
 module_case plain avail_dequeues=0
 module_case ext
 for d in 0 1 2; do

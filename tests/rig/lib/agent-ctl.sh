@@ -59,14 +59,16 @@ dd_do() {
 dd_md5() { sed -n 's/.* md5 \([0-9a-f]*\)$/\1/p' <<<"$1"; }
 
 # dd_ready NAME TIMEOUT: waits for the current incarnation's boot/ready and stores its native md5
-# in /run/dd-native-NAME, the time of its answer in /run/dd-ready-NAME
+# in /run/dd-native-NAME, the time of its answer (the domain stamps it) in /run/dd-ready-NAME
 dd_ready() {
-	local id line
+	local id line seen md5 stamp
 	id=$($XL domid "$1") || return 1
 	line=$(dd_wait "$id" boot ready "$2") || { echo "$line"; tail -n 20 "$(domu_console "$1")"; return 1; }
-	echo "${line#* }" >"/run/dd-native-$1"
-	echo "${line%% *}" >"/run/dd-ready-$1"
-	echo "$1 (domain $id) ready at ${line%% *}, native md5 ${line#* }"
+	read -r seen md5 stamp <<<"$line"
+	[[ $stamp =~ ^[0-9]+$ ]] || stamp=$seen
+	echo "$md5" >"/run/dd-native-$1"
+	echo "$stamp" >"/run/dd-ready-$1"
+	echo "$1 (domain $id) ready at $stamp (its own clock; dom0 saw it at $seen), native md5 $md5"
 }
 
 # dd_cfg NAME PATTERN: a driver domain's xl config (see docs/driver-domain.md)

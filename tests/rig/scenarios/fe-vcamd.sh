@@ -1,8 +1,9 @@
 # Scenario fe-vcamd: xen-vcamfront.ko against the real backend (vcamd serving vivid in dom0).
 # In every notification mode and both buffer allocation modes (one guest, six devices, each with
 # its host configuration; vcamd lets four spin) the guest captures 100 frames with v4l2-ctl
-# --stream-mmap, 20 with --stream-user and 6 with read(); the frames must equal a native dom0
-# capture of the same (still) vivid picture.  Device 0 also runs v4l2-compliance -s.
+# --stream-mmap, 20 with --stream-user and 6 with read(), at 30 fps (S_PARM); the frames must
+# equal a native dom0 capture of the same (still) vivid picture.  Device 0 also runs
+# v4l2-compliance -s.
 # rig-timeout: 1100
 . "$REPO/backend/tests/rig/vcamd-lib.sh"
 

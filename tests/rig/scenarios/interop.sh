@@ -8,7 +8,8 @@
 #   vcam-testfe --literal x vcamd                  (event, spin, hybrid; fe- and be-alloc)
 # Every frame is checked: the fake backend's pattern for its sequence number, or equal to a
 # native capture of vcamd's camera.  The fake backends run first, without vcamd (both would
-# serve dom0's backend dirs).
+# serve dom0's backend dirs); the second guest boots meanwhile, without devices, and waits for
+# dom0's go.
 # rig-timeout: 900
 
 . "$REPO/backend/tests/rig/vcamd-lib.sh"
@@ -80,6 +81,8 @@ io_fakebe_case() {
 			>"$OUT/logs/interop.fakebe$d.log" 2>&1 &
 	done
 	$XL unpause iofake || return 1
+	# the vcamd step's guest boots now; its devices come with vcamd (io_vcamd_case)
+	$XL create "$(domu_cfg iovcamd io-vcamd)" || rc=1
 	domu_wait_end iofake 400 || rc=1
 	touch /run/io-stop
 	sleep 1
@@ -123,9 +126,8 @@ io_vcamd_case() {
 		awk '{ print $1 }' >/run/io-native.md5
 	echo "native md5 $(cat /run/io-native.md5)"
 	be_vcamd_start || return 1
-	$XL create -p "$(domu_cfg iovcamd io-vcamd)" || return 1
 	io_attach3 iovcamd video0 "YUYV:640x360@25/1" || return 1
-	$XL unpause iovcamd || return 1
+	xenstore-write "/local/domain/$($XL domid iovcamd)/data/vcam-go" 1 || return 1
 	domu_wait_end iovcamd 400 || rc=1
 	io_check_vcamd "$(domu_console iovcamd)" || rc=1
 	be_vcamd_stop || rc=1

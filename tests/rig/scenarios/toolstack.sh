@@ -1,7 +1,8 @@
 # Scenario toolstack: `xl create` of a config with vcam= / vcamera= lines gets its cameras from
 # vcam-xl-watch (config overrides honoured), with exact nodes and permissions; re-attach is a
 # no-op; bad specs attach nothing; detach with and without a closing backend; vcam-xl create;
-# a domain's death leaves no vcam nodes behind.  No vcamd and no frontend needed.
+# a domain's death leaves no vcam nodes behind.  No vcamd and no frontend needed.  The guests
+# that stay paused are created in the background while a step waits for another one to boot.
 # rig-timeout: 600
 
 TS=$REPO/xenstore-scripts/bin
@@ -42,12 +43,41 @@ ts_perms() {
 	echo "perms ok: $1 ($2), $(wc -l </tmp/ts-perms.txt) nodes"
 }
 
+# up once it says it watches (the log is shared by its runs: one more such line)
 ts_watch_start() {
+	local n i pid
+	n=$(grep -c 'watching for domains' "$TS_LOG" 2>/dev/null)
 	"$TS/vcam-xl-watch" >>"$TS_LOG" 2>&1 &
-	echo $! >/tmp/ts-watch.pid
-	sleep 1
-	kill -0 "$(cat /tmp/ts-watch.pid)" || { cat "$TS_LOG"; return 1; }
+	pid=$!
+	echo $pid >/tmp/ts-watch.pid
+	for i in $(seq 100); do
+		kill -0 $pid 2>/dev/null || break
+		[ "$(grep -c 'watching for domains' "$TS_LOG")" -gt "${n:-0}" ] && break
+		sleep 0.1
+	done
+	kill -0 $pid || { cat "$TS_LOG"; return 1; }
 	cat "$TS_LOG"
+}
+
+# ts_create_bg NAME TEST [CFG-LINE...]: `xl create -p` of that guest in the background (20 s
+# here), while another step waits for a guest; ts_created NAME waits for it, fails if it failed.
+ts_create_bg() {
+	local name=$1 cfg
+	cfg=$(domu_cfg "$@") || return 1
+	rm -f "/tmp/ts-create-$name.rc"
+	(
+		$XL create -p "$cfg" >"/tmp/ts-create-$name.log" 2>&1
+		echo $? >"/tmp/ts-create-$name.rc.new"
+		mv "/tmp/ts-create-$name.rc.new" "/tmp/ts-create-$name.rc"
+	) </dev/null >/dev/null 2>&1 &
+	echo "creating $name in the background"
+}
+
+ts_created() {
+	local i
+	for i in $(seq 600); do [ -e "/tmp/ts-create-$1.rc" ] && break; sleep 0.2; done
+	cat "/tmp/ts-create-$1.log"
+	[ "$(cat "/tmp/ts-create-$1.rc" 2>/dev/null)" = 0 ] || { echo "$1 not created"; return 1; }
 }
 
 ts_create_with_override() {
@@ -177,7 +207,10 @@ ts_detach_timeout() {
 	! xenstore-read "$(ts_fe "$d" 9)/state" 2>/dev/null
 }
 
+# (while the guest boots, the next guest but one, ts_bad_config's, is created: the watcher runs)
 ts_guest_runs() {
+	ts_create_bg tsbad toolstack \
+		"vcam = [ 'unique-id=video0, formats=YUYV:640x480@30/1, colour=red' ]" || return 1
 	$XL unpause tsguest && domu_wait_end tsguest 90
 }
 
@@ -197,11 +230,10 @@ ts_death_cleanup() {
 }
 
 # A bad vcam line: xl itself creates the domain (it ignores vcam), the watcher attaches nothing
-# and says why.
+# and says why.  (The domain was created during ts_guest_runs.)
 ts_bad_config() {
-	local cfg d
-	cfg=$(domu_cfg tsbad toolstack "vcam = [ 'unique-id=video0, formats=YUYV:640x480@30/1, colour=red' ]")
-	$XL create -p "$cfg" || return 1
+	local d
+	ts_created tsbad || return 1
 	d=$(ts_domid tsbad) || return 1
 	for i in $(seq 100); do grep -q "colour" "$TS_LOG" && break; sleep 0.1; done
 	grep "colour" "$TS_LOG" || { cat "$TS_LOG"; return 1; }
@@ -214,8 +246,10 @@ export TS_VCAM_LINE
 
 # The wrapper, for hosts without the watcher (stopped before this step): the guest must find
 # its camera at boot (vcam-xl attaches while paused, then unpauses).
+# (while the guest boots, ts_race's guest is created: it has no camera, the watcher may be off)
 ts_vcam_xl() {
 	local cfg d
+	ts_create_bg tsrace toolstack || return 1
 	cfg=$(domu_cfg tsxl toolstack "$TS_VCAM_LINE")
 	"$TS/vcam-xl" create "$cfg" || return 1
 	d=$(ts_domid tsxl) || return 1
@@ -236,21 +270,28 @@ ts_cleanup_once() {
 
 # Attaches racing a destroy: whatever interleaving, no vcam node of that domain survives
 # (the transaction sees the domain gone, or the watcher's @releaseDomain cleanup removes it).
+# (The domain was created during ts_vcam_xl.)
 ts_race() {
-	local cfg d i n=0
-	cfg=$(domu_cfg tsrace toolstack)
-	$XL create -p "$cfg" || return 1
+	local d i t
+	ts_created tsrace || return 1
 	d=$(ts_domid tsrace) || return 1
 	(for i in $(seq 1 200); do
 		"$TS/vcam-attach" "$d" "unique-id=video0, formats=GREY:8x8@1/1, devid=$i" || exit 0
 	done) >/tmp/ts-race.log 2>&1 &
 	local loop=$!
-	sleep 2
+	# destroy while the attaches go on (the first has landed)
+	for i in $(seq 100); do grep -q 'attached vcam' /tmp/ts-race.log && break; sleep 0.1; done
 	$XL destroy "$d" || return 1
 	wait $loop
 	grep -c 'attached vcam' /tmp/ts-race.log
 	tail -n 2 /tmp/ts-race.log
-	sleep 2
+	# the watcher's cleanup on @releaseDomain may take a moment
+	for t in $(seq 50); do
+		xenstore-read "/local/domain/0/backend/vcamera/$d" >/dev/null 2>&1 ||
+			xenstore-read "/local/domain/$d" >/dev/null 2>&1 || break
+		sleep 0.1
+	done
+	echo "checked $(((t - 1) / 10)).$(((t - 1) % 10)) s after the destroy"
 	if xenstore-read "/local/domain/0/backend/vcamera/$d" >/dev/null 2>&1 ||
 	   xenstore-read "/local/domain/$d" >/dev/null 2>&1; then
 		echo "orphans:"; xenstore-ls -f "/local/domain/0/backend/vcamera/$d"
@@ -276,7 +317,7 @@ ts_watch_stop() {
 	cat "$TS_LOG"
 }
 
-export -f ts_domid ts_fe ts_be ts_wait_node ts_expect ts_perms ts_watch_start \
+export -f ts_domid ts_fe ts_be ts_wait_node ts_expect ts_perms ts_watch_start ts_create_bg ts_created \
 	ts_create_with_override ts_nodes ts_list ts_reattach_noop ts_bad_spec ts_detach_idle \
 	ts_detach_handshake ts_detach_timeout ts_guest_runs ts_death_cleanup ts_bad_config \
 	ts_vcam_xl ts_bad_config_wrapper ts_watch_stop ts_cleanup_once ts_race

@@ -3,9 +3,10 @@
 # host configuration per case), every frame's CRC equal to a native dom0 capture; then a guest
 # floods vcamd (requests, kicks, buffers/pages) and sends every other hostile case while another
 # keeps streaming (>= 90 % of its rate beside a guest that only computes); vcamd survives; the camera is
-# unplugged and comes back while a guest streams (vcamd reopens it and the stream goes on); vcamd
-# exits cleanly on SIGTERM.  Per-mode counters land in out/<run>/vcamd-modes.txt, the flood
-# figures in out/<run>/vcamd-floods.txt.
+# unplugged and comes back while that guest still streams (vcamd reopens it and the stream goes
+# on, 100 more frames); vcamd exits cleanly on SIGTERM.  Three guest boots, all at once in the
+# streams step (the calm and evil guests wait for dom0's go).  Per-mode counters land in
+# out/<run>/vcamd-modes.txt, the flood figures in out/<run>/vcamd-floods.txt.
 # vcamd runs with a page cap of 512 per device, so that 640x360 buffers (113 pages) reach it: four
 # fit (what the streaming cases use), the fifth is refused; and with requests capped at 10 % of a
 # CPU per device (the default, 25 %, let a request flood take 11 % of the calm guest's frames in

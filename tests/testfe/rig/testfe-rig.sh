@@ -27,28 +27,46 @@ tfe_native() {
 	echo "native crc32 $(cat $TFE_NATIVE)"
 }
 
-# tfe_check_frames FILE MIN: at least MIN frame lines, every one with the native CRC, and every
-# stats line without violations.
+# tfe_frames FILE [CRC]: its frames (with that CRC only): frame lines, or per-CRC counts
+# (`frames crc32=C count=N`, a guest's tfsum=1).
+tfe_frames() {
+	awk -v crc="${2:-}" '
+		{ sub(/\r$/, "") }	# a console log ends its lines in CR LF
+		/frame seq=/ && (crc == "" || index($0, "crc32=" crc)) { n++ }
+		/^frames crc32=[0-9a-f]* count=[0-9]*$/ {
+			if (crc == "" || $2 == "crc32=" crc) n += substr($3, 7)
+		}
+		END { print n + 0 }' "$1"
+}
+
+# tfe_check_frames FILE MIN: at least MIN frames, every one with the native CRC, and every stats
+# line without violations.
 tfe_check_frames() {
 	local f=$1 min=$2 n bad
-	n=$(grep -c 'frame seq=' "$f")
-	bad=$(grep 'frame seq=' "$f" | grep -vc "crc32=$(cat $TFE_NATIVE)")
+	n=$(tfe_frames "$f")
+	bad=$((n - $(tfe_frames "$f" "$(cat $TFE_NATIVE)")))
 	echo "$f: $n frames, $bad not identical to the native capture"
 	grep '^stats ' "$f" | sed 's/^/  /'
 	[ "$n" -ge "$min" ] || { echo "fewer than $min frames"; return 1; }
-	[ "$bad" -eq 0 ] || { grep 'frame seq=' "$f" | grep -v "crc32=$(cat $TFE_NATIVE)" | head; return 1; }
+	[ "$bad" -eq 0 ] || {
+		grep -E 'frame seq=|^frames crc32=' "$f" | grep -v "crc32=$(cat $TFE_NATIVE)" | head
+		return 1
+	}
 	! grep '^stats ' "$f" | grep -qv ' violations=0 ' || { echo "violations reported"; return 1; }
 }
 
 # The daemon over its loopback transport, no guest: same client, same camera.
 tfe_loopback() {
-	local log=$OUT/logs/testfe.vcamd-loopback.log pid rc=0 m
+	local log=$OUT/logs/testfe.vcamd-loopback.log pid rc=0 m i
+	rm -f /tmp/tfe-lb.sock
 	"$REPO/backend/vcamd" -f -v -L /tmp/tfe-lb.sock -S /tmp/tfe-lb-status.sock >"$log" 2>&1 &
 	pid=$!
-	sleep 1
+	for i in $(seq 100); do [ -S /tmp/tfe-lb.sock ] && break; sleep 0.1; done
+	kill -0 $pid || { echo "loopback vcamd exited"; cat "$log"; return 1; }
+	# -t 20000 (as the guests): the guests boot meanwhile, and dom0 gets its share of the 2 CPUs
 	for m in event spin hybrid; do
 		timeout 120 "$TFE/vcam-testfe" -L /tmp/tfe-lb.sock -m $m -F $TFE_FMT -r $TFE_RATE \
-			-f 100 >/tmp/tfe-lb-$m.txt || { echo "loopback $m: exit $?"; rc=1; }
+			-f 100 -t 20000 >/tmp/tfe-lb-$m.txt || { echo "loopback $m: exit $?"; rc=1; }
 		tfe_check_frames /tmp/tfe-lb-$m.txt 100 || rc=1
 	done
 	kill -TERM $pid; wait $pid
@@ -56,11 +74,19 @@ tfe_loopback() {
 	return $rc
 }
 
+# up once its status socket answers
 tfe_vcamd_start() {
+	local pid i
 	"$REPO/backend/vcamd" -f -v >"$OUT/logs/testfe.vcamd.log" 2>&1 &
-	echo $! >$TFE_VCAMD_PID
-	sleep 2
-	kill -0 "$(cat $TFE_VCAMD_PID)" || { cat "$OUT/logs/testfe.vcamd.log"; return 1; }
+	pid=$!
+	echo $pid >$TFE_VCAMD_PID
+	for i in $(seq 100); do
+		kill -0 $pid 2>/dev/null || break
+		"$REPO/backend/vcamctl" status >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	kill -0 $pid || { cat "$OUT/logs/testfe.vcamd.log"; return 1; }
+	"$REPO/backend/vcamctl" status
 }
 
 tfe_vcamd_alive() {
@@ -115,9 +141,64 @@ tfe_runs_ok() { # NAME: every run's exit status 0 or 77
 TFE_BIG_RUNS="-F,3840x2160:YUYV,loop-dir+-d,1,-b,1,-F,3840x2160:YUYV,loop-dir+-d,2,-m,hybrid,-b,1,-F,$TFE_FMT,-r,$TFE_RATE,-f,100"
 export TFE_BIG_RUNS
 
+# The three guests of the guest steps are created and boot in the background from the loopback
+# step on, one after the other (xl create alone takes 20-40 s here), and each waits for dom0's
+# go (tfgo=1): tfebig must be alone on the camera, tfehostile starts once tfesteady streams.
+# tfehostile: refs granted by tfesteady, a real third domain.  tfe_guests_wait [NAME]: the
+# creations' outcome (up to NAME's).
+TFE_BOOT_RC=/tmp/tfe-boot.rc
+export TFE_BOOT_RC
+tfe_guests_boot_bg() {
+	rm -f $TFE_BOOT_RC /tmp/tfe-created-*
+	(
+		tfe_guests_boot >"$OUT/logs/testfe.guests-create.log" 2>&1
+		echo $? >$TFE_BOOT_RC.new && mv $TFE_BOOT_RC.new $TFE_BOOT_RC
+	) </dev/null >/dev/null 2>&1 &
+	echo "creating the guests in the background (logs/testfe.guests-create.log)"
+}
+
+tfe_guests_wait() { # [NAME]
+	local i
+	for i in $(seq 1500); do
+		[ -e $TFE_BOOT_RC ] || { [ -n "${1:-}" ] && [ -e "/tmp/tfe-created-$1" ]; } && break
+		sleep 0.2
+	done
+	cat "$OUT/logs/testfe.guests-create.log"
+	[ -n "${1:-}" ] && [ -e "/tmp/tfe-created-$1" ] && return 0
+	[ "$(cat $TFE_BOOT_RC 2>/dev/null)" = 0 ] || { echo "the guests were not created"; return 1; }
+}
+
+tfe_guests_boot() {
+	local steady H="-F,$TFE_FMT" B="-d,1,-b,1,"
+	tfe_guest tfebig "$TFE_BIG_RUNS" tfgo=1 || return 1
+	touch /tmp/tfe-created-tfebig
+	# streams from its go until dom0 stops it (at most 300 s), once the hostile guest has ended
+	tfe_guest tfesteady "-m,event,-F,$TFE_FMT,-r,$TFE_RATE,-s,300,-t,20000" \
+		"tfgo=1 tfstop=1 tfsum=1" ||
+		return 1
+	steady=$($XL domid tfesteady) || return 1
+	tfe_guest tfehostile "bad-index,$B$H+bad-gref,$B$H+big-dir,$B$H+foreign-gref,--foreign-domid,$steady,$H+foreign-gref,$B--foreign-domid,$steady,$H+ring-overrun,$H+wrong-state,$H+ring-indices,$B$H+bad-index,$H" \
+		tfgo=1
+}
+
+tfe_go() { # NAME
+	local domid
+	domid=$($XL domid "$1") || { echo "no guest $1"; return 1; }
+	xenstore-write "/local/domain/$domid/data/vcam-go" 1
+}
+
+# tfe_dev_frames DOMID: the frames vcamd has filled for that guest's device 0 (0 if none).
+tfe_dev_frames() {
+	local f
+	f=$("$REPO/backend/vcamctl" status | grep "^device name=dom$1/vcam0 " |
+		sed -n 's/.* streaming=1 .* frames=\([0-9]*\) .*/\1/p')
+	echo "${f:-0}"
+}
+
 # A guest alone on the camera: 4K directories (nobody else may hold the format), then a stream.
 tfe_guest_big() {
-	tfe_guest tfebig "$TFE_BIG_RUNS" || return 1
+	tfe_guests_wait tfebig || return 1
+	tfe_go tfebig || return 1
 	domu_wait_end tfebig 400
 	local rc=$?
 	tfe_runs_ok tfebig || rc=1
@@ -128,26 +209,42 @@ tfe_guest_big() {
 
 # Hostile guest while a steady one streams the same camera.
 tfe_guest_hostile() {
-	local steady con n1 n2 rc=0 H="-F,$TFE_FMT" B="-d,1,-b,1,"
-	# streams until dom0 stops it (at most 300 s), 5 s after the hostile guest ended
-	tfe_guest tfesteady "-m,event,-F,$TFE_FMT,-r,$TFE_RATE,-s,300,-t,20000" tfstop=1 || return 1
-	steady=$($XL domid tfesteady)
-	domu_wait_marker tfesteady 'frame seq=' 120 || return 1
-	tfe_guest tfehostile "bad-index,$B$H+bad-gref,$B$H+big-dir,$B$H+foreign-gref,--foreign-domid,$steady,$H+foreign-gref,$B--foreign-domid,$steady,$H+ring-overrun,$H+wrong-state,$H+ring-indices,$B$H+bad-index,$H" || return 1
+	local steady con n2 f1 f i rc=0
+	tfe_guests_wait || return 1
+	steady=$($XL domid tfesteady) || return 1
+	tfe_go tfesteady || return 1
+	for i in $(seq 600); do
+		[ "$(tfe_dev_frames "$steady")" -gt 0 ] && break
+		$XL domid tfesteady >/dev/null 2>&1 || break
+		sleep 0.2
+	done
+	[ "$(tfe_dev_frames "$steady")" -gt 0 ] ||
+		{ echo "the steady guest does not stream"; tail -n 30 "$(domu_console tfesteady)"; return 1; }
+	tfe_go tfehostile || return 1
 	domu_wait_end tfehostile 500 || rc=1
 	tfe_runs_ok tfehostile || rc=1
 	tfe_vcamd_alive || rc=1
 	con=$(domu_console tfesteady)
-	n1=$(grep -c 'frame seq=' "$con")
-	sleep 5
-	n2=$(grep -c 'frame seq=' "$con")
-	echo "steady guest: $n1 -> $n2 frames over 5 s after the hostile guest ended"
-	[ "$n2" -gt "$n1" ] || { echo "steady guest stopped streaming"; rc=1; }
+	# still streaming: vcamd fills 30 more of its buffers (each one the guest gave back)
+	f1=$(tfe_dev_frames "$steady")
+	for i in $(seq 150); do
+		f=$(tfe_dev_frames "$steady")
+		[ "$f" -ge $((f1 + 30)) ] && break
+		sleep 0.2
+	done
+	echo "steady guest: vcamd filled $f1 -> $f frames for it after the hostile guest ended"
+	[ "$f" -ge $((f1 + 30)) ] || { echo "steady guest stopped streaming"; rc=1; }
 	xenstore-write "/local/domain/$steady/data/vcam-stop" 1
 	domu_wait_end tfesteady 200 || rc=1
+	# the guest got them: all but those in its buffers when it stopped (8: some slack)
+	n2=$(tfe_frames "$con")
+	echo "steady guest: $n2 frames in all, $f1 filled when the hostile guest ended"
+	[ "$n2" -ge $((f1 + 30 - 8)) ] ||
+		{ echo "steady guest got too few frames after the hostile guest ended"; rc=1; }
 	tfe_check_frames "$con" 300 || rc=1
 	return $rc
 }
 
-export -f tfe_vivid tfe_native tfe_check_frames tfe_loopback tfe_vcamd_start tfe_vcamd_alive \
-	tfe_vcamd_stop tfe_guest tfe_runs_ok tfe_guest_big tfe_guest_hostile
+export -f tfe_vivid tfe_native tfe_frames tfe_check_frames tfe_loopback tfe_vcamd_start \
+	tfe_vcamd_alive tfe_vcamd_stop tfe_guest tfe_runs_ok tfe_guests_boot_bg tfe_guests_wait \
+	tfe_guests_boot tfe_go tfe_dev_frames tfe_guest_big tfe_guest_hostile

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * The request engine: requests produced on the ring, responses matched to
+ * them.  Synchronous requests (one at a time, vcamfe_req_sync) wait for their
+ * answer; BUF_QUEUE and BUF_DEQUEUE are asynchronous: queued on the pending
+ * list, sent as the ring has room, answered whenever.  Everything under
+ * req_lock except the waits.
+ *
+ * The ring is writable by the backend at any time, so rsp_prod and every
+ * response are copied into a local first and validated there: anything an
+ * honest backend cannot send puts the connection into the dead state
+ * (vcamfe_broken) with one log line: no WARN, no out-of-bounds access, no
+ * retry.
+ */
+
+#include "vcamfront.h"
+
+/* Async request ids have the top bit set and the buffer index in the low 8. */
+#define VCAMFE_ID_ASYNC		0x8000
+#define VCAMFE_ID_INDEX(id)	((id) & 0xff)
+
+static struct xencamera_req *next_req_locked(struct vcamfe_dev *cam, u16 id,
+					     u8 op)
+{
+	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
+	struct xencamera_req *req;
+
+	req = RING_GET_REQUEST(ring, ring->req_prod_pvt);
+	memset(req, 0, sizeof(*req));
+	req->id = id;
+	req->operation = op;
+	ring->req_prod_pvt++;
+	atomic64_inc(&cam->stats.requests);
+	return req;
+}
+
+/*
+ * Hand queued buffers to the backend as long as the ring has room.  This is
+ * the hot path of streaming: it never waits for the backend; the response
+ * and the FRAME_AVAIL event are handled when they arrive.
+ */
+void vcamfe_flush_pending_locked(struct vcamfe_dev *cam)
+{
+	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
+	struct vcamfe_req *rq = &cam->req;
+	struct vcamfe_buf *buf;
+	bool sent = false;
+
+	lockdep_assert_held(&cam->req_lock);
+	while (!cam->dead && !list_empty(&rq->pending) && !RING_FULL(ring)) {
+		struct xencamera_req *req;
+		unsigned int index;
+		u16 id;
+
+		buf = list_first_entry(&rq->pending, struct vcamfe_buf, list);
+		list_del_init(&buf->list);
+		buf->pending = false;
+		index = buf->vb.vb2_buf.index;
+		id = VCAMFE_ID_ASYNC | ((rq->next_async++ & 0x7f) << 8) | index;
+		req = next_req_locked(cam, id, buf->pending_op);
+		req->req.index.index = index;
+		if (buf->pending_op == XENCAMERA_OP_BUF_DEQUEUE) {
+			buf->deq_id = id;
+			buf->deq_inflight = true;
+			rq->deqs_inflight++;
+		} else {
+			buf->queue_id = id;
+			buf->queue_inflight = true;
+			buf->with_be = true;
+		}
+		sent = true;
+	}
+	if (sent)
+		vcamfe_evtchnl_push_locked(cam);
+}
+
+/*
+ * One synchronous request; sleeps until its response, the device dies, or
+ * the timeout.  A backend that does not answer in time is treated as gone:
+ * its late answer could no longer be matched safely.
+ */
+int vcamfe_req_sync(struct vcamfe_dev *cam, u8 op, const void *payload,
+		    size_t len, struct xencamera_resp *resp)
+{
+	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
+	struct vcamfe_req *rq = &cam->req;
+	unsigned long timeout = msecs_to_jiffies(rq->timeout_ms);
+	struct xencamera_req *req;
+	long left;
+	int ret;
+
+	if (WARN_ON_ONCE(len > sizeof(req->req)))
+		return -EINVAL;
+
+	mutex_lock(&rq->sync_mutex);
+	mutex_lock(&cam->req_lock);
+	while (!cam->dead && RING_FULL(ring)) {
+		int more;
+
+		/* lazily collected responses may be all that fills it */
+		RING_FINAL_CHECK_FOR_RESPONSES(ring, more);
+		if (more) {
+			vcamfe_drain_locked(cam);
+			continue;
+		}
+		mutex_unlock(&cam->req_lock);
+		left = wait_event_timeout(rq->ring_wq,
+					  READ_ONCE(cam->dead) ||
+					  !RING_FULL(ring), timeout);
+		mutex_lock(&cam->req_lock);
+		if (!left && !cam->dead && RING_FULL(ring))
+			vcamfe_broken(cam, "request ring stays full");
+	}
+	if (cam->dead) {
+		mutex_unlock(&cam->req_lock);
+		mutex_unlock(&rq->sync_mutex);
+		return -ENODEV;
+	}
+	rq->sync_id = rq->next_id++ & ~VCAMFE_ID_ASYNC;
+	rq->sync_op = op;
+	rq->sync_active = true;
+	reinit_completion(&rq->sync_done);
+	req = next_req_locked(cam, rq->sync_id, op);
+	if (len)
+		memcpy(&req->req, payload, len);
+	/*
+	 * Wake us when every request so far is answered, ours included;
+	 * visible to the backend before the request (the push's barrier).
+	 */
+	ring->sring->rsp_event = ring->req_prod_pvt;
+	vcamfe_evtchnl_push_locked(cam);
+	mutex_unlock(&cam->req_lock);
+
+	left = wait_for_completion_timeout(&rq->sync_done, timeout);
+
+	mutex_lock(&cam->req_lock);
+	if (!left && rq->sync_active)
+		vcamfe_broken(cam, "no response to operation %u in %u ms", op,
+			      rq->timeout_ms);
+	if (cam->dead && rq->sync_resp.status == -ENODEV) {
+		ret = -ENODEV;
+	} else if (rq->sync_resp.status) {
+		/* Only what Xen defines reaches the caller, say no -ERESTARTSYS */
+		ret = vcam_errno_of_status(rq->sync_resp.status);
+	} else {
+		ret = 0;
+	}
+	if (resp)
+		*resp = rq->sync_resp;
+	mutex_unlock(&cam->req_lock);
+	mutex_unlock(&rq->sync_mutex);
+	return ret;
+}
+
+static void handle_async_resp(struct vcamfe_dev *cam,
+			      const struct xencamera_resp *resp)
+{
+	unsigned int index = VCAMFE_ID_INDEX(resp->id);
+	struct vcamfe_buf *buf;
+
+	if (index >= cam->stream.num_bufs || !cam->stream.bufs[index] ||
+	    (resp->operation != XENCAMERA_OP_BUF_QUEUE &&
+	     resp->operation != XENCAMERA_OP_BUF_DEQUEUE)) {
+		vcamfe_broken(cam, "response id %#x op %u matches no request",
+			      resp->id, resp->operation);
+		return;
+	}
+	buf = cam->stream.bufs[index];
+	if (resp->operation == XENCAMERA_OP_BUF_DEQUEUE) {
+		if (!buf->deq_inflight || buf->deq_id != resp->id) {
+			vcamfe_broken(cam, "stale response id %#x", resp->id);
+			return;
+		}
+		vcamfe_dequeue_resp_locked(cam, buf, resp);
+		return;
+	}
+	if (!buf->queue_inflight || buf->queue_id != resp->id) {
+		vcamfe_broken(cam, "stale response id %#x", resp->id);
+		return;
+	}
+	buf->queue_inflight = false;
+	if (resp->status && buf->with_be) {
+		/* The backend refused the buffer: the app sees an error. */
+		buf->with_be = false;
+		atomic64_inc(&cam->stats.errors);
+		buf->vb.vb2_buf.planes[0].bytesused = 0;
+		vb2_buffer_done(&buf->vb.vb2_buf, VB2_BUF_STATE_ERROR);
+	}
+}
+
+int vcamfe_req_drain_locked(struct vcamfe_dev *cam)
+{
+	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
+	struct vcamfe_req *rq = &cam->req;
+	struct xencamera_resp resp;
+	RING_IDX rp, i;
+	int n = 0;
+
+	rp = READ_ONCE(ring->sring->rsp_prod);
+	virt_rmb();	/* read responses only after rsp_prod */
+	if (RING_RESPONSE_PROD_OVERFLOW(ring, rp) ||
+	    rp - ring->rsp_cons > ring->req_prod_pvt - ring->rsp_cons) {
+		vcamfe_broken(cam, "rsp_prod %u out of range (cons %u, req %u)",
+			      rp, ring->rsp_cons, ring->req_prod_pvt);
+		return 0;
+	}
+	for (i = ring->rsp_cons; i != rp && !cam->dead; i++) {
+		RING_COPY_RESPONSE(ring, i, &resp);
+		n++;
+		if (resp.id & VCAMFE_ID_ASYNC) {
+			handle_async_resp(cam, &resp);
+		} else if (rq->sync_active && resp.id == rq->sync_id &&
+			   resp.operation == rq->sync_op) {
+			rq->sync_resp = resp;
+			rq->sync_active = false;
+			complete(&rq->sync_done);
+		} else {
+			vcamfe_broken(cam, "response id %#x op %u unexpected",
+				      resp.id, resp.operation);
+		}
+	}
+	if (!cam->dead)
+		ring->rsp_cons = rp;
+	if (n) {
+		wake_up(&rq->ring_wq);
+		vcamfe_flush_pending_locked(cam);
+	}
+	return n;
+}
+
+/*
+ * BUF_QUEUE responses are not worth an interrupt each: they only matter
+ * when they report an error, and they are collected with the next
+ * FRAME_AVAIL.  So responses wake us only while someone waits for one: a
+ * synchronous request (which sets rsp_event itself), a full ring, or a
+ * filled buffer waiting for its BUF_DEQUEUE's answer (no avail-dequeues).
+ */
+bool vcamfe_req_awaits_rsp_locked(struct vcamfe_dev *cam)
+{
+	return cam->req.sync_active || RING_FULL(&cam->evtchnl.ring) ||
+	       cam->req.deqs_inflight;
+}
