@@ -70,10 +70,15 @@ mj_daemons() {
 
 # A plain xl create; the line names the camera only, so the watcher offers the modes it reads
 # from it.  What it offered is kept for mj_offered.
+# The guest boots the rig's ramdisk with GStreamer appended (lib/mk-gst-addon): only this guest
+# pays for its size.
 mj_guest() {
 	local cfg d be i
-	cfg=$(DOMU_ARGS="mj.w=$MJ_W mj.h=$MJ_H mj.n=$MJ_N" domu_cfg mjpeg mjpeg \
-		"vcam = [ 'unique-id=video$MJ_NR' ]")
+	"$REPO/tests/rig/lib/mk-gst-addon" /tmp/mj-gst.cpio || return 1
+	{ cat "$DOMU_INITRD" && gzip -1c /tmp/mj-gst.cpio; } >/tmp/mj-initrd.gz || return 1
+	ls -l "$DOMU_INITRD" /tmp/mj-initrd.gz
+	cfg=$(DOMU_INITRD=/tmp/mj-initrd.gz DOMU_ARGS="mj.w=$MJ_W mj.h=$MJ_H mj.n=$MJ_N" \
+		domu_cfg mjpeg mjpeg "vcam = [ 'unique-id=video$MJ_NR' ]")
 	cat "$cfg"
 	$XL create "$cfg" || return 1
 	d=$($XL domid mjpeg) || return 1
