@@ -4,8 +4,8 @@
  * device (a frontend's request ring + event page) and of the cameras that
  * devices share.  It touches shared memory only through the mapped pages
  * it is given and reaches the hypervisor (or the loopback stand-in) only
- * through struct vcam_xen_ops; it reaches the camera only through struct
- * vcam_camera_ops.  Single-threaded: the daemon's main loop calls in.
+ * through struct vcamd_xen_ops; it reaches the camera only through struct
+ * vcamd_camera_ops.  Single-threaded: the daemon's main loop calls in.
  */
 #ifndef VCAMD_CORE_H
 #define VCAMD_CORE_H
@@ -15,12 +15,12 @@
 
 #include "wire.h"
 
-#define VCAM_MAX_BUFS		32U	/* cap on any guest's num_bufs */
+#define VCAMD_MAX_BUFS		32U	/* cap on any guest's num_bufs */
 /* Requests handled per wake-up before yielding to other devices. */
-#define VCAM_REQ_BUDGET		16U
+#define VCAMD_REQ_BUDGET		16U
 
 /* ---- grant/event-channel operations (Xen or loopback) ------------------ */
-struct vcam_xen_ops {
+struct vcamd_xen_ops {
 	/* Map the peer's grants contiguously, read-write.  NULL on error. */
 	void *(*map)(void *ctx, unsigned int n, const uint32_t *refs);
 	void (*unmap)(void *ctx, void *addr, unsigned int n);
@@ -33,7 +33,7 @@ struct vcam_xen_ops {
 };
 
 /* ---- camera ------------------------------------------------------------- */
-struct vcam_format {
+struct vcamd_format {
 	uint32_t fourcc, width, height;
 	/* XENCAMERA_COLORSPACE_* etc. (already translated from V4L2) */
 	uint32_t colorspace, xfer_func, ycbcr_enc, quantization;
@@ -43,12 +43,12 @@ struct vcam_format {
 	uint32_t plane_stride[XENCAMERA_MAX_PLANE];
 };
 
-struct vcam_ctrl_info {
+struct vcamd_ctrl_info {
 	int64_t min, max, step, def;
 	uint32_t flags;			/* XENCAMERA_CTRL_FLG_* */
 };
 
-struct vcam_frame {
+struct vcamd_frame {
 	unsigned int nplanes;
 	struct {
 		const void *data;
@@ -59,16 +59,16 @@ struct vcam_frame {
 };
 
 /* All return 0 or a negative errno. */
-struct vcam_camera_ops {
-	int (*try_fmt)(void *priv, struct vcam_format *f);
-	int (*set_fmt)(void *priv, struct vcam_format *f);
-	int (*get_fmt)(void *priv, struct vcam_format *f);
+struct vcamd_camera_ops {
+	int (*try_fmt)(void *priv, struct vcamd_format *f);
+	int (*set_fmt)(void *priv, struct vcamd_format *f);
+	int (*get_fmt)(void *priv, struct vcamd_format *f);
 	/* Adjusts numer/denom (frame rate, frames per second) in place. */
 	int (*set_rate)(void *priv, uint32_t *numer, uint32_t *denom);
 	int (*get_rate)(void *priv, uint32_t *numer, uint32_t *denom);
 	/* type is XENCAMERA_CTRL_*; -ENOTSUP if the camera lacks it. */
 	int (*ctrl_info)(void *priv, unsigned int type,
-			 struct vcam_ctrl_info *ci);
+			 struct vcamd_ctrl_info *ci);
 	int (*ctrl_get)(void *priv, unsigned int type, int64_t *val);
 	int (*ctrl_set)(void *priv, unsigned int type, int64_t val);
 	int (*stream_on)(void *priv);
@@ -88,12 +88,12 @@ struct vcam_camera_ops {
 	 */
 	bool (*pollable)(void *priv);
 	/* Next filled frame; -EAGAIN when none is ready. */
-	int (*next_frame)(void *priv, struct vcam_frame *fr);
-	void (*release_frame)(void *priv, struct vcam_frame *fr);
+	int (*next_frame)(void *priv, struct vcamd_frame *fr);
+	void (*release_frame)(void *priv, struct vcamd_frame *fr);
 	void (*destroy)(void *priv);
 };
 
-struct vcam_dev;
+struct vcamd_dev;
 
 /*
  * A camera, possibly shared by several devices.  Arbitration: the format
@@ -102,18 +102,18 @@ struct vcam_dev;
  * different one gets -XEN_EBUSY.  Frames are fanned out to every
  * streaming user.
  */
-struct vcam_cam {
+struct vcamd_cam {
 	char name[64];
-	const struct vcam_camera_ops *ops;
+	const struct vcamd_camera_ops *ops;
 	void *priv;
-	struct vcam_dev *users;		/* list through dev->cam_next */
+	struct vcamd_dev *users;		/* list through dev->cam_next */
 	unsigned int nstreaming;
 	bool streaming;
 	/* Zero copy: the one streaming device's buffers are the camera's. */
 	bool user_mode;
-	struct vcam_dev *user_owner;
+	struct vcamd_dev *user_owner;
 	bool have_fmt;
-	struct vcam_format fmt;
+	struct vcamd_format fmt;
 	uint32_t rate_numer, rate_denom;
 	uint64_t frames_in;		/* frames taken from the camera */
 	uint64_t cam_errors;
@@ -125,14 +125,14 @@ struct vcam_cam {
  * Buffer pages held by all devices together (mapped guest grants and our
  * own granted pages alike); vcamd has one, every device points to it.
  */
-struct vcam_page_pool {
+struct vcamd_page_pool {
 	uint64_t used;
 	uint64_t max;			/* 0: no limit */
 };
 
-struct vcam_dev_limits {
+struct vcamd_dev_limits {
 	uint32_t max_pages;		/* this device's buffers; 0: no limit */
-	struct vcam_page_pool *pool;	/* NULL: none */
+	struct vcamd_page_pool *pool;	/* NULL: none */
 	uint32_t req_rate;		/* requests per second; 0: no limit */
 	uint32_t req_burst;		/* bucket size, in requests */
 	/*
@@ -150,23 +150,23 @@ struct vcam_dev_limits {
  * its whole burst, if smaller): serving it one request per refill would
  * cost a main-loop round per request.
  */
-#define VCAM_RATE_BATCH		8U
+#define VCAMD_RATE_BATCH		8U
 
-/* vcam_dev_process(): out of request tokens; see throttle_until_ns. */
-#define VCAM_DEV_THROTTLED	2
+/* vcamd_dev_process(): out of request tokens; see throttle_until_ns. */
+#define VCAMD_DEV_THROTTLED	2
 
 /* ---- per-device configuration (from the frontend's xenstore dir) ------- */
-#define VCAM_MAX_ALLOWED_FMTS	((unsigned int)VCAM_CFG_MAX_MODES)
-#define VCAM_MAX_RATES		((unsigned int)VCAM_CFG_MAX_RATES)
+#define VCAMD_MAX_ALLOWED_FMTS	((unsigned int)VCAM_CFG_MAX_MODES)
+#define VCAMD_MAX_RATES		((unsigned int)VCAM_CFG_MAX_RATES)
 
 /* One `formats/<FOURCC>/<W>x<H>/frame-rates` entry the toolstack allows. */
-struct vcam_allowed_fmt {
+struct vcamd_allowed_fmt {
 	uint32_t fourcc, width, height;
 	unsigned int nrates;
-	struct vcam_rate rates[VCAM_MAX_RATES];
+	struct vcam_rate rates[VCAMD_MAX_RATES];
 };
 
-struct vcam_dev_cfg {
+struct vcamd_dev_cfg {
 	bool be_alloc;
 	bool evt_hold_off;		/* negotiated extension */
 	int notify_mode;		/* enum vcam_notify_mode */
@@ -176,12 +176,12 @@ struct vcam_dev_cfg {
 	uint8_t ctrls[XENCAMERA_MAX_CTRL];
 	/* What the guest may ask for; none listed: whatever the camera does */
 	unsigned int nfmts;
-	struct vcam_allowed_fmt fmts[VCAM_MAX_ALLOWED_FMTS];
+	struct vcamd_allowed_fmt fmts[VCAMD_MAX_ALLOWED_FMTS];
 	/* vcamd's caps (not xenstore): all zero means none */
-	struct vcam_dev_limits lim;
+	struct vcamd_dev_limits lim;
 };
 
-struct vcam_stats {
+struct vcamd_stats {
 	uint64_t requests, errors;	/* errors: non-zero statuses */
 	uint64_t frames;		/* FRAME_AVAIL delivered */
 	uint64_t drops;			/* no queued buffer / event ring full */
@@ -200,7 +200,7 @@ struct vcam_stats {
 	uint64_t spurious_kicks;	/* kicks (either port) with no work */
 };
 
-struct vcam_buf {
+struct vcamd_buf {
 	bool created, queued;
 	void *addr;			/* whole buffer, mapped or own */
 	unsigned int npages;
@@ -213,15 +213,15 @@ struct vcam_buf {
  * request was answered (ns: time the answer took) and for each event put
  * on the page; NULL when nobody watches, which costs one test.
  */
-struct vcam_trace_ops {
+struct vcamd_trace_ops {
 	void (*req)(void *arg, const struct xencamera_req *req,
 		    const struct xencamera_resp *rsp, uint64_t ns);
 	void (*evt)(void *arg, const struct xencamera_evt *evt);
 };
 
-struct vcam_dev {
+struct vcamd_dev {
 	char name[48];			/* for logs: "dom<fe>/<devid>" */
-	const struct vcam_xen_ops *xops;
+	const struct vcamd_xen_ops *xops;
 	void *xctx;
 	struct xen_cameraif_back_ring ring;
 	void *evt_page;
@@ -232,14 +232,14 @@ struct vcam_dev {
 	bool armed;			/* req_event set: we expect kicks */
 	uint64_t hybrid_until_ns;	/* hybrid: poll until then */
 
-	struct vcam_dev_cfg cfg;
-	struct vcam_cam *cam;
-	struct vcam_dev *cam_next;
+	struct vcamd_dev_cfg cfg;
+	struct vcamd_cam *cam;
+	struct vcamd_dev *cam_next;
 
 	bool configured;
 	uint32_t num_bufs;
-	struct vcam_buf bufs[VCAM_MAX_BUFS];
-	uint8_t queue[VCAM_MAX_BUFS];	/* FIFO of queued indices */
+	struct vcamd_buf bufs[VCAMD_MAX_BUFS];
+	uint8_t queue[VCAMD_MAX_BUFS];	/* FIFO of queued indices */
 	unsigned int q_head, q_len;
 
 	bool streaming;
@@ -250,9 +250,9 @@ struct vcam_dev {
 	uint64_t last_activity_ns;	/* for the spin idle timeout */
 
 	bool broken;			/* ring corrupt: disconnect requested */
-	const struct vcam_trace_ops *trace;	/* set after vcam_dev_init */
+	const struct vcamd_trace_ops *trace;	/* set after vcamd_dev_init */
 	void *trace_arg;
-	struct vcam_stats st;
+	struct vcamd_stats st;
 
 	/* limits (core_limit.c) */
 	uint32_t pages;			/* held by its created buffers */
@@ -261,12 +261,12 @@ struct vcam_dev {
 	int64_t cpu_credit;		/* CPU its requests may still take, ns */
 	uint64_t cpu_credit_ns;		/* when it was last topped up */
 	uint64_t throttle_until_ns;	/* non-zero: throttled until then */
-	unsigned int logged;		/* VCAM_LOGGED_*: said once already */
+	unsigned int logged;		/* VCAMD_LOGGED_*: said once already */
 };
 
-#define VCAM_LOGGED_PAGES	1U
-#define VCAM_LOGGED_RATE	2U
-#define VCAM_LOGGED_CPU		4U
+#define VCAMD_LOGGED_PAGES	1U
+#define VCAMD_LOGGED_RATE	2U
+#define VCAMD_LOGGED_CPU		4U
 
 /* ---- API ----------------------------------------------------------------- */
 
@@ -274,63 +274,63 @@ struct vcam_dev {
  * Attach a device to already mapped ring and event pages (BACK_RING_INIT
  * is done here; the frontend initialised the shared ring).
  */
-void vcam_dev_init(struct vcam_dev *dev, const char *name,
-		   const struct vcam_xen_ops *xops, void *xctx,
-		   void *ring_page, void *evt_page,
-		   unsigned int req_port, unsigned int evt_port,
-		   const struct vcam_dev_cfg *cfg, struct vcam_cam *cam);
+void vcamd_dev_init(struct vcamd_dev *dev, const char *name,
+		    const struct vcamd_xen_ops *xops, void *xctx,
+		    void *ring_page, void *evt_page,
+		    unsigned int req_port, unsigned int evt_port,
+		    const struct vcamd_dev_cfg *cfg, struct vcamd_cam *cam);
 /* Stop streaming, free every buffer, leave the camera.  Pages stay mapped. */
-void vcam_dev_fini(struct vcam_dev *dev);
+void vcamd_dev_fini(struct vcamd_dev *dev);
 
 /*
  * Handle up to `budget` requests.  Returns 1 if requests remain (call
  * again after serving others), 0 if the ring is drained and re-armed
- * (or left unarmed in spin mode), VCAM_DEV_THROTTLED if requests remain
+ * (or left unarmed in spin mode), VCAMD_DEV_THROTTLED if requests remain
  * but the device is out of request tokens or CPU credit (call again at
  * dev->throttle_until_ns, not before: its requests just wait in its
  * ring), -EPROTO if the ring is corrupt (dev->broken set: the caller
  * disconnects the frontend).  The CPU time it takes counts in
  * dev->st.cpu_ns.
  */
-int vcam_dev_process(struct vcam_dev *dev, unsigned int budget);
+int vcamd_dev_process(struct vcamd_dev *dev, unsigned int budget);
 /* Re-arm the request ring's hold-off (leaving spin), without consuming. */
-int vcam_dev_rearm(struct vcam_dev *dev);
+int vcamd_dev_rearm(struct vcamd_dev *dev);
 /* Does the device want the main loop to poll it without an event? */
-bool vcam_dev_wants_spin(const struct vcam_dev *dev, uint64_t now_ns);
+bool vcamd_dev_wants_spin(const struct vcamd_dev *dev, uint64_t now_ns);
 
-void vcam_cam_init(struct vcam_cam *cam, const char *name,
-		   const struct vcam_camera_ops *ops, void *priv);
-void vcam_cam_fini(struct vcam_cam *cam);
+void vcamd_cam_init(struct vcamd_cam *cam, const char *name,
+		    const struct vcamd_camera_ops *ops, void *priv);
+void vcamd_cam_fini(struct vcamd_cam *cam);
 /*
  * The device behind a camera failed (unplugged, driver error): let go of
  * it at once (a replugged camera can only take its old node back once it
  * is closed).  Its users keep their devices; every camera op then fails
- * with -ENODEV and no frames come, until vcam_cam_restore().
+ * with -ENODEV and no frames come, until vcamd_cam_restore().
  */
-void vcam_cam_lose(struct vcam_cam *cam);
-bool vcam_cam_lost(const struct vcam_cam *cam);
+void vcamd_cam_lose(struct vcamd_cam *cam);
+bool vcamd_cam_lost(const struct vcamd_cam *cam);
 /*
  * A reopened device takes over: the format and frame rate the users had
  * are set again and, if anyone was streaming, streaming resumes (one copy
  * per frame).  On failure priv is destroyed and the camera stays lost.
  */
-int vcam_cam_restore(struct vcam_cam *cam, const struct vcam_camera_ops *ops,
-		     void *priv);
+int vcamd_cam_restore(struct vcamd_cam *cam, const struct vcamd_camera_ops *ops,
+		      void *priv);
 /*
  * Take every ready frame from the camera and hand it to every streaming
  * user.  Returns the number of camera frames consumed, or negative errno.
  */
-int vcam_cam_pump(struct vcam_cam *cam);
+int vcamd_cam_pump(struct vcamd_cam *cam);
 
-/* Monotonic clock in ns; overridable by tests through vcam_now_hook. */
-uint64_t vcam_now_ns(void);
-extern uint64_t (*vcam_now_hook)(void);
+/* Monotonic clock in ns; overridable by tests through vcamd_now_hook. */
+uint64_t vcamd_now_ns(void);
+extern uint64_t (*vcamd_now_hook)(void);
 /*
  * CPU time of the calling thread in ns (vcamd's work per device);
- * overridable through vcam_cpu_hook (the fuzzers: a system call per frame
+ * overridable through vcamd_cpu_hook (the fuzzers: a system call per frame
  * and per request batch was a tenth of their run time).
  */
-uint64_t vcam_cpu_ns(void);
-extern uint64_t (*vcam_cpu_hook)(void);
+uint64_t vcamd_cpu_ns(void);
+extern uint64_t (*vcamd_cpu_hook)(void);
 
 #endif /* VCAMD_CORE_H */

@@ -16,13 +16,13 @@
 #include <stdlib.h>
 
 /* A frame bigger than this is not a camera frame (8K RGBA is 132 MiB). */
-#define VCAM_MAX_FRAME_SIZE	(256U << 20)
+#define VCAMD_MAX_FRAME_SIZE	(256U << 20)
 
-static int dir_walk(struct vcam_dev *dev, uint32_t first, unsigned int npages,
+static int dir_walk(struct vcamd_dev *dev, uint32_t first, unsigned int npages,
 		    uint32_t *refs, bool fill)
 {
-	unsigned int ndir = (npages + VCAM_DIR_REFS_PER_PAGE - 1) /
-			    VCAM_DIR_REFS_PER_PAGE;
+	unsigned int ndir = (npages + VCAMD_DIR_REFS_PER_PAGE - 1) /
+			    VCAMD_DIR_REFS_PER_PAGE;
 	uint32_t *seen, cur = first;
 	unsigned int d, k;
 	int ret = 0;
@@ -31,13 +31,13 @@ static int dir_walk(struct vcam_dev *dev, uint32_t first, unsigned int npages,
 	if (!seen)
 		return -ENOMEM;
 	for (d = 0; d < ndir; d++) {
-		unsigned int base = d * VCAM_DIR_REFS_PER_PAGE;
+		unsigned int base = d * VCAMD_DIR_REFS_PER_PAGE;
 		unsigned int cnt = npages - base;
 		struct xencamera_page_directory *pg;
 		uint32_t next;
 
-		if (cnt > VCAM_DIR_REFS_PER_PAGE)
-			cnt = VCAM_DIR_REFS_PER_PAGE;
+		if (cnt > VCAMD_DIR_REFS_PER_PAGE)
+			cnt = VCAMD_DIR_REFS_PER_PAGE;
 		if (cur == 0) {
 			log_warn("%s: page directory ends after %u of %u pages",
 				 dev->name, d, ndir);
@@ -80,10 +80,10 @@ static int dir_walk(struct vcam_dev *dev, uint32_t first, unsigned int npages,
 	return ret;
 }
 
-static int plane_offsets_ok(const struct vcam_format *f, const uint32_t *off,
+static int plane_offsets_ok(const struct vcamd_format *f, const uint32_t *off,
 			    unsigned int npages)
 {
-	uint64_t limit = (uint64_t)npages * VCAM_PAGE_SIZE;
+	uint64_t limit = (uint64_t)npages * VCAMD_PAGE_SIZE;
 	unsigned int p;
 
 	for (p = 0; p < f->num_planes && p < XENCAMERA_MAX_PLANE; p++)
@@ -92,14 +92,14 @@ static int plane_offsets_ok(const struct vcam_format *f, const uint32_t *off,
 	return 1;
 }
 
-int vcam_buf_create(struct vcam_dev *dev,
-		    const struct xencamera_buf_create_req *bc)
+int vcamd_buf_create(struct vcamd_dev *dev,
+		     const struct xencamera_buf_create_req *bc)
 {
 	unsigned int idx = bc->index, npages;
 	uint32_t dir = bc->gref_directory;
 	uint32_t off[XENCAMERA_MAX_PLANE];
-	struct vcam_buf *b;
-	struct vcam_format f;
+	struct vcamd_buf *b;
+	struct vcamd_format f;
 	uint32_t *refs;
 	void *addr;
 	int ret;
@@ -110,16 +110,16 @@ int vcam_buf_create(struct vcam_dev *dev,
 	b = &dev->bufs[idx];
 	if (b->created)
 		return -EEXIST;
-	ret = vcam_cam_get_fmt(dev->cam, &f);
+	ret = vcamd_cam_get_fmt(dev->cam, &f);
 	if (ret)
 		return ret;
-	if (f.size == 0 || f.size > VCAM_MAX_FRAME_SIZE)
+	if (f.size == 0 || f.size > VCAMD_MAX_FRAME_SIZE)
 		return -EINVAL;
-	npages = (f.size + VCAM_PAGE_SIZE - 1) / VCAM_PAGE_SIZE;
+	npages = (f.size + VCAMD_PAGE_SIZE - 1) / VCAMD_PAGE_SIZE;
 	if (!plane_offsets_ok(&f, off, npages))
 		return -EINVAL;
 	/* Before any mapping or granting: over a cap costs us nothing. */
-	ret = vcam_pages_charge(dev, npages);
+	ret = vcamd_pages_charge(dev, npages);
 	if (ret)
 		return ret;
 	refs = calloc(npages, sizeof(*refs));
@@ -166,11 +166,11 @@ int vcam_buf_create(struct vcam_dev *dev,
 	b->queued = false;
 	return 0;
 uncharge:
-	vcam_pages_uncharge(dev, npages);
+	vcamd_pages_uncharge(dev, npages);
 	return ret;
 }
 
-static void buf_release(struct vcam_dev *dev, struct vcam_buf *b)
+static void buf_release(struct vcamd_dev *dev, struct vcamd_buf *b)
 {
 	if (!b->created)
 		return;
@@ -178,18 +178,18 @@ static void buf_release(struct vcam_dev *dev, struct vcam_buf *b)
 		dev->xops->unshare(dev->xctx, b->addr, b->npages, b->own_refs);
 	else
 		dev->xops->unmap(dev->xctx, b->addr, b->npages);
-	vcam_pages_uncharge(dev, b->npages);
+	vcamd_pages_uncharge(dev, b->npages);
 	free(b->own_refs);
 	memset(b, 0, sizeof(*b));
 }
 
-static void queue_remove(struct vcam_dev *dev, unsigned int idx)
+static void queue_remove(struct vcamd_dev *dev, unsigned int idx)
 {
-	uint8_t keep[VCAM_MAX_BUFS];
+	uint8_t keep[VCAMD_MAX_BUFS];
 	unsigned int i, n = 0;
 
 	for (i = 0; i < dev->q_len; i++) {
-		uint8_t q = dev->queue[(dev->q_head + i) % VCAM_MAX_BUFS];
+		uint8_t q = dev->queue[(dev->q_head + i) % VCAMD_MAX_BUFS];
 
 		if (q != idx)
 			keep[n++] = q;
@@ -200,9 +200,9 @@ static void queue_remove(struct vcam_dev *dev, unsigned int idx)
 	dev->bufs[idx].queued = false;
 }
 
-int vcam_buf_destroy(struct vcam_dev *dev, unsigned int index)
+int vcamd_buf_destroy(struct vcamd_dev *dev, unsigned int index)
 {
-	struct vcam_buf *b;
+	struct vcamd_buf *b;
 
 	if (index >= dev->num_bufs || !dev->bufs[index].created)
 		return -EINVAL;
@@ -215,28 +215,28 @@ int vcam_buf_destroy(struct vcam_dev *dev, unsigned int index)
 	return 0;
 }
 
-void vcam_buf_free_all(struct vcam_dev *dev)
+void vcamd_buf_free_all(struct vcamd_dev *dev)
 {
 	unsigned int i;
 
 	dev->q_head = 0;
 	dev->q_len = 0;
-	for (i = 0; i < VCAM_MAX_BUFS; i++)
+	for (i = 0; i < VCAMD_MAX_BUFS; i++)
 		buf_release(dev, &dev->bufs[i]);
 }
 
-unsigned int vcam_buf_count(const struct vcam_dev *dev)
+unsigned int vcamd_buf_count(const struct vcamd_dev *dev)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < VCAM_MAX_BUFS; i++)
+	for (i = 0; i < VCAMD_MAX_BUFS; i++)
 		n += dev->bufs[i].created;
 	return n;
 }
 
-int vcam_buf_queue(struct vcam_dev *dev, unsigned int index)
+int vcamd_buf_queue(struct vcamd_dev *dev, unsigned int index)
 {
-	struct vcam_buf *b;
+	struct vcamd_buf *b;
 	int ret;
 
 	if (index >= dev->num_bufs || !dev->bufs[index].created)
@@ -245,11 +245,12 @@ int vcam_buf_queue(struct vcam_dev *dev, unsigned int index)
 	if (b->queued)
 		return -EBUSY;
 	if (dev->streaming) {
-		ret = vcam_cam_buf_queued(dev->cam, dev, index);
+		ret = vcamd_cam_buf_queued(dev->cam, dev, index);
 		if (ret)
 			return ret;
 	}
-	dev->queue[(dev->q_head + dev->q_len) % VCAM_MAX_BUFS] = (uint8_t)index;
+	dev->queue[(dev->q_head + dev->q_len) % VCAMD_MAX_BUFS] =
+		(uint8_t)index;
 	dev->q_len++;
 	b->queued = true;
 	return 0;
@@ -263,7 +264,7 @@ int vcam_buf_queue(struct vcam_dev *dev, unsigned int index)
  * queued) is the frontend's already: that BUF_DEQUEUE succeeds, changing
  * nothing.
  */
-int vcam_buf_dequeue(struct vcam_dev *dev, unsigned int index)
+int vcamd_buf_dequeue(struct vcamd_dev *dev, unsigned int index)
 {
 	if (index >= dev->num_bufs || !dev->bufs[index].created)
 		return -EINVAL;
@@ -272,14 +273,14 @@ int vcam_buf_dequeue(struct vcam_dev *dev, unsigned int index)
 		return 0;
 	}
 	/* A zero-copy camera holds it: V4L2 cannot give one back early. */
-	if (dev->streaming && vcam_cam_owns_bufs(dev->cam, dev))
+	if (dev->streaming && vcamd_cam_owns_bufs(dev->cam, dev))
 		return -EBUSY;
 	queue_remove(dev, index);
 	return 0;
 }
 
 /* The camera filled this queued buffer (zero copy): take it off the FIFO. */
-int vcam_buf_take(struct vcam_dev *dev, unsigned int index)
+int vcamd_buf_take(struct vcamd_dev *dev, unsigned int index)
 {
 	if (index >= dev->num_bufs || !dev->bufs[index].queued)
 		return -EINVAL;
@@ -287,24 +288,24 @@ int vcam_buf_take(struct vcam_dev *dev, unsigned int index)
 	return 0;
 }
 
-void vcam_buf_unqueue_all(struct vcam_dev *dev)
+void vcamd_buf_unqueue_all(struct vcamd_dev *dev)
 {
 	unsigned int i;
 
-	for (i = 0; i < VCAM_MAX_BUFS; i++)
+	for (i = 0; i < VCAMD_MAX_BUFS; i++)
 		dev->bufs[i].queued = false;
 	dev->q_head = 0;
 	dev->q_len = 0;
 }
 
-int vcam_buf_pop(struct vcam_dev *dev)
+int vcamd_buf_pop(struct vcamd_dev *dev)
 {
 	unsigned int idx;
 
 	if (!dev->q_len)
 		return -1;
 	idx = dev->queue[dev->q_head];
-	dev->q_head = (dev->q_head + 1) % VCAM_MAX_BUFS;
+	dev->q_head = (dev->q_head + 1) % VCAMD_MAX_BUFS;
 	dev->q_len--;
 	dev->bufs[idx].queued = false;
 	return (int)idx;

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-void vcam_cam_init(struct vcam_cam *cam, const char *name,
-		   const struct vcam_camera_ops *ops, void *priv)
+void vcamd_cam_init(struct vcamd_cam *cam, const char *name,
+		    const struct vcamd_camera_ops *ops, void *priv)
 {
 	memset(cam, 0, sizeof(*cam));
 	snprintf(cam->name, sizeof(cam->name), "%s", name);
@@ -24,7 +24,7 @@ void vcam_cam_init(struct vcam_cam *cam, const char *name,
 		ops->get_rate(priv, &cam->rate_numer, &cam->rate_denom);
 }
 
-void vcam_cam_fini(struct vcam_cam *cam)
+void vcamd_cam_fini(struct vcamd_cam *cam)
 {
 	if (cam->streaming)
 		cam->ops->stream_off(cam->priv);
@@ -36,7 +36,7 @@ void vcam_cam_fini(struct vcam_cam *cam)
 
 /* ---- a camera whose device is gone ----------------------------------------- */
 
-static int gone_fmt(void *priv, struct vcam_format *f)
+static int gone_fmt(void *priv, struct vcamd_format *f)
 {
 	(void)priv;
 	(void)f;
@@ -52,7 +52,7 @@ static int gone_rate(void *priv, uint32_t *numer, uint32_t *denom)
 }
 
 static int gone_ctrl_info(void *priv, unsigned int type,
-			  struct vcam_ctrl_info *ci)
+			  struct vcamd_ctrl_info *ci)
 {
 	(void)priv;
 	(void)type;
@@ -82,20 +82,20 @@ static int gone_stream(void *priv)
 	return -ENODEV;
 }
 
-static int gone_next_frame(void *priv, struct vcam_frame *fr)
+static int gone_next_frame(void *priv, struct vcamd_frame *fr)
 {
 	(void)priv;
 	(void)fr;
 	return -EAGAIN;
 }
 
-static void gone_release_frame(void *priv, struct vcam_frame *fr)
+static void gone_release_frame(void *priv, struct vcamd_frame *fr)
 {
 	(void)priv;
 	(void)fr;
 }
 
-static const struct vcam_camera_ops gone_ops = {
+static const struct vcamd_camera_ops gone_ops = {
 	.try_fmt = gone_fmt,
 	.set_fmt = gone_fmt,
 	.get_fmt = gone_fmt,
@@ -110,7 +110,7 @@ static const struct vcam_camera_ops gone_ops = {
 	.release_frame = gone_release_frame,
 };
 
-void vcam_cam_lose(struct vcam_cam *cam)
+void vcamd_cam_lose(struct vcamd_cam *cam)
 {
 	if (cam->ops == &gone_ops)
 		return;
@@ -125,15 +125,15 @@ void vcam_cam_lose(struct vcam_cam *cam)
 	cam->user_owner = NULL;
 }
 
-bool vcam_cam_lost(const struct vcam_cam *cam)
+bool vcamd_cam_lost(const struct vcamd_cam *cam)
 {
 	return cam->ops == &gone_ops;
 }
 
-int vcam_cam_restore(struct vcam_cam *cam, const struct vcam_camera_ops *ops,
-		     void *priv)
+int vcamd_cam_restore(struct vcamd_cam *cam, const struct vcamd_camera_ops *ops,
+		      void *priv)
 {
-	struct vcam_format f = cam->fmt;
+	struct vcamd_format f = cam->fmt;
 	uint32_t n = cam->rate_numer, d = cam->rate_denom;
 	int ret = 0;
 
@@ -160,21 +160,21 @@ int vcam_cam_restore(struct vcam_cam *cam, const struct vcam_camera_ops *ops,
 		cam->streaming = !ret;
 	}
 	if (ret) {
-		vcam_cam_lose(cam);
+		vcamd_cam_lose(cam);
 		return ret;
 	}
 	return 0;
 }
 
-void vcam_cam_attach(struct vcam_cam *cam, struct vcam_dev *dev)
+void vcamd_cam_attach(struct vcamd_cam *cam, struct vcamd_dev *dev)
 {
 	dev->cam_next = cam->users;
 	cam->users = dev;
 }
 
-void vcam_cam_detach(struct vcam_cam *cam, struct vcam_dev *dev)
+void vcamd_cam_detach(struct vcamd_cam *cam, struct vcamd_dev *dev)
 {
-	struct vcam_dev **pp;
+	struct vcamd_dev **pp;
 
 	for (pp = &cam->users; *pp; pp = &(*pp)->cam_next) {
 		if (*pp == dev) {
@@ -186,25 +186,26 @@ void vcam_cam_detach(struct vcam_cam *cam, struct vcam_dev *dev)
 }
 
 /* Does any device other than `dev` depend on the current settings? */
-static bool others_hold(const struct vcam_cam *cam, const struct vcam_dev *dev)
+static bool others_hold(const struct vcamd_cam *cam,
+			const struct vcamd_dev *dev)
 {
-	const struct vcam_dev *u;
+	const struct vcamd_dev *u;
 
 	for (u = cam->users; u; u = u->cam_next)
-		if (u != dev && (u->streaming || vcam_buf_count(u) > 0))
+		if (u != dev && (u->streaming || vcamd_buf_count(u) > 0))
 			return true;
 	return false;
 }
 
-int vcam_cam_try_fmt(struct vcam_cam *cam, struct vcam_format *f)
+int vcamd_cam_try_fmt(struct vcamd_cam *cam, struct vcamd_format *f)
 {
 	return cam->ops->try_fmt(cam->priv, f);
 }
 
-int vcam_cam_set_fmt(struct vcam_cam *cam, struct vcam_dev *dev,
-		     struct vcam_format *f)
+int vcamd_cam_set_fmt(struct vcamd_cam *cam, struct vcamd_dev *dev,
+		      struct vcamd_format *f)
 {
-	struct vcam_format want = *f;
+	struct vcamd_format want = *f;
 	int ret;
 
 	ret = cam->ops->try_fmt(cam->priv, &want);
@@ -232,7 +233,7 @@ int vcam_cam_set_fmt(struct vcam_cam *cam, struct vcam_dev *dev,
 	return 0;
 }
 
-int vcam_cam_get_fmt(struct vcam_cam *cam, struct vcam_format *f)
+int vcamd_cam_get_fmt(struct vcamd_cam *cam, struct vcamd_format *f)
 {
 	int ret;
 
@@ -248,8 +249,8 @@ int vcam_cam_get_fmt(struct vcam_cam *cam, struct vcam_format *f)
 	return ret;
 }
 
-int vcam_cam_set_rate(struct vcam_cam *cam, struct vcam_dev *dev,
-		      uint32_t *numer, uint32_t *denom)
+int vcamd_cam_set_rate(struct vcamd_cam *cam, struct vcamd_dev *dev,
+		       uint32_t *numer, uint32_t *denom)
 {
 	int ret;
 
@@ -268,7 +269,7 @@ int vcam_cam_set_rate(struct vcam_cam *cam, struct vcam_dev *dev,
 	return 0;
 }
 
-void vcam_cam_get_rate(struct vcam_cam *cam, uint32_t *numer, uint32_t *denom)
+void vcamd_cam_get_rate(struct vcamd_cam *cam, uint32_t *numer, uint32_t *denom)
 {
 	*numer = cam->rate_numer;
 	*denom = cam->rate_denom;
@@ -283,8 +284,8 @@ void vcam_cam_get_rate(struct vcam_cam *cam, uint32_t *numer, uint32_t *denom)
  * rig: vivid oopsed dom0 in vivid_fillbuff).  Everything else uses the
  * camera's own buffers and one copy.
  */
-static bool user_mode_fits(const struct vcam_cam *cam,
-			   const struct vcam_dev *dev)
+static bool user_mode_fits(const struct vcamd_cam *cam,
+			   const struct vcamd_dev *dev)
 {
 	unsigned int i;
 
@@ -297,10 +298,10 @@ static bool user_mode_fits(const struct vcam_cam *cam,
 		return false;
 	}
 	for (i = 0; i < dev->num_bufs; i++) {
-		const struct vcam_buf *b = &dev->bufs[i];
+		const struct vcamd_buf *b = &dev->bufs[i];
 
 		if (b->created && (b->plane_offset[0] != 0 ||
-				   (uint64_t)b->npages * VCAM_PAGE_SIZE <
+				   (uint64_t)b->npages * VCAMD_PAGE_SIZE <
 				   cam->fmt.size)) {
 			log_info("%s: zero copy: buffer %u has plane offset %u, %u pages",
 				 cam->name, i, b->plane_offset[0], b->npages);
@@ -310,16 +311,16 @@ static bool user_mode_fits(const struct vcam_cam *cam,
 	return true;
 }
 
-static int user_queue(struct vcam_cam *cam, struct vcam_dev *dev,
+static int user_queue(struct vcamd_cam *cam, struct vcamd_dev *dev,
 		      unsigned int idx)
 {
-	struct vcam_buf *b = &dev->bufs[idx];
+	struct vcamd_buf *b = &dev->bufs[idx];
 
 	return cam->ops->queue_user(cam->priv, idx, b->addr,
-				    b->npages * VCAM_PAGE_SIZE);
+				    b->npages * VCAMD_PAGE_SIZE);
 }
 
-static int start_user_mode(struct vcam_cam *cam, struct vcam_dev *dev)
+static int start_user_mode(struct vcamd_cam *cam, struct vcamd_dev *dev)
 {
 	unsigned int i;
 	int ret;
@@ -329,7 +330,7 @@ static int start_user_mode(struct vcam_cam *cam, struct vcam_dev *dev)
 		return ret;
 	for (i = 0; i < dev->q_len; i++) {
 		ret = user_queue(cam, dev, dev->queue[(dev->q_head + i) %
-						      VCAM_MAX_BUFS]);
+						      VCAMD_MAX_BUFS]);
 		if (ret) {
 			cam->ops->stream_off(cam->priv);
 			return ret;
@@ -340,7 +341,7 @@ static int start_user_mode(struct vcam_cam *cam, struct vcam_dev *dev)
 	return 0;
 }
 
-int vcam_cam_start(struct vcam_cam *cam, struct vcam_dev *dev)
+int vcamd_cam_start(struct vcamd_cam *cam, struct vcamd_dev *dev)
 {
 	int ret;
 
@@ -371,7 +372,7 @@ int vcam_cam_start(struct vcam_cam *cam, struct vcam_dev *dev)
 	return 0;
 }
 
-void vcam_cam_stop(struct vcam_cam *cam, struct vcam_dev *dev)
+void vcamd_cam_stop(struct vcamd_cam *cam, struct vcamd_dev *dev)
 {
 	if (cam->nstreaming && --cam->nstreaming == 0 && cam->streaming) {
 		cam->ops->stream_off(cam->priv);
@@ -390,25 +391,25 @@ void vcam_cam_stop(struct vcam_cam *cam, struct vcam_dev *dev)
 	}
 }
 
-int vcam_cam_buf_queued(struct vcam_cam *cam, struct vcam_dev *dev,
-			unsigned int index)
+int vcamd_cam_buf_queued(struct vcamd_cam *cam, struct vcamd_dev *dev,
+			 unsigned int index)
 {
 	if (!cam->user_mode || cam->user_owner != dev)
 		return 0;
 	return user_queue(cam, dev, index);
 }
 
-bool vcam_cam_owns_bufs(const struct vcam_cam *cam,
-			const struct vcam_dev *dev)
+bool vcamd_cam_owns_bufs(const struct vcamd_cam *cam,
+			 const struct vcamd_dev *dev)
 {
 	return cam->user_mode && cam->user_owner == dev;
 }
 
-void vcam_cam_ctrl_changed(struct vcam_cam *cam, struct vcam_dev *from,
-			   unsigned int type, int64_t val)
+void vcamd_cam_ctrl_changed(struct vcamd_cam *cam, struct vcamd_dev *from,
+			    unsigned int type, int64_t val)
 {
 	struct xencamera_evt ev;
-	struct vcam_dev *u;
+	struct vcamd_dev *u;
 	unsigned int i;
 
 	memset(&ev, 0, sizeof(ev));
@@ -421,8 +422,8 @@ void vcam_cam_ctrl_changed(struct vcam_cam *cam, struct vcam_dev *from,
 		for (i = 0; i < u->cfg.nctrls; i++) {
 			if (u->cfg.ctrls[i] != type)
 				continue;
-			vcam_dev_post_event(u, &ev);
-			vcam_dev_flush_events(u);
+			vcamd_dev_post_event(u, &ev);
+			vcamd_dev_flush_events(u);
 			break;
 		}
 	}
@@ -434,7 +435,7 @@ void vcam_cam_ctrl_changed(struct vcam_cam *cam, struct vcam_dev *from,
  * number when its capture thread falls behind (seen in the rig under TCG
  * load), so a number that does not move forward becomes last + 1.
  */
-static uint32_t stream_seq(struct vcam_dev *dev, uint32_t cam_seq)
+static uint32_t stream_seq(struct vcamd_dev *dev, uint32_t cam_seq)
 {
 	uint32_t s = cam_seq - dev->seq_base;
 
@@ -449,7 +450,7 @@ static uint32_t stream_seq(struct vcam_dev *dev, uint32_t cam_seq)
 	return s;
 }
 
-static void post_frame(struct vcam_dev *dev, unsigned int idx, uint32_t used,
+static void post_frame(struct vcamd_dev *dev, unsigned int idx, uint32_t used,
 		       uint32_t seq)
 {
 	struct xencamera_evt ev;
@@ -459,34 +460,34 @@ static void post_frame(struct vcam_dev *dev, unsigned int idx, uint32_t used,
 	ev.evt.frame_avail.index = (uint8_t)idx;
 	ev.evt.frame_avail.used_sz = used;
 	ev.evt.frame_avail.seq_num = stream_seq(dev, seq);
-	vcam_dev_post_event(dev, &ev);
+	vcamd_dev_post_event(dev, &ev);
 	dev->st.frames++;
 }
 
 /* Zero copy: the camera wrote straight into guest buffer `cookie`. */
-static void dev_deliver_in_place(struct vcam_dev *dev,
-				 const struct vcam_frame *fr)
+static void dev_deliver_in_place(struct vcamd_dev *dev,
+				 const struct vcamd_frame *fr)
 {
-	struct vcam_cam *cam = dev->cam;
+	struct vcamd_cam *cam = dev->cam;
 	unsigned int idx = (unsigned int)fr->cookie;
 	uint64_t limit;
 	uint32_t used = fr->plane[0].used;
 
-	if (fr->cookie < 0 || vcam_buf_take(dev, idx)) {
+	if (fr->cookie < 0 || vcamd_buf_take(dev, idx)) {
 		dev->st.drops++;	/* not a buffer the guest queued */
 		return;
 	}
-	if (!vcam_dev_evt_room(dev)) {
+	if (!vcamd_dev_evt_room(dev)) {
 		/* No room to say so: a drop; the buffer goes straight back. */
 		dev->st.drops++;
 		dev->st.evt_full++;
-		if (vcam_buf_queue(dev, idx))
+		if (vcamd_buf_queue(dev, idx))
 			log_warn("%s: cannot requeue buffer %u", dev->name,
 				 idx);
 		(void)cam;
 		return;
 	}
-	limit = (uint64_t)dev->bufs[idx].npages * VCAM_PAGE_SIZE;
+	limit = (uint64_t)dev->bufs[idx].npages * VCAMD_PAGE_SIZE;
 	if (used > limit)
 		used = (uint32_t)limit;
 	dev->st.zero_copy++;
@@ -494,9 +495,9 @@ static void dev_deliver_in_place(struct vcam_dev *dev,
 }
 
 /* Copy one frame into the device's oldest queued buffer and announce it. */
-static void dev_deliver(struct vcam_dev *dev, const struct vcam_frame *fr)
+static void dev_deliver(struct vcamd_dev *dev, const struct vcamd_frame *fr)
 {
-	struct vcam_buf *b;
+	struct vcamd_buf *b;
 	uint64_t limit;
 	uint32_t used = 0;
 	unsigned int p;
@@ -511,15 +512,15 @@ static void dev_deliver(struct vcam_dev *dev, const struct vcam_frame *fr)
 		dev_deliver_in_place(dev, fr);
 		return;
 	}
-	if (!dev->q_len || !vcam_dev_evt_room(dev)) {
+	if (!dev->q_len || !vcamd_dev_evt_room(dev)) {
 		dev->st.drops++;
 		if (dev->q_len)
 			dev->st.evt_full++;
 		return;
 	}
-	idx = vcam_buf_pop(dev);
+	idx = vcamd_buf_pop(dev);
 	b = &dev->bufs[idx];
-	limit = (uint64_t)b->npages * VCAM_PAGE_SIZE;
+	limit = (uint64_t)b->npages * VCAMD_PAGE_SIZE;
 	for (p = 0; p < fr->nplanes && p < XENCAMERA_MAX_PLANE; p++) {
 		uint64_t off = b->plane_offset[p];
 		uint32_t n = fr->plane[p].used;
@@ -540,18 +541,18 @@ static void dev_deliver(struct vcam_dev *dev, const struct vcam_frame *fr)
 	post_frame(dev, (unsigned int)idx, used, fr->seq);
 }
 
-static void deliver_timed(struct vcam_dev *u, const struct vcam_frame *fr)
+static void deliver_timed(struct vcamd_dev *u, const struct vcamd_frame *fr)
 {
-	uint64_t t0 = vcam_cpu_ns();
+	uint64_t t0 = vcamd_cpu_ns();
 
 	dev_deliver(u, fr);
-	u->st.cpu_ns += vcam_cpu_ns() - t0;
+	u->st.cpu_ns += vcamd_cpu_ns() - t0;
 }
 
-static int pump(struct vcam_cam *cam)
+static int pump(struct vcamd_cam *cam)
 {
-	struct vcam_frame fr;
-	struct vcam_dev *u;
+	struct vcamd_frame fr;
+	struct vcamd_dev *u;
 	int n = 0, ret;
 
 	while (cam->streaming) {
@@ -576,15 +577,15 @@ static int pump(struct vcam_cam *cam)
 	}
 	for (u = cam->users; u; u = u->cam_next)
 		if (!u->broken)
-			vcam_dev_flush_events(u);
+			vcamd_dev_flush_events(u);
 	return n;
 }
 
-int vcam_cam_pump(struct vcam_cam *cam)
+int vcamd_cam_pump(struct vcamd_cam *cam)
 {
-	uint64_t t0 = vcam_cpu_ns();
+	uint64_t t0 = vcamd_cpu_ns();
 	int n = pump(cam);
 
-	cam->cpu_ns += vcam_cpu_ns() - t0;
+	cam->cpu_ns += vcamd_cpu_ns() - t0;
 	return n;
 }

@@ -15,10 +15,10 @@
 
 /* ---- buffer pages ----------------------------------------------------- */
 
-int vcam_pages_charge(struct vcam_dev *dev, unsigned int npages)
+int vcamd_pages_charge(struct vcamd_dev *dev, unsigned int npages)
 {
-	const struct vcam_dev_limits *l = &dev->cfg.lim;
-	struct vcam_page_pool *pool = l->pool;
+	const struct vcamd_dev_limits *l = &dev->cfg.lim;
+	struct vcamd_page_pool *pool = l->pool;
 	const char *which = NULL;
 	uint64_t cap = 0, held = 0;
 
@@ -33,12 +33,12 @@ int vcam_pages_charge(struct vcam_dev *dev, unsigned int npages)
 	}
 	if (which) {
 		dev->st.pages_refused++;
-		if (!(dev->logged & VCAM_LOGGED_PAGES))
+		if (!(dev->logged & VCAMD_LOGGED_PAGES))
 			log_warn("%s: buffer of %u pages refused: %s cap of %llu pages reached (%llu held); further refusals only counted",
 				 dev->name, npages, which,
 				 (unsigned long long)cap,
 				 (unsigned long long)held);
-		dev->logged |= VCAM_LOGGED_PAGES;
+		dev->logged |= VCAMD_LOGGED_PAGES;
 		return -ENOBUFS;
 	}
 	dev->pages += npages;
@@ -47,9 +47,9 @@ int vcam_pages_charge(struct vcam_dev *dev, unsigned int npages)
 	return 0;
 }
 
-void vcam_pages_uncharge(struct vcam_dev *dev, unsigned int npages)
+void vcamd_pages_uncharge(struct vcamd_dev *dev, unsigned int npages)
 {
-	struct vcam_page_pool *pool = dev->cfg.lim.pool;
+	struct vcamd_page_pool *pool = dev->cfg.lim.pool;
 
 	dev->pages -= npages < dev->pages ? npages : dev->pages;
 	if (pool)
@@ -63,17 +63,17 @@ void vcam_pages_uncharge(struct vcam_dev *dev, unsigned int npages)
  * `rate` units.  A full bucket holds req_burst requests.
  */
 
-static uint64_t bucket_cap(const struct vcam_dev_limits *l)
+static uint64_t bucket_cap(const struct vcamd_dev_limits *l)
 {
 	return (uint64_t)(l->req_burst ? l->req_burst : 1) * NS_PER_S;
 }
 
-static int64_t cpu_cap(const struct vcam_dev_limits *l)
+static int64_t cpu_cap(const struct vcamd_dev_limits *l)
 {
 	return (int64_t)l->req_cpu_burst_ms * 1000000;
 }
 
-void vcam_bucket_init(struct vcam_dev *dev, uint64_t now)
+void vcamd_bucket_init(struct vcamd_dev *dev, uint64_t now)
 {
 	dev->tokens = bucket_cap(&dev->cfg.lim);
 	dev->tokens_ns = now;
@@ -82,9 +82,9 @@ void vcam_bucket_init(struct vcam_dev *dev, uint64_t now)
 	dev->throttle_until_ns = 0;
 }
 
-unsigned int vcam_bucket_avail(struct vcam_dev *dev, uint64_t now)
+unsigned int vcamd_bucket_avail(struct vcamd_dev *dev, uint64_t now)
 {
-	const struct vcam_dev_limits *l = &dev->cfg.lim;
+	const struct vcamd_dev_limits *l = &dev->cfg.lim;
 	uint64_t cap = bucket_cap(l), dt;
 
 	if (!l->req_rate)
@@ -103,7 +103,7 @@ unsigned int vcam_bucket_avail(struct vcam_dev *dev, uint64_t now)
 	return (unsigned int)(dev->tokens / NS_PER_S);
 }
 
-void vcam_bucket_spend(struct vcam_dev *dev, unsigned int n)
+void vcamd_bucket_spend(struct vcamd_dev *dev, unsigned int n)
 {
 	uint64_t units = (uint64_t)n * NS_PER_S;
 
@@ -113,10 +113,10 @@ void vcam_bucket_spend(struct vcam_dev *dev, unsigned int n)
 }
 
 /* When the next batch of tokens will be there (the device is empty). */
-static uint64_t tokens_back_at(const struct vcam_dev *dev)
+static uint64_t tokens_back_at(const struct vcamd_dev *dev)
 {
-	const struct vcam_dev_limits *l = &dev->cfg.lim;
-	uint64_t want = VCAM_RATE_BATCH, missing;
+	const struct vcamd_dev_limits *l = &dev->cfg.lim;
+	uint64_t want = VCAMD_RATE_BATCH, missing;
 
 	if (!l->req_rate)
 		return 0;
@@ -138,9 +138,9 @@ static uint64_t tokens_back_at(const struct vcam_dev *dev)
  * until the debt is paid back at req_cpu_pct of real time.
  */
 
-bool vcam_cpu_credit_ok(struct vcam_dev *dev, uint64_t now)
+bool vcamd_cpu_credit_ok(struct vcamd_dev *dev, uint64_t now)
 {
-	const struct vcam_dev_limits *l = &dev->cfg.lim;
+	const struct vcamd_dev_limits *l = &dev->cfg.lim;
 	uint64_t dt;
 
 	if (!l->req_cpu_pct)
@@ -162,14 +162,14 @@ bool vcam_cpu_credit_ok(struct vcam_dev *dev, uint64_t now)
 	return dev->cpu_credit >= 0;
 }
 
-void vcam_cpu_charge(struct vcam_dev *dev, uint64_t cpu_ns)
+void vcamd_cpu_charge(struct vcamd_dev *dev, uint64_t cpu_ns)
 {
 	if (dev->cfg.lim.req_cpu_pct)
 		dev->cpu_credit -= (int64_t)cpu_ns;
 }
 
 /* When the debt will be paid back (0: not in debt). */
-static uint64_t credit_back_at(const struct vcam_dev *dev)
+static uint64_t credit_back_at(const struct vcamd_dev *dev)
 {
 	uint64_t pct = dev->cfg.lim.req_cpu_pct;
 
@@ -179,24 +179,24 @@ static uint64_t credit_back_at(const struct vcam_dev *dev)
 	       ((uint64_t)-dev->cpu_credit * 100 + pct - 1) / pct;
 }
 
-void vcam_bucket_throttle(struct vcam_dev *dev)
+void vcamd_bucket_throttle(struct vcamd_dev *dev)
 {
 	uint64_t t = tokens_back_at(dev), c = credit_back_at(dev);
 
 	if (!dev->throttle_until_ns)
 		dev->st.throttled++;
-	if (c && !(dev->logged & VCAM_LOGGED_CPU)) {
+	if (c && !(dev->logged & VCAMD_LOGGED_CPU)) {
 		log_notice("%s: its requests take more than %u%% of a CPU: served at that pace from now on; further throttling only counted",
 			   dev->name, dev->cfg.lim.req_cpu_pct);
-		dev->logged |= VCAM_LOGGED_CPU;
-	} else if (!c && !(dev->logged & VCAM_LOGGED_RATE)) {
+		dev->logged |= VCAMD_LOGGED_CPU;
+	} else if (!c && !(dev->logged & VCAMD_LOGGED_RATE)) {
 		log_notice("%s: more than %u requests/s (burst %u): served at that rate from now on; further throttling only counted",
 			   dev->name, dev->cfg.lim.req_rate,
 			   dev->cfg.lim.req_burst);
-		dev->logged |= VCAM_LOGGED_RATE;
+		dev->logged |= VCAMD_LOGGED_RATE;
 	}
 	/* both must be back; never 0, which would mean not throttled */
 	dev->throttle_until_ns = t > c ? t : c;
 	if (!dev->throttle_until_ns)
-		dev->throttle_until_ns = vcam_now_ns();
+		dev->throttle_until_ns = vcamd_now_ns();
 }

@@ -20,7 +20,7 @@ static uint32_t gcd32(uint32_t a, uint32_t b)
 	return a;
 }
 
-static void fill_config(struct vcam_dev *dev, const struct vcam_format *f,
+static void fill_config(struct vcamd_dev *dev, const struct vcamd_format *f,
 			struct xencamera_config_resp *c)
 {
 	uint32_t g = gcd32(f->width, f->height);
@@ -35,8 +35,8 @@ static void fill_config(struct vcam_dev *dev, const struct vcam_format *f,
 	/* Square pixels: the display aspect ratio is the frame's. */
 	c->displ_asp_ratio_numer = g ? f->width / g : 1;
 	c->displ_asp_ratio_denom = g ? f->height / g : 1;
-	vcam_cam_get_rate(dev->cam, &c->frame_rate_numer,
-			  &c->frame_rate_denom);
+	vcamd_cam_get_rate(dev->cam, &c->frame_rate_numer,
+			   &c->frame_rate_denom);
 }
 
 /*
@@ -44,13 +44,13 @@ static void fill_config(struct vcam_dev *dev, const struct vcam_format *f,
  * camera's adjustment) or a frame rate not on it is refused.  An empty
  * list means no restriction beyond the camera's own.
  */
-static const struct vcam_allowed_fmt *find_allowed(const struct vcam_dev *dev,
-						   const struct vcam_format *f)
+static const struct vcamd_allowed_fmt *
+find_allowed(const struct vcamd_dev *dev, const struct vcamd_format *f)
 {
 	unsigned int i;
 
 	for (i = 0; i < dev->cfg.nfmts; i++) {
-		const struct vcam_allowed_fmt *a = &dev->cfg.fmts[i];
+		const struct vcamd_allowed_fmt *a = &dev->cfg.fmts[i];
 
 		if (a->fourcc == f->fourcc && a->width == f->width &&
 		    a->height == f->height)
@@ -59,21 +59,21 @@ static const struct vcam_allowed_fmt *find_allowed(const struct vcam_dev *dev,
 	return NULL;
 }
 
-static bool fmt_allowed(const struct vcam_dev *dev,
-			const struct vcam_format *f)
+static bool fmt_allowed(const struct vcamd_dev *dev,
+			const struct vcamd_format *f)
 {
 	return !dev->cfg.nfmts || find_allowed(dev, f);
 }
 
-static bool rate_allowed(struct vcam_dev *dev, uint32_t n, uint32_t d)
+static bool rate_allowed(struct vcamd_dev *dev, uint32_t n, uint32_t d)
 {
-	const struct vcam_allowed_fmt *a;
-	struct vcam_format f;
+	const struct vcamd_allowed_fmt *a;
+	struct vcamd_format f;
 	unsigned int i;
 
 	if (!dev->cfg.nfmts)
 		return true;
-	if (vcam_cam_get_fmt(dev->cam, &f))
+	if (vcamd_cam_get_fmt(dev->cam, &f))
 		return false;
 	a = find_allowed(dev, &f);
 	for (i = 0; a && i < a->nrates; i++)
@@ -84,15 +84,15 @@ static bool rate_allowed(struct vcam_dev *dev, uint32_t n, uint32_t d)
 }
 
 /* State rule: no (re)configuration while buffers exist or streaming. */
-static bool dev_locked(const struct vcam_dev *dev)
+static bool dev_locked(const struct vcamd_dev *dev)
 {
-	return dev->streaming || vcam_buf_count(dev) > 0;
+	return dev->streaming || vcamd_buf_count(dev) > 0;
 }
 
-static int op_config(struct vcam_dev *dev, const struct xencamera_req *req,
+static int op_config(struct vcamd_dev *dev, const struct xencamera_req *req,
 		     struct xencamera_resp *rsp)
 {
-	struct vcam_format f = {
+	struct vcamd_format f = {
 		.fourcc = req->req.config.pixel_format,
 		.width = req->req.config.width,
 		.height = req->req.config.height,
@@ -102,18 +102,18 @@ static int op_config(struct vcam_dev *dev, const struct xencamera_req *req,
 	if (!f.width || !f.height || !f.fourcc)
 		return -EINVAL;
 	if (req->operation == XENCAMERA_OP_CONFIG_VALIDATE) {
-		ret = vcam_cam_try_fmt(dev->cam, &f);
+		ret = vcamd_cam_try_fmt(dev->cam, &f);
 		if (!ret && !fmt_allowed(dev, &f))
 			ret = -EINVAL;
 	} else {
-		struct vcam_format t = f;
+		struct vcamd_format t = f;
 
 		if (dev_locked(dev))
 			return -EBUSY;
-		ret = vcam_cam_try_fmt(dev->cam, &t);
+		ret = vcamd_cam_try_fmt(dev->cam, &t);
 		if (!ret && !fmt_allowed(dev, &t))
 			return -EINVAL;
-		ret = vcam_cam_set_fmt(dev->cam, dev, &f);
+		ret = vcamd_cam_set_fmt(dev->cam, dev, &f);
 		if (!ret)
 			dev->configured = true;
 	}
@@ -127,10 +127,10 @@ static int op_config(struct vcam_dev *dev, const struct xencamera_req *req,
  * (as Linux frontends do at probe) has adopted it: that counts as
  * configured, like a CONFIG_SET of the same values would.
  */
-static int op_config_get(struct vcam_dev *dev, struct xencamera_resp *rsp)
+static int op_config_get(struct vcamd_dev *dev, struct xencamera_resp *rsp)
 {
-	struct vcam_format f;
-	int ret = vcam_cam_get_fmt(dev->cam, &f);
+	struct vcamd_format f;
+	int ret = vcamd_cam_get_fmt(dev->cam, &f);
 
 	if (!ret) {
 		fill_config(dev, &f, &rsp->resp.config);
@@ -141,7 +141,7 @@ static int op_config_get(struct vcam_dev *dev, struct xencamera_resp *rsp)
 	return ret;
 }
 
-static int op_frame_rate(struct vcam_dev *dev, const struct xencamera_req *req)
+static int op_frame_rate(struct vcamd_dev *dev, const struct xencamera_req *req)
 {
 	uint32_t n = req->req.frame_rate.frame_rate_numer;
 	uint32_t d = req->req.frame_rate.frame_rate_denom;
@@ -152,19 +152,19 @@ static int op_frame_rate(struct vcam_dev *dev, const struct xencamera_req *req)
 		return -EBUSY;
 	if (!rate_allowed(dev, n, d))
 		return -EINVAL;
-	return vcam_cam_set_rate(dev->cam, dev, &n, &d);
+	return vcamd_cam_set_rate(dev->cam, dev, &n, &d);
 }
 
-static int op_layout(struct vcam_dev *dev, struct xencamera_resp *rsp)
+static int op_layout(struct vcamd_dev *dev, struct xencamera_resp *rsp)
 {
 	struct xencamera_buf_get_layout_resp *l = &rsp->resp.buf_layout;
-	struct vcam_format f;
+	struct vcamd_format f;
 	unsigned int i;
 	int ret;
 
 	if (!dev->configured)
 		return -EINVAL;
-	ret = vcam_cam_get_fmt(dev->cam, &f);
+	ret = vcamd_cam_get_fmt(dev->cam, &f);
 	if (ret)
 		return ret;
 	l->num_planes = (uint8_t)f.num_planes;
@@ -176,7 +176,7 @@ static int op_layout(struct vcam_dev *dev, struct xencamera_resp *rsp)
 	return 0;
 }
 
-static int op_buf_request(struct vcam_dev *dev,
+static int op_buf_request(struct vcamd_dev *dev,
 			  const struct xencamera_req *req,
 			  struct xencamera_resp *rsp)
 {
@@ -185,12 +185,12 @@ static int op_buf_request(struct vcam_dev *dev,
 	if (dev->streaming)
 		return -EBUSY;
 	if (n == 0) {
-		vcam_buf_free_all(dev);
+		vcamd_buf_free_all(dev);
 		dev->num_bufs = 0;
 		rsp->resp.buf_request.num_bufs = 0;
 		return 0;
 	}
-	if (vcam_buf_count(dev) > 0)
+	if (vcamd_buf_count(dev) > 0)
 		return -EBUSY;
 	if (!dev->configured)
 		return -EINVAL;
@@ -201,7 +201,7 @@ static int op_buf_request(struct vcam_dev *dev,
 	return 0;
 }
 
-static int ctrl_listed(const struct vcam_dev *dev, unsigned int type)
+static int ctrl_listed(const struct vcamd_dev *dev, unsigned int type)
 {
 	unsigned int i;
 
@@ -211,12 +211,12 @@ static int ctrl_listed(const struct vcam_dev *dev, unsigned int type)
 	return 0;
 }
 
-static int op_ctrl_enum(struct vcam_dev *dev, const struct xencamera_req *req,
+static int op_ctrl_enum(struct vcamd_dev *dev, const struct xencamera_req *req,
 			struct xencamera_resp *rsp)
 {
 	struct xencamera_ctrl_enum_resp *e = &rsp->resp.ctrl_enum;
 	unsigned int i = req->req.index.index;
-	struct vcam_ctrl_info ci;
+	struct vcamd_ctrl_info ci;
 	int ret;
 
 	if (i >= dev->cfg.nctrls)
@@ -234,11 +234,11 @@ static int op_ctrl_enum(struct vcam_dev *dev, const struct xencamera_req *req,
 	return 0;
 }
 
-static int op_ctrl_set(struct vcam_dev *dev, const struct xencamera_req *req)
+static int op_ctrl_set(struct vcamd_dev *dev, const struct xencamera_req *req)
 {
 	unsigned int type = req->req.ctrl_value.type;
 	int64_t val = req->req.ctrl_value.value;
-	struct vcam_ctrl_info ci;
+	struct vcamd_ctrl_info ci;
 	int ret;
 
 	if (!ctrl_listed(dev, type))
@@ -252,11 +252,11 @@ static int op_ctrl_set(struct vcam_dev *dev, const struct xencamera_req *req)
 		return -ERANGE;
 	ret = dev->cam->ops->ctrl_set(dev->cam->priv, type, val);
 	if (!ret)
-		vcam_cam_ctrl_changed(dev->cam, dev, type, val);
+		vcamd_cam_ctrl_changed(dev->cam, dev, type, val);
 	return ret;
 }
 
-static int op_ctrl_get(struct vcam_dev *dev, const struct xencamera_req *req,
+static int op_ctrl_get(struct vcamd_dev *dev, const struct xencamera_req *req,
 		       struct xencamera_resp *rsp)
 {
 	unsigned int type = req->req.get_ctrl.type;
@@ -273,34 +273,34 @@ static int op_ctrl_get(struct vcam_dev *dev, const struct xencamera_req *req,
 	return 0;
 }
 
-static int op_stream_start(struct vcam_dev *dev)
+static int op_stream_start(struct vcamd_dev *dev)
 {
 	int ret;
 
 	if (dev->streaming)
 		return -EBUSY;
-	if (!dev->configured || vcam_buf_count(dev) == 0)
+	if (!dev->configured || vcamd_buf_count(dev) == 0)
 		return -EINVAL;
-	ret = vcam_cam_start(dev->cam, dev);
+	ret = vcamd_cam_start(dev->cam, dev);
 	if (ret)
 		return ret;
 	dev->streaming = true;
 	dev->seq_base_set = false;
 	dev->seq_sent = false;
-	dev->last_activity_ns = vcam_now_ns();
+	dev->last_activity_ns = vcamd_now_ns();
 	return 0;
 }
 
-static int op_stream_stop(struct vcam_dev *dev)
+static int op_stream_stop(struct vcamd_dev *dev)
 {
 	if (dev->streaming)
-		vcam_cam_stop(dev->cam, dev);
+		vcamd_cam_stop(dev->cam, dev);
 	dev->streaming = false;
-	vcam_buf_unqueue_all(dev);
+	vcamd_buf_unqueue_all(dev);
 	return 0;
 }
 
-static int dev_dispatch(struct vcam_dev *dev, const struct xencamera_req *req,
+static int dev_dispatch(struct vcamd_dev *dev, const struct xencamera_req *req,
 			struct xencamera_resp *rsp)
 {
 	if (!dev->cam)
@@ -318,13 +318,13 @@ static int dev_dispatch(struct vcam_dev *dev, const struct xencamera_req *req,
 	case XENCAMERA_OP_BUF_REQUEST:
 		return op_buf_request(dev, req, rsp);
 	case XENCAMERA_OP_BUF_CREATE:
-		return vcam_buf_create(dev, &req->req.buf_create);
+		return vcamd_buf_create(dev, &req->req.buf_create);
 	case XENCAMERA_OP_BUF_DESTROY:
-		return vcam_buf_destroy(dev, req->req.index.index);
+		return vcamd_buf_destroy(dev, req->req.index.index);
 	case XENCAMERA_OP_BUF_QUEUE:
-		return vcam_buf_queue(dev, req->req.index.index);
+		return vcamd_buf_queue(dev, req->req.index.index);
 	case XENCAMERA_OP_BUF_DEQUEUE:
-		return vcam_buf_dequeue(dev, req->req.index.index);
+		return vcamd_buf_dequeue(dev, req->req.index.index);
 	case XENCAMERA_OP_CTRL_ENUM:
 		return op_ctrl_enum(dev, req, rsp);
 	case XENCAMERA_OP_CTRL_SET:
@@ -340,10 +340,10 @@ static int dev_dispatch(struct vcam_dev *dev, const struct xencamera_req *req,
 	}
 }
 
-void vcam_dev_handle(struct vcam_dev *dev, const struct xencamera_req *req,
-		     struct xencamera_resp *rsp)
+void vcamd_dev_handle(struct vcamd_dev *dev, const struct xencamera_req *req,
+		      struct xencamera_resp *rsp)
 {
-	uint64_t t0 = dev->trace ? vcam_now_ns() : 0;
+	uint64_t t0 = dev->trace ? vcamd_now_ns() : 0;
 	int ret;
 
 	memset(rsp, 0, sizeof(*rsp));
@@ -360,5 +360,5 @@ void vcam_dev_handle(struct vcam_dev *dev, const struct xencamera_req *req,
 	rsp->status = vcam_xen_status(ret);
 	dev->st.requests++;
 	if (dev->trace)
-		dev->trace->req(dev->trace_arg, req, rsp, vcam_now_ns() - t0);
+		dev->trace->req(dev->trace_arg, req, rsp, vcamd_now_ns() - t0);
 }

@@ -12,27 +12,27 @@
 #include <stdio.h>
 #include <time.h>
 
-uint64_t (*vcam_now_hook)(void);
-uint64_t (*vcam_cpu_hook)(void);
+uint64_t (*vcamd_now_hook)(void);
+uint64_t (*vcamd_cpu_hook)(void);
 
-uint64_t vcam_now_ns(void)
+uint64_t vcamd_now_ns(void)
 {
 	struct timespec ts;
 
-	if (vcam_now_hook)
-		return vcam_now_hook();
+	if (vcamd_now_hook)
+		return vcamd_now_hook();
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-uint64_t (*vcam_cpu_hook)(void);
+uint64_t (*vcamd_cpu_hook)(void);
 
-uint64_t vcam_cpu_ns(void)
+uint64_t vcamd_cpu_ns(void)
 {
 	struct timespec ts;
 
-	if (vcam_cpu_hook)
-		return vcam_cpu_hook();
+	if (vcamd_cpu_hook)
+		return vcamd_cpu_hook();
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
@@ -42,11 +42,11 @@ static uint32_t load_shared(const uint32_t *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
-void vcam_dev_init(struct vcam_dev *dev, const char *name,
-		   const struct vcam_xen_ops *xops, void *xctx,
-		   void *ring_page, void *evt_page,
-		   unsigned int req_port, unsigned int evt_port,
-		   const struct vcam_dev_cfg *cfg, struct vcam_cam *cam)
+void vcamd_dev_init(struct vcamd_dev *dev, const char *name,
+		    const struct vcamd_xen_ops *xops, void *xctx,
+		    void *ring_page, void *evt_page,
+		    unsigned int req_port, unsigned int evt_port,
+		    const struct vcamd_dev_cfg *cfg, struct vcamd_cam *cam)
 {
 	struct xen_cameraif_sring *sring = ring_page;
 
@@ -59,7 +59,7 @@ void vcam_dev_init(struct vcam_dev *dev, const char *name,
 	 * only attach our private indices, starting where the frontend's
 	 * producer index says the ring starts, which for a fresh ring is 0.
 	 */
-	BACK_RING_INIT(&dev->ring, sring, VCAM_PAGE_SIZE);
+	BACK_RING_INIT(&dev->ring, sring, VCAMD_PAGE_SIZE);
 	dev->evt_page = evt_page;
 	dev->evt_prod = load_shared(&((struct xencamera_event_page *)
 				      evt_page)->in_prod);
@@ -67,31 +67,31 @@ void vcam_dev_init(struct vcam_dev *dev, const char *name,
 	dev->req_port = req_port;
 	dev->evt_port = evt_port;
 	dev->cfg = *cfg;
-	if (dev->cfg.max_buffers == 0 || dev->cfg.max_buffers > VCAM_MAX_BUFS)
-		dev->cfg.max_buffers = VCAM_MAX_BUFS;
-	dev->last_activity_ns = vcam_now_ns();
-	vcam_bucket_init(dev, dev->last_activity_ns);
+	if (dev->cfg.max_buffers == 0 || dev->cfg.max_buffers > VCAMD_MAX_BUFS)
+		dev->cfg.max_buffers = VCAMD_MAX_BUFS;
+	dev->last_activity_ns = vcamd_now_ns();
+	vcamd_bucket_init(dev, dev->last_activity_ns);
 	dev->cam = cam;
 	if (cam)
-		vcam_cam_attach(cam, dev);
+		vcamd_cam_attach(cam, dev);
 	/* Ask for a kick on the first request. */
-	vcam_dev_rearm(dev);
+	vcamd_dev_rearm(dev);
 }
 
-void vcam_dev_fini(struct vcam_dev *dev)
+void vcamd_dev_fini(struct vcamd_dev *dev)
 {
 	if (dev->cam) {
 		if (dev->streaming)
-			vcam_cam_stop(dev->cam, dev);
+			vcamd_cam_stop(dev->cam, dev);
 		dev->streaming = false;
 	}
-	vcam_buf_free_all(dev);
+	vcamd_buf_free_all(dev);
 	if (dev->cam)
-		vcam_cam_detach(dev->cam, dev);
+		vcamd_cam_detach(dev->cam, dev);
 	dev->cam = NULL;
 }
 
-static void dev_push_responses(struct vcam_dev *dev)
+static void dev_push_responses(struct vcamd_dev *dev)
 {
 	int notify;
 
@@ -100,7 +100,7 @@ static void dev_push_responses(struct vcam_dev *dev)
 		dev->st.notify_req++;
 }
 
-static void dev_corrupt(struct vcam_dev *dev, const char *why,
+static void dev_corrupt(struct vcamd_dev *dev, const char *why,
 			uint32_t prod, uint32_t cons)
 {
 	if (!dev->broken)
@@ -111,30 +111,30 @@ static void dev_corrupt(struct vcam_dev *dev, const char *why,
 
 /*
  * May the device have another request now?  Not past `budget` (others'
- * turn: 1), nor past its tokens or its CPU credit (VCAM_DEV_THROTTLED).
+ * turn: 1), nor past its tokens or its CPU credit (VCAMD_DEV_THROTTLED).
  * The CPU credit is checked before each request, so a call overdraws it
  * by one request at most.
  */
-static int dev_may(struct vcam_dev *dev, unsigned int done,
+static int dev_may(struct vcamd_dev *dev, unsigned int done,
 		   unsigned int budget, unsigned int tokens, uint64_t cpu0)
 {
 	if (done >= budget)
 		return 1;
 	if (done >= tokens ||
 	    (dev->cfg.lim.req_cpu_pct &&
-	     dev->cpu_credit < (int64_t)(vcam_cpu_ns() - cpu0)))
-		return VCAM_DEV_THROTTLED;
+	     dev->cpu_credit < (int64_t)(vcamd_cpu_ns() - cpu0)))
+		return VCAMD_DEV_THROTTLED;
 	return 0;
 }
 
-static void dev_handle_one(struct vcam_dev *dev, RING_IDX rc)
+static void dev_handle_one(struct vcamd_dev *dev, RING_IDX rc)
 {
 	struct xencamera_req req;
 	struct xencamera_resp rsp;
 
 	RING_COPY_REQUEST(&dev->ring, rc, &req);
 	dev->ring.req_cons = rc + 1;
-	vcam_dev_handle(dev, &req, &rsp);
+	vcamd_dev_handle(dev, &req, &rsp);
 	memcpy(RING_GET_RESPONSE(&dev->ring, dev->ring.rsp_prod_pvt), &rsp,
 	       sizeof(rsp));
 	dev->ring.rsp_prod_pvt++;
@@ -144,7 +144,7 @@ static void dev_handle_one(struct vcam_dev *dev, RING_IDX rc)
  * Serve requests while dev_may(); cpu0: our CPU clock at the start.
  * *served: how many.
  */
-static int dev_serve(struct vcam_dev *dev, unsigned int budget,
+static int dev_serve(struct vcamd_dev *dev, unsigned int budget,
 		     unsigned int tokens, uint64_t cpu0, unsigned int *served)
 {
 	unsigned int done = 0;
@@ -157,7 +157,7 @@ static int dev_serve(struct vcam_dev *dev, unsigned int budget,
 
 		xen_rmb();	/* read requests only after req_prod */
 		if (RING_REQUEST_PROD_OVERFLOW(&dev->ring, rp)) {
-			vcam_bucket_spend(dev, done);
+			vcamd_bucket_spend(dev, done);
 			*served = done;
 			dev_corrupt(dev, "producer beyond ring size", rp, rc);
 			return -EPROTO;
@@ -169,19 +169,19 @@ static int dev_serve(struct vcam_dev *dev, unsigned int budget,
 		}
 		if (done)
 			dev_push_responses(dev);
-		vcam_dev_flush_events(dev);
+		vcamd_dev_flush_events(dev);
 		if (rc != rp)
 			break;		/* others' turn (1), or throttled */
 		stop = 0;
 		dev->throttle_until_ns = 0;
 		if (done)
-			dev->last_activity_ns = vcam_now_ns();
+			dev->last_activity_ns = vcamd_now_ns();
 		else
 			dev->st.spins += !dev->armed;
 		if (dev->cfg.notify_mode == VCAM_NOTIFY_HYBRID && done)
-			dev->hybrid_until_ns = vcam_now_ns() +
+			dev->hybrid_until_ns = vcamd_now_ns() +
 					       dev->cfg.spin_us * 1000ULL;
-		if (vcam_dev_wants_spin(dev, vcam_now_ns())) {
+		if (vcamd_dev_wants_spin(dev, vcamd_now_ns())) {
 			dev->armed = false;
 			break;
 		}
@@ -194,38 +194,38 @@ static int dev_serve(struct vcam_dev *dev, unsigned int budget,
 		if (stop)
 			break;
 	}
-	vcam_bucket_spend(dev, done);
+	vcamd_bucket_spend(dev, done);
 	*served = done;
 	return stop;
 }
 
-int vcam_dev_process(struct vcam_dev *dev, unsigned int budget)
+int vcamd_dev_process(struct vcamd_dev *dev, unsigned int budget)
 {
-	uint64_t cpu0 = vcam_cpu_ns(), now = vcam_now_ns(), cpu;
+	uint64_t cpu0 = vcamd_cpu_ns(), now = vcamd_now_ns(), cpu;
 	unsigned int tokens, served;
 	int ret;
 
 	if (dev->broken)
 		return -EPROTO;
-	tokens = vcam_bucket_avail(dev, now);
+	tokens = vcamd_bucket_avail(dev, now);
 	/* in CPU debt: nothing until it is paid back */
-	if (!vcam_cpu_credit_ok(dev, now))
+	if (!vcamd_cpu_credit_ok(dev, now))
 		tokens = 0;
 	ret = dev_serve(dev, budget, tokens, cpu0, &served);
-	cpu = vcam_cpu_ns() - cpu0;
+	cpu = vcamd_cpu_ns() - cpu0;
 	dev->st.cpu_ns += cpu;
 	/*
 	 * Requests are the guest's doing; polling an empty ring (spin or
 	 * hybrid, which the host granted) is not.
 	 */
 	if (served)
-		vcam_cpu_charge(dev, cpu);
-	if (ret == VCAM_DEV_THROTTLED)
-		vcam_bucket_throttle(dev);
+		vcamd_cpu_charge(dev, cpu);
+	if (ret == VCAMD_DEV_THROTTLED)
+		vcamd_bucket_throttle(dev);
 	return ret;
 }
 
-int vcam_dev_rearm(struct vcam_dev *dev)
+int vcamd_dev_rearm(struct vcamd_dev *dev)
 {
 	int more;
 
@@ -236,7 +236,7 @@ int vcam_dev_rearm(struct vcam_dev *dev)
 	return more;
 }
 
-bool vcam_dev_wants_spin(const struct vcam_dev *dev, uint64_t now_ns)
+bool vcamd_dev_wants_spin(const struct vcamd_dev *dev, uint64_t now_ns)
 {
 	if (dev->broken)
 		return false;
@@ -254,7 +254,7 @@ bool vcam_dev_wants_spin(const struct vcam_dev *dev, uint64_t now_ns)
 
 /* ---- event page ----------------------------------------------------------- */
 
-bool vcam_dev_evt_room(struct vcam_dev *dev)
+bool vcamd_dev_evt_room(struct vcamd_dev *dev)
 {
 	struct xencamera_event_page *pg = dev->evt_page;
 	uint32_t cons = load_shared(&pg->in_cons);
@@ -263,11 +263,11 @@ bool vcam_dev_evt_room(struct vcam_dev *dev)
 	return dev->evt_prod - cons < XENCAMERA_IN_RING_LEN;
 }
 
-int vcam_dev_post_event(struct vcam_dev *dev, const struct xencamera_evt *ev)
+int vcamd_dev_post_event(struct vcamd_dev *dev, const struct xencamera_evt *ev)
 {
 	struct xencamera_event_page *pg = dev->evt_page;
 
-	if (!vcam_dev_evt_room(dev)) {
+	if (!vcamd_dev_evt_room(dev)) {
 		dev->st.evt_full++;
 		return -ENOSPC;
 	}
@@ -282,7 +282,7 @@ int vcam_dev_post_event(struct vcam_dev *dev, const struct xencamera_evt *ev)
 	return 0;
 }
 
-void vcam_dev_flush_events(struct vcam_dev *dev)
+void vcamd_dev_flush_events(struct vcamd_dev *dev)
 {
 	uint32_t old = dev->evt_notified, cur = dev->evt_prod;
 	bool notify = true;

@@ -19,10 +19,10 @@
 #include "log.h"
 #include "v4l2_camera.h"
 
-void vcamd_add_src(struct vcamd *d, int fd, short events, vcam_src_cb cb,
+void vcamd_add_src(struct vcamd *d, int fd, short events, vcamd_src_cb cb,
 		   void *arg)
 {
-	if (fd < 0 || d->nsrc >= VCAM_MAX_SRCS)
+	if (fd < 0 || d->nsrc >= VCAMD_MAX_SRCS)
 		return;
 	d->pfd[d->nsrc].fd = fd;
 	d->pfd[d->nsrc].events = events;
@@ -34,12 +34,12 @@ void vcamd_add_src(struct vcamd *d, int fd, short events, vcam_src_cb cb,
 
 /* ---- connections ------------------------------------------------------------- */
 
-struct vcam_conn *vcamd_conn_new(struct vcamd *d,
-				 const struct vcam_transport *tp,
-				 void *tpctx, uint32_t fe_domid,
-				 uint32_t devid)
+struct vcamd_conn *vcamd_conn_new(struct vcamd *d,
+				  const struct vcamd_transport *tp,
+				  void *tpctx, uint32_t fe_domid,
+				  uint32_t devid)
 {
-	struct vcam_conn *c = calloc(1, sizeof(*c));
+	struct vcamd_conn *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
@@ -56,10 +56,10 @@ struct vcam_conn *vcamd_conn_new(struct vcamd *d,
 	return c;
 }
 
-struct vcam_conn *vcamd_conn_find(struct vcamd *d, uint32_t fe_domid,
-				  uint32_t devid)
+struct vcamd_conn *vcamd_conn_find(struct vcamd *d, uint32_t fe_domid,
+				   uint32_t devid)
 {
-	struct vcam_conn *c;
+	struct vcamd_conn *c;
 
 	for (c = d->conns; c; c = c->next)
 		if (c->fe_domid == fe_domid && c->devid == devid)
@@ -67,11 +67,11 @@ struct vcam_conn *vcamd_conn_find(struct vcamd *d, uint32_t fe_domid,
 	return NULL;
 }
 
-void vcamd_conn_destroy(struct vcamd *d, struct vcam_conn *c)
+void vcamd_conn_destroy(struct vcamd *d, struct vcamd_conn *c)
 {
-	struct vcam_conn **pp;
+	struct vcamd_conn **pp;
 
-	vcam_xb_disconnect(c);
+	vcamd_xb_disconnect(c);
 	for (pp = &d->conns; *pp; pp = &(*pp)->next) {
 		if (*pp == c) {
 			*pp = c->next;
@@ -85,25 +85,25 @@ void vcamd_conn_destroy(struct vcamd *d, struct vcam_conn *c)
 }
 
 /* A broken ring closes the device; the state machine does the rest. */
-void vcamd_conn_process(struct vcam_conn *c)
+void vcamd_conn_process(struct vcamd_conn *c)
 {
 	/* its CPU time is counted by the core */
-	int ret = vcam_dev_process(&c->dev, VCAM_REQ_BUDGET);
+	int ret = vcamd_dev_process(&c->dev, VCAMD_REQ_BUDGET);
 
 	/* throttled: vcamd_timers() serves it when its tokens are back */
 	c->pending = ret == 1;
 	if (ret == -EPROTO)
-		vcam_xb_update(c);
+		vcamd_xb_update(c);
 }
 
 /* ---- cameras -------------------------------------------------------------- */
 
 int (*vcamd_cam_open_hook)(const char *path,
-			   const struct vcam_camera_ops **ops,
+			   const struct vcamd_camera_ops **ops,
 			   void **priv, int *pollfd);
 
 static int cam_open(struct vcamd *d, const char *path,
-		    const struct vcam_camera_ops **ops, void **priv, int *fd)
+		    const struct vcamd_camera_ops **ops, void **priv, int *fd)
 {
 	if (vcamd_cam_open_hook)
 		return vcamd_cam_open_hook(path, ops, priv, fd);
@@ -114,10 +114,10 @@ static int cam_open(struct vcamd *d, const char *path,
 	return 0;
 }
 
-struct vcam_camdev *vcamd_cam_get(struct vcamd *d, const char *path)
+struct vcamd_camdev *vcamd_cam_get(struct vcamd *d, const char *path)
 {
-	const struct vcam_camera_ops *ops;
-	struct vcam_camdev *cd;
+	const struct vcamd_camera_ops *ops;
+	struct vcamd_camdev *cd;
 	void *priv;
 	int fd;
 
@@ -138,16 +138,16 @@ struct vcam_camdev *vcamd_cam_get(struct vcamd *d, const char *path)
 	}
 	snprintf(cd->path, sizeof(cd->path), "%s", path);
 	cd->fd = fd;
-	vcam_cam_init(&cd->cam, cd->path, ops, priv);
+	vcamd_cam_init(&cd->cam, cd->path, ops, priv);
 	cd->refs = 1;
 	cd->next = d->cams;
 	d->cams = cd;
 	return cd;
 }
 
-void vcamd_cam_put(struct vcamd *d, struct vcam_camdev *cd)
+void vcamd_cam_put(struct vcamd *d, struct vcamd_camdev *cd)
 {
-	struct vcam_camdev **pp;
+	struct vcamd_camdev **pp;
 
 	if (!cd || --cd->refs)
 		return;
@@ -157,19 +157,19 @@ void vcamd_cam_put(struct vcamd *d, struct vcam_camdev *cd)
 			break;
 		}
 	}
-	vcam_cam_fini(&cd->cam);
+	vcamd_cam_fini(&cd->cam);
 	log_info("%s: closed", cd->path);
 	free(cd);
 }
 
 static void cam_ready(struct vcamd *d, void *arg, short revents)
 {
-	struct vcam_camdev *cd = arg;
+	struct vcamd_camdev *cd = arg;
 	int ret;
 
 	(void)d;
 	if (revents & POLLIN) {
-		ret = vcam_cam_pump(&cd->cam);
+		ret = vcamd_cam_pump(&cd->cam);
 		if (ret >= 0 || ret == -EAGAIN)
 			return;
 		log_err("%s: capture failed: %s; no more frames from it",
@@ -185,7 +185,7 @@ static void cam_ready(struct vcamd *d, void *arg, short revents)
 	 * simulated disconnect) comes back on its node only once its
 	 * last user has let go.
 	 */
-	vcam_cam_lose(&cd->cam);
+	vcamd_cam_lose(&cd->cam);
 	cd->fd = -1;
 	cd->failed = true;
 	cd->retries = 0;
@@ -198,8 +198,8 @@ static void cam_ready(struct vcamd *d, void *arg, short revents)
  */
 static void cam_retry(struct vcamd *d, uint64_t now)
 {
-	const struct vcam_camera_ops *ops;
-	struct vcam_camdev *cd;
+	const struct vcamd_camera_ops *ops;
+	struct vcamd_camdev *cd;
 	void *priv;
 	int fd;
 
@@ -208,7 +208,7 @@ static void cam_retry(struct vcamd *d, uint64_t now)
 		    access(cd->path, F_OK))
 			continue;
 		if (cam_open(d, cd->path, &ops, &priv, &fd) ||
-		    vcam_cam_restore(&cd->cam, ops, priv)) {
+		    vcamd_cam_restore(&cd->cam, ops, priv)) {
 			cd->retries++;
 			cd->retry_ns = now + (1000000000ull <<
 					      (cd->retries < 5 ? cd->retries : 5));
@@ -263,7 +263,7 @@ static int setup_signals(struct vcamd *d)
 static void tick(struct vcamd *d, uint64_t now)
 {
 	double dt = (double)(now - d->last_tick_ns) / 1e9;
-	struct vcam_conn *c;
+	struct vcamd_conn *c;
 
 	if (dt < 1.0)
 		return;
@@ -272,7 +272,7 @@ static void tick(struct vcamd *d, uint64_t now)
 		c->tick_frames = c->dev.st.frames;
 		/* at most once a second, however often the guest writes */
 		if (c->cfg_check_due && c->connected)
-			vcam_xb_check_guest_copy(c);
+			vcamd_xb_check_guest_copy(c);
 	}
 	cam_retry(d, now);
 	d->last_tick_ns = now;
@@ -281,7 +281,7 @@ static void tick(struct vcamd *d, uint64_t now)
 /* Serve spinning devices and re-arm those whose spin window closed. */
 static bool spin_round(struct vcamd *d, uint64_t now)
 {
-	struct vcam_conn *c;
+	struct vcamd_conn *c;
 	bool busy = false;
 
 	for (c = d->conns; c; c = c->next) {
@@ -291,12 +291,12 @@ static bool spin_round(struct vcamd *d, uint64_t now)
 			vcamd_conn_process(c);
 			busy |= c->pending;
 		}
-		if (vcam_dev_wants_spin(&c->dev, now)) {
+		if (vcamd_dev_wants_spin(&c->dev, now)) {
 			vcamd_conn_process(c);
 			busy = true;
 		} else if (!c->dev.armed) {
 			/* Leaving spin: re-arm, then catch what raced it. */
-			if (vcam_dev_rearm(&c->dev) > 0)
+			if (vcamd_dev_rearm(&c->dev) > 0)
 				vcamd_conn_process(c);
 			busy |= c->pending;
 		}
@@ -306,24 +306,24 @@ static bool spin_round(struct vcamd *d, uint64_t now)
 
 int vcamd_run(struct vcamd *d)
 {
-	struct vcam_conn *c;
-	struct vcam_camdev *cd;
+	struct vcamd_conn *c;
+	struct vcamd_camdev *cd;
 	int ret, failed = 0;
 
 	ret = setup_signals(d);
 	if (ret)
 		return ret;
-	ret = d->opts.loopback_path[0] ? vcam_lb_transport_init(d)
-				       : vcam_xen_transport_init(d);
+	ret = d->opts.loopback_path[0] ? vcamd_lb_transport_init(d)
+				       : vcamd_xen_transport_init(d);
 	if (ret)
 		return ret;
 	vcamd_status_open(d);
 	vcamd_trace_open(d);
 	d->pages.max = d->opts.max_pages_total;
-	d->last_tick_ns = vcam_now_ns();
+	d->last_tick_ns = vcamd_now_ns();
 
 	while (!d->stop) {
-		uint64_t now = vcam_now_ns();
+		uint64_t now = vcamd_now_ns();
 		bool busy = spin_round(d, now);
 		unsigned int i, n;
 
@@ -348,14 +348,14 @@ int vcamd_run(struct vcamd *d)
 					      cd);
 		if (d->status_fd >= 0)
 			vcamd_add_src(d, d->status_fd, POLLIN,
-				      (vcam_src_cb)NULL, NULL);
+				      (vcamd_src_cb)NULL, NULL);
 		if (d->status_json_fd >= 0)
 			vcamd_add_src(d, d->status_json_fd, POLLIN,
-				      (vcam_src_cb)NULL, NULL);
+				      (vcamd_src_cb)NULL, NULL);
 		vcamd_trace_collect(d);
 		n = d->nsrc;
 		ret = poll(d->pfd, n, busy ? 0 :
-			   vcamd_poll_timeout_ms(d, vcam_now_ns()));
+			   vcamd_poll_timeout_ms(d, vcamd_now_ns()));
 		if (ret < 0 && errno != EINTR) {
 			log_err("poll: %s", strerror(errno));
 			failed = 1;
@@ -380,8 +380,8 @@ int vcamd_run(struct vcamd *d)
 
 	/* SIGTERM: every device closed, xenstore left saying so. */
 	while ((c = d->conns) != NULL) {
-		vcam_xb_disconnect(c);
-		vcam_xb_set_state(c, XenbusStateClosed);
+		vcamd_xb_disconnect(c);
+		vcamd_xb_set_state(c, XenbusStateClosed);
 		vcamd_conn_destroy(d, c);
 	}
 	vcamd_trace_close(d);

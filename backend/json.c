@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void vcam_out_printf(struct vcam_out *o, const char *fmt, ...)
+void vcamd_out_printf(struct vcamd_out *o, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -66,48 +66,48 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-void vcam_out_json_str(struct vcam_out *o, const char *s, size_t n)
+void vcamd_out_json_str(struct vcamd_out *o, const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t start = o->pos, i = 0;
 
-	vcam_out_printf(o, "\"");
+	vcamd_out_printf(o, "\"");
 	while (i < n && !o->full) {
 		size_t l = utf8_len(u + i, n - i);
 
 		if (!l) {
-			vcam_out_printf(o, "\\ufffd");
+			vcamd_out_printf(o, "\\ufffd");
 			i++;
 		} else if (l > 1) {
-			vcam_out_printf(o, "%.*s", (int)l, s + i);
+			vcamd_out_printf(o, "%.*s", (int)l, s + i);
 			i += l;
 		} else {
 			switch (u[i]) {
 			case '"':
-				vcam_out_printf(o, "\\\"");
+				vcamd_out_printf(o, "\\\"");
 				break;
 			case '\\':
-				vcam_out_printf(o, "\\\\");
+				vcamd_out_printf(o, "\\\\");
 				break;
 			case '\n':
-				vcam_out_printf(o, "\\n");
+				vcamd_out_printf(o, "\\n");
 				break;
 			case '\t':
-				vcam_out_printf(o, "\\t");
+				vcamd_out_printf(o, "\\t");
 				break;
 			case '\r':
-				vcam_out_printf(o, "\\r");
+				vcamd_out_printf(o, "\\r");
 				break;
 			default:
 				if (u[i] < 0x20 || u[i] == 0x7f)
-					vcam_out_printf(o, "\\u%04x", u[i]);
+					vcamd_out_printf(o, "\\u%04x", u[i]);
 				else
-					vcam_out_printf(o, "%c", u[i]);
+					vcamd_out_printf(o, "%c", u[i]);
 			}
 			i++;
 		}
 	}
-	vcam_out_printf(o, "\"");
+	vcamd_out_printf(o, "\"");
 	if (o->full && start < o->len) {	/* never half a string */
 		o->pos = start;
 		o->buf[start] = '\0';

@@ -2,7 +2,7 @@
 /*
  * A bounded output buffer and the one JSON piece that needs care: string
  * literals (vcamctl status --json).  Numbers and keys are printed with
- * vcam_out_printf(); keys are the code's own literals.
+ * vcamd_out_printf(); keys are the code's own literals.
  */
 #ifndef VCAMD_JSON_H
 #define VCAMD_JSON_H
@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-struct vcam_out {
+struct vcamd_out {
 	char *buf;
 	size_t len;		/* room in buf, the terminating NUL included */
 	size_t pos;		/* octets written, always < len when len > 0 */
@@ -18,7 +18,7 @@ struct vcam_out {
 };
 
 /* printf into the buffer; what does not fit is cut and sets ->full. */
-void vcam_out_printf(struct vcam_out *o, const char *fmt, ...)
+void vcamd_out_printf(struct vcamd_out *o, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
@@ -28,6 +28,6 @@ void vcam_out_printf(struct vcam_out *o, const char *fmt, ...)
  * document stays valid JSON (RFC 8259) whatever the octets are.  Written
  * whole or not at all (->full set).
  */
-void vcam_out_json_str(struct vcam_out *o, const char *s, size_t n);
+void vcamd_out_json_str(struct vcamd_out *o, const char *s, size_t n);
 
 #endif /* VCAMD_JSON_H */

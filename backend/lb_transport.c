@@ -25,7 +25,7 @@ struct lb_tp {
 	uint32_t next_id;
 };
 
-static char *lt_read(struct vcam_conn *c, bool fe, const char *key)
+static char *lt_read(struct vcamd_conn *c, bool fe, const char *key)
 {
 	char k[VCAM_LB_KEY_MAX], v[VCAM_LB_VAL_MAX];
 
@@ -37,7 +37,7 @@ static char *lt_read(struct vcam_conn *c, bool fe, const char *key)
 	return strdup(v);
 }
 
-static char *lt_list(struct vcam_conn *c, bool fe, const char *key,
+static char *lt_list(struct vcamd_conn *c, bool fe, const char *key,
 		     unsigned int *n)
 {
 	char dir[VCAM_LB_KEY_MAX], *buf;
@@ -59,7 +59,7 @@ static char *lt_list(struct vcam_conn *c, bool fe, const char *key,
 	return buf;
 }
 
-static int lt_write(struct vcam_conn *c, const char *key, const char *val)
+static int lt_write(struct vcamd_conn *c, const char *key, const char *val)
 {
 	char k[VCAM_LB_KEY_MAX];
 
@@ -68,7 +68,7 @@ static int lt_write(struct vcam_conn *c, const char *key, const char *val)
 	return vcam_lb_store_write(c->tpctx, VCAM_LB_BE, k, val);
 }
 
-static int lt_bind(struct vcam_conn *c, unsigned int remote,
+static int lt_bind(struct vcamd_conn *c, unsigned int remote,
 		   unsigned int *local)
 {
 	int ret = vcam_lb_port_bind(c->tpctx, remote);
@@ -78,13 +78,13 @@ static int lt_bind(struct vcam_conn *c, unsigned int remote,
 	return ret;
 }
 
-static void lt_unbind(struct vcam_conn *c, unsigned int local)
+static void lt_unbind(struct vcamd_conn *c, unsigned int local)
 {
 	(void)c;
 	(void)local;
 }
 
-static void lt_conn_free(struct vcam_conn *c)
+static void lt_conn_free(struct vcamd_conn *c)
 {
 	vcam_lb_destroy(c->tpctx);
 	c->tpctx = NULL;
@@ -93,16 +93,16 @@ static void lt_conn_free(struct vcam_conn *c)
 	c->tp_fd = -1;
 }
 
-static const struct vcam_transport lb_transport;
+static const struct vcamd_transport lb_transport;
 
 static void store_ready(struct vcamd *d, void *arg, short revents)
 {
-	struct vcam_conn *c = arg;
+	struct vcamd_conn *c = arg;
 
 	(void)d;
 	(void)revents;
 	vcam_lb_port_ack(c->tpctx, VCAM_LB_BE, VCAM_LB_STORE_PORT);
-	vcam_xb_update(c);
+	vcamd_xb_update(c);
 }
 
 /*
@@ -110,9 +110,9 @@ static void store_ready(struct vcamd *d, void *arg, short revents)
  * While policy.c holds the port masked, its fd is not polled (below), so
  * kicks pile up in the eventfd as they would stay pending in Xen.
  */
-static void port_ready(struct vcam_conn *c, unsigned int port)
+static void port_ready(struct vcamd_conn *c, unsigned int port)
 {
-	uint64_t cpu0 = vcam_cpu_ns();
+	uint64_t cpu0 = vcamd_cpu_ns();
 
 	if (vcam_lb_port_ack(c->tpctx, VCAM_LB_BE, port) > 0)
 		vcamd_port_kicked(c, port, cpu0);
@@ -120,7 +120,7 @@ static void port_ready(struct vcam_conn *c, unsigned int port)
 
 static void req_ready(struct vcamd *d, void *arg, short revents)
 {
-	struct vcam_conn *c = arg;
+	struct vcamd_conn *c = arg;
 
 	(void)d;
 	(void)revents;
@@ -129,7 +129,7 @@ static void req_ready(struct vcamd *d, void *arg, short revents)
 
 static void evt_ready(struct vcamd *d, void *arg, short revents)
 {
-	struct vcam_conn *c = arg;
+	struct vcamd_conn *c = arg;
 
 	(void)d;
 	(void)revents;
@@ -137,7 +137,7 @@ static void evt_ready(struct vcamd *d, void *arg, short revents)
 }
 
 /* Masking is not polling the port's fd (lt_collect). */
-static void lt_unmask(struct vcam_conn *c, unsigned int local)
+static void lt_unmask(struct vcamd_conn *c, unsigned int local)
 {
 	(void)c;
 	(void)local;
@@ -145,7 +145,7 @@ static void lt_unmask(struct vcam_conn *c, unsigned int local)
 
 static void sock_ready(struct vcamd *d, void *arg, short revents)
 {
-	struct vcam_conn *c = arg;
+	struct vcamd_conn *c = arg;
 	char b;
 
 	/* The test frontend closing its socket is its domain dying. */
@@ -160,7 +160,7 @@ static void accept_ready(struct vcamd *d, void *arg, short revents)
 {
 	struct lb_tp *lt = arg;
 	struct vcam_lb_link *lb;
-	struct vcam_conn *c;
+	struct vcamd_conn *c;
 	int fd;
 
 	(void)revents;
@@ -180,14 +180,14 @@ static void accept_ready(struct vcamd *d, void *arg, short revents)
 		return;
 	}
 	c->tp_fd = fd;
-	vcam_xb_init(c);
-	vcam_xb_update(c);
+	vcamd_xb_init(c);
+	vcamd_xb_update(c);
 }
 
 static void lt_collect(struct vcamd *d)
 {
 	struct lb_tp *lt = d->tp_priv;
-	struct vcam_conn *c;
+	struct vcamd_conn *c;
 
 	vcamd_add_src(d, lt->listen_fd, POLLIN, accept_ready, lt);
 	for (c = d->conns; c; c = c->next) {
@@ -218,9 +218,9 @@ static void lt_shutdown(struct vcamd *d)
 	d->tp_priv = NULL;
 }
 
-static const struct vcam_transport lb_transport = {
+static const struct vcamd_transport lb_transport = {
 	.name = "loopback",
-	.xops = &vcam_lb_xen_ops,
+	.xops = &vcamd_lb_xen_ops,
 	.read = lt_read,
 	.list = lt_list,
 	.write = lt_write,
@@ -232,7 +232,7 @@ static const struct vcam_transport lb_transport = {
 	.shutdown = lt_shutdown,
 };
 
-int vcam_lb_transport_init(struct vcamd *d)
+int vcamd_lb_transport_init(struct vcamd *d)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	struct lb_tp *lt = calloc(1, sizeof(*lt));

@@ -28,7 +28,7 @@ static int lbx_notify(void *ctx, unsigned int port)
 	return vcam_lb_notify(ctx, VCAM_LB_BE, port);
 }
 
-const struct vcam_xen_ops vcam_lb_xen_ops = {
+const struct vcamd_xen_ops vcamd_lb_xen_ops = {
 	.map = lbx_map,
 	.unmap = lbx_unmap,
 	.share = lbx_share,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* struct vcam_xen_ops over the loopback transport (backend side). */
+/* struct vcamd_xen_ops over the loopback transport (backend side). */
 #ifndef VCAMD_LB_XENOPS_H
 #define VCAMD_LB_XENOPS_H
 
@@ -7,6 +7,6 @@
 #include "loopback.h"
 
 /* ctx is the struct vcam_lb_link *. */
-extern const struct vcam_xen_ops vcam_lb_xen_ops;
+extern const struct vcamd_xen_ops vcamd_lb_xen_ops;
 
 #endif /* VCAMD_LB_XENOPS_H */

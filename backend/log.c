@@ -8,7 +8,7 @@
 static bool log_syslog;
 static int log_threshold = LOG_INFO;
 
-void vcam_log_setup(bool use_syslog, int level)
+void vcamd_log_setup(bool use_syslog, int level)
 {
 	log_syslog = use_syslog;
 	log_threshold = level;
@@ -16,17 +16,17 @@ void vcam_log_setup(bool use_syslog, int level)
 		openlog("vcamd", LOG_PID, LOG_DAEMON);
 }
 
-void vcam_log_set_level(int level)
+void vcamd_log_set_level(int level)
 {
 	log_threshold = level;
 }
 
-int vcam_log_level(void)
+int vcamd_log_level(void)
 {
 	return log_threshold;
 }
 
-void vcam_log(int prio, const char *fmt, ...)
+void vcamd_log(int prio, const char *fmt, ...)
 {
 	static const char *const names[] = {
 		"emerg", "alert", "crit", "error", "warning", "notice",

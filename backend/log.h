@@ -6,17 +6,17 @@
 #include <stdbool.h>
 #include <syslog.h>
 
-void vcam_log_setup(bool use_syslog, int level);
-int vcam_log_level(void);
+void vcamd_log_setup(bool use_syslog, int level);
+int vcamd_log_level(void);
 /* The threshold alone; the destination stays (a reload cannot move it). */
-void vcam_log_set_level(int level);
-void vcam_log(int prio, const char *fmt, ...)
+void vcamd_log_set_level(int level);
+void vcamd_log(int prio, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-#define log_err(...)	vcam_log(LOG_ERR, __VA_ARGS__)
-#define log_warn(...)	vcam_log(LOG_WARNING, __VA_ARGS__)
-#define log_notice(...)	vcam_log(LOG_NOTICE, __VA_ARGS__)
-#define log_info(...)	vcam_log(LOG_INFO, __VA_ARGS__)
-#define log_dbg(...)	vcam_log(LOG_DEBUG, __VA_ARGS__)
+#define log_err(...)	vcamd_log(LOG_ERR, __VA_ARGS__)
+#define log_warn(...)	vcamd_log(LOG_WARNING, __VA_ARGS__)
+#define log_notice(...)	vcamd_log(LOG_NOTICE, __VA_ARGS__)
+#define log_info(...)	vcamd_log(LOG_INFO, __VA_ARGS__)
+#define log_dbg(...)	vcamd_log(LOG_DEBUG, __VA_ARGS__)
 
 #endif /* VCAMD_LOG_H */

@@ -9,7 +9,7 @@
 
 #include "parse.h"
 
-void vcam_usage(FILE *f)
+void vcamd_usage(FILE *f)
 {
 	fprintf(f,
 "Usage: vcamd [OPTION]...\n"
@@ -56,13 +56,13 @@ void vcam_usage(FILE *f)
 "streaming under the new caps; a bad file changes nothing.\n"
 "Exit status: 0 stopped by a signal, 1 could not start (no Xen, no\n"
 "loopback socket), 2 bad usage or config file.\n",
-		VCAM_STATUS_SOCK_DEFAULT, VCAM_MAX_SPINNING_DEFAULT,
-		VCAM_MAX_PAGES_DEV_DEFAULT, VCAM_MAX_PAGES_TOTAL_DEFAULT,
-		VCAM_MAX_REQ_RATE_DEFAULT, VCAM_MAX_REQ_BURST_DEFAULT,
-		VCAM_REQ_CPU_BURST_MS, VCAM_MAX_REQ_CPU_DEFAULT);
+		VCAMD_STATUS_SOCK_DEFAULT, VCAMD_MAX_SPINNING_DEFAULT,
+		VCAMD_MAX_PAGES_DEV_DEFAULT, VCAMD_MAX_PAGES_TOTAL_DEFAULT,
+		VCAMD_MAX_REQ_RATE_DEFAULT, VCAMD_MAX_REQ_BURST_DEFAULT,
+		VCAMD_REQ_CPU_BURST_MS, VCAMD_MAX_REQ_CPU_DEFAULT);
 }
 
-void vcam_opts_default(struct vcam_opts *o)
+void vcamd_opts_default(struct vcamd_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->log_level = LOG_NOTICE;
@@ -70,13 +70,13 @@ void vcam_opts_default(struct vcam_opts *o)
 	o->default_mode = VCAM_NOTIFY_EVENT;
 	o->default_spin_us = VCAM_SPIN_US_DEFAULT;
 	o->cam_buffers = 4;
-	strcpy(o->status_path, VCAM_STATUS_SOCK_DEFAULT);
-	o->max_spinning = VCAM_MAX_SPINNING_DEFAULT;
-	o->max_pages_dev = VCAM_MAX_PAGES_DEV_DEFAULT;
-	o->max_pages_total = VCAM_MAX_PAGES_TOTAL_DEFAULT;
-	o->max_req_rate = VCAM_MAX_REQ_RATE_DEFAULT;
-	o->max_req_burst = VCAM_MAX_REQ_BURST_DEFAULT;
-	o->max_req_cpu = VCAM_MAX_REQ_CPU_DEFAULT;
+	strcpy(o->status_path, VCAMD_STATUS_SOCK_DEFAULT);
+	o->max_spinning = VCAMD_MAX_SPINNING_DEFAULT;
+	o->max_pages_dev = VCAMD_MAX_PAGES_DEV_DEFAULT;
+	o->max_pages_total = VCAMD_MAX_PAGES_TOTAL_DEFAULT;
+	o->max_req_rate = VCAMD_MAX_REQ_RATE_DEFAULT;
+	o->max_req_burst = VCAMD_MAX_REQ_BURST_DEFAULT;
+	o->max_req_cpu = VCAMD_MAX_REQ_CPU_DEFAULT;
 }
 
 static int err_out(char *err, size_t len, const char *fmt, ...)
@@ -95,7 +95,7 @@ static int err_out(char *err, size_t len, const char *fmt, ...)
 static int set_path(char *dst, const char *src, const char *what,
 		    char *err, size_t errlen)
 {
-	if (!*src || strlen(src) >= VCAM_PATH_MAX)
+	if (!*src || strlen(src) >= VCAMD_PATH_MAX)
 		return err_out(err, errlen, "%s: bad path '%s'", what, src);
 	strcpy(dst, src);
 	return 0;
@@ -124,7 +124,7 @@ static int set_u32(uint32_t *dst, const char *arg, uint32_t min, uint32_t max,
 }
 
 /* One option by its short letter; shared by argv and the config file. */
-static int apply(struct vcam_opts *o, int c, const char *arg,
+static int apply(struct vcamd_opts *o, int c, const char *arg,
 		 char *err, size_t errlen)
 {
 	const char *why = NULL;
@@ -181,9 +181,9 @@ static int apply(struct vcam_opts *o, int c, const char *arg,
 				       "--camera-buffers '%s': %s", arg, why);
 		return 0;
 	case 'a':
-		if (o->nallow >= VCAM_MAX_ALLOW)
+		if (o->nallow >= VCAMD_MAX_ALLOW)
 			return err_out(err, errlen, "--allow: more than %d",
-				       VCAM_MAX_ALLOW);
+				       VCAMD_MAX_ALLOW);
 		if (strncmp(arg, "/dev/", 5))
 			return err_out(err, errlen,
 				       "--allow '%s': not a /dev path", arg);
@@ -223,8 +223,8 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-int vcam_opts_parse(struct vcam_opts *o, int argc, char **argv,
-		    char *err, size_t errlen)
+int vcamd_opts_parse(struct vcamd_opts *o, int argc, char **argv,
+		     char *err, size_t errlen)
 {
 	bool log_dest_set = false;
 	int c, ret;
@@ -235,10 +235,10 @@ int vcam_opts_parse(struct vcam_opts *o, int argc, char **argv,
 				NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			vcam_usage(stdout);
+			vcamd_usage(stdout);
 			return 1;
 		case 'c':
-			ret = vcam_opts_load_file(o, optarg, err, errlen);
+			ret = vcamd_opts_load_file(o, optarg, err, errlen);
 			if (ret)
 				return ret;
 			continue;
@@ -278,8 +278,8 @@ static char *trim(char *s)
 	return s;
 }
 
-int vcam_opts_load_file(struct vcam_opts *o, const char *path,
-			char *err, size_t errlen)
+int vcamd_opts_load_file(struct vcamd_opts *o, const char *path,
+			 char *err, size_t errlen)
 {
 	char line[512];
 	unsigned int lineno = 0;
@@ -330,7 +330,7 @@ int vcam_opts_load_file(struct vcam_opts *o, const char *path,
 	return ret;
 }
 
-bool vcam_opts_allowed(const struct vcam_opts *o, const char *path)
+bool vcamd_opts_allowed(const struct vcamd_opts *o, const char *path)
 {
 	unsigned int i;
 

@@ -7,9 +7,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define VCAM_MAX_ALLOW		16
-#define VCAM_PATH_MAX		108	/* fits sockaddr_un.sun_path */
-#define VCAM_STATUS_SOCK_DEFAULT	"/run/vcamd/vcamd.sock"
+#define VCAMD_MAX_ALLOW		16
+#define VCAMD_PATH_MAX		108	/* fits sockaddr_un.sun_path */
+#define VCAMD_STATUS_SOCK_DEFAULT	"/run/vcamd/vcamd.sock"
 
 /*
  * Defaults of what guests may make vcamd spend (README.md, "Limits").
@@ -21,21 +21,21 @@
  * latency-critical guests without letting the rest turn it into a
  * CPU-wide cost; the host raises it where it has cores to spare.
  */
-#define VCAM_MAX_SPINNING_DEFAULT	2U
+#define VCAMD_MAX_SPINNING_DEFAULT	2U
 /*
  * 64 MiB: 8 buffers of 1920x1080 YUYV (1013 pages each) with room to
  * spare, or 4 of 3840x2160 YUYV.
  */
-#define VCAM_MAX_PAGES_DEV_DEFAULT	16384U
+#define VCAMD_MAX_PAGES_DEV_DEFAULT	16384U
 /* Four devices at their cap; the gntalloc limit the README suggests. */
-#define VCAM_MAX_PAGES_TOTAL_DEFAULT	65536U
+#define VCAMD_MAX_PAGES_TOTAL_DEFAULT	65536U
 /*
  * A streaming guest needs a request or two per frame (BUF_QUEUE, maybe
  * BUF_DEQUEUE): 1000/s is ten times that at 60 fps.  The burst covers
  * setting up 32 buffers (BUF_CREATE + BUF_QUEUE each) at once.
  */
-#define VCAM_MAX_REQ_RATE_DEFAULT	1000U
-#define VCAM_MAX_REQ_BURST_DEFAULT	64U
+#define VCAMD_MAX_REQ_RATE_DEFAULT	1000U
+#define VCAMD_MAX_REQ_BURST_DEFAULT	64U
 /*
  * Requests differ in cost by orders of magnitude (a BUF_CREATE maps
  * hundreds of pages), so their CPU time is capped too: a quarter of
@@ -43,20 +43,20 @@
  * A streaming guest's requests take far less; setting up buffers comes
  * out of the burst.
  */
-#define VCAM_MAX_REQ_CPU_DEFAULT	25U
-#define VCAM_REQ_CPU_BURST_MS		250U
+#define VCAMD_MAX_REQ_CPU_DEFAULT	25U
+#define VCAMD_REQ_CPU_BURST_MS		250U
 
-struct vcam_opts {
+struct vcamd_opts {
 	bool foreground;
 	bool use_syslog;
 	int log_level;			/* syslog priority threshold */
 	int default_mode;		/* enum vcam_notify_mode */
 	uint32_t default_spin_us;
 	uint32_t cam_buffers;		/* V4L2 buffers per camera */
-	char status_path[VCAM_PATH_MAX];
-	char loopback_path[VCAM_PATH_MAX];	/* serve loopback, not Xen */
+	char status_path[VCAMD_PATH_MAX];
+	char loopback_path[VCAMD_PATH_MAX];	/* serve loopback, not Xen */
 	unsigned int nallow;
-	char allow[VCAM_MAX_ALLOW][VCAM_PATH_MAX];
+	char allow[VCAMD_MAX_ALLOW][VCAMD_PATH_MAX];
 	/* what guests may make us spend (0 pages/rate: no cap) */
 	uint32_t max_spinning;		/* devices in spin or hybrid at once */
 	uint32_t max_pages_dev;		/* buffer pages per device */
@@ -66,18 +66,18 @@ struct vcam_opts {
 	uint32_t max_req_cpu;		/* % of a CPU per device's requests */
 };
 
-void vcam_opts_default(struct vcam_opts *o);
+void vcamd_opts_default(struct vcamd_opts *o);
 /*
  * Returns 0 to run, 1 if --help was printed (exit 0), negative on error
  * with a message in err.
  */
-int vcam_opts_parse(struct vcam_opts *o, int argc, char **argv,
-		    char *err, size_t errlen);
+int vcamd_opts_parse(struct vcamd_opts *o, int argc, char **argv,
+		     char *err, size_t errlen);
 /* key = value lines, '#' comments; keys are the long option names. */
-int vcam_opts_load_file(struct vcam_opts *o, const char *path,
-			char *err, size_t errlen);
-void vcam_usage(FILE *f);
+int vcamd_opts_load_file(struct vcamd_opts *o, const char *path,
+			 char *err, size_t errlen);
+void vcamd_usage(FILE *f);
 /* Is this device path allowed (empty allow-list: every /dev/video*)? */
-bool vcam_opts_allowed(const struct vcam_opts *o, const char *path);
+bool vcamd_opts_allowed(const struct vcamd_opts *o, const char *path);
 
 #endif /* VCAMD_OPTS_H */

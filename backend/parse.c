@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-int vcam_unique_id_path(const char *s, char *path, size_t len,
-			const char **why)
+int vcamd_unique_id_path(const char *s, char *path, size_t len,
+			 const char **why)
 {
 	int video, n;
 
@@ -21,7 +21,7 @@ int vcam_unique_id_path(const char *s, char *path, size_t len,
 	return 0;
 }
 
-int vcam_parse_xb_state(const char *s, int *state, const char **why)
+int vcamd_parse_xb_state(const char *s, int *state, const char **why)
 {
 	uint32_t v;
 

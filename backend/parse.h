@@ -14,9 +14,9 @@
 #include "core.h"
 
 /* unique-id (vcam_parse_unique_id()) as the camera's device path. */
-int vcam_unique_id_path(const char *s, char *path, size_t len,
-			const char **why);
+int vcamd_unique_id_path(const char *s, char *path, size_t len,
+			 const char **why);
 /* xenbus state number 0..7. */
-int vcam_parse_xb_state(const char *s, int *state, const char **why);
+int vcamd_parse_xb_state(const char *s, int *state, const char **why);
 
 #endif /* VCAMD_PARSE_H */

@@ -25,17 +25,17 @@
  * pushes a request just as we re-arm kicks for a request we already
  * took, which is legitimate now and then, never a run of them.
  */
-#define VCAM_KICK_FREE		2U
-#define VCAM_KICK_DELAY_MIN_NS	(1 * NS_PER_MS)
-#define VCAM_KICK_DELAY_MAX_NS	(1000 * NS_PER_MS)
+#define VCAMD_KICK_FREE		2U
+#define VCAMD_KICK_DELAY_MIN_NS	(1 * NS_PER_MS)
+#define VCAMD_KICK_DELAY_MAX_NS	(1000 * NS_PER_MS)
 /* Longest sleep of the main loop (tick() needs a round per second). */
-#define VCAM_POLL_MAX_NS	(1000 * NS_PER_MS)
+#define VCAMD_POLL_MAX_NS	(1000 * NS_PER_MS)
 
 /* ---- spinning ----------------------------------------------------------- */
 
 unsigned int vcamd_spinning(const struct vcamd *d)
 {
-	const struct vcam_conn *c;
+	const struct vcamd_conn *c;
 	unsigned int n = 0;
 
 	for (c = d->conns; c; c = c->next)
@@ -44,9 +44,9 @@ unsigned int vcamd_spinning(const struct vcamd *d)
 	return n;
 }
 
-void vcamd_policy_connect(struct vcam_conn *c, struct vcam_dev_cfg *cfg)
+void vcamd_policy_connect(struct vcamd_conn *c, struct vcamd_dev_cfg *cfg)
 {
-	const struct vcam_opts *o = &c->d->opts;
+	const struct vcamd_opts *o = &c->d->opts;
 	unsigned int spinning;
 
 	c->mode_asked = cfg->notify_mode;
@@ -73,28 +73,28 @@ void vcamd_policy_connect(struct vcam_conn *c, struct vcam_dev_cfg *cfg)
 	cfg->lim.req_rate = o->max_req_rate;
 	cfg->lim.req_burst = o->max_req_burst;
 	cfg->lim.req_cpu_pct = o->max_req_cpu;
-	cfg->lim.req_cpu_burst_ms = VCAM_REQ_CPU_BURST_MS;
+	cfg->lim.req_cpu_burst_ms = VCAMD_REQ_CPU_BURST_MS;
 	memset(&c->req_gate, 0, sizeof(c->req_gate));
 	memset(&c->evt_gate, 0, sizeof(c->evt_gate));
 }
 
 /* ---- kick storms -------------------------------------------------------- */
 
-uint64_t vcam_kick_delay_ns(unsigned int idle)
+uint64_t vcamd_kick_delay_ns(unsigned int idle)
 {
 	unsigned int shift;
 
-	if (idle <= VCAM_KICK_FREE)
+	if (idle <= VCAMD_KICK_FREE)
 		return 0;
-	shift = idle - VCAM_KICK_FREE - 1;
+	shift = idle - VCAMD_KICK_FREE - 1;
 	if (shift >= 20)
-		return VCAM_KICK_DELAY_MAX_NS;
-	if ((VCAM_KICK_DELAY_MIN_NS << shift) > VCAM_KICK_DELAY_MAX_NS)
-		return VCAM_KICK_DELAY_MAX_NS;
-	return VCAM_KICK_DELAY_MIN_NS << shift;
+		return VCAMD_KICK_DELAY_MAX_NS;
+	if ((VCAMD_KICK_DELAY_MIN_NS << shift) > VCAMD_KICK_DELAY_MAX_NS)
+		return VCAMD_KICK_DELAY_MAX_NS;
+	return VCAMD_KICK_DELAY_MIN_NS << shift;
 }
 
-bool vcam_kick_gate_done(struct vcam_kick_gate *g, bool work, uint64_t now)
+bool vcamd_kick_gate_done(struct vcamd_kick_gate *g, bool work, uint64_t now)
 {
 	uint64_t delay;
 
@@ -102,13 +102,13 @@ bool vcam_kick_gate_done(struct vcam_kick_gate *g, bool work, uint64_t now)
 		g->idle = 0;
 	else if (g->idle < UINT_MAX)
 		g->idle++;
-	delay = vcam_kick_delay_ns(g->idle);
+	delay = vcamd_kick_delay_ns(g->idle);
 	g->masked = delay != 0;
 	g->unmask_ns = delay ? now + delay : 0;
 	return !delay;
 }
 
-static struct vcam_kick_gate *gate_of(struct vcam_conn *c, unsigned int port)
+static struct vcamd_kick_gate *gate_of(struct vcamd_conn *c, unsigned int port)
 {
 	if (port == c->req_port)
 		return &c->req_gate;
@@ -117,25 +117,25 @@ static struct vcam_kick_gate *gate_of(struct vcam_conn *c, unsigned int port)
 	return NULL;
 }
 
-uint64_t vcamd_kick_backoff_ns(const struct vcam_conn *c)
+uint64_t vcamd_kick_backoff_ns(const struct vcamd_conn *c)
 {
-	uint64_t r = c->req_gate.masked ? vcam_kick_delay_ns(c->req_gate.idle)
+	uint64_t r = c->req_gate.masked ? vcamd_kick_delay_ns(c->req_gate.idle)
 					: 0;
-	uint64_t e = c->evt_gate.masked ? vcam_kick_delay_ns(c->evt_gate.idle)
+	uint64_t e = c->evt_gate.masked ? vcamd_kick_delay_ns(c->evt_gate.idle)
 					: 0;
 
 	return r > e ? r : e;
 }
 
-bool vcamd_port_masked(const struct vcam_conn *c, unsigned int port)
+bool vcamd_port_masked(const struct vcamd_conn *c, unsigned int port)
 {
 	return port == c->req_port ? c->req_gate.masked :
 	       port == c->evt_port ? c->evt_gate.masked : false;
 }
 
-void vcamd_port_kicked(struct vcam_conn *c, unsigned int port, uint64_t cpu0)
+void vcamd_port_kicked(struct vcamd_conn *c, unsigned int port, uint64_t cpu0)
 {
-	struct vcam_kick_gate *g = gate_of(c, port);
+	struct vcamd_kick_gate *g = gate_of(c, port);
 	uint64_t cpu_before = c->dev.st.cpu_ns, req0 = c->dev.st.requests;
 	bool work = false;
 
@@ -154,18 +154,18 @@ void vcamd_port_kicked(struct vcam_conn *c, unsigned int port, uint64_t cpu0)
 	/* event-port kicks never bring work: we only produce events */
 	if (!work)
 		c->dev.st.spurious_kicks++;
-	if (vcam_kick_gate_done(g, work, vcam_now_ns()))
+	if (vcamd_kick_gate_done(g, work, vcamd_now_ns()))
 		c->tp->unmask(c, port);
-	else if (g->idle == VCAM_KICK_FREE + 1)
+	else if (g->idle == VCAMD_KICK_FREE + 1)
 		log_info("%s: kicks on port %u bring no work; backing off",
 			 c->name, port);
 	/* the whole kick, reading and unmasking too, is this device's */
-	c->dev.st.cpu_ns = cpu_before + (vcam_cpu_ns() - cpu0);
+	c->dev.st.cpu_ns = cpu_before + (vcamd_cpu_ns() - cpu0);
 }
 
 /* ---- timers ------------------------------------------------------------- */
 
-static void gate_due(struct vcam_conn *c, struct vcam_kick_gate *g,
+static void gate_due(struct vcamd_conn *c, struct vcamd_kick_gate *g,
 		     unsigned int port, uint64_t now)
 {
 	if (!g->masked || now < g->unmask_ns)
@@ -177,7 +177,7 @@ static void gate_due(struct vcam_conn *c, struct vcam_kick_gate *g,
 
 bool vcamd_timers(struct vcamd *d, uint64_t now)
 {
-	struct vcam_conn *c;
+	struct vcamd_conn *c;
 	bool busy = false;
 
 	for (c = d->conns; c; c = c->next) {
@@ -202,8 +202,8 @@ static void earliest(uint64_t *next, uint64_t t)
 
 int vcamd_poll_timeout_ms(const struct vcamd *d, uint64_t now)
 {
-	const struct vcam_conn *c;
-	uint64_t next = now + VCAM_POLL_MAX_NS;
+	const struct vcamd_conn *c;
+	uint64_t next = now + VCAMD_POLL_MAX_NS;
 
 	for (c = d->conns; c; c = c->next) {
 		if (!c->connected)

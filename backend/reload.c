@@ -17,7 +17,7 @@
 #include "log.h"
 
 /* The options a running daemon cannot take over: keep them, say so. */
-static void keep_fixed(const struct vcam_opts *cur, struct vcam_opts *n)
+static void keep_fixed(const struct vcamd_opts *cur, struct vcamd_opts *n)
 {
 	if (strcmp(cur->status_path, n->status_path))
 		log_warn("reload: status-socket %s: kept %s until vcamd restarts",
@@ -38,9 +38,9 @@ static void keep_fixed(const struct vcam_opts *cur, struct vcam_opts *n)
  * refuses its next buffers); its request bucket and CPU credit are cut
  * down to what the new caps allow at once.
  */
-static void new_caps(struct vcam_conn *c, const struct vcam_opts *o)
+static void new_caps(struct vcamd_conn *c, const struct vcamd_opts *o)
 {
-	struct vcam_dev_limits *l = &c->dev.cfg.lim;
+	struct vcamd_dev_limits *l = &c->dev.cfg.lim;
 	uint64_t tokens_max;
 	int64_t credit_max;
 
@@ -58,8 +58,8 @@ static void new_caps(struct vcam_conn *c, const struct vcam_opts *o)
 
 int vcamd_reload(struct vcamd *d)
 {
-	struct vcam_opts n;
-	struct vcam_conn *c;
+	struct vcamd_opts n;
+	struct vcamd_conn *c;
 	unsigned int dropped = 0, kept = 0;
 	char err[512];
 	int ret;
@@ -69,8 +69,8 @@ int vcamd_reload(struct vcamd *d)
 		d->reload_errors++;
 		return -EINVAL;
 	}
-	vcam_opts_default(&n);
-	ret = vcam_opts_parse(&n, d->argc, d->argv, err, sizeof(err));
+	vcamd_opts_default(&n);
+	ret = vcamd_opts_parse(&n, d->argc, d->argv, err, sizeof(err));
 	if (ret) {
 		log_err("reload: %s; the running configuration stays",
 			ret > 0 ? "--help given" : err);
@@ -79,17 +79,17 @@ int vcamd_reload(struct vcamd *d)
 	}
 	keep_fixed(&d->opts, &n);
 	d->opts = n;
-	vcam_log_set_level(d->opts.log_level);
+	vcamd_log_set_level(d->opts.log_level);
 	d->pages.max = d->opts.max_pages_total;
 
 	for (c = d->conns; c; c = c->next) {
 		if (!c->connected)
 			continue;	/* checked when it connects */
-		if (c->camdev && !vcam_opts_allowed(&d->opts, c->camdev->path)) {
+		if (c->camdev && !vcamd_opts_allowed(&d->opts, c->camdev->path)) {
 			log_warn("%s: camera %s is not in the new allow-list: device closed",
 				 c->name, c->camdev->path);
-			vcam_xb_disconnect(c);
-			vcam_xb_set_state(c, XenbusStateClosing);
+			vcamd_xb_disconnect(c);
+			vcamd_xb_set_state(c, XenbusStateClosing);
 			dropped++;
 			continue;
 		}

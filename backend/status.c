@@ -46,7 +46,7 @@ static bool json_path(const struct vcamd *d, char *buf, size_t len)
 int vcamd_status_open(struct vcamd *d)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char dir[VCAM_PATH_MAX], *slash;
+	char dir[VCAMD_PATH_MAX], *slash;
 	int ret;
 
 	d->status_fd = -1;
@@ -83,7 +83,7 @@ int vcamd_status_open(struct vcamd *d)
 
 void vcamd_status_close(struct vcamd *d)
 {
-	char path[VCAM_PATH_MAX + 8];
+	char path[VCAMD_PATH_MAX + 8];
 
 	if (d->status_json_fd >= 0) {
 		close(d->status_json_fd);
@@ -106,7 +106,7 @@ void vcamd_status_close(struct vcamd *d)
  * a list of devices ("a,b" or "-") is a JSON array.
  */
 struct rec {
-	struct vcam_out *o;
+	struct vcamd_out *o;
 	bool json;
 	unsigned int n;		/* fields so far */
 };
@@ -114,9 +114,9 @@ struct rec {
 static void key(struct rec *r, const char *k)
 {
 	if (r->json)
-		vcam_out_printf(r->o, "%s\"%s\":", r->n ? "," : "", k);
+		vcamd_out_printf(r->o, "%s\"%s\":", r->n ? "," : "", k);
 	else
-		vcam_out_printf(r->o, "%s%s=", r->n ? " " : "", k);
+		vcamd_out_printf(r->o, "%s%s=", r->n ? " " : "", k);
 	r->n++;
 }
 
@@ -125,23 +125,23 @@ static void f_str(struct rec *r, const char *k, const char *s)
 {
 	key(r, k);
 	if (!r->json)
-		vcam_out_printf(r->o, "%s", s ? s : "none");
+		vcamd_out_printf(r->o, "%s", s ? s : "none");
 	else if (s)
-		vcam_out_json_str(r->o, s, strlen(s));
+		vcamd_out_json_str(r->o, s, strlen(s));
 	else
-		vcam_out_printf(r->o, "null");
+		vcamd_out_printf(r->o, "null");
 }
 
 static void f_u64(struct rec *r, const char *k, uint64_t v)
 {
 	key(r, k);
-	vcam_out_printf(r->o, "%llu", (unsigned long long)v);
+	vcamd_out_printf(r->o, "%llu", (unsigned long long)v);
 }
 
 static void f_int(struct rec *r, const char *k, long long v)
 {
 	key(r, k);
-	vcam_out_printf(r->o, "%lld", v);
+	vcamd_out_printf(r->o, "%lld", v);
 }
 
 /* JSON has no NaN or infinity: null there (the text keeps printf's). */
@@ -149,9 +149,9 @@ static void f_dbl(struct rec *r, const char *k, double v, int prec)
 {
 	key(r, k);
 	if (r->json && !isfinite(v))
-		vcam_out_printf(r->o, "null");
+		vcamd_out_printf(r->o, "null");
 	else
-		vcam_out_printf(r->o, "%.*f", prec, v);
+		vcamd_out_printf(r->o, "%.*f", prec, v);
 }
 
 static double per_frame(uint64_t n, uint64_t frames)
@@ -159,14 +159,14 @@ static double per_frame(uint64_t n, uint64_t frames)
 	return frames ? (double)n / (double)frames : 0.0;
 }
 
-static void conn_fields(struct rec *r, struct vcam_conn *c)
+static void conn_fields(struct rec *r, struct vcamd_conn *c)
 {
 	static const char *const st[] = {
 		"Unknown", "Initialising", "InitWait", "Initialised",
 		"Connected", "Closing", "Closed", "Reconfiguring",
 		"Reconfigured",
 	};
-	const struct vcam_stats *s = &c->dev.st;
+	const struct vcamd_stats *s = &c->dev.st;
 	uint64_t notes = s->notify_req + s->notify_evt;
 
 	f_str(r, "name", c->name);
@@ -213,9 +213,9 @@ static void conn_fields(struct rec *r, struct vcam_conn *c)
 	f_dbl(r, "kick_backoff_ms", (double)vcamd_kick_backoff_ns(c) / 1e6, 0);
 }
 
-size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len)
+size_t vcamd_conn_stats_text(struct vcamd_conn *c, char *buf, size_t len)
 {
-	struct vcam_out o = { buf, len, 0, false };
+	struct vcamd_out o = { buf, len, 0, false };
 	struct rec r = { &o, false, 0 };
 
 	conn_fields(&r, c);
@@ -224,29 +224,29 @@ size_t vcamd_conn_stats_text(struct vcam_conn *c, char *buf, size_t len)
 
 /* Who uses a camera now, by device name: "a,b" or "-"; a JSON array. */
 static void f_users(struct rec *r, struct vcamd *d,
-		    const struct vcam_camdev *cd, const char *k,
+		    const struct vcamd_camdev *cd, const char *k,
 		    bool streaming_only)
 {
-	const struct vcam_conn *c;
+	const struct vcamd_conn *c;
 	unsigned int n = 0;
 
 	key(r, k);
 	if (r->json)
-		vcam_out_printf(r->o, "[");
+		vcamd_out_printf(r->o, "[");
 	for (c = d->conns; c; c = c->next) {
 		if (c->camdev != cd || (streaming_only && !c->dev.streaming))
 			continue;
 		if (n++)
-			vcam_out_printf(r->o, ",");
+			vcamd_out_printf(r->o, ",");
 		if (r->json)
-			vcam_out_json_str(r->o, c->name, strlen(c->name));
+			vcamd_out_json_str(r->o, c->name, strlen(c->name));
 		else
-			vcam_out_printf(r->o, "%s", c->name);
+			vcamd_out_printf(r->o, "%s", c->name);
 	}
 	if (r->json)
-		vcam_out_printf(r->o, "]");
+		vcamd_out_printf(r->o, "]");
 	else if (!n)
-		vcam_out_printf(r->o, "-");
+		vcamd_out_printf(r->o, "-");
 }
 
 static void vcamd_fields(struct rec *r, struct vcamd *d)
@@ -256,7 +256,7 @@ static void vcamd_fields(struct rec *r, struct vcamd *d)
 	getrusage(RUSAGE_SELF, &ru);
 	f_int(r, "pid", (int)getpid());
 	f_str(r, "transport", d->tp->name);
-	f_dbl(r, "uptime_s", (double)(vcam_now_ns() - d->start_ns) / 1e9, 1);
+	f_dbl(r, "uptime_s", (double)(vcamd_now_ns() - d->start_ns) / 1e9, 1);
 	f_int(r, "cpu_user_ms",
 	      ru.ru_utime.tv_sec * 1000 + ru.ru_utime.tv_usec / 1000);
 	f_int(r, "cpu_sys_ms",
@@ -270,9 +270,9 @@ static void vcamd_fields(struct rec *r, struct vcamd *d)
 }
 
 static void camera_fields(struct rec *r, struct vcamd *d,
-			  struct vcam_camdev *cd)
+			  struct vcamd_camdev *cd)
 {
-	const struct vcam_format *f = &cd->cam.fmt;
+	const struct vcamd_format *f = &cd->cam.fmt;
 	char fourcc[5], v[32];
 
 	memcpy(fourcc, &f->fourcc, 4);
@@ -296,25 +296,25 @@ static void camera_fields(struct rec *r, struct vcamd *d,
 
 size_t vcamd_status_text(struct vcamd *d, char *buf, size_t len)
 {
-	struct vcam_out o = { buf, len, 0, false };
+	struct vcamd_out o = { buf, len, 0, false };
 	struct rec r = { &o, false, 0 };
-	struct vcam_camdev *cd;
-	struct vcam_conn *c;
+	struct vcamd_camdev *cd;
+	struct vcamd_conn *c;
 
-	vcam_out_printf(&o, "vcamd ");
+	vcamd_out_printf(&o, "vcamd ");
 	vcamd_fields(&r, d);
-	vcam_out_printf(&o, "\n");
+	vcamd_out_printf(&o, "\n");
 	for (cd = d->cams; cd; cd = cd->next) {
 		r.n = 0;
-		vcam_out_printf(&o, "camera ");
+		vcamd_out_printf(&o, "camera ");
 		camera_fields(&r, d, cd);
-		vcam_out_printf(&o, "\n");
+		vcamd_out_printf(&o, "\n");
 	}
 	for (c = d->conns; c; c = c->next) {
 		r.n = 0;
-		vcam_out_printf(&o, "device ");
+		vcamd_out_printf(&o, "device ");
 		conn_fields(&r, c);
-		vcam_out_printf(&o, "\n");
+		vcamd_out_printf(&o, "\n");
 	}
 	return o.pos;
 }
@@ -333,9 +333,9 @@ static bool json_record(struct rec *r, size_t len, size_t tail, bool first,
 
 	r->o->len = len - tail;
 	r->n = 0;
-	vcam_out_printf(r->o, "%s\n{", first ? "" : ",");
+	vcamd_out_printf(r->o, "%s\n{", first ? "" : ",");
 	fields(r, a, b);
-	vcam_out_printf(r->o, "}");
+	vcamd_out_printf(r->o, "}");
 	r->o->len = len;
 	if (!r->o->full)
 		return true;
@@ -365,19 +365,19 @@ static void conn_rec(struct rec *r, void *c, void *unused)
 size_t vcamd_status_json(struct vcamd *d, char *buf, size_t len)
 {
 	const size_t tail = sizeof(JSON_MID) - 1 + JSON_END_LEN;
-	struct vcam_out o = { buf, len, 0, false };
+	struct vcamd_out o = { buf, len, 0, false };
 	struct rec r = { &o, true, 0 };
-	struct vcam_camdev *cd;
-	struct vcam_conn *c;
+	struct vcamd_camdev *cd;
+	struct vcamd_conn *c;
 	bool cut = false;
 
 	if (len <= tail)
 		o.len = 0;
 	else
 		o.len = len - tail;
-	vcam_out_printf(&o, "{\"vcamd\":{");
+	vcamd_out_printf(&o, "{\"vcamd\":{");
 	vcamd_fields(&r, d);
-	vcam_out_printf(&o, "},\n\"cameras\":[");
+	vcamd_out_printf(&o, "},\n\"cameras\":[");
 	if (o.full) {
 		if (len)
 			buf[0] = '\0';
@@ -387,11 +387,11 @@ size_t vcamd_status_json(struct vcamd *d, char *buf, size_t len)
 	for (cd = d->cams; cd && !cut; cd = cd->next)
 		cut = !json_record(&r, len, tail, cd == d->cams, camera_rec,
 				   d, cd);
-	vcam_out_printf(&o, JSON_MID);
+	vcamd_out_printf(&o, JSON_MID);
 	for (c = d->conns; c && !cut; c = c->next)
 		cut = !json_record(&r, len, JSON_END_LEN, c == d->conns,
 				   conn_rec, c, NULL);
-	vcam_out_printf(&o, JSON_END, cut ? "true" : "false");
+	vcamd_out_printf(&o, JSON_END, cut ? "true" : "false");
 	return o.pos;
 }
 

@@ -150,15 +150,15 @@ static const char *op_name(unsigned int op)
 	return name ? name : "?";
 }
 
-static void stamp(struct vcam_conn *c, struct line *l)
+static void stamp(struct vcamd_conn *c, struct line *l)
 {
-	uint64_t t = vcam_now_ns() - c->d->start_ns;
+	uint64_t t = vcamd_now_ns() - c->d->start_ns;
 
 	add(l, "%llu.%06llu %s ", (unsigned long long)(t / 1000000000ull),
 	    (unsigned long long)(t % 1000000000ull / 1000), c->name);
 }
 
-static void emit(struct vcam_conn *c, struct line *l)
+static void emit(struct vcamd_conn *c, struct line *l)
 {
 	struct vcamd_tracer *t = c->tracer;
 
@@ -177,7 +177,7 @@ static void emit(struct vcam_conn *c, struct line *l)
 static void trace_req(void *arg, const struct xencamera_req *req,
 		      const struct xencamera_resp *rsp, uint64_t ns)
 {
-	struct vcam_conn *c = arg;
+	struct vcamd_conn *c = arg;
 	struct line l = { .pos = 0 };
 
 	stamp(c, &l);
@@ -192,7 +192,7 @@ static void trace_req(void *arg, const struct xencamera_req *req,
 
 static void trace_evt(void *arg, const struct xencamera_evt *evt)
 {
-	struct vcam_conn *c = arg;
+	struct vcamd_conn *c = arg;
 	struct line l = { .pos = 0 };
 
 	stamp(c, &l);
@@ -213,7 +213,7 @@ static void trace_evt(void *arg, const struct xencamera_evt *evt)
 	emit(c, &l);
 }
 
-static const struct vcam_trace_ops trace_ops = {
+static const struct vcamd_trace_ops trace_ops = {
 	.req = trace_req,
 	.evt = trace_evt,
 };
@@ -232,7 +232,7 @@ int vcamd_trace_open(struct vcamd *d)
 	int ret;
 
 	d->trace_fd = -1;
-	for (i = 0; i < VCAM_MAX_TRACERS; i++)
+	for (i = 0; i < VCAMD_MAX_TRACERS; i++)
 		d->tracers[i].fd = -1;
 	if (!d->opts.status_path[0] ||
 	    strlen(d->opts.status_path) + 7 > sizeof(sa.sun_path))
@@ -250,7 +250,7 @@ int vcamd_trace_open(struct vcamd *d)
 
 static void tracer_close(struct vcamd *d, struct vcamd_tracer *t)
 {
-	struct vcam_conn *c;
+	struct vcamd_conn *c;
 
 	for (c = d->conns; c; c = c->next)
 		if (c->tracer == t)
@@ -264,10 +264,10 @@ static void tracer_close(struct vcamd *d, struct vcamd_tracer *t)
 
 void vcamd_trace_close(struct vcamd *d)
 {
-	char path[VCAM_PATH_MAX + 8];
+	char path[VCAMD_PATH_MAX + 8];
 	unsigned int i;
 
-	for (i = 0; i < VCAM_MAX_TRACERS; i++)
+	for (i = 0; i < VCAMD_MAX_TRACERS; i++)
 		if (d->tracers[i].fd >= 0)
 			tracer_close(d, &d->tracers[i]);
 	if (d->trace_fd < 0)
@@ -278,12 +278,12 @@ void vcamd_trace_close(struct vcamd *d)
 	d->trace_fd = -1;
 }
 
-void vcamd_trace_attach(struct vcam_conn *c)
+void vcamd_trace_attach(struct vcamd_conn *c)
 {
 	struct vcamd *d = c->d;
 	unsigned int i;
 
-	for (i = 0; i < VCAM_MAX_TRACERS; i++) {
+	for (i = 0; i < VCAMD_MAX_TRACERS; i++) {
 		struct vcamd_tracer *t = &d->tracers[i];
 
 		if (t->fd < 0 || !t->name[0] || strcmp(t->name, c->name))
@@ -295,7 +295,7 @@ void vcamd_trace_attach(struct vcam_conn *c)
 	}
 }
 
-void vcamd_trace_detach(struct vcam_conn *c)
+void vcamd_trace_detach(struct vcamd_conn *c)
 {
 	c->tracer = NULL;
 	c->dev.trace = NULL;
@@ -306,7 +306,7 @@ void vcamd_trace_detach(struct vcam_conn *c)
 static void tracer_ready(struct vcamd *d, void *arg, short revents)
 {
 	struct vcamd_tracer *t = arg;
-	struct vcam_conn *c;
+	struct vcamd_conn *c;
 	char *nl;
 	ssize_t n;
 
@@ -354,7 +354,7 @@ static void accept_ready(struct vcamd *d, void *arg, short revents)
 	fd = accept4(d->trace_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 	if (fd < 0)
 		return;
-	for (i = 0; i < VCAM_MAX_TRACERS; i++) {
+	for (i = 0; i < VCAMD_MAX_TRACERS; i++) {
 		if (d->tracers[i].fd < 0) {
 			d->tracers[i].fd = fd;
 			d->tracers[i].len = 0;
@@ -363,7 +363,7 @@ static void accept_ready(struct vcamd *d, void *arg, short revents)
 			return;
 		}
 	}
-	dprintf(fd, "# vcamd: %d tracers already\n", VCAM_MAX_TRACERS);
+	dprintf(fd, "# vcamd: %d tracers already\n", VCAMD_MAX_TRACERS);
 	close(fd);
 }
 
@@ -374,7 +374,7 @@ void vcamd_trace_collect(struct vcamd *d)
 	if (d->trace_fd < 0)
 		return;
 	vcamd_add_src(d, d->trace_fd, POLLIN, accept_ready, NULL);
-	for (i = 0; i < VCAM_MAX_TRACERS; i++)
+	for (i = 0; i < VCAMD_MAX_TRACERS; i++)
 		if (d->tracers[i].fd >= 0)
 			vcamd_add_src(d, d->tracers[i].fd, POLLIN,
 				      tracer_ready, &d->tracers[i]);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * struct vcam_camera_ops on a real V4L2 capture device through libv4l2
+ * struct vcamd_camera_ops on a real V4L2 capture device through libv4l2
  * (single- or multi-planar, MMAP streaming).  libv4l2 passes native
  * formats straight through and converts emulated ones in software at
  * DQBUF time; either way the frame lands in our mapped camera buffer and
@@ -134,7 +134,7 @@ static void cam_munmap(struct v4l2cam *c, void *start, size_t len)
 }
 
 static void fmt_from_v4l2(bool mplane, const struct v4l2_format *v,
-			  struct vcam_format *f)
+			  struct vcamd_format *f)
 {
 	unsigned int p;
 
@@ -175,7 +175,7 @@ static void fmt_from_v4l2(bool mplane, const struct v4l2_format *v,
 }
 
 static void fmt_to_v4l2(uint32_t type, bool mplane,
-			const struct vcam_format *f, struct v4l2_format *v)
+			const struct vcamd_format *f, struct v4l2_format *v)
 {
 	memset(v, 0, sizeof(*v));
 	v->type = type;
@@ -198,7 +198,7 @@ static void fmt_to_v4l2(uint32_t type, bool mplane,
  * Formats an MPLANE driver produces itself, which libv4l2's single-planar
  * view would break (see v4l2_fmt_guard.h), go to its own API instead.
  */
-static bool wants_raw_mp(struct v4l2cam *c, const struct vcam_format *f)
+static bool wants_raw_mp(struct v4l2cam *c, const struct vcamd_format *f)
 {
 	unsigned int bufs = 0;
 
@@ -209,7 +209,7 @@ static bool wants_raw_mp(struct v4l2cam *c, const struct vcam_format *f)
 }
 
 static int raw_mp_fmt(struct v4l2cam *c, unsigned long req,
-		      struct vcam_format *f)
+		      struct vcamd_format *f)
 {
 	struct v4l2_format v;
 	int ret;
@@ -222,7 +222,7 @@ static int raw_mp_fmt(struct v4l2cam *c, unsigned long req,
 	return 0;
 }
 
-static int vc_try_fmt(void *priv, struct vcam_format *f)
+static int vc_try_fmt(void *priv, struct vcamd_format *f)
 {
 	struct v4l2cam *c = priv;
 	struct v4l2_format v;
@@ -271,7 +271,7 @@ static void leave_raw_mp(struct v4l2cam *c)
 	c->mplane = c->lib_mplane;
 }
 
-static int vc_set_fmt(void *priv, struct vcam_format *f)
+static int vc_set_fmt(void *priv, struct vcamd_format *f)
 {
 	struct v4l2cam *c = priv;
 	struct v4l2_format v;
@@ -306,7 +306,7 @@ static int vc_set_fmt(void *priv, struct vcam_format *f)
 	return 0;
 }
 
-static int vc_get_fmt(void *priv, struct vcam_format *f)
+static int vc_get_fmt(void *priv, struct vcamd_format *f)
 {
 	struct v4l2cam *c = priv;
 	struct v4l2_format v = { .type = c->type };
@@ -352,7 +352,7 @@ static int vc_set_rate(void *priv, uint32_t *numer, uint32_t *denom)
 }
 
 static int vc_ctrl_info(void *priv, unsigned int type,
-			struct vcam_ctrl_info *ci)
+			struct vcamd_ctrl_info *ci)
 {
 	struct v4l2cam *c = priv;
 	struct v4l2_queryctrl q = { 0 };
@@ -588,7 +588,7 @@ static int vc_stream_off(void *priv)
 	return 0;
 }
 
-static int vc_next_frame(void *priv, struct vcam_frame *fr)
+static int vc_next_frame(void *priv, struct vcamd_frame *fr)
 {
 	struct v4l2cam *c = priv;
 
@@ -660,7 +660,7 @@ static int vc_next_frame(void *priv, struct vcam_frame *fr)
 	}
 }
 
-static void vc_release_frame(void *priv, struct vcam_frame *fr)
+static void vc_release_frame(void *priv, struct vcamd_frame *fr)
 {
 	struct v4l2cam *c = priv;
 
@@ -682,7 +682,7 @@ static void vc_destroy(void *priv)
 	free(c);
 }
 
-const struct vcam_camera_ops v4l2cam_ops = {
+const struct vcamd_camera_ops v4l2cam_ops = {
 	.try_fmt = vc_try_fmt,
 	.set_fmt = vc_set_fmt,
 	.get_fmt = vc_get_fmt,

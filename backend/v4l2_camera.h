@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* The real camera: struct vcam_camera_ops over libv4l2. */
+/* The real camera: struct vcamd_camera_ops over libv4l2. */
 #ifndef VCAMD_V4L2_CAMERA_H
 #define VCAMD_V4L2_CAMERA_H
 
 #include "core.h"
 
-extern const struct vcam_camera_ops v4l2cam_ops;
+extern const struct vcamd_camera_ops v4l2cam_ops;
 
 /* Open a capture device; *priv is for v4l2cam_ops. 0 or negative errno. */
 int v4l2cam_open(const char *path, unsigned int nbufs, void **priv);

@@ -11,7 +11,7 @@
 
 #define MAX_ENUM_FMTS	64
 
-static int mp_try(int fd, vcam_ioctl_fn io, uint32_t fourcc, uint32_t width,
+static int mp_try(int fd, vcamd_ioctl_fn io, uint32_t fourcc, uint32_t width,
 		  uint32_t height, struct v4l2_format *v)
 {
 	memset(v, 0, sizeof(*v));
@@ -23,7 +23,7 @@ static int mp_try(int fd, vcam_ioctl_fn io, uint32_t fourcc, uint32_t width,
 	return io(fd, VIDIOC_TRY_FMT, v);
 }
 
-unsigned int fmt_guard_driver_bufs(int fd, vcam_ioctl_fn io, uint32_t fourcc,
+unsigned int fmt_guard_driver_bufs(int fd, vcamd_ioctl_fn io, uint32_t fourcc,
 				   uint32_t width, uint32_t height)
 {
 	struct v4l2_format v;
@@ -49,7 +49,7 @@ bool fmt_guard_needs_raw(bool lib_mplane, bool driver_mplane,
 	return !lib_mplane && driver_mplane && driver_bufs >= 1;
 }
 
-int fmt_guard_reset(int fd, vcam_ioctl_fn io, uint32_t *was, uint32_t *now)
+int fmt_guard_reset(int fd, vcamd_ioctl_fn io, uint32_t *was, uint32_t *now)
 {
 	struct v4l2_capability cap;
 	struct v4l2_format cur = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE };

@@ -17,14 +17,14 @@
 #include <stdint.h>
 
 /* An ioctl(2) that returns 0 or a negative errno. */
-typedef int (*vcam_ioctl_fn)(int fd, unsigned long req, void *arg);
+typedef int (*vcamd_ioctl_fn)(int fd, unsigned long req, void *arg);
 
 /*
  * How many buffers the driver, asked through the multi-planar API, puts
  * a w x h fourcc frame into: 1 or more; 0 when the driver does not
  * produce fourcc itself (not multi-planar, or libv4l2 converts it).
  */
-unsigned int fmt_guard_driver_bufs(int fd, vcam_ioctl_fn io, uint32_t fourcc,
+unsigned int fmt_guard_driver_bufs(int fd, vcamd_ioctl_fn io, uint32_t fourcc,
 				   uint32_t width, uint32_t height);
 
 /*
@@ -43,6 +43,6 @@ bool fmt_guard_needs_raw(bool lib_mplane, bool driver_mplane,
  * *now say from what to what), 0 if nothing needed changing, or a
  * negative errno.
  */
-int fmt_guard_reset(int fd, vcam_ioctl_fn io, uint32_t *was, uint32_t *now);
+int fmt_guard_reset(int fd, vcamd_ioctl_fn io, uint32_t *was, uint32_t *now);
 
 #endif /* VCAMD_V4L2_FMT_GUARD_H */

@@ -34,7 +34,7 @@ static int usage(FILE *f, int ret)
 "\n"
 "Exit status: 0 done (watch and trace end with 0 when vcamd goes away),\n"
 "1 status or trace could not reach vcamd, 2 bad usage.\n",
-		VCAM_STATUS_SOCK_DEFAULT);
+		VCAMD_STATUS_SOCK_DEFAULT);
 	return ret;
 }
 
@@ -117,7 +117,7 @@ static int watch(const char *path, const char *ms_s)
 
 int main(int argc, char **argv)
 {
-	const char *path = VCAM_STATUS_SOCK_DEFAULT;
+	const char *path = VCAMD_STATUS_SOCK_DEFAULT;
 	int i = 1;
 
 	if (i < argc && (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")))

@@ -17,20 +17,20 @@ int main(int argc, char **argv)
 
 	d.argc = argc;
 	d.argv = argv;
-	vcam_opts_default(&d.opts);
-	ret = vcam_opts_parse(&d.opts, argc, argv, err, sizeof(err));
+	vcamd_opts_default(&d.opts);
+	ret = vcamd_opts_parse(&d.opts, argc, argv, err, sizeof(err));
 	if (ret > 0)
 		return 0;
 	if (ret < 0) {
 		fprintf(stderr, "vcamd: %s\nTry 'vcamd --help'.\n", err);
 		return 2;
 	}
-	vcam_log_setup(d.opts.use_syslog, d.opts.log_level);
+	vcamd_log_setup(d.opts.use_syslog, d.opts.log_level);
 	if (!d.opts.foreground && daemon(0, 0) < 0) {
 		fprintf(stderr, "vcamd: daemon: %s\n", strerror(errno));
 		return 1;
 	}
-	d.start_ns = vcam_now_ns();
+	d.start_ns = vcamd_now_ns();
 	ret = vcamd_run(&d);
 	if (ret < 0)
 		log_err("cannot start: %s", strerror(-ret));

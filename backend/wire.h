@@ -20,9 +20,9 @@
 #include "vcam/ext.h"
 #include "vcam/xen_errno.h"
 
-#define VCAM_PAGE_SIZE		4096U
+#define VCAMD_PAGE_SIZE		4096U
 /* grant refs per page-directory page: next pointer + 1023 refs */
-#define VCAM_DIR_REFS_PER_PAGE \
-	((VCAM_PAGE_SIZE - sizeof(grant_ref_t)) / sizeof(grant_ref_t))
+#define VCAMD_DIR_REFS_PER_PAGE \
+	((VCAMD_PAGE_SIZE - sizeof(grant_ref_t)) / sizeof(grant_ref_t))
 
 #endif /* VCAMD_WIRE_H */

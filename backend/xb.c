@@ -30,7 +30,7 @@ static const char *state_name(int s)
 	return s >= 0 && s <= 8 ? n[s] : "?";
 }
 
-void vcam_xb_set_state(struct vcam_conn *c, int state)
+void vcamd_xb_set_state(struct vcamd_conn *c, int state)
 {
 	char v[4];
 
@@ -45,7 +45,7 @@ void vcam_xb_set_state(struct vcam_conn *c, int state)
 	c->be_state = state;
 }
 
-void vcam_xb_init(struct vcam_conn *c)
+void vcamd_xb_init(struct vcamd_conn *c)
 {
 	c->be_state = -1;
 	c->tp->write(c, XENCAMERA_FIELD_BE_VERSIONS,
@@ -53,11 +53,11 @@ void vcam_xb_init(struct vcam_conn *c)
 	c->tp->write(c, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
 	/* a buffer is the frontend's again with FRAME_AVAIL (core_buf.c) */
 	c->tp->write(c, VCAM_FIELD_FEATURE_AVAIL_DEQUEUES, "1");
-	vcam_xb_set_state(c, XenbusStateInitWait);
+	vcamd_xb_set_state(c, XenbusStateInitWait);
 }
 
 /* Read and parse a frontend value; absent is -ENOENT (caller decides). */
-static int fe_u32(struct vcam_conn *c, const char *key, uint32_t min,
+static int fe_u32(struct vcamd_conn *c, const char *key, uint32_t min,
 		  uint32_t max, uint32_t *out)
 {
 	const char *why = NULL;
@@ -73,12 +73,12 @@ static int fe_u32(struct vcam_conn *c, const char *key, uint32_t min,
 	return ret;
 }
 
-static int connect_dev(struct vcam_conn *c)
+static int connect_dev(struct vcamd_conn *c)
 {
 	uint32_t req_ref, evt_ref, req_ch, evt_ch;
-	const struct vcam_xen_ops *x = c->tp->xops;
-	struct vcam_dev_cfg cfg;
-	char path[VCAM_PATH_MAX];
+	const struct vcamd_xen_ops *x = c->tp->xops;
+	struct vcamd_dev_cfg cfg;
+	char path[VCAMD_PATH_MAX];
 	char *ver;
 	int ret;
 
@@ -99,11 +99,11 @@ static int connect_dev(struct vcam_conn *c)
 			c->name);
 		return -EINVAL;
 	}
-	ret = vcam_xb_read_cfg(c, &cfg, path, sizeof(path));
+	ret = vcamd_xb_read_cfg(c, &cfg, path, sizeof(path));
 	if (ret)
 		return ret;
 	c->cfg_diff_logged = false;
-	vcam_xb_check_guest_copy(c);
+	vcamd_xb_check_guest_copy(c);
 	vcamd_policy_connect(c, &cfg);
 	c->camdev = vcamd_cam_get(c->d, path);
 	if (!c->camdev)
@@ -129,9 +129,9 @@ static int connect_dev(struct vcam_conn *c)
 		c->tp->unbind(c, c->req_port);
 		goto fail;
 	}
-	vcam_dev_init(&c->dev, c->name, x, c->tpctx, c->ring_page,
-		      c->evt_page, c->req_port, c->evt_port, &cfg,
-		      &c->camdev->cam);
+	vcamd_dev_init(&c->dev, c->name, x, c->tpctx, c->ring_page,
+		       c->evt_page, c->req_port, c->evt_port, &cfg,
+		       &c->camdev->cam);
 	vcamd_trace_attach(c);
 	c->connected = true;
 	c->tick_frames = 0;
@@ -153,9 +153,9 @@ fail:
 	return ret;
 }
 
-void vcam_xb_disconnect(struct vcam_conn *c)
+void vcamd_xb_disconnect(struct vcamd_conn *c)
 {
-	const struct vcam_xen_ops *x = c->tp->xops;
+	const struct vcamd_xen_ops *x = c->tp->xops;
 	char stats[1024];
 
 	if (!c->connected)
@@ -163,7 +163,7 @@ void vcam_xb_disconnect(struct vcam_conn *c)
 	/* The counters die with the device: leave them in the log. */
 	vcamd_conn_stats_text(c, stats, sizeof(stats));
 	log_notice("stats %s", stats);
-	vcam_dev_fini(&c->dev);
+	vcamd_dev_fini(&c->dev);
 	c->tp->unbind(c, c->req_port);
 	c->tp->unbind(c, c->evt_port);
 	x->unmap(c->tpctx, c->ring_page, 1);
@@ -180,7 +180,7 @@ void vcam_xb_disconnect(struct vcam_conn *c)
  * The toolstack detaches a device by writing our `online` = 0 and our
  * `state` = Closing, then waits for Closed (ring/PROTOCOL.md).
  */
-static bool detach_requested(struct vcam_conn *c)
+static bool detach_requested(struct vcamd_conn *c)
 {
 	char *online = c->tp->read(c, false, "online");
 	char *state = c->tp->read(c, false, "state");
@@ -189,7 +189,7 @@ static bool detach_requested(struct vcam_conn *c)
 
 	if (online && !strcmp(online, "0"))
 		req = true;
-	if (state && !vcam_parse_xb_state(state, &st, NULL) &&
+	if (state && !vcamd_parse_xb_state(state, &st, NULL) &&
 	    st == XenbusStateClosing && c->be_state != XenbusStateClosing &&
 	    c->be_state != XenbusStateClosed)
 		req = true;
@@ -199,18 +199,18 @@ static bool detach_requested(struct vcam_conn *c)
 }
 
 /* What our dir's state node says now: the toolstack writes it too. */
-static int stored_be_state(struct vcam_conn *c)
+static int stored_be_state(struct vcamd_conn *c)
 {
 	char *s = c->tp->read(c, false, "state");
 	int st = XenbusStateUnknown;
 
-	if (!s || vcam_parse_xb_state(s, &st, NULL))
+	if (!s || vcamd_parse_xb_state(s, &st, NULL))
 		st = XenbusStateUnknown;
 	free(s);
 	return st;
 }
 
-void vcam_xb_update(struct vcam_conn *c)
+void vcamd_xb_update(struct vcamd_conn *c)
 {
 	const char *why = NULL;
 	char *s;
@@ -221,7 +221,7 @@ void vcam_xb_update(struct vcam_conn *c)
 			log_info("%s: detach requested by the toolstack",
 				 c->name);
 		c->detached = true;
-		vcam_xb_disconnect(c);
+		vcamd_xb_disconnect(c);
 		/*
 		 * Closed over the toolstack's Closing, once: our own write
 		 * comes back as a change of our dir, and writing it again
@@ -230,13 +230,13 @@ void vcam_xb_update(struct vcam_conn *c)
 		 */
 		if (stored_be_state(c) != XenbusStateClosed) {
 			c->be_state = XenbusStateClosing;
-			vcam_xb_set_state(c, XenbusStateClosed);
+			vcamd_xb_set_state(c, XenbusStateClosed);
 		}
 		return;
 	}
 	s = c->tp->read(c, true, "state");
 
-	if (s && vcam_parse_xb_state(s, &fe, &why)) {
+	if (s && vcamd_parse_xb_state(s, &fe, &why)) {
 		log_warn("%s: frontend state '%s': %s", c->name, s, why);
 		fe = XenbusStateUnknown;
 	}
@@ -246,13 +246,13 @@ void vcam_xb_update(struct vcam_conn *c)
 	if (c->connected)
 		c->cfg_check_due = true;
 	if (c->connected && c->dev.broken) {
-		vcam_xb_disconnect(c);
-		vcam_xb_set_state(c, XenbusStateClosing);
+		vcamd_xb_disconnect(c);
+		vcamd_xb_set_state(c, XenbusStateClosing);
 	}
 	switch (fe) {
 	case XenbusStateInitialising:
-		vcam_xb_disconnect(c);
-		vcam_xb_set_state(c, XenbusStateInitWait);
+		vcamd_xb_disconnect(c);
+		vcamd_xb_set_state(c, XenbusStateInitWait);
 		break;
 	case XenbusStateInitialised:
 	case XenbusStateConnected:
@@ -260,19 +260,19 @@ void vcam_xb_update(struct vcam_conn *c)
 			break;
 		/* A bad configuration is refused, never guessed at. */
 		if (connect_dev(c) == 0)
-			vcam_xb_set_state(c, XenbusStateConnected);
+			vcamd_xb_set_state(c, XenbusStateConnected);
 		else
-			vcam_xb_set_state(c, XenbusStateClosed);
+			vcamd_xb_set_state(c, XenbusStateClosed);
 		break;
 	case XenbusStateClosing:
-		vcam_xb_disconnect(c);
+		vcamd_xb_disconnect(c);
 		if (c->be_state != XenbusStateClosed)
-			vcam_xb_set_state(c, XenbusStateClosing);
+			vcamd_xb_set_state(c, XenbusStateClosing);
 		break;
 	default:	/* Closed, Unknown, gone */
-		vcam_xb_disconnect(c);
+		vcamd_xb_disconnect(c);
 		if (c->be_state != XenbusStateInitWait)
-			vcam_xb_set_state(c, XenbusStateClosed);
+			vcamd_xb_set_state(c, XenbusStateClosed);
 		break;
 	}
 }

@@ -25,7 +25,7 @@
 #define GUEST_DIR	true	/* ... the frontend dir */
 
 /* Read and parse a number from the host's copy; absent is -ENOENT. */
-static int host_u32(struct vcam_conn *c, const char *key, uint32_t min,
+static int host_u32(struct vcamd_conn *c, const char *key, uint32_t min,
 		    uint32_t max, uint32_t *out)
 {
 	const char *why = NULL;
@@ -42,7 +42,7 @@ static int host_u32(struct vcam_conn *c, const char *key, uint32_t min,
 }
 
 /* formats/<FOURCC>/<W>x<H>/frame-rates: the guest's menu. */
-static int read_formats(struct vcam_conn *c, struct vcam_dev_cfg *cfg)
+static int read_formats(struct vcamd_conn *c, struct vcamd_dev_cfg *cfg)
 {
 	unsigned int nf = 0, nr, i, j;
 	const char *why = NULL;
@@ -63,12 +63,12 @@ static int read_formats(struct vcam_conn *c, struct vcam_dev_cfg *cfg)
 		nr = 0;
 		res = c->tp->list(c, HOST_DIR, key, &nr);
 		for (j = 0, r = res; !ret && j < nr; j++, r += strlen(r) + 1) {
-			struct vcam_allowed_fmt *a = &cfg->fmts[cfg->nfmts];
+			struct vcamd_allowed_fmt *a = &cfg->fmts[cfg->nfmts];
 			char *rates;
 
-			if (cfg->nfmts == VCAM_MAX_ALLOWED_FMTS) {
+			if (cfg->nfmts == VCAMD_MAX_ALLOWED_FMTS) {
 				log_err("%s: more than %u formats", c->name,
-					VCAM_MAX_ALLOWED_FMTS);
+					VCAMD_MAX_ALLOWED_FMTS);
 				ret = -EINVAL;
 				break;
 			}
@@ -84,7 +84,7 @@ static int read_formats(struct vcam_conn *c, struct vcam_dev_cfg *cfg)
 				 XENCAMERA_FIELD_FORMATS, f, r,
 				 XENCAMERA_FIELD_FRAME_RATES);
 			rates = c->tp->read(c, HOST_DIR, key);
-			if (vcam_parse_rates(rates, a->rates, VCAM_MAX_RATES,
+			if (vcam_parse_rates(rates, a->rates, VCAMD_MAX_RATES,
 					     &a->nrates, &why)) {
 				log_err("%s: %s='%s': %s", c->name, key,
 					rates ? rates : "(none)", why);
@@ -100,7 +100,7 @@ static int read_formats(struct vcam_conn *c, struct vcam_dev_cfg *cfg)
 }
 
 /* An optional "0"/"1" node; absent leaves *out alone. */
-static int read_bool(struct vcam_conn *c, bool dir, const char *key,
+static int read_bool(struct vcamd_conn *c, bool dir, const char *key,
 		     bool *out)
 {
 	const char *why = NULL;
@@ -119,10 +119,10 @@ static int read_bool(struct vcam_conn *c, bool dir, const char *key,
 	return ret;
 }
 
-int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
-		     char *path, size_t plen)
+int vcamd_xb_read_cfg(struct vcamd_conn *c, struct vcamd_dev_cfg *cfg,
+		      char *path, size_t plen)
 {
-	const struct vcam_opts *o = &c->d->opts;
+	const struct vcamd_opts *o = &c->d->opts;
 	const char *why = NULL;
 	uint32_t v;
 	char *s;
@@ -131,7 +131,7 @@ int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->notify_mode = o->default_mode;
 	cfg->spin_us = o->default_spin_us;
-	cfg->max_buffers = VCAM_MAX_BUFS;
+	cfg->max_buffers = VCAMD_MAX_BUFS;
 
 	s = c->tp->read(c, HOST_DIR, XENCAMERA_FIELD_UNIQUE_ID);
 	if (!s) {
@@ -140,13 +140,13 @@ int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 			"attach it again with vcam-attach", c->name);
 		return -EINVAL;
 	}
-	if (vcam_unique_id_path(s, path, plen, &why)) {
+	if (vcamd_unique_id_path(s, path, plen, &why)) {
 		log_err("%s: unique-id '%s': %s", c->name, s, why);
 		free(s);
 		return -EINVAL;
 	}
 	free(s);
-	if (!vcam_opts_allowed(o, path)) {
+	if (!vcamd_opts_allowed(o, path)) {
 		log_err("%s: camera %s is not in the allow-list", c->name,
 			path);
 		return -EPERM;
@@ -160,7 +160,7 @@ int vcam_xb_read_cfg(struct vcam_conn *c, struct vcam_dev_cfg *cfg,
 		ret = -EINVAL;
 	switch (host_u32(c, XENCAMERA_FIELD_MAX_BUFFERS, 1, 255, &v)) {
 	case 0:
-		cfg->max_buffers = v < VCAM_MAX_BUFS ? v : VCAM_MAX_BUFS;
+		cfg->max_buffers = v < VCAMD_MAX_BUFS ? v : VCAMD_MAX_BUFS;
 		break;
 	case -ENOENT:
 		break;
@@ -228,7 +228,7 @@ static int cmp_str(const void *a, const void *b)
  * with a mere separator "15/1 YUYV/64x48=30/1" read like two entries.
  * NULL if the tree is larger than any toolstack writes.
  */
-static char *formats_text(struct vcam_conn *c, bool dir)
+static char *formats_text(struct vcamd_conn *c, bool dir)
 {
 	char *ents[FMT_ENTRIES_MAX], key[512], *fourccs, *f, *res, *r, *txt;
 	unsigned int nf = 0, nr, i, j, n = 0;
@@ -308,7 +308,7 @@ static bool same(const char *a, const char *b)
  * the first difference of a connection once: nothing the guest wrote is
  * used, but the host should know that a guest tried.
  */
-void vcam_xb_check_guest_copy(struct vcam_conn *c)
+void vcamd_xb_check_guest_copy(struct vcamd_conn *c)
 {
 	char what[512] = "", g[64], h[64];
 	char *hs, *gs;

@@ -108,7 +108,7 @@ static int xx_notify(void *ctx, unsigned int port)
 	return xenevtchn_notify(xc->tp->xce, port) < 0 ? -errno : 0;
 }
 
-static const struct vcam_xen_ops xen_ops = {
+static const struct vcamd_xen_ops xen_ops = {
 	.map = xx_map,
 	.unmap = xx_unmap,
 	.share = xx_share,
@@ -118,7 +118,7 @@ static const struct vcam_xen_ops xen_ops = {
 
 /* ---- xenstore ---------------------------------------------------------- */
 
-static char *xt_read(struct vcam_conn *c, bool fe, const char *key)
+static char *xt_read(struct vcamd_conn *c, bool fe, const char *key)
 {
 	struct xen_conn *xc = c->tpctx;
 	char path[256];
@@ -129,7 +129,7 @@ static char *xt_read(struct vcam_conn *c, bool fe, const char *key)
 	return xs_read(xc->tp->xs, XBT_NULL, path, &len);
 }
 
-static char *xt_list(struct vcam_conn *c, bool fe, const char *key,
+static char *xt_list(struct vcamd_conn *c, bool fe, const char *key,
 		     unsigned int *n)
 {
 	struct xen_conn *xc = c->tpctx;
@@ -161,7 +161,7 @@ static char *xt_list(struct vcam_conn *c, bool fe, const char *key,
  * readable by the frontend's domain, nothing for anyone else; explicit,
  * so it holds whatever the parent's permissions were.
  */
-static int xt_write(struct vcam_conn *c, const char *key, const char *val)
+static int xt_write(struct vcamd_conn *c, const char *key, const char *val)
 {
 	struct xen_conn *xc = c->tpctx;
 	struct xs_permissions perms[2] = {
@@ -178,7 +178,7 @@ static int xt_write(struct vcam_conn *c, const char *key, const char *val)
 	return 0;
 }
 
-static int xt_bind(struct vcam_conn *c, unsigned int remote,
+static int xt_bind(struct vcamd_conn *c, unsigned int remote,
 		   unsigned int *local)
 {
 	struct xen_conn *xc = c->tpctx;
@@ -191,14 +191,14 @@ static int xt_bind(struct vcam_conn *c, unsigned int remote,
 	return 0;
 }
 
-static void xt_unbind(struct vcam_conn *c, unsigned int local)
+static void xt_unbind(struct vcamd_conn *c, unsigned int local)
 {
 	struct xen_conn *xc = c->tpctx;
 
 	xenevtchn_unbind(xc->tp->xce, local);
 }
 
-static void xt_conn_free(struct vcam_conn *c)
+static void xt_conn_free(struct vcamd_conn *c)
 {
 	struct xen_conn *xc = c->tpctx;
 
@@ -207,13 +207,13 @@ static void xt_conn_free(struct vcam_conn *c)
 	c->tpctx = NULL;
 }
 
-static const struct vcam_transport xen_transport;
+static const struct vcamd_transport xen_transport;
 
 /* A backend dir appeared or changed: create, or destroy if it is gone. */
 static void be_changed(struct vcamd *d, uint32_t fe, uint32_t devid)
 {
 	struct xen_tp *tp = tp_of(d);
-	struct vcam_conn *c = vcamd_conn_find(d, fe, devid);
+	struct vcamd_conn *c = vcamd_conn_find(d, fe, devid);
 	char path[256], *fe_path;
 	struct xen_conn *xc;
 	unsigned int len;
@@ -229,7 +229,7 @@ static void be_changed(struct vcamd *d, uint32_t fe, uint32_t devid)
 	}
 	if (c) {
 		free(fe_path);
-		vcam_xb_update(c);	/* e.g. online = 0: detach */
+		vcamd_xb_update(c);	/* e.g. online = 0: detach */
 		return;
 	}
 	if (strlen(fe_path) >= sizeof(xc->fe_path)) {
@@ -253,7 +253,7 @@ static void be_changed(struct vcamd *d, uint32_t fe, uint32_t devid)
 		free(xc);
 		return;
 	}
-	vcam_xb_init(c);
+	vcamd_xb_init(c);
 	/* Fires once right away, which runs the first update. */
 	if (!xs_watch(tp->xs, xc->fe_path, xc->token))
 		log_err("%s: cannot watch %s", c->name, xc->fe_path);
@@ -280,7 +280,7 @@ static void scan_backends(struct vcamd *d)
 	}
 	free(fes);
 	/* Backend dirs that vanished without a watch we noticed. */
-	for (struct vcam_conn *c = d->conns, *n; c; c = n) {
+	for (struct vcamd_conn *c = d->conns, *n; c; c = n) {
 		n = c->next;
 		be_changed(d, c->fe_domid, c->devid);
 	}
@@ -289,7 +289,7 @@ static void scan_backends(struct vcamd *d)
 static void on_watch(struct vcamd *d, const char *path, const char *token)
 {
 	struct xen_tp *tp = tp_of(d);
-	struct vcam_conn *c;
+	struct vcamd_conn *c;
 	uint32_t fe, dev;
 	size_t rl = strlen(tp->root);
 
@@ -314,13 +314,13 @@ static void on_watch(struct vcamd *d, const char *path, const char *token)
 	if (!strcmp(token, "rel")) {
 		/* Some domain died: frontends that vanished close now. */
 		for (c = d->conns; c; c = c->next)
-			vcam_xb_update(c);
+			vcamd_xb_update(c);
 		return;
 	}
 	if (sscanf(token, "fe:%u:%u", &fe, &dev) == 2) {
 		c = vcamd_conn_find(d, fe, dev);
 		if (c)
-			vcam_xb_update(c);
+			vcamd_xb_update(c);
 	}
 }
 
@@ -343,7 +343,7 @@ static void xs_ready(struct vcamd *d, void *arg, short revents)
 	(void)n;
 }
 
-static void xt_unmask(struct vcam_conn *c, unsigned int local)
+static void xt_unmask(struct vcamd_conn *c, unsigned int local)
 {
 	struct xen_conn *xc = c->tpctx;
 
@@ -359,7 +359,7 @@ static void xt_unmask(struct vcam_conn *c, unsigned int local)
 static void evtchn_ready(struct vcamd *d, void *arg, short revents)
 {
 	struct xen_tp *tp = tp_of(d);
-	struct vcam_conn *c;
+	struct vcamd_conn *c;
 	xenevtchn_port_or_error_t port;
 	struct pollfd p = { .fd = xenevtchn_fd(tp->xce), .events = POLLIN };
 	uint64_t cpu0;
@@ -367,7 +367,7 @@ static void evtchn_ready(struct vcamd *d, void *arg, short revents)
 	(void)arg;
 	(void)revents;
 	do {
-		cpu0 = vcam_cpu_ns();
+		cpu0 = vcamd_cpu_ns();
 		port = xenevtchn_pending(tp->xce);
 		if (port < 0)
 			break;
@@ -408,7 +408,7 @@ static void xt_shutdown(struct vcamd *d)
 	d->tp_priv = NULL;
 }
 
-static const struct vcam_transport xen_transport = {
+static const struct vcamd_transport xen_transport = {
 	.name = "xen",
 	.xops = &xen_ops,
 	.read = xt_read,
@@ -422,7 +422,7 @@ static const struct vcam_transport xen_transport = {
 	.shutdown = xt_shutdown,
 };
 
-int vcam_xen_transport_init(struct vcamd *d)
+int vcamd_xen_transport_init(struct vcamd *d)
 {
 	struct xen_tp *tp = calloc(1, sizeof(*tp));
 	const char *why = NULL;

@@ -24,7 +24,7 @@
 
 #define NREFS	96U	/* grant refs 1..NREFS-1 exist */
 
-static uint8_t grant_pages[NREFS][VCAM_PAGE_SIZE];
+static uint8_t grant_pages[NREFS][VCAMD_PAGE_SIZE];
 static bool grant_dirty[NREFS];	/* scribbled on: clear before the next run */
 static uint32_t next_own_ref;
 static int live_maps;
@@ -46,12 +46,12 @@ static void *fz_map(void *ctx, unsigned int n, const uint32_t *refs)
 	for (i = 0; i < n; i++)
 		if (refs[i] == 0 || refs[i] >= NREFS)
 			return NULL;
-	p = malloc((size_t)n * VCAM_PAGE_SIZE);
+	p = malloc((size_t)n * VCAMD_PAGE_SIZE);
 	if (!p)
 		return NULL;
 	for (i = 0; i < n; i++)
-		memcpy(p + (size_t)i * VCAM_PAGE_SIZE, grant_pages[refs[i]],
-		       VCAM_PAGE_SIZE);
+		memcpy(p + (size_t)i * VCAMD_PAGE_SIZE, grant_pages[refs[i]],
+		       VCAMD_PAGE_SIZE);
 	live_maps++;
 	return p;
 }
@@ -72,7 +72,7 @@ static void *fz_share(void *ctx, unsigned int n, uint32_t *refs)
 	(void)ctx;
 	if (!n || n > 4096)
 		return NULL;
-	p = calloc(n, VCAM_PAGE_SIZE);
+	p = calloc(n, VCAMD_PAGE_SIZE);
 	if (!p)
 		return NULL;
 	for (i = 0; i < n; i++)
@@ -98,7 +98,7 @@ static int fz_notify(void *ctx, unsigned int port)
 	return 0;
 }
 
-static const struct vcam_xen_ops fz_ops = {
+static const struct vcamd_xen_ops fz_ops = {
 	.map = fz_map, .unmap = fz_unmap, .share = fz_share,
 	.unshare = fz_unshare, .notify = fz_notify,
 };
@@ -107,7 +107,7 @@ static const struct vcam_xen_ops fz_ops = {
  * The fake camera, but never bigger than 64x64 so runs stay fast (filling
  * frames took most of the time at 256x256): a frame still spans pages.
  */
-static int fz_try(void *p, struct vcam_format *f)
+static int fz_try(void *p, struct vcamd_format *f)
 {
 	if (f->width > 64)
 		f->width = 64;
@@ -116,7 +116,7 @@ static int fz_try(void *p, struct vcam_format *f)
 	return fake_cam_ops.try_fmt(p, f);
 }
 
-static int fz_set(void *p, struct vcam_format *f)
+static int fz_set(void *p, struct vcamd_format *f)
 {
 	if (f->width > 64)
 		f->width = 64;
@@ -125,7 +125,7 @@ static int fz_set(void *p, struct vcam_format *f)
 	return fake_cam_ops.set_fmt(p, f);
 }
 
-static struct vcam_camera_ops cam_ops;
+static struct vcamd_camera_ops cam_ops;
 
 /*
  * Clocks the input drives: real time made runs of one input differ (spin
@@ -171,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * 3-4 which ones first, 5 the camera can do zero copy, 6 its STREAMON
  * fails, 7 a second device shares the camera.
  */
-static void make_cfg(struct vcam_dev_cfg *cfg, uint8_t flags, uint8_t ext)
+static void make_cfg(struct vcamd_dev_cfg *cfg, uint8_t flags, uint8_t ext)
 {
 	static const uint8_t ctrls[4] = {
 		XENCAMERA_CTRL_HUE, XENCAMERA_CTRL_CONTRAST,
@@ -191,28 +191,28 @@ static void make_cfg(struct vcam_dev_cfg *cfg, uint8_t flags, uint8_t ext)
 	if (ext & 1) {
 		/* modes as the fake camera adjusts them (64x64 at most) */
 		cfg->nfmts = 2;
-		cfg->fmts[0] = (struct vcam_allowed_fmt){
+		cfg->fmts[0] = (struct vcamd_allowed_fmt){
 			V4L2_PIX_FMT_YUYV, 64, 48, 2, { { 30, 1 }, { 15, 1 } } };
-		cfg->fmts[1] = (struct vcam_allowed_fmt){
+		cfg->fmts[1] = (struct vcamd_allowed_fmt){
 			V4L2_PIX_FMT_NV12, 32, 32, 1, { { 15, 1 } } };
 	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static uint8_t ring_page[2][VCAM_PAGE_SIZE]
-		__attribute__((aligned(VCAM_PAGE_SIZE)));
-	static uint8_t evt_page[2][VCAM_PAGE_SIZE]
-		__attribute__((aligned(VCAM_PAGE_SIZE)));
+	static uint8_t ring_page[2][VCAMD_PAGE_SIZE]
+		__attribute__((aligned(VCAMD_PAGE_SIZE)));
+	static uint8_t evt_page[2][VCAMD_PAGE_SIZE]
+		__attribute__((aligned(VCAMD_PAGE_SIZE)));
 	struct input in = { data, size };
-	struct vcam_dev_cfg cfg;
+	struct vcamd_dev_cfg cfg;
 	struct fake_cam fc;
-	struct vcam_cam cam;
-	struct vcam_dev dev[2];
+	struct vcamd_cam cam;
+	struct vcamd_dev dev[2];
 	uint8_t flags = 0, ext = 0;
 	unsigned int steps = 0, ndev, i;
 
-	vcam_log_setup(false, getenv("VCAM_FUZZ_VERBOSE") ? LOG_DEBUG : LOG_CRIT);
+	vcamd_log_setup(false, getenv("VCAM_FUZZ_VERBOSE") ? LOG_DEBUG : LOG_CRIT);
 	cam_ops = fake_cam_ops;
 	cam_ops.try_fmt = fz_try;
 	cam_ops.set_fmt = fz_set;
@@ -220,13 +220,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(evt_page, 0, sizeof(evt_page));
 	for (i = 0; i < NREFS; i++) {
 		if (grant_dirty[i])
-			memset(grant_pages[i], 0, VCAM_PAGE_SIZE);
+			memset(grant_pages[i], 0, VCAMD_PAGE_SIZE);
 		grant_dirty[i] = false;
 	}
 	next_own_ref = 0;
 	live_maps = 0;
-	vcam_now_hook = fz_now;
-	vcam_cpu_hook = fz_cpu;
+	vcamd_now_hook = fz_now;
+	vcamd_cpu_hook = fz_cpu;
 	g_now = 1000000000ull;
 	g_cpu = 0;
 
@@ -242,14 +242,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fc.fill_cheap = true;
 	fc.allow_user = ext & 0x20;
 	fc.fail_stream_on = ext & 0x40 ? EIO : 0;
-	vcam_cam_init(&cam, "fuzz", &cam_ops, &fc);
+	vcamd_cam_init(&cam, "fuzz", &cam_ops, &fc);
 	for (i = 0; i < ndev; i++) {
 		/* the second device allocates the other way round */
 		make_cfg(&cfg, flags ^ i, ext);
 		SHARED_RING_INIT((struct xen_cameraif_sring *)ring_page[i]);
-		vcam_dev_init(&dev[i], i ? "fuzz1" : "fuzz0", &fz_ops, NULL,
-			      ring_page[i], evt_page[i], 1 + 2 * i, 2 + 2 * i,
-			      &cfg, &cam);
+		vcamd_dev_init(&dev[i], i ? "fuzz1" : "fuzz0", &fz_ops, NULL,
+			       ring_page[i], evt_page[i], 1 + 2 * i, 2 + 2 * i,
+			       &cfg, &cam);
 	}
 
 	while (in.left && steps++ < 256) {
@@ -283,7 +283,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			take(&in, &ref, 1);
 			take(&in, &off, sizeof(off));
 			take(&in, &v, sizeof(v));
-			off %= VCAM_PAGE_SIZE - 3;
+			off %= VCAMD_PAGE_SIZE - 3;
 			memcpy(&grant_pages[ref % NREFS][off], &v, sizeof(v));
 			grant_dirty[ref % NREFS] = true;
 			break;
@@ -298,15 +298,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			take(&in, &v, sizeof(v));
 			g_now += (uint64_t)(v >> 5) * 1000;
 			fake_cam_produce(&fc, v & 7, (v >> 3) & 3);
-			vcam_cam_pump(&cam);
+			vcamd_cam_pump(&cam);
 			break;
 		default:
-			vcam_dev_process(&dev[d], VCAM_REQ_BUDGET);
+			vcamd_dev_process(&dev[d], VCAMD_REQ_BUDGET);
 			break;
 		}
 	}
 	for (i = 0; i < ndev; i++) {
-		vcam_dev_process(&dev[i], VCAM_REQ_BUDGET);
+		vcamd_dev_process(&dev[i], VCAMD_REQ_BUDGET);
 		if (getenv("VCAM_FUZZ_VERBOSE"))
 			fprintf(stderr, "dev %u: requests %llu errors %llu frames %llu drops %llu broken %d\n",
 				i, (unsigned long long)dev[i].st.requests,
@@ -316,8 +316,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				dev[i].broken);
 	}
 	for (i = 0; i < ndev; i++)
-		vcam_dev_fini(&dev[i]);
-	vcam_cam_fini(&cam);
+		vcamd_dev_fini(&dev[i]);
+	vcamd_cam_fini(&cam);
 	fake_cam_fini(&fc);
 	if (live_maps != 0)
 		abort();	/* a mapping or grant leaked */

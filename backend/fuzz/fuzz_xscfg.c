@@ -4,8 +4,8 @@
  * and the frontend's transport nodes are read, checked and acted upon
  * (xb.c, the camera registry of daemon.c), and parse.c's parsers.
  *
- * Only public entry points are used (vcamd_conn_new, vcam_xb_init,
- * vcam_xb_update, vcamd_conn_kick, vcamd_conn_destroy), with a fake
+ * Only public entry points are used (vcamd_conn_new, vcamd_xb_init,
+ * vcamd_xb_update, vcamd_conn_kick, vcamd_conn_destroy), with a fake
  * transport whose store -- frontend dir and backend dir alike -- is what
  * the input writes.  Right after each connect, the configuration in force
  * must be the backend dir's, whatever the guest wrote into its own copy.
@@ -15,7 +15,7 @@
  *   b<path>=<value>   write a backend node
  *   w<path>=<value>   write both (the toolstack's copy of the configuration)
  *   F<path> B<path>   remove a node and its subtree ("F": the whole dir)
- *   u                 a watch fired: vcam_xb_update
+ *   u                 a watch fired: vcamd_xb_update
  *   t                 vcamd's once-a-second tick: the guest's copy of the
  *                     configuration is compared if that is due
  *   n  d              new connection (backend dir appeared) / destroy it
@@ -56,7 +56,7 @@
 enum { FAULT_MAP = 1, FAULT_BIND = 2, FAULT_CAM = 4, FAULT_WRITE = 8 };
 
 struct fz_dev {
-	struct vcam_conn *c;		/* NULL: no backend dir */
+	struct vcamd_conn *c;		/* NULL: no backend dir */
 	struct fake_dir fe, be;
 	/* guest_copy_differs() of these generations of fe and be */
 	unsigned int diff_gen_fe, diff_gen_be;
@@ -130,12 +130,12 @@ static void untrack_map(void *p, unsigned int n)
  */
 static void *guest_pages(unsigned int n)
 {
-	uint32_t *w = malloc((size_t)n * VCAM_PAGE_SIZE), i;
+	uint32_t *w = malloc((size_t)n * VCAMD_PAGE_SIZE), i;
 
 	if (!w)
 		return NULL;
-	for (i = 0; i < n * VCAM_PAGE_SIZE / 4; i++)
-		w[i] = i % (VCAM_PAGE_SIZE / 4);
+	for (i = 0; i < n * VCAMD_PAGE_SIZE / 4; i++)
+		w[i] = i % (VCAMD_PAGE_SIZE / 4);
 	return w;
 }
 
@@ -167,7 +167,7 @@ static void *fz_share(void *ctx, unsigned int n, uint32_t *refs)
 		return NULL;
 	for (i = 0; i < n; i++)
 		refs[i] = 0x10000 + g_next_ref++;
-	return track_map(calloc(n, VCAM_PAGE_SIZE), n);
+	return track_map(calloc(n, VCAMD_PAGE_SIZE), n);
 }
 
 static void fz_unshare(void *ctx, void *addr, unsigned int n,
@@ -190,32 +190,32 @@ static int fz_notify(void *ctx, unsigned int port)
 	return -1;
 }
 
-static const struct vcam_xen_ops fz_xops = {
+static const struct vcamd_xen_ops fz_xops = {
 	.map = fz_map, .unmap = fz_unmap, .share = fz_share,
 	.unshare = fz_unshare, .notify = fz_notify,
 };
 
 /* ---- the transport ------------------------------------------------------- */
 
-static struct fake_dir *dir_of(struct vcam_conn *c, bool fe)
+static struct fake_dir *dir_of(struct vcamd_conn *c, bool fe)
 {
 	struct fz_dev *fd = c->tpctx;
 
 	return fe ? &fd->fe : &fd->be;
 }
 
-static char *fz_read(struct vcam_conn *c, bool fe, const char *key)
+static char *fz_read(struct vcamd_conn *c, bool fe, const char *key)
 {
 	return fake_dir_read(dir_of(c, fe), key);
 }
 
-static char *fz_list(struct vcam_conn *c, bool fe, const char *key,
+static char *fz_list(struct vcamd_conn *c, bool fe, const char *key,
 		     unsigned int *n)
 {
 	return fake_dir_list(dir_of(c, fe), key, n);
 }
 
-static int fz_write(struct vcam_conn *c, const char *key, const char *val)
+static int fz_write(struct vcamd_conn *c, const char *key, const char *val)
 {
 	if (fault(FAULT_WRITE))
 		return -EIO;
@@ -223,7 +223,7 @@ static int fz_write(struct vcam_conn *c, const char *key, const char *val)
 	return 0;
 }
 
-static int fz_bind(struct vcam_conn *c, unsigned int remote,
+static int fz_bind(struct vcamd_conn *c, unsigned int remote,
 		   unsigned int *local)
 {
 	(void)c;
@@ -234,7 +234,7 @@ static int fz_bind(struct vcam_conn *c, unsigned int remote,
 	return 0;
 }
 
-static void fz_unbind(struct vcam_conn *c, unsigned int local)
+static void fz_unbind(struct vcamd_conn *c, unsigned int local)
 {
 	unsigned int i;
 
@@ -249,7 +249,7 @@ static void fz_unbind(struct vcam_conn *c, unsigned int local)
 }
 
 /* policy.c unmasks only ports it holds bound */
-static void fz_unmask(struct vcam_conn *c, unsigned int local)
+static void fz_unmask(struct vcamd_conn *c, unsigned int local)
 {
 	unsigned int i;
 
@@ -260,14 +260,14 @@ static void fz_unmask(struct vcam_conn *c, unsigned int local)
 	fail("unmask of a port that is not bound");
 }
 
-static void fz_conn_free(struct vcam_conn *c)
+static void fz_conn_free(struct vcamd_conn *c)
 {
 	struct fz_dev *fd = c->tpctx;
 
 	fd->c = NULL;
 }
 
-static const struct vcam_transport fz_tp = {
+static const struct vcamd_transport fz_tp = {
 	.name = "fuzz",
 	.xops = &fz_xops,
 	.read = fz_read, .list = fz_list, .write = fz_write,
@@ -277,7 +277,7 @@ static const struct vcam_transport fz_tp = {
 
 /* ---- cameras: the fake camera, frames capped small so runs stay fast --- */
 
-static void cap(struct vcam_format *f)
+static void cap(struct vcamd_format *f)
 {
 	if (f->width > 64)
 		f->width = 64;
@@ -285,13 +285,13 @@ static void cap(struct vcam_format *f)
 		f->height = 64;
 }
 
-static int cam_try(void *p, struct vcam_format *f)
+static int cam_try(void *p, struct vcamd_format *f)
 {
 	cap(f);
 	return fake_cam_ops.try_fmt(p, f);
 }
 
-static int cam_set(void *p, struct vcam_format *f)
+static int cam_set(void *p, struct vcamd_format *f)
 {
 	cap(f);
 	return fake_cam_ops.set_fmt(p, f);
@@ -304,10 +304,10 @@ static void cam_destroy(void *p)
 	g_cams_open--;
 }
 
-static struct vcam_camera_ops g_cam_ops;
+static struct vcamd_camera_ops g_cam_ops;
 
 /* /dev/video0 and video1 are cameras, video2 fails to open. */
-static int cam_open(const char *path, const struct vcam_camera_ops **ops,
+static int cam_open(const char *path, const struct vcamd_camera_ops **ops,
 		    void **priv, int *pollfd)
 {
 	struct fake_cam *fc;
@@ -348,11 +348,11 @@ static uint64_t fz_cpu(void)
 
 /* ---- invariants ---------------------------------------------------------- */
 
-static void check_cfg(const struct vcam_dev_cfg *cfg)
+static void check_cfg(const struct vcamd_dev_cfg *cfg)
 {
 	unsigned int i, j;
 
-	if (cfg->max_buffers < 1 || cfg->max_buffers > VCAM_MAX_BUFS)
+	if (cfg->max_buffers < 1 || cfg->max_buffers > VCAMD_MAX_BUFS)
 		fail("max_buffers out of range");
 	if (cfg->notify_mode < 0 || cfg->notify_mode >= VCAM_NOTIFY_NR)
 		fail("notify_mode out of range");
@@ -365,13 +365,13 @@ static void check_cfg(const struct vcam_dev_cfg *cfg)
 			if (cfg->ctrls[i] == cfg->ctrls[j] ||
 			    cfg->ctrls[i] >= XENCAMERA_MAX_CTRL)
 				fail("controls repeated or unknown");
-	if (cfg->nfmts > VCAM_MAX_ALLOWED_FMTS)
+	if (cfg->nfmts > VCAMD_MAX_ALLOWED_FMTS)
 		fail("too many formats");
 	for (i = 0; i < cfg->nfmts; i++) {
-		const struct vcam_allowed_fmt *a = &cfg->fmts[i];
+		const struct vcamd_allowed_fmt *a = &cfg->fmts[i];
 
 		if (!a->width || a->width > 65535 || !a->height ||
-		    a->height > 65535 || a->nrates > VCAM_MAX_RATES)
+		    a->height > 65535 || a->nrates > VCAMD_MAX_RATES)
 			fail("allowed format out of range");
 		for (j = 0; j < a->nrates; j++)
 			if (!a->rates[j].numer || !a->rates[j].denom)
@@ -387,10 +387,10 @@ static void check_cfg(const struct vcam_dev_cfg *cfg)
 static void check_all(void)
 {
 	unsigned int i, users, ports = 0, ncams = 0;
-	struct vcam_camdev *cd;
+	struct vcamd_camdev *cd;
 
 	for (i = 0; i < FZ_DEVS; i++) {
-		struct vcam_conn *c = g_dev[i].c;
+		struct vcamd_conn *c = g_dev[i].c;
 
 		if (!c)
 			continue;
@@ -403,7 +403,7 @@ static void check_all(void)
 		}
 		if (!c->camdev || !c->ring_page || !c->evt_page)
 			fail("a connected device lacks a camera or a page");
-		if (!vcam_opts_allowed(&g_d.opts, c->camdev->path))
+		if (!vcamd_opts_allowed(&g_d.opts, c->camdev->path))
 			fail("connected to a camera off the allow-list");
 		check_cfg(&c->dev.cfg);
 		ports += 2;
@@ -427,17 +427,17 @@ static void check_all(void)
  * (the host's copy) only, never from the guest's copy of the same nodes,
  * except evt-hold-off, the one choice that is the frontend's.
  */
-static void check_host_cfg(struct vcam_conn *c, const struct fake_dir *be)
+static void check_host_cfg(struct vcamd_conn *c, const struct fake_dir *be)
 {
-	const struct vcam_dev_cfg *cfg = &c->dev.cfg;
-	struct vcam_dev_cfg want;
-	char path[VCAM_PATH_MAX], *s;
+	const struct vcamd_dev_cfg *cfg = &c->dev.cfg;
+	struct vcamd_dev_cfg want;
+	char path[VCAMD_PATH_MAX], *s;
 	uint32_t v;
 	int b;
 
 	memset(&want, 0, sizeof(want));
 	s = fake_dir_read(be, XENCAMERA_FIELD_UNIQUE_ID);
-	if (!s || vcam_unique_id_path(s, path, sizeof(path), NULL) ||
+	if (!s || vcamd_unique_id_path(s, path, sizeof(path), NULL) ||
 	    strcmp(path, c->camdev->path))
 		fail("connected to a camera the backend dir does not name");
 	free(s);
@@ -447,9 +447,9 @@ static void check_host_cfg(struct vcam_conn *c, const struct fake_dir *be)
 		fail("be-alloc is not the backend dir's");
 	free(s);
 	s = fake_dir_read(be, XENCAMERA_FIELD_MAX_BUFFERS);
-	v = VCAM_MAX_BUFS;
-	if (s && !vcam_parse_u32(s, 1, 255, &v, NULL) && v > VCAM_MAX_BUFS)
-		v = VCAM_MAX_BUFS;
+	v = VCAMD_MAX_BUFS;
+	if (s && !vcam_parse_u32(s, 1, 255, &v, NULL) && v > VCAMD_MAX_BUFS)
+		v = VCAMD_MAX_BUFS;
 	if (cfg->max_buffers != v)
 		fail("max-buffers is not the backend dir's");
 	free(s);
@@ -582,7 +582,7 @@ static bool guest_copy_differs(const struct fz_dev *fd)
 }
 
 /* Right after vcamd compared the copies: it noticed exactly a difference. */
-static void check_copy_compared(const struct vcam_conn *c,
+static void check_copy_compared(const struct vcamd_conn *c,
 				struct fz_dev *fd, bool was_logged)
 {
 	/* logged once per connection: nothing more to tell */
@@ -684,7 +684,7 @@ static void modes(struct fz_dev *fd, const char *arg)
 }
 
 /* The guest puts one request on its ring (a short slot is zero-padded). */
-static void push_req(struct vcam_conn *c, const char *b, size_t len)
+static void push_req(struct vcamd_conn *c, const char *b, size_t len)
 {
 	struct xen_cameraif_sring *s;
 	struct xencamera_req *req;
@@ -696,16 +696,16 @@ static void push_req(struct vcam_conn *c, const char *b, size_t len)
 	memset(req, 0, sizeof(*req));
 	memcpy(req, b, len < sizeof(*req) ? len : sizeof(*req));
 	s->req_prod++;
-	vcamd_port_kicked(c, c->req_port, vcam_cpu_ns());
+	vcamd_port_kicked(c, c->req_port, vcamd_cpu_ns());
 }
 
 static void frames(void)
 {
-	struct vcam_camdev *cd;
+	struct vcamd_camdev *cd;
 
 	for (cd = g_d.cams; cd; cd = cd->next) {
 		fake_cam_produce(cd->cam.priv, 1, 0);
-		vcam_cam_pump(&cd->cam);
+		vcamd_cam_pump(&cd->cam);
 	}
 }
 
@@ -734,13 +734,14 @@ static void status(uint32_t len)
 /* vcamd's options are fixed once it serves devices. */
 static void option(const char *a)
 {
-	struct vcam_opts *o = &g_d.opts;
+	struct vcamd_opts *o = &g_d.opts;
 
 	if (g_started)
 		return;
 	switch (a[0]) {
 	case 'a':
-		if (o->nallow < VCAM_MAX_ALLOW && strlen(a + 1) < VCAM_PATH_MAX)
+		if (o->nallow < VCAMD_MAX_ALLOW &&
+		    strlen(a + 1) < VCAMD_PATH_MAX)
 			strcpy(o->allow[o->nallow++], a + 1);
 		break;
 	case 'm':
@@ -755,7 +756,7 @@ static void option(const char *a)
 static void run_line(char *l, size_t len, unsigned int *cur)
 {
 	struct fz_dev *fd = &g_dev[*cur];
-	struct vcam_conn *c = fd->c;
+	struct vcamd_conn *c = fd->c;
 
 	switch (l[0]) {
 	case 'f':
@@ -778,7 +779,7 @@ static void run_line(char *l, size_t len, unsigned int *cur)
 		if (c) {
 			bool was = c->connected;
 
-			vcam_xb_update(c);
+			vcamd_xb_update(c);
 			if (!was && c->connected) {
 				check_host_cfg(c, &fd->be);
 				check_copy_compared(c, fd, false);
@@ -789,7 +790,7 @@ static void run_line(char *l, size_t len, unsigned int *cur)
 		if (c && c->cfg_check_due && c->connected) {
 			bool was_logged = c->cfg_diff_logged;
 
-			vcam_xb_check_guest_copy(c);
+			vcamd_xb_check_guest_copy(c);
 			check_copy_compared(c, fd, was_logged);
 		}
 		break;
@@ -798,7 +799,7 @@ static void run_line(char *l, size_t len, unsigned int *cur)
 			g_started = true;
 			fd->c = vcamd_conn_new(&g_d, &fz_tp, fd, 1 + *cur, 0);
 			if (fd->c)
-				vcam_xb_init(fd->c);
+				vcamd_xb_init(fd->c);
 		}
 		break;
 	case 'd':
@@ -824,12 +825,12 @@ static void run_line(char *l, size_t len, unsigned int *cur)
 		if (c && c->connected) {
 			((struct xen_cameraif_sring *)c->ring_page)->req_prod =
 				num(l + 1);
-			vcamd_port_kicked(c, c->req_port, vcam_cpu_ns());
+			vcamd_port_kicked(c, c->req_port, vcamd_cpu_ns());
 		}
 		break;
 	case 'k':
 		if (c && c->connected)
-			vcamd_port_kicked(c, c->evt_port, vcam_cpu_ns());
+			vcamd_port_kicked(c, c->evt_port, vcamd_cpu_ns());
 		break;
 	case 'c':
 		frames();
@@ -854,15 +855,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	vcam_log_setup(false, getenv("VCAM_FUZZ_VERBOSE") ? LOG_DEBUG
+	vcamd_log_setup(false, getenv("VCAM_FUZZ_VERBOSE") ? LOG_DEBUG
 							    : LOG_CRIT);
 	g_cam_ops = fake_cam_ops;
 	g_cam_ops.try_fmt = cam_try;
 	g_cam_ops.set_fmt = cam_set;
 	g_cam_ops.destroy = cam_destroy;
 	vcamd_cam_open_hook = cam_open;
-	vcam_now_hook = fz_now;
-	vcam_cpu_hook = fz_cpu;
+	vcamd_now_hook = fz_now;
+	vcamd_cpu_hook = fz_cpu;
 	return 0;
 }
 
@@ -875,7 +876,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!line)
 		return 0;
 	memset(&g_d, 0, sizeof(g_d));
-	vcam_opts_default(&g_d.opts);
+	vcamd_opts_default(&g_d.opts);
 	g_d.tp = &fz_tp;
 	g_now = 1000000000ull;
 	g_cpu = 0;

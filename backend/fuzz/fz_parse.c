@@ -46,11 +46,11 @@ static void check_unique_id(const char *s, unsigned int sel)
 	size_t len = 1 + sel % 40;	/* short buffers: truncation paths */
 	char *path;
 
-	for (int round = 0; round < 2; round++, len = VCAM_PATH_MAX) {
+	for (int round = 0; round < 2; round++, len = VCAMD_PATH_MAX) {
 		path = malloc(len);
 		if (!path)
 			return;
-		if (!vcam_unique_id_path(s, path, len, NULL)) {
+		if (!vcamd_unique_id_path(s, path, len, NULL)) {
 			must(strnlen(path, len) < len, "unique-id terminated", s);
 			must(!strncmp(path, "/dev/", 5), "unique-id in /dev", s);
 			must(!strstr(path, "..") && !strstr(path, "//") &&
@@ -64,8 +64,8 @@ static void check_unique_id(const char *s, unsigned int sel)
 static void check_controls(const char *s)
 {
 	/* static: a cleared 9 KiB struct per call cost more than the parse */
-	static struct vcam_dev_cfg cfg_store;
-	struct vcam_dev_cfg *cfg = &cfg_store;
+	static struct vcamd_dev_cfg cfg_store;
+	struct vcamd_dev_cfg *cfg = &cfg_store;
 	unsigned int i, j;
 
 	if (!vcam_parse_controls(s, cfg->ctrls, &cfg->nctrls, NULL)) {
@@ -115,9 +115,9 @@ static void check_resolution(const char *s)
 
 static void check_rates(const char *s, unsigned int sel)
 {
-	unsigned int max = 1 + sel % VCAM_MAX_RATES, n = 0, i;
+	unsigned int max = 1 + sel % VCAMD_MAX_RATES, n = 0, i;
 	struct vcam_rate *r = malloc(max * sizeof(*r));
-	char back[VCAM_MAX_RATES * 24];
+	char back[VCAMD_MAX_RATES * 24];
 	size_t off = 0;
 
 	if (!r)
@@ -137,8 +137,8 @@ static void check_rates(const char *s, unsigned int sel)
 
 void fz_check_parsers(const char *s, unsigned int sel)
 {
-	static struct vcam_dev_cfg cfg;
-	char path[VCAM_PATH_MAX];
+	static struct vcamd_dev_cfg cfg;
+	char path[VCAMD_PATH_MAX];
 	struct vcam_rate rate;
 	unsigned int n;
 	uint32_t f;
@@ -155,7 +155,7 @@ void fz_check_parsers(const char *s, unsigned int sel)
 	check_fourcc(s);
 	check_resolution(s);
 	check_rates(s, sel);
-	if (!vcam_parse_xb_state(s, &st, NULL))
+	if (!vcamd_parse_xb_state(s, &st, NULL))
 		must(st >= 0 && st <= XenbusStateReconfigured, "xb state", s);
 	/* NULL is what a transport returns for an absent node */
 	must(vcam_parse_rates(NULL, &rate, 1, &n, NULL) &&
@@ -163,9 +163,9 @@ void fz_check_parsers(const char *s, unsigned int sel)
 	     vcam_parse_u32(NULL, 0, 1, &f, NULL) &&
 	     vcam_parse_bool(NULL, &b, NULL) &&
 	     vcam_parse_notify_mode(NULL, &m, NULL) &&
-	     vcam_unique_id_path(NULL, path, sizeof(path), NULL) &&
+	     vcamd_unique_id_path(NULL, path, sizeof(path), NULL) &&
 	     vcam_parse_controls(NULL, cfg.ctrls, &cfg.nctrls, NULL) &&
 	     vcam_parse_resolution(NULL, &f, &f, NULL) &&
-	     vcam_parse_xb_state(NULL, &st, NULL),
+	     vcamd_parse_xb_state(NULL, &st, NULL),
 	     "NULL refused", "(null)");
 }

@@ -12,7 +12,7 @@ uint8_t fake_cam_byte(uint32_t seq, size_t off)
 }
 
 /* YUYV (1 plane) and NV12 (2 planes, contiguous); 16..4096 x 16..2160. */
-static int fc_try(void *priv, struct vcam_format *f)
+static int fc_try(void *priv, struct vcamd_format *f)
 {
 	(void)priv;
 	if (f->fourcc != V4L2_PIX_FMT_YUYV && f->fourcc != V4L2_PIX_FMT_NV12)
@@ -48,7 +48,7 @@ static int fc_try(void *priv, struct vcam_format *f)
 	return 0;
 }
 
-static int fc_set(void *priv, struct vcam_format *f)
+static int fc_set(void *priv, struct vcamd_format *f)
 {
 	struct fake_cam *fc = priv;
 
@@ -59,7 +59,7 @@ static int fc_set(void *priv, struct vcam_format *f)
 	return 0;
 }
 
-static int fc_get(void *priv, struct vcam_format *f)
+static int fc_get(void *priv, struct vcamd_format *f)
 {
 	struct fake_cam *fc = priv;
 
@@ -95,16 +95,16 @@ static int fc_get_rate(void *priv, uint32_t *n, uint32_t *d)
 }
 
 static int fc_ctrl_info(void *priv, unsigned int type,
-			struct vcam_ctrl_info *ci)
+			struct vcamd_ctrl_info *ci)
 {
 	(void)priv;
 	switch (type) {
 	case XENCAMERA_CTRL_BRIGHTNESS:
 	case XENCAMERA_CTRL_CONTRAST:
-		*ci = (struct vcam_ctrl_info){ 0, 255, 1, 128, 0 };
+		*ci = (struct vcamd_ctrl_info){ 0, 255, 1, 128, 0 };
 		return 0;
 	case XENCAMERA_CTRL_SATURATION:
-		*ci = (struct vcam_ctrl_info){ 0, 100, 1, 50,
+		*ci = (struct vcamd_ctrl_info){ 0, 100, 1, 50,
 			XENCAMERA_CTRL_FLG_VOLATILE };
 		return 0;
 	default:
@@ -196,7 +196,7 @@ static void fill(const struct fake_cam *fc, uint8_t *p)
 		p[i] = fake_cam_byte(fc->next_seq, i);
 }
 
-static int fc_next_user(struct fake_cam *fc, struct vcam_frame *fr)
+static int fc_next_user(struct fake_cam *fc, struct vcamd_frame *fr)
 {
 	uint8_t *p;
 
@@ -232,7 +232,7 @@ static int fc_stream_off(void *priv)
 	return 0;
 }
 
-static int fc_next(void *priv, struct vcam_frame *fr)
+static int fc_next(void *priv, struct vcamd_frame *fr)
 {
 	struct fake_cam *fc = priv;
 
@@ -254,7 +254,7 @@ static int fc_next(void *priv, struct vcam_frame *fr)
 	return 0;
 }
 
-static void fc_release(void *priv, struct vcam_frame *fr)
+static void fc_release(void *priv, struct vcamd_frame *fr)
 {
 	struct fake_cam *fc = priv;
 
@@ -262,7 +262,7 @@ static void fc_release(void *priv, struct vcam_frame *fr)
 	fc->held--;
 }
 
-const struct vcam_camera_ops fake_cam_ops = {
+const struct vcamd_camera_ops fake_cam_ops = {
 	.try_fmt = fc_try,
 	.set_fmt = fc_set,
 	.get_fmt = fc_get,

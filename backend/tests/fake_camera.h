@@ -5,14 +5,14 @@
  * test can check what arrived in a guest buffer byte for byte.  vcamd
  * itself always uses v4l2_camera.c.
  */
-#ifndef VCAM_FAKE_CAMERA_H
-#define VCAM_FAKE_CAMERA_H
+#ifndef VCAMD_FAKE_CAMERA_H
+#define VCAMD_FAKE_CAMERA_H
 
 #include <stdbool.h>
 #include "core.h"
 
 struct fake_cam {
-	struct vcam_format fmt;
+	struct vcamd_format fmt;
 	uint32_t rate_numer, rate_denom;
 	int64_t ctrl[XENCAMERA_MAX_CTRL];
 	bool streaming;
@@ -39,7 +39,7 @@ struct fake_cam {
 	} uq[32];
 };
 
-extern const struct vcam_camera_ops fake_cam_ops;
+extern const struct vcamd_camera_ops fake_cam_ops;
 
 void fake_cam_init(struct fake_cam *fc);
 void fake_cam_fini(struct fake_cam *fc);
@@ -48,4 +48,4 @@ void fake_cam_produce(struct fake_cam *fc, unsigned int n, unsigned int skip);
 /* The byte pattern frame `seq` carries at offset `off`. */
 uint8_t fake_cam_byte(uint32_t seq, size_t off);
 
-#endif /* VCAM_FAKE_CAMERA_H */
+#endif /* VCAMD_FAKE_CAMERA_H */

@@ -6,8 +6,8 @@
  * Paths and values may be anything (the fuzzer's input): a superset of
  * what xenstore lets a guest write, and values as long as a test likes.
  */
-#ifndef VCAM_FAKE_STORE_H
-#define VCAM_FAKE_STORE_H
+#ifndef VCAMD_FAKE_STORE_H
+#define VCAMD_FAKE_STORE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -48,11 +48,11 @@ void fake_dir_clear(struct fake_dir *d);
 /* As xs_read: a malloc'd, NUL-terminated copy, or NULL if absent. */
 char *fake_dir_read(const struct fake_dir *d, const char *path);
 /*
- * As xs_directory, packed like struct vcam_transport's list: the distinct
+ * As xs_directory, packed like struct vcamd_transport's list: the distinct
  * children of path, NUL-separated in one malloc'd buffer, *n of them; NULL
  * (and *n untouched) if there are none.
  */
 char *fake_dir_list(const struct fake_dir *d, const char *path,
 		    unsigned int *n);
 
-#endif /* VCAM_FAKE_STORE_H */
+#endif /* VCAMD_FAKE_STORE_H */

@@ -19,19 +19,19 @@
 
 struct fixture {
 	struct fake_cam fc;
-	struct vcam_cam cam;
+	struct vcamd_cam cam;
 	struct tfe t;
 };
 
-static int setup_cfg(void **state, void (*tweak)(struct vcam_dev_cfg *))
+static int setup_cfg(void **state, void (*tweak)(struct vcamd_dev_cfg *))
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct vcam_dev_cfg cfg;
+	struct vcamd_dev_cfg cfg;
 
 	if (!f)
 		return -1;
 	fake_cam_init(&f->fc);
-	vcam_cam_init(&f->cam, "fake", &fake_cam_ops, &f->fc);
+	vcamd_cam_init(&f->cam, "fake", &fake_cam_ops, &f->fc);
 	tfe_default_cfg(&cfg);
 	if (tweak)
 		tweak(&cfg);
@@ -45,7 +45,7 @@ static int setup(void **state)
 	return setup_cfg(state, NULL);
 }
 
-static void be_alloc_cfg(struct vcam_dev_cfg *cfg)
+static void be_alloc_cfg(struct vcamd_dev_cfg *cfg)
 {
 	cfg->be_alloc = true;
 }
@@ -55,7 +55,7 @@ static int setup_be(void **state)
 	return setup_cfg(state, be_alloc_cfg);
 }
 
-static void spin_cfg(struct vcam_dev_cfg *cfg)
+static void spin_cfg(struct vcamd_dev_cfg *cfg)
 {
 	cfg->notify_mode = VCAM_NOTIFY_SPIN;
 }
@@ -65,7 +65,7 @@ static int setup_spin(void **state)
 	return setup_cfg(state, spin_cfg);
 }
 
-static void holdoff_cfg(struct vcam_dev_cfg *cfg)
+static void holdoff_cfg(struct vcamd_dev_cfg *cfg)
 {
 	cfg->evt_hold_off = true;
 }
@@ -80,7 +80,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 
 	tfe_teardown(&f->t);
-	vcam_cam_fini(&f->cam);
+	vcamd_cam_fini(&f->cam);
 	assert_false(f->fc.streaming);
 	assert_int_equal(f->fc.held, 0);
 	fake_cam_fini(&f->fc);
@@ -275,20 +275,20 @@ static void test_multi_page_directory(void **state)
 			 99);
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DESTROY, 0), 0);
 	/* A chain that ends early. */
-	pd = (void *)((char *)b->dir + VCAM_PAGE_SIZE);
+	pd = (void *)((char *)b->dir + VCAMD_PAGE_SIZE);
 	keep = pd->gref_dir_next_page;
 	pd->gref_dir_next_page = 0;
 	assert_int_equal(tfe_buf_create_raw(&f->t, 0, b->dir_refs[0]),
 			 -XEN_EINVAL);
 	/* The last page pointing back at the first: a loop. */
 	pd->gref_dir_next_page = keep;
-	pd = (void *)((char *)b->dir + 2 * VCAM_PAGE_SIZE);
+	pd = (void *)((char *)b->dir + 2 * VCAMD_PAGE_SIZE);
 	pd->gref_dir_next_page = b->dir_refs[0];
 	assert_int_equal(tfe_buf_create_raw(&f->t, 0, b->dir_refs[0]),
 			 -XEN_EINVAL);
 	/* The second page pointing at itself: a loop inside the count. */
 	pd->gref_dir_next_page = 0;
-	pd = (void *)((char *)b->dir + VCAM_PAGE_SIZE);
+	pd = (void *)((char *)b->dir + VCAMD_PAGE_SIZE);
 	pd->gref_dir_next_page = b->dir_refs[1];
 	assert_int_equal(tfe_buf_create_raw(&f->t, 0, b->dir_refs[0]),
 			 -XEN_EINVAL);
@@ -387,10 +387,10 @@ static void test_controls(void **state)
 	assert_int_equal(tfe_call(&f->t, &req, &rsp), -XEN_EINVAL);
 }
 
-static void menu_cfg(struct vcam_dev_cfg *cfg)
+static void menu_cfg(struct vcamd_dev_cfg *cfg)
 {
 	cfg->nfmts = 1;
-	cfg->fmts[0] = (struct vcam_allowed_fmt){
+	cfg->fmts[0] = (struct vcamd_allowed_fmt){
 		.fourcc = V4L2_PIX_FMT_YUYV, .width = 64, .height = 48,
 		.nrates = 2, .rates = { { 30, 1 }, { 15, 1 } },
 	};
@@ -435,7 +435,7 @@ static void test_formats_menu(void **state)
 	assert_int_equal(tfe_buf_request(&f->t, 1, NULL), 0);
 }
 
-static void only_brightness_cfg(struct vcam_dev_cfg *cfg)
+static void only_brightness_cfg(struct vcamd_dev_cfg *cfg)
 {
 	cfg->nctrls = 1;
 	cfg->ctrls[0] = XENCAMERA_CTRL_BRIGHTNESS;
@@ -525,7 +525,7 @@ static void stream_frames(struct fixture *f)
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
 	f->fc.next_seq = 1000;	/* camera seq is not the guest's */
 	fake_cam_produce(&f->fc, 2, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 2);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 2);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	assert_int_equal(ev.evt.frame_avail.index, 0);
 	assert_int_equal(ev.evt.frame_avail.seq_num, 0);
@@ -537,7 +537,7 @@ static void stream_frames(struct fixture *f)
 	assert_int_equal(tfe_event(&f->t, &ev), 0);
 	/* Two more frames with one buffer left: one drop, a gap in seq. */
 	fake_cam_produce(&f->fc, 2, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 2);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 2);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	assert_int_equal(ev.evt.frame_avail.index, 2);
 	assert_int_equal(ev.evt.frame_avail.seq_num, 2);
@@ -546,7 +546,7 @@ static void stream_frames(struct fixture *f)
 	/* Give buffer 0 back; the camera itself lost 2 frames. */
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
 	fake_cam_produce(&f->fc, 1, 2);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	assert_int_equal(ev.evt.frame_avail.seq_num, 6);
 	check_frame(&f->t, &ev, 1006, size);
@@ -555,7 +555,7 @@ static void stream_frames(struct fixture *f)
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
 	/* After STOP no frame is delivered. */
 	fake_cam_produce(&f->fc, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 0);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 0);
 	assert_int_equal(tfe_event(&f->t, &ev), 0);
 }
 
@@ -599,15 +599,15 @@ static void test_camera_lost_and_back(void **state)
 	tfe_prepare(&f->t, 64, 48, 3);
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
 	fake_cam_produce(&f->fc, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	assert_int_equal(ev.evt.frame_avail.seq_num, 0);
 
-	vcam_cam_lose(&f->cam);
-	assert_true(vcam_cam_lost(&f->cam));
+	vcamd_cam_lose(&f->cam);
+	assert_true(vcamd_cam_lost(&f->cam));
 	assert_false(f->fc.streaming);
 	/* no frames, and camera requests fail cleanly meanwhile */
-	assert_int_equal(vcam_cam_pump(&f->cam), 0);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 0);
 	assert_int_not_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
 					V4L2_PIX_FMT_YUYV, 32, 24, NULL), 0);
 
@@ -615,26 +615,26 @@ static void test_camera_lost_and_back(void **state)
 	fake_cam_init(&back);
 	back.fmt.width = 32;
 	back.fmt.height = 24;
-	assert_int_equal(vcam_cam_restore(&f->cam, &fake_cam_ops, &back), 0);
-	assert_false(vcam_cam_lost(&f->cam));
+	assert_int_equal(vcamd_cam_restore(&f->cam, &fake_cam_ops, &back), 0);
+	assert_false(vcamd_cam_lost(&f->cam));
 	assert_int_equal(back.fmt.width, 64);
 	assert_int_equal(back.fmt.height, 48);
 	assert_true(back.streaming);
 	back.next_seq = 0;	/* the camera's numbering starts again */
 	fake_cam_produce(&back, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	/* still strictly increasing for the guest */
 	assert_int_equal(ev.evt.frame_avail.seq_num, 1);
 	check_frame(&f->t, &ev, 0, size);
 
 	/* a device that cannot stream again leaves the camera lost */
-	vcam_cam_lose(&f->cam);
+	vcamd_cam_lose(&f->cam);
 	fake_cam_init(&broken);
 	broken.fail_stream_on = EIO;
-	assert_int_not_equal(vcam_cam_restore(&f->cam, &fake_cam_ops,
-					      &broken), 0);
-	assert_true(vcam_cam_lost(&f->cam));
+	assert_int_not_equal(vcamd_cam_restore(&f->cam, &fake_cam_ops,
+					       &broken), 0);
+	assert_true(vcamd_cam_lost(&f->cam));
 	fake_cam_fini(&back);
 	fake_cam_fini(&broken);
 }
@@ -656,7 +656,7 @@ static void test_nv12_planes(void **state)
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
 	fake_cam_produce(&f->fc, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	assert_int_equal(ev.evt.frame_avail.used_sz, y * 3 / 2);
 	p = f->t.bufs[0].addr;
@@ -675,12 +675,12 @@ static void test_evt_ring_garbage_cons(void **state)
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
 	pg->in_cons = pg->in_prod + 5;	/* nonsense from the guest */
 	fake_cam_produce(&f->fc, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	assert_int_equal(f->t.dev.st.drops, 1);
 	assert_int_equal(f->t.dev.q_len, 2);	/* buffers stay queued */
 	pg->in_cons = pg->in_prod;
 	fake_cam_produce(&f->fc, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	f->t.evt_cons = pg->in_cons;
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	assert_int_equal(ev.evt.frame_avail.seq_num, 1);
@@ -699,12 +699,12 @@ static void test_evt_hold_off(void **state)
 	/* Frontend wants a kick only at the 3rd event. */
 	*in_event = pg->in_prod + 3;
 	fake_cam_produce(&f->fc, 1, 0);
-	vcam_cam_pump(&f->cam);
+	vcamd_cam_pump(&f->cam);
 	fake_cam_produce(&f->fc, 1, 0);
-	vcam_cam_pump(&f->cam);
+	vcamd_cam_pump(&f->cam);
 	assert_int_equal(tfe_kicks(&f->t, f->t.evt_port), 0);
 	fake_cam_produce(&f->fc, 1, 0);
-	vcam_cam_pump(&f->cam);
+	vcamd_cam_pump(&f->cam);
 	assert_int_equal(tfe_kicks(&f->t, f->t.evt_port), 1);
 	assert_int_equal(f->t.dev.st.notify_evt, 1);
 	while (tfe_event(&f->t, &ev))
@@ -726,7 +726,7 @@ static void test_zero_copy(void **state)
 	assert_true(f->cam.user_mode);
 	assert_int_equal(f->fc.uq_len, 2);
 	fake_cam_produce(&f->fc, 3, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 2);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 2);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	check_frame(&f->t, &ev, 0, size);
 	assert_int_equal(ev.evt.frame_avail.index, 0);
@@ -743,7 +743,7 @@ static void test_zero_copy(void **state)
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DEQUEUE, 0),
 			 -XEN_EBUSY);
 	fake_cam_produce(&f->fc, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	assert_int_equal(ev.evt.frame_avail.seq_num, 3);
 	check_frame(&f->t, &ev, 3, size);
@@ -768,10 +768,10 @@ static void test_repeated_camera_seq(void **state)
 	tfe_prepare(&f->t, 64, 48, 3);
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
 	fake_cam_produce(&f->fc, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	f->fc.next_seq--;	/* the camera says the same number again */
 	fake_cam_produce(&f->fc, 2, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 2);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 2);
 	for (want = 0; want < 3; want++) {
 		assert_int_equal(tfe_event(&f->t, &ev), 1);
 		assert_int_equal(ev.evt.frame_avail.seq_num, want);
@@ -780,7 +780,7 @@ static void test_repeated_camera_seq(void **state)
 	/* a real gap later is still a gap */
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
 	fake_cam_produce(&f->fc, 1, 4);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	assert_int_equal(ev.evt.frame_avail.seq_num, 7);
 	assert_int_equal(f->t.dev.st.seq_fixups, 1);
@@ -798,7 +798,7 @@ static void test_fe_alloc_never_zero_copy(void **state)
 	assert_false(f->cam.user_mode);
 	assert_int_equal(f->fc.uq_len, 0);
 	fake_cam_produce(&f->fc, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	check_frame(&f->t, &ev, 0, 64 * 48 * 2);
 	assert_int_equal(f->t.dev.st.copies, 1);
@@ -816,7 +816,7 @@ static void test_zero_copy_refused_falls_back(void **state)
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
 	assert_false(f->cam.user_mode);
 	fake_cam_produce(&f->fc, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	check_frame(&f->t, &ev, 0, 64 * 48 * 2);
 	assert_int_equal(f->t.dev.st.copies, 1);
@@ -825,7 +825,7 @@ static void test_zero_copy_refused_falls_back(void **state)
 static void test_zero_copy_second_viewer(void **state)
 {
 	struct fixture *f = *state;
-	struct vcam_dev_cfg cfg;
+	struct vcamd_dev_cfg cfg;
 	struct xencamera_evt ev;
 	struct tfe *b = calloc(1, sizeof(*b));
 
@@ -841,7 +841,7 @@ static void test_zero_copy_second_viewer(void **state)
 	assert_false(f->cam.user_mode);
 	/* Both get the frame now, by copy; A's buffers are still queued. */
 	fake_cam_produce(&f->fc, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	check_frame(&f->t, &ev, f->fc.next_seq - 1, 64 * 48 * 2);
 	assert_int_equal(tfe_event(b, &ev), 1);
@@ -871,11 +871,11 @@ static void test_ring_overrun(void **state)
 	struct xen_cameraif_sring *s = f->t.ring_page;
 
 	s->req_prod = f->t.dev.ring.req_cons + RING_SIZE(&f->t.ring) + 1;
-	assert_int_equal(vcam_dev_process(&f->t.dev, 16), -EPROTO);
+	assert_int_equal(vcamd_dev_process(&f->t.dev, 16), -EPROTO);
 	assert_true(f->t.dev.broken);
 	s->req_prod = f->t.dev.ring.req_cons;
-	assert_int_equal(vcam_dev_process(&f->t.dev, 16), -EPROTO);
-	assert_false(vcam_dev_wants_spin(&f->t.dev, 0));
+	assert_int_equal(vcamd_dev_process(&f->t.dev, 16), -EPROTO);
+	assert_false(vcamd_dev_wants_spin(&f->t.dev, 0));
 	/* Backwards indices are as impossible. */
 }
 
@@ -886,7 +886,7 @@ static void test_ring_backwards(void **state)
 
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_CONFIG_GET), 0);
 	s->req_prod = f->t.dev.ring.req_cons - 1;
-	assert_int_equal(vcam_dev_process(&f->t.dev, 16), -EPROTO);
+	assert_int_equal(vcamd_dev_process(&f->t.dev, 16), -EPROTO);
 }
 
 static void test_request_budget(void **state)
@@ -906,9 +906,9 @@ static void test_request_budget(void **state)
 	}
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
 	assert_true(notify);
-	assert_int_equal(vcam_dev_process(&f->t.dev, 16), 1);
+	assert_int_equal(vcamd_dev_process(&f->t.dev, 16), 1);
 	assert_int_equal(f->t.dev.st.requests, 16);
-	assert_int_equal(vcam_dev_process(&f->t.dev, 16), 0);
+	assert_int_equal(vcamd_dev_process(&f->t.dev, 16), 0);
 	assert_int_equal(f->t.dev.st.requests, RING_SIZE(r));
 	for (i = 0; i < RING_SIZE(r); i++) {
 		struct xencamera_resp *p = RING_GET_RESPONSE(r, r->rsp_cons);
@@ -932,7 +932,7 @@ static void test_spin_mode_no_kicks(void **state)
 
 	tfe_prepare(&f->t, 64, 48, 2);
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
-	assert_true(vcam_dev_wants_spin(&f->t.dev, vcam_now_ns()));
+	assert_true(vcamd_dev_wants_spin(&f->t.dev, vcamd_now_ns()));
 	assert_false(f->t.dev.armed);
 	/* A request while spinning: the producer is told not to kick. */
 	RING_GET_REQUEST(r, r->req_prod_pvt)->operation =
@@ -940,15 +940,15 @@ static void test_spin_mode_no_kicks(void **state)
 	r->req_prod_pvt++;
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
 	assert_false(notify);
-	assert_int_equal(vcam_dev_process(&f->t.dev, 16), 0);
+	assert_int_equal(vcamd_dev_process(&f->t.dev, 16), 0);
 	r->rsp_cons++;
-	assert_int_equal(vcam_dev_process(&f->t.dev, 16), 0);
+	assert_int_equal(vcamd_dev_process(&f->t.dev, 16), 0);
 	assert_int_equal(f->t.dev.st.spins, 1);
 	/* Idle for longer than the spin window: stops spinning. */
-	assert_false(vcam_dev_wants_spin(&f->t.dev, vcam_now_ns() +
-					 VCAM_SPIN_IDLE_MS_DEFAULT * 2000000ULL));
+	assert_false(vcamd_dev_wants_spin(&f->t.dev, vcamd_now_ns() +
+					  VCAM_SPIN_IDLE_MS_DEFAULT * 2000000ULL));
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
-	assert_false(vcam_dev_wants_spin(&f->t.dev, vcam_now_ns()));
+	assert_false(vcamd_dev_wants_spin(&f->t.dev, vcamd_now_ns()));
 	assert_true(f->t.dev.armed);
 }
 
@@ -959,7 +959,7 @@ static uint64_t fake_clock(void)
 	return fake_now;
 }
 
-static void hybrid_cfg(struct vcam_dev_cfg *cfg)
+static void hybrid_cfg(struct vcamd_dev_cfg *cfg)
 {
 	cfg->notify_mode = VCAM_NOTIFY_HYBRID;
 	cfg->spin_us = 100;
@@ -977,11 +977,11 @@ static void test_hybrid_mode(void **state)
 	int notify;
 
 	fake_now = 1000000000ULL;
-	vcam_now_hook = fake_clock;
+	vcamd_now_hook = fake_clock;
 	/* A request opens a 100 us polling window, unarmed. */
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_CONFIG_GET), 0);
 	assert_false(f->t.dev.armed);
-	assert_true(vcam_dev_wants_spin(&f->t.dev, fake_now + 99000));
+	assert_true(vcamd_dev_wants_spin(&f->t.dev, fake_now + 99000));
 	/* Inside the window a request needs no kick ... */
 	RING_GET_REQUEST(r, r->req_prod_pvt)->operation =
 		XENCAMERA_OP_CONFIG_GET;
@@ -989,23 +989,23 @@ static void test_hybrid_mode(void **state)
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
 	assert_false(notify);
 	fake_now += 50000;
-	assert_int_equal(vcam_dev_process(&f->t.dev, 16), 0);
+	assert_int_equal(vcamd_dev_process(&f->t.dev, 16), 0);
 	r->rsp_cons++;
 	/* ... an empty poll counts as a spin ... */
 	fake_now += 10000;
-	assert_int_equal(vcam_dev_process(&f->t.dev, 16), 0);
+	assert_int_equal(vcamd_dev_process(&f->t.dev, 16), 0);
 	assert_int_equal(f->t.dev.st.spins, 1);
 	/* ... and once it closes the backend re-arms and blocks. */
 	fake_now += 200000;
-	assert_false(vcam_dev_wants_spin(&f->t.dev, fake_now));
-	assert_int_equal(vcam_dev_rearm(&f->t.dev), 0);
+	assert_false(vcamd_dev_wants_spin(&f->t.dev, fake_now));
+	assert_int_equal(vcamd_dev_rearm(&f->t.dev), 0);
 	assert_true(f->t.dev.armed);
 	RING_GET_REQUEST(r, r->req_prod_pvt)->operation =
 		XENCAMERA_OP_CONFIG_GET;
 	r->req_prod_pvt++;
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
 	assert_true(notify);
-	vcam_now_hook = NULL;
+	vcamd_now_hook = NULL;
 }
 
 /* ---- one camera, two guests ---------------------------------------------- */
@@ -1013,7 +1013,7 @@ static void test_hybrid_mode(void **state)
 static void test_shared_camera(void **state)
 {
 	struct fixture *f = *state;
-	struct vcam_dev_cfg cfg;
+	struct vcamd_dev_cfg cfg;
 	struct xencamera_evt ev;
 	struct xencamera_req req = { .operation = XENCAMERA_OP_CTRL_SET };
 	struct tfe *b = calloc(1, sizeof(*b));
@@ -1034,7 +1034,7 @@ static void test_shared_camera(void **state)
 	assert_int_equal(tfe_op(b, XENCAMERA_OP_STREAM_START), 0);
 	assert_int_equal(f->fc.stream_ons, 1);
 	fake_cam_produce(&f->fc, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	assert_int_equal(tfe_event(&f->t, &ev), 1);
 	check_frame(&f->t, &ev, 0, 64 * 48 * 2);
 	assert_int_equal(tfe_event(b, &ev), 1);
@@ -1052,13 +1052,13 @@ static void test_shared_camera(void **state)
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
 	assert_true(f->fc.streaming);
 	fake_cam_produce(&f->fc, 1, 0);
-	assert_int_equal(vcam_cam_pump(&f->cam), 1);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
 	assert_int_equal(tfe_event(b, &ev), 1);
 	assert_int_equal(ev.evt.frame_avail.seq_num, 1);
 	assert_int_equal(tfe_event(&f->t, &ev), 0);
 	/* A corrupt ring on one guest does not stop the other. */
 	((struct xen_cameraif_sring *)b->ring_page)->req_prod += 1000;
-	assert_int_equal(vcam_dev_process(&b->dev, 16), -EPROTO);
+	assert_int_equal(vcamd_dev_process(&b->dev, 16), -EPROTO);
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_CONFIG_GET), 0);
 	tfe_teardown(b);
 	assert_false(f->fc.streaming);

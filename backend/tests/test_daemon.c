@@ -45,7 +45,7 @@ static int g_opens;
 	pthread_mutex_unlock(&g_lock);			\
 } while (0)
 
-static int w_try(void *p, struct vcam_format *f)
+static int w_try(void *p, struct vcamd_format *f)
 {
 	int r;
 
@@ -53,7 +53,7 @@ static int w_try(void *p, struct vcam_format *f)
 	return r;
 }
 
-static int w_set(void *p, struct vcam_format *f)
+static int w_set(void *p, struct vcamd_format *f)
 {
 	int r;
 
@@ -61,7 +61,7 @@ static int w_set(void *p, struct vcam_format *f)
 	return r;
 }
 
-static int w_get(void *p, struct vcam_format *f)
+static int w_get(void *p, struct vcamd_format *f)
 {
 	int r;
 
@@ -85,7 +85,7 @@ static int w_get_rate(void *p, uint32_t *n, uint32_t *dd)
 	return r;
 }
 
-static int w_info(void *p, unsigned int t, struct vcam_ctrl_info *ci)
+static int w_info(void *p, unsigned int t, struct vcamd_ctrl_info *ci)
 {
 	int r;
 
@@ -125,7 +125,7 @@ static int w_off(void *p)
 	return r;
 }
 
-static int w_next(void *p, struct vcam_frame *fr)
+static int w_next(void *p, struct vcamd_frame *fr)
 {
 	uint64_t v;
 	int r;
@@ -136,12 +136,12 @@ static int w_next(void *p, struct vcam_frame *fr)
 	return r;
 }
 
-static void w_release(void *p, struct vcam_frame *fr)
+static void w_release(void *p, struct vcamd_frame *fr)
 {
 	LOCKED(fake_cam_ops.release_frame(p, fr));
 }
 
-static const struct vcam_camera_ops wrapped_ops = {
+static const struct vcamd_camera_ops wrapped_ops = {
 	.try_fmt = w_try, .set_fmt = w_set, .get_fmt = w_get,
 	.set_rate = w_set_rate, .get_rate = w_get_rate,
 	.ctrl_info = w_info, .ctrl_get = w_cget, .ctrl_set = w_cset,
@@ -149,7 +149,7 @@ static const struct vcam_camera_ops wrapped_ops = {
 	.next_frame = w_next, .release_frame = w_release,
 };
 
-static int open_hook(const char *path, const struct vcam_camera_ops **ops,
+static int open_hook(const char *path, const struct vcamd_camera_ops **ops,
 		     void **priv, int *fd)
 {
 	if (strcmp(path, "/dev/video0"))
@@ -183,7 +183,7 @@ static void *daemon_thread(void *arg)
 }
 
 /* Options of the group being started (the limits group sets some). */
-static void (*g_tweak_opts)(struct vcam_opts *o);
+static void (*g_tweak_opts)(struct vcamd_opts *o);
 
 static int start_daemon(void **state)
 {
@@ -192,7 +192,7 @@ static int start_daemon(void **state)
 	fake_cam_init(&g_fc);
 	g_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	vcamd_cam_open_hook = open_hook;
-	vcam_opts_default(&g_d.opts);
+	vcamd_opts_default(&g_d.opts);
 	if (g_tweak_opts)
 		g_tweak_opts(&g_d.opts);
 	snprintf(g_sock, sizeof(g_sock), "/tmp/vcamd-t%d.sock", getpid());
@@ -200,9 +200,9 @@ static int start_daemon(void **state)
 		 getpid());
 	strcpy(g_d.opts.loopback_path, g_sock);
 	strcpy(g_d.opts.status_path, g_status);
-	vcam_log_setup(false, getenv("VCAM_TEST_DEBUG") ? LOG_DEBUG
+	vcamd_log_setup(false, getenv("VCAM_TEST_DEBUG") ? LOG_DEBUG
 							 : LOG_WARNING);
-	g_d.start_ns = vcam_now_ns();
+	g_d.start_ns = vcamd_now_ns();
 	if (pthread_create(&g_thr, NULL, daemon_thread, NULL))
 		return -1;
 	for (int i = 0; i < 200 && access(g_sock, F_OK); i++)
@@ -304,7 +304,7 @@ static void fe_init_rings(struct fe *f)
 	assert_non_null(f->evt_page);
 	SHARED_RING_INIT((struct xen_cameraif_sring *)f->ring_page);
 	FRONT_RING_INIT(&f->ring, (struct xen_cameraif_sring *)f->ring_page,
-			VCAM_PAGE_SIZE);
+			VCAMD_PAGE_SIZE);
 	f->req_port = vcam_lb_port_alloc(f->lb);
 	f->evt_port = vcam_lb_port_alloc(f->lb);
 	if (!f->no_version)	/* cameraif v1 peers may leave it out */
@@ -915,7 +915,7 @@ static void clock_thaw(void)
 #define TEST_RATE	100U
 #define TEST_BURST	8U
 
-static void tight_opts(struct vcam_opts *o)
+static void tight_opts(struct vcamd_opts *o)
 {
 	o->max_spinning = 1;
 	o->max_req_rate = TEST_RATE;
@@ -926,7 +926,7 @@ static int start_limited(void **state)
 {
 	g_tweak_opts = tight_opts;
 	/* set before the daemon thread exists; frozen or not at will */
-	vcam_now_hook = test_clock;
+	vcamd_now_hook = test_clock;
 	return start_daemon(state);
 }
 
@@ -935,7 +935,7 @@ static int stop_limited(void **state)
 	int ret = stop_daemon(state);
 
 	g_tweak_opts = NULL;
-	vcam_now_hook = NULL;
+	vcamd_now_hook = NULL;
 	return ret;
 }
 
@@ -1158,7 +1158,7 @@ static void conf_write(const char *text)
 }
 
 /* vcamd's own way in: options from argv, as vcamd.c keeps it. */
-static void reload_opts(struct vcam_opts *o)
+static void reload_opts(struct vcamd_opts *o)
 {
 	char err[256];
 
@@ -1176,7 +1176,7 @@ static void reload_opts(struct vcam_opts *o)
 	g_argv[5] = "--config";
 	g_argv[6] = g_conf;
 	g_argv[7] = NULL;
-	assert_int_equal(vcam_opts_parse(o, 7, g_argv, err, sizeof(err)), 0);
+	assert_int_equal(vcamd_opts_parse(o, 7, g_argv, err, sizeof(err)), 0);
 	g_d.argc = 7;
 	g_d.argv = g_argv;
 }

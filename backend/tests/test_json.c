@@ -56,9 +56,9 @@ static const struct jcase cases[] = {
 
 static void lit(const struct jcase *c, char *buf, size_t len)
 {
-	struct vcam_out o = { buf, len, 0, false };
+	struct vcamd_out o = { buf, len, 0, false };
 
-	vcam_out_json_str(&o, c->in, c->n);
+	vcamd_out_json_str(&o, c->in, c->n);
 	assert_false(o.full);
 	assert_int_equal(o.pos, strlen(buf));
 }
@@ -90,7 +90,7 @@ static void test_python_reads_them_back(void **state)
 {
 	char path[] = "/tmp/vcam-test-json-XXXXXX";
 	char doc[8192], buf[256], cmd[512], line[512], want[512];
-	struct vcam_out o = { doc, sizeof(doc), 0, false };
+	struct vcamd_out o = { doc, sizeof(doc), 0, false };
 	FILE *f, *p;
 	size_t i;
 	int fd;
@@ -98,12 +98,12 @@ static void test_python_reads_them_back(void **state)
 	(void)state;
 	if (system("python3 -c '' 2>/dev/null") != 0)
 		skip();
-	vcam_out_printf(&o, "[");
+	vcamd_out_printf(&o, "[");
 	for (i = 0; i < NCASES; i++) {
 		lit(&cases[i], buf, sizeof(buf));
-		vcam_out_printf(&o, "%s%s", i ? "," : "", buf);
+		vcamd_out_printf(&o, "%s%s", i ? "," : "", buf);
 	}
-	vcam_out_printf(&o, "]\n");
+	vcamd_out_printf(&o, "]\n");
 	assert_false(o.full);
 	fd = mkstemp(path);
 	assert_true(fd >= 0);
@@ -135,23 +135,23 @@ static void test_python_reads_them_back(void **state)
 static void test_never_half_a_literal(void **state)
 {
 	char buf[16];
-	struct vcam_out o = { buf, sizeof(buf), 0, false };
+	struct vcamd_out o = { buf, sizeof(buf), 0, false };
 
 	(void)state;
-	vcam_out_printf(&o, "{\"k\":");
-	vcam_out_json_str(&o, "0123456789\n", 11);	/* needs 15 */
+	vcamd_out_printf(&o, "{\"k\":");
+	vcamd_out_json_str(&o, "0123456789\n", 11);	/* needs 15 */
 	assert_true(o.full);
 	assert_int_equal(o.pos, 5);
 	assert_string_equal(buf, "{\"k\":");
 
-	o = (struct vcam_out){ buf, sizeof(buf), 0, false };
-	vcam_out_json_str(&o, "\x01\x02\x03", 3);	/* 20: cut mid-escape */
+	o = (struct vcamd_out){ buf, sizeof(buf), 0, false };
+	vcamd_out_json_str(&o, "\x01\x02\x03", 3);	/* 20: cut mid-escape */
 	assert_true(o.full);
 	assert_int_equal(o.pos, 0);
 	assert_string_equal(buf, "");
 
-	o = (struct vcam_out){ buf, 0, 0, false };
-	vcam_out_json_str(&o, "x", 1);
+	o = (struct vcamd_out){ buf, 0, 0, false };
+	vcamd_out_json_str(&o, "x", 1);
 	assert_true(o.full);
 	assert_int_equal(o.pos, 0);
 }

@@ -32,8 +32,8 @@ static uint64_t fake_clock(void)
 
 struct fixture {
 	struct fake_cam fc;
-	struct vcam_cam cam;
-	struct vcam_page_pool pool;
+	struct vcamd_cam cam;
+	struct vcamd_page_pool pool;
 	struct tfe a, b;
 };
 
@@ -44,9 +44,9 @@ static int setup(void **state)
 	if (!f)
 		return -1;
 	fake_now = 5000000000ULL;
-	vcam_now_hook = fake_clock;
+	vcamd_now_hook = fake_clock;
 	fake_cam_init(&f->fc);
-	vcam_cam_init(&f->cam, "fake", &fake_cam_ops, &f->fc);
+	vcamd_cam_init(&f->cam, "fake", &fake_cam_ops, &f->fc);
 	*state = f;
 	return 0;
 }
@@ -59,17 +59,17 @@ static int teardown(void **state)
 	tfe_teardown(&f->b);
 	/* every page charged was given back */
 	assert_int_equal(f->pool.used, 0);
-	vcam_cam_fini(&f->cam);
+	vcamd_cam_fini(&f->cam);
 	fake_cam_fini(&f->fc);
 	free(f);
-	vcam_now_hook = NULL;
-	vcam_cpu_hook = NULL;
+	vcamd_now_hook = NULL;
+	vcamd_cpu_hook = NULL;
 	return 0;
 }
 
-static void both(struct fixture *f, const struct vcam_dev_limits *lim)
+static void both(struct fixture *f, const struct vcamd_dev_limits *lim)
 {
-	struct vcam_dev_cfg cfg;
+	struct vcamd_dev_cfg cfg;
 
 	tfe_default_cfg(&cfg);
 	cfg.lim = *lim;
@@ -92,7 +92,7 @@ static void config_request(struct tfe *t, uint8_t n)
 static void test_pages_per_device(void **state)
 {
 	struct fixture *f = *state;
-	struct vcam_dev_limits lim = { .max_pages = 3 * BUF_PAGES };
+	struct vcamd_dev_limits lim = { .max_pages = 3 * BUF_PAGES };
 
 	both(f, &lim);
 	config_request(&f->a, 5);
@@ -124,7 +124,7 @@ static void test_pages_per_device(void **state)
 static void test_pages_total(void **state)
 {
 	struct fixture *f = *state;
-	struct vcam_dev_limits lim = { .pool = &f->pool };
+	struct vcamd_dev_limits lim = { .pool = &f->pool };
 
 	f->pool.max = 3 * BUF_PAGES;
 	both(f, &lim);
@@ -137,7 +137,7 @@ static void test_pages_total(void **state)
 	assert_int_equal(tfe_buf_create(&f->b, 1), -XEN_ENOBUFS);
 	assert_int_equal(f->b.dev.st.pages_refused, 1);
 	/* a device leaving frees its share for the others */
-	vcam_dev_fini(&f->a.dev);
+	vcamd_dev_fini(&f->a.dev);
 	assert_int_equal(f->pool.used, BUF_PAGES);
 	assert_int_equal(tfe_buf_create(&f->b, 1), 0);
 	assert_int_equal(f->pool.used, 2 * BUF_PAGES);
@@ -146,8 +146,8 @@ static void test_pages_total(void **state)
 static void test_be_alloc_pages(void **state)
 {
 	struct fixture *f = *state;
-	struct vcam_dev_limits lim = { .max_pages = BUF_PAGES };
-	struct vcam_dev_cfg cfg;
+	struct vcamd_dev_limits lim = { .max_pages = BUF_PAGES };
+	struct vcamd_dev_cfg cfg;
 
 	tfe_default_cfg(&cfg);
 	cfg.be_alloc = true;
@@ -208,38 +208,38 @@ static void test_req_rate(void **state)
 {
 	struct fixture *f = *state;
 	/* 100/s: a token every 10 ms; the bucket holds 4 */
-	struct vcam_dev_limits lim = { .req_rate = 100, .req_burst = 4 };
-	struct vcam_dev *a = &f->a.dev;
+	struct vcamd_dev_limits lim = { .req_rate = 100, .req_burst = 4 };
+	struct vcamd_dev *a = &f->a.dev;
 
 	both(f, &lim);
 	push(&f->a, 10);
 	/* the burst goes at once, the rest waits in the ring */
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET),
-			 VCAM_DEV_THROTTLED);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET),
+			 VCAMD_DEV_THROTTLED);
 	assert_int_equal(answered(&f->a), 4);
 	assert_int_equal(a->st.throttled, 1);
 	/* served again once a batch (here the whole burst) is back */
 	assert_int_equal(a->throttle_until_ns, fake_now + 40 * MS);
 	/* no tokens, no service, and still the same episode */
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET),
-			 VCAM_DEV_THROTTLED);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET),
+			 VCAMD_DEV_THROTTLED);
 	assert_int_equal(answered(&f->a), 0);
 	assert_int_equal(a->st.throttled, 1);
 	assert_int_equal(a->st.requests, 4);
 
 	/* the other device, same caps, is served meanwhile */
 	push(&f->b, 3);
-	assert_int_equal(vcam_dev_process(&f->b.dev, VCAM_REQ_BUDGET), 0);
+	assert_int_equal(vcamd_dev_process(&f->b.dev, VCAMD_REQ_BUDGET), 0);
 	assert_int_equal(answered(&f->b), 3);
 	assert_int_equal(f->b.dev.st.throttled, 0);
 
 	/* tokens come back at the rate: 25 ms is two of them */
 	fake_now += 25 * MS;
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET),
-			 VCAM_DEV_THROTTLED);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET),
+			 VCAMD_DEV_THROTTLED);
 	assert_int_equal(answered(&f->a), 2);
 	fake_now = a->throttle_until_ns;
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET), 0);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET), 0);
 	assert_int_equal(answered(&f->a), 4);
 	/* drained: no longer throttled, re-armed for the next kick */
 	assert_int_equal(a->throttle_until_ns, 0);
@@ -252,34 +252,34 @@ static void test_req_rate(void **state)
 static void test_req_rate_refill_capped(void **state)
 {
 	struct fixture *f = *state;
-	struct vcam_dev_limits lim = { .req_rate = 100, .req_burst = 4 };
-	struct vcam_dev *a = &f->a.dev;
+	struct vcamd_dev_limits lim = { .req_rate = 100, .req_burst = 4 };
+	struct vcamd_dev *a = &f->a.dev;
 
 	both(f, &lim);
 	/* an hour of silence earns no more than one burst */
 	fake_now += 3600ULL * 1000 * MS;
 	push(&f->a, 6);
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET),
-			 VCAM_DEV_THROTTLED);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET),
+			 VCAMD_DEV_THROTTLED);
 	assert_int_equal(answered(&f->a), 4);
 	/* the rest a second later */
 	fake_now += 1000 * MS;
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET), 0);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET), 0);
 	assert_int_equal(answered(&f->a), 2);
 }
 
 static void test_req_budget_vs_tokens(void **state)
 {
 	struct fixture *f = *state;
-	struct vcam_dev_limits lim = { .req_rate = 1000, .req_burst = 64 };
-	struct vcam_dev *a = &f->a.dev;
+	struct vcamd_dev_limits lim = { .req_rate = 1000, .req_burst = 64 };
+	struct vcamd_dev *a = &f->a.dev;
 
 	both(f, &lim);
 	/* a full ring within the burst: budget yields (1), not throttling */
 	push(&f->a, RING_SIZE(&f->a.ring));
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET), 1);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET), 1);
 	assert_int_equal(a->throttle_until_ns, 0);
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET), 0);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET), 0);
 	assert_int_equal(answered(&f->a), RING_SIZE(&f->a.ring));
 	assert_int_equal(a->st.throttled, 0);
 }
@@ -294,7 +294,7 @@ static uint64_t fake_cpu_clock(void)
 	return fake_cpu;
 }
 
-static struct vcam_camera_ops costly_ops;
+static struct vcamd_camera_ops costly_ops;
 
 static int costly_ctrl_get(void *priv, unsigned int type, int64_t *val)
 {
@@ -306,53 +306,53 @@ static void test_req_cpu(void **state)
 {
 	struct fixture *f = *state;
 	/* 10 % of a CPU, 50 ms at once: five 10 ms requests */
-	struct vcam_dev_limits lim = { .req_cpu_pct = 10,
+	struct vcamd_dev_limits lim = { .req_cpu_pct = 10,
 				       .req_cpu_burst_ms = 50 };
-	struct vcam_dev *a = &f->a.dev;
+	struct vcamd_dev *a = &f->a.dev;
 
 	costly_ops = fake_cam_ops;
 	costly_ops.ctrl_get = costly_ctrl_get;
 	f->cam.ops = &costly_ops;
 	fake_cpu = 1000 * MS;
-	vcam_cpu_hook = fake_cpu_clock;
+	vcamd_cpu_hook = fake_cpu_clock;
 	both(f, &lim);
 	push_op(&f->a, 12, XENCAMERA_OP_CTRL_GET);
 	/* the credit stops it, one request past it at most */
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET),
-			 VCAM_DEV_THROTTLED);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET),
+			 VCAMD_DEV_THROTTLED);
 	assert_int_equal(answered(&f->a), 6);
 	assert_int_equal(a->st.cpu_ns, 60 * MS);
 	assert_int_equal(a->cpu_credit, -10 * (int64_t)MS);
 	assert_int_equal(a->st.throttled, 1);
 	/* the debt is paid back at 10 % of real time */
 	assert_int_equal(a->throttle_until_ns, fake_now + 100 * MS);
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET),
-			 VCAM_DEV_THROTTLED);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET),
+			 VCAMD_DEV_THROTTLED);
 	assert_int_equal(answered(&f->a), 0);
 
 	/* the other device, same limits, pays only for itself */
 	push_op(&f->b, 2, XENCAMERA_OP_CTRL_GET);
-	assert_int_equal(vcam_dev_process(&f->b.dev, VCAM_REQ_BUDGET), 0);
+	assert_int_equal(vcamd_dev_process(&f->b.dev, VCAMD_REQ_BUDGET), 0);
 	assert_int_equal(answered(&f->b), 2);
 
 	fake_now += 90 * MS;
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET),
-			 VCAM_DEV_THROTTLED);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET),
+			 VCAMD_DEV_THROTTLED);
 	assert_int_equal(answered(&f->a), 0);
 	/* paid back: one request, and in debt again */
 	fake_now += 10 * MS;
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET),
-			 VCAM_DEV_THROTTLED);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET),
+			 VCAMD_DEV_THROTTLED);
 	assert_int_equal(answered(&f->a), 1);
 	assert_int_equal(a->st.throttled, 1);
 	/* a second of quiet earns the burst (50 ms), not 100 ms */
 	fake_now += 1000 * MS;
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET), 0);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET), 0);
 	assert_int_equal(answered(&f->a), 5);
 	assert_int_equal(a->throttle_until_ns, 0);
 	assert_int_equal(a->cpu_credit, 0);
 	assert_int_equal(a->st.requests, 12);
-	vcam_cpu_hook = NULL;
+	vcamd_cpu_hook = NULL;
 }
 
 /* Every look at the CPU clock costs 1 ms: an empty poll is not free. */
@@ -365,36 +365,36 @@ static uint64_t ticking_cpu_clock(void)
 static void test_req_cpu_polls_free(void **state)
 {
 	struct fixture *f = *state;
-	struct vcam_dev_limits lim = { .req_cpu_pct = 10,
+	struct vcamd_dev_limits lim = { .req_cpu_pct = 10,
 				       .req_cpu_burst_ms = 50 };
-	struct vcam_dev *a = &f->a.dev;
+	struct vcamd_dev *a = &f->a.dev;
 	unsigned int i;
 
-	vcam_cpu_hook = ticking_cpu_clock;
+	vcamd_cpu_hook = ticking_cpu_clock;
 	both(f, &lim);
 	/* polling an empty ring (spin, hybrid) is the host's cost */
 	for (i = 0; i < 100; i++)
-		assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET), 0);
+		assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET), 0);
 	assert_true(a->st.cpu_ns >= 100 * MS);
 	assert_int_equal(a->cpu_credit, 50 * (int64_t)MS);
 	push(&f->a, 1);
-	assert_int_equal(vcam_dev_process(a, VCAM_REQ_BUDGET), 0);
+	assert_int_equal(vcamd_dev_process(a, VCAMD_REQ_BUDGET), 0);
 	assert_int_equal(answered(&f->a), 1);
 	assert_true(a->cpu_credit < 50 * (int64_t)MS);
-	vcam_cpu_hook = NULL;
+	vcamd_cpu_hook = NULL;
 }
 
 static void test_no_limits(void **state)
 {
 	struct fixture *f = *state;
-	struct vcam_dev_limits lim = { 0 };
+	struct vcamd_dev_limits lim = { 0 };
 
 	both(f, &lim);
 	config_request(&f->a, 8);
 	for (uint8_t i = 0; i < 8; i++)
 		assert_int_equal(tfe_buf_create(&f->a, i), 0);
 	push(&f->b, RING_SIZE(&f->b.ring));
-	assert_int_equal(vcam_dev_process(&f->b.dev, RING_SIZE(&f->b.ring)),
+	assert_int_equal(vcamd_dev_process(&f->b.dev, RING_SIZE(&f->b.ring)),
 			 0);
 	assert_int_equal(answered(&f->b), RING_SIZE(&f->b.ring));
 }

@@ -23,21 +23,21 @@
 static struct vcamd g_d;
 static unsigned int g_unmasked[8], g_nunmasked;
 
-static void fake_unmask(struct vcam_conn *c, unsigned int port)
+static void fake_unmask(struct vcamd_conn *c, unsigned int port)
 {
 	(void)c;
 	if (g_nunmasked < 8)
 		g_unmasked[g_nunmasked++] = port;
 }
 
-static const struct vcam_transport fake_tp = {
+static const struct vcamd_transport fake_tp = {
 	.name = "fake",
 	.unmask = fake_unmask,
 };
 
-static struct vcam_conn *conn(unsigned int id, bool connected, int mode)
+static struct vcamd_conn *conn(unsigned int id, bool connected, int mode)
 {
-	struct vcam_conn *c = calloc(1, sizeof(*c));
+	struct vcamd_conn *c = calloc(1, sizeof(*c));
 
 	assert_non_null(c);
 	c->d = &g_d;
@@ -56,7 +56,7 @@ static int setup(void **state)
 {
 	(void)state;
 	memset(&g_d, 0, sizeof(g_d));
-	vcam_opts_default(&g_d.opts);
+	vcamd_opts_default(&g_d.opts);
 	g_d.tp = &fake_tp;
 	g_nunmasked = 0;
 	return 0;
@@ -64,7 +64,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct vcam_conn *c;
+	struct vcamd_conn *c;
 
 	(void)state;
 	while ((c = g_d.conns) != NULL) {
@@ -75,9 +75,9 @@ static int teardown(void **state)
 }
 
 /* What a device asking for `mode` is granted. */
-static int admit(struct vcam_conn *c, int mode)
+static int admit(struct vcamd_conn *c, int mode)
 {
-	struct vcam_dev_cfg cfg = { .notify_mode = mode };
+	struct vcamd_dev_cfg cfg = { .notify_mode = mode };
 
 	vcamd_policy_connect(c, &cfg);
 	c->dev.cfg = cfg;
@@ -89,7 +89,7 @@ static int admit(struct vcam_conn *c, int mode)
 
 static void test_spin_admission(void **state)
 {
-	struct vcam_conn *a, *b, *c, *e;
+	struct vcamd_conn *a, *b, *c, *e;
 
 	(void)state;
 	assert_int_equal(g_d.opts.max_spinning, 2);
@@ -118,7 +118,7 @@ static void test_spin_admission(void **state)
 
 static void test_spin_never(void **state)
 {
-	struct vcam_conn *a;
+	struct vcamd_conn *a;
 
 	(void)state;
 	g_d.opts.max_spinning = 0;
@@ -130,8 +130,8 @@ static void test_spin_never(void **state)
 
 static void test_limits_applied(void **state)
 {
-	struct vcam_conn *a;
-	struct vcam_dev_cfg cfg = { 0 };
+	struct vcamd_conn *a;
+	struct vcamd_dev_cfg cfg = { 0 };
 
 	(void)state;
 	g_d.opts.max_pages_dev = 123;
@@ -147,7 +147,7 @@ static void test_limits_applied(void **state)
 	assert_int_equal(cfg.lim.req_rate, 45);
 	assert_int_equal(cfg.lim.req_burst, 6);
 	assert_int_equal(cfg.lim.req_cpu_pct, 7);
-	assert_int_equal(cfg.lim.req_cpu_burst_ms, VCAM_REQ_CPU_BURST_MS);
+	assert_int_equal(cfg.lim.req_cpu_burst_ms, VCAMD_REQ_CPU_BURST_MS);
 	/* a new connection starts with fresh kick gates */
 	assert_int_equal(a->req_gate.idle, 0);
 	assert_false(a->req_gate.masked);
@@ -158,47 +158,47 @@ static void test_limits_applied(void **state)
 static void test_kick_delays(void **state)
 {
 	(void)state;
-	assert_int_equal(vcam_kick_delay_ns(0), 0);
-	assert_int_equal(vcam_kick_delay_ns(1), 0);
-	assert_int_equal(vcam_kick_delay_ns(2), 0);
-	assert_int_equal(vcam_kick_delay_ns(3), 1 * MS);
-	assert_int_equal(vcam_kick_delay_ns(4), 2 * MS);
-	assert_int_equal(vcam_kick_delay_ns(12), 512 * MS);
-	assert_int_equal(vcam_kick_delay_ns(13), 1000 * MS);
-	assert_int_equal(vcam_kick_delay_ns(64), 1000 * MS);
-	assert_int_equal(vcam_kick_delay_ns(UINT_MAX), 1000 * MS);
+	assert_int_equal(vcamd_kick_delay_ns(0), 0);
+	assert_int_equal(vcamd_kick_delay_ns(1), 0);
+	assert_int_equal(vcamd_kick_delay_ns(2), 0);
+	assert_int_equal(vcamd_kick_delay_ns(3), 1 * MS);
+	assert_int_equal(vcamd_kick_delay_ns(4), 2 * MS);
+	assert_int_equal(vcamd_kick_delay_ns(12), 512 * MS);
+	assert_int_equal(vcamd_kick_delay_ns(13), 1000 * MS);
+	assert_int_equal(vcamd_kick_delay_ns(64), 1000 * MS);
+	assert_int_equal(vcamd_kick_delay_ns(UINT_MAX), 1000 * MS);
 }
 
 static void test_kick_gate(void **state)
 {
-	struct vcam_kick_gate g = { 0 };
+	struct vcamd_kick_gate g = { 0 };
 	uint64_t now = 7 * MS;
 	unsigned int i;
 
 	(void)state;
-	assert_true(vcam_kick_gate_done(&g, false, now));
-	assert_true(vcam_kick_gate_done(&g, false, now));
+	assert_true(vcamd_kick_gate_done(&g, false, now));
+	assert_true(vcamd_kick_gate_done(&g, false, now));
 	assert_false(g.masked);
-	assert_false(vcam_kick_gate_done(&g, false, now));
+	assert_false(vcamd_kick_gate_done(&g, false, now));
 	assert_true(g.masked);
 	assert_int_equal(g.unmask_ns, now + 1 * MS);
-	assert_false(vcam_kick_gate_done(&g, false, now));
+	assert_false(vcamd_kick_gate_done(&g, false, now));
 	assert_int_equal(g.unmask_ns, now + 2 * MS);
 	for (i = 0; i < 40; i++)
-		vcam_kick_gate_done(&g, false, now);
+		vcamd_kick_gate_done(&g, false, now);
 	assert_int_equal(g.unmask_ns, now + 1000 * MS);
 	/* real work: unmasked at once, back-off forgotten */
-	assert_true(vcam_kick_gate_done(&g, true, now));
+	assert_true(vcamd_kick_gate_done(&g, true, now));
 	assert_false(g.masked);
 	assert_int_equal(g.idle, 0);
-	assert_true(vcam_kick_gate_done(&g, false, now));
+	assert_true(vcamd_kick_gate_done(&g, false, now));
 }
 
 /* ---- timers ------------------------------------------------------------- */
 
 static void test_timers_and_timeout(void **state)
 {
-	struct vcam_conn *a, *b, *gone;
+	struct vcamd_conn *a, *b, *gone;
 	uint64_t now = 1000 * MS;
 
 	(void)state;

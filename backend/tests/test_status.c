@@ -25,14 +25,14 @@
 #endif
 
 static struct vcamd g_d;
-static struct vcam_camdev g_cam[2];
+static struct vcamd_camdev g_cam[2];
 static char g_text[16384], g_json[16384];
 
-static const struct vcam_transport fake_tp = { .name = "fake" };
+static const struct vcamd_transport fake_tp = { .name = "fake" };
 
-static struct vcam_conn *conn(const char *name, struct vcam_camdev *cd)
+static struct vcamd_conn *conn(const char *name, struct vcamd_camdev *cd)
 {
-	struct vcam_conn *c = calloc(1, sizeof(*c));
+	struct vcamd_conn *c = calloc(1, sizeof(*c));
 
 	assert_non_null(c);
 	c->d = &g_d;
@@ -48,14 +48,14 @@ static struct vcam_conn *conn(const char *name, struct vcam_camdev *cd)
 
 static int setup(void **state)
 {
-	struct vcam_conn *a, *b;
+	struct vcamd_conn *a, *b;
 
 	(void)state;
 	memset(&g_d, 0, sizeof(g_d));
 	memset(g_cam, 0, sizeof(g_cam));
-	vcam_opts_default(&g_d.opts);
+	vcamd_opts_default(&g_d.opts);
 	g_d.tp = &fake_tp;
-	g_d.start_ns = vcam_now_ns();
+	g_d.start_ns = vcamd_now_ns();
 	g_d.pages.used = 2026;
 	g_d.pages.max = 65536;
 	/* odd but space-free: the text cannot tell a space from a separator */
@@ -100,7 +100,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct vcam_conn *c;
+	struct vcamd_conn *c;
 
 	(void)state;
 	while ((c = g_d.conns) != NULL) {

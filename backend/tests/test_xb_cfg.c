@@ -24,25 +24,25 @@ struct dirs {
 
 static struct dirs g_dirs;
 
-static struct fake_dir *dir_of(struct vcam_conn *c, bool fe)
+static struct fake_dir *dir_of(struct vcamd_conn *c, bool fe)
 {
 	struct dirs *d = c->tpctx;
 
 	return fe ? &d->fe : &d->be;
 }
 
-static char *t_read(struct vcam_conn *c, bool fe, const char *key)
+static char *t_read(struct vcamd_conn *c, bool fe, const char *key)
 {
 	return fake_dir_read(dir_of(c, fe), key);
 }
 
-static char *t_list(struct vcam_conn *c, bool fe, const char *key,
+static char *t_list(struct vcamd_conn *c, bool fe, const char *key,
 		    unsigned int *n)
 {
 	return fake_dir_list(dir_of(c, fe), key, n);
 }
 
-static const struct vcam_transport t_tp = {
+static const struct vcamd_transport t_tp = {
 	.name = "test", .read = t_read, .list = t_list,
 };
 
@@ -62,14 +62,14 @@ static void set_both(const char *key, const char *val)
 static bool differs(void)
 {
 	static struct vcamd d;
-	struct vcam_conn c;
+	struct vcamd_conn c;
 
 	memset(&c, 0, sizeof(c));
 	c.d = &d;
 	c.tp = &t_tp;
 	c.tpctx = &g_dirs;
 	snprintf(c.name, sizeof(c.name), "test");
-	vcam_xb_check_guest_copy(&c);
+	vcamd_xb_check_guest_copy(&c);
 	return c.cfg_diff_logged;
 }
 
@@ -157,6 +157,7 @@ int main(void)
 		cmocka_unit_test_setup(test_guest_flood, setup),
 	};
 
-	vcam_log_setup(false, getenv("VCAM_TEST_DEBUG") ? LOG_DEBUG : LOG_CRIT);
+	vcamd_log_setup(false,
+			getenv("VCAM_TEST_DEBUG") ? LOG_DEBUG : LOG_CRIT);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -12,7 +12,7 @@
 
 #include "lb_xenops.h"
 
-void tfe_default_cfg(struct vcam_dev_cfg *cfg)
+void tfe_default_cfg(struct vcamd_dev_cfg *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->notify_mode = VCAM_NOTIFY_EVENT;
@@ -25,8 +25,8 @@ void tfe_default_cfg(struct vcam_dev_cfg *cfg)
 	cfg->ctrls[3] = XENCAMERA_CTRL_HUE;
 }
 
-void tfe_setup(struct tfe *t, const struct vcam_dev_cfg *cfg,
-	       struct vcam_cam *cam, unsigned int pool_pages)
+void tfe_setup(struct tfe *t, const struct vcamd_dev_cfg *cfg,
+	       struct vcamd_cam *cam, unsigned int pool_pages)
 {
 	struct xen_cameraif_sring *sring;
 	void *be_ring, *be_evt;
@@ -40,7 +40,7 @@ void tfe_setup(struct tfe *t, const struct vcam_dev_cfg *cfg,
 	assert_non_null(t->evt_page);
 	sring = t->ring_page;
 	SHARED_RING_INIT(sring);
-	FRONT_RING_INIT(&t->ring, sring, VCAM_PAGE_SIZE);
+	FRONT_RING_INIT(&t->ring, sring, VCAMD_PAGE_SIZE);
 	t->req_port = vcam_lb_port_alloc(t->lb);
 	t->evt_port = vcam_lb_port_alloc(t->lb);
 	assert_true(t->req_port > 0 && t->evt_port > 0);
@@ -50,20 +50,20 @@ void tfe_setup(struct tfe *t, const struct vcam_dev_cfg *cfg,
 	be_evt = vcam_lb_map(t->lb, VCAM_LB_BE, 1, &t->evt_ref);
 	assert_non_null(be_ring);
 	assert_non_null(be_evt);
-	vcam_dev_init(&t->dev, "test", &vcam_lb_xen_ops, t->lb, be_ring,
-		      be_evt, t->req_port, t->evt_port, cfg, cam);
+	vcamd_dev_init(&t->dev, "test", &vcamd_lb_xen_ops, t->lb, be_ring,
+		       be_evt, t->req_port, t->evt_port, cfg, cam);
 }
 
 void tfe_teardown(struct tfe *t)
 {
 	unsigned int i;
 
-	vcam_dev_fini(&t->dev);
+	vcamd_dev_fini(&t->dev);
 	/* The backend must have returned every grant it made. */
 	assert_int_equal(vcam_lb_granted(t->lb, VCAM_LB_BE), 0);
 	vcam_lb_unmap(t->dev.ring.sring, 1);
 	vcam_lb_unmap(t->dev.evt_page, 1);
-	for (i = 0; i < VCAM_MAX_BUFS; i++) {
+	for (i = 0; i < VCAMD_MAX_BUFS; i++) {
 		free(t->bufs[i].refs);
 		t->bufs[i].refs = NULL;
 	}
@@ -84,7 +84,7 @@ int32_t tfe_call(struct tfe *t, struct xencamera_req *req,
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&t->ring, notify);
 	if (notify)
 		vcam_lb_notify(t->lb, VCAM_LB_FE, t->req_port);
-	ret = vcam_dev_process(&t->dev, VCAM_REQ_BUDGET);
+	ret = vcamd_dev_process(&t->dev, VCAMD_REQ_BUDGET);
 	assert_true(ret >= 0);
 	assert_true(RING_HAS_UNCONSUMED_RESPONSES(&t->ring));
 	r = *RING_GET_RESPONSE(&t->ring, t->ring.rsp_cons);
@@ -157,13 +157,13 @@ int32_t tfe_buf_create_raw(struct tfe *t, uint8_t index, uint32_t dir_ref)
 
 int32_t tfe_buf_create(struct tfe *t, uint8_t index)
 {
-	struct tfe_buf *b = &t->bufs[index % VCAM_MAX_BUFS];
-	unsigned int d, per = VCAM_DIR_REFS_PER_PAGE;
+	struct tfe_buf *b = &t->bufs[index % VCAMD_MAX_BUFS];
+	unsigned int d, per = VCAMD_DIR_REFS_PER_PAGE;
 	bool be_alloc = t->dev.cfg.be_alloc;
 	int32_t st;
 
 	t->layout_size = tfe_layout_size(t);
-	b->npages = (t->layout_size + VCAM_PAGE_SIZE - 1) / VCAM_PAGE_SIZE;
+	b->npages = (t->layout_size + VCAMD_PAGE_SIZE - 1) / VCAMD_PAGE_SIZE;
 	b->ndir = (b->npages + per - 1) / per;
 	assert_true(b->ndir <= 8);
 	free(b->refs);
@@ -177,7 +177,7 @@ int32_t tfe_buf_create(struct tfe *t, uint8_t index)
 	assert_non_null(b->dir);
 	for (d = 0; d < b->ndir; d++) {
 		struct xencamera_page_directory *pd = (void *)
-			((char *)b->dir + d * VCAM_PAGE_SIZE);
+			((char *)b->dir + d * VCAMD_PAGE_SIZE);
 		unsigned int cnt = b->npages - d * per;
 
 		if (cnt > per)
@@ -191,7 +191,7 @@ int32_t tfe_buf_create(struct tfe *t, uint8_t index)
 	if (st == 0 && be_alloc) {
 		for (d = 0; d < b->ndir; d++) {
 			struct xencamera_page_directory *pd = (void *)
-				((char *)b->dir + d * VCAM_PAGE_SIZE);
+				((char *)b->dir + d * VCAMD_PAGE_SIZE);
 			unsigned int cnt = b->npages - d * per;
 
 			if (cnt > per)

@@ -5,8 +5,8 @@
  * grants and page directories) and runs the backend core synchronously
  * after each request, so a test reads like a cameraif conversation.
  */
-#ifndef VCAM_TFE_H
-#define VCAM_TFE_H
+#ifndef VCAMD_TFE_H
+#define VCAMD_TFE_H
 
 #include "core.h"
 #include "fake_camera.h"
@@ -29,15 +29,15 @@ struct tfe {
 	int req_port, evt_port;
 	uint16_t next_id;
 	uint32_t evt_cons;
-	struct vcam_dev dev;
-	struct tfe_buf bufs[VCAM_MAX_BUFS];
+	struct vcamd_dev dev;
+	struct tfe_buf bufs[VCAMD_MAX_BUFS];
 	uint32_t layout_size;
 };
 
 /* Default config: fe-alloc, event mode, all four controls listed. */
-void tfe_default_cfg(struct vcam_dev_cfg *cfg);
-void tfe_setup(struct tfe *t, const struct vcam_dev_cfg *cfg,
-	       struct vcam_cam *cam, unsigned int pool_pages);
+void tfe_default_cfg(struct vcamd_dev_cfg *cfg);
+void tfe_setup(struct tfe *t, const struct vcamd_dev_cfg *cfg,
+	       struct vcamd_cam *cam, unsigned int pool_pages);
 void tfe_teardown(struct tfe *t);
 
 /* Send one request, run the backend, return the response's status. */
@@ -59,4 +59,4 @@ int tfe_event(struct tfe *t, struct xencamera_evt *ev);
 /* Kicks received on a port since the last call. */
 int tfe_kicks(struct tfe *t, int port);
 
-#endif /* VCAM_TFE_H */
+#endif /* VCAMD_TFE_H */

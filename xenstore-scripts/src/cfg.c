@@ -15,39 +15,39 @@
 #include "cfg.h"
 #include "strutil.h"
 
-#define VCAM_CFG_MAX_BYTES	(1024 * 1024)
+#define VCAMTS_CFG_MAX_BYTES	(1024 * 1024)
 
 /* The fork's form: first string device options, then one format each. */
 static int parse_sublist(XLU_Config *cfg, XLU_ConfigValue *v,
-			 struct vcam_spec *spec, struct vcam_err *err)
+			 struct vcamts_spec *spec, struct vcamts_err *err)
 {
 	XLU_ConfigList *sub;
 	const char *s;
 	int i;
 
 	if (xlu_cfg_value_get_list(cfg, v, &sub, 1))
-		return vcam_errf(err, "not a list");
+		return vcamts_errf(err, "not a list");
 	s = xlu_cfg_get_listitem(sub, 0);
 	if (!s)
-		return vcam_errf(err,
+		return vcamts_errf(err,
 			"first element must be the device string");
-	if (vcam_spec_parse_partial(spec, s, err))
+	if (vcamts_spec_parse_partial(spec, s, err))
 		return -1;
 	for (i = 1; xlu_cfg_get_listitem2(sub, i); i++) {
 		s = xlu_cfg_get_listitem(sub, i);
 		if (!s)
-			return vcam_errf(err,
+			return vcamts_errf(err,
 				"element %d is not a format string", i);
-		if (vcam_spec_add_fork_format(spec, s, err)) {
-			vcam_err_prefix(err, "format string %d: ", i);
+		if (vcamts_spec_add_fork_format(spec, s, err)) {
+			vcamts_err_prefix(err, "format string %d: ", i);
 			return -1;
 		}
 	}
-	return vcam_spec_check(spec, err);
+	return vcamts_spec_check(spec, err);
 }
 
-static int parse_key(XLU_Config *cfg, const char *key, struct vcam_cfg *out,
-		     struct vcam_err *err)
+static int parse_key(XLU_Config *cfg, const char *key, struct vcamts_cfg *out,
+		     struct vcamts_err *err)
 {
 	XLU_ConfigList *list;
 	int nr, i, rc;
@@ -56,23 +56,24 @@ static int parse_key(XLU_Config *cfg, const char *key, struct vcam_cfg *out,
 	if (rc == ESRCH)
 		return 0;
 	if (rc)
-		return vcam_errf(err, "%s must be a list: %s = [ '...', ... ]",
-				 key, key);
+		return vcamts_errf(err,
+				   "%s must be a list: %s = [ '...', ... ]",
+				   key, key);
 	for (i = 0; i < nr; i++) {
 		XLU_ConfigValue *v = xlu_cfg_get_listitem2(list, i);
-		struct vcam_spec *spec;
+		struct vcamts_spec *spec;
 
-		if (out->nr_specs == VCAM_CFG_MAX_DEVICES)
-			return vcam_errf(err, "more than %d cameras",
-					 VCAM_CFG_MAX_DEVICES);
+		if (out->nr_specs == VCAMTS_CFG_MAX_DEVICES)
+			return vcamts_errf(err, "more than %d cameras",
+					   VCAMTS_CFG_MAX_DEVICES);
 		spec = &out->specs[out->nr_specs];
 		if (xlu_cfg_value_type(v) == XLU_STRING)
-			rc = vcam_spec_parse(spec,
-					     xlu_cfg_get_listitem(list, i), err);
+			rc = vcamts_spec_parse(spec,
+					       xlu_cfg_get_listitem(list, i), err);
 		else
 			rc = parse_sublist(cfg, v, spec, err);
 		if (rc) {
-			vcam_err_prefix(err, "%s[%d]: ", key, i);
+			vcamts_err_prefix(err, "%s[%d]: ", key, i);
 			return -1;
 		}
 		out->nr_specs++;
@@ -80,7 +81,7 @@ static int parse_key(XLU_Config *cfg, const char *key, struct vcam_cfg *out,
 	return 0;
 }
 
-static int devid_taken(const struct vcam_cfg *out, int devid)
+static int devid_taken(const struct vcamts_cfg *out, int devid)
 {
 	unsigned int i;
 
@@ -94,7 +95,7 @@ static int devid_taken(const struct vcam_cfg *out, int devid)
  * Deterministic, so the watcher and vcam-xl attaching the same config
  * agree on devids and the second attach is a no-op.
  */
-static int assign_devids(struct vcam_cfg *out, struct vcam_err *err)
+static int assign_devids(struct vcamts_cfg *out, struct vcamts_err *err)
 {
 	unsigned int i, j;
 	int next = 0;
@@ -103,7 +104,7 @@ static int assign_devids(struct vcam_cfg *out, struct vcam_err *err)
 		for (j = 0; j < i; j++)
 			if (out->specs[i].devid >= 0 &&
 			    out->specs[i].devid == out->specs[j].devid)
-				return vcam_errf(err,
+				return vcamts_errf(err,
 					"devid %d used by two cameras",
 					out->specs[i].devid);
 	for (i = 0; i < out->nr_specs; i++) {
@@ -116,8 +117,8 @@ static int assign_devids(struct vcam_cfg *out, struct vcam_err *err)
 	return 0;
 }
 
-int vcam_cfg_parse(const char *data, size_t len, const char *source,
-		   struct vcam_cfg *out, struct vcam_err *err)
+int vcamts_cfg_parse(const char *data, size_t len, const char *source,
+		     struct vcamts_cfg *out, struct vcamts_err *err)
 {
 	char *report_text = NULL;
 	size_t report_len = 0;
@@ -127,23 +128,23 @@ int vcam_cfg_parse(const char *data, size_t len, const char *source,
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (len > VCAM_CFG_MAX_BYTES)
-		return vcam_errf(err, "%s: config larger than %d bytes",
-				 source, VCAM_CFG_MAX_BYTES);
+	if (len > VCAMTS_CFG_MAX_BYTES)
+		return vcamts_errf(err, "%s: config larger than %d bytes",
+				   source, VCAMTS_CFG_MAX_BYTES);
 	/* libxlutil reports syntax errors to a FILE: keep them for @err */
 	report = open_memstream(&report_text, &report_len);
 	if (!report)
-		return vcam_errf(err, "out of memory");
+		return vcamts_errf(err, "out of memory");
 	cfg = xlu_cfg_init(report, source);
 	if (!cfg) {
 		fclose(report);
 		free(report_text);
-		return vcam_errf(err, "out of memory");
+		return vcamts_errf(err, "out of memory");
 	}
 	if (xlu_cfg_readdata(cfg, data, (int)len)) {
 		fflush(report);
-		vcam_errf(err, "%s", report_len ? vcam_trim(report_text) :
-			  "config syntax error");
+		vcamts_errf(err, "%s", report_len ? vcamts_trim(report_text) :
+			    "config syntax error");
 		goto out;
 	}
 	if (!xlu_cfg_get_string(cfg, "name", &name, 1))
@@ -151,7 +152,7 @@ int vcam_cfg_parse(const char *data, size_t len, const char *source,
 	if (parse_key(cfg, "vcam", out, err) ||
 	    parse_key(cfg, XENCAMERA_DRIVER_NAME, out, err) ||
 	    assign_devids(out, err)) {
-		vcam_err_prefix(err, "%s: ", source);
+		vcamts_err_prefix(err, "%s: ", source);
 		out->nr_specs = 0;
 		goto out;
 	}
@@ -167,7 +168,7 @@ static int append(char **buf, size_t *len, const char *s, size_t n)
 {
 	char *nb;
 
-	if (*len + n + 1 > VCAM_CFG_MAX_BYTES + 1)
+	if (*len + n + 1 > VCAMTS_CFG_MAX_BYTES + 1)
 		return -1;
 	nb = realloc(*buf, *len + n + 1);
 	if (!nb)
@@ -179,9 +180,9 @@ static int append(char **buf, size_t *len, const char *s, size_t n)
 	return 0;
 }
 
-int vcam_cfg_load(const char *path, char *const *overrides,
-		  unsigned int nr_overrides, const char *source,
-		  struct vcam_cfg *out, struct vcam_err *err)
+int vcamts_cfg_load(const char *path, char *const *overrides,
+		    unsigned int nr_overrides, const char *source,
+		    struct vcamts_cfg *out, struct vcamts_err *err)
 {
 	char chunk[4096];
 	char *data = NULL;
@@ -193,15 +194,15 @@ int vcam_cfg_load(const char *path, char *const *overrides,
 	memset(out, 0, sizeof(*out));
 	f = fopen(path, "r");
 	if (!f)
-		return vcam_errf(err, "%s: %s", source, strerror(errno));
+		return vcamts_errf(err, "%s: %s", source, strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		if (append(&data, &len, chunk, n)) {
-			vcam_errf(err, "%s: too large or out of memory",
-				  source);
+			vcamts_errf(err, "%s: too large or out of memory",
+				    source);
 			goto out;
 		}
 	if (ferror(f)) {
-		vcam_errf(err, "%s: read error", source);
+		vcamts_errf(err, "%s: read error", source);
 		goto out;
 	}
 	/* exactly what xl create does with trailing key=value arguments */
@@ -211,10 +212,10 @@ int vcam_cfg_load(const char *path, char *const *overrides,
 		if (append(&data, &len, overrides[i], strlen(overrides[i])) ||
 		    append(&data, &len, "\n", 1))
 			goto nomem;
-	rc = vcam_cfg_parse(data, len, source, out, err);
+	rc = vcamts_cfg_parse(data, len, source, out, err);
 	goto out;
 nomem:
-	vcam_errf(err, "%s: too large or out of memory", source);
+	vcamts_errf(err, "%s: too large or out of memory", source);
 out:
 	fclose(f);
 	free(data);

@@ -3,17 +3,17 @@
  * Reading cameras out of an xl domain config with libxlutil, the parser
  * xl itself uses, so whatever xl accepts as syntax we accept too.
  */
-#ifndef VCAM_CFG_H
-#define VCAM_CFG_H
+#ifndef VCAMTS_CFG_H
+#define VCAMTS_CFG_H
 
 #include "spec.h"
 
-#define VCAM_CFG_MAX_DEVICES	16
+#define VCAMTS_CFG_MAX_DEVICES	16
 
-struct vcam_cfg {
-	char name[VCAM_DOMNAME_MAX];	/* "name" of the domain, "" if none */
+struct vcamts_cfg {
+	char name[VCAMTS_DOMNAME_MAX];	/* "name" of the domain, "" if none */
 	unsigned int nr_specs;
-	struct vcam_spec specs[VCAM_CFG_MAX_DEVICES];
+	struct vcamts_spec specs[VCAMTS_CFG_MAX_DEVICES];
 };
 
 /*
@@ -23,15 +23,15 @@ struct vcam_cfg {
  * (explicit ones kept, the rest the lowest free, in order); on any error
  * returns -1 with @err and no specs are usable.
  */
-int vcam_cfg_parse(const char *data, size_t len, const char *source,
-		   struct vcam_cfg *out, struct vcam_err *err);
+int vcamts_cfg_parse(const char *data, size_t len, const char *source,
+		     struct vcamts_cfg *out, struct vcamts_err *err);
 
 /*
  * Reads @path, appends @overrides ("key=value" each, as on xl's command
- * line) and parses the whole like vcam_cfg_parse().
+ * line) and parses the whole like vcamts_cfg_parse().
  */
-int vcam_cfg_load(const char *path, char *const *overrides,
-		  unsigned int nr_overrides, const char *source,
-		  struct vcam_cfg *out, struct vcam_err *err);
+int vcamts_cfg_load(const char *path, char *const *overrides,
+		    unsigned int nr_overrides, const char *source,
+		    struct vcamts_cfg *out, struct vcamts_err *err);
 
-#endif /* VCAM_CFG_H */
+#endif /* VCAMTS_CFG_H */

@@ -9,18 +9,18 @@
 #include "domain.h"
 #include "spec.h"
 
-int vcam_domid_parse(const char *s, unsigned int *domid)
+int vcamts_domid_parse(const char *s, unsigned int *domid)
 {
 	unsigned long v;
 
-	if (vcam_parse_uint(s, VCAM_DOMID_FIRST_RESERVED - 1, &v))
+	if (vcamts_parse_uint(s, VCAMTS_DOMID_FIRST_RESERVED - 1, &v))
 		return -1;
 	*domid = (unsigned int)v;
 	return 0;
 }
 
-int vcam_domain_name(struct xs_handle *xs, unsigned int domid, char *buf,
-		     size_t len)
+int vcamts_domain_name(struct xs_handle *xs, unsigned int domid, char *buf,
+		       size_t len)
 {
 	char path[64];
 	char *v;
@@ -37,33 +37,34 @@ int vcam_domain_name(struct xs_handle *xs, unsigned int domid, char *buf,
 	return 0;
 }
 
-int vcam_domain_resolve(struct xs_handle *xs, const char *name,
-			unsigned int *domid, struct vcam_err *err)
+int vcamts_domain_resolve(struct xs_handle *xs, const char *name,
+			  unsigned int *domid, struct vcamts_err *err)
 {
 	char buf[128];
 	unsigned int i, n, id;
 	char **ents;
 	int found = -1;
 
-	if (vcam_domid_parse(name, &id) == 0) {
-		if (vcam_domain_name(xs, id, buf, sizeof(buf)))
-			return vcam_errf(err, "no domain with id %u", id);
+	if (vcamts_domid_parse(name, &id) == 0) {
+		if (vcamts_domain_name(xs, id, buf, sizeof(buf)))
+			return vcamts_errf(err, "no domain with id %u", id);
 		*domid = id;
 		return 0;
 	}
 	ents = xs_directory(xs, XBT_NULL, "/local/domain", &n);
 	if (!ents)
-		return vcam_errf(err, "cannot list /local/domain in xenstore");
+		return vcamts_errf(err,
+				   "cannot list /local/domain in xenstore");
 	for (i = 0; i < n && found < 0; i++) {
-		if (vcam_domid_parse(ents[i], &id) ||
-		    vcam_domain_name(xs, id, buf, sizeof(buf)))
+		if (vcamts_domid_parse(ents[i], &id) ||
+		    vcamts_domain_name(xs, id, buf, sizeof(buf)))
 			continue;
 		if (strcmp(buf, name) == 0)
 			found = (int)id;
 	}
 	free(ents);
 	if (found < 0)
-		return vcam_errf(err, "no domain named '%s'", name);
+		return vcamts_errf(err, "no domain named '%s'", name);
 	*domid = (unsigned int)found;
 	return 0;
 }
@@ -115,26 +116,26 @@ static enum xen_state xen_state(unsigned int domid)
 	return reason == SHUTDOWN_suspend ? XEN_SUSPENDED : XEN_SHUTDOWN;
 }
 
-bool vcam_domain_alive(struct xs_handle *xs, unsigned int domid)
+bool vcamts_domain_alive(struct xs_handle *xs, unsigned int domid)
 {
 	return domid == 0 || xs_is_domain_introduced(xs, domid) ||
 	       xen_state(domid) == XEN_ACTIVE;
 }
 
-enum vcam_dom_run vcam_domain_run(struct xs_handle *xs, unsigned int domid)
+enum vcamts_dom_run vcamts_domain_run(struct xs_handle *xs, unsigned int domid)
 {
 	bool introduced = domid == 0 || xs_is_domain_introduced(xs, domid);
 
 	switch (domid == 0 ? XEN_ACTIVE : xen_state(domid)) {
 	case XEN_ACTIVE:
-		return introduced ? VCAM_RUN_UP : VCAM_RUN_BUILDING;
+		return introduced ? VCAMTS_RUN_UP : VCAMTS_RUN_BUILDING;
 	case XEN_SUSPENDED:
-		return VCAM_RUN_SUSPENDED;
+		return VCAMTS_RUN_SUSPENDED;
 	case XEN_SHUTDOWN:
-		return VCAM_RUN_SHUTDOWN;
+		return VCAMTS_RUN_SHUTDOWN;
 	case XEN_UNKNOWN:
-		return introduced ? VCAM_RUN_UP : VCAM_RUN_GONE;
+		return introduced ? VCAMTS_RUN_UP : VCAMTS_RUN_GONE;
 	default:
-		return VCAM_RUN_GONE;
+		return VCAMTS_RUN_GONE;
 	}
 }

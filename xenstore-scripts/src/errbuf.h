@@ -4,19 +4,19 @@
  * instead of printing, so the unit tests can check the message and the
  * watcher daemon can prefix it with the domain it was working on.
  */
-#ifndef VCAM_ERRBUF_H
-#define VCAM_ERRBUF_H
+#ifndef VCAMTS_ERRBUF_H
+#define VCAMTS_ERRBUF_H
 
 #include <stdarg.h>
 #include <stdio.h>
 
-struct vcam_err {
+struct vcamts_err {
 	char msg[512];
 };
 
-/* Always returns -1 so callers can write `return vcam_errf(...)`. */
+/* Always returns -1 so callers can write `return vcamts_errf(...)`. */
 static inline int __attribute__((format(printf, 2, 3)))
-vcam_errf(struct vcam_err *err, const char *fmt, ...)
+vcamts_errf(struct vcamts_err *err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -30,7 +30,7 @@ vcam_errf(struct vcam_err *err, const char *fmt, ...)
 
 /* Puts context in front of an existing message: "vcam[1]: " + msg. */
 static inline void __attribute__((format(printf, 2, 3)))
-vcam_err_prefix(struct vcam_err *err, const char *fmt, ...)
+vcamts_err_prefix(struct vcamts_err *err, const char *fmt, ...)
 {
 	char prefix[128];
 	char old[sizeof(err->msg)];
@@ -47,4 +47,4 @@ vcam_err_prefix(struct vcam_err *err, const char *fmt, ...)
 		err->msg[0] = '\0';
 }
 
-#endif /* VCAM_ERRBUF_H */
+#endif /* VCAMTS_ERRBUF_H */

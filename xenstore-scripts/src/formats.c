@@ -5,7 +5,7 @@
  *	FOURCC:WxH@N/D[;N/D...][|FOURCC:WxH@N/D...]
  * The fork's syntax, one string per entry:
  *	format=FOURCC, resolution=WxH, frame-rates=N/D[;N/D...]
- * Both end up as the same vcam_format entries, and from there as
+ * Both end up as the same vcamts_format entries, and from there as
  * formats/<FOURCC>/<W>x<H>/frame-rates = "N/D,N/D" in xenstore.
  */
 #include <stdio.h>
@@ -15,114 +15,118 @@
 #include "strutil.h"
 
 /* Names and values as vcam/cfgparse.h (and so the backend) reads them. */
-int vcam_fourcc_valid(const char *s)
+int vcamts_fourcc_valid(const char *s)
 {
 	uint32_t f;
 
 	return !vcam_parse_fourcc(s, &f, NULL);
 }
 
-static int parse_rates(struct vcam_format *fmt, const char *s,
-		       struct vcam_err *err)
+static int parse_rates(struct vcamts_format *fmt, const char *s,
+		       struct vcamts_err *err)
 {
 	char buf[512];
 	char *save = NULL;
 	char *tok;
 
-	if (vcam_copy(buf, sizeof(buf), s))
-		return vcam_errf(err, "frame-rate list too long");
+	if (vcamts_copy(buf, sizeof(buf), s))
+		return vcamts_errf(err, "frame-rate list too long");
 	fmt->nr_rates = 0;
 	for (tok = strtok_r(buf, ";", &save); tok;
 	     tok = strtok_r(NULL, ";", &save)) {
 		struct vcam_rate r;
 		unsigned int i;
 
-		tok = vcam_trim(tok);
+		tok = vcamts_trim(tok);
 		if (!*tok)
 			continue;
 		if (vcam_parse_rate(tok, strlen(tok), &r, NULL))
-			return vcam_errf(err,
+			return vcamts_errf(err,
 				"frame rate '%s' is not N/D with N, D > 0", tok);
 		for (i = 0; i < fmt->nr_rates; i++)
 			if (fmt->rates[i].numer == r.numer &&
 			    fmt->rates[i].denom == r.denom)
-				return vcam_errf(err,
+				return vcamts_errf(err,
 					"frame rate '%s' listed twice", tok);
-		if (fmt->nr_rates == VCAM_MAX_RATES)
-			return vcam_errf(err, "more than %d frame rates",
-					 VCAM_MAX_RATES);
+		if (fmt->nr_rates == VCAMTS_MAX_RATES)
+			return vcamts_errf(err, "more than %d frame rates",
+					   VCAMTS_MAX_RATES);
 		fmt->rates[fmt->nr_rates++] = r;
 	}
 	if (!fmt->nr_rates)
-		return vcam_errf(err, "no frame rate given");
+		return vcamts_errf(err, "no frame rate given");
 	return 0;
 }
 
-static int parse_resolution(struct vcam_format *fmt, const char *s,
-			    struct vcam_err *err)
+static int parse_resolution(struct vcamts_format *fmt, const char *s,
+			    struct vcamts_err *err)
 {
 	if (vcam_parse_resolution(s, &fmt->width, &fmt->height, NULL))
-		return vcam_errf(err,
+		return vcamts_errf(err,
 			"resolution '%s' is not WxH with 1..%u each", s,
-			VCAM_DIM_MAX);
+			VCAMTS_DIM_MAX);
 	return 0;
 }
 
-static int set_fourcc(struct vcam_format *fmt, const char *s,
-		      struct vcam_err *err)
+static int set_fourcc(struct vcamts_format *fmt, const char *s,
+		      struct vcamts_err *err)
 {
-	if (!vcam_fourcc_valid(s) ||
-	    vcam_copy(fmt->fourcc, sizeof(fmt->fourcc), s))
-		return vcam_errf(err,
+	if (!vcamts_fourcc_valid(s) ||
+	    vcamts_copy(fmt->fourcc, sizeof(fmt->fourcc), s))
+		return vcamts_errf(err,
 			"'%s' is not a FOURCC (1-4 printable characters, optional -BE)",
 			s);
 	return 0;
 }
 
-static int add_format(struct vcam_spec *spec, const struct vcam_format *fmt,
-		      struct vcam_err *err)
+static int add_format(struct vcamts_spec *spec, const struct vcamts_format *fmt,
+		      struct vcamts_err *err)
 {
 	unsigned int i;
 
 	for (i = 0; i < spec->nr_formats; i++) {
-		const struct vcam_format *o = &spec->formats[i];
+		const struct vcamts_format *o = &spec->formats[i];
 
 		if (strcmp(o->fourcc, fmt->fourcc) == 0 &&
 		    o->width == fmt->width && o->height == fmt->height)
-			return vcam_errf(err, "format %s:%ux%u given twice",
-					 fmt->fourcc, fmt->width, fmt->height);
+			return vcamts_errf(err, "format %s:%ux%u given twice",
+					   fmt->fourcc, fmt->width,
+					   fmt->height);
 	}
-	if (spec->nr_formats == VCAM_MAX_FORMATS)
-		return vcam_errf(err, "more than %d formats", VCAM_MAX_FORMATS);
-	if (!vcam_spec_has_fourcc(spec, fmt->fourcc) &&
-	    vcam_spec_nr_fourccs(spec) == VCAM_CFG_MAX_FOURCCS)
-		return vcam_errf(err, "more than %d FOURCCs",
-				 VCAM_CFG_MAX_FOURCCS);
+	if (spec->nr_formats == VCAMTS_MAX_FORMATS)
+		return vcamts_errf(err, "more than %d formats",
+				   VCAMTS_MAX_FORMATS);
+	if (!vcamts_spec_has_fourcc(spec, fmt->fourcc) &&
+	    vcamts_spec_nr_fourccs(spec) == VCAM_CFG_MAX_FOURCCS)
+		return vcamts_errf(err, "more than %d FOURCCs",
+				   VCAM_CFG_MAX_FOURCCS);
 	spec->formats[spec->nr_formats++] = *fmt;
 	return 0;
 }
 
 /* "FOURCC:WxH@rates" */
-static int parse_entry(struct vcam_spec *spec, char *s, struct vcam_err *err)
+static int parse_entry(struct vcamts_spec *spec, char *s,
+		       struct vcamts_err *err)
 {
-	struct vcam_format fmt;
+	struct vcamts_format fmt;
 	char *colon, *at;
 
 	memset(&fmt, 0, sizeof(fmt));
 	colon = strchr(s, ':');
 	at = colon ? strchr(colon, '@') : NULL;
 	if (!colon || !at)
-		return vcam_errf(err, "'%s' is not FOURCC:WxH@N/D[;N/D...]", s);
+		return vcamts_errf(err, "'%s' is not FOURCC:WxH@N/D[;N/D...]",
+				   s);
 	*colon = '\0';
 	*at = '\0';
-	if (set_fourcc(&fmt, vcam_trim(s), err) ||
-	    parse_resolution(&fmt, vcam_trim(colon + 1), err) ||
+	if (set_fourcc(&fmt, vcamts_trim(s), err) ||
+	    parse_resolution(&fmt, vcamts_trim(colon + 1), err) ||
 	    parse_rates(&fmt, at + 1, err))
 		return -1;
 	return add_format(spec, &fmt, err);
 }
 
-int vcam_spec_has_fourcc(const struct vcam_spec *spec, const char *fourcc)
+int vcamts_spec_has_fourcc(const struct vcamts_spec *spec, const char *fourcc)
 {
 	unsigned int i;
 
@@ -132,7 +136,7 @@ int vcam_spec_has_fourcc(const struct vcam_spec *spec, const char *fourcc)
 	return 0;
 }
 
-unsigned int vcam_spec_nr_fourccs(const struct vcam_spec *spec)
+unsigned int vcamts_spec_nr_fourccs(const struct vcamts_spec *spec)
 {
 	unsigned int i, j, n = 0;
 
@@ -146,52 +150,52 @@ unsigned int vcam_spec_nr_fourccs(const struct vcam_spec *spec)
 	return n;
 }
 
-int vcam_formats_parse(struct vcam_spec *spec, const char *str,
-		       struct vcam_err *err)
+int vcamts_formats_parse(struct vcamts_spec *spec, const char *str,
+			 struct vcamts_err *err)
 {
-	char buf[VCAM_FORMATS_TEXT_MAX];
+	char buf[VCAMTS_FORMATS_TEXT_MAX];
 	char *save = NULL;
 	char *tok;
 	unsigned int before = spec->nr_formats;
 
-	if (vcam_copy(buf, sizeof(buf), str))
-		return vcam_errf(err, "key 'formats': value too long");
+	if (vcamts_copy(buf, sizeof(buf), str))
+		return vcamts_errf(err, "key 'formats': value too long");
 	for (tok = strtok_r(buf, "|", &save); tok;
 	     tok = strtok_r(NULL, "|", &save)) {
-		tok = vcam_trim(tok);
+		tok = vcamts_trim(tok);
 		if (!*tok)
 			continue;
 		if (parse_entry(spec, tok, err)) {
-			vcam_err_prefix(err, "key 'formats': ");
+			vcamts_err_prefix(err, "key 'formats': ");
 			return -1;
 		}
 	}
 	if (spec->nr_formats == before)
-		return vcam_errf(err, "key 'formats': empty");
+		return vcamts_errf(err, "key 'formats': empty");
 	return 0;
 }
 
-int vcam_spec_add_fork_format(struct vcam_spec *spec, const char *str,
-			      struct vcam_err *err)
+int vcamts_spec_add_fork_format(struct vcamts_spec *spec, const char *str,
+				struct vcamts_err *err)
 {
 	char buf[1024];
 	char fourcc[32] = "", res[32] = "", rates[512] = "";
 	char *save = NULL;
 	char *item;
-	struct vcam_format fmt;
+	struct vcamts_format fmt;
 
-	if (vcam_copy(buf, sizeof(buf), str))
-		return vcam_errf(err, "format string too long");
+	if (vcamts_copy(buf, sizeof(buf), str))
+		return vcamts_errf(err, "format string too long");
 	for (item = strtok_r(buf, ",", &save); item;
 	     item = strtok_r(NULL, ",", &save)) {
 		char *key, *val, *dst;
 		size_t dlen;
 
-		item = vcam_trim(item);
+		item = vcamts_trim(item);
 		if (!*item)
 			continue;
-		if (vcam_split_kv(item, &key, &val))
-			return vcam_errf(err, "'%s' is not key=value", item);
+		if (vcamts_split_kv(item, &key, &val))
+			return vcamts_errf(err, "'%s' is not key=value", item);
 		if (strcmp(key, "format") == 0) {
 			dst = fourcc;
 			dlen = sizeof(fourcc);
@@ -202,19 +206,20 @@ int vcam_spec_add_fork_format(struct vcam_spec *spec, const char *str,
 			dst = rates;
 			dlen = sizeof(rates);
 		} else {
-			return vcam_errf(err,
+			return vcamts_errf(err,
 				"unknown key '%s' in a format string (format, resolution, frame-rates)",
 				key);
 		}
 		if (*dst)
-			return vcam_errf(err, "key '%s' given twice", key);
+			return vcamts_errf(err, "key '%s' given twice", key);
 		if (!*val)
-			return vcam_errf(err, "key '%s': empty value", key);
-		if (vcam_copy(dst, dlen, val))
-			return vcam_errf(err, "key '%s': value too long", key);
+			return vcamts_errf(err, "key '%s': empty value", key);
+		if (vcamts_copy(dst, dlen, val))
+			return vcamts_errf(err, "key '%s': value too long",
+					   key);
 	}
 	if (!*fourcc || !*res || !*rates)
-		return vcam_errf(err,
+		return vcamts_errf(err,
 			"format string '%s' needs format=, resolution= and frame-rates=",
 			str);
 	memset(&fmt, 0, sizeof(fmt));
@@ -226,8 +231,8 @@ int vcam_spec_add_fork_format(struct vcam_spec *spec, const char *str,
 	return 0;
 }
 
-int vcam_format_rates_str(const struct vcam_format *fmt, char *buf,
-			  size_t len)
+int vcamts_format_rates_str(const struct vcamts_format *fmt, char *buf,
+			    size_t len)
 {
 	size_t used = 0;
 	unsigned int i;

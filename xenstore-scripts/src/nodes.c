@@ -9,24 +9,24 @@
 /* XenbusStateInitialising: cameraif's toolstack creates both sides so. */
 #define STATE_INITIALISING "1"
 
-void vcam_fe_dir(char *buf, size_t len, unsigned int fe, unsigned int devid)
+void vcamts_fe_dir(char *buf, size_t len, unsigned int fe, unsigned int devid)
 {
 	snprintf(buf, len, "/local/domain/%u/device/%s/%u", fe,
 		 XENCAMERA_DRIVER_NAME, devid);
 }
 
-void vcam_be_dir(char *buf, size_t len, unsigned int be, unsigned int fe,
-		 unsigned int devid)
+void vcamts_be_dir(char *buf, size_t len, unsigned int be, unsigned int fe,
+		   unsigned int devid)
 {
 	snprintf(buf, len, "/local/domain/%u/backend/%s/%u/%u", be,
 		 XENCAMERA_DRIVER_NAME, fe, devid);
 }
 
-static struct vcam_node *grow(struct vcam_node_list *l)
+static struct vcamts_node *grow(struct vcamts_node_list *l)
 {
 	if (l->nr == l->cap) {
 		unsigned int cap = l->cap ? l->cap * 2 : 32;
-		struct vcam_node *n = realloc(l->nodes, cap * sizeof(*n));
+		struct vcamts_node *n = realloc(l->nodes, cap * sizeof(*n));
 
 		if (!n)
 			return NULL;
@@ -38,39 +38,39 @@ static struct vcam_node *grow(struct vcam_node_list *l)
 }
 
 static int __attribute__((format(printf, 5, 6)))
-add(struct vcam_node_list *l, enum vcam_side side, const char *value,
-	struct vcam_err *err, const char *pathfmt, ...)
+add(struct vcamts_node_list *l, enum vcamts_side side, const char *value,
+	struct vcamts_err *err, const char *pathfmt, ...)
 {
-	struct vcam_node *n = grow(l);
+	struct vcamts_node *n = grow(l);
 	va_list ap;
 	int len;
 
 	if (!n)
-		return vcam_errf(err, "out of memory");
+		return vcamts_errf(err, "out of memory");
 	va_start(ap, pathfmt);
 	len = vsnprintf(n->path, sizeof(n->path), pathfmt, ap);
 	va_end(ap);
 	if (len < 0 || (size_t)len >= sizeof(n->path))
-		return vcam_errf(err, "xenstore path too long");
+		return vcamts_errf(err, "xenstore path too long");
 	n->side = side;
 	n->is_dir = value == NULL;
 	if (value && snprintf(n->value, sizeof(n->value), "%s", value) >=
 		     (int)sizeof(n->value))
-		return vcam_errf(err, "value for %s too long", n->path);
+		return vcamts_errf(err, "value for %s too long", n->path);
 	return 0;
 }
 
-static int add_formats(const struct vcam_spec *spec, const char *dir,
-		       enum vcam_side side, struct vcam_node_list *l,
-		       struct vcam_err *err)
+static int add_formats(const struct vcamts_spec *spec, const char *dir,
+		       enum vcamts_side side, struct vcamts_node_list *l,
+		       struct vcamts_err *err)
 {
 	unsigned int i, j;
 
 	if (add(l, side, NULL, err, "%s/%s", dir, XENCAMERA_FIELD_FORMATS))
 		return -1;
 	for (i = 0; i < spec->nr_formats; i++) {
-		const struct vcam_format *f = &spec->formats[i];
-		char rates[VCAM_VALUE_MAX];
+		const struct vcamts_format *f = &spec->formats[i];
+		char rates[VCAMTS_VALUE_MAX];
 
 		/* one directory per FOURCC, however many resolutions */
 		for (j = 0; j < i; j++)
@@ -83,8 +83,8 @@ static int add_formats(const struct vcam_spec *spec, const char *dir,
 			XENCAMERA_FIELD_FORMATS, f->fourcc, f->width,
 			XENCAMERA_RESOLUTION_SEPARATOR, f->height))
 			return -1;
-		if (vcam_format_rates_str(f, rates, sizeof(rates)))
-			return vcam_errf(err, "frame-rate list too long");
+		if (vcamts_format_rates_str(f, rates, sizeof(rates)))
+			return vcamts_errf(err, "frame-rate list too long");
 		if (add(l, side, rates, err, "%s/%s/%s/%u%s%u/%s", dir,
 			XENCAMERA_FIELD_FORMATS, f->fourcc, f->width,
 			XENCAMERA_RESOLUTION_SEPARATOR, f->height,
@@ -100,14 +100,14 @@ static int add_formats(const struct vcam_spec *spec, const char *dir,
  * and may rewrite it at will, so the backend reads only the copy in its
  * own dir, which the guest can read but not write.
  */
-static int add_config(const struct vcam_spec *spec, const char *dir,
-		      enum vcam_side side, struct vcam_node_list *l,
-		      struct vcam_err *err)
+static int add_config(const struct vcamts_spec *spec, const char *dir,
+		      enum vcamts_side side, struct vcamts_node_list *l,
+		      struct vcamts_err *err)
 {
 	char num[16], ctrls[128], spin[16];
 
-	if (vcam_spec_controls_str(spec, ctrls, sizeof(ctrls)))
-		return vcam_errf(err, "controls list too long");
+	if (vcamts_spec_controls_str(spec, ctrls, sizeof(ctrls)))
+		return vcamts_errf(err, "controls list too long");
 	snprintf(num, sizeof(num), "%u", spec->max_buffers);
 	snprintf(spin, sizeof(spin), "%u", spec->spin_us);
 	if (add(l, side, spec->unique_id, err, "%s/%s", dir,
@@ -124,19 +124,19 @@ static int add_config(const struct vcam_spec *spec, const char *dir,
 	return add_formats(spec, dir, side, l, err);
 }
 
-int vcam_nodes_build(const struct vcam_spec *spec, unsigned int fe,
-		     unsigned int be, unsigned int devid,
-		     struct vcam_node_list *out, struct vcam_err *err)
+int vcamts_nodes_build(const struct vcamts_spec *spec, unsigned int fe,
+		       unsigned int be, unsigned int devid,
+		       struct vcamts_node_list *out, struct vcamts_err *err)
 {
-	const enum vcam_side F = VCAM_SIDE_FRONT, B = VCAM_SIDE_BACK;
-	char fe_dir[VCAM_PATH_MAX], be_dir[VCAM_PATH_MAX];
+	const enum vcamts_side F = VCAMTS_SIDE_FRONT, B = VCAMTS_SIDE_BACK;
+	char fe_dir[VCAMTS_PATH_MAX], be_dir[VCAMTS_PATH_MAX];
 	char num[16];
 
 	memset(out, 0, sizeof(*out));
 	if (err)
 		err->msg[0] = '\0';
-	vcam_fe_dir(fe_dir, sizeof(fe_dir), fe, devid);
-	vcam_be_dir(be_dir, sizeof(be_dir), be, fe, devid);
+	vcamts_fe_dir(fe_dir, sizeof(fe_dir), fe, devid);
+	vcamts_be_dir(be_dir, sizeof(be_dir), be, fe, devid);
 
 	if (add(out, F, NULL, err, "%s", fe_dir) ||
 	    add(out, F, be_dir, err, "%s/backend", fe_dir))
@@ -159,12 +159,12 @@ int vcam_nodes_build(const struct vcam_spec *spec, unsigned int fe,
 	return 0;
 fail:
 	if (!err || !err->msg[0])
-		vcam_errf(err, "cannot build xenstore nodes");
-	vcam_nodes_free(out);
+		vcamts_errf(err, "cannot build xenstore nodes");
+	vcamts_nodes_free(out);
 	return -1;
 }
 
-void vcam_nodes_free(struct vcam_node_list *list)
+void vcamts_nodes_free(struct vcamts_node_list *list)
 {
 	free(list->nodes);
 	memset(list, 0, sizeof(*list));

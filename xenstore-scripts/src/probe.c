@@ -20,7 +20,7 @@ static const struct { uint32_t w, h; } common_sizes[] = {
 };
 
 struct text {
-	char buf[VCAM_FORMATS_TEXT_MAX];
+	char buf[VCAMTS_FORMATS_TEXT_MAX];
 	size_t len;
 	int overflow;
 };
@@ -45,7 +45,7 @@ static int in_step(uint32_t v, uint32_t min, uint32_t max, uint32_t step)
 
 struct rates {
 	unsigned int n;
-	struct vcam_rate r[VCAM_MAX_RATES];
+	struct vcam_rate r[VCAMTS_MAX_RATES];
 };
 
 /* Adds fps = @num/@den once; equal fractions in other terms count as one. */
@@ -54,7 +54,7 @@ static void add_rate(struct text *t, struct rates *rs, uint32_t num,
 {
 	unsigned int i;
 
-	if (!num || !den || rs->n >= VCAM_MAX_RATES)
+	if (!num || !den || rs->n >= VCAMTS_MAX_RATES)
 		return;
 	for (i = 0; i < rs->n; i++)
 		if ((uint64_t)rs->r[i].numer * den ==
@@ -67,7 +67,7 @@ static void add_rate(struct text *t, struct rates *rs, uint32_t num,
 }
 
 /* Rates (fps = 1 / interval) for one size; returns how many were put. */
-static unsigned int put_rates(vcam_probe_ioctl_fn ioctl, void *ctx,
+static unsigned int put_rates(vcamts_probe_ioctl_fn ioctl, void *ctx,
 			      struct text *t, uint32_t pf, uint32_t w,
 			      uint32_t h)
 {
@@ -115,13 +115,13 @@ static void put_str(struct text *t, const char *str)
 }
 
 /* One formats= entry "FOURCC:WxH@rates"; returns 1 if it was kept. */
-static unsigned int put_size(vcam_probe_ioctl_fn ioctl, void *ctx,
+static unsigned int put_size(vcamts_probe_ioctl_fn ioctl, void *ctx,
 			     struct text *t, const char *fourcc, uint32_t pf,
 			     uint32_t w, uint32_t h, unsigned int entries)
 {
 	size_t mark = t->len;
 
-	if (entries >= VCAM_MAX_FORMATS)
+	if (entries >= VCAMTS_MAX_FORMATS)
 		return 0;
 	if (entries)
 		put_str(t, "|");
@@ -136,8 +136,8 @@ static unsigned int put_size(vcam_probe_ioctl_fn ioctl, void *ctx,
 	return 1;
 }
 
-int vcam_probe_enumerate(vcam_probe_ioctl_fn ioctl, void *ctx,
-			 struct vcam_spec *spec, struct vcam_err *err)
+int vcamts_probe_enumerate(vcamts_probe_ioctl_fn ioctl, void *ctx,
+			   struct vcamts_spec *spec, struct vcamts_err *err)
 {
 	struct v4l2_fmtdesc fd = { .type = V4L2_BUF_TYPE_VIDEO_CAPTURE };
 	struct text *t = calloc(1, sizeof(*t));
@@ -145,7 +145,7 @@ int vcam_probe_enumerate(vcam_probe_ioctl_fn ioctl, void *ctx,
 	int rc;
 
 	if (!t)
-		return vcam_errf(err, "out of memory");
+		return vcamts_errf(err, "out of memory");
 	for (fd.index = 0; fd.index < 64; fd.index++) {
 		struct v4l2_frmsizeenum fs = { 0 };
 		char fourcc[8];
@@ -153,10 +153,10 @@ int vcam_probe_enumerate(vcam_probe_ioctl_fn ioctl, void *ctx,
 		if (ioctl(ctx, VIDIOC_ENUM_FMT, &fd))
 			break;
 		vcam_fourcc_name(fd.pixelformat, fourcc);
-		if (!vcam_fourcc_valid(fourcc))
+		if (!vcamts_fourcc_valid(fourcc))
 			continue;
 		if (nr_fourccs == VCAM_CFG_MAX_FOURCCS ||
-		    entries == VCAM_MAX_FORMATS)
+		    entries == VCAMTS_MAX_FORMATS)
 			break;	/* the camera's first modes are its main ones */
 		before = entries;
 		fs.pixel_format = fd.pixelformat;
@@ -194,11 +194,11 @@ int vcam_probe_enumerate(vcam_probe_ioctl_fn ioctl, void *ctx,
 		nr_fourccs += entries != before;
 	}
 	if (t->overflow)
-		rc = vcam_errf(err, "camera lists more modes than fit");
+		rc = vcamts_errf(err, "camera lists more modes than fit");
 	else if (!entries)
-		rc = vcam_errf(err, "camera offers no usable capture mode");
+		rc = vcamts_errf(err, "camera offers no usable capture mode");
 	else
-		rc = vcam_formats_parse(spec, t->buf, err);
+		rc = vcamts_formats_parse(spec, t->buf, err);
 	free(t);
 	return rc;
 }
@@ -214,9 +214,9 @@ static int v4l2_ioctl_fn(void *ctx, unsigned long req, void *arg)
 	return r;
 }
 
-int vcam_probe_device(struct vcam_spec *spec, struct vcam_err *err)
+int vcamts_probe_device(struct vcamts_spec *spec, struct vcamts_err *err)
 {
-	char path[VCAM_UNIQUE_ID_MAX + 8];
+	char path[VCAMTS_UNIQUE_ID_MAX + 8];
 	int fd, rc;
 
 	if (spec->unique_id[0] == '/')
@@ -225,12 +225,12 @@ int vcam_probe_device(struct vcam_spec *spec, struct vcam_err *err)
 		snprintf(path, sizeof(path), "/dev/%s", spec->unique_id);
 	fd = v4l2_open(path, O_RDWR | O_NONBLOCK);
 	if (fd < 0)
-		return vcam_errf(err,
+		return vcamts_errf(err,
 			"no formats= given and camera %s cannot be read: %s",
 			path, strerror(errno));
-	rc = vcam_probe_enumerate(v4l2_ioctl_fn, &fd, spec, err);
+	rc = vcamts_probe_enumerate(v4l2_ioctl_fn, &fd, spec, err);
 	v4l2_close(fd);
 	if (rc)
-		vcam_err_prefix(err, "%s: ", path);
+		vcamts_err_prefix(err, "%s: ", path);
 	return rc;
 }

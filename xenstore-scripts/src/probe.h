@@ -5,14 +5,14 @@
  * each mode listed is one vcamd can deliver).  Only possible where the
  * camera is, i.e. when the backend is the domain running the tool.
  */
-#ifndef VCAM_PROBE_H
-#define VCAM_PROBE_H
+#ifndef VCAMTS_PROBE_H
+#define VCAMTS_PROBE_H
 
 #include "errbuf.h"
 #include "spec.h"
 
 /* The device ioctl, injectable so enumeration is unit-tested without one. */
-typedef int (*vcam_probe_ioctl_fn)(void *ctx, unsigned long req, void *arg);
+typedef int (*vcamts_probe_ioctl_fn)(void *ctx, unsigned long req, void *arg);
 
 /*
  * Fills @spec->formats from VIDIOC_ENUM_FMT / ENUM_FRAMESIZES /
@@ -22,10 +22,10 @@ typedef int (*vcam_probe_ioctl_fn)(void *ctx, unsigned long req, void *arg);
  * inside.  Returns 0, or -1 with @err when the camera offers no usable
  * mode.
  */
-int vcam_probe_enumerate(vcam_probe_ioctl_fn ioctl, void *ctx,
-			 struct vcam_spec *spec, struct vcam_err *err);
+int vcamts_probe_enumerate(vcamts_probe_ioctl_fn ioctl, void *ctx,
+			   struct vcamts_spec *spec, struct vcamts_err *err);
 
 /* The above on the spec's own camera (unique-id), opened with libv4l2. */
-int vcam_probe_device(struct vcam_spec *spec, struct vcam_err *err);
+int vcamts_probe_device(struct vcamts_spec *spec, struct vcamts_err *err);
 
-#endif /* VCAM_PROBE_H */
+#endif /* VCAMTS_PROBE_H */

@@ -11,9 +11,9 @@
 
 struct live_dom {
 	unsigned int domid;
-	char name[VCAM_DOMNAME_MAX];
-	char uuid[VCAM_UUID_LEN + 1];	/* "" if libxl did not make it */
-	enum vcam_dom_run run;
+	char name[VCAMTS_DOMNAME_MAX];
+	char uuid[VCAMTS_UUID_LEN + 1];	/* "" if libxl did not make it */
+	enum vcamts_dom_run run;
 };
 
 /*
@@ -32,15 +32,15 @@ static struct live_dom *live_domains(struct xs_handle *xs, unsigned int *nr)
 	for (i = 0; ents && l && i < n; i++) {
 		struct live_dom *d = &l[*nr];
 
-		if (vcam_domid_parse(ents[i], &id) ||
-		    vcam_domain_name(xs, id, d->name, sizeof(d->name)))
+		if (vcamts_domid_parse(ents[i], &id) ||
+		    vcamts_domain_name(xs, id, d->name, sizeof(d->name)))
 			continue;
-		d->run = vcam_domain_run(xs, id);
-		if (d->run == VCAM_RUN_SHUTDOWN || d->run == VCAM_RUN_GONE)
+		d->run = vcamts_domain_run(xs, id);
+		if (d->run == VCAMTS_RUN_SHUTDOWN || d->run == VCAMTS_RUN_GONE)
 			continue;
 		d->domid = id;
-		if (vcam_xs_domain_uuid(xs, XBT_NULL, id, d->uuid,
-					sizeof(d->uuid)))
+		if (vcamts_xs_domain_uuid(xs, XBT_NULL, id, d->uuid,
+					  sizeof(d->uuid)))
 			d->uuid[0] = '\0';
 		(*nr)++;
 	}
@@ -56,27 +56,27 @@ static bool is_backend(const struct live_dom *d, const char *backend)
 {
 	unsigned int id;
 
-	if (d->run != VCAM_RUN_UP)
+	if (d->run != VCAMTS_RUN_UP)
 		return false;
-	if (vcam_domid_parse(backend, &id) == 0)
+	if (vcamts_domid_parse(backend, &id) == 0)
 		return d->domid == id;
 	return strcmp(d->name, backend) == 0;
 }
 
 static void attach_again(struct xs_handle *xs, const struct live_dom *fe,
-			 const struct live_dom *be, struct vcam_spec *spec,
+			 const struct live_dom *be, struct vcamts_spec *spec,
 			 void (*log)(const char *fmt, ...))
 {
-	enum vcam_attach_result res;
-	struct vcam_err err = { "" };
-	char wanted[VCAM_DOMNAME_MAX];
+	enum vcamts_attach_result res;
+	struct vcamts_err err = { "" };
+	char wanted[VCAMTS_DOMNAME_MAX];
 
 	snprintf(wanted, sizeof(wanted), "%s", spec->backend);
 	/* by id: the name was matched to exactly this live domain */
 	snprintf(spec->backend, sizeof(spec->backend), "%u", be->domid);
-	if (vcam_xs_attach(xs, fe->domid, spec, 1, &res, &err)) {
+	if (vcamts_xs_attach(xs, fe->domid, spec, 1, &res, &err)) {
 		/* a restore or migration that failed takes its domain along */
-		if (fe->run == VCAM_RUN_BUILDING)
+		if (fe->run == VCAMTS_RUN_BUILDING)
 			log("domain %s (%u): attaching vcam device %d from its record while the domain is being built: %s",
 			    fe->name, fe->domid, spec->devid, err.msg);
 		else
@@ -85,9 +85,9 @@ static void attach_again(struct xs_handle *xs, const struct live_dom *fe,
 			    be->domid, err.msg);
 		return;
 	}
-	if (res != VCAM_ATTACHED)
+	if (res != VCAMTS_ATTACHED)
 		return;
-	if (fe->run == VCAM_RUN_BUILDING)
+	if (fe->run == VCAMTS_RUN_BUILDING)
 		log("domain %s (%u): attached vcam device %d (%s, backend %s) from its record while the domain is being built (a restore or an incoming migration)",
 		    fe->name, fe->domid, spec->devid, spec->unique_id, wanted);
 	else
@@ -99,19 +99,19 @@ static void attach_again(struct xs_handle *xs, const struct live_dom *fe,
 /* One record; returns when it wants another look (ms), or -1. */
 static long reattach_one(struct xs_handle *xs, const struct live_dom *fe,
 			 unsigned int devid, const struct live_dom *doms,
-			 unsigned int nr_doms, struct vcam_removals *removals,
+			 unsigned int nr_doms, struct vcamts_removals *removals,
 			 void (*log)(const char *fmt, ...))
 {
-	static struct vcam_spec spec;	/* ~10 KiB: not on the stack */
-	struct vcam_recover_state st = { 0 };
+	static struct vcamts_spec spec;	/* ~10 KiB: not on the stack */
+	struct vcamts_recover_state st = { 0 };
 	const struct live_dom *be = NULL;
-	struct vcam_err err = { "" };
-	char path[VCAM_PATH_MAX];
+	struct vcamts_err err = { "" };
+	char path[VCAMTS_PATH_MAX];
 	long due = -1;
 	unsigned int i;
 	char *v;
 
-	if (vcam_xs_record_read(xs, fe->uuid, devid, &spec, &err)) {
+	if (vcamts_xs_record_read(xs, fe->uuid, devid, &spec, &err)) {
 		log("domain %s (%u): bad camera record: %s", fe->name,
 		    fe->domid, err.msg);
 		return -1;
@@ -122,27 +122,27 @@ static long reattach_one(struct xs_handle *xs, const struct live_dom *fe,
 			st.nr_backends++;
 		}
 	}
-	vcam_fe_dir(path, sizeof(path), fe->domid, devid);
+	vcamts_fe_dir(path, sizeof(path), fe->domid, devid);
 	v = xs_read(xs, XBT_NULL, path, NULL);
 	st.fe_dir = v != NULL;
 	free(v);
-	st.live_be_dir = st.fe_dir && vcam_xs_served(xs, fe->domid, devid);
-	st.now_ms = vcam_monotonic_ms();
-	st.removed_ms = vcam_removals_when(removals, fe->domid, devid);
+	st.live_be_dir = st.fe_dir && vcamts_xs_served(xs, fe->domid, devid);
+	st.now_ms = vcamts_monotonic_ms();
+	st.removed_ms = vcamts_removals_when(removals, fe->domid, devid);
 
-	switch (vcam_recover_decide(&st, &due)) {
-	case VCAM_RECOVER_NONE:
-	case VCAM_RECOVER_WAIT_BACKEND:
+	switch (vcamts_recover_decide(&st, &due)) {
+	case VCAMTS_RECOVER_NONE:
+	case VCAMTS_RECOVER_WAIT_BACKEND:
 		return -1;
-	case VCAM_RECOVER_REMOVE_STALE:
-		if (vcam_xs_remove_orphan(xs, fe->domid, devid) != 1)
+	case VCAMTS_RECOVER_REMOVE_STALE:
+		if (vcamts_xs_remove_orphan(xs, fe->domid, devid) != 1)
 			return -1;
-		vcam_removals_note(removals, fe->domid, devid, st.now_ms);
+		vcamts_removals_note(removals, fe->domid, devid, st.now_ms);
 		log("removed %s (its backend domain is gone)", path);
-		return VCAM_REATTACH_GRACE_MS;
-	case VCAM_RECOVER_WAIT_GRACE:
+		return VCAMTS_REATTACH_GRACE_MS;
+	case VCAMTS_RECOVER_WAIT_GRACE:
 		return due - st.now_ms;
-	case VCAM_RECOVER_ATTACH:
+	case VCAMTS_RECOVER_ATTACH:
 		attach_again(xs, fe, be, &spec, log);
 		return -1;
 	}
@@ -158,41 +158,41 @@ static long sooner(long a, long b)
 	return a < b ? a : b;
 }
 
-long vcam_xs_reattach(struct xs_handle *xs, struct vcam_removals *removals,
-		      void (*log)(const char *fmt, ...))
+long vcamts_xs_reattach(struct xs_handle *xs, struct vcamts_removals *removals,
+			void (*log)(const char *fmt, ...))
 {
-	char path[VCAM_PATH_MAX];
+	char path[VCAMTS_PATH_MAX];
 	unsigned int i, j, k, n, nr_doms;
 	struct live_dom *doms = live_domains(xs, &nr_doms);
-	char **uuids = xs_directory(xs, XBT_NULL, VCAM_RECORD_ROOT, &n);
+	char **uuids = xs_directory(xs, XBT_NULL, VCAMTS_RECORD_ROOT, &n);
 	long next = -1;
 
 	/* a domain being built is watched until it is introduced or gone */
 	for (j = 0; doms && j < nr_doms; j++)
-		if (doms[j].run == VCAM_RUN_BUILDING)
-			next = VCAM_BUILDING_POLL_MS;
+		if (doms[j].run == VCAMTS_RUN_BUILDING)
+			next = VCAMTS_BUILDING_POLL_MS;
 	for (i = 0; doms && uuids && i < n; i++) {
 		unsigned int nr_dev;
 		char **devs;
 
-		vcam_record_uuid_dir(path, sizeof(path), uuids[i]);
+		vcamts_record_uuid_dir(path, sizeof(path), uuids[i]);
 		devs = xs_directory(xs, XBT_NULL, path, &nr_dev);
 		/*
 		 * Every domain with the guest's UUID: during a migration to
 		 * this host two of them, the one going and the one coming.  A
-		 * guest that is gone is vcam_xs_records_prune()'s business.
+		 * guest that is gone is vcamts_xs_records_prune()'s business.
 		 */
 		for (j = 0; devs && j < nr_doms; j++) {
 			const struct live_dom *fe = &doms[j];
 
 			if (strcmp(fe->uuid, uuids[i]) != 0 ||
-			    !vcam_recover_gets_cameras(fe->run))
+			    !vcamts_recover_gets_cameras(fe->run))
 				continue;
 			for (k = 0; k < nr_dev; k++) {
 				unsigned long devid;
 
-				if (vcam_parse_uint(devs[k], VCAM_DEVID_MAX,
-						    &devid))
+				if (vcamts_parse_uint(devs[k], VCAMTS_DEVID_MAX,
+						      &devid))
 					continue;
 				next = sooner(next, reattach_one(xs, fe,
 						(unsigned int)devid, doms,

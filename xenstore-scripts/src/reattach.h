@@ -6,8 +6,8 @@
  * does not matter which event it was, whether events were merged, or
  * whether the watcher itself was restarted in between.
  */
-#ifndef VCAM_REATTACH_H
-#define VCAM_REATTACH_H
+#ifndef VCAMTS_REATTACH_H
+#define VCAMTS_REATTACH_H
 
 #include <xenstore.h>
 
@@ -18,7 +18,7 @@
  * dies before libxl introduces it (a failed restore or migration): while
  * one exists, the watcher looks again this often.
  */
-#define VCAM_BUILDING_POLL_MS	1000L
+#define VCAMTS_BUILDING_POLL_MS	1000L
 
 /*
  * One pass over all records.  @removals gives and gets the times at which
@@ -26,7 +26,7 @@
  * Returns the milliseconds until a pass is due again (a grace period
  * running, a domain being built), or -1 if nothing is pending.
  */
-long vcam_xs_reattach(struct xs_handle *xs, struct vcam_removals *removals,
-		      void (*log)(const char *fmt, ...));
+long vcamts_xs_reattach(struct xs_handle *xs, struct vcamts_removals *removals,
+			void (*log)(const char *fmt, ...));
 
-#endif /* VCAM_REATTACH_H */
+#endif /* VCAMTS_REATTACH_H */

@@ -26,8 +26,8 @@ append(char *buf, size_t len, size_t *used, const char *fmt, ...)
 	return 0;
 }
 
-int vcam_record_spec_text(const struct vcam_spec *spec,
-			  const char *backend_name, char *buf, size_t len)
+int vcamts_record_spec_text(const struct vcamts_spec *spec,
+			    const char *backend_name, char *buf, size_t len)
 {
 	size_t used = 0;
 	unsigned int i;
@@ -48,8 +48,8 @@ int vcam_record_spec_text(const struct vcam_spec *spec,
 	return 0;
 }
 
-int vcam_record_format_text(const struct vcam_format *fmt, char *buf,
-			    size_t len)
+int vcamts_record_format_text(const struct vcamts_format *fmt, char *buf,
+			      size_t len)
 {
 	size_t used = 0;
 	unsigned int i;
@@ -67,62 +67,62 @@ int vcam_record_format_text(const struct vcam_format *fmt, char *buf,
 /* Whether the device string gives @key, split as the spec parser does. */
 static bool has_key(const char *text, const char *key)
 {
-	char buf[VCAM_RECORD_SPEC_MAX];
+	char buf[VCAMTS_RECORD_SPEC_MAX];
 	char *save = NULL;
 	char *item, *k, *v;
 
-	if (vcam_copy(buf, sizeof(buf), text))
+	if (vcamts_copy(buf, sizeof(buf), text))
 		return false;
 	for (item = strtok_r(buf, ",", &save); item;
 	     item = strtok_r(NULL, ",", &save))
-		if (vcam_split_kv(item, &k, &v) == 0 && strcmp(k, key) == 0)
+		if (vcamts_split_kv(item, &k, &v) == 0 && strcmp(k, key) == 0)
 			return true;
 	return false;
 }
 
-int vcam_record_parse(struct vcam_spec *spec, const char *spec_text,
-		      const char *const *formats, unsigned int nr,
-		      struct vcam_err *err)
+int vcamts_record_parse(struct vcamts_spec *spec, const char *spec_text,
+			const char *const *formats, unsigned int nr,
+			struct vcamts_err *err)
 {
 	unsigned int i;
 
-	if (strlen(spec_text) >= VCAM_RECORD_SPEC_MAX)
-		return vcam_errf(err, "record longer than %d characters",
-				 VCAM_RECORD_SPEC_MAX - 1);
-	if (vcam_spec_parse_partial(spec, spec_text, err))
+	if (strlen(spec_text) >= VCAMTS_RECORD_SPEC_MAX)
+		return vcamts_errf(err, "record longer than %d characters",
+				   VCAMTS_RECORD_SPEC_MAX - 1);
+	if (vcamts_spec_parse_partial(spec, spec_text, err))
 		return -1;
 	/*
 	 * Without them the defaults would silently mean "dom0" and "any
 	 * free devid": a re-attach must go back to the same place.
 	 */
 	if (!has_key(spec_text, "backend"))
-		return vcam_errf(err, "record names no backend");
+		return vcamts_errf(err, "record names no backend");
 	if (!has_key(spec_text, "devid"))
-		return vcam_errf(err, "record has no devid");
+		return vcamts_errf(err, "record has no devid");
 	if (!nr)
-		return vcam_errf(err, "record has no formats");
+		return vcamts_errf(err, "record has no formats");
 	for (i = 0; i < nr; i++) {
-		if (vcam_formats_parse(spec, formats[i], err)) {
-			vcam_err_prefix(err, "format %u: ", i);
+		if (vcamts_formats_parse(spec, formats[i], err)) {
+			vcamts_err_prefix(err, "format %u: ", i);
 			return -1;
 		}
 	}
-	return vcam_spec_check(spec, err);
+	return vcamts_spec_check(spec, err);
 }
 
-int vcam_uuid_from_vm_path(const char *vm, char *buf, size_t len)
+int vcamts_uuid_from_vm_path(const char *vm, char *buf, size_t len)
 {
 	static const char prefix[] = "/vm/";
 	const char *u;
 	size_t i;
 
 	if (!vm || strncmp(vm, prefix, sizeof(prefix) - 1) != 0 ||
-	    len < VCAM_UUID_LEN + 1)
+	    len < VCAMTS_UUID_LEN + 1)
 		return -1;
 	u = vm + sizeof(prefix) - 1;
-	if (strlen(u) != VCAM_UUID_LEN)
+	if (strlen(u) != VCAMTS_UUID_LEN)
 		return -1;
-	for (i = 0; i < VCAM_UUID_LEN; i++) {
+	for (i = 0; i < VCAMTS_UUID_LEN; i++) {
 		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
 
 		if (dash ? u[i] != '-' :
@@ -130,17 +130,17 @@ int vcam_uuid_from_vm_path(const char *vm, char *buf, size_t len)
 			   isupper((unsigned char)u[i]))
 			return -1;
 	}
-	memcpy(buf, u, VCAM_UUID_LEN + 1);
+	memcpy(buf, u, VCAMTS_UUID_LEN + 1);
 	return 0;
 }
 
-void vcam_record_uuid_dir(char *buf, size_t len, const char *uuid)
+void vcamts_record_uuid_dir(char *buf, size_t len, const char *uuid)
 {
-	snprintf(buf, len, "%s/%s", VCAM_RECORD_ROOT, uuid);
+	snprintf(buf, len, "%s/%s", VCAMTS_RECORD_ROOT, uuid);
 }
 
-void vcam_record_dir(char *buf, size_t len, const char *uuid,
-		     unsigned int devid)
+void vcamts_record_dir(char *buf, size_t len, const char *uuid,
+		       unsigned int devid)
 {
-	snprintf(buf, len, "%s/%s/%u", VCAM_RECORD_ROOT, uuid, devid);
+	snprintf(buf, len, "%s/%s/%u", VCAMTS_RECORD_ROOT, uuid, devid);
 }

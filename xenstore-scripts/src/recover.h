@@ -9,23 +9,23 @@
  * dead device and never probes the new one.  So a device dir is written
  * again only a grace period after we removed it.
  */
-#ifndef VCAM_RECOVER_H
-#define VCAM_RECOVER_H
+#ifndef VCAMTS_RECOVER_H
+#define VCAMTS_RECOVER_H
 
 #include <stdbool.h>
 
 /* Long enough for a guest's xenwatch thread, short next to a domain boot. */
-#define VCAM_REATTACH_GRACE_MS	2000L
+#define VCAMTS_REATTACH_GRACE_MS	2000L
 
-enum vcam_recover_action {
-	VCAM_RECOVER_NONE,		/* attached to a live backend */
-	VCAM_RECOVER_WAIT_BACKEND,	/* no (single) live domain of that name */
-	VCAM_RECOVER_REMOVE_STALE,	/* guest's dir left, backend dead */
-	VCAM_RECOVER_WAIT_GRACE,	/* removed too recently, see above */
-	VCAM_RECOVER_ATTACH,
+enum vcamts_recover_action {
+	VCAMTS_RECOVER_NONE,		/* attached to a live backend */
+	VCAMTS_RECOVER_WAIT_BACKEND,	/* no (single) live domain of that name */
+	VCAMTS_RECOVER_REMOVE_STALE,	/* guest's dir left, backend dead */
+	VCAMTS_RECOVER_WAIT_GRACE,	/* removed too recently, see above */
+	VCAMTS_RECOVER_ATTACH,
 };
 
-struct vcam_recover_state {
+struct vcamts_recover_state {
 	unsigned int nr_backends;	/* live domains with the backend's name */
 	bool fe_dir;			/* device/vcamera/<devid> exists */
 	bool live_be_dir;		/* a live domain has its backend dir */
@@ -34,10 +34,10 @@ struct vcam_recover_state {
 };
 
 /* What to do; for WAIT_GRACE *@due_ms says when to look again. */
-enum vcam_recover_action vcam_recover_decide(
-	const struct vcam_recover_state *st, long *due_ms);
+enum vcamts_recover_action vcamts_recover_decide(
+	const struct vcamts_recover_state *st, long *due_ms);
 
-const char *vcam_recover_action_name(enum vcam_recover_action a);
+const char *vcamts_recover_action_name(enum vcamts_recover_action a);
 
 /*
  * Where a domain is in its life, as far as its cameras go (domain.c asks
@@ -46,12 +46,12 @@ const char *vcam_recover_action_name(enum vcam_recover_action a);
  * and is introduced to xenstored only after that: BUILDING.  `xl save` and
  * `xl migrate` suspend the domain before they destroy it: SUSPENDED.
  */
-enum vcam_dom_run {
-	VCAM_RUN_UP,		/* introduced, running or paused */
-	VCAM_RUN_BUILDING,	/* exists, not introduced yet */
-	VCAM_RUN_SUSPENDED,	/* shut down for a save or a migration */
-	VCAM_RUN_SHUTDOWN,	/* shut down for good (poweroff, crash...) */
-	VCAM_RUN_GONE,		/* dying, or not there */
+enum vcamts_dom_run {
+	VCAMTS_RUN_UP,		/* introduced, running or paused */
+	VCAMTS_RUN_BUILDING,	/* exists, not introduced yet */
+	VCAMTS_RUN_SUSPENDED,	/* shut down for a save or a migration */
+	VCAMTS_RUN_SHUTDOWN,	/* shut down for good (poweroff, crash...) */
+	VCAMTS_RUN_GONE,		/* dying, or not there */
 };
 
 /*
@@ -62,17 +62,17 @@ enum vcam_dom_run {
  * and a directory that appears later does not bring it back.  So the
  * camera is written while the domain is still being built.
  */
-bool vcam_recover_gets_cameras(enum vcam_dom_run run);
+bool vcamts_recover_gets_cameras(enum vcamts_dom_run run);
 
 /*
  * A guest's records are pruned when no domain has its UUID any more,
  * unless the last we saw of it was a suspend: then `xl restore` (or the
  * receiving end of a migration) may bring it back.  The mark says so.
  */
-enum vcam_suspend_mark {
-	VCAM_MARK_KEEP,		/* leave it as it is */
-	VCAM_MARK_SET,
-	VCAM_MARK_CLEAR,
+enum vcamts_suspend_mark {
+	VCAMTS_MARK_KEEP,		/* leave it as it is */
+	VCAMTS_MARK_SET,
+	VCAMTS_MARK_CLEAR,
 };
 
 /*
@@ -84,37 +84,38 @@ enum vcam_suspend_mark {
  * save or migration; it may shut down for good later).  The suspended
  * domain dying, as `xl save` destroys it, keeps the mark.
  */
-enum vcam_suspend_mark vcam_suspend_mark_decide(const enum vcam_dom_run *runs,
-						const unsigned int *ids,
-						unsigned int n, long marked);
+enum vcamts_suspend_mark
+vcamts_suspend_mark_decide(const enum vcamts_dom_run *runs,
+			   const unsigned int *ids, unsigned int n,
+			   long marked);
 
 /* CLOCK_MONOTONIC in milliseconds: what the times above are in. */
-long vcam_monotonic_ms(void);
+long vcamts_monotonic_ms(void);
 
 /* Recently removed device dirs: (frontend domid, devid) -> time. */
-#define VCAM_REMOVALS_MAX	256
+#define VCAMTS_REMOVALS_MAX	256
 
-struct vcam_removal {
+struct vcamts_removal {
 	unsigned int fe;
 	unsigned int devid;
 	long when_ms;
 	bool used;
 };
 
-struct vcam_removals {
-	struct vcam_removal e[VCAM_REMOVALS_MAX];
+struct vcamts_removals {
+	struct vcamts_removal e[VCAMTS_REMOVALS_MAX];
 };
 
-void vcam_removals_init(struct vcam_removals *r);
+void vcamts_removals_init(struct vcamts_removals *r);
 /*
  * Notes a removal at @now_ms.  Entries older than the grace period are
  * reused first; when all are recent the oldest goes (it is the one whose
  * grace ends first).
  */
-void vcam_removals_note(struct vcam_removals *r, unsigned int fe,
-			unsigned int devid, long now_ms);
+void vcamts_removals_note(struct vcamts_removals *r, unsigned int fe,
+			  unsigned int devid, long now_ms);
 /* When (fe, devid) was removed, or -1 if not within the table. */
-long vcam_removals_when(const struct vcam_removals *r, unsigned int fe,
-			unsigned int devid);
+long vcamts_removals_when(const struct vcamts_removals *r, unsigned int fe,
+			  unsigned int devid);
 
-#endif /* VCAM_RECOVER_H */
+#endif /* VCAMTS_RECOVER_H */

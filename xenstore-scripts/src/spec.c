@@ -14,17 +14,17 @@
 #include "strutil.h"
 #include "vcam/ext.h"
 
-void vcam_spec_init(struct vcam_spec *spec)
+void vcamts_spec_init(struct vcamts_spec *spec)
 {
 	memset(spec, 0, sizeof(*spec));
 	spec->devid = -1;
 	strcpy(spec->backend, "0");
-	spec->max_buffers = VCAM_MAX_BUFFERS_DEFAULT;
+	spec->max_buffers = VCAMTS_MAX_BUFFERS_DEFAULT;
 	spec->notify_mode = VCAM_NOTIFY_EVENT;
 	spec->spin_us = VCAM_SPIN_US_DEFAULT;
 }
 
-int vcam_parse_uint(const char *s, unsigned long max, unsigned long *out)
+int vcamts_parse_uint(const char *s, unsigned long max, unsigned long *out)
 {
 	uint32_t v;
 
@@ -43,7 +43,7 @@ static int backend_valid(const char *s)
 	if (!*s)
 		return 0;
 	if (isdigit((unsigned char)*s))
-		return vcam_parse_uint(s, 0x7fef, &id) == 0;
+		return vcamts_parse_uint(s, 0x7fef, &id) == 0;
 	for (; *s; s++)
 		if (!isalnum((unsigned char)*s) && !strchr("-_.", *s))
 			return 0;
@@ -61,32 +61,32 @@ static int unique_id_valid(const char *s)
 	return !vcam_parse_unique_id(s, &video, NULL);
 }
 
-static int parse_controls(struct vcam_spec *spec, const char *val,
-			  struct vcam_err *err)
+static int parse_controls(struct vcamts_spec *spec, const char *val,
+			  struct vcamts_err *err)
 {
 	char buf[256];
 	char *save = NULL;
 	char *tok;
 
-	if (vcam_copy(buf, sizeof(buf), val))
-		return vcam_errf(err, "key 'controls': value too long");
+	if (vcamts_copy(buf, sizeof(buf), val))
+		return vcamts_errf(err, "key 'controls': value too long");
 	spec->nr_controls = 0;
 	for (tok = strtok_r(buf, ";", &save); tok;
 	     tok = strtok_r(NULL, ";", &save)) {
 		int type;
 		unsigned int i;
 
-		tok = vcam_trim(tok);
+		tok = vcamts_trim(tok);
 		if (!*tok)
 			continue;
 		type = vcam_ctrl_type_n(tok, strlen(tok));
 		if (type < 0)
-			return vcam_errf(err,
+			return vcamts_errf(err,
 				"key 'controls': unknown control '%s' (known: brightness, contrast, saturation, hue)",
 				tok);
 		for (i = 0; i < spec->nr_controls; i++)
 			if (spec->controls[i] == type)
-				return vcam_errf(err,
+				return vcamts_errf(err,
 					"key 'controls': control '%s' listed twice",
 					tok);
 		spec->controls[spec->nr_controls++] = type;
@@ -117,7 +117,7 @@ static const char *const key_names[K_NR] = {
  * error).  The man page xl-vcam-configuration(5) says more; man/check.py
  * fails when its keys or defaults differ from these lines.
  */
-void vcam_spec_print_keys(FILE *f)
+void vcamts_spec_print_keys(FILE *f)
 {
 	int k;
 
@@ -141,7 +141,7 @@ void vcam_spec_print_keys(FILE *f)
 		case K_MAX_BUFFERS:
 			fprintf(f, "  %-13s1..%u  buffers the guest may use (%d)\n",
 				kv, VCAM_CFG_MAX_BUFFERS,
-				VCAM_MAX_BUFFERS_DEFAULT);
+				VCAMTS_MAX_BUFFERS_DEFAULT);
 			break;
 		case K_CONTROLS:
 			fprintf(f, "  %-13sNAME;...  of brightness, contrast, saturation, hue (none)\n",
@@ -162,7 +162,7 @@ void vcam_spec_print_keys(FILE *f)
 			break;
 		case K_DEVID:
 			fprintf(f, "  %-13s0..%d  (the lowest free)\n", kv,
-				VCAM_DEVID_MAX);
+				VCAMTS_DEVID_MAX);
 			break;
 		case K_NR:
 			break;
@@ -170,8 +170,8 @@ void vcam_spec_print_keys(FILE *f)
 	}
 }
 
-static int apply_key(struct vcam_spec *spec, enum spec_key k,
-		     const char *val, struct vcam_err *err)
+static int apply_key(struct vcamts_spec *spec, enum spec_key k,
+		     const char *val, struct vcamts_err *err)
 {
 	unsigned long n;
 	uint32_t v;
@@ -180,27 +180,27 @@ static int apply_key(struct vcam_spec *spec, enum spec_key k,
 	switch (k) {
 	case K_BACKEND:
 		if (!backend_valid(val) ||
-		    vcam_copy(spec->backend, sizeof(spec->backend), val))
-			return vcam_errf(err,
+		    vcamts_copy(spec->backend, sizeof(spec->backend), val))
+			return vcamts_errf(err,
 				"key 'backend': '%s' is neither a domid nor a domain name",
 				val);
 		return 0;
 	case K_UNIQUE_ID:
 		if (!unique_id_valid(val) ||
-		    vcam_copy(spec->unique_id, sizeof(spec->unique_id), val))
-			return vcam_errf(err,
+		    vcamts_copy(spec->unique_id, sizeof(spec->unique_id), val))
+			return vcamts_errf(err,
 				"key 'unique-id': '%s' is not videoN or an absolute /dev path",
 				val);
 		return 0;
 	case K_BE_ALLOC:
 		if (vcam_parse_bool(val, &b, NULL))
-			return vcam_errf(err,
+			return vcamts_errf(err,
 				"key 'be-alloc': '%s' is not 0 or 1", val);
 		spec->be_alloc = b;
 		return 0;
 	case K_MAX_BUFFERS:
 		if (vcam_parse_u32(val, 1, VCAM_CFG_MAX_BUFFERS, &v, NULL))
-			return vcam_errf(err,
+			return vcamts_errf(err,
 				"key 'max-buffers': '%s' is not a number in 1..255",
 				val);
 		spec->max_buffers = v;
@@ -210,60 +210,60 @@ static int apply_key(struct vcam_spec *spec, enum spec_key k,
 	case K_NOTIFY_MODE:
 		spec->notify_mode = vcam_notify_mode_parse(val);
 		if (spec->notify_mode < 0)
-			return vcam_errf(err,
+			return vcamts_errf(err,
 				"key 'notify-mode': '%s' is not event, spin or hybrid",
 				val);
 		return 0;
 	case K_SPIN_US:
 		if (vcam_parse_u32(val, 0, VCAM_SPIN_US_MAX, &v, NULL))
-			return vcam_errf(err,
+			return vcamts_errf(err,
 				"key 'spin-us': '%s' is not a number in 0..%u",
 				val, VCAM_SPIN_US_MAX);
 		spec->spin_us = v;
 		return 0;
 	case K_FORMATS:
-		return vcam_formats_parse(spec, val, err);
+		return vcamts_formats_parse(spec, val, err);
 	case K_DEVID:
-		if (vcam_parse_uint(val, VCAM_DEVID_MAX, &n))
-			return vcam_errf(err,
+		if (vcamts_parse_uint(val, VCAMTS_DEVID_MAX, &n))
+			return vcamts_errf(err,
 				"key 'devid': '%s' is not a number in 0..%d",
-				val, VCAM_DEVID_MAX);
+				val, VCAMTS_DEVID_MAX);
 		spec->devid = (int)n;
 		return 0;
 	case K_NR:
 		break;
 	}
-	return vcam_errf(err, "internal: bad key");
+	return vcamts_errf(err, "internal: bad key");
 }
 
-static int parse_items(struct vcam_spec *spec, const char *str,
-		       struct vcam_err *err)
+static int parse_items(struct vcamts_spec *spec, const char *str,
+		       struct vcamts_err *err)
 {
 	char buf[4096];
 	unsigned int seen = 0;
 	char *save = NULL;
 	char *item;
 
-	if (vcam_copy(buf, sizeof(buf), str))
-		return vcam_errf(err, "device string longer than %zu characters",
-				 sizeof(buf) - 1);
+	if (vcamts_copy(buf, sizeof(buf), str))
+		return vcamts_errf(err, "device string longer than %zu characters",
+				   sizeof(buf) - 1);
 	for (item = strtok_r(buf, ",", &save); item;
 	     item = strtok_r(NULL, ",", &save)) {
 		char *key, *val;
 		int k;
 
-		item = vcam_trim(item);
+		item = vcamts_trim(item);
 		if (!*item)
 			continue;
-		if (vcam_split_kv(item, &key, &val))
-			return vcam_errf(err, "'%s' is not key=value", item);
+		if (vcamts_split_kv(item, &key, &val))
+			return vcamts_errf(err, "'%s' is not key=value", item);
 		for (k = 0; k < K_NR; k++)
 			if (strcmp(key, key_names[k]) == 0)
 				break;
 		if (k == K_NR)
-			return vcam_errf(err, "unknown key '%s'", key);
+			return vcamts_errf(err, "unknown key '%s'", key);
 		if (seen & (1u << k))
-			return vcam_errf(err, "key '%s' given twice", key);
+			return vcamts_errf(err, "key '%s' given twice", key);
 		seen |= 1u << k;
 		if (apply_key(spec, (enum spec_key)k, val, err))
 			return -1;
@@ -271,32 +271,32 @@ static int parse_items(struct vcam_spec *spec, const char *str,
 	return 0;
 }
 
-int vcam_spec_check(const struct vcam_spec *spec, struct vcam_err *err)
+int vcamts_spec_check(const struct vcamts_spec *spec, struct vcamts_err *err)
 {
 	if (!spec->unique_id[0])
-		return vcam_errf(err,
+		return vcamts_errf(err,
 			"key 'unique-id' missing (which camera: videoN or /dev/...)");
 	/* no formats: the camera's own modes, read at attach (probe.h) */
 	return 0;
 }
 
-int vcam_spec_parse_partial(struct vcam_spec *spec, const char *str,
-			    struct vcam_err *err)
+int vcamts_spec_parse_partial(struct vcamts_spec *spec, const char *str,
+			      struct vcamts_err *err)
 {
-	vcam_spec_init(spec);
+	vcamts_spec_init(spec);
 	return parse_items(spec, str, err);
 }
 
-int vcam_spec_parse(struct vcam_spec *spec, const char *str,
-		    struct vcam_err *err)
+int vcamts_spec_parse(struct vcamts_spec *spec, const char *str,
+		      struct vcamts_err *err)
 {
-	if (vcam_spec_parse_partial(spec, str, err))
+	if (vcamts_spec_parse_partial(spec, str, err))
 		return -1;
-	return vcam_spec_check(spec, err);
+	return vcamts_spec_check(spec, err);
 }
 
-int vcam_spec_controls_str(const struct vcam_spec *spec, char *buf,
-			   size_t len)
+int vcamts_spec_controls_str(const struct vcamts_spec *spec, char *buf,
+			     size_t len)
 {
 	size_t used = 0;
 	unsigned int i;

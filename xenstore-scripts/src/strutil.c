@@ -4,7 +4,7 @@
 
 #include "strutil.h"
 
-int vcam_copy(char *dst, size_t len, const char *src)
+int vcamts_copy(char *dst, size_t len, const char *src)
 {
 	size_t n = strlen(src);
 
@@ -14,7 +14,7 @@ int vcam_copy(char *dst, size_t len, const char *src)
 	return 0;
 }
 
-char *vcam_trim(char *s)
+char *vcamts_trim(char *s)
 {
 	char *end;
 
@@ -26,18 +26,18 @@ char *vcam_trim(char *s)
 	return s;
 }
 
-int vcam_split_kv(char *item, char **key, char **val)
+int vcamts_split_kv(char *item, char **key, char **val)
 {
 	char *eq = strchr(item, '=');
 
 	if (!eq)
 		return -1;
 	*eq = '\0';
-	*key = vcam_trim(item);
+	*key = vcamts_trim(item);
 	if (!**key) {
 		*eq = '=';	/* leave @item whole for the error message */
 		return -1;
 	}
-	*val = vcam_trim(eq + 1);
+	*val = vcamts_trim(eq + 1);
 	return 0;
 }

@@ -13,7 +13,7 @@ static int is_xl(const char *argv0)
 
 /* A cluster of short create options such as "-pc" or "-fFILE". */
 static int short_opts(const char *arg, int argc, char **argv, int *i,
-		      struct vcam_xlcmd *cmd)
+		      struct vcamts_xlcmd *cmd)
 {
 	const char *p;
 
@@ -47,8 +47,8 @@ static int short_opts(const char *arg, int argc, char **argv, int *i,
 	return 0;
 }
 
-int vcam_xlcmd_parse_create_args(int argc, char **argv,
-				 struct vcam_xlcmd *cmd)
+int vcamts_xlcmd_parse_create_args(int argc, char **argv,
+				   struct vcamts_xlcmd *cmd)
 {
 	int only_args = 0;
 	int i;
@@ -90,7 +90,7 @@ bad:
 	return -1;
 }
 
-int vcam_xlcmd_parse(int argc, char **argv, struct vcam_xlcmd *cmd)
+int vcamts_xlcmd_parse(int argc, char **argv, struct vcamts_xlcmd *cmd)
 {
 	int dryrun = 0;
 	int i;
@@ -104,7 +104,7 @@ int vcam_xlcmd_parse(int argc, char **argv, struct vcam_xlcmd *cmd)
 			dryrun = 1;
 	if (i >= argc || strcmp(argv[i], "create") != 0)
 		return -1;
-	if (vcam_xlcmd_parse_create_args(argc - i - 1, argv + i + 1, cmd))
+	if (vcamts_xlcmd_parse_create_args(argc - i - 1, argv + i + 1, cmd))
 		return -1;
 	cmd->dryrun |= dryrun;
 	return 0;

@@ -6,10 +6,10 @@
  * command, -f/--defconfig FILE, the first bare argument as the config file,
  * every argument containing '=' as a config override.
  */
-#ifndef VCAM_XLCMD_H
-#define VCAM_XLCMD_H
+#ifndef VCAMTS_XLCMD_H
+#define VCAMTS_XLCMD_H
 
-struct vcam_xlcmd {
+struct vcamts_xlcmd {
 	const char *file;		/* NULL: none given */
 	unsigned int nr_overrides;
 	char **overrides;		/* points into the parsed argv */
@@ -25,13 +25,13 @@ struct vcam_xlcmd {
  * ...", filling @cmd (overrides array allocated: free @cmd->overrides);
  * -1 if it is something else.
  */
-int vcam_xlcmd_parse(int argc, char **argv, struct vcam_xlcmd *cmd);
+int vcamts_xlcmd_parse(int argc, char **argv, struct vcamts_xlcmd *cmd);
 
 /*
  * Same, for the arguments after "create" only (vcam-xl's own argv).
  * Returns -1 for an argument xl would reject (e.g. -f without FILE).
  */
-int vcam_xlcmd_parse_create_args(int argc, char **argv,
-				 struct vcam_xlcmd *cmd);
+int vcamts_xlcmd_parse_create_args(int argc, char **argv,
+				   struct vcamts_xlcmd *cmd);
 
-#endif /* VCAM_XLCMD_H */
+#endif /* VCAMTS_XLCMD_H */

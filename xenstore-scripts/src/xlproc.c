@@ -50,23 +50,23 @@ static int config_path(const char *proc_root, const char *pid,
 }
 
 static int try_pid(const char *proc_root, const char *pid, const char *name,
-		   struct vcam_cfg *out, struct vcam_err *err)
+		   struct vcamts_cfg *out, struct vcamts_err *err)
 {
 	static char cmdline[CMDLINE_MAX];
 	char *argv[ARGS_MAX];
 	char path[4096];
-	struct vcam_xlcmd cmd;
+	struct vcamts_xlcmd cmd;
 	int argc, rc = 0;
 
 	snprintf(path, sizeof(path), "%s/%s/cmdline", proc_root, pid);
 	argc = read_cmdline(path, cmdline, sizeof(cmdline), argv);
-	if (argc < 2 || vcam_xlcmd_parse(argc, argv, &cmd))
+	if (argc < 2 || vcamts_xlcmd_parse(argc, argv, &cmd))
 		return 0;
 	if (cmd.dryrun || !cmd.file ||
 	    config_path(proc_root, pid, cmd.file, path, sizeof(path)))
 		goto out;
-	if (vcam_cfg_load(path, cmd.overrides, cmd.nr_overrides, cmd.file,
-			  out, err) == 0)
+	if (vcamts_cfg_load(path, cmd.overrides, cmd.nr_overrides, cmd.file,
+			    out, err) == 0)
 		rc = strcmp(out->name, name) == 0;
 	else if (strcmp(out->name, name) == 0)
 		rc = -1;	/* our domain's config, and it is broken */
@@ -75,8 +75,9 @@ out:
 	return rc;
 }
 
-int vcam_xlproc_find(const char *proc_root, const char *name,
-		     struct vcam_cfg *out, pid_t *pid, struct vcam_err *err)
+int vcamts_xlproc_find(const char *proc_root, const char *name,
+		       struct vcamts_cfg *out, pid_t *pid,
+		       struct vcamts_err *err)
 {
 	struct dirent *de;
 	DIR *d;
@@ -86,11 +87,11 @@ int vcam_xlproc_find(const char *proc_root, const char *name,
 		proc_root = "/proc";
 	d = opendir(proc_root);
 	if (!d)
-		return vcam_errf(err, "%s: %s", proc_root, strerror(errno));
+		return vcamts_errf(err, "%s: %s", proc_root, strerror(errno));
 	while (rc == 0 && (de = readdir(d)) != NULL) {
 		unsigned long p;
 
-		if (vcam_parse_uint(de->d_name, 0x7fffffff, &p))
+		if (vcamts_parse_uint(de->d_name, 0x7fffffff, &p))
 			continue;
 		rc = try_pid(proc_root, de->d_name, name, out, err);
 		if (rc)

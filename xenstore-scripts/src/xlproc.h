@@ -5,8 +5,8 @@
  * process that built the domain stays alive as its monitor, so its
  * command line and working directory in /proc lead back to FILE.
  */
-#ifndef VCAM_XLPROC_H
-#define VCAM_XLPROC_H
+#ifndef VCAMTS_XLPROC_H
+#define VCAMTS_XLPROC_H
 
 #include <sys/types.h>
 
@@ -17,7 +17,8 @@
  * names domain @name.  Returns 1 and fills @out and @pid if found, 0 if
  * no such process, -1 with @err if the matching config has errors.
  */
-int vcam_xlproc_find(const char *proc_root, const char *name,
-		     struct vcam_cfg *out, pid_t *pid, struct vcam_err *err);
+int vcamts_xlproc_find(const char *proc_root, const char *name,
+		       struct vcamts_cfg *out, pid_t *pid,
+		       struct vcamts_err *err);
 
-#endif /* VCAM_XLPROC_H */
+#endif /* VCAMTS_XLPROC_H */

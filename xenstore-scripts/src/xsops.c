@@ -21,7 +21,7 @@
 
 #define TXN_TRIES	32
 
-/* dir/node; our dirs are far shorter than VCAM_PATH_MAX, so it fits */
+/* dir/node; our dirs are far shorter than VCAMTS_PATH_MAX, so it fits */
 static void subpath(char *buf, size_t len, const char *dir, const char *node)
 {
 	if (snprintf(buf, len, "%s/%s", dir, node) >= (int)len)
@@ -45,22 +45,22 @@ static long read_num(struct xs_handle *xs, xs_transaction_t t,
 	char *v = xs_read(xs, t, path, NULL);
 	long r = -1;
 
-	if (v && vcam_parse_uint(v, 0x7fffffff, &n) == 0)
+	if (v && vcamts_parse_uint(v, 0x7fffffff, &n) == 0)
 		r = (long)n;
 	free(v);
 	return r;
 }
 
-int vcam_xs_resolve_backends(struct xs_handle *xs,
-			     const struct vcam_spec *specs, unsigned int nr,
-			     unsigned int *be_ids, struct vcam_err *err)
+int vcamts_xs_resolve_backends(struct xs_handle *xs,
+			       const struct vcamts_spec *specs, unsigned int nr,
+			       unsigned int *be_ids, struct vcamts_err *err)
 {
 	unsigned int i;
 
 	for (i = 0; i < nr; i++) {
-		if (vcam_domain_resolve(xs, specs[i].backend, &be_ids[i],
-					err)) {
-			vcam_err_prefix(err, "backend of camera %u: ", i);
+		if (vcamts_domain_resolve(xs, specs[i].backend, &be_ids[i],
+					  err)) {
+			vcamts_err_prefix(err, "backend of camera %u: ", i);
 			return -1;
 		}
 	}
@@ -72,9 +72,9 @@ int vcam_xs_resolve_backends(struct xs_handle *xs,
  * Those can only be read where the camera is, so this needs the backend
  * to be the domain running the tool; anywhere else the user must list them.
  */
-static int fill_missing_formats(struct xs_handle *xs, struct vcam_spec *specs,
+static int fill_missing_formats(struct xs_handle *xs, struct vcamts_spec *specs,
 				unsigned int nr, const unsigned int *be_ids,
-				struct vcam_err *err)
+				struct vcamts_err *err)
 {
 	long self = -1;
 	unsigned int i;
@@ -85,11 +85,11 @@ static int fill_missing_formats(struct xs_handle *xs, struct vcam_spec *specs,
 		if (self < 0)
 			self = read_num(xs, XBT_NULL, "domid");
 		if (self < 0 || be_ids[i] != (unsigned long)self)
-			return vcam_errf(err,
+			return vcamts_errf(err,
 				"camera %u: formats= is required: its backend is domain %u, and only that domain can read the camera",
 				i, be_ids[i]);
-		if (vcam_probe_device(&specs[i], err)) {
-			vcam_err_prefix(err, "camera %u: ", i);
+		if (vcamts_probe_device(&specs[i], err)) {
+			vcamts_err_prefix(err, "camera %u: ", i);
 			return -1;
 		}
 	}
@@ -97,8 +97,8 @@ static int fill_missing_formats(struct xs_handle *xs, struct vcam_spec *specs,
 }
 
 static int write_nodes(struct xs_handle *xs, xs_transaction_t t,
-		       const struct vcam_node_list *l, unsigned int fe,
-		       unsigned int be, struct vcam_err *err)
+		       const struct vcamts_node_list *l, unsigned int fe,
+		       unsigned int be, struct vcamts_err *err)
 {
 	/* libxl's convention: owner full access, the other end read-only */
 	struct xs_permissions fe_perms[2] = {
@@ -113,7 +113,7 @@ static int write_nodes(struct xs_handle *xs, xs_transaction_t t,
 	unsigned int i;
 
 	for (i = 0; i < l->nr; i++) {
-		const struct vcam_node *n = &l->nodes[i];
+		const struct vcamts_node *n = &l->nodes[i];
 		bool ok;
 
 		if (n->is_dir)
@@ -123,11 +123,11 @@ static int write_nodes(struct xs_handle *xs, xs_transaction_t t,
 				      (unsigned int)strlen(n->value));
 		if (ok)
 			ok = xs_set_permissions(xs, t, n->path,
-				n->side == VCAM_SIDE_FRONT ? fe_perms :
+				n->side == VCAMTS_SIDE_FRONT ? fe_perms :
 							     be_perms, nperms);
 		if (!ok)
-			return vcam_errf(err, "writing %s: %s", n->path,
-					 strerror(errno));
+			return vcamts_errf(err, "writing %s: %s", n->path,
+					   strerror(errno));
 	}
 	return 0;
 }
@@ -136,13 +136,13 @@ static bool devid_free(struct xs_handle *xs, xs_transaction_t t,
 		       unsigned int fe, int devid, const int *chosen,
 		       unsigned int nr_chosen)
 {
-	char path[VCAM_PATH_MAX];
+	char path[VCAMTS_PATH_MAX];
 	unsigned int i;
 
 	for (i = 0; i < nr_chosen; i++)
 		if (chosen[i] == devid)
 			return false;
-	vcam_fe_dir(path, sizeof(path), fe, (unsigned int)devid);
+	vcamts_fe_dir(path, sizeof(path), fe, (unsigned int)devid);
 	return !node_exists(xs, t, path);
 }
 
@@ -152,11 +152,11 @@ static bool devid_free(struct xs_handle *xs, xs_transaction_t t,
  * re-created domain keeps.
  */
 static int remember_camera(struct xs_handle *xs, xs_transaction_t t,
-			   const char *uuid, const struct vcam_spec *spec,
-			   int devid, unsigned int be, struct vcam_err *err)
+			   const char *uuid, const struct vcamts_spec *spec,
+			   int devid, unsigned int be, struct vcamts_err *err)
 {
-	static struct vcam_spec copy;	/* ~10 KiB: not on the stack */
-	char path[VCAM_PATH_MAX], id[16];
+	static struct vcamts_spec copy;	/* ~10 KiB: not on the stack */
+	char path[VCAMTS_PATH_MAX], id[16];
 	char *name;
 	int rc;
 
@@ -166,8 +166,8 @@ static int remember_camera(struct xs_handle *xs, xs_transaction_t t,
 	snprintf(id, sizeof(id), "%u", be);
 	copy = *spec;
 	copy.devid = devid;
-	rc = vcam_xs_record_write(xs, t, uuid, &copy,
-				  name && *name ? name : id, err);
+	rc = vcamts_xs_record_write(xs, t, uuid, &copy,
+				    name && *name ? name : id, err);
 	free(name);
 	return rc;
 }
@@ -177,20 +177,20 @@ static int remember_camera(struct xs_handle *xs, xs_transaction_t t,
  * retry (EAGAIN), -1 on error (transaction aborted).
  */
 static int attach_once(struct xs_handle *xs, unsigned int fe,
-		       const struct vcam_spec *specs, unsigned int nr,
+		       const struct vcamts_spec *specs, unsigned int nr,
 		       const unsigned int *be_ids, int *devids,
-		       enum vcam_attach_result *results,
-		       struct vcam_err *err)
+		       enum vcamts_attach_result *results,
+		       struct vcamts_err *err)
 {
-	char path[VCAM_PATH_MAX], uuid[VCAM_UUID_LEN + 1];
+	char path[VCAMTS_PATH_MAX], uuid[VCAMTS_UUID_LEN + 1];
 	xs_transaction_t t;
 	bool remember;
 	unsigned int i;
 
 	t = xs_transaction_start(xs);
 	if (t == XBT_NULL)
-		return vcam_errf(err, "xenstore transaction: %s",
-				 strerror(errno));
+		return vcamts_errf(err, "xenstore transaction: %s",
+				   strerror(errno));
 	/*
 	 * Reading the domains' directories inside the transaction makes a
 	 * concurrent removal (domain destroyed) conflict with our commit,
@@ -200,55 +200,56 @@ static int attach_once(struct xs_handle *xs, unsigned int fe,
 	 */
 	snprintf(path, sizeof(path), "/local/domain/%u", fe);
 	if (!node_exists(xs, t, path)) {
-		vcam_errf(err, "domain %u is gone", fe);
+		vcamts_errf(err, "domain %u is gone", fe);
 		goto abort;
 	}
 	for (i = 0; i < nr; i++) {
 		snprintf(path, sizeof(path), "/local/domain/%u", be_ids[i]);
 		if (!node_exists(xs, t, path)) {
-			vcam_errf(err, "backend domain %u is gone", be_ids[i]);
+			vcamts_errf(err, "backend domain %u is gone",
+				    be_ids[i]);
 			goto abort;
 		}
 	}
 	/* a domain libxl did not make has no UUID: nothing to key a record */
-	remember = vcam_xs_domain_uuid(xs, t, fe, uuid, sizeof(uuid)) == 0;
+	remember = vcamts_xs_domain_uuid(xs, t, fe, uuid, sizeof(uuid)) == 0;
 	for (i = 0; i < nr; i++) {
-		struct vcam_node_list l;
+		struct vcamts_node_list l;
 		int devid = specs[i].devid;
 
 		if (devid < 0) {
 			devid = 0;
-			while (devid <= VCAM_DEVID_MAX &&
+			while (devid <= VCAMTS_DEVID_MAX &&
 			       !devid_free(xs, t, fe, devid, devids, i))
 				devid++;
-			if (devid > VCAM_DEVID_MAX) {
-				vcam_errf(err, "no free devid");
+			if (devid > VCAMTS_DEVID_MAX) {
+				vcamts_errf(err, "no free devid");
 				goto abort;
 			}
 		}
 		devids[i] = devid;
-		vcam_fe_dir(path, sizeof(path), fe, (unsigned int)devid);
+		vcamts_fe_dir(path, sizeof(path), fe, (unsigned int)devid);
 		if (node_exists(xs, t, path)) {
-			results[i] = VCAM_ALREADY;
+			results[i] = VCAMTS_ALREADY;
 			continue;
 		}
-		results[i] = VCAM_ATTACHED;
+		results[i] = VCAMTS_ATTACHED;
 		/* a backend dir without frontend is a leftover: replace it */
-		vcam_be_dir(path, sizeof(path), be_ids[i], fe,
-			    (unsigned int)devid);
+		vcamts_be_dir(path, sizeof(path), be_ids[i], fe,
+			      (unsigned int)devid);
 		if (!xs_rm(xs, t, path) && errno != ENOENT) {
-			vcam_errf(err, "removing stale %s: %s", path,
-				  strerror(errno));
+			vcamts_errf(err, "removing stale %s: %s", path,
+				    strerror(errno));
 			goto abort;
 		}
-		if (vcam_nodes_build(&specs[i], fe, be_ids[i],
-				     (unsigned int)devid, &l, err))
+		if (vcamts_nodes_build(&specs[i], fe, be_ids[i],
+				       (unsigned int)devid, &l, err))
 			goto abort;
 		if (write_nodes(xs, t, &l, fe, be_ids[i], err)) {
-			vcam_nodes_free(&l);
+			vcamts_nodes_free(&l);
 			goto abort;
 		}
-		vcam_nodes_free(&l);
+		vcamts_nodes_free(&l);
 		if (remember && remember_camera(xs, t, uuid, &specs[i], devid,
 						be_ids[i], err))
 			goto abort;
@@ -257,30 +258,30 @@ static int attach_once(struct xs_handle *xs, unsigned int fe,
 		return 0;
 	if (errno == EAGAIN)
 		return 1;
-	return vcam_errf(err, "xenstore commit: %s", strerror(errno));
+	return vcamts_errf(err, "xenstore commit: %s", strerror(errno));
 abort:
 	xs_transaction_end(xs, t, true);
 	return -1;
 }
 
-int vcam_xs_attach(struct xs_handle *xs, unsigned int fe,
-		   struct vcam_spec *specs, unsigned int nr,
-		   enum vcam_attach_result *results, struct vcam_err *err)
+int vcamts_xs_attach(struct xs_handle *xs, unsigned int fe,
+		     struct vcamts_spec *specs, unsigned int nr,
+		     enum vcamts_attach_result *results, struct vcamts_err *err)
 {
 	unsigned int *be_ids;
 	int *devids;
 	int rc = -1, tries;
 	unsigned int i;
 
-	if (!vcam_domain_alive(xs, fe))
-		return vcam_errf(err, "domain %u is not running", fe);
+	if (!vcamts_domain_alive(xs, fe))
+		return vcamts_errf(err, "domain %u is not running", fe);
 	be_ids = calloc(nr + 1, sizeof(*be_ids));
 	devids = calloc(nr + 1, sizeof(*devids));
 	if (!be_ids || !devids) {
-		vcam_errf(err, "out of memory");
+		vcamts_errf(err, "out of memory");
 		goto out;
 	}
-	if (vcam_xs_resolve_backends(xs, specs, nr, be_ids, err))
+	if (vcamts_xs_resolve_backends(xs, specs, nr, be_ids, err))
 		goto out;
 	if (fill_missing_formats(xs, specs, nr, be_ids, err))
 		goto out;
@@ -291,7 +292,7 @@ int vcam_xs_attach(struct xs_handle *xs, unsigned int fe,
 			break;
 	}
 	if (rc > 0)
-		rc = vcam_errf(err, "xenstore kept conflicting; gave up");
+		rc = vcamts_errf(err, "xenstore kept conflicting; gave up");
 	if (rc == 0)
 		for (i = 0; i < nr; i++)
 			specs[i].devid = devids[i];
@@ -306,14 +307,14 @@ static int find_backends(struct xs_handle *xs, unsigned int fe,
 			 unsigned int devid, unsigned int *be_ids,
 			 unsigned int max)
 {
-	char path[VCAM_PATH_MAX];
+	char path[VCAMTS_PATH_MAX];
 	unsigned int i, n, found = 0, id;
 	char **ents = xs_directory(xs, XBT_NULL, "/local/domain", &n);
 
 	for (i = 0; ents && i < n && found < max; i++) {
-		if (vcam_domid_parse(ents[i], &id))
+		if (vcamts_domid_parse(ents[i], &id))
 			continue;
-		vcam_be_dir(path, sizeof(path), id, fe, devid);
+		vcamts_be_dir(path, sizeof(path), id, fe, devid);
 		if (node_exists(xs, XBT_NULL, path))
 			be_ids[found++] = id;
 	}
@@ -325,7 +326,7 @@ static int find_backends(struct xs_handle *xs, unsigned int fe,
 static int wait_closed(struct xs_handle *xs, const char *path,
 		       unsigned int timeout_ms)
 {
-	long deadline = vcam_monotonic_ms() + timeout_ms;
+	long deadline = vcamts_monotonic_ms() + timeout_ms;
 	const char *token = "vcam-detach";
 	int rc = -1;
 
@@ -334,7 +335,7 @@ static int wait_closed(struct xs_handle *xs, const char *path,
 	for (;;) {
 		struct pollfd pfd = { .fd = xs_fileno(xs), .events = POLLIN };
 		long state = read_num(xs, XBT_NULL, path);
-		long left = deadline - vcam_monotonic_ms();
+		long left = deadline - vcamts_monotonic_ms();
 		char **ev;
 
 		if (state < 0 || state == XenbusStateClosed) {
@@ -370,9 +371,9 @@ static void rm_if_empty(struct xs_handle *xs, xs_transaction_t t,
  */
 static int remove_dirs(struct xs_handle *xs, unsigned int fe,
 		       unsigned int devid, const unsigned int *be_ids,
-		       unsigned int nr_be, bool forget, struct vcam_err *err)
+		       unsigned int nr_be, bool forget, struct vcamts_err *err)
 {
-	char path[VCAM_PATH_MAX], uuid[VCAM_UUID_LEN + 1];
+	char path[VCAMTS_PATH_MAX], uuid[VCAMTS_UUID_LEN + 1];
 	int tries;
 
 	for (tries = 0; tries < TXN_TRIES; tries++) {
@@ -380,31 +381,31 @@ static int remove_dirs(struct xs_handle *xs, unsigned int fe,
 		unsigned int i;
 
 		if (t == XBT_NULL)
-			return vcam_errf(err, "xenstore transaction: %s",
-					 strerror(errno));
-		vcam_fe_dir(path, sizeof(path), fe, devid);
+			return vcamts_errf(err, "xenstore transaction: %s",
+					   strerror(errno));
+		vcamts_fe_dir(path, sizeof(path), fe, devid);
 		xs_rm(xs, t, path);
 		snprintf(path, sizeof(path), "/local/domain/%u/device/%s", fe,
 			 XENCAMERA_DRIVER_NAME);
 		rm_if_empty(xs, t, path);
 		for (i = 0; i < nr_be; i++) {
-			vcam_be_dir(path, sizeof(path), be_ids[i], fe, devid);
+			vcamts_be_dir(path, sizeof(path), be_ids[i], fe, devid);
 			xs_rm(xs, t, path);
 			snprintf(path, sizeof(path),
 				 "/local/domain/%u/backend/%s/%u", be_ids[i],
 				 XENCAMERA_DRIVER_NAME, fe);
 			rm_if_empty(xs, t, path);
 		}
-		if (forget && vcam_xs_domain_uuid(xs, t, fe, uuid,
-						  sizeof(uuid)) == 0)
-			vcam_xs_record_remove(xs, t, uuid, devid);
+		if (forget && vcamts_xs_domain_uuid(xs, t, fe, uuid,
+						    sizeof(uuid)) == 0)
+			vcamts_xs_record_remove(xs, t, uuid, devid);
 		if (xs_transaction_end(xs, t, false))
 			return 0;
 		if (errno != EAGAIN)
-			return vcam_errf(err, "xenstore commit: %s",
-					 strerror(errno));
+			return vcamts_errf(err, "xenstore commit: %s",
+					   strerror(errno));
 	}
-	return vcam_errf(err, "xenstore kept conflicting; gave up");
+	return vcamts_errf(err, "xenstore kept conflicting; gave up");
 }
 
 static bool needs_close(long state)
@@ -412,33 +413,34 @@ static bool needs_close(long state)
 	return state > XenbusStateInitialising && state != XenbusStateClosed;
 }
 
-int vcam_xs_detach(struct xs_handle *xs, unsigned int fe, unsigned int devid,
-		   unsigned int timeout_ms, struct vcam_err *err)
+int vcamts_xs_detach(struct xs_handle *xs, unsigned int fe, unsigned int devid,
+		     unsigned int timeout_ms, struct vcamts_err *err)
 {
-	char fe_dir[VCAM_PATH_MAX], be_dir[VCAM_PATH_MAX], path[VCAM_PATH_MAX];
+	char fe_dir[VCAMTS_PATH_MAX], be_dir[VCAMTS_PATH_MAX];
+	char path[VCAMTS_PATH_MAX];
 	unsigned int be_ids[8];
 	int nr_be = find_backends(xs, fe, devid, be_ids, 8);
 	bool fe_exists;
 	long fe_state, be_state = -1;
 	int forced = 0;
 
-	vcam_fe_dir(fe_dir, sizeof(fe_dir), fe, devid);
+	vcamts_fe_dir(fe_dir, sizeof(fe_dir), fe, devid);
 	fe_exists = node_exists(xs, XBT_NULL, fe_dir);
 	if (!fe_exists && nr_be == 0) {
-		char uuid[VCAM_UUID_LEN + 1];
+		char uuid[VCAMTS_UUID_LEN + 1];
 
 		/* its backend domain is down: forget it, it stays away */
-		if (vcam_xs_domain_uuid(xs, XBT_NULL, fe, uuid,
-					sizeof(uuid)) == 0 &&
-		    vcam_xs_record_exists(xs, XBT_NULL, uuid, devid))
+		if (vcamts_xs_domain_uuid(xs, XBT_NULL, fe, uuid,
+					  sizeof(uuid)) == 0 &&
+		    vcamts_xs_record_exists(xs, XBT_NULL, uuid, devid))
 			return remove_dirs(xs, fe, devid, NULL, 0, true, err);
-		return vcam_errf(err, "domain %u has no vcam device %u", fe,
-				 devid);
+		return vcamts_errf(err, "domain %u has no vcam device %u", fe,
+				   devid);
 	}
 	subpath(path, sizeof(path), fe_dir, "state");
 	fe_state = read_num(xs, XBT_NULL, path);
 	if (nr_be > 0) {
-		vcam_be_dir(be_dir, sizeof(be_dir), be_ids[0], fe, devid);
+		vcamts_be_dir(be_dir, sizeof(be_dir), be_ids[0], fe, devid);
 		subpath(path, sizeof(path), be_dir, "state");
 		be_state = read_num(xs, XBT_NULL, path);
 	}
@@ -489,7 +491,7 @@ static void sanitize(char *s, size_t max)
 static char *read_text(struct xs_handle *xs, const char *dir,
 		       const char *node, char *buf, size_t len)
 {
-	char path[VCAM_PATH_MAX];
+	char path[VCAMTS_PATH_MAX];
 	char *v = NULL;
 
 	subpath(path, sizeof(path), dir, node);
@@ -514,25 +516,25 @@ static int cmp_uint(const void *a, const void *b)
  */
 static void list_waiting(struct xs_handle *xs, unsigned int fe, FILE *out)
 {
-	static struct vcam_spec spec;	/* ~10 KiB: not on the stack */
-	char path[VCAM_PATH_MAX], uuid[VCAM_UUID_LEN + 1];
+	static struct vcamts_spec spec;	/* ~10 KiB: not on the stack */
+	char path[VCAMTS_PATH_MAX], uuid[VCAMTS_UUID_LEN + 1];
 	unsigned int i, n;
 	char **ents;
 
-	if (vcam_xs_domain_uuid(xs, XBT_NULL, fe, uuid, sizeof(uuid)))
+	if (vcamts_xs_domain_uuid(xs, XBT_NULL, fe, uuid, sizeof(uuid)))
 		return;
-	vcam_record_uuid_dir(path, sizeof(path), uuid);
+	vcamts_record_uuid_dir(path, sizeof(path), uuid);
 	ents = xs_directory(xs, XBT_NULL, path, &n);
 	for (i = 0; ents && i < n; i++) {
-		struct vcam_err err;
+		struct vcamts_err err;
 		unsigned long devid;
 
-		if (vcam_parse_uint(ents[i], VCAM_DEVID_MAX, &devid))
+		if (vcamts_parse_uint(ents[i], VCAMTS_DEVID_MAX, &devid))
 			continue;
-		vcam_fe_dir(path, sizeof(path), fe, (unsigned int)devid);
+		vcamts_fe_dir(path, sizeof(path), fe, (unsigned int)devid);
 		if (node_exists(xs, XBT_NULL, path) ||
-		    vcam_xs_record_read(xs, uuid, (unsigned int)devid, &spec,
-					&err))
+		    vcamts_xs_record_read(xs, uuid, (unsigned int)devid, &spec,
+					  &err))
 			continue;
 		fprintf(out, "%-6lu %-4s %-6s %-8s %-16s %-7s %-8d (waiting for backend domain '%s')\n",
 			devid, "-", "-", "-", spec.unique_id,
@@ -542,10 +544,10 @@ static void list_waiting(struct xs_handle *xs, unsigned int fe, FILE *out)
 	free(ents);
 }
 
-int vcam_xs_list(struct xs_handle *xs, unsigned int fe, FILE *out,
-		 struct vcam_err *err)
+int vcamts_xs_list(struct xs_handle *xs, unsigned int fe, FILE *out,
+		   struct vcamts_err *err)
 {
-	char dir[VCAM_PATH_MAX];
+	char dir[VCAMTS_PATH_MAX];
 	unsigned int i, n = 0, nr = 0;
 	unsigned int *ids;
 	char **ents;
@@ -558,12 +560,12 @@ int vcam_xs_list(struct xs_handle *xs, unsigned int fe, FILE *out,
 	ids = calloc(n + 1, sizeof(*ids));
 	if (!ids) {
 		free(ents);
-		return vcam_errf(err, "out of memory");
+		return vcamts_errf(err, "out of memory");
 	}
 	for (i = 0; i < n; i++) {
 		unsigned long v;
 
-		if (vcam_parse_uint(ents[i], VCAM_DEVID_MAX, &v) == 0)
+		if (vcamts_parse_uint(ents[i], VCAMTS_DEVID_MAX, &v) == 0)
 			ids[nr++] = (unsigned int)v;
 	}
 	free(ents);
@@ -572,12 +574,12 @@ int vcam_xs_list(struct xs_handle *xs, unsigned int fe, FILE *out,
 		"BE", "State", "BE-state", "Unique-id", "Mode", "BE-alloc",
 		"BE-path");
 	for (i = 0; i < nr; i++) {
-		char fe_dir[VCAM_PATH_MAX], be_dir[VCAM_PATH_MAX];
+		char fe_dir[VCAMTS_PATH_MAX], be_dir[VCAMTS_PATH_MAX];
 		char be[16], state[8], be_state[8], uid[64], mode[16];
 		char alloc[8];
 		unsigned int be_id;
 
-		vcam_fe_dir(fe_dir, sizeof(fe_dir), fe, ids[i]);
+		vcamts_fe_dir(fe_dir, sizeof(fe_dir), fe, ids[i]);
 		/*
 		 * What the camera is comes from the backend dir, the host's
 		 * copy: the guest may have rewritten its own.  The backend is
@@ -585,7 +587,8 @@ int vcam_xs_list(struct xs_handle *xs, unsigned int fe, FILE *out,
 		 */
 		if (find_backends(xs, fe, ids[i], &be_id, 1) == 1) {
 			snprintf(be, sizeof(be), "%u", be_id);
-			vcam_be_dir(be_dir, sizeof(be_dir), be_id, fe, ids[i]);
+			vcamts_be_dir(be_dir, sizeof(be_dir), be_id, fe,
+				      ids[i]);
 		} else {
 			snprintf(be, sizeof(be), "-");
 			snprintf(be_dir, sizeof(be_dir), "-");
@@ -611,7 +614,7 @@ int vcam_xs_list(struct xs_handle *xs, unsigned int fe, FILE *out,
 static int cleanup_backend_side(struct xs_handle *xs, unsigned int be,
 				void (*log)(const char *fmt, ...))
 {
-	char path[VCAM_PATH_MAX];
+	char path[VCAMTS_PATH_MAX];
 	unsigned int i, n, fe;
 	char **ents;
 	int removed = 0;
@@ -620,8 +623,8 @@ static int cleanup_backend_side(struct xs_handle *xs, unsigned int be,
 		 XENCAMERA_DRIVER_NAME);
 	ents = xs_directory(xs, XBT_NULL, path, &n);
 	for (i = 0; ents && i < n; i++) {
-		if (vcam_domid_parse(ents[i], &fe) ||
-		    vcam_domain_alive(xs, fe))
+		if (vcamts_domid_parse(ents[i], &fe) ||
+		    vcamts_domain_alive(xs, fe))
 			continue;
 		snprintf(path, sizeof(path), "/local/domain/%u/backend/%s/%u",
 			 be, XENCAMERA_DRIVER_NAME, fe);
@@ -642,33 +645,33 @@ static int cleanup_backend_side(struct xs_handle *xs, unsigned int be,
 static bool served(struct xs_handle *xs, xs_transaction_t t, unsigned int fe,
 		   unsigned int devid)
 {
-	char path[VCAM_PATH_MAX];
+	char path[VCAMTS_PATH_MAX];
 	unsigned int i, n, id;
 	char **ents = xs_directory(xs, t, "/local/domain", &n);
 	bool found = false;
 
 	for (i = 0; ents && i < n && !found; i++) {
-		if (vcam_domid_parse(ents[i], &id) || !vcam_domain_alive(xs, id))
+		if (vcamts_domid_parse(ents[i], &id) || !vcamts_domain_alive(xs, id))
 			continue;
-		vcam_be_dir(path, sizeof(path), id, fe, devid);
+		vcamts_be_dir(path, sizeof(path), id, fe, devid);
 		found = node_exists(xs, t, path);
 	}
 	free(ents);
 	return found;
 }
 
-bool vcam_xs_served(struct xs_handle *xs, unsigned int fe, unsigned int devid)
+bool vcamts_xs_served(struct xs_handle *xs, unsigned int fe, unsigned int devid)
 {
 	return served(xs, XBT_NULL, fe, devid);
 }
 
-int vcam_xs_remove_orphan(struct xs_handle *xs, unsigned int fe,
-			  unsigned int devid)
+int vcamts_xs_remove_orphan(struct xs_handle *xs, unsigned int fe,
+			    unsigned int devid)
 {
-	char path[VCAM_PATH_MAX];
+	char path[VCAMTS_PATH_MAX];
 	int tries;
 
-	vcam_fe_dir(path, sizeof(path), fe, devid);
+	vcamts_fe_dir(path, sizeof(path), fe, devid);
 	for (tries = 0; tries < TXN_TRIES; tries++) {
 		xs_transaction_t t = xs_transaction_start(xs);
 		int rc = 0;
@@ -695,9 +698,9 @@ int vcam_xs_remove_orphan(struct xs_handle *xs, unsigned int fe,
  */
 static int cleanup_frontend_side(struct xs_handle *xs, unsigned int fe,
 				 void (*log)(const char *fmt, ...),
-				 struct vcam_removals *removals)
+				 struct vcamts_removals *removals)
 {
-	char dir[VCAM_PATH_MAX], path[VCAM_PATH_MAX];
+	char dir[VCAMTS_PATH_MAX], path[VCAMTS_PATH_MAX];
 	unsigned int i, n;
 	char **ents;
 	int removed = 0;
@@ -708,16 +711,16 @@ static int cleanup_frontend_side(struct xs_handle *xs, unsigned int fe,
 	for (i = 0; ents && i < n; i++) {
 		unsigned long devid;
 
-		if (vcam_parse_uint(ents[i], VCAM_DEVID_MAX, &devid) ||
-		    vcam_xs_remove_orphan(xs, fe, (unsigned int)devid) != 1)
+		if (vcamts_parse_uint(ents[i], VCAMTS_DEVID_MAX, &devid) ||
+		    vcamts_xs_remove_orphan(xs, fe, (unsigned int)devid) != 1)
 			continue;
 		removed++;
 		if (removals)
-			vcam_removals_note(removals, fe, (unsigned int)devid,
-					   vcam_monotonic_ms());
+			vcamts_removals_note(removals, fe, (unsigned int)devid,
+					     vcamts_monotonic_ms());
 		if (log) {
-			vcam_fe_dir(path, sizeof(path), fe,
-				    (unsigned int)devid);
+			vcamts_fe_dir(path, sizeof(path), fe,
+				      (unsigned int)devid);
 			log("removed %s (its backend domain is gone)", path);
 		}
 	}
@@ -725,19 +728,19 @@ static int cleanup_frontend_side(struct xs_handle *xs, unsigned int fe,
 	return removed;
 }
 
-int vcam_xs_cleanup_dead(struct xs_handle *xs,
-			 void (*log)(const char *fmt, ...),
-			 struct vcam_removals *removals)
+int vcamts_xs_cleanup_dead(struct xs_handle *xs,
+			   void (*log)(const char *fmt, ...),
+			   struct vcamts_removals *removals)
 {
 	unsigned int i, n, id;
 	char **ents = xs_directory(xs, XBT_NULL, "/local/domain", &n);
 	int removed = 0;
 
 	for (i = 0; ents && i < n; i++) {
-		if (vcam_domid_parse(ents[i], &id))
+		if (vcamts_domid_parse(ents[i], &id))
 			continue;
 		removed += cleanup_backend_side(xs, id, log);
-		if (vcam_domain_alive(xs, id))
+		if (vcamts_domain_alive(xs, id))
 			removed += cleanup_frontend_side(xs, id, log,
 							 removals);
 	}

@@ -7,8 +7,8 @@
  * transaction that attaches or detaches the camera, so the two never
  * disagree, and it outlives the watcher (a restarted watcher knows all).
  */
-#ifndef VCAM_XSRECORD_H
-#define VCAM_XSRECORD_H
+#ifndef VCAMTS_XSRECORD_H
+#define VCAMTS_XSRECORD_H
 
 #include <stddef.h>
 #include <xenstore.h>
@@ -20,20 +20,20 @@
  * domain can read but not write.  Returns 0, or -1 if it has none (not
  * made by libxl: its cameras are not remembered).
  */
-int vcam_xs_domain_uuid(struct xs_handle *xs, xs_transaction_t t,
-			unsigned int domid, char *buf, size_t len);
+int vcamts_xs_domain_uuid(struct xs_handle *xs, xs_transaction_t t,
+			  unsigned int domid, char *buf, size_t len);
 
 /* Replaces the record of @spec (its devid set) inside @t. */
-int vcam_xs_record_write(struct xs_handle *xs, xs_transaction_t t,
-			 const char *uuid, const struct vcam_spec *spec,
-			 const char *backend_name, struct vcam_err *err);
+int vcamts_xs_record_write(struct xs_handle *xs, xs_transaction_t t,
+			   const char *uuid, const struct vcamts_spec *spec,
+			   const char *backend_name, struct vcamts_err *err);
 
 /* Removes the record of (uuid, devid), and the uuid's dir once empty. */
-void vcam_xs_record_remove(struct xs_handle *xs, xs_transaction_t t,
-			   const char *uuid, unsigned int devid);
+void vcamts_xs_record_remove(struct xs_handle *xs, xs_transaction_t t,
+			     const char *uuid, unsigned int devid);
 
-bool vcam_xs_record_exists(struct xs_handle *xs, xs_transaction_t t,
-			   const char *uuid, unsigned int devid);
+bool vcamts_xs_record_exists(struct xs_handle *xs, xs_transaction_t t,
+			     const char *uuid, unsigned int devid);
 
 /*
  * A camera whose backend domain is not running yet: only its record, in
@@ -42,29 +42,30 @@ bool vcam_xs_record_exists(struct xs_handle *xs, xs_transaction_t t,
  * and formats, and names its backend by name.  Returns 0 when written,
  * 1 if a record of that devid exists already (left alone), -1 with @err.
  */
-int vcam_xs_record_pending(struct xs_handle *xs, unsigned int fe,
-			   const struct vcam_spec *spec, struct vcam_err *err);
+int vcamts_xs_record_pending(struct xs_handle *xs, unsigned int fe,
+			     const struct vcamts_spec *spec,
+			     struct vcamts_err *err);
 
 /* Reads one record back into @spec.  Returns 0 or -1 with @err. */
-int vcam_xs_record_read(struct xs_handle *xs, const char *uuid,
-			unsigned int devid, struct vcam_spec *spec,
-			struct vcam_err *err);
+int vcamts_xs_record_read(struct xs_handle *xs, const char *uuid,
+			  unsigned int devid, struct vcamts_spec *spec,
+			  struct vcamts_err *err);
 
 /*
  * Sets or clears each guest's suspended mark (record.h) from what its
- * domains are doing now (recover.h, vcam_suspend_mark_decide()); @log gets
+ * domains are doing now (recover.h, vcamts_suspend_mark_decide()); @log gets
  * one line per change.  Run it after every domain event, before pruning:
  * a suspended domain is seen only until `xl save` destroys it.
  */
-void vcam_xs_records_track_suspend(struct xs_handle *xs,
-				   void (*log)(const char *fmt, ...));
+void vcamts_xs_records_track_suspend(struct xs_handle *xs,
+				     void (*log)(const char *fmt, ...));
 
 /*
  * Removes the records of guests that no longer exist (no live domain has
  * that UUID) and were not suspended.  Returns how many guests' records
  * went.
  */
-int vcam_xs_records_prune(struct xs_handle *xs,
-			  void (*log)(const char *fmt, ...));
+int vcamts_xs_records_prune(struct xs_handle *xs,
+			    void (*log)(const char *fmt, ...));
 
-#endif /* VCAM_XSRECORD_H */
+#endif /* VCAMTS_XSRECORD_H */

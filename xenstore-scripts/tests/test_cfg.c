@@ -12,8 +12,8 @@
 
 #include "cfg.h"
 
-static struct vcam_cfg cfg;
-static struct vcam_err err;
+static struct vcamts_cfg cfg;
+static struct vcamts_err err;
 
 #define assert_err_has(needle) do {					\
 	if (!strstr(err.msg, (needle)))					\
@@ -23,10 +23,10 @@ static struct vcam_err err;
 static int parse(const char *text)
 {
 	memset(&err, 0, sizeof(err));
-	return vcam_cfg_parse(text, strlen(text), "t.cfg", &cfg, &err);
+	return vcamts_cfg_parse(text, strlen(text), "t.cfg", &cfg, &err);
 }
 
-static void vcam_list_of_strings(void **state)
+static void vcamts_list_of_strings(void **state)
 {
 	(void)state;
 	assert_int_equal(parse(
@@ -130,7 +130,7 @@ static void too_many_cameras(void **state)
 	int i;
 
 	(void)state;
-	for (i = 0; i <= VCAM_CFG_MAX_DEVICES; i++)
+	for (i = 0; i <= VCAMTS_CFG_MAX_DEVICES; i++)
 		strcat(text, "'unique-id=video0, formats=GREY:8x8@1/1', ");
 	strcat(text, "]\n");
 	assert_int_equal(parse(text), -1);
@@ -156,17 +156,17 @@ static void load_file_with_overrides(void **state)
 	      "'unique-id=video1, formats=GREY:8x8@1/1']", f);
 	fclose(f);
 
-	assert_int_equal(vcam_cfg_load(path, NULL, 0, "c", &cfg, &err), 0);
+	assert_int_equal(vcamts_cfg_load(path, NULL, 0, "c", &cfg, &err), 0);
 	assert_string_equal(cfg.name, "orig");
 	assert_int_equal(cfg.nr_specs, 2);
 
-	assert_int_equal(vcam_cfg_load(path, ov, 2, "c", &cfg, &err), 0);
+	assert_int_equal(vcamts_cfg_load(path, ov, 2, "c", &cfg, &err), 0);
 	assert_string_equal(cfg.name, "other");
 	assert_int_equal(cfg.nr_specs, 1);
 	assert_string_equal(cfg.specs[0].unique_id, "video5");
 	unlink(path);
 
-	assert_int_equal(vcam_cfg_load(path, NULL, 0, "gone.cfg", &cfg, &err),
+	assert_int_equal(vcamts_cfg_load(path, NULL, 0, "gone.cfg", &cfg, &err),
 			 -1);
 	assert_err_has("gone.cfg: No such file");
 }
@@ -174,7 +174,7 @@ static void load_file_with_overrides(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(vcam_list_of_strings),
+		cmocka_unit_test(vcamts_list_of_strings),
 		cmocka_unit_test(fork_list_of_lists),
 		cmocka_unit_test(both_keys_and_mixed_forms),
 		cmocka_unit_test(no_camera_is_fine),

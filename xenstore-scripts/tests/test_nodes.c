@@ -31,39 +31,39 @@
 static const struct {
 	const char *path;
 	const char *value;	/* NULL: directory */
-	enum vcam_side side;
+	enum vcamts_side side;
 } expected[] = {
 #define FE "/local/domain/7/device/vcamera/2"
 #define BE "/local/domain/3/backend/vcamera/7/2"
-	{ FE, NULL, VCAM_SIDE_FRONT },
-	{ FE "/backend", BE, VCAM_SIDE_FRONT },
-	{ FE "/backend-id", "3", VCAM_SIDE_FRONT },
-	{ FE "/state", "1", VCAM_SIDE_FRONT },
-	CONFIG(FE, VCAM_SIDE_FRONT)
-	{ BE, NULL, VCAM_SIDE_BACK },
-	{ BE "/frontend", FE, VCAM_SIDE_BACK },
-	{ BE "/frontend-id", "7", VCAM_SIDE_BACK },
-	{ BE "/state", "1", VCAM_SIDE_BACK },
-	{ BE "/online", "1", VCAM_SIDE_BACK },
-	CONFIG(BE, VCAM_SIDE_BACK)
+	{ FE, NULL, VCAMTS_SIDE_FRONT },
+	{ FE "/backend", BE, VCAMTS_SIDE_FRONT },
+	{ FE "/backend-id", "3", VCAMTS_SIDE_FRONT },
+	{ FE "/state", "1", VCAMTS_SIDE_FRONT },
+	CONFIG(FE, VCAMTS_SIDE_FRONT)
+	{ BE, NULL, VCAMTS_SIDE_BACK },
+	{ BE "/frontend", FE, VCAMTS_SIDE_BACK },
+	{ BE "/frontend-id", "7", VCAMTS_SIDE_BACK },
+	{ BE "/state", "1", VCAMTS_SIDE_BACK },
+	{ BE "/online", "1", VCAMTS_SIDE_BACK },
+	CONFIG(BE, VCAMTS_SIDE_BACK)
 #undef FE
 #undef BE
 };
 
 static void layout_matches_protocol(void **state)
 {
-	struct vcam_spec spec;
-	struct vcam_node_list l;
-	struct vcam_err err;
+	struct vcamts_spec spec;
+	struct vcamts_node_list l;
+	struct vcamts_err err;
 	size_t i, n = sizeof(expected) / sizeof(expected[0]);
 
 	(void)state;
-	assert_int_equal(vcam_spec_parse(&spec,
+	assert_int_equal(vcamts_spec_parse(&spec,
 		"unique-id=video0, be-alloc=1, max-buffers=6, "
 		"controls=contrast;hue, notify-mode=spin, spin-us=80, "
 		"formats=YUYV:640x480@30/1;15/1|YUYV:1920x1080@15/2|"
 		"AR15-BE:64x48@1/1", &err), 0);
-	assert_int_equal(vcam_nodes_build(&spec, 7, 3, 2, &l, &err), 0);
+	assert_int_equal(vcamts_nodes_build(&spec, 7, 3, 2, &l, &err), 0);
 	for (i = 0; i < l.nr && i < n; i++) {
 		assert_string_equal(l.nodes[i].path, expected[i].path);
 		assert_int_equal(l.nodes[i].is_dir, expected[i].value == NULL);
@@ -73,48 +73,48 @@ static void layout_matches_protocol(void **state)
 		assert_int_equal(l.nodes[i].side, expected[i].side);
 	}
 	assert_int_equal(l.nr, n);
-	vcam_nodes_free(&l);
+	vcamts_nodes_free(&l);
 }
 
 static void dirs_helpers(void **state)
 {
-	char buf[VCAM_PATH_MAX];
+	char buf[VCAMTS_PATH_MAX];
 
 	(void)state;
-	vcam_fe_dir(buf, sizeof(buf), 12, 0);
+	vcamts_fe_dir(buf, sizeof(buf), 12, 0);
 	assert_string_equal(buf, "/local/domain/12/device/vcamera/0");
-	vcam_be_dir(buf, sizeof(buf), 0, 12, 65535);
+	vcamts_be_dir(buf, sizeof(buf), 0, 12, 65535);
 	assert_string_equal(buf, "/local/domain/0/backend/vcamera/12/65535");
 }
 
 static void many_formats_grow_the_list(void **state)
 {
-	struct vcam_spec spec;
-	struct vcam_node_list l;
-	struct vcam_err err;
+	struct vcamts_spec spec;
+	struct vcamts_node_list l;
+	struct vcamts_err err;
 	char fmts[4096] = "";
 	size_t used = 0;
 	int i;
 
 	(void)state;
-	for (i = 0; i < VCAM_MAX_FORMATS; i++)
+	for (i = 0; i < VCAMTS_MAX_FORMATS; i++)
 		used += (size_t)snprintf(fmts + used, sizeof(fmts) - used,
 					 "%sGREY:%dx8@1/1", i ? "|" : "",
 					 i + 1);
-	vcam_spec_init(&spec);
+	vcamts_spec_init(&spec);
 	strcpy(spec.unique_id, "video0");
-	assert_int_equal(vcam_formats_parse(&spec, fmts, &err), 0);
-	assert_int_equal(spec.nr_formats, VCAM_MAX_FORMATS);
-	assert_int_equal(vcam_formats_parse(&spec, "GREY:999x8@1/1", &err),
+	assert_int_equal(vcamts_formats_parse(&spec, fmts, &err), 0);
+	assert_int_equal(spec.nr_formats, VCAMTS_MAX_FORMATS);
+	assert_int_equal(vcamts_formats_parse(&spec, "GREY:999x8@1/1", &err),
 			 -1);
 	assert_non_null(strstr(err.msg, "more than 64 formats"));
-	assert_int_equal(vcam_nodes_build(&spec, 1, 0, 0, &l, &err), 0);
+	assert_int_equal(vcamts_nodes_build(&spec, 1, 0, 0, &l, &err), 0);
 	/*
 	 * 4 fe nodes, 5 backend nodes, and in each of the two dirs 6
 	 * values + formats + GREY + 2 per resolution
 	 */
-	assert_int_equal(l.nr, 4 + 5 + 2 * (6 + 2 + 2 * VCAM_MAX_FORMATS));
-	vcam_nodes_free(&l);
+	assert_int_equal(l.nr, 4 + 5 + 2 * (6 + 2 + 2 * VCAMTS_MAX_FORMATS));
+	vcamts_nodes_free(&l);
 }
 
 int main(void)

@@ -117,14 +117,14 @@ static int fake_ioctl(void *ctx, unsigned long req, void *arg)
 	return -1;
 }
 
-static struct vcam_spec spec;
-static struct vcam_err err;
+static struct vcamts_spec spec;
+static struct vcamts_err err;
 
 static int probe(struct fake_cam *c)
 {
-	vcam_spec_init(&spec);
+	vcamts_spec_init(&spec);
 	memset(&err, 0, sizeof(err));
-	return vcam_probe_enumerate(fake_ioctl, c, &spec, &err);
+	return vcamts_probe_enumerate(fake_ioctl, c, &spec, &err);
 }
 
 static void discrete_modes_become_entries(void **state)
@@ -291,10 +291,10 @@ static int many_fourccs_ioctl(void *ctx, unsigned long req, void *arg)
 static void at_most_the_shared_fourcc_limit(void **state)
 {
 	(void)state;
-	vcam_spec_init(&spec);
-	assert_int_equal(vcam_probe_enumerate(many_fourccs_ioctl, NULL, &spec,
-					      &err), 0);
-	assert_int_equal(vcam_spec_nr_fourccs(&spec), VCAM_CFG_MAX_FOURCCS);
+	vcamts_spec_init(&spec);
+	assert_int_equal(vcamts_probe_enumerate(many_fourccs_ioctl, NULL, &spec,
+						&err), 0);
+	assert_int_equal(vcamts_spec_nr_fourccs(&spec), VCAM_CFG_MAX_FOURCCS);
 	assert_int_equal(spec.nr_formats, VCAM_CFG_MAX_FOURCCS);
 }
 

@@ -14,8 +14,8 @@
 
 #include "record.h"
 
-static void assert_same_spec(const struct vcam_spec *a,
-			     const struct vcam_spec *b)
+static void assert_same_spec(const struct vcamts_spec *a,
+			     const struct vcamts_spec *b)
 {
 	unsigned int i, j;
 
@@ -30,8 +30,8 @@ static void assert_same_spec(const struct vcam_spec *a,
 	assert_int_equal(a->spin_us, b->spin_us);
 	assert_int_equal(a->nr_formats, b->nr_formats);
 	for (i = 0; i < a->nr_formats; i++) {
-		const struct vcam_format *f = &a->formats[i];
-		const struct vcam_format *g = &b->formats[i];
+		const struct vcamts_format *f = &a->formats[i];
+		const struct vcamts_format *g = &b->formats[i];
 
 		assert_string_equal(f->fourcc, g->fourcc);
 		assert_int_equal(f->width, g->width);
@@ -44,34 +44,34 @@ static void assert_same_spec(const struct vcam_spec *a,
 	}
 }
 
-static struct vcam_spec orig, back;
+static struct vcamts_spec orig, back;
 
 /* spec -> record texts -> spec, and the texts of the result are the same */
 static void round_trip(const char *device, int devid, const char *be_name)
 {
-	char text[VCAM_RECORD_SPEC_MAX], text2[VCAM_RECORD_SPEC_MAX];
-	char fmts[VCAM_MAX_FORMATS][VCAM_RECORD_FORMAT_MAX];
-	const char *fp[VCAM_MAX_FORMATS];
-	struct vcam_err err = { "" };
+	char text[VCAMTS_RECORD_SPEC_MAX], text2[VCAMTS_RECORD_SPEC_MAX];
+	char fmts[VCAMTS_MAX_FORMATS][VCAMTS_RECORD_FORMAT_MAX];
+	const char *fp[VCAMTS_MAX_FORMATS];
+	struct vcamts_err err = { "" };
 	unsigned int i;
 
-	if (vcam_spec_parse(&orig, device, &err))
+	if (vcamts_spec_parse(&orig, device, &err))
 		fail_msg("spec '%s' does not parse: %s", device, err.msg);
 	orig.devid = devid;
-	assert_int_equal(vcam_record_spec_text(&orig, be_name, text,
-					       sizeof(text)), 0);
+	assert_int_equal(vcamts_record_spec_text(&orig, be_name, text,
+						 sizeof(text)), 0);
 	for (i = 0; i < orig.nr_formats; i++) {
-		assert_int_equal(vcam_record_format_text(&orig.formats[i],
-							 fmts[i],
-							 sizeof(fmts[i])), 0);
+		assert_int_equal(vcamts_record_format_text(&orig.formats[i],
+							   fmts[i],
+							   sizeof(fmts[i])), 0);
 		fp[i] = fmts[i];
 	}
-	if (vcam_record_parse(&back, text, fp, orig.nr_formats, &err))
+	if (vcamts_record_parse(&back, text, fp, orig.nr_formats, &err))
 		fail_msg("record '%s' does not parse: %s", text, err.msg);
 	assert_same_spec(&orig, &back);
 	assert_string_equal(back.backend, be_name);
-	assert_int_equal(vcam_record_spec_text(&back, be_name, text2,
-					       sizeof(text2)), 0);
+	assert_int_equal(vcamts_record_spec_text(&back, be_name, text2,
+						 sizeof(text2)), 0);
 	assert_string_equal(text, text2);
 }
 
@@ -91,15 +91,15 @@ static void round_trips(void **state)
 /* The record names the backend domain by name whatever the spec said. */
 static void backend_by_name(void **state)
 {
-	char text[VCAM_RECORD_SPEC_MAX];
-	struct vcam_err err;
+	char text[VCAMTS_RECORD_SPEC_MAX];
+	struct vcamts_err err;
 
 	(void)state;
-	assert_int_equal(vcam_spec_parse(&orig,
+	assert_int_equal(vcamts_spec_parse(&orig,
 		"backend=7, unique-id=video1, formats=GREY:8x8@1/1", &err), 0);
 	orig.devid = 3;
-	assert_int_equal(vcam_record_spec_text(&orig, "camdd", text,
-					       sizeof(text)), 0);
+	assert_int_equal(vcamts_record_spec_text(&orig, "camdd", text,
+						 sizeof(text)), 0);
 	assert_non_null(strstr(text, "backend=camdd,"));
 	assert_null(strstr(text, "backend=7"));
 	assert_non_null(strstr(text, "devid=3,"));
@@ -109,19 +109,19 @@ static void backend_by_name(void **state)
 
 static void writing_refuses(void **state)
 {
-	char text[VCAM_RECORD_SPEC_MAX], f[8];
-	struct vcam_err err;
+	char text[VCAMTS_RECORD_SPEC_MAX], f[8];
+	struct vcamts_err err;
 
 	(void)state;
-	assert_int_equal(vcam_spec_parse(&orig,
+	assert_int_equal(vcamts_spec_parse(&orig,
 		"unique-id=video1, formats=YUYV:640x480@30/1", &err), 0);
 	/* devid not chosen yet: a record must say which device it is */
-	assert_int_equal(vcam_record_spec_text(&orig, "camdd", text,
-					       sizeof(text)), -1);
+	assert_int_equal(vcamts_record_spec_text(&orig, "camdd", text,
+						 sizeof(text)), -1);
 	orig.devid = 0;
-	assert_int_equal(vcam_record_spec_text(&orig, "camdd", text, 20), -1);
-	assert_int_equal(vcam_record_format_text(&orig.formats[0], f,
-						 sizeof(f)), -1);
+	assert_int_equal(vcamts_record_spec_text(&orig, "camdd", text, 20), -1);
+	assert_int_equal(vcamts_record_format_text(&orig.formats[0], f,
+						   sizeof(f)), -1);
 }
 
 static void parse_refuses(void **state)
@@ -129,84 +129,85 @@ static void parse_refuses(void **state)
 	const char *good[] = { "YUYV:640x480@30/1" };
 	const char *bad[] = { "YUYV:640x480@30/0" };
 	const char *dup[] = { "YUYV:640x480@30/1", "YUYV:640x480@15/1" };
-	char huge[VCAM_RECORD_SPEC_MAX + 16];
-	struct vcam_err err;
+	char huge[VCAMTS_RECORD_SPEC_MAX + 16];
+	struct vcamts_err err;
 
 	(void)state;
-	assert_int_equal(vcam_record_parse(&back,
+	assert_int_equal(vcamts_record_parse(&back,
 		"unique-id=video0, backend=camdd, devid=1", good, 1, &err), 0);
-	assert_int_equal(vcam_record_parse(&back,
+	assert_int_equal(vcamts_record_parse(&back,
 		"unique-id=video0, devid=1", good, 1, &err), -1);
 	assert_non_null(strstr(err.msg, "backend"));
 	/* "backend=" inside another value is not the key */
-	assert_int_equal(vcam_record_parse(&back,
+	assert_int_equal(vcamts_record_parse(&back,
 		"unique-id=/dev/backend=x, devid=1", good, 1, &err), -1);
 	assert_non_null(strstr(err.msg, "backend"));
-	assert_int_equal(vcam_record_parse(&back,
+	assert_int_equal(vcamts_record_parse(&back,
 		"unique-id=video0, backend=camdd", good, 1, &err), -1);
 	assert_non_null(strstr(err.msg, "devid"));
-	assert_int_equal(vcam_record_parse(&back,
+	assert_int_equal(vcamts_record_parse(&back,
 		"unique-id=video0, backend=camdd, devid=1", good, 0, &err), -1);
 	assert_non_null(strstr(err.msg, "formats"));
-	assert_int_equal(vcam_record_parse(&back,
+	assert_int_equal(vcamts_record_parse(&back,
 		"unique-id=video0, backend=camdd, devid=1", bad, 1, &err), -1);
 	assert_non_null(strstr(err.msg, "format 0"));
-	assert_int_equal(vcam_record_parse(&back,
+	assert_int_equal(vcamts_record_parse(&back,
 		"unique-id=video0, backend=camdd, devid=1", dup, 2, &err), -1);
-	assert_int_equal(vcam_record_parse(&back,
+	assert_int_equal(vcamts_record_parse(&back,
 		"backend=camdd, devid=1", good, 1, &err), -1);
-	assert_int_equal(vcam_record_parse(&back,
+	assert_int_equal(vcamts_record_parse(&back,
 		"unique-id=video0, backend=camdd, devid=1, colour=red", good, 1,
 		&err), -1);
 	memset(huge, 'a', sizeof(huge) - 1);
 	huge[sizeof(huge) - 1] = '\0';
-	assert_int_equal(vcam_record_parse(&back, huge, good, 1, &err), -1);
+	assert_int_equal(vcamts_record_parse(&back, huge, good, 1, &err), -1);
 }
 
 static void uuids(void **state)
 {
-	char buf[VCAM_UUID_LEN + 1];
+	char buf[VCAMTS_UUID_LEN + 1];
 
 	(void)state;
-	assert_int_equal(vcam_uuid_from_vm_path(
+	assert_int_equal(vcamts_uuid_from_vm_path(
 		"/vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
-	assert_int_equal(vcam_uuid_from_vm_path(
+	assert_int_equal(vcamts_uuid_from_vm_path(
 		"/vm/00000000-0000-0000-0000-000000000000", buf, sizeof(buf)), 0);
-	assert_int_equal(vcam_uuid_from_vm_path(NULL, buf, sizeof(buf)), -1);
-	assert_int_equal(vcam_uuid_from_vm_path("", buf, sizeof(buf)), -1);
+	assert_int_equal(vcamts_uuid_from_vm_path(NULL, buf, sizeof(buf)), -1);
+	assert_int_equal(vcamts_uuid_from_vm_path("", buf, sizeof(buf)), -1);
 	/* libxl writes lower case; anything else is not its node */
-	assert_int_equal(vcam_uuid_from_vm_path(
+	assert_int_equal(vcamts_uuid_from_vm_path(
 		"/vm/0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0", buf, sizeof(buf)), -1);
-	assert_int_equal(vcam_uuid_from_vm_path(
+	assert_int_equal(vcamts_uuid_from_vm_path(
 		"/vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f", buf, sizeof(buf)), -1);
-	assert_int_equal(vcam_uuid_from_vm_path(
+	assert_int_equal(vcamts_uuid_from_vm_path(
 		"/vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f00", buf, sizeof(buf)), -1);
-	assert_int_equal(vcam_uuid_from_vm_path(
+	assert_int_equal(vcamts_uuid_from_vm_path(
 		"/vm/0f1e2d3c4-b5a-6978-8796-a5b4c3d2e1f0", buf, sizeof(buf)), -1);
-	assert_int_equal(vcam_uuid_from_vm_path(
+	assert_int_equal(vcamts_uuid_from_vm_path(
 		"/vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1g0", buf, sizeof(buf)), -1);
-	assert_int_equal(vcam_uuid_from_vm_path(
+	assert_int_equal(vcamts_uuid_from_vm_path(
 		"/vm/../../local/domain/0/x-xxxx-xxxx-xxxxxxxxxxxxx", buf,
 		sizeof(buf)), -1);
-	assert_int_equal(vcam_uuid_from_vm_path(
+	assert_int_equal(vcamts_uuid_from_vm_path(
 		"vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", buf, sizeof(buf)), -1);
-	assert_int_equal(vcam_uuid_from_vm_path(
-		"/vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", buf, VCAM_UUID_LEN),
+	assert_int_equal(vcamts_uuid_from_vm_path(
+		"/vm/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0", buf,
+		VCAMTS_UUID_LEN),
 		-1);
 }
 
 static void paths(void **state)
 {
-	char buf[VCAM_RECORD_DIR_MAX];
+	char buf[VCAMTS_RECORD_DIR_MAX];
 
 	(void)state;
-	vcam_record_dir(buf, sizeof(buf), "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
-			65535);
+	vcamts_record_dir(buf, sizeof(buf), "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0",
+			  65535);
 	assert_string_equal(buf,
 		"/tool/vcam/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0/65535");
-	vcam_record_uuid_dir(buf, sizeof(buf),
-			     "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
+	vcamts_record_uuid_dir(buf, sizeof(buf),
+			       "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
 	assert_string_equal(buf,
 		"/tool/vcam/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0");
 }

@@ -10,8 +10,8 @@
 #include "spec.h"
 #include "vcam/ext.h"
 
-static struct vcam_spec spec;
-static struct vcam_err err;
+static struct vcamts_spec spec;
+static struct vcamts_err err;
 
 #define assert_err_has(needle) do {					\
 	if (!strstr(err.msg, (needle)))					\
@@ -21,7 +21,7 @@ static struct vcam_err err;
 static void brief_example_parses(void **state)
 {
 	(void)state;
-	assert_int_equal(vcam_spec_parse(&spec,
+	assert_int_equal(vcamts_spec_parse(&spec,
 		"backend=0, unique-id=video0, be-alloc=0, max-buffers=4, "
 		"controls=brightness;contrast;saturation;hue, "
 		"notify-mode=event, spin-us=50, "
@@ -53,20 +53,20 @@ static void defaults_and_order(void **state)
 	char buf[128];
 
 	(void)state;
-	assert_int_equal(vcam_spec_parse(&spec,
+	assert_int_equal(vcamts_spec_parse(&spec,
 		" unique-id = /dev/video3 ,formats=NV12:1024x768@30/1,"
 		"controls=hue;saturation,notify-mode=hybrid,backend=DomD,",
 		&err), 0);
 	assert_int_equal(spec.devid, -1);
 	assert_string_equal(spec.backend, "DomD");
 	assert_string_equal(spec.unique_id, "/dev/video3");
-	assert_int_equal(spec.max_buffers, VCAM_MAX_BUFFERS_DEFAULT);
+	assert_int_equal(spec.max_buffers, VCAMTS_MAX_BUFFERS_DEFAULT);
 	assert_int_equal(spec.spin_us, VCAM_SPIN_US_DEFAULT);
 	assert_int_equal(spec.notify_mode, VCAM_NOTIFY_HYBRID);
-	assert_int_equal(vcam_spec_controls_str(&spec, buf, sizeof(buf)), 0);
+	assert_int_equal(vcamts_spec_controls_str(&spec, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "hue,saturation");
-	assert_int_equal(vcam_format_rates_str(&spec.formats[0], buf,
-					       sizeof(buf)), 0);
+	assert_int_equal(vcamts_format_rates_str(&spec.formats[0], buf,
+						 sizeof(buf)), 0);
 	assert_string_equal(buf, "30/1");
 }
 
@@ -75,10 +75,10 @@ static void empty_controls_allowed(void **state)
 	char buf[16];
 
 	(void)state;
-	assert_int_equal(vcam_spec_parse(&spec,
+	assert_int_equal(vcamts_spec_parse(&spec,
 		"unique-id=video1, controls=, formats=GREY:8x8@1/1", &err), 0);
 	assert_int_equal(spec.nr_controls, 0);
-	assert_int_equal(vcam_spec_controls_str(&spec, buf, sizeof(buf)), 0);
+	assert_int_equal(vcamts_spec_controls_str(&spec, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "");
 }
 
@@ -156,7 +156,7 @@ static void bad_input_names_key_and_value(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
 		memset(&err, 0, sizeof(err));
-		if (vcam_spec_parse(&spec, bad_cases[i].str, &err) == 0)
+		if (vcamts_spec_parse(&spec, bad_cases[i].str, &err) == 0)
 			fail_msg("accepted: %s", bad_cases[i].str);
 		assert_err_has(bad_cases[i].needle);
 	}
@@ -165,31 +165,31 @@ static void bad_input_names_key_and_value(void **state)
 static void fourcc_rules(void **state)
 {
 	(void)state;
-	assert_true(vcam_fourcc_valid("YUYV"));
-	assert_true(vcam_fourcc_valid("Y16"));
-	assert_true(vcam_fourcc_valid("AR15-BE"));
-	assert_false(vcam_fourcc_valid(""));
-	assert_false(vcam_fourcc_valid("-BE"));
-	assert_false(vcam_fourcc_valid("Y 16"));
-	assert_false(vcam_fourcc_valid("AB/C"));
-	assert_false(vcam_fourcc_valid("ABCDE-BE"));
+	assert_true(vcamts_fourcc_valid("YUYV"));
+	assert_true(vcamts_fourcc_valid("Y16"));
+	assert_true(vcamts_fourcc_valid("AR15-BE"));
+	assert_false(vcamts_fourcc_valid(""));
+	assert_false(vcamts_fourcc_valid("-BE"));
+	assert_false(vcamts_fourcc_valid("Y 16"));
+	assert_false(vcamts_fourcc_valid("AB/C"));
+	assert_false(vcamts_fourcc_valid("ABCDE-BE"));
 }
 
 static void fork_format_strings(void **state)
 {
 	(void)state;
-	assert_int_equal(vcam_spec_parse_partial(&spec,
+	assert_int_equal(vcamts_spec_parse_partial(&spec,
 		"backend=DomD, be-alloc=0, unique-id=video0, "
 		"controls=hue;saturation, max-buffers=4", &err), 0);
 	assert_int_equal(spec.nr_formats, 0);
 	/* without format strings the camera's own modes are used */
-	assert_int_equal(vcam_spec_check(&spec, &err), 0);
-	assert_int_equal(vcam_spec_add_fork_format(&spec,
+	assert_int_equal(vcamts_spec_check(&spec, &err), 0);
+	assert_int_equal(vcamts_spec_add_fork_format(&spec,
 		"format=NV12, resolution=1024x768, frame-rates=30/1;15/1",
 		&err), 0);
-	assert_int_equal(vcam_spec_add_fork_format(&spec,
+	assert_int_equal(vcamts_spec_add_fork_format(&spec,
 		"resolution=640x480,format=YUYV,frame-rates=15/2", &err), 0);
-	assert_int_equal(vcam_spec_check(&spec, &err), 0);
+	assert_int_equal(vcamts_spec_check(&spec, &err), 0);
 	assert_int_equal(spec.nr_formats, 2);
 	assert_string_equal(spec.formats[0].fourcc, "NV12");
 	assert_int_equal(spec.formats[0].height, 768);
@@ -197,17 +197,17 @@ static void fork_format_strings(void **state)
 	assert_int_equal(spec.formats[1].rates[0].numer, 15);
 	assert_int_equal(spec.formats[1].rates[0].denom, 2);
 
-	assert_int_equal(vcam_spec_add_fork_format(&spec,
+	assert_int_equal(vcamts_spec_add_fork_format(&spec,
 		"format=NV12, resolution=1024x768", &err), -1);
 	assert_err_has("needs format=, resolution= and frame-rates=");
-	assert_int_equal(vcam_spec_add_fork_format(&spec,
+	assert_int_equal(vcamts_spec_add_fork_format(&spec,
 		"format=NV12, format=YUYV, resolution=1x1, frame-rates=1/1",
 		&err), -1);
 	assert_err_has("key 'format' given twice");
-	assert_int_equal(vcam_spec_add_fork_format(&spec,
+	assert_int_equal(vcamts_spec_add_fork_format(&spec,
 		"format=NV12, size=1x1", &err), -1);
 	assert_err_has("unknown key 'size'");
-	assert_int_equal(vcam_spec_add_fork_format(&spec,
+	assert_int_equal(vcamts_spec_add_fork_format(&spec,
 		"format=NV12, resolution=1024x768, frame-rates=1/1", &err), -1);
 	assert_err_has("format NV12:1024x768 given twice");
 	assert_int_equal(spec.nr_formats, 2);
@@ -218,16 +218,16 @@ static void uint_parser(void **state)
 	unsigned long v;
 
 	(void)state;
-	assert_int_equal(vcam_parse_uint("0", 5, &v), 0);
+	assert_int_equal(vcamts_parse_uint("0", 5, &v), 0);
 	assert_int_equal(v, 0);
-	assert_int_equal(vcam_parse_uint("4294967295", UINT32_MAX, &v), 0);
+	assert_int_equal(vcamts_parse_uint("4294967295", UINT32_MAX, &v), 0);
 	assert_int_equal(v, 4294967295UL);
-	assert_int_equal(vcam_parse_uint("4294967296", UINT32_MAX, &v), -1);
-	assert_int_equal(vcam_parse_uint("99999999999999999999999", UINT32_MAX,
-					 &v), -1);
-	assert_int_equal(vcam_parse_uint("", 5, &v), -1);
-	assert_int_equal(vcam_parse_uint("+1", 5, &v), -1);
-	assert_int_equal(vcam_parse_uint(" 1", 5, &v), -1);
+	assert_int_equal(vcamts_parse_uint("4294967296", UINT32_MAX, &v), -1);
+	assert_int_equal(vcamts_parse_uint("99999999999999999999999",
+					   UINT32_MAX, &v), -1);
+	assert_int_equal(vcamts_parse_uint("", 5, &v), -1);
+	assert_int_equal(vcamts_parse_uint("+1", 5, &v), -1);
+	assert_int_equal(vcamts_parse_uint(" 1", 5, &v), -1);
 }
 
 static void overlong_input_is_an_error(void **state)
@@ -236,7 +236,7 @@ static void overlong_input_is_an_error(void **state)
 
 	(void)state;
 	memset(big, 'a', sizeof(big) - 1);
-	assert_int_equal(vcam_spec_parse(&spec, big, &err), -1);
+	assert_int_equal(vcamts_spec_parse(&spec, big, &err), -1);
 	assert_err_has("longer than");
 }
 
@@ -252,14 +252,14 @@ static void fourcc_count_is_limited(void **state)
 		snprintf(e, sizeof(e), "%sF%03u:8x8@1/1", i ? "|" : "", i);
 		strcat(list, e);
 	}
-	vcam_spec_init(&spec);
-	assert_int_equal(vcam_formats_parse(&spec, list, &err), -1);
+	vcamts_spec_init(&spec);
+	assert_int_equal(vcamts_formats_parse(&spec, list, &err), -1);
 	assert_err_has("more than 16 FOURCCs");
 	/* many resolutions of one FOURCC are fine */
-	vcam_spec_init(&spec);
-	assert_int_equal(vcam_formats_parse(&spec,
+	vcamts_spec_init(&spec);
+	assert_int_equal(vcamts_formats_parse(&spec,
 		"YUYV:8x8@1/1|YUYV:16x16@1/1|YUYV:32x32@1/1", &err), 0);
-	assert_int_equal(vcam_spec_nr_fourccs(&spec), 1);
+	assert_int_equal(vcamts_spec_nr_fourccs(&spec), 1);
 }
 
 int main(void)

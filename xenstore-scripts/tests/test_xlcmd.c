@@ -12,12 +12,12 @@
 
 #define ARGV(...) ((char *[]){ __VA_ARGS__ })
 #define NARGS(...) ((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
-#define PARSE(cmd, ...) vcam_xlcmd_parse(NARGS(__VA_ARGS__), \
-					 ARGV(__VA_ARGS__), (cmd))
+#define PARSE(cmd, ...) vcamts_xlcmd_parse(NARGS(__VA_ARGS__), \
+					   ARGV(__VA_ARGS__), (cmd))
 
 static void plain_create(void **state)
 {
-	struct vcam_xlcmd c;
+	struct vcamts_xlcmd c;
 
 	(void)state;
 	assert_int_equal(PARSE(&c, "/usr/lib/xen-4.17/bin/xl", "create", "-p",
@@ -31,7 +31,7 @@ static void plain_create(void **state)
 
 static void overrides_and_options_anywhere(void **state)
 {
-	struct vcam_xlcmd c;
+	struct vcamts_xlcmd c;
 
 	(void)state;
 	assert_int_equal(PARSE(&c, "xl", "-v", "create", "g.cfg", "memory=512",
@@ -47,7 +47,7 @@ static void overrides_and_options_anywhere(void **state)
 
 static void defconfig_forms(void **state)
 {
-	struct vcam_xlcmd c;
+	struct vcamts_xlcmd c;
 
 	(void)state;
 	assert_int_equal(PARSE(&c, "xl", "create", "-f", "/etc/xen/a.cfg",
@@ -74,7 +74,7 @@ static void defconfig_forms(void **state)
 
 static void not_create(void **state)
 {
-	struct vcam_xlcmd c;
+	struct vcamts_xlcmd c;
 
 	(void)state;
 	assert_int_equal(PARSE(&c, "xl", "list"), -1);

@@ -88,12 +88,12 @@ static int teardown(void **state)
 
 static void finds_relative_config(void **state)
 {
-	struct vcam_cfg cfg;
-	struct vcam_err err = { "" };
+	struct vcamts_cfg cfg;
+	struct vcamts_err err = { "" };
 	pid_t pid = 0;
 
 	(void)state;
-	assert_int_equal(vcam_xlproc_find(root, "g1", &cfg, &pid, &err), 1);
+	assert_int_equal(vcamts_xlproc_find(root, "g1", &cfg, &pid, &err), 1);
 	assert_int_equal(pid, 13);
 	assert_int_equal(cfg.nr_specs, 1);
 	assert_string_equal(cfg.specs[0].unique_id, "video0");
@@ -101,37 +101,38 @@ static void finds_relative_config(void **state)
 
 static void finds_absolute_config_with_override(void **state)
 {
-	struct vcam_cfg cfg;
-	struct vcam_err err = { "" };
+	struct vcamts_cfg cfg;
+	struct vcamts_err err = { "" };
 	pid_t pid = 0;
 
 	(void)state;
-	assert_int_equal(vcam_xlproc_find(root, "g3", &cfg, &pid, &err), 1);
+	assert_int_equal(vcamts_xlproc_find(root, "g3", &cfg, &pid, &err), 1);
 	assert_int_equal(pid, 15);
 }
 
 static void broken_config_of_our_domain_is_reported(void **state)
 {
-	struct vcam_cfg cfg;
-	struct vcam_err err = { "" };
+	struct vcamts_cfg cfg;
+	struct vcamts_err err = { "" };
 	pid_t pid = 0;
 
 	(void)state;
-	assert_int_equal(vcam_xlproc_find(root, "g2", &cfg, &pid, &err), -1);
+	assert_int_equal(vcamts_xlproc_find(root, "g2", &cfg, &pid, &err), -1);
 	assert_non_null(strstr(err.msg, "g2.cfg: vcam[0]: key 'formats'"));
 	assert_int_equal(cfg.nr_specs, 0);
 }
 
 static void unknown_domain(void **state)
 {
-	struct vcam_cfg cfg;
-	struct vcam_err err = { "" };
+	struct vcamts_cfg cfg;
+	struct vcamts_err err = { "" };
 	pid_t pid = 0;
 
 	(void)state;
-	assert_int_equal(vcam_xlproc_find(root, "nobody", &cfg, &pid, &err), 0);
-	assert_int_equal(vcam_xlproc_find("/nonexistent", "g1", &cfg, &pid,
-					  &err), -1);
+	assert_int_equal(vcamts_xlproc_find(root, "nobody", &cfg, &pid, &err),
+			 0);
+	assert_int_equal(vcamts_xlproc_find("/nonexistent", "g1", &cfg, &pid,
+					    &err), -1);
 }
 
 int main(void)

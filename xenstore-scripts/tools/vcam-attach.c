@@ -18,9 +18,9 @@ static void usage(FILE *f, int full)
 "Usage: %s DOMAIN 'SPEC'\n"
 "       %s DOMAIN 'DEVICE' 'FORMAT' ['FORMAT'...]\n"
 "       %s DOMAIN -f CONFIG [KEY=VALUE...]\n",
-		vcam_prog, vcam_prog, vcam_prog);
+		vcamts_prog, vcamts_prog, vcamts_prog);
 	if (!full) {
-		fprintf(f, "Try '%s --help' for more.\n", vcam_prog);
+		fprintf(f, "Try '%s --help' for more.\n", vcamts_prog);
 		return;
 	}
 	fprintf(f,
@@ -39,7 +39,7 @@ static void usage(FILE *f, int full)
 "  -h, --help   this help\n"
 "\n"
 "SPEC keys (xl-vcam-configuration(5)):\n");
-	vcam_spec_print_keys(f);
+	vcamts_spec_print_keys(f);
 	fprintf(f,
 "\n"
 "Exit status: 0 attached (or already there); 1 not attached: no such\n"
@@ -47,30 +47,31 @@ static void usage(FILE *f, int full)
 "description or a CONFIG that cannot be read.\n");
 }
 
-static int specs_from_args(int argc, char **argv, struct vcam_cfg *cfg,
-			   struct vcam_err *err)
+static int specs_from_args(int argc, char **argv, struct vcamts_cfg *cfg,
+			   struct vcamts_err *err)
 {
 	int i;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (strcmp(argv[0], "-f") == 0) {
 		if (argc < 2)
-			return vcam_errf(err, "-f needs a config file");
-		return vcam_cfg_load(argv[1], argv + 2, (unsigned int)argc - 2,
-				     argv[1], cfg, err);
+			return vcamts_errf(err, "-f needs a config file");
+		return vcamts_cfg_load(argv[1], argv + 2,
+				       (unsigned int)argc - 2, argv[1], cfg,
+				       err);
 	}
 	if (argc == 1)
-		return vcam_spec_parse(&cfg->specs[0], argv[0], err) ?
+		return vcamts_spec_parse(&cfg->specs[0], argv[0], err) ?
 		       -1 : (cfg->nr_specs = 1, 0);
 	/* the fork's form: device string, then one string per format */
-	if (vcam_spec_parse_partial(&cfg->specs[0], argv[0], err))
+	if (vcamts_spec_parse_partial(&cfg->specs[0], argv[0], err))
 		return -1;
 	for (i = 1; i < argc; i++)
-		if (vcam_spec_add_fork_format(&cfg->specs[0], argv[i], err)) {
-			vcam_err_prefix(err, "format string %d: ", i);
+		if (vcamts_spec_add_fork_format(&cfg->specs[0], argv[i], err)) {
+			vcamts_err_prefix(err, "format string %d: ", i);
 			return -1;
 		}
-	if (vcam_spec_check(&cfg->specs[0], err))
+	if (vcamts_spec_check(&cfg->specs[0], err))
 		return -1;
 	cfg->nr_specs = 1;
 	return 0;
@@ -78,13 +79,13 @@ static int specs_from_args(int argc, char **argv, struct vcam_cfg *cfg,
 
 int main(int argc, char **argv)
 {
-	static struct vcam_cfg cfg;
-	struct vcam_err err = { "" };
+	static struct vcamts_cfg cfg;
+	struct vcamts_err err = { "" };
 	struct xs_handle *xs;
 	unsigned int fe;
 	int rc = 1;
 
-	vcam_cli_init(argv[0]);
+	vcamts_cli_init(argv[0]);
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout, 1);
 		return 0;
@@ -94,19 +95,20 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (specs_from_args(argc - 2, argv + 2, &cfg, &err)) {
-		vcam_log("%s; nothing attached", err.msg);
+		vcamts_log("%s; nothing attached", err.msg);
 		return 2;
 	}
 	if (!cfg.nr_specs) {
-		vcam_log("no vcam or vcamera entries in %s", argv[3]);
+		vcamts_log("no vcam or vcamera entries in %s", argv[3]);
 		return 1;
 	}
-	xs = vcam_cli_xs_open();
+	xs = vcamts_cli_xs_open();
 	if (!xs)
 		return 1;
-	if (vcam_domain_resolve(xs, argv[1], &fe, &err))
-		vcam_log("%s", err.msg);
-	else if (vcam_cli_attach(xs, fe, argv[1], cfg.specs, cfg.nr_specs) == 0)
+	if (vcamts_domain_resolve(xs, argv[1], &fe, &err))
+		vcamts_log("%s", err.msg);
+	else if (vcamts_cli_attach(xs, fe, argv[1], cfg.specs,
+				   cfg.nr_specs) == 0)
 		rc = 0;
 	xs_close(xs);
 	return rc;

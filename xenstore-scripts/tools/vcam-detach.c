@@ -18,9 +18,9 @@ static void usage(FILE *f, int full)
 {
 	fprintf(f,
 "Usage: %s [-t SECONDS] DOMAIN DEVID\n",
-		vcam_prog);
+		vcamts_prog);
 	if (!full) {
-		fprintf(f, "Try '%s --help' for more.\n", vcam_prog);
+		fprintf(f, "Try '%s --help' for more.\n", vcamts_prog);
 		return;
 	}
 	fprintf(f,
@@ -41,7 +41,7 @@ static void usage(FILE *f, int full)
 
 int main(int argc, char **argv)
 {
-	struct vcam_err err = { "" };
+	struct vcamts_err err = { "" };
 	unsigned long timeout = DEFAULT_TIMEOUT_S, devid;
 	struct xs_handle *xs;
 	unsigned int fe;
@@ -51,17 +51,17 @@ int main(int argc, char **argv)
 	};
 	int opt, rc;
 
-	vcam_cli_init(argv[0]);
+	vcamts_cli_init(argv[0]);
 	while ((opt = getopt_long(argc, argv, "ht:", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			usage(stdout, 1);
 			return 0;
 		case 't':
-			if (vcam_parse_uint(optarg, 3600, &timeout) == 0)
+			if (vcamts_parse_uint(optarg, 3600, &timeout) == 0)
 				break;
-			vcam_log("-t: '%s' is not a number of seconds (0..3600)",
-				 optarg);
+			vcamts_log("-t: '%s' is not a number of seconds (0..3600)",
+				   optarg);
 			return 2;
 		default:
 			goto usage;
@@ -69,28 +69,28 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		goto usage;
-	if (vcam_parse_uint(argv[optind + 1], VCAM_DEVID_MAX, &devid)) {
-		vcam_log("devid '%s' is not a number in 0..%d",
-			 argv[optind + 1], VCAM_DEVID_MAX);
+	if (vcamts_parse_uint(argv[optind + 1], VCAMTS_DEVID_MAX, &devid)) {
+		vcamts_log("devid '%s' is not a number in 0..%d",
+			   argv[optind + 1], VCAMTS_DEVID_MAX);
 		return 2;
 	}
-	xs = vcam_cli_xs_open();
+	xs = vcamts_cli_xs_open();
 	if (!xs)
 		return 1;
-	if (vcam_domain_resolve(xs, argv[optind], &fe, &err)) {
-		vcam_log("%s", err.msg);
+	if (vcamts_domain_resolve(xs, argv[optind], &fe, &err)) {
+		vcamts_log("%s", err.msg);
 		xs_close(xs);
 		return 1;
 	}
-	rc = vcam_xs_detach(xs, fe, (unsigned int)devid,
-			    (unsigned int)timeout * 1000, &err);
+	rc = vcamts_xs_detach(xs, fe, (unsigned int)devid,
+			      (unsigned int)timeout * 1000, &err);
 	if (rc < 0)
-		vcam_log("%s", err.msg);
+		vcamts_log("%s", err.msg);
 	else if (rc > 0)
-		vcam_log("domain %u device %lu: backend did not close within %lus; removed anyway",
-			 fe, devid, timeout);
+		vcamts_log("domain %u device %lu: backend did not close within %lus; removed anyway",
+			   fe, devid, timeout);
 	else
-		vcam_log("domain %u: detached vcam device %lu", fe, devid);
+		vcamts_log("domain %u: detached vcam device %lu", fe, devid);
 	xs_close(xs);
 	return rc < 0;
 usage:

@@ -10,9 +10,9 @@ static void usage(FILE *f, int full)
 {
 	fprintf(f,
 "Usage: %s DOMAIN...\n",
-		vcam_prog);
+		vcamts_prog);
 	if (!full) {
-		fprintf(f, "Try '%s --help' for more.\n", vcam_prog);
+		fprintf(f, "Try '%s --help' for more.\n", vcamts_prog);
 		return;
 	}
 	fprintf(f,
@@ -30,11 +30,11 @@ static void usage(FILE *f, int full)
 
 int main(int argc, char **argv)
 {
-	struct vcam_err err = { "" };
+	struct vcamts_err err = { "" };
 	struct xs_handle *xs;
 	int i, rc = 0;
 
-	vcam_cli_init(argv[0]);
+	vcamts_cli_init(argv[0]);
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout, 1);
 		return 0;
@@ -43,15 +43,15 @@ int main(int argc, char **argv)
 		usage(stderr, 0);
 		return 2;
 	}
-	xs = vcam_cli_xs_open();
+	xs = vcamts_cli_xs_open();
 	if (!xs)
 		return 1;
 	for (i = 1; i < argc; i++) {
 		unsigned int fe;
 
-		if (vcam_domain_resolve(xs, argv[i], &fe, &err) ||
-		    vcam_xs_list(xs, fe, stdout, &err)) {
-			vcam_log("%s", err.msg);
+		if (vcamts_domain_resolve(xs, argv[i], &fe, &err) ||
+		    vcamts_xs_list(xs, fe, stdout, &err)) {
+			vcamts_log("%s", err.msg);
 			rc = 1;
 		}
 	}

@@ -38,16 +38,16 @@
 #define TOKEN_RELEASE	"vcam-release"
 #define TOKEN_VM	"vcam-vm"
 
-static unsigned char seen[VCAM_DOMID_FIRST_RESERVED];
-static struct vcam_removals removals;
+static unsigned char seen[VCAMTS_DOMID_FIRST_RESERVED];
+static struct vcamts_removals removals;
 
 /* A backend named by a name that no domain has now: it may come later. */
 static bool backend_not_up(struct xs_handle *xs, const char *backend)
 {
 	unsigned int id;
 
-	return vcam_domid_parse(backend, &id) != 0 &&
-	       vcam_domain_resolve(xs, backend, &id, NULL) != 0;
+	return vcamts_domid_parse(backend, &id) != 0 &&
+	       vcamts_domain_resolve(xs, backend, &id, NULL) != 0;
 }
 
 /*
@@ -57,72 +57,72 @@ static bool backend_not_up(struct xs_handle *xs, const char *backend)
  * The rest are attached now, all or none as usual.
  */
 static void attach_or_wait(struct xs_handle *xs, unsigned int domid,
-			   const char *name, const struct vcam_cfg *cfg)
+			   const char *name, const struct vcamts_cfg *cfg)
 {
-	static struct vcam_spec now[VCAM_CFG_MAX_DEVICES];
-	struct vcam_err err = { "" };
+	static struct vcamts_spec now[VCAMTS_CFG_MAX_DEVICES];
+	struct vcamts_err err = { "" };
 	unsigned int i, nr = 0;
 
 	for (i = 0; i < cfg->nr_specs; i++) {
-		const struct vcam_spec *s = &cfg->specs[i];
+		const struct vcamts_spec *s = &cfg->specs[i];
 		int rc;
 
 		if (!backend_not_up(xs, s->backend)) {
 			now[nr++] = *s;
 			continue;
 		}
-		rc = vcam_xs_record_pending(xs, domid, s, &err);
+		rc = vcamts_xs_record_pending(xs, domid, s, &err);
 		if (rc < 0)
-			vcam_log("domain %s (%u): vcam device %d: %s; not attached",
-				 name, domid, s->devid, err.msg);
+			vcamts_log("domain %s (%u): vcam device %d: %s; not attached",
+				   name, domid, s->devid, err.msg);
 		else
-			vcam_log("domain %s (%u): vcam device %d waits for backend domain '%s', not running now%s",
-				 name, domid, s->devid, s->backend,
-				 rc ? " (already recorded)" : "");
+			vcamts_log("domain %s (%u): vcam device %d waits for backend domain '%s', not running now%s",
+				   name, domid, s->devid, s->backend,
+				   rc ? " (already recorded)" : "");
 	}
 	if (nr)
-		vcam_cli_attach(xs, domid, name, now, nr);
+		vcamts_cli_attach(xs, domid, name, now, nr);
 }
 
 static void attach_from_xl(struct xs_handle *xs, unsigned int domid)
 {
-	static struct vcam_cfg cfg;
-	struct vcam_err err = { "" };
+	static struct vcamts_cfg cfg;
+	struct vcamts_err err = { "" };
 	char name[128];
 	pid_t pid = 0;
 	int rc;
 
-	if (vcam_domain_name(xs, domid, name, sizeof(name)) || !name[0]) {
-		vcam_log("domain %u: no name in xenstore; skipped", domid);
+	if (vcamts_domain_name(xs, domid, name, sizeof(name)) || !name[0]) {
+		vcamts_log("domain %u: no name in xenstore; skipped", domid);
 		return;
 	}
-	rc = vcam_xlproc_find(NULL, name, &cfg, &pid, &err);
+	rc = vcamts_xlproc_find(NULL, name, &cfg, &pid, &err);
 	if (rc < 0) {
-		vcam_log("domain %s (%u): %s; no camera attached", name, domid,
-			 err.msg);
+		vcamts_log("domain %s (%u): %s; no camera attached",
+			   name, domid, err.msg);
 		return;
 	}
 	if (rc == 0) {
-		char uuid[VCAM_UUID_LEN + 1], dir[VCAM_RECORD_DIR_MAX], *v = NULL;
+		char uuid[VCAMTS_UUID_LEN + 1], dir[VCAMTS_RECORD_DIR_MAX], *v = NULL;
 
-		if (vcam_xs_domain_uuid(xs, XBT_NULL, domid, uuid,
-					sizeof(uuid)) == 0) {
-			vcam_record_uuid_dir(dir, sizeof(dir), uuid);
+		if (vcamts_xs_domain_uuid(xs, XBT_NULL, domid, uuid,
+					  sizeof(uuid)) == 0) {
+			vcamts_record_uuid_dir(dir, sizeof(dir), uuid);
 			v = xs_read(xs, XBT_NULL, dir, NULL);
 		}
 		if (v)
-			vcam_log("domain %s (%u): no xl create process (a restore or a migration): its cameras come from its records",
-				 name, domid);
+			vcamts_log("domain %s (%u): no xl create process (a restore or a migration): its cameras come from its records",
+				   name, domid);
 		else
-			vcam_log("domain %s (%u): no xl create process found; not an xl-created domain?",
-				 name, domid);
+			vcamts_log("domain %s (%u): no xl create process found; not an xl-created domain?",
+				   name, domid);
 		free(v);
 		return;
 	}
 	if (!cfg.nr_specs)
 		return;
-	vcam_log("domain %s (%u): %u camera(s) in the config of xl pid %d",
-		 name, domid, cfg.nr_specs, (int)pid);
+	vcamts_log("domain %s (%u): %u camera(s) in the config of xl pid %d",
+		   name, domid, cfg.nr_specs, (int)pid);
 	attach_or_wait(xs, domid, name, &cfg);
 }
 
@@ -133,7 +133,7 @@ static void scan_domains(struct xs_handle *xs, int attach)
 	char **ents = xs_directory(xs, XBT_NULL, "/local/domain", &n);
 
 	for (i = 0; ents && i < n; i++) {
-		if (vcam_domid_parse(ents[i], &id) || seen[id] ||
+		if (vcamts_domid_parse(ents[i], &id) || seen[id] ||
 		    !xs_is_domain_introduced(xs, id))
 			continue;
 		seen[id] = 1;
@@ -147,13 +147,13 @@ static void forget_dead(struct xs_handle *xs)
 {
 	unsigned int id;
 
-	for (id = 1; id < VCAM_DOMID_FIRST_RESERVED; id++)
+	for (id = 1; id < VCAMTS_DOMID_FIRST_RESERVED; id++)
 		if (seen[id] && !xs_is_domain_introduced(xs, id))
 			seen[id] = 0;
 	/* before anything goes: a suspended domain is gone after the save */
-	vcam_xs_records_track_suspend(xs, vcam_log);
-	vcam_xs_cleanup_dead(xs, vcam_log, &removals);
-	vcam_xs_records_prune(xs, vcam_log);
+	vcamts_xs_records_track_suspend(xs, vcamts_log);
+	vcamts_xs_cleanup_dead(xs, vcamts_log, &removals);
+	vcamts_xs_records_prune(xs, vcamts_log);
 }
 
 /* -1 if nothing is due, else poll()'s timeout in ms */
@@ -177,9 +177,9 @@ static void usage(FILE *f, int full)
 {
 	fprintf(f,
 "Usage: %s [-a] [-1]\n",
-		vcam_prog);
+		vcamts_prog);
 	if (!full) {
-		fprintf(f, "Try '%s --help' for more.\n", vcam_prog);
+		fprintf(f, "Try '%s --help' for more.\n", vcamts_prog);
 		return;
 	}
 	fprintf(f,
@@ -213,8 +213,8 @@ int main(int argc, char **argv)
 	int all = 0, once = 0, opt;
 	long due;
 
-	vcam_cli_init(argv[0]);
-	vcam_log_time = 1;
+	vcamts_cli_init(argv[0]);
+	vcamts_log_time = 1;
 	while ((opt = getopt_long(argc, argv, "a1h", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'a':
@@ -236,14 +236,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	xs = vcam_cli_xs_open();
+	xs = vcamts_cli_xs_open();
 	if (!xs)
 		return 1;
 	/*
 	 * Domains running before we start are only attached with -a: a
 	 * restarted watcher must not re-attach cameras someone detached.
 	 */
-	vcam_removals_init(&removals);
+	vcamts_removals_init(&removals);
 	scan_domains(xs, all);
 	forget_dead(xs);
 	/*
@@ -251,7 +251,7 @@ int main(int argc, char **argv)
 	 * not detached, so a backend that came back while we were not
 	 * running still gets them.
 	 */
-	due = vcam_xs_reattach(xs, &removals, vcam_log);
+	due = vcamts_xs_reattach(xs, &removals, vcamts_log);
 	if (once) {
 		xs_close(xs);
 		return 0;
@@ -259,21 +259,21 @@ int main(int argc, char **argv)
 	if (!xs_watch(xs, "@introduceDomain", TOKEN_INTRO) ||
 	    !xs_watch(xs, "@releaseDomain", TOKEN_RELEASE) ||
 	    !xs_watch(xs, "/vm", TOKEN_VM)) {
-		vcam_log("cannot watch xenstore: %s", strerror(errno));
+		vcamts_log("cannot watch xenstore: %s", strerror(errno));
 		return 1;
 	}
-	vcam_log("watching for domains (pid %d)", (int)getpid());
+	vcamts_log("watching for domains (pid %d)", (int)getpid());
 	for (;;) {
 		struct pollfd pfd = { .fd = xs_fileno(xs), .events = POLLIN };
 		int timeout = due < 0 ? -1 : (int)(due < 0x7fffffff ? due : 0x7fffffff);
 
 		if (poll(&pfd, 1, timeout) < 0 && errno != EINTR) {
-			vcam_log("poll: %s", strerror(errno));
+			vcamts_log("poll: %s", strerror(errno));
 			return 1;
 		}
 		if (handle_events(xs)) {
-			vcam_log("xenstore connection lost: %s",
-				 strerror(errno));
+			vcamts_log("xenstore connection lost: %s",
+				   strerror(errno));
 			return 1;
 		}
 		/*
@@ -283,6 +283,6 @@ int main(int argc, char **argv)
 		 * @releaseDomain, and its camera's nodes must go all the same.
 		 */
 		forget_dead(xs);
-		due = vcam_xs_reattach(xs, &removals, vcam_log);
+		due = vcamts_xs_reattach(xs, &removals, vcamts_log);
 	}
 }

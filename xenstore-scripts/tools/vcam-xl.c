@@ -24,9 +24,9 @@ static void usage(FILE *f, int full)
 {
 	fprintf(f,
 "Usage: %s create [XL-CREATE-OPTION...] CONFIG [KEY=VALUE...]\n",
-		vcam_prog);
+		vcamts_prog);
 	if (!full) {
-		fprintf(f, "Try '%s --help' for more.\n", vcam_prog);
+		fprintf(f, "Try '%s --help' for more.\n", vcamts_prog);
 		return;
 	}
 	fprintf(f,
@@ -72,12 +72,12 @@ static int run(char **argv)
 	pid_t pid = fork();
 
 	if (pid < 0) {
-		vcam_log("fork: %s", strerror(errno));
+		vcamts_log("fork: %s", strerror(errno));
 		return -1;
 	}
 	if (pid == 0) {
 		execvp(argv[0], argv);
-		fprintf(stderr, "%s: cannot run %s: %s\n", vcam_prog, argv[0],
+		fprintf(stderr, "%s: cannot run %s: %s\n", vcamts_prog, argv[0],
 			strerror(errno));
 		_exit(127);
 	}
@@ -125,16 +125,16 @@ static int has_c_in_cluster(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	static struct vcam_cfg cfg;
-	struct vcam_err err = { "" };
-	struct vcam_xlcmd cmd;
+	static struct vcamts_cfg cfg;
+	struct vcamts_err err = { "" };
+	struct vcamts_xlcmd cmd;
 	struct xs_handle *xs;
 	unsigned int domid, *be_ids;
 	char domid_s[16];
 	char **xl_argv;
 	int rc;
 
-	vcam_cli_init(argv[0]);
+	vcamts_cli_init(argv[0]);
 	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout, 1);
 		return 0;
@@ -145,18 +145,18 @@ int main(int argc, char **argv)
 	}
 	argc -= 2;
 	argv += 2;
-	if (vcam_xlcmd_parse_create_args(argc, argv, &cmd) || !cmd.file) {
-		vcam_log("cannot understand these xl create arguments (no config file?)");
+	if (vcamts_xlcmd_parse_create_args(argc, argv, &cmd) || !cmd.file) {
+		vcamts_log("cannot understand these xl create arguments (no config file?)");
 		return 2;
 	}
 	if (cmd.foreground || has_c_in_cluster(argc, argv)) {
-		vcam_log("-F and -c inside option clusters are not supported; give -c on its own");
+		vcamts_log("-F and -c inside option clusters are not supported; give -c on its own");
 		return 2;
 	}
 	/* the whole config is checked before anything is created */
-	if (vcam_cfg_load(cmd.file, cmd.overrides, cmd.nr_overrides, cmd.file,
-			  &cfg, &err)) {
-		vcam_log("%s; domain not created", err.msg);
+	if (vcamts_cfg_load(cmd.file, cmd.overrides, cmd.nr_overrides, cmd.file,
+			    &cfg, &err)) {
+		vcamts_log("%s; domain not created", err.msg);
 		return 2;
 	}
 	if (cmd.dryrun || !cfg.nr_specs) {
@@ -168,21 +168,21 @@ int main(int argc, char **argv)
 		a[1] = "create";
 		memcpy(a + 2, argv, (size_t)argc * sizeof(char *));
 		execvp(a[0], a);
-		vcam_log("cannot run %s: %s", a[0], strerror(errno));
+		vcamts_log("cannot run %s: %s", a[0], strerror(errno));
 		return 1;
 	}
 	if (!cfg.name[0]) {
-		vcam_log("%s has no name=; cannot find the new domain", cmd.file);
+		vcamts_log("%s has no name=; cannot find the new domain", cmd.file);
 		return 2;
 	}
-	xs = vcam_cli_xs_open();
+	xs = vcamts_cli_xs_open();
 	if (!xs)
 		return 1;
 	be_ids = calloc(cfg.nr_specs, sizeof(*be_ids));
 	if (!be_ids ||
-	    vcam_xs_resolve_backends(xs, cfg.specs, cfg.nr_specs, be_ids,
-				     &err)) {
-		vcam_log("%s; domain not created", err.msg);
+	    vcamts_xs_resolve_backends(xs, cfg.specs, cfg.nr_specs, be_ids,
+				       &err)) {
+		vcamts_log("%s; domain not created", err.msg);
 		return 1;
 	}
 	free(be_ids);
@@ -192,29 +192,29 @@ int main(int argc, char **argv)
 		return 1;
 	rc = run(xl_argv);
 	if (rc != 0) {
-		vcam_log("xl create failed (%d)", rc);
+		vcamts_log("xl create failed (%d)", rc);
 		return 1;
 	}
-	if (vcam_domain_resolve(xs, cfg.name, &domid, &err)) {
-		vcam_log("created, but %s", err.msg);
+	if (vcamts_domain_resolve(xs, cfg.name, &domid, &err)) {
+		vcamts_log("created, but %s", err.msg);
 		return 1;
 	}
 	snprintf(domid_s, sizeof(domid_s), "%u", domid);
-	if (vcam_cli_attach(xs, domid, cfg.name, cfg.specs, cfg.nr_specs)) {
-		vcam_log("destroying domain %u", domid);
+	if (vcamts_cli_attach(xs, domid, cfg.name, cfg.specs, cfg.nr_specs)) {
+		vcamts_log("destroying domain %u", domid);
 		xl_simple("destroy", domid_s);
 		return 1;
 	}
 	xs_close(xs);
 	if (!cmd.paused && xl_simple("unpause", domid_s) != 0) {
-		vcam_log("xl unpause %u failed", domid);
+		vcamts_log("xl unpause %u failed", domid);
 		return 1;
 	}
 	if (cmd.console) {
 		char *a[] = { (char *)xl_path(), "console", domid_s, NULL };
 
 		execvp(a[0], a);
-		vcam_log("cannot run xl console: %s", strerror(errno));
+		vcamts_log("cannot run xl console: %s", strerror(errno));
 		return 1;
 	}
 	free(cmd.overrides);

@@ -103,7 +103,7 @@ sr_be_watch() {
 }
 
 # sr_vcamd_only DOMID SECONDS: until vcamd serves no device but those of DOMID (none if empty):
-# the old domain's device is gone, its grants unmapped and ports closed (vcam_xb_disconnect)
+# the old domain's device is gone, its grants unmapped and ports closed (vcamd_xb_disconnect)
 sr_vcamd_only() {
 	local i other
 	for i in $(seq $(($2 * 2))); do

@@ -30,7 +30,7 @@ static void be_state(struct be_harness *h, int st)
 static int be_connect(struct be_harness *h)
 {
 	unsigned long rref, rport, eref, eport, v;
-	struct vcam_dev_cfg cfg;
+	struct vcamd_dev_cfg cfg;
 	uint32_t r;
 	char buf[VCAM_LB_VAL_MAX];
 
@@ -62,9 +62,9 @@ static int be_connect(struct be_harness *h)
 	cfg.ctrls[0] = XENCAMERA_CTRL_BRIGHTNESS;
 	cfg.ctrls[1] = XENCAMERA_CTRL_CONTRAST;
 	cfg.lim = h->lim;
-	vcam_dev_init(&h->dev, "lbtest", &vcam_lb_xen_ops, h->lb, h->ring,
-		      h->evt, (unsigned int)rport, (unsigned int)eport, &cfg,
-		      &h->cam);
+	vcamd_dev_init(&h->dev, "lbtest", &vcamd_lb_xen_ops, h->lb, h->ring,
+		       h->evt, (unsigned int)rport, (unsigned int)eport, &cfg,
+		       &h->cam);
 	h->connected = 1;
 	h->sessions++;
 	return 0;
@@ -73,7 +73,7 @@ static int be_connect(struct be_harness *h)
 static void be_disconnect(struct be_harness *h)
 {
 	if (h->connected)
-		vcam_dev_fini(&h->dev);
+		vcamd_dev_fini(&h->dev);
 	if (h->ring)
 		vcam_lb_unmap(h->ring, 1);
 	if (h->evt)
@@ -121,8 +121,8 @@ static void *be_main(void *arg)
 		spin = 0;
 		if (h->connected && !h->dev.broken) {
 			do {
-				ret = vcam_dev_process(&h->dev,
-						       VCAM_REQ_BUDGET);
+				ret = vcamd_dev_process(&h->dev,
+							VCAMD_REQ_BUDGET);
 			} while (ret == 1);
 			if (ret < 0) {
 				/* What vcamd does: drop the frontend. */
@@ -133,11 +133,11 @@ static void *be_main(void *arg)
 		}
 		if (h->connected && h->fc.streaming && now_ms() >= next_frame) {
 			fake_cam_produce(&h->fc, 1, 0);
-			vcam_cam_pump(&h->cam);
+			vcamd_cam_pump(&h->cam);
 			next_frame = now_ms() + 1;
 		}
 		if (h->connected)
-			spin = vcam_dev_wants_spin(&h->dev, vcam_now_ns());
+			spin = vcamd_dev_wants_spin(&h->dev, vcamd_now_ns());
 		n = 0;
 		pfd[n].fd = vcam_lb_port_fd(h->lb, VCAM_LB_BE,
 					    VCAM_LB_STORE_PORT);
@@ -164,7 +164,7 @@ int be_harness_start(struct be_harness *h, int be_alloc, const char *mode)
 }
 
 int be_harness_start_lim(struct be_harness *h, int be_alloc, const char *mode,
-			 const struct vcam_dev_limits *lim)
+			 const struct vcamd_dev_limits *lim)
 {
 	memset(h, 0, sizeof(*h));
 	if (lim)
@@ -173,7 +173,7 @@ int be_harness_start_lim(struct be_harness *h, int be_alloc, const char *mode,
 	if (!h->lb)
 		return -1;
 	fake_cam_init(&h->fc);
-	vcam_cam_init(&h->cam, "fake", &fake_cam_ops, &h->fc);
+	vcamd_cam_init(&h->cam, "fake", &fake_cam_ops, &h->fc);
 	/* The toolstack's part: the frontend's configuration. */
 	vcam_lb_store_write(h->lb, VCAM_LB_BE, "fe/be-alloc",
 			    be_alloc ? "1" : "0");
@@ -196,7 +196,7 @@ void be_harness_stop(struct be_harness *h)
 {
 	h->stop = 1;
 	pthread_join(h->th, NULL);
-	vcam_cam_fini(&h->cam);
+	vcamd_cam_fini(&h->cam);
 	fake_cam_fini(&h->fc);
 	vcam_lb_destroy(h->lb);
 }

@@ -20,20 +20,20 @@ struct be_harness {
 	pthread_t th;
 	volatile int stop;
 	struct fake_cam fc;
-	struct vcam_cam cam;
-	struct vcam_dev dev;
+	struct vcamd_cam cam;
+	struct vcamd_dev dev;
 	void *ring, *evt;
 	int connected;
 	unsigned int sessions;		/* connections served */
 	unsigned int broken;		/* rings the core found corrupt */
-	struct vcam_dev_limits lim;	/* vcamd's caps; zero: none */
+	struct vcamd_dev_limits lim;	/* vcamd's caps; zero: none */
 };
 
 /* Create the link, write the frontend's toolstack config, start. */
 int be_harness_start(struct be_harness *h, int be_alloc, const char *mode);
 /* The same with vcamd's caps on every session (NULL: none). */
 int be_harness_start_lim(struct be_harness *h, int be_alloc, const char *mode,
-			 const struct vcam_dev_limits *lim);
+			 const struct vcamd_dev_limits *lim);
 void be_harness_stop(struct be_harness *h);
 
 #endif /* TFE_BE_HARNESS_H */

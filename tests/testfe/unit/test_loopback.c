@@ -302,7 +302,7 @@ static void run_exhaust_capped(int be_alloc)
 	 * The fake camera's 64x48 YUYV: 2 pages a buffer; 4 fit, what
 	 * stream_once() needs afterwards, max-buffers (8) would not.
 	 */
-	struct vcam_dev_limits lim = { .max_pages = 9 };
+	struct vcamd_dev_limits lim = { .max_pages = 9 };
 	struct tfe_stream_cfg cfg = { .nbufs = 4, .frames = 5 };
 	struct be_harness *h = malloc(sizeof(*h));
 	struct tfe_opts o;
