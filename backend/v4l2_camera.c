@@ -53,6 +53,7 @@ struct v4l2cam {
 	bool user_mode;			/* USERPTR: guest memory, no copy */
 	unsigned int user_queued;	/* ... buffers now at the driver */
 	bool emulated;			/* libv4l2 converts this format */
+	bool direct;			/* buffers go to the driver itself */
 	uint64_t errors;
 };
 
@@ -100,15 +101,24 @@ static int fd_ioctl(int fd, unsigned long req, void *arg)
 	return r < 0 ? -errno : 0;
 }
 
-/* Buffer ioctls go raw in zero-copy mode, through libv4l2 otherwise. */
+/*
+ * Buffers, streaming and mmap go to the driver itself unless libv4l2
+ * converts the format.  Not converting, libv4l2 passes them through but
+ * refuses S_FMT and REQBUFS with EBUSY while the driver flags any of its
+ * buffers as mapped, and a driver that keeps that flag after munmap
+ * (v4l2loopback 0.12) would then lock the camera's format for good after
+ * one stream.  Through the driver, libv4l2 never learns of our buffers.
+ * Decided with the format, which cannot change while buffers exist.
+ */
 static int bioctl(struct v4l2cam *c, unsigned long req, void *arg)
 {
-	return c->user_mode ? raw_ioctl(c, req, arg) : xioctl(c, req, arg);
+	return c->user_mode || c->direct ? raw_ioctl(c, req, arg)
+					 : lib_ioctl(c, req, arg);
 }
 
 static void *cam_mmap(struct v4l2cam *c, size_t len, off_t off)
 {
-	if (c->raw_mp)
+	if (c->direct)
 		return mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
 			    c->fd, off);
 	return v4l2_mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
@@ -117,7 +127,7 @@ static void *cam_mmap(struct v4l2cam *c, size_t len, off_t off)
 
 static void cam_munmap(struct v4l2cam *c, void *start, size_t len)
 {
-	if (c->raw_mp)
+	if (c->direct)
 		munmap(start, len);
 	else
 		v4l2_munmap(start, len);
@@ -275,6 +285,7 @@ static int vc_set_fmt(void *priv, struct vcamd_format *f)
 		c->type = V4L2_BUF_TYPE_VIDEO_CAPTURE_MPLANE;
 		c->mplane = true;
 		c->emulated = false;
+		c->direct = true;
 		log_info("%s: format %.4s %ux%u, %u octets in %u camera "
 			 "buffers (MPLANE API, bypassing libv4l2)", c->path,
 			 (char *)&f->fourcc, f->width, f->height, f->size,
@@ -288,6 +299,7 @@ static int vc_set_fmt(void *priv, struct vcamd_format *f)
 		return ret;
 	fmt_from_v4l2(c->mplane, &v, f);
 	c->emulated = format_emulated(c, f->fourcc);
+	c->direct = !c->emulated;
 	log_info("%s: format %.4s %ux%u, %u octets%s", c->path,
 		 (char *)&f->fourcc, f->width, f->height, f->size,
 		 c->emulated ? " (converted by libv4l2)" : "");
@@ -425,7 +437,7 @@ static int vc_queue(struct v4l2cam *c, unsigned int index)
 		b.m.planes = planes;
 		b.length = c->buf[index].nplanes;
 	}
-	return xioctl(c, VIDIOC_QBUF, &b);
+	return bioctl(c, VIDIOC_QBUF, &b);
 }
 
 static int vc_stream_on(void *priv)
@@ -438,7 +450,7 @@ static int vc_stream_on(void *priv)
 	unsigned int i, p;
 	int ret;
 
-	ret = xioctl(c, VIDIOC_REQBUFS, &rb);
+	ret = bioctl(c, VIDIOC_REQBUFS, &rb);
 	if (ret)
 		return ret;
 	if (rb.count < 2) {
@@ -459,7 +471,7 @@ static int vc_stream_on(void *priv)
 			b.m.planes = planes;
 			b.length = VIDEO_MAX_PLANES;
 		}
-		ret = xioctl(c, VIDIOC_QUERYBUF, &b);
+		ret = bioctl(c, VIDIOC_QUERYBUF, &b);
 		if (ret)
 			goto fail;
 		c->buf[i].nplanes = c->mplane ? b.length : 1;
@@ -484,7 +496,7 @@ static int vc_stream_on(void *priv)
 		if (ret)
 			goto fail;
 	}
-	ret = xioctl(c, VIDIOC_STREAMON, &c->type);
+	ret = bioctl(c, VIDIOC_STREAMON, &c->type);
 	if (ret)
 		goto fail;
 	c->streaming = true;
@@ -848,6 +860,7 @@ int v4l2cam_open(const char *path, unsigned int nbufs, void **priv)
 	}
 	c->lib_type = c->type;
 	c->lib_mplane = c->mplane;
+	c->direct = true;	/* libv4l2 converts nothing before S_FMT */
 	if (c->driver_mplane) {
 		/*
 		 * What the device holds now is the driver's own format

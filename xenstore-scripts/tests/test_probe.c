@@ -25,6 +25,7 @@ struct fake_size {
 
 struct fake_fmt {
 	uint32_t pf;
+	uint32_t flags;			/* V4L2_FMT_FLAG_* */
 	unsigned int nr_sizes;
 	struct fake_size sizes[4];
 };
@@ -67,6 +68,7 @@ static int fake_ioctl(void *ctx, unsigned long req, void *arg)
 		if (d->index >= c->nr_fmts)
 			return -1;
 		d->pixelformat = c->fmts[d->index].pf;
+		d->flags = c->fmts[d->index].flags;
 		return 0;
 	}
 	if (req == VIDIOC_ENUM_FRAMESIZES) {
@@ -130,12 +132,12 @@ static void discrete_modes_become_entries(void **state)
 	struct fake_cam c = {
 		.nr_fmts = 2,
 		.fmts = {
-			{ FCC('Y', 'U', 'Y', 'V'), 2, {
+			{ FCC('Y', 'U', 'Y', 'V'), 0, 2, {
 				{ .w = 640, .h = 360, .nr_ivals = 2,
 				  .ivals = { { 1, 30 }, { 1, 5 } } },
 				{ .w = 1280, .h = 720, .nr_ivals = 1,
 				  .ivals = { { 2, 25 } } } } },
-			{ FCC('Y', '1', '6', ' ') | (1u << 31), 1, {
+			{ FCC('Y', '1', '6', ' ') | (1u << 31), 0, 1, {
 				{ .w = 8, .h = 8, .nr_ivals = 1,
 				  .ivals = { { 1, 1 } } } } },
 		},
@@ -156,11 +158,45 @@ static void discrete_modes_become_entries(void **state)
 	assert_string_equal(spec.formats[2].fourcc, "Y16-BE");
 }
 
+/*
+ * A USB webcam: raw YUYV only at a low resolution, 720p and 1080p only as
+ * MJPEG.  Compressed formats are modes like any other (vcamd sizes their
+ * buffers from the camera's sizeimage, not from here).
+ */
+static void compressed_formats_are_offered(void **state)
+{
+	struct fake_cam c = {
+		.nr_fmts = 2,
+		.fmts = {
+			{ FCC('Y', 'U', 'Y', 'V'), 0, 1, {
+				{ .w = 640, .h = 480, .nr_ivals = 1,
+				  .ivals = { { 1, 30 } } } } },
+			{ FCC('M', 'J', 'P', 'G'), V4L2_FMT_FLAG_COMPRESSED, 2, {
+				{ .w = 1280, .h = 720, .nr_ivals = 2,
+				  .ivals = { { 1, 30 }, { 1, 15 } } },
+				{ .w = 1920, .h = 1080, .nr_ivals = 1,
+				  .ivals = { { 1, 30 } } } } },
+		},
+	};
+
+	(void)state;
+	assert_int_equal(probe(&c), 0);
+	assert_int_equal(spec.nr_formats, 3);
+	assert_string_equal(spec.formats[1].fourcc, "MJPG");
+	assert_int_equal(spec.formats[1].width, 1280);
+	assert_int_equal(spec.formats[1].height, 720);
+	assert_int_equal(spec.formats[1].nr_rates, 2);
+	assert_int_equal(spec.formats[1].rates[1].numer, 15);
+	assert_string_equal(spec.formats[2].fourcc, "MJPG");
+	assert_int_equal(spec.formats[2].width, 1920);
+	assert_int_equal(spec.formats[2].height, 1080);
+}
+
 static void ranges_become_common_sizes_and_rates(void **state)
 {
 	struct fake_cam c = {
 		.nr_fmts = 1,
-		.fmts = { { FCC('N', 'V', '1', '2'), 1, {
+		.fmts = { { FCC('N', 'V', '1', '2'), 0, 1, {
 			{ .stepwise = 1,
 			  .sw = { 16, 1280, 16, 16, 720, 8 },
 			  .ival_stepwise = 1,
@@ -185,7 +221,7 @@ static void duplicate_rates_are_listed_once(void **state)
 {
 	struct fake_cam c = {
 		.nr_fmts = 1,
-		.fmts = { { FCC('Y', 'U', 'Y', 'V'), 1, {
+		.fmts = { { FCC('Y', 'U', 'Y', 'V'), 0, 1, {
 			{ .w = 64, .h = 64, .nr_ivals = 3,
 			  .ivals = { { 1, 30 }, { 2, 60 }, { 1, 15 } } } } } },
 	};
@@ -200,13 +236,13 @@ static void a_camera_with_nothing_usable_is_an_error(void **state)
 	struct fake_cam none = { 0 };
 	struct fake_cam no_rates = {
 		.nr_fmts = 1,
-		.fmts = { { FCC('Y', 'U', 'Y', 'V'), 1, {
+		.fmts = { { FCC('Y', 'U', 'Y', 'V'), 0, 1, {
 			{ .w = 64, .h = 64, .nr_ivals = 1,
 			  .ivals = { { 0, 0 } } } } } },
 	};
 	struct fake_cam bad_fourcc = {
 		.nr_fmts = 1,
-		.fmts = { { FCC('A', '/', 'B', 'C'), 1, {
+		.fmts = { { FCC('A', '/', 'B', 'C'), 0, 1, {
 			{ .w = 64, .h = 64, .nr_ivals = 1,
 			  .ivals = { { 1, 30 } } } } } },
 	};
@@ -266,6 +302,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(discrete_modes_become_entries),
+		cmocka_unit_test(compressed_formats_are_offered),
 		cmocka_unit_test(ranges_become_common_sizes_and_rates),
 		cmocka_unit_test(duplicate_rates_are_listed_once),
 		cmocka_unit_test(a_camera_with_nothing_usable_is_an_error),
