@@ -100,6 +100,8 @@ struct vcamfe_share {
 	bool be_mapped;
 	/* fe-alloc memory we could not grant directly: ours, granted instead. */
 	void *bounce;
+	/* On req.destroying: the id of its BUF_DESTROY, not answered yet. */
+	u16 destroy_id;
 };
 
 struct vcamfe_buf {
@@ -195,6 +197,11 @@ struct vcamfe_req {
 	struct list_head pending;
 	/* BUF_DEQUEUEs sent and not answered: their answers are awaited. */
 	unsigned int deqs_inflight;
+	/*
+	 * Shares of buffers vb2 let go of, whose BUF_DESTROY is on its way
+	 * (vcamfe_req_destroy_locked); freed when it is answered.
+	 */
+	struct list_head destroying;
 };
 
 /*
@@ -372,6 +379,7 @@ void vcamfe_evtchnl_eoi_locked(struct vcamfe_dev *cam);
 int vcamfe_req_sync(struct vcamfe_dev *cam, u8 op, const void *payload,
 		    size_t len, struct xencamera_resp *resp);
 void vcamfe_flush_pending_locked(struct vcamfe_dev *cam);
+bool vcamfe_req_destroy_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf);
 int vcamfe_req_drain_locked(struct vcamfe_dev *cam);
 bool vcamfe_req_awaits_rsp_locked(struct vcamfe_dev *cam);
 

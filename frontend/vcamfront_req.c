@@ -3,7 +3,8 @@
  * The request engine: requests produced on the ring, responses matched to
  * them.  Synchronous requests (one at a time, vcamfe_req_sync) wait for their
  * answer; BUF_QUEUE and BUF_DEQUEUE are asynchronous: queued on the pending
- * list, sent as the ring has room, answered whenever.  Everything under
+ * list, sent as the ring has room, answered whenever.  So is BUF_DESTROY of
+ * a buffer vb2 frees (vcamfe_req_destroy_locked).  Everything under
  * req_lock except the waits.
  *
  * The ring is writable by the backend at any time, so rsp_prod and every
@@ -72,6 +73,65 @@ void vcamfe_flush_pending_locked(struct vcamfe_dev *cam)
 	}
 	if (sent)
 		vcamfe_evtchnl_push_locked(cam);
+}
+
+/*
+ * vb2 frees a buffer (close, REQBUFS(0)): its BUF_DESTROY need not be
+ * waited for.  The share (grants and our references on its pages) moves to
+ * req.destroying and is freed when the answer comes; a refusal or no
+ * answer leaves it to the connection's teardown, as a zombie.  Later
+ * requests follow it on the ring, so the backend has let go of the buffer
+ * before it sees them.  Only fe-alloc shares: a be-alloc share maps the
+ * backend's pages, which a suspend must find (vcamfe_buf_unmap_backend).
+ * False if it could not be sent this way (the caller waits instead).
+ */
+bool vcamfe_req_destroy_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
+{
+	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
+	unsigned int index = buf->vb.vb2_buf.index;
+	struct xencamera_req *req;
+	struct vcamfe_share *z;
+	u16 id;
+
+	lockdep_assert_held(&cam->req_lock);
+	if (cam->dead || RING_FULL(ring) || buf->sh.be_alloc ||
+	    !buf->sh.shbuf_valid)
+		return false;
+	z = kmemdup(&buf->sh, sizeof(*z), GFP_KERNEL);
+	if (!z)
+		return false;
+	id = VCAMFE_ID_ASYNC | ((cam->req.next_async++ & 0x7f) << 8) | index;
+	z->destroy_id = id;
+	list_add_tail(&z->list, &cam->req.destroying);
+	memset(&buf->sh, 0, sizeof(buf->sh));
+	req = next_req_locked(cam, id, XENCAMERA_OP_BUF_DESTROY);
+	req->req.index.index = index;
+	/* Free it soon: wake us for the answer (visible before the push). */
+	ring->sring->rsp_event = ring->req_prod_pvt;
+	vcamfe_evtchnl_push_locked(cam);
+	return true;
+}
+
+static void destroy_resp(struct vcamfe_dev *cam,
+			 const struct xencamera_resp *resp)
+{
+	struct vcamfe_share *z;
+
+	list_for_each_entry(z, &cam->req.destroying, list) {
+		if (z->destroy_id != resp->id)
+			continue;
+		list_del(&z->list);
+		if (resp->status) {
+			mutex_lock(&cam->teardown.zombie_lock);
+			list_add_tail(&z->list, &cam->teardown.zombies);
+			mutex_unlock(&cam->teardown.zombie_lock);
+			return;
+		}
+		vcamfe_share_free(z);
+		kfree(z);
+		return;
+	}
+	vcamfe_broken(cam, "stale response id %#x", resp->id);
 }
 
 /*
@@ -158,6 +218,10 @@ static void handle_async_resp(struct vcamfe_dev *cam,
 	unsigned int index = VCAMFE_ID_INDEX(resp->id);
 	struct vcamfe_buf *buf;
 
+	if (resp->operation == XENCAMERA_OP_BUF_DESTROY) {
+		destroy_resp(cam, resp);
+		return;
+	}
 	if (index >= cam->stream.num_bufs || !cam->stream.bufs[index] ||
 	    (resp->operation != XENCAMERA_OP_BUF_QUEUE &&
 	     resp->operation != XENCAMERA_OP_BUF_DEQUEUE)) {
@@ -238,5 +302,5 @@ int vcamfe_req_drain_locked(struct vcamfe_dev *cam)
 bool vcamfe_req_awaits_rsp_locked(struct vcamfe_dev *cam)
 {
 	return cam->req.sync_active || RING_FULL(&cam->evtchnl.ring) ||
-	       cam->req.deqs_inflight;
+	       cam->req.deqs_inflight || !list_empty(&cam->req.destroying);
 }

@@ -158,10 +158,23 @@ static void vcamfe_buf_cleanup(struct vb2_buffer *vb)
 	struct vcamfe_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
 	struct vcamfe_buf *buf = to_vcam_buf(vb);
 	struct xencamera_index idx = { .index = vb->index };
-	bool be_done = false;
+	bool be_done = false, sent;
 
 	if (!buf->created)
 		return;
+	mutex_lock(&cam->req_lock);
+	sent = vcamfe_req_destroy_locked(cam, buf);
+	if (sent) {
+		if (cam->stream.bufs[vb->index] == buf)
+			cam->stream.bufs[vb->index] = NULL;
+		cam->stream.num_created--;
+	}
+	mutex_unlock(&cam->req_lock);
+	if (sent) {
+		buf->created = false;
+		buf->shadow = NULL;
+		return;
+	}
 	if (!READ_ONCE(cam->dead))
 		be_done = !vcamfe_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx,
 					 sizeof(idx), NULL);
