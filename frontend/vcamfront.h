@@ -179,15 +179,32 @@ struct vcamfe_evtchnl {
 	bool irqs_gone;
 };
 
+/* Most requests vcamfe_req_batch sends at once. */
+#define VCAMFE_BATCH_MAX	4
+
+/* One request of a batch and, once vcamfe_req_batch returns, its answer. */
+struct vcamfe_call {
+	u8 op;
+	const void *payload;
+	size_t len;
+	struct xencamera_resp resp;
+	/* 0, the answer's status as an errno, or -ENODEV */
+	int ret;
+};
+
 /* The request engine (vcamfront_req.c); under req_lock but the mutex. */
 struct vcamfe_req {
-	/* One synchronous request at a time; its reply lands in sync_resp. */
+	/*
+	 * One synchronous batch at a time: ids sync_id .. sync_id + sync_n - 1,
+	 * answers into sync_calls; sync_answered has a bit per answered call.
+	 */
 	struct mutex sync_mutex;
 	struct completion sync_done;
 	bool sync_active;
 	u16 sync_id;
-	u8 sync_op;
-	struct xencamera_resp sync_resp;
+	unsigned int sync_n;
+	unsigned int sync_answered;
+	struct vcamfe_call *sync_calls;
 	unsigned int timeout_ms;
 	u16 next_id;
 	u16 next_async;
@@ -378,6 +395,9 @@ void vcamfe_evtchnl_eoi_locked(struct vcamfe_dev *cam);
 /* vcamfront_req.c */
 int vcamfe_req_sync(struct vcamfe_dev *cam, u8 op, const void *payload,
 		    size_t len, struct xencamera_resp *resp);
+int vcamfe_req_batch(struct vcamfe_dev *cam, struct vcamfe_call *calls,
+		     unsigned int n);
+void vcamfe_req_abort_locked(struct vcamfe_dev *cam);
 void vcamfe_flush_pending_locked(struct vcamfe_dev *cam);
 bool vcamfe_req_destroy_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf);
 int vcamfe_req_drain_locked(struct vcamfe_dev *cam);
@@ -420,7 +440,6 @@ int vcamfe_bufs_release(struct vcamfe_dev *cam);
 /* vcamfront_v4l2.c */
 int vcamfe_v4l2_connect(struct vcamfe_dev *cam);
 int vcamfe_config_get(struct vcamfe_dev *cam);
-int vcamfe_layout_get(struct vcamfe_dev *cam);
 unsigned int vcamfe_fourcc_mem_planes(u32 fourcc);
 
 /* vcamfront_node.c */

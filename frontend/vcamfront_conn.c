@@ -45,11 +45,7 @@ void vcamfe_mark_dead(struct vcamfe_dev *cam, const char *why)
 	if (why && !cam->dead)
 		dev_info(&cam->xb_dev->dev, "%s\n", why);
 	cam->dead = true;
-	if (cam->req.sync_active) {
-		cam->req.sync_active = false;
-		cam->req.sync_resp.status = -ENODEV;
-		complete(&cam->req.sync_done);
-	}
+	vcamfe_req_abort_locked(cam);
 	vcamfe_return_all_locked(cam, VB2_BUF_STATE_ERROR);
 	if (cam->registered)
 		vb2_queue_error(&cam->queue);
