@@ -110,6 +110,15 @@ struct vcamfe_buf {
 	struct list_head list;
 	struct vcamfe_share sh;
 	bool created;
+	/*
+	 * BUF_CREATE sent without waiting (REQBUFS, vcamfe_vb2_reqbufs):
+	 * create_unfinished until vcamfe_buf_wait_created has taken its
+	 * answer; create_inflight (under req_lock) until the answer came.
+	 */
+	bool create_unfinished;
+	bool create_inflight;
+	u16 create_id;
+	s32 create_status;
 	/* Buffer belongs to the backend (BUF_QUEUE sent, no FRAME_AVAIL yet). */
 	bool with_be;
 	/* On the pending list, waiting for room on the request ring. */
@@ -214,6 +223,8 @@ struct vcamfe_req {
 	struct list_head pending;
 	/* BUF_DEQUEUEs sent and not answered: their answers are awaited. */
 	unsigned int deqs_inflight;
+	/* So are BUF_CREATEs sent without waiting. */
+	unsigned int creates_inflight;
 	/*
 	 * Shares of buffers vb2 let go of, whose BUF_DESTROY is on its way
 	 * (vcamfe_req_destroy_locked); freed when it is answered.
@@ -317,6 +328,8 @@ struct vcamfe_dev {
 	int notify_mode;
 	/* Negotiated: FRAME_AVAIL hands the buffer back by itself. */
 	bool avail_dequeues;
+	/* Inside REQBUFS (MMAP): buf_init need not wait for BUF_CREATE. */
+	bool create_async;
 
 	struct mutex req_lock;
 	struct vcamfe_evtchnl evtchnl;
@@ -400,6 +413,8 @@ int vcamfe_req_batch(struct vcamfe_dev *cam, struct vcamfe_call *calls,
 void vcamfe_req_abort_locked(struct vcamfe_dev *cam);
 void vcamfe_flush_pending_locked(struct vcamfe_dev *cam);
 bool vcamfe_req_destroy_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf);
+bool vcamfe_req_create_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			      const struct xencamera_buf_create_req *bc);
 int vcamfe_req_drain_locked(struct vcamfe_dev *cam);
 bool vcamfe_req_awaits_rsp_locked(struct vcamfe_dev *cam);
 
@@ -414,6 +429,7 @@ void vcamfe_poller_stop(struct vcamfe_dev *cam);
 
 /* vcamfront_buf.c */
 int vcamfe_buf_share(struct vcamfe_dev *cam, struct vcamfe_buf *buf);
+int vcamfe_buf_wait_created(struct vcamfe_dev *cam, struct vcamfe_buf *buf);
 void vcamfe_buf_unshare(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 			bool be_done);
 void vcamfe_share_free(struct vcamfe_share *sh);
@@ -436,6 +452,8 @@ int vcamfe_vb2_init(struct vcamfe_dev *cam);
 void vcamfe_return_all_locked(struct vcamfe_dev *cam,
 			      enum vb2_buffer_state state);
 int vcamfe_bufs_release(struct vcamfe_dev *cam);
+int vcamfe_vb2_reqbufs(struct file *file, void *priv,
+		       struct v4l2_requestbuffers *p);
 
 /* vcamfront_v4l2.c */
 int vcamfe_v4l2_connect(struct vcamfe_dev *cam);

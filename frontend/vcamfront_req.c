@@ -112,6 +112,38 @@ bool vcamfe_req_destroy_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
 	return true;
 }
 
+/*
+ * REQBUFS creates its buffers one after the other, each after vb2 has
+ * allocated its memory: their BUF_CREATEs need not wait for each other's
+ * answer.  The buffer is registered for the answer (stream.bufs) before
+ * the request goes out; vcamfe_buf_wait_created takes the answer.  False
+ * if the ring is full (the caller waits instead).
+ */
+bool vcamfe_req_create_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			      const struct xencamera_buf_create_req *bc)
+{
+	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
+	unsigned int index = buf->vb.vb2_buf.index;
+	struct xencamera_req *req;
+	u16 id;
+
+	lockdep_assert_held(&cam->req_lock);
+	if (cam->dead || RING_FULL(ring))
+		return false;
+	id = VCAMFE_ID_ASYNC | ((cam->req.next_async++ & 0x7f) << 8) | index;
+	buf->create_id = id;
+	buf->create_inflight = true;
+	buf->create_unfinished = true;
+	buf->create_status = 0;
+	cam->stream.bufs[index] = buf;
+	cam->req.creates_inflight++;
+	req = next_req_locked(cam, id, XENCAMERA_OP_BUF_CREATE);
+	req->req.buf_create = *bc;
+	ring->sring->rsp_event = ring->req_prod_pvt;
+	vcamfe_evtchnl_push_locked(cam);
+	return true;
+}
+
 static void destroy_resp(struct vcamfe_dev *cam,
 			 const struct xencamera_resp *resp)
 {
@@ -294,6 +326,18 @@ static void handle_async_resp(struct vcamfe_dev *cam,
 		destroy_resp(cam, resp);
 		return;
 	}
+	if (resp->operation == XENCAMERA_OP_BUF_CREATE) {
+		buf = index < VB2_MAX_FRAME ? cam->stream.bufs[index] : NULL;
+		if (!buf || !buf->create_inflight || buf->create_id != resp->id) {
+			vcamfe_broken(cam, "stale response id %#x", resp->id);
+			return;
+		}
+		buf->create_status = resp->status;
+		WRITE_ONCE(buf->create_inflight, false);
+		cam->req.creates_inflight--;
+		/* vcamfe_buf_wait_created waits there; woken after the drain */
+		return;
+	}
 	if (index >= cam->stream.num_bufs || !cam->stream.bufs[index] ||
 	    (resp->operation != XENCAMERA_OP_BUF_QUEUE &&
 	     resp->operation != XENCAMERA_OP_BUF_DEQUEUE)) {
@@ -369,5 +413,6 @@ int vcamfe_req_drain_locked(struct vcamfe_dev *cam)
 bool vcamfe_req_awaits_rsp_locked(struct vcamfe_dev *cam)
 {
 	return cam->req.sync_active || RING_FULL(&cam->evtchnl.ring) ||
-	       cam->req.deqs_inflight || !list_empty(&cam->req.destroying);
+	       cam->req.deqs_inflight || cam->req.creates_inflight ||
+	       !list_empty(&cam->req.destroying);
 }
