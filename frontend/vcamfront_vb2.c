@@ -198,7 +198,6 @@ static int vcamfe_buf_prepare(struct vb2_buffer *vb)
 {
 	struct vcamfe_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
 	unsigned int p;
-
 	int ret;
 
 	if (READ_ONCE(cam->dead))
