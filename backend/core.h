@@ -112,6 +112,15 @@ struct vcamd_cam {
 	/* Zero copy: the one streaming device's buffers are the camera's. */
 	bool user_mode;
 	struct vcamd_dev *user_owner;
+	/*
+	 * Set by the daemon: the last streamer's STREAM_STOP only marks the
+	 * camera stop_due, and vcamd_cam_settle() stops it once the answers
+	 * are out, so the guest does not wait for the camera's own teardown
+	 * (STREAMOFF, munmap, REQBUFS(0): tens of ms on vivid); a
+	 * STREAM_START in between keeps it running instead.
+	 */
+	bool defer_stop;
+	bool stop_due;
 	bool have_fmt;
 	struct vcamd_format fmt;
 	uint32_t rate_numer, rate_denom;
@@ -316,6 +325,11 @@ bool vcamd_cam_lost(const struct vcamd_cam *cam);
  */
 int vcamd_cam_restore(struct vcamd_cam *cam, const struct vcamd_camera_ops *ops,
 		      void *priv);
+/*
+ * Stop a camera whose last streamer left (defer_stop); a no-op otherwise.
+ * Every operation that needs it stopped settles it first.
+ */
+void vcamd_cam_settle(struct vcamd_cam *cam);
 /*
  * Take every ready frame from the camera and hand it to every streaming
  * user.  Returns the number of camera frames consumed, or negative errno.

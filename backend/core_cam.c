@@ -26,6 +26,7 @@ void vcamd_cam_init(struct vcamd_cam *cam, const char *name,
 
 void vcamd_cam_fini(struct vcamd_cam *cam)
 {
+	cam->stop_due = false;
 	if (cam->streaming)
 		cam->ops->stream_off(cam->priv);
 	cam->streaming = false;
@@ -114,6 +115,7 @@ void vcamd_cam_lose(struct vcamd_cam *cam)
 {
 	if (cam->ops == &gone_ops)
 		return;
+	cam->stop_due = false;
 	if (cam->streaming)
 		cam->ops->stream_off(cam->priv);
 	if (cam->ops->destroy)
@@ -208,6 +210,7 @@ int vcamd_cam_set_fmt(struct vcamd_cam *cam, struct vcamd_dev *dev,
 	struct vcamd_format want = *f;
 	int ret;
 
+	vcamd_cam_settle(cam);
 	ret = cam->ops->try_fmt(cam->priv, &want);
 	if (ret)
 		return ret;
@@ -254,6 +257,7 @@ int vcamd_cam_set_rate(struct vcamd_cam *cam, struct vcamd_dev *dev,
 {
 	int ret;
 
+	vcamd_cam_settle(cam);
 	if (others_hold(cam, dev) || cam->streaming) {
 		/* Same rate as a fraction, e.g. 30/1 == 60/2, is fine. */
 		if ((uint64_t)*numer * cam->rate_denom ==
@@ -341,10 +345,30 @@ static int start_user_mode(struct vcamd_cam *cam, struct vcamd_dev *dev)
 	return 0;
 }
 
+void vcamd_cam_settle(struct vcamd_cam *cam)
+{
+	if (!cam->stop_due)
+		return;
+	cam->stop_due = false;
+	if (cam->streaming && !cam->nstreaming) {
+		cam->ops->stream_off(cam->priv);
+		cam->streaming = false;
+		cam->user_mode = false;
+		cam->user_owner = NULL;
+	}
+}
+
 int vcamd_cam_start(struct vcamd_cam *cam, struct vcamd_dev *dev)
 {
 	int ret;
 
+	if (cam->stop_due) {
+		/* Still streaming into its own buffers: go on, unless zero copy could start. */
+		if (user_mode_fits(cam, dev))
+			vcamd_cam_settle(cam);
+		else
+			cam->stop_due = false;
+	}
 	if (cam->streaming && cam->user_mode) {
 		/* A second viewer: back to camera buffers and copies. */
 		log_info("%s: %s joins; leaving zero-copy mode", cam->name,
@@ -375,6 +399,11 @@ int vcamd_cam_start(struct vcamd_cam *cam, struct vcamd_dev *dev)
 void vcamd_cam_stop(struct vcamd_cam *cam, struct vcamd_dev *dev)
 {
 	if (cam->nstreaming && --cam->nstreaming == 0 && cam->streaming) {
+		/* Camera buffers only: nothing of the guest's is at the camera. */
+		if (cam->defer_stop && !cam->user_mode) {
+			cam->stop_due = true;
+			return;
+		}
 		cam->ops->stream_off(cam->priv);
 		cam->streaming = false;
 		cam->user_mode = false;

@@ -139,6 +139,8 @@ struct vcamd_camdev *vcamd_cam_get(struct vcamd *d, const char *path)
 	snprintf(cd->path, sizeof(cd->path), "%s", path);
 	cd->fd = fd;
 	vcamd_cam_init(&cd->cam, cd->path, ops, priv);
+	/* the main loop settles it (below): a guest's STREAM_STOP is answered first */
+	cd->cam.defer_stop = true;
 	cd->refs = 1;
 	cd->next = d->cams;
 	d->cams = cd;
@@ -337,6 +339,9 @@ int vcamd_run(struct vcamd *d)
 
 		busy |= vcamd_timers(d, now);
 		tick(d, now);
+		/* every answer of the last round is out: stop what nobody watches */
+		for (cd = d->cams; cd; cd = cd->next)
+			vcamd_cam_settle(&cd->cam);
 		d->nsrc = 0;
 		vcamd_add_src(d, d->sigfd, POLLIN, sig_ready, NULL);
 		d->tp->collect(d);

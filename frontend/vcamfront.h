@@ -100,6 +100,8 @@ struct vcamfe_share {
 	bool be_mapped;
 	/* fe-alloc memory we could not grant directly: ours, granted instead. */
 	void *bounce;
+	/* On req.destroying: the id of its BUF_DESTROY, not answered yet. */
+	u16 destroy_id;
 };
 
 struct vcamfe_buf {
@@ -108,6 +110,15 @@ struct vcamfe_buf {
 	struct list_head list;
 	struct vcamfe_share sh;
 	bool created;
+	/*
+	 * BUF_CREATE sent without waiting (REQBUFS, vcamfe_vb2_reqbufs):
+	 * create_unfinished until vcamfe_buf_wait_created has taken its
+	 * answer; create_inflight (under req_lock) until the answer came.
+	 */
+	bool create_unfinished;
+	bool create_inflight;
+	u16 create_id;
+	s32 create_status;
 	/* Buffer belongs to the backend (BUF_QUEUE sent, no FRAME_AVAIL yet). */
 	bool with_be;
 	/* On the pending list, waiting for room on the request ring. */
@@ -177,15 +188,32 @@ struct vcamfe_evtchnl {
 	bool irqs_gone;
 };
 
+/* Most requests vcamfe_req_batch sends at once. */
+#define VCAMFE_BATCH_MAX	4
+
+/* One request of a batch and, once vcamfe_req_batch returns, its answer. */
+struct vcamfe_call {
+	u8 op;
+	const void *payload;
+	size_t len;
+	struct xencamera_resp resp;
+	/* 0, the answer's status as an errno, or -ENODEV */
+	int ret;
+};
+
 /* The request engine (vcamfront_req.c); under req_lock but the mutex. */
 struct vcamfe_req {
-	/* One synchronous request at a time; its reply lands in sync_resp. */
+	/*
+	 * One synchronous batch at a time: ids sync_id .. sync_id + sync_n - 1,
+	 * answers into sync_calls; sync_answered has a bit per answered call.
+	 */
 	struct mutex sync_mutex;
 	struct completion sync_done;
 	bool sync_active;
 	u16 sync_id;
-	u8 sync_op;
-	struct xencamera_resp sync_resp;
+	unsigned int sync_n;
+	unsigned int sync_answered;
+	struct vcamfe_call *sync_calls;
 	unsigned int timeout_ms;
 	u16 next_id;
 	u16 next_async;
@@ -195,6 +223,13 @@ struct vcamfe_req {
 	struct list_head pending;
 	/* BUF_DEQUEUEs sent and not answered: their answers are awaited. */
 	unsigned int deqs_inflight;
+	/* So are BUF_CREATEs sent without waiting. */
+	unsigned int creates_inflight;
+	/*
+	 * Shares of buffers vb2 let go of, whose BUF_DESTROY is on its way
+	 * (vcamfe_req_destroy_locked); freed when it is answered.
+	 */
+	struct list_head destroying;
 };
 
 /*
@@ -293,6 +328,8 @@ struct vcamfe_dev {
 	int notify_mode;
 	/* Negotiated: FRAME_AVAIL hands the buffer back by itself. */
 	bool avail_dequeues;
+	/* Inside REQBUFS (MMAP): buf_init need not wait for BUF_CREATE. */
+	bool create_async;
 
 	struct mutex req_lock;
 	struct vcamfe_evtchnl evtchnl;
@@ -371,7 +408,13 @@ void vcamfe_evtchnl_eoi_locked(struct vcamfe_dev *cam);
 /* vcamfront_req.c */
 int vcamfe_req_sync(struct vcamfe_dev *cam, u8 op, const void *payload,
 		    size_t len, struct xencamera_resp *resp);
+int vcamfe_req_batch(struct vcamfe_dev *cam, struct vcamfe_call *calls,
+		     unsigned int n);
+void vcamfe_req_abort_locked(struct vcamfe_dev *cam);
 void vcamfe_flush_pending_locked(struct vcamfe_dev *cam);
+bool vcamfe_req_destroy_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf);
+bool vcamfe_req_create_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			      const struct xencamera_buf_create_req *bc);
 int vcamfe_req_drain_locked(struct vcamfe_dev *cam);
 bool vcamfe_req_awaits_rsp_locked(struct vcamfe_dev *cam);
 
@@ -386,6 +429,7 @@ void vcamfe_poller_stop(struct vcamfe_dev *cam);
 
 /* vcamfront_buf.c */
 int vcamfe_buf_share(struct vcamfe_dev *cam, struct vcamfe_buf *buf);
+int vcamfe_buf_wait_created(struct vcamfe_dev *cam, struct vcamfe_buf *buf);
 void vcamfe_buf_unshare(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 			bool be_done);
 void vcamfe_share_free(struct vcamfe_share *sh);
@@ -408,11 +452,12 @@ int vcamfe_vb2_init(struct vcamfe_dev *cam);
 void vcamfe_return_all_locked(struct vcamfe_dev *cam,
 			      enum vb2_buffer_state state);
 int vcamfe_bufs_release(struct vcamfe_dev *cam);
+int vcamfe_vb2_reqbufs(struct file *file, void *priv,
+		       struct v4l2_requestbuffers *p);
 
 /* vcamfront_v4l2.c */
 int vcamfe_v4l2_connect(struct vcamfe_dev *cam);
 int vcamfe_config_get(struct vcamfe_dev *cam);
-int vcamfe_layout_get(struct vcamfe_dev *cam);
 unsigned int vcamfe_fourcc_mem_planes(u32 fourcc);
 
 /* vcamfront_node.c */

@@ -182,8 +182,91 @@ bool vcamfe_buf_unmap_backend(struct vcamfe_dev *cam)
 }
 
 /*
+ * BUF_CREATE was answered (ret: its status, -ENODEV if no answer came):
+ * map the backend's pages (be-alloc), or undo the share.
+ */
+static int create_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+		       int ret)
+{
+	struct vcamfe_share *sh = &buf->sh;
+	bool be_done = true;
+
+	if (ret) {
+		/* No answer: the backend may have mapped it all the same. */
+		be_done = ret != -ENODEV;
+		goto fail;
+	}
+	buf->created = true;
+
+	if (sh->be_alloc) {
+		/* The backend filled the directory with its grant refs. */
+		ret = xen_front_pgdir_shbuf_map(&sh->shbuf);
+		if (ret)
+			goto fail;
+		sh->be_mapped = true;
+	}
+	return 0;
+
+fail:
+	if (buf->created) {
+		struct xencamera_index idx = { .index = buf->vb.vb2_buf.index };
+
+		be_done = !vcamfe_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx,
+					 sizeof(idx), NULL);
+		buf->created = false;
+	}
+	vcamfe_buf_unshare(cam, buf, be_done);
+	return ret;
+}
+
+/*
+ * Take the answer of a BUF_CREATE sent without waiting, waiting for it if
+ * need be; 0 for a buffer created the ordinary way.  A buffer that could
+ * not be created is no longer one of the stream's.
+ */
+int vcamfe_buf_wait_created(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
+{
+	unsigned int index = buf->vb.vb2_buf.index;
+	bool inflight;
+	s32 status;
+	int ret;
+
+	if (!buf->create_unfinished)
+		return 0;
+	buf->create_unfinished = false;
+	wait_event_timeout(cam->req.ring_wq, READ_ONCE(cam->dead) ||
+			   !READ_ONCE(buf->create_inflight),
+			   msecs_to_jiffies(cam->req.timeout_ms));
+	mutex_lock(&cam->req_lock);
+	inflight = buf->create_inflight;
+	if (inflight) {
+		if (!cam->dead)
+			vcamfe_broken(cam, "no response to operation %u in %u ms",
+				      XENCAMERA_OP_BUF_CREATE,
+				      cam->req.timeout_ms);
+		buf->create_inflight = false;
+		cam->req.creates_inflight--;
+	}
+	status = buf->create_status;
+	mutex_unlock(&cam->req_lock);
+
+	ret = inflight ? -ENODEV : status ? vcam_errno_of_status(status) : 0;
+	ret = create_done(cam, buf, ret);
+	if (ret) {
+		mutex_lock(&cam->req_lock);
+		if (cam->stream.bufs[index] == buf) {
+			cam->stream.bufs[index] = NULL;
+			cam->stream.num_created--;
+		}
+		mutex_unlock(&cam->req_lock);
+	}
+	return ret;
+}
+
+/*
  * Grant (fe-alloc) or prepare to receive (be-alloc) the buffer's pages and
  * announce it with BUF_CREATE.  Runs in process context from buf_init.
+ * Inside REQBUFS the answer is taken later (vcamfe_buf_wait_created).
  */
 int vcamfe_buf_share(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
 {
@@ -192,7 +275,7 @@ int vcamfe_buf_share(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
 	int num_pages, ret;
 
 	struct vcamfe_share *sh = &buf->sh;
-	bool be_done = true;
+	bool sent;
 
 	if (!cam->layout.size)
 		return -EINVAL;
@@ -228,33 +311,19 @@ int vcamfe_buf_share(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
 	sh->shbuf_valid = true;
 
 	fill_create_req(cam, buf, &req);
+	if (cam->create_async) {
+		mutex_lock(&cam->req_lock);
+		sent = vcamfe_req_create_locked(cam, buf, &req);
+		mutex_unlock(&cam->req_lock);
+		if (sent)
+			return 0;
+	}
 	ret = vcamfe_req_sync(cam, XENCAMERA_OP_BUF_CREATE, &req, sizeof(req),
 			      NULL);
-	if (ret) {
-		/* No answer: the backend may have mapped it all the same. */
-		be_done = ret != -ENODEV;
-		goto fail;
-	}
-	buf->created = true;
-
-	if (sh->be_alloc) {
-		/* The backend filled the directory with its grant refs. */
-		ret = xen_front_pgdir_shbuf_map(&sh->shbuf);
-		if (ret)
-			goto fail;
-		sh->be_mapped = true;
-	}
-	return 0;
+	return create_done(cam, buf, ret);
 
 fail:
-	if (buf->created) {
-		struct xencamera_index idx = { .index = buf->vb.vb2_buf.index };
-
-		be_done = !vcamfe_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx,
-					 sizeof(idx), NULL);
-		buf->created = false;
-	}
-	vcamfe_buf_unshare(cam, buf, be_done);
+	vcamfe_buf_unshare(cam, buf, true);
 	return ret;
 }
 

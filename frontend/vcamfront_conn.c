@@ -45,11 +45,7 @@ void vcamfe_mark_dead(struct vcamfe_dev *cam, const char *why)
 	if (why && !cam->dead)
 		dev_info(&cam->xb_dev->dev, "%s\n", why);
 	cam->dead = true;
-	if (cam->req.sync_active) {
-		cam->req.sync_active = false;
-		cam->req.sync_resp.status = -ENODEV;
-		complete(&cam->req.sync_done);
-	}
+	vcamfe_req_abort_locked(cam);
 	vcamfe_return_all_locked(cam, VB2_BUF_STATE_ERROR);
 	if (cam->registered)
 		vb2_queue_error(&cam->queue);
@@ -86,6 +82,8 @@ static void vcamfe_teardown_work(struct work_struct *work)
 		waited += 100;
 	}
 	vcamfe_evtchnl_free(cam);
+	/* A BUF_DESTROY never answered: the backend may have mapped it still. */
+	list_splice_init(&cam->req.destroying, &cam->teardown.zombies);
 	list_for_each_entry_safe(z, tmp, &cam->teardown.zombies, list) {
 		list_del(&z->list);
 		vcamfe_share_free(z);
@@ -157,6 +155,7 @@ static struct vcamfe_dev *vcamfe_alloc(struct vcamfe_info *info)
 	init_waitqueue_head(&cam->poller.wq);
 	init_completion(&cam->req.sync_done);
 	INIT_LIST_HEAD(&cam->req.pending);
+	INIT_LIST_HEAD(&cam->req.destroying);
 	INIT_WORK(&cam->ctrls.work, vcamfe_ctrls_work);
 	INIT_WORK(&cam->teardown.work, vcamfe_teardown_work);
 	INIT_WORK(&cam->teardown.broken_work, vcamfe_broken_work);

@@ -3,7 +3,8 @@
  * The request engine: requests produced on the ring, responses matched to
  * them.  Synchronous requests (one at a time, vcamfe_req_sync) wait for their
  * answer; BUF_QUEUE and BUF_DEQUEUE are asynchronous: queued on the pending
- * list, sent as the ring has room, answered whenever.  Everything under
+ * list, sent as the ring has room, answered whenever.  So is BUF_DESTROY of
+ * a buffer vb2 frees (vcamfe_req_destroy_locked).  Everything under
  * req_lock except the waits.
  *
  * The ring is writable by the backend at any time, so rsp_prod and every
@@ -75,26 +76,167 @@ void vcamfe_flush_pending_locked(struct vcamfe_dev *cam)
 }
 
 /*
- * One synchronous request; sleeps until its response, the device dies, or
- * the timeout.  A backend that does not answer in time is treated as gone:
- * its late answer could no longer be matched safely.
+ * vb2 frees a buffer (close, REQBUFS(0)): its BUF_DESTROY need not be
+ * waited for.  The share (grants and our references on its pages) moves to
+ * req.destroying and is freed when the answer comes; a refusal or no
+ * answer leaves it to the connection's teardown, as a zombie.  Later
+ * requests follow it on the ring, so the backend has let go of the buffer
+ * before it sees them.  Only fe-alloc shares: a be-alloc share maps the
+ * backend's pages, which a suspend must find (vcamfe_buf_unmap_backend).
+ * False if it could not be sent this way (the caller waits instead).
  */
-int vcamfe_req_sync(struct vcamfe_dev *cam, u8 op, const void *payload,
-		    size_t len, struct xencamera_resp *resp)
+bool vcamfe_req_destroy_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
+{
+	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
+	unsigned int index = buf->vb.vb2_buf.index;
+	struct xencamera_req *req;
+	struct vcamfe_share *z;
+	u16 id;
+
+	lockdep_assert_held(&cam->req_lock);
+	if (cam->dead || RING_FULL(ring) || buf->sh.be_alloc ||
+	    !buf->sh.shbuf_valid)
+		return false;
+	z = kmemdup(&buf->sh, sizeof(*z), GFP_KERNEL);
+	if (!z)
+		return false;
+	id = VCAMFE_ID_ASYNC | ((cam->req.next_async++ & 0x7f) << 8) | index;
+	z->destroy_id = id;
+	list_add_tail(&z->list, &cam->req.destroying);
+	memset(&buf->sh, 0, sizeof(buf->sh));
+	req = next_req_locked(cam, id, XENCAMERA_OP_BUF_DESTROY);
+	req->req.index.index = index;
+	/* Free it soon: wake us for the answer (visible before the push). */
+	ring->sring->rsp_event = ring->req_prod_pvt;
+	vcamfe_evtchnl_push_locked(cam);
+	return true;
+}
+
+/*
+ * REQBUFS creates its buffers one after the other, each after vb2 has
+ * allocated its memory: their BUF_CREATEs need not wait for each other's
+ * answer.  The buffer is registered for the answer (stream.bufs) before
+ * the request goes out; vcamfe_buf_wait_created takes the answer.  False
+ * if the ring is full (the caller waits instead).
+ */
+bool vcamfe_req_create_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			      const struct xencamera_buf_create_req *bc)
+{
+	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
+	unsigned int index = buf->vb.vb2_buf.index;
+	struct xencamera_req *req;
+	u16 id;
+
+	lockdep_assert_held(&cam->req_lock);
+	if (cam->dead || RING_FULL(ring))
+		return false;
+	id = VCAMFE_ID_ASYNC | ((cam->req.next_async++ & 0x7f) << 8) | index;
+	buf->create_id = id;
+	buf->create_inflight = true;
+	buf->create_unfinished = true;
+	buf->create_status = 0;
+	cam->stream.bufs[index] = buf;
+	cam->req.creates_inflight++;
+	req = next_req_locked(cam, id, XENCAMERA_OP_BUF_CREATE);
+	req->req.buf_create = *bc;
+	ring->sring->rsp_event = ring->req_prod_pvt;
+	vcamfe_evtchnl_push_locked(cam);
+	return true;
+}
+
+static void destroy_resp(struct vcamfe_dev *cam,
+			 const struct xencamera_resp *resp)
+{
+	struct vcamfe_share *z;
+
+	list_for_each_entry(z, &cam->req.destroying, list) {
+		if (z->destroy_id != resp->id)
+			continue;
+		list_del(&z->list);
+		if (resp->status) {
+			mutex_lock(&cam->teardown.zombie_lock);
+			list_add_tail(&z->list, &cam->teardown.zombies);
+			mutex_unlock(&cam->teardown.zombie_lock);
+			return;
+		}
+		vcamfe_share_free(z);
+		kfree(z);
+		return;
+	}
+	vcamfe_broken(cam, "stale response id %#x", resp->id);
+}
+
+/* The sync batch's ids: VCAMFE_ID_ASYNC clear, counting up, wrapping. */
+static u16 sync_call_id(struct vcamfe_req *rq, unsigned int i)
+{
+	return (rq->sync_id + i) & ~VCAMFE_ID_ASYNC;
+}
+
+/* The connection died: every unanswered call of the batch gets -ENODEV. */
+void vcamfe_req_abort_locked(struct vcamfe_dev *cam)
+{
+	struct vcamfe_req *rq = &cam->req;
+	unsigned int i;
+
+	if (!rq->sync_active)
+		return;
+	for (i = 0; i < rq->sync_n; i++)
+		if (!(rq->sync_answered & BIT(i)))
+			rq->sync_calls[i].resp.status = -ENODEV;
+	rq->sync_active = false;
+	complete(&rq->sync_done);
+}
+
+/* A response that belongs to the sync batch, or false. */
+static bool sync_resp(struct vcamfe_req *rq, const struct xencamera_resp *resp)
+{
+	unsigned int i = (u16)(resp->id - rq->sync_id) & ~VCAMFE_ID_ASYNC;
+
+	if (!rq->sync_active || i >= rq->sync_n ||
+	    (rq->sync_answered & BIT(i)) ||
+	    resp->operation != rq->sync_calls[i].op)
+		return false;
+	rq->sync_calls[i].resp = *resp;
+	rq->sync_answered |= BIT(i);
+	if (rq->sync_answered == BIT(rq->sync_n) - 1) {
+		rq->sync_active = false;
+		complete(&rq->sync_done);
+	}
+	return true;
+}
+
+/*
+ * Synchronous requests, n of them at once, sent in order without waiting
+ * for each other's answer; sleeps until all are answered, the device dies,
+ * or the timeout.  A backend takes ring requests in order, so a later one
+ * sees what an earlier one did (BUF_GET_LAYOUT after CONFIG_SET): one ring
+ * round trip instead of n.  A backend that does not answer in time is
+ * treated as gone: its late answer could no longer be matched safely.
+ * Each call's ret and resp are set; returns the first non-zero ret.
+ */
+int vcamfe_req_batch(struct vcamfe_dev *cam, struct vcamfe_call *calls,
+		     unsigned int n)
 {
 	struct xen_cameraif_front_ring *ring = &cam->evtchnl.ring;
 	struct vcamfe_req *rq = &cam->req;
 	unsigned long timeout = msecs_to_jiffies(rq->timeout_ms);
 	struct xencamera_req *req;
+	unsigned int i;
 	long left;
-	int ret;
+	int ret = 0;
 
-	if (WARN_ON_ONCE(len > sizeof(req->req)))
+	if (WARN_ON_ONCE(!n || n > VCAMFE_BATCH_MAX))
 		return -EINVAL;
+	for (i = 0; i < n; i++) {
+		if (WARN_ON_ONCE(calls[i].len > sizeof(req->req)))
+			return -EINVAL;
+		memset(&calls[i].resp, 0, sizeof(calls[i].resp));
+		calls[i].ret = 0;
+	}
 
 	mutex_lock(&rq->sync_mutex);
 	mutex_lock(&cam->req_lock);
-	while (!cam->dead && RING_FULL(ring)) {
+	while (!cam->dead && RING_FREE_REQUESTS(ring) < n) {
 		int more;
 
 		/* lazily collected responses may be all that fills it */
@@ -106,26 +248,34 @@ int vcamfe_req_sync(struct vcamfe_dev *cam, u8 op, const void *payload,
 		mutex_unlock(&cam->req_lock);
 		left = wait_event_timeout(rq->ring_wq,
 					  READ_ONCE(cam->dead) ||
-					  !RING_FULL(ring), timeout);
+					  RING_FREE_REQUESTS(ring) >= n,
+					  timeout);
 		mutex_lock(&cam->req_lock);
-		if (!left && !cam->dead && RING_FULL(ring))
+		if (!left && !cam->dead && RING_FREE_REQUESTS(ring) < n)
 			vcamfe_broken(cam, "request ring stays full");
 	}
 	if (cam->dead) {
 		mutex_unlock(&cam->req_lock);
 		mutex_unlock(&rq->sync_mutex);
+		for (i = 0; i < n; i++)
+			calls[i].ret = -ENODEV;
 		return -ENODEV;
 	}
-	rq->sync_id = rq->next_id++ & ~VCAMFE_ID_ASYNC;
-	rq->sync_op = op;
+	rq->sync_id = rq->next_id & ~VCAMFE_ID_ASYNC;
+	rq->next_id += n;
+	rq->sync_n = n;
+	rq->sync_answered = 0;
+	rq->sync_calls = calls;
 	rq->sync_active = true;
 	reinit_completion(&rq->sync_done);
-	req = next_req_locked(cam, rq->sync_id, op);
-	if (len)
-		memcpy(&req->req, payload, len);
+	for (i = 0; i < n; i++) {
+		req = next_req_locked(cam, sync_call_id(rq, i), calls[i].op);
+		if (calls[i].len)
+			memcpy(&req->req, calls[i].payload, calls[i].len);
+	}
 	/*
 	 * Wake us when every request so far is answered, ours included;
-	 * visible to the backend before the request (the push's barrier).
+	 * visible to the backend before the requests (the push's barrier).
 	 */
 	ring->sring->rsp_event = ring->req_prod_pvt;
 	vcamfe_evtchnl_push_locked(cam);
@@ -135,20 +285,34 @@ int vcamfe_req_sync(struct vcamfe_dev *cam, u8 op, const void *payload,
 
 	mutex_lock(&cam->req_lock);
 	if (!left && rq->sync_active)
-		vcamfe_broken(cam, "no response to operation %u in %u ms", op,
-			      rq->timeout_ms);
-	if (cam->dead && rq->sync_resp.status == -ENODEV) {
-		ret = -ENODEV;
-	} else if (rq->sync_resp.status) {
-		/* Only what Xen defines reaches the caller, say no -ERESTARTSYS */
-		ret = vcam_errno_of_status(rq->sync_resp.status);
-	} else {
-		ret = 0;
+		vcamfe_broken(cam, "no response to operation %u in %u ms",
+			      calls[ffz(rq->sync_answered)].op, rq->timeout_ms);
+	for (i = 0; i < n; i++) {
+		s32 st = calls[i].resp.status;
+
+		if (cam->dead && st == -ENODEV)
+			calls[i].ret = -ENODEV;
+		else if (st)
+			/* Only what Xen defines reaches the caller, say no -ERESTARTSYS */
+			calls[i].ret = vcam_errno_of_status(st);
+		if (!ret)
+			ret = calls[i].ret;
 	}
-	if (resp)
-		*resp = rq->sync_resp;
+	rq->sync_calls = NULL;
 	mutex_unlock(&cam->req_lock);
 	mutex_unlock(&rq->sync_mutex);
+	return ret;
+}
+
+/* One synchronous request: a batch of one. */
+int vcamfe_req_sync(struct vcamfe_dev *cam, u8 op, const void *payload,
+		    size_t len, struct xencamera_resp *resp)
+{
+	struct vcamfe_call call = { .op = op, .payload = payload, .len = len };
+	int ret = vcamfe_req_batch(cam, &call, 1);
+
+	if (resp)
+		*resp = call.resp;
 	return ret;
 }
 
@@ -158,6 +322,22 @@ static void handle_async_resp(struct vcamfe_dev *cam,
 	unsigned int index = VCAMFE_ID_INDEX(resp->id);
 	struct vcamfe_buf *buf;
 
+	if (resp->operation == XENCAMERA_OP_BUF_DESTROY) {
+		destroy_resp(cam, resp);
+		return;
+	}
+	if (resp->operation == XENCAMERA_OP_BUF_CREATE) {
+		buf = index < VB2_MAX_FRAME ? cam->stream.bufs[index] : NULL;
+		if (!buf || !buf->create_inflight || buf->create_id != resp->id) {
+			vcamfe_broken(cam, "stale response id %#x", resp->id);
+			return;
+		}
+		buf->create_status = resp->status;
+		WRITE_ONCE(buf->create_inflight, false);
+		cam->req.creates_inflight--;
+		/* vcamfe_buf_wait_created waits there; woken after the drain */
+		return;
+	}
 	if (index >= cam->stream.num_bufs || !cam->stream.bufs[index] ||
 	    (resp->operation != XENCAMERA_OP_BUF_QUEUE &&
 	     resp->operation != XENCAMERA_OP_BUF_DEQUEUE)) {
@@ -209,12 +389,7 @@ int vcamfe_req_drain_locked(struct vcamfe_dev *cam)
 		n++;
 		if (resp.id & VCAMFE_ID_ASYNC) {
 			handle_async_resp(cam, &resp);
-		} else if (rq->sync_active && resp.id == rq->sync_id &&
-			   resp.operation == rq->sync_op) {
-			rq->sync_resp = resp;
-			rq->sync_active = false;
-			complete(&rq->sync_done);
-		} else {
+		} else if (!sync_resp(rq, &resp)) {
 			vcamfe_broken(cam, "response id %#x op %u unexpected",
 				      resp.id, resp.operation);
 		}
@@ -238,5 +413,6 @@ int vcamfe_req_drain_locked(struct vcamfe_dev *cam)
 bool vcamfe_req_awaits_rsp_locked(struct vcamfe_dev *cam)
 {
 	return cam->req.sync_active || RING_FULL(&cam->evtchnl.ring) ||
-	       cam->req.deqs_inflight;
+	       cam->req.deqs_inflight || cam->req.creates_inflight ||
+	       !list_empty(&cam->req.destroying);
 }

@@ -109,24 +109,64 @@ int vcamfe_config_get(struct vcamfe_dev *cam)
 	return 0;
 }
 
-int vcamfe_layout_get(struct vcamfe_dev *cam)
+/* A BUF_GET_LAYOUT answer for the current configuration. */
+static int layout_apply(struct vcamfe_dev *cam,
+			const struct xencamera_buf_get_layout_resp *l)
 {
-	struct xencamera_resp resp;
 	int ret, p;
 
-	ret = vcamfe_req_sync(cam, XENCAMERA_OP_BUF_GET_LAYOUT, NULL, 0, &resp);
+	ret = check_layout(cam, l);
 	if (ret)
 		return ret;
-	ret = check_layout(cam, &resp.resp.buf_layout);
-	if (ret)
-		return ret;
-	cam->layout = resp.resp.buf_layout;
+	cam->layout = *l;
 	cam->mem_planes = vcamfe_fourcc_mem_planes(cam->config.pixel_format);
 	memset(cam->plane_offset, 0, sizeof(cam->plane_offset));
 	for (p = 1; p < cam->layout.num_planes; p++)
 		cam->plane_offset[p] = cam->plane_offset[p - 1] +
 				       cam->layout.plane_size[p - 1];
 	return 0;
+}
+
+/*
+ * Give back our buffer grant if we hold one (BUF_REQUEST(0), needed before
+ * CONFIG_SET), CONFIG_SET and BUF_GET_LAYOUT, in one batch: the backend
+ * takes them in order, so the layout is the new configuration's.  Each
+ * answer is taken as far as it went; the first error is returned.
+ */
+static int config_set_layout(struct vcamfe_dev *cam, u32 fourcc, u32 w, u32 h)
+{
+	struct xencamera_buf_request br = { .num_bufs = 0 };
+	struct xencamera_config_req cr = {
+		.pixel_format = fourcc, .width = w, .height = h,
+	};
+	struct vcamfe_call calls[3] = {}, *rel = NULL, *cfg, *lay;
+	unsigned int n = 0;
+	int ret;
+
+	if (cam->stream.num_bufs) {
+		rel = &calls[n++];
+		rel->op = XENCAMERA_OP_BUF_REQUEST;
+		rel->payload = &br;
+		rel->len = sizeof(br);
+	}
+	cfg = &calls[n++];
+	cfg->op = XENCAMERA_OP_CONFIG_SET;
+	cfg->payload = &cr;
+	cfg->len = sizeof(cr);
+	lay = &calls[n++];
+	lay->op = XENCAMERA_OP_BUF_GET_LAYOUT;
+	vcamfe_req_batch(cam, calls, n);
+	if (rel)
+		cam->stream.num_bufs = 0;
+	if (cfg->ret)
+		return rel && rel->ret ? rel->ret : cfg->ret;
+	ret = check_config(cam, &cfg->resp.resp.config);
+	if (ret)
+		return ret;
+	cam->config = cfg->resp.resp.config;
+	cam->layout.size = 0;
+	ret = lay->ret ? lay->ret : layout_apply(cam, &lay->resp.resp.buf_layout);
+	return rel && rel->ret ? rel->ret : ret;
 }
 
 static int config_set(struct vcamfe_dev *cam, u8 op, u32 fourcc, u32 w, u32 h,
@@ -331,7 +371,6 @@ static int vcamfe_try_fmt(struct file *file, void *priv, struct v4l2_format *f)
 static int vcamfe_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 {
 	struct vcamfe_dev *cam = video_drvdata(file);
-	struct xencamera_config_resp c;
 	int ret;
 
 	u32 fourcc, w, h;
@@ -345,15 +384,7 @@ static int vcamfe_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 			       f->fmt.pix.pixelformat;
 	w = cam->mplane ? f->fmt.pix_mp.width : f->fmt.pix.width;
 	h = cam->mplane ? f->fmt.pix_mp.height : f->fmt.pix.height;
-	ret = vcamfe_bufs_release(cam);
-	if (ret)
-		return ret;
-	ret = config_set(cam, XENCAMERA_OP_CONFIG_SET, fourcc, w, h, &c);
-	if (ret)
-		return ret;
-	cam->config = c;
-	cam->layout.size = 0;
-	ret = vcamfe_layout_get(cam);
+	ret = config_set_layout(cam, fourcc, w, h);
 	if (ret)
 		return ret;
 	fill_fmt(cam, &cam->config, f);
@@ -524,7 +555,7 @@ static const struct v4l2_ioctl_ops vcamfe_ioctl_ops = {
 	.vidioc_enum_input = vcamfe_enum_input,
 	.vidioc_g_input = vcamfe_g_input,
 	.vidioc_s_input = vcamfe_s_input,
-	.vidioc_reqbufs = vb2_ioctl_reqbufs,
+	.vidioc_reqbufs = vcamfe_vb2_reqbufs,
 	.vidioc_create_bufs = vb2_ioctl_create_bufs,
 	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
 	.vidioc_querybuf = vb2_ioctl_querybuf,
@@ -578,7 +609,6 @@ static int initial_config(struct vcamfe_dev *cam)
 	const struct vcamfe_format *fmt = &cam->cfg.formats[0];
 	u32 fourcc = fmt->fourcc, w = fmt->res[0].width, h = fmt->res[0].height;
 	const struct xencamera_config_resp *cur;
-	struct xencamera_config_resp c;
 	struct xencamera_resp resp;
 	int ret;
 
@@ -603,11 +633,7 @@ static int initial_config(struct vcamfe_dev *cam)
 			 &cur->pixel_format, cur->width, cur->height, &fourcc,
 			 w, h);
 	}
-	ret = config_set(cam, XENCAMERA_OP_CONFIG_SET, fourcc, w, h, &c);
-	if (ret)
-		return ret;
-	cam->config = c;
-	return vcamfe_layout_get(cam);
+	return config_set_layout(cam, fourcc, w, h);
 }
 
 /*

@@ -142,6 +142,8 @@ static int vcamfe_buf_init(struct vb2_buffer *vb)
 	buf->with_be = false;
 	buf->queue_inflight = false;
 	buf->deq_inflight = false;
+	buf->create_unfinished = false;
+	buf->create_inflight = false;
 	vcamfe_handback_reset(buf);
 	ret = vcamfe_buf_share(cam, buf);
 	if (ret)
@@ -158,10 +160,24 @@ static void vcamfe_buf_cleanup(struct vb2_buffer *vb)
 	struct vcamfe_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
 	struct vcamfe_buf *buf = to_vcam_buf(vb);
 	struct xencamera_index idx = { .index = vb->index };
-	bool be_done = false;
+	bool be_done = false, sent;
 
+	vcamfe_buf_wait_created(cam, buf);
 	if (!buf->created)
 		return;
+	mutex_lock(&cam->req_lock);
+	sent = vcamfe_req_destroy_locked(cam, buf);
+	if (sent) {
+		if (cam->stream.bufs[vb->index] == buf)
+			cam->stream.bufs[vb->index] = NULL;
+		cam->stream.num_created--;
+	}
+	mutex_unlock(&cam->req_lock);
+	if (sent) {
+		buf->created = false;
+		buf->shadow = NULL;
+		return;
+	}
 	if (!READ_ONCE(cam->dead))
 		be_done = !vcamfe_req_sync(cam, XENCAMERA_OP_BUF_DESTROY, &idx,
 					 sizeof(idx), NULL);
@@ -182,9 +198,13 @@ static int vcamfe_buf_prepare(struct vb2_buffer *vb)
 {
 	struct vcamfe_dev *cam = vb2_get_drv_priv(vb->vb2_queue);
 	unsigned int p;
+	int ret;
 
 	if (READ_ONCE(cam->dead))
 		return -ENODEV;
+	ret = vcamfe_buf_wait_created(cam, to_vcam_buf(vb));
+	if (ret)
+		return ret;
 	if (!buf_fits(cam, vb))
 		return -EINVAL;
 	for (p = 0; p < vb->num_planes; p++)
@@ -297,6 +317,42 @@ static void vcamfe_stop_streaming(struct vb2_queue *q)
 	vcamfe_return_all_locked(cam, VB2_BUF_STATE_ERROR);
 	cam->stream.streaming = false;
 	mutex_unlock(&cam->req_lock);
+}
+
+/*
+ * REQBUFS with MMAP memory: vb2 allocates and initialises the buffers one
+ * after the other, and each BUF_CREATE goes out without waiting for the
+ * previous one's answer (one ring round trip for all, and the backend maps
+ * a buffer while we allocate the next).  The answers are taken before
+ * REQBUFS returns.  If the backend refused any, REQBUFS is done again the
+ * ordinary way, one BUF_CREATE at a time, so that it ends as it always
+ * did: with the buffers before the first refusal, or an error.
+ */
+int vcamfe_vb2_reqbufs(struct file *file, void *priv,
+		       struct v4l2_requestbuffers *p)
+{
+	struct vcamfe_dev *cam = video_drvdata(file);
+	struct vb2_queue *q = &cam->queue;
+	unsigned int i, count = p->count;
+	int ret, err = 0;
+
+	cam->create_async = p->memory == V4L2_MEMORY_MMAP;
+	ret = vb2_ioctl_reqbufs(file, priv, p);
+	cam->create_async = false;
+	for (i = 0; i < q->num_buffers; i++) {
+		int r = vcamfe_buf_wait_created(cam, to_vcam_buf(q->bufs[i]));
+
+		if (r && !err)
+			err = r;
+	}
+	if (ret || !err)
+		return ret;
+	p->count = 0;
+	vb2_ioctl_reqbufs(file, priv, p);
+	if (err == -ENODEV)
+		return err;
+	p->count = count;
+	return vb2_ioctl_reqbufs(file, priv, p);
 }
 
 static const struct vb2_ops vcamfe_vb2_ops = {

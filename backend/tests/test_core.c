@@ -503,6 +503,57 @@ static void test_stream_rules(void **state)
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DESTROY, 0), 0);
 }
 
+/*
+ * The daemon's cameras (defer_stop): STREAM_STOP is answered before the
+ * camera stops; a STREAM_START in between keeps it running; anything that
+ * needs it stopped (a new format) stops it first; it delivers nothing
+ * meanwhile.
+ */
+static void test_deferred_stop(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_evt ev;
+
+	f->cam.defer_stop = true;
+	tfe_prepare(&f->t, 64, 48, 2);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_int_equal(f->fc.stream_ons, 1);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	assert_true(f->fc.streaming);
+	assert_true(f->cam.stop_due);
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 0);
+	/* started again before it settled: the camera never stopped */
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_false(f->cam.stop_due);
+	assert_int_equal(f->fc.stream_ons, 1);
+	assert_int_equal(f->fc.stream_offs, 0);
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 0);
+	/* settled: stopped once */
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	vcamd_cam_settle(&f->cam);
+	assert_false(f->fc.streaming);
+	assert_int_equal(f->fc.stream_offs, 1);
+	vcamd_cam_settle(&f->cam);
+	assert_int_equal(f->fc.stream_offs, 1);
+	/* not settled yet: a new format stops it first, and is not refused */
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_int_equal(f->fc.stream_ons, 2);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	assert_int_equal(tfe_buf_request(&f->t, 0, NULL), 0);
+	assert_true(f->fc.streaming);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 32, 32, NULL), 0);
+	assert_false(f->fc.streaming);
+	assert_int_equal(f->fc.stream_offs, 2);
+}
+
 static void check_frame(struct tfe *t, const struct xencamera_evt *ev,
 			uint32_t cam_seq, uint32_t size)
 {
@@ -1095,6 +1146,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_controls_unlisted,
 						setup_one_ctrl, teardown),
 		cmocka_unit_test_setup_teardown(test_stream_rules, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_deferred_stop, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stream_frames, setup,
 						teardown),

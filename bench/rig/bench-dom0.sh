@@ -9,7 +9,13 @@ BENCH_N=250
 BENCH_TFE=ev-fe:event:0:50+ev-be:event:1:50+sp-fe:spin:0:50+sp-be:spin:1:50+hy-fe:hybrid:0:50+hy-be:hybrid:1:50+hy2ms-fe:hybrid:0:2000
 BENCH_KFE=kfe-25:25:$BENCH_N+kfe-40:40:$((BENCH_N * 8 / 5))
 BENCH_FF=5
-export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_FF
+# BENCH_CASES=ff (rig-env of the scenario): only the first-frame cases, native and guest
+if [ "${BENCH_CASES:-all}" = ff ]; then
+	BENCH_TFE= BENCH_KFE= BENCH_IDLE=0
+else
+	BENCH_IDLE=1
+fi
+export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_FF BENCH_IDLE
 mkdir -p "$BOUT"
 
 # bench_plan: the cases this run must produce (bench/aggregate.py fails on any without data)
@@ -17,15 +23,17 @@ bench_plan() {
 	local c name mode be spin rate frames
 	: >"$BOUT/dom0.rec"
 	{
-		echo "idle-dom0 idle seconds=8"
-		echo "native-25 native rate=25 frames=$BENCH_N"
-		echo "native-40 native rate=40 frames=$((BENCH_N * 8 / 5))"
+		if [ "$BENCH_IDLE" = 1 ]; then
+			echo "idle-dom0 idle seconds=8"
+			echo "native-25 native rate=25 frames=$BENCH_N"
+			echo "native-40 native rate=40 frames=$((BENCH_N * 8 / 5))"
+		fi
 		echo "ff-native ff runs=$BENCH_FF"
 		for c in $(echo "$BENCH_TFE" | tr '+' ' '); do
 			IFS=: read -r name mode be spin <<<"$c"
 			echo "$name tfe mode=$mode be_alloc=$be spin_us=$spin rate=25 frames=$BENCH_N"
 		done
-		echo "idle-guest idle seconds=8"
+		[ "$BENCH_IDLE" = 1 ] && echo "idle-guest idle seconds=8"
 		echo "ff-guest ff runs=$BENCH_FF"
 		for c in $(echo "$BENCH_KFE" | tr '+' ' '); do
 			IFS=: read -r name rate frames <<<"$c"
@@ -101,16 +109,19 @@ bench_native() {
 	[ $rc -eq 0 ] || { cat "$BOUT/$c.err"; return 1; }
 }
 
-# bench_native_ff N: wall time from open to the first frame, N times, natively.
+# bench_native_ff N: wall time from open to the first frame, N times, natively; where it goes
+# (vcam-capsum -T: microseconds per step) in ff-phases.txt, as the guest's.
 bench_native_ff() {
 	local i t0 t1
 	v4l2-ctl -d /dev/video0 --set-parm=25 || return 1
 	for i in $(seq "$1"); do
 		t0=$(date +%s.%N)
-		"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F $BENCH_FMT -f 1 -n 4 \
-			>"$BOUT/ff-native.$i.out" || return 1
+		"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F $BENCH_FMT -f 1 -n 4 -T \
+			>"$BOUT/ff-native.$i.out" 2>"$BOUT/ff-native.$i.err" || return 1
 		t1=$(date +%s.%N)
 		echo "ff-native ff t0=$t0 t1=$t1" | tee -a "$BOUT/dom0.rec"
+		grep '^capsum-phases ' "$BOUT/ff-native.$i.err" | sed 's/^capsum-phases/ff-native/' |
+			tee -a "$BOUT/ff-phases.txt"
 		sleep 0.5
 	done
 }
@@ -194,7 +205,7 @@ bench_case_sync() {
 
 bench_guest() {
 	local cfg dom c rc=0
-	cfg=$(DOMU_ARGS="bench.fmt=$BENCH_FMT bench.n=$BENCH_N bench.tfe=$BENCH_TFE bench.kfe=$BENCH_KFE bench.ff=$BENCH_FF" \
+	cfg=$(DOMU_ARGS="bench.fmt=$BENCH_FMT bench.n=$BENCH_N bench.tfe=$BENCH_TFE bench.kfe=$BENCH_KFE bench.ff=$BENCH_FF bench.idle=$BENCH_IDLE" \
 		domu_cfg bench bench) || return 1
 	$XL create -p "$cfg" || return 1
 	dom=$($XL domid bench) || return 1
@@ -209,11 +220,18 @@ bench_guest() {
 	"$REPO/xenstore-scripts/bin/vcam-attach" "$dom" \
 		"unique-id=video0, formats=YUYV:640x360@25/1;40/1, max-buffers=8, notify-mode=event, be-alloc=0, controls=brightness" ||
 		{ $XL destroy bench; return 1; }
+	# ff only: every request of the guest, with the time vcamd took for it (where the first
+	# frame's time goes); not while streaming cases run, whose vcamd CPU it would inflate
+	local trpid=
+	if [ "$BENCH_IDLE" = 0 ]; then
+		"$REPO/backend/vcamctl" trace "dom$dom/vcam0" >"$BOUT/trace.log" 2>&1 &
+		trpid=$!
+	fi
 	$XL unpause bench || return 1
 	for c in $(echo "$BENCH_TFE" | tr '+' ' '); do
 		bench_case_sync "${c%%:*}" "$dom" tfe "$c" || { rc=1; break; }
 	done
-	[ $rc = 0 ] && { bench_case_sync idle-guest "$dom" idle || rc=1; }
+	[ $rc = 0 ] && [ "$BENCH_IDLE" = 1 ] && { bench_case_sync idle-guest "$dom" idle || rc=1; }
 	if [ $rc = 0 ]; then
 		for c in $(echo "$BENCH_KFE" | tr '+' ' '); do
 			bench_case_sync "${c%%:*}" "$dom" kfe || { rc=1; break; }
@@ -221,8 +239,9 @@ bench_guest() {
 	fi
 	domu_wait_end bench 120 || rc=1
 	exec 3<&-
-	kill "$tpid" "$gpid" 2>/dev/null
+	kill "$tpid" "$gpid" $trpid 2>/dev/null
 	cp "$(domu_console bench)" "$BOUT/guest.console"
+	sed -n 's/.*BENCH-FFPH \(.*\)/\1/p' "$BOUT/guest.console" | tr -d '\r' >>"$BOUT/ff-phases.txt"
 	grep -c '^BENCH-' "$BOUT/guest.console"
 	return $rc
 }

@@ -4,7 +4,7 @@
 # Cases come from the command line: bench.tfe=NAME:MODE:BE_ALLOC:SPIN_US+... (vcam-testfe),
 # bench.kfe=NAME:RATE:FRAMES+... (vcam-capsum on the kernel frontend's /dev/video0).
 arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
-fmt=$(arg bench.fmt) n=$(arg bench.n) tfe=$(arg bench.tfe) kfe=$(arg bench.kfe) ff=$(arg bench.ff)
+fmt=$(arg bench.fmt) n=$(arg bench.n) tfe=$(arg bench.tfe) kfe=$(arg bench.kfe) ff=$(arg bench.ff) idle=$(arg bench.idle)
 [ -n "$fmt" ] && [ -n "$n" ] || { echo "bench: no bench.fmt/bench.n on the command line"; exit 1; }
 
 # snap: clock (s), busy and total CPU ticks (as dom0's), our children's CPU ticks (cutime +
@@ -75,8 +75,10 @@ done
 
 # the baseline: what this guest and dom0 (polling our console) cost while no case runs; dom0
 # puts the host's configuration back to event, fe-alloc for the kernel frontend meanwhile
-want=event:0
-run_case idle-guest idle sleep 8
+if [ "${idle:-1}" = 1 ]; then
+	want=event:0
+	run_case idle-guest idle sleep 8
+fi
 want=
 # vcam-testfe left the frontend dir Closed; xenbus probes a driver only for a device in
 # Initialising, as a toolstack leaves it, so say so before loading the kernel frontend.
@@ -91,9 +93,10 @@ for i in $(seq 100); do [ -e /dev/video0 ] && break; sleep 0.1; done
 v4l2-ctl -d /dev/video0 --set-parm=25 || fail=1
 for i in $(seq "${ff:-0}"); do
 	t0=$(cut -d' ' -f1 /proc/uptime)
-	vcam-capsum -d /dev/video0 -F "$fmt" -f 1 -n 4 >/tmp/ff.out || fail=1
+	vcam-capsum -d /dev/video0 -F "$fmt" -f 1 -n 4 -T >/tmp/ff.out 2>/tmp/ff.err || fail=1
 	t1=$(cut -d' ' -f1 /proc/uptime)
 	echo "BENCH-FF ff-guest t0=$t0 t1=$t1 $(cat /tmp/ff.out)"
+	sed -n 's/^capsum-phases/BENCH-FFPH ff-guest/p' /tmp/ff.err
 	sleep 0.5
 done
 

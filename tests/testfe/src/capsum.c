@@ -9,11 +9,13 @@
 #include <getopt.h>
 #include <linux/videodev2.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "csum.h"
@@ -37,16 +39,58 @@ static int xioctl(int fd, unsigned long req, void *arg)
 	return r;
 }
 
+/*
+ * -T: where the time from open to close goes, one phase at a time (the
+ * guest/native first-frame comparison of bench/), in microseconds.
+ */
+enum phase { PH_OPEN, PH_GFMT, PH_SFMT, PH_REQBUFS, PH_BUFS, PH_STREAMON,
+	     PH_FIRST, PH_REST, PH_STREAMOFF, PH_CLOSE, PH_N };
+static const char *const phase_name[PH_N] = {
+	"open", "g_fmt", "s_fmt", "reqbufs", "mmap_qbuf", "streamon",
+	"first_frame", "more_frames", "streamoff", "munmap_close",
+};
+static uint64_t phase_us[PH_N];
+static uint64_t phase_t0;
+
+static uint64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* The time since the last mark goes to phase p. */
+static void mark(enum phase p)
+{
+	uint64_t t = now_us();
+
+	phase_us[p] += t - phase_t0;
+	phase_t0 = t;
+}
+
+static void print_phases(FILE *f, uint64_t start)
+{
+	unsigned int i;
+
+	fprintf(f, "capsum-phases");
+	for (i = 0; i < PH_N; i++)
+		fprintf(f, " %s=%llu", phase_name[i],
+			(unsigned long long)phase_us[i]);
+	fprintf(f, " total=%llu\n", (unsigned long long)(now_us() - start));
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 "usage: vcam-capsum [-d /dev/videoN] [-F WxH[:FOURCC]] [-f FRAMES]\n"
-"                   [-n BUFFERS] [-s SKIP] [-t TIMEOUT_MS]\n"
+"                   [-n BUFFERS] [-s SKIP] [-t TIMEOUT_MS] [-T]\n"
 "Capture FRAMES frames with V4L2 mmap streaming and print one line per\n"
 "frame: 'frame seq=S idx=I size=N crc32=XXXXXXXX' (CRC-32 of bytesused),\n"
 "the same format as vcam-testfe.  -s drops the first SKIP frames (a\n"
 "camera's first frames often differ).  Default: /dev/video0, the device's\n"
-"current format, 10 frames, 4 buffers.\n");
+"current format, 10 frames, 4 buffers.  -T prints on stderr how many\n"
+"microseconds each step took, open to close ('capsum-phases ...').\n");
 }
 
 int main(int argc, char **argv)
@@ -63,8 +107,10 @@ int main(int argc, char **argv)
 	struct pollfd pfd;
 	char fcc[5];
 	int fd, c, ret = 1;
+	bool timed = false;
+	uint64_t start;
 
-	while ((c = getopt(argc, argv, "d:F:f:n:s:t:h")) != -1) {
+	while ((c = getopt(argc, argv, "d:F:f:n:s:t:Th")) != -1) {
 		switch (c) {
 		case 'd':
 			dev = optarg;
@@ -96,6 +142,9 @@ int main(int argc, char **argv)
 			else
 				tmo = v;
 			break;
+		case 'T':
+			timed = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -109,7 +158,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	start = phase_t0 = now_us();
 	fd = open(dev, O_RDWR | O_NONBLOCK);
+	mark(PH_OPEN);
 	if (fd < 0) {
 		fprintf(stderr, "capsum: %s: %s\n", dev, strerror(errno));
 		return 2;
@@ -120,6 +171,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "capsum: G_FMT: %s\n", strerror(errno));
 		goto out_close;
 	}
+	mark(PH_GFMT);
 	if (w) {
 		fmt.fmt.pix.width = w;
 		fmt.fmt.pix.height = h;
@@ -130,6 +182,7 @@ int main(int argc, char **argv)
 			fprintf(stderr, "capsum: S_FMT: %s\n", strerror(errno));
 			goto out_close;
 		}
+		mark(PH_SFMT);
 	}
 	fprintf(stderr, "capsum: %s %ux%u %s, %u octets/frame\n", dev,
 		fmt.fmt.pix.width, fmt.fmt.pix.height,
@@ -145,6 +198,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "capsum: REQBUFS: %s\n", strerror(errno));
 		goto out_close;
 	}
+	mark(PH_REQBUFS);
 	memset(bufs, 0, sizeof(bufs));
 	for (i = 0; i < rb.count; i++) {
 		memset(&b, 0, sizeof(b));
@@ -163,10 +217,12 @@ int main(int argc, char **argv)
 		if (xioctl(fd, VIDIOC_QBUF, &b))
 			goto out_unmap;
 	}
+	mark(PH_BUFS);
 	if (xioctl(fd, VIDIOC_STREAMON, &type)) {
 		fprintf(stderr, "capsum: STREAMON: %s\n", strerror(errno));
 		goto out_unmap;
 	}
+	mark(PH_STREAMON);
 	pfd.fd = fd;
 	pfd.events = POLLIN;
 	while (got < frames) {
@@ -195,6 +251,7 @@ int main(int argc, char **argv)
 				       tfe_crc32(0, bufs[b.index].p,
 						 b.bytesused));
 			got++;
+			mark(got == 1 ? PH_FIRST : PH_REST);
 		}
 		if (xioctl(fd, VIDIOC_QBUF, &b)) {
 			fprintf(stderr, "capsum: QBUF: %s\n", strerror(errno));
@@ -203,7 +260,9 @@ int main(int argc, char **argv)
 	}
 	ret = 0;
 out_stop:
+	mark(got <= 1 ? PH_FIRST : PH_REST);
 	xioctl(fd, VIDIOC_STREAMOFF, &type);
+	mark(PH_STREAMOFF);
 out_unmap:
 	for (i = 0; i < MAX_BUFS; i++)
 		if (bufs[i].p)
@@ -212,5 +271,8 @@ out_unmap:
 		fprintf(stderr, "capsum: %s\n", strerror(errno));
 out_close:
 	close(fd);
+	mark(PH_CLOSE);
+	if (timed)
+		print_phases(stderr, start);
 	return ret;
 }
