@@ -53,6 +53,8 @@ void vcamd_xb_init(struct vcamd_conn *c)
 	c->tp->write(c, VCAM_FIELD_FEATURE_EVT_HOLD_OFF, "1");
 	/* a buffer is the frontend's again with FRAME_AVAIL (core_buf.c) */
 	c->tp->write(c, VCAM_FIELD_FEATURE_AVAIL_DEQUEUES, "1");
+	/* core_req.c serves a ring's requests in order, a pause keeps it */
+	c->tp->write(c, VCAM_FIELD_FEATURE_IN_ORDER, "1");
 	vcamd_xb_set_state(c, XenbusStateInitWait);
 }
 

@@ -217,6 +217,8 @@ struct vcamfe_req {
 	unsigned int timeout_ms;
 	u16 next_id;
 	u16 next_async;
+	/* The backend takes requests in ring order (extension "in-order"). */
+	bool in_order;
 	/* Synchronous requests waiting for room on the ring. */
 	wait_queue_head_t ring_wq;
 	/* Buffers waiting for room for their BUF_QUEUE or BUF_DEQUEUE. */

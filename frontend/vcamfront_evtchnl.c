@@ -281,6 +281,9 @@ again:
 	}
 	cam->evtchnl.evt_hold_off = hold_off;
 	cam->avail_dequeues = avail_dequeues;
+	cam->req.in_order = xenbus_read_unsigned(xb_dev->otherend,
+						 VCAM_FIELD_FEATURE_IN_ORDER,
+						 0) == 1;
 	if (hold_off)
 		*vcam_evt_page_in_event(cam->evtchnl.evt_page) = 1;
 	return 0;

@@ -80,8 +80,8 @@ void vcamfe_flush_pending_locked(struct vcamfe_dev *cam)
  * waited for.  The share (grants and our references on its pages) moves to
  * req.destroying and is freed when the answer comes; a refusal or no
  * answer leaves it to the connection's teardown, as a zombie.  Later
- * requests follow it on the ring, so the backend has let go of the buffer
- * before it sees them.  Only fe-alloc shares: a be-alloc share maps the
+ * requests follow it on the ring, so a backend that takes them in order
+ * (extension "in-order") has let go of the buffer before it sees them.  Only fe-alloc shares: a be-alloc share maps the
  * backend's pages, which a suspend must find (vcamfe_buf_unmap_backend).
  * False if it could not be sent this way (the caller waits instead).
  */
@@ -94,8 +94,8 @@ bool vcamfe_req_destroy_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
 	u16 id;
 
 	lockdep_assert_held(&cam->req_lock);
-	if (cam->dead || RING_FULL(ring) || buf->sh.be_alloc ||
-	    !buf->sh.shbuf_valid)
+	if (cam->dead || !cam->req.in_order || RING_FULL(ring) ||
+	    buf->sh.be_alloc || !buf->sh.shbuf_valid)
 		return false;
 	z = kmemdup(&buf->sh, sizeof(*z), GFP_KERNEL);
 	if (!z)
@@ -117,7 +117,8 @@ bool vcamfe_req_destroy_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
  * allocated its memory: their BUF_CREATEs need not wait for each other's
  * answer.  The buffer is registered for the answer (stream.bufs) before
  * the request goes out; vcamfe_buf_wait_created takes the answer.  False
- * if the ring is full (the caller waits instead).
+ * if the ring is full or the backend did not say it takes requests in
+ * order (the caller waits instead).
  */
 bool vcamfe_req_create_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 			      const struct xencamera_buf_create_req *bc)
@@ -208,9 +209,10 @@ static bool sync_resp(struct vcamfe_req *rq, const struct xencamera_resp *resp)
 /*
  * Synchronous requests, n of them at once, sent in order without waiting
  * for each other's answer; sleeps until all are answered, the device dies,
- * or the timeout.  A backend takes ring requests in order, so a later one
- * sees what an earlier one did (BUF_GET_LAYOUT after CONFIG_SET): one ring
- * round trip instead of n.  A backend that does not answer in time is
+ * or the timeout.  A backend that takes ring requests in order (extension
+ * "in-order") lets a later one see what an earlier one did (BUF_GET_LAYOUT
+ * after CONFIG_SET): one ring round trip instead of n.  Any other backend
+ * gets them one at a time.  A backend that does not answer in time is
  * treated as gone: its late answer could no longer be matched safely.
  * Each call's ret and resp are set; returns the first non-zero ret.
  */
@@ -227,6 +229,15 @@ int vcamfe_req_batch(struct vcamfe_dev *cam, struct vcamfe_call *calls,
 
 	if (WARN_ON_ONCE(!n || n > VCAMFE_BATCH_MAX))
 		return -EINVAL;
+	if (n > 1 && !READ_ONCE(rq->in_order)) {
+		for (i = 0; i < n; i++) {
+			int r = vcamfe_req_batch(cam, &calls[i], 1);
+
+			if (!ret)
+				ret = r;
+		}
+		return ret;
+	}
 	for (i = 0; i < n; i++) {
 		if (WARN_ON_ONCE(calls[i].len > sizeof(req->req)))
 			return -EINVAL;

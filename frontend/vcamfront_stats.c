@@ -92,6 +92,22 @@ static ssize_t handback_show(struct device *dev, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(handback);
 
+/* Requests on the ring at once (extension "in-order"), or one at a time. */
+static ssize_t pipeline_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	struct vcamfe_dev *cam = lock_cam(dev);
+	ssize_t n;
+
+	if (!cam)
+		return sysfs_emit(buf, "none\n");
+	n = sysfs_emit(buf, "%s\n", cam->req.in_order ? "pipelined" :
+		       "one-at-a-time");
+	unlock_cam(dev);
+	return n;
+}
+static DEVICE_ATTR_RO(pipeline);
+
 static ssize_t state_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)
 {
@@ -122,6 +138,7 @@ static struct attribute *vcamfe_stats_attrs[] = {
 	&dev_attr_requests.attr,
 	&dev_attr_mode.attr,
 	&dev_attr_handback.attr,
+	&dev_attr_pipeline.attr,
 	&dev_attr_state.attr,
 	NULL
 };

@@ -81,6 +81,16 @@ static inline const char *vcam_notify_mode_name(int mode)
 #define VCAM_FIELD_FEATURE_AVAIL_DEQUEUES	"feature-avail-dequeues"
 #define VCAM_FIELD_AVAIL_DEQUEUES		"avail-dequeues"
 
+/*
+ * Extension "in-order": the backend takes ring requests one at a time, in
+ * ring order, each seeing what those before it did.  cameraif.h does not
+ * say so; with it (backend dir, written by the backend) a frontend may put
+ * dependent requests on the ring without waiting for each answer
+ * (CONFIG_SET then BUF_GET_LAYOUT, BUF_DESTROY then BUF_CREATE of one
+ * index).  Without it, one request at a time.
+ */
+#define VCAM_FIELD_FEATURE_IN_ORDER		"feature-in-order"
+
 #define VCAM_SPIN_US_DEFAULT		50U
 #define VCAM_SPIN_US_MAX		1000000U
 /*

@@ -25,7 +25,7 @@ for d in 0 1 2; do
 		echo "IO module d$d md5 $(dd if=/tmp/f.raw bs=$sz skip=$f count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
 	done
 	rm -f /tmp/f.raw
-	echo "IO module d$d stats mode=$(cat $st/mode) handback=$(cat $st/handback) frames=$(cat $st/frames) dequeues=$(cat $st/dequeues) reannounced=$(cat $st/reannounced) drops=$(cat $st/drops) errors=$(cat $st/errors) notify_recv=$(cat $st/notify_recv)"
+	echo "IO module d$d stats mode=$(cat $st/mode) handback=$(cat $st/handback) pipeline=$(cat $st/pipeline) frames=$(cat $st/frames) dequeues=$(cat $st/dequeues) reannounced=$(cat $st/reannounced) drops=$(cat $st/drops) errors=$(cat $st/errors) notify_recv=$(cat $st/notify_recv)"
 done
 unload
 for d in 0 1 2; do

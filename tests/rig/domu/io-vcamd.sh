@@ -32,7 +32,7 @@ module_case() { # TAG MODULE-ARGS...
 		echo "IO module $tag md5 $(dd if=/tmp/f.raw bs=$sz skip=$f count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
 	done
 	rm -f /tmp/f.raw
-	echo "IO module $tag stats handback=$(cat $st/handback) frames=$((n1 - n0)) notifications=$((r1 - r0)) dequeues=$(cat $st/dequeues) requests=$(cat $st/requests) drops=$(cat $st/drops) errors=$(cat $st/errors)"
+	echo "IO module $tag stats handback=$(cat $st/handback) pipeline=$(cat $st/pipeline) frames=$((n1 - n0)) notifications=$((r1 - r0)) dequeues=$(cat $st/dequeues) requests=$(cat $st/requests) drops=$(cat $st/drops) errors=$(cat $st/errors)"
 	awk -v n=$((n1 - n0)) -v r=$((r1 - r0)) 'BEGIN { printf "IO module notifications per frame %.2f\n", n ? r / n : 0 }' |
 		sed "s/module/module $tag/"
 	unload

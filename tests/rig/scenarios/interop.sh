@@ -64,6 +64,9 @@ io_check_fakebe() {
 	# no extension offered: the module dequeued every frame
 	[ "$(grep -c '^IO module d[0-9] stats .*handback=dequeue ' "$con")" = 3 ] ||
 		{ echo "the module did not fall back to BUF_DEQUEUE"; rc=1; }
+	# nor "in-order": one request at a time
+	[ "$(grep -c '^IO module d[0-9] stats .* pipeline=one-at-a-time ' "$con")" = 3 ] ||
+		{ echo "the module put requests on the ring at once for a backend that did not offer it"; rc=1; }
 	for m in "d0 stats mode=event" "d1 stats mode=spin" "d2 stats mode=hybrid"; do
 		grep -q "^IO module $m " "$con" || { echo "not as configured: $m"; rc=1; }
 	done
@@ -102,8 +105,8 @@ io_check_vcamd() {
 	done
 	[ $n = 4 ] || { echo "expected 4 module frame checksums, saw $n"; rc=1; }
 	grep -E '^IO module .*(stats|per frame)' "$con"
-	grep -q '^IO module plain stats handback=dequeue ' "$con" &&
-		grep -q '^IO module ext stats handback=avail ' "$con" ||
+	grep -q '^IO module plain stats handback=dequeue pipeline=pipelined ' "$con" &&
+		grep -q '^IO module ext stats handback=avail pipeline=pipelined ' "$con" ||
 		{ echo "the extension was not negotiated as asked"; rc=1; }
 	crc=$(grep -o 'crc32=[0-9a-f]*' "$OUT/native.sum" | head -n 1)
 	n=$(grep -c "^IO testfe d[0-9] frame seq=" "$con")
