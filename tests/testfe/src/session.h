@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "lat.h"
 #include "transport.h"
 #include "wire.h"
 
@@ -36,6 +37,7 @@ struct tfe_sess_opts {
 	unsigned int spin_us;	/* 0: from config / default */
 	int timeout_ms;		/* per response / per frame */
 	int literal;		/* no version node, no extensions */
+	int no_capture_time;	/* do not ask for capture times */
 	int verbose;
 };
 
@@ -47,6 +49,7 @@ struct tfe_sess {
 	int be_alloc;
 	unsigned int max_buffers;
 	int evt_hold_off;
+	int capture_time;		/* negotiated: FRAME_AVAIL has times */
 
 	void *ring_page;
 	uint32_t ring_ref;
@@ -69,6 +72,8 @@ struct tfe_sess {
 	unsigned int evq_head, evq_n;
 
 	struct tfe_counters cnt;
+	/* our CLOCK_REALTIME on seeing a frame minus its capture time */
+	struct tfe_lat lat;
 };
 
 void tfe_sess_init(struct tfe_sess *s, struct tfe_tp *tp,
@@ -113,7 +118,7 @@ int tfe_pop_evt(struct tfe_sess *s, struct xencamera_evt *evt);
 int tfe_call(struct tfe_sess *s, struct xencamera_req *req,
 	     struct xencamera_resp *rsp);
 
-void tfe_counters_print(const struct tfe_sess *s, FILE *out,
+void tfe_counters_print(struct tfe_sess *s, FILE *out,
 			double elapsed_s, double cpu_s);
 
 #endif /* TFE_SESSION_H */
