@@ -129,15 +129,31 @@ be_streams_guest() {
 	return $rc
 }
 
-# be_stream_case MODE BE-ALLOC: that device's 100 frames equal the native capture; its counters.
+# be_lat_figures CONSOLE TAG: the latency fields of that command's vcam-testfe stats line
+# ("capture-time=C lat-n=N [lat-p50-us=… lat-p99-us=… lat-max-us=…]").
+be_lat_figures() {
+	grep -a "BETEST $2: stats " "$1" | tail -1 | tr -d '\r' |
+		grep -o 'capture-time=.*' | sed 's/ lat-no-time=[0-9]*//'
+}
+
+# be_stream_case MODE BE-ALLOC: that device's 100 frames equal the native capture; its counters
+# and, as vcamd always offers capture-time and vcam-testfe takes it, the guest's per-frame
+# latency (its CLOCK_REALTIME on seeing the FRAME_AVAIL minus the capture time in it).
 be_stream_case() {
-	local mode=$1 bealloc=$2 d rc=0 domid
+	local mode=$1 bealloc=$2 d rc=0 domid lat
 	d=$(for c in $BE_CASES; do echo "$c"; done | awk -F: -v m="$mode" -v b="$bealloc" \
 		'$2 == m && $3 == b { print $1 }')
 	domid=$(cat /tmp/be-modes.domid)
+	lat=$(be_lat_figures "$(domu_console modes)" "stream@$d")
 	# vcamd logs a device's counters when it disconnects
 	grep "stats name=dom$domid/vcam$d " "$VCAMD_LOG" | tail -1 |
-		sed "s/.*stats /STAT mode=$mode be-alloc=$bealloc /" | tee -a "$OUT/vcamd-modes.txt"
+		sed "s/.*stats /STAT mode=$mode be-alloc=$bealloc /; s/\$/ ${lat:-capture-time=?}/" |
+		tee -a "$OUT/vcamd-modes.txt"
+	if ! grep -q "dom$domid/vcam$d: connected to .* +capture-time" "$VCAMD_LOG"; then
+		echo "capture-time not negotiated although vcamd offers it"; rc=1
+	elif ! [[ "$lat" =~ lat-n=[1-9][0-9]*\ lat-p50-us=-?[0-9]+\ lat-p99-us=-?[0-9]+\ lat-max-us=-?[0-9]+ ]]; then
+		echo "no latency figures although capture-time was negotiated: '$lat'"; rc=1
+	fi
 	grep -E "BETEST (result stream@$d |stream@$d: stats)" "$(domu_console modes)"
 	grep -q "BETEST result stream@$d 0" "$(domu_console modes)" || rc=1
 	be_check_frames modes 100 "stream@$d" || rc=1
