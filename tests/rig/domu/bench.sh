@@ -93,7 +93,7 @@ for i in $(seq "${ff:-0}"); do
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	vcam-capsum -d /dev/video0 -F "$fmt" -f 1 -n 4 >/tmp/ff.out || fail=1
 	t1=$(cut -d' ' -f1 /proc/uptime)
-	echo "BENCH-FF ff-guest t0=$t0 t1=$t1 $(cat /tmp/ff.out)"
+	echo "BENCH-FF ff-guest t0=$t0 t1=$t1 $(grep "^frame " /tmp/ff.out)"
 	sleep 0.5
 done
 
