@@ -109,6 +109,7 @@ export BE_CASES
 be_streams_guest() {
 	local cmds="" c d mode bealloc cfg domid rc=0
 	for c in $BE_CASES; do cmds="$cmds${cmds:+,}stream@${c%%:*}"; done
+	cmds="$cmds,skew"	# the clock skew the latencies include, right after them
 	cfg=$(DOMU_ARGS="tfcmds=$cmds tfopts=-f_100_-F_640x360:YUYV_-r_25_-n_4" \
 		domu_cfg modes be-testfe) || return 1
 	$XL create -p "$cfg" || return 1
@@ -120,12 +121,15 @@ be_streams_guest() {
 			"unique-id=video0, formats=YUYV:640x360@25/1, max-buffers=8, controls=brightness;contrast;saturation;hue, devid=$d, notify-mode=$mode, be-alloc=$bealloc" ||
 			{ $XL destroy modes; return 1; }
 	done
+	"$REPO/tests/testfe/vcam-skew" serve "$domid" >"$OUT/vcam-skew-serve.log" 2>&1 &
+	echo $! >/tmp/be-skew.pid
 	$XL unpause modes
 	be_guest_start calm ", notify-mode=event" stream \
 		"-s_600_-f_1000000_-F_640x360:YUYV_-r_25_-n_4_-t_30000" "tfgo=1 tfstop=1 tfsum=1" || rc=1
 	be_guest_start evil ", notify-mode=event" "$BE_EVIL_CMDS" \
 		"-F_640x360:YUYV_-r_25_-f_30_-c_2000_-s_$FLOOD_S" "tfgo=1 tfhog=$FLOOD_S" || rc=1
 	domu_wait_end modes 600 || rc=1
+	kill "$(cat /tmp/be-skew.pid)" 2>/dev/null
 	return $rc
 }
 
@@ -138,13 +142,19 @@ be_lat_figures() {
 
 # be_stream_case MODE BE-ALLOC: that device's 100 frames equal the native capture; its counters
 # and, as vcamd always offers capture-time and vcam-testfe takes it, the guest's per-frame
-# latency (its CLOCK_REALTIME on seeing the FRAME_AVAIL minus the capture time in it).
+# latency (its CLOCK_REALTIME on seeing the FRAME_AVAIL minus the capture time in it), with the
+# clocks' skew (vcam-skew: dom0 minus guest, +- bound; true latency = figure + skew).
 be_stream_case() {
-	local mode=$1 bealloc=$2 d rc=0 domid lat
+	local mode=$1 bealloc=$2 d rc=0 domid lat skew
 	d=$(for c in $BE_CASES; do echo "$c"; done | awk -F: -v m="$mode" -v b="$bealloc" \
 		'$2 == m && $3 == b { print $1 }')
 	domid=$(cat /tmp/be-modes.domid)
 	lat=$(be_lat_figures "$(domu_console modes)" "stream@$d")
+	# guest clock minus dom0's is in every latency: measured once, right after the streams
+	skew=$(grep -a "BETEST skew: skew " "$(domu_console modes)" | tail -1 | tr -d '\r' |
+		sed 's/.*BETEST skew: skew n=/skew-n=/')
+	lat="$lat ${skew:-skew=unmeasured}"
+	[ -n "$skew" ] || { echo "no clock skew measured (BETEST skew in the guest's console)"; rc=1; }
 	# vcamd logs a device's counters when it disconnects
 	grep "stats name=dom$domid/vcam$d " "$VCAMD_LOG" | tail -1 |
 		sed "s/.*stats /STAT mode=$mode be-alloc=$bealloc /; s/\$/ ${lat:-capture-time=?}/" |
