@@ -48,7 +48,8 @@ static void usage(FILE *f)
 "usage: vcam-capsum [-d /dev/videoN] [-F WxH[:FOURCC]] [-f FRAMES]\n"
 "                   [-n BUFFERS] [-s SKIP] [-t TIMEOUT_MS]\n"
 "Capture FRAMES frames with V4L2 mmap streaming and print one line per\n"
-"frame: 'frame seq=S idx=I size=N crc32=XXXXXXXX' (CRC-32 of bytesused),\n"
+"frame: 'frame seq=S idx=I size=N crc32=XXXXXXXX [lat-us=L]' (CRC-32 of\n"
+"bytesused; L: DQBUF time minus the buffer's monotonic timestamp),\n"
 "the same format as vcam-testfe.  -s drops the first SKIP frames (a\n"
 "camera's first frames often differ).  Default: /dev/video0, the device's\n"
 "current format, 10 frames, 4 buffers.  Last line: 'latency clock=C\n"
@@ -65,14 +66,20 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void note_latency(struct tfe_lat *l, const struct v4l2_buffer *b,
-			 int64_t now)
+/* Returns the latency, or 0 with *ok = 0 when the clock is not ours. */
+static int64_t note_latency(struct tfe_lat *l, const struct v4l2_buffer *b,
+			    int64_t now, int *ok)
 {
-	if ((b->flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) !=
-	    V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
-		return;
-	tfe_lat_add(l, now - ((int64_t)b->timestamp.tv_sec * 1000000000LL +
-			      (int64_t)b->timestamp.tv_usec * 1000LL));
+	int64_t lat;
+
+	*ok = (b->flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) ==
+	      V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
+	if (!*ok)
+		return 0;
+	lat = now - ((int64_t)b->timestamp.tv_sec * 1000000000LL +
+		     (int64_t)b->timestamp.tv_usec * 1000LL);
+	tfe_lat_add(l, lat);
+	return lat;
 }
 
 static void print_latency(struct tfe_lat *l)
@@ -101,6 +108,7 @@ int main(int argc, char **argv)
 	struct pollfd pfd;
 	struct tfe_lat lat = { 0 };
 	int64_t now;
+	int have_lat;
 	char fcc[5];
 	int fd, c, ret = 1;
 
@@ -232,10 +240,16 @@ int main(int argc, char **argv)
 			goto out_stop;
 		}
 		if (seen++ >= skip && !(b.flags & V4L2_BUF_FLAG_ERROR)) {
-			note_latency(&lat, &b, now);
-			tfe_csum_print(stdout, b.sequence, b.index, b.bytesused,
-				       tfe_crc32(0, bufs[b.index].p,
-						 b.bytesused));
+			int64_t l = note_latency(&lat, &b, now, &have_lat);
+			uint32_t crc = tfe_crc32(0, bufs[b.index].p,
+						 b.bytesused);
+
+			if (have_lat)
+				tfe_csum_print_lat(stdout, b.sequence, b.index,
+						   b.bytesused, crc, l);
+			else
+				tfe_csum_print(stdout, b.sequence, b.index,
+					       b.bytesused, crc);
 			got++;
 		}
 		if (xioctl(fd, VIDIOC_QBUF, &b)) {

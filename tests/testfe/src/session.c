@@ -438,18 +438,22 @@ static int64_t real_ns(void)
  * The moment we see a frame is when we copy its event off the page: read
  * the clock once per batch (*now 0: not yet read).
  */
-static void note_latency(struct tfe_sess *s, const struct xencamera_evt *e,
-			 int64_t *now)
+static int64_t note_latency(struct tfe_sess *s, const struct xencamera_evt *e,
+			    int64_t *now)
 {
-	uint64_t t = vcam_evt_capture_time(e);
+	uint64_t t;
 
+	if (!s->capture_time)
+		return TFE_LAT_NONE;
+	t = vcam_evt_capture_time(e);
 	if (!t) {
 		s->lat.no_time++;
-		return;
+		return TFE_LAT_NONE;
 	}
 	if (!*now)
 		*now = real_ns();
 	tfe_lat_add(&s->lat, *now - (int64_t)t);
+	return *now - (int64_t)t;
 }
 
 static int pump_evt(struct tfe_sess *s)
@@ -470,8 +474,8 @@ static int pump_evt(struct tfe_sess *s)
 			&s->evq[(s->evq_head + s->evq_n) % TFE_EVQ_LEN];
 
 		memcpy(e, &XENCAMERA_IN_RING_REF(pg, cons), sizeof(*e));
-		if (s->capture_time && e->type == XENCAMERA_EVT_FRAME_AVAIL)
-			note_latency(s, e, &now);
+		if (e->type == XENCAMERA_EVT_FRAME_AVAIL)
+			tfe_evt_set_lat(e, note_latency(s, e, &now));
 		s->evq_n++;
 		cons++;
 		n++;

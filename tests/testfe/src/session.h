@@ -8,6 +8,7 @@
 #define TFE_SESSION_H
 
 #include <stdio.h>
+#include <string.h>
 
 #include "lat.h"
 #include "transport.h"
@@ -75,6 +76,28 @@ struct tfe_sess {
 	/* our CLOCK_REALTIME on seeing a frame minus its capture time */
 	struct tfe_lat lat;
 };
+
+/*
+ * Our latency of a FRAME_AVAIL (ns, TFE_LAT_NONE: no capture time), kept
+ * in our *local* copy of the event, in octets the wire leaves reserved
+ * (after the capture time), so that it travels with the event through our
+ * queue; tfe_pump sets it on every FRAME_AVAIL it copies.
+ */
+#define TFE_LAT_NONE		INT64_MIN
+#define TFE_EVT_LAT_OFFSET	(VCAM_EVT_CAPTURE_TIME_OFFSET + 8)
+
+static inline void tfe_evt_set_lat(struct xencamera_evt *e, int64_t ns)
+{
+	memcpy((char *)e + TFE_EVT_LAT_OFFSET, &ns, sizeof(ns));
+}
+
+static inline int64_t tfe_evt_lat(const struct xencamera_evt *e)
+{
+	int64_t ns;
+
+	memcpy(&ns, (const char *)e + TFE_EVT_LAT_OFFSET, sizeof(ns));
+	return ns;
+}
 
 void tfe_sess_init(struct tfe_sess *s, struct tfe_tp *tp,
 		   const struct tfe_sess_opts *o);

@@ -44,9 +44,10 @@ static uint32_t pattern_crc(uint32_t cam_seq, uint32_t len)
  * last line's frame is one of the camera's latest, which fixes base; then
  * every other line is held to it, so a wrong or torn frame fails.
  */
-static void check_lines(FILE *f, unsigned int frames, uint32_t cam_next)
+/* Returns how many frame lines carry a latency (lat-us=). */
+static unsigned int check_lines(FILE *f, unsigned int frames, uint32_t cam_next)
 {
-	unsigned int seq[256], size[256], crc[256], idx, n = 0, i;
+	unsigned int seq[256], size[256], crc[256], idx, n = 0, i, nlat = 0;
 	uint32_t base = 0, k;
 	char line[128];
 
@@ -58,6 +59,7 @@ static void check_lines(FILE *f, unsigned int frames, uint32_t cam_next)
 					"frame seq=%u idx=%u size=%u crc32=%x",
 					&seq[n], &idx, &size[n], &crc[n]), 4);
 		assert_true(size[n] > 0);
+		nlat += strstr(line, " lat-us=") != NULL;
 		n++;
 	}
 	assert_int_equal(n, frames);
@@ -70,6 +72,7 @@ static void check_lines(FILE *f, unsigned int frames, uint32_t cam_next)
 	base = cam_next - k - seq[n - 1];
 	for (i = 0; i < n; i++)
 		assert_int_equal(crc[i], pattern_crc(seq[i] + base, size[i]));
+	return nlat;
 }
 
 /*
@@ -156,7 +159,7 @@ static void stream_once(struct be_harness *h, unsigned int frames,
 	tfe_disconnect(&s);
 	tfe_tp_close(tp);
 	/* Stream stopped: the camera's counter holds still now. */
-	check_lines(f, frames, h->fc.next_seq);
+	assert_int_equal(check_lines(f, frames, h->fc.next_seq), frames);
 	fclose(f);
 }
 
@@ -233,7 +236,7 @@ static void test_literal(void **st)
 	assert_true(h->dev.st.dequeue_held >= 30);
 	tfe_disconnect(&s);
 	tfe_tp_close(tp);
-	check_lines(f, 30, h->fc.next_seq);
+	assert_int_equal(check_lines(f, 30, h->fc.next_seq), 0);
 	fclose(f);
 	harness_done(h);
 }
@@ -277,7 +280,7 @@ static void captime_fallback(int fe_asks, int be_offers)
 	check_no_latency(&s);
 	tfe_disconnect(&s);
 	tfe_tp_close(tp);
-	check_lines(f, 20, h->fc.next_seq);
+	assert_int_equal(check_lines(f, 20, h->fc.next_seq), 0);
 	fclose(f);
 	harness_done(h);
 }
