@@ -209,6 +209,9 @@ bench_guest() {
 	"$REPO/xenstore-scripts/bin/vcam-attach" "$dom" \
 		"unique-id=video0, formats=YUYV:640x360@25/1;40/1, max-buffers=8, notify-mode=event, be-alloc=0, controls=brightness" ||
 		{ $XL destroy bench; return 1; }
+	# answers the guest's clock-skew exchange at its end (BENCH-SKEW)
+	"$REPO/tests/testfe/vcam-skew" serve "$dom" >"$BOUT/skew-serve.log" 2>&1 &
+	local spid=$!
 	$XL unpause bench || return 1
 	for c in $(echo "$BENCH_TFE" | tr '+' ' '); do
 		bench_case_sync "${c%%:*}" "$dom" tfe "$c" || { rc=1; break; }
@@ -221,7 +224,7 @@ bench_guest() {
 	fi
 	domu_wait_end bench 120 || rc=1
 	exec 3<&-
-	kill "$tpid" "$gpid" 2>/dev/null
+	kill "$tpid" "$gpid" "$spid" 2>/dev/null
 	cp "$(domu_console bench)" "$BOUT/guest.console"
 	grep -c '^BENCH-' "$BOUT/guest.console"
 	return $rc
