@@ -20,6 +20,7 @@
 #include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -55,6 +56,17 @@ struct v4l2cam {
 	bool emulated;			/* libv4l2 converts this format */
 	bool direct;			/* buffers go to the driver itself */
 	uint64_t errors;
+	/*
+	 * A buffer filled before STREAMON is not a frame of this stream:
+	 * v4l2loopback (0.12) hands a new reader the last buffer its writer
+	 * filled, with bytesused reset to sizeimage by the reader's REQBUFS,
+	 * so a compressed frame would carry the whole buffer.  Only the first
+	 * nbufs frames are judged, so a camera whose clock is not
+	 * CLOCK_MONOTONIC loses at most those.
+	 */
+	struct timespec streamon_ts;
+	unsigned int judge_left;
+	uint64_t stale;
 };
 
 static int lib_ioctl(struct v4l2cam *c, unsigned long req, void *arg)
@@ -440,6 +452,31 @@ static int vc_queue(struct v4l2cam *c, unsigned int index)
 	return bioctl(c, VIDIOC_QBUF, &b);
 }
 
+static void vc_mark_streamon(struct v4l2cam *c)
+{
+	clock_gettime(CLOCK_MONOTONIC, &c->streamon_ts);
+	c->judge_left = c->nbufs;
+}
+
+/* See struct v4l2cam: true for a buffer the camera filled before STREAMON. */
+static bool vc_stale(struct v4l2cam *c, const struct v4l2_buffer *b)
+{
+	uint32_t src = b->flags & V4L2_BUF_FLAG_TIMESTAMP_MASK;
+	const struct timespec *t0 = &c->streamon_ts;
+
+	if (!c->judge_left)
+		return false;
+	c->judge_left--;
+	if (src != V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC &&
+	    src != V4L2_BUF_FLAG_TIMESTAMP_UNKNOWN)
+		return false;
+	if (b->timestamp.tv_sec == 0 && b->timestamp.tv_usec == 0)
+		return false;
+	return b->timestamp.tv_sec < t0->tv_sec ||
+	       (b->timestamp.tv_sec == t0->tv_sec &&
+		b->timestamp.tv_usec * 1000L < t0->tv_nsec);
+}
+
 static int vc_stream_on(void *priv)
 {
 	struct v4l2cam *c = priv;
@@ -496,6 +533,7 @@ static int vc_stream_on(void *priv)
 		if (ret)
 			goto fail;
 	}
+	vc_mark_streamon(c);
 	ret = bioctl(c, VIDIOC_STREAMON, &c->type);
 	if (ret)
 		goto fail;
@@ -536,6 +574,7 @@ static int vc_stream_on_user(void *priv, unsigned int nbufs)
 	}
 	c->user_mode = true;
 	c->nbufs = nbufs;
+	vc_mark_streamon(c);
 	ret = raw_ioctl(c, VIDIOC_STREAMON, &c->type);
 	if (ret) {
 		vc_free_bufs(c);
@@ -624,9 +663,13 @@ static int vc_next_frame(void *priv, struct vcamd_frame *fr)
 				b.index);
 			return -EIO;
 		}
-		if (b.flags & V4L2_BUF_FLAG_ERROR) {
-			/* A corrupt frame is not delivered: it's a gap. */
-			c->errors++;
+		if ((b.flags & V4L2_BUF_FLAG_ERROR) || vc_stale(c, &b)) {
+			/* A corrupt or stale frame is not delivered: a gap. */
+			if (b.flags & V4L2_BUF_FLAG_ERROR)
+				c->errors++;
+			else if (!c->stale++)
+				log_info("%s: dropped a frame from before STREAMON",
+					 c->path);
 			if (c->user_mode)
 				vc_queue_user(c, b.index, (void *)b.m.userptr,
 					      b.length);

@@ -7,7 +7,8 @@ DIR holds the source's frames, one JPEG file each, named so that they sort in th
 were encoded.  A CAPTURE is NAME=CONSOLE:SECTION (the base64 between "mjpeg: SECTION-begin" and
 "mjpeg: SECTION-end" in a guest console, the per-frame sizes from its "mjpeg: bytesused" line if
 SECTION is v4l2, else found by parsing) or NAME=FILE[:LOG] (a file written by v4l2-ctl
---stream-to, its frame sizes from the bytesused of the --verbose LOG).
+--stream-to, its frame sizes from the bytesused of the --verbose LOG; the last ones, when the
+LOG also shows buffers skipped with --stream-skip).
 
 Each capture must be a sequence of whole, well-formed JPEG frames of size WxH, each one
 byte for byte a frame the source encoded, in the order the source encoded them (frames may be
@@ -149,6 +150,9 @@ def load_capture(spec):
     else:
         data = open(path, "rb").read()
         sizes = log_sizes(extra) if extra else None
+        # v4l2-ctl --stream-skip=N logs the skipped buffers too: the file holds the last ones
+        while sizes and len(sizes) > 1 and sum(sizes) > len(data):
+            sizes = sizes[1:]
     frames = split_sized(data, sizes) if sizes else split_parsed(data)
     return name, frames
 
