@@ -19,6 +19,25 @@ be_vivid() {
 		{ echo "vivid frames are not identical"; return 1; }
 }
 
+# be_native_latency RATE: vivid's own latency at RATE fps, natively in dom0 (vcam-capsum: DQBUF
+# time minus the buffer timestamp): the floor the guests' figures compare with.  vivid stamps
+# each buffer with its *nominal* end of frame, ~7/8 of a frame period after it fills and hands
+# it out, so this floor is negative (measured: -175 ms at 5 fps).
+be_native_latency() {
+	local lat
+	v4l2-ctl -d /dev/video0 --set-parm="$1" || return 1
+	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F 640x360:YUYV -f 30 -s 2 \
+		>/tmp/be-native-lat.out || return 1
+	lat=$(grep '^latency ' /tmp/be-native-lat.out)
+	echo "NATIVE rate=$1 $lat" | tee -a "$OUT/vcamd-modes.txt"
+	cat >>"$OUT/vcamd-modes.txt" <<-EOF
+	# lat-*: guest CLOCK_REALTIME on seeing FRAME_AVAIL minus vivid's timestamp (dom0
+	# CLOCK_REALTIME); true latency = lat + dom0-minus-guest (± bound); vivid's timestamps are
+	# nominal end-of-frame times, so compare with the NATIVE line (same camera, same rate, one clock).
+	EOF
+	[[ "$lat" =~ lat-n=[1-9][0-9]*\ lat-p50-us=-?[0-9]+ ]]
+}
+
 # be_vcamd_start ARGS: vcamd in the background; up once its status socket answers.
 be_vcamd_start() {
 	local pid i
@@ -365,4 +384,4 @@ be_replug_case() {
 
 export -f be_vivid be_vcamd_start be_vcamd_alive be_vcamd_stop be_guest_start be_check_frames \
 	be_frames_count be_streams_guest be_stream_case be_flood_figures be_dev_status be_dev_frames \
-	be_hostile_case be_replug_case
+	be_hostile_case be_replug_case be_lat_figures be_native_latency
