@@ -55,6 +55,8 @@ struct vcamd_frame {
 		uint32_t used;
 	} plane[XENCAMERA_MAX_PLANE];
 	uint32_t seq;			/* camera's own sequence number */
+	uint64_t mono_ns;		/* capture time, CLOCK_MONOTONIC; 0: none */
+	uint64_t real_ns;		/* the same in CLOCK_REALTIME (core) */
 	int cookie;			/* camera's buffer index, for release */
 };
 
@@ -178,6 +180,7 @@ struct vcamd_allowed_fmt {
 struct vcamd_dev_cfg {
 	bool be_alloc;
 	bool evt_hold_off;		/* negotiated extension */
+	bool capture_time;		/* negotiated: times in FRAME_AVAIL */
 	int notify_mode;		/* enum vcam_notify_mode */
 	uint32_t spin_us;
 	uint32_t max_buffers;
@@ -335,6 +338,12 @@ void vcamd_cam_settle(struct vcamd_cam *cam);
  * user.  Returns the number of camera frames consumed, or negative errno.
  */
 int vcamd_cam_pump(struct vcamd_cam *cam);
+
+/*
+ * A CLOCK_MONOTONIC time (a camera's timestamp) in CLOCK_REALTIME ns, the
+ * clock the guests can read too; 0 stays 0 (no time).
+ */
+uint64_t vcamd_mono_to_real_ns(uint64_t mono_ns);
 
 /* Monotonic clock in ns; overridable by tests through vcamd_now_hook. */
 uint64_t vcamd_now_ns(void);

@@ -480,7 +480,7 @@ static uint32_t stream_seq(struct vcamd_dev *dev, uint32_t cam_seq)
 }
 
 static void post_frame(struct vcamd_dev *dev, unsigned int idx, uint32_t used,
-		       uint32_t seq)
+		       const struct vcamd_frame *fr)
 {
 	struct xencamera_evt ev;
 
@@ -488,7 +488,10 @@ static void post_frame(struct vcamd_dev *dev, unsigned int idx, uint32_t used,
 	ev.type = XENCAMERA_EVT_FRAME_AVAIL;
 	ev.evt.frame_avail.index = (uint8_t)idx;
 	ev.evt.frame_avail.used_sz = used;
-	ev.evt.frame_avail.seq_num = stream_seq(dev, seq);
+	ev.evt.frame_avail.seq_num = stream_seq(dev, fr->seq);
+	/* v1 peers get exactly v1's zeros there */
+	if (dev->cfg.capture_time)
+		vcam_evt_set_capture_time(&ev, fr->real_ns);
 	vcamd_dev_post_event(dev, &ev);
 	dev->st.frames++;
 }
@@ -520,7 +523,7 @@ static void dev_deliver_in_place(struct vcamd_dev *dev,
 	if (used > limit)
 		used = (uint32_t)limit;
 	dev->st.zero_copy++;
-	post_frame(dev, idx, used, fr->seq);
+	post_frame(dev, idx, used, fr);
 }
 
 /* Copy one frame into the device's oldest queued buffer and announce it. */
@@ -567,7 +570,7 @@ static void dev_deliver(struct vcamd_dev *dev, const struct vcamd_frame *fr)
 	/* one copy of the frame, whatever the number of its planes */
 	if (copied)
 		dev->st.copies++;
-	post_frame(dev, (unsigned int)idx, used, fr->seq);
+	post_frame(dev, (unsigned int)idx, used, fr);
 }
 
 static void deliver_timed(struct vcamd_dev *u, const struct vcamd_frame *fr)
@@ -594,6 +597,7 @@ static int pump(struct vcamd_cam *cam)
 			return ret;
 		}
 		cam->frames_in++;
+		fr.real_ns = vcamd_mono_to_real_ns(fr.mono_ns);
 		for (u = cam->users; u; u = u->cam_next) {
 			if (!u->streaming || u->broken)
 				continue;

@@ -25,6 +25,25 @@ uint64_t vcamd_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
+/*
+ * The offset between the clocks, read now: both are read through the vDSO
+ * within a few hundred ns, and a camera's timestamp is at most a few frames
+ * old, so a wall-clock step in between is the only error (NTP slews).
+ */
+uint64_t vcamd_mono_to_real_ns(uint64_t mono_ns)
+{
+	struct timespec r, m;
+	int64_t off;
+
+	if (!mono_ns)
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &r);
+	clock_gettime(CLOCK_MONOTONIC, &m);
+	off = ((int64_t)r.tv_sec - (int64_t)m.tv_sec) * 1000000000LL +
+	      ((int64_t)r.tv_nsec - (int64_t)m.tv_nsec);
+	return mono_ns + (uint64_t)off;
+}
+
 uint64_t (*vcamd_cpu_hook)(void);
 
 uint64_t vcamd_cpu_ns(void)

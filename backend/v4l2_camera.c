@@ -679,6 +679,12 @@ static int vc_next_frame(void *priv, struct vcamd_frame *fr)
 		}
 		fr->cookie = (int)b.index;
 		fr->seq = b.sequence;
+		/* other clocks (unknown, copy) say nothing about capture */
+		if ((b.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) ==
+		    V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
+			fr->mono_ns = (uint64_t)b.timestamp.tv_sec *
+				      1000000000ULL +
+				      (uint64_t)b.timestamp.tv_usec * 1000ULL;
 		if (c->user_mode) {
 			fr->nplanes = 1;
 			fr->plane[0].data = NULL;	/* already there */

@@ -55,6 +55,7 @@ void vcamd_xb_init(struct vcamd_conn *c)
 	c->tp->write(c, VCAM_FIELD_FEATURE_AVAIL_DEQUEUES, "1");
 	/* core_req.c serves a ring's requests in order, a pause keeps it */
 	c->tp->write(c, VCAM_FIELD_FEATURE_IN_ORDER, "1");
+	c->tp->write(c, VCAM_FIELD_FEATURE_CAPTURE_TIME, "1");
 	vcamd_xb_set_state(c, XenbusStateInitWait);
 }
 
@@ -138,10 +139,11 @@ static int connect_dev(struct vcamd_conn *c)
 	c->connected = true;
 	c->tick_frames = 0;
 	c->fps = 0;
-	log_info("%s: connected to %s: %s, mode %s%s, %u buffers max, %u modes allowed",
+	log_info("%s: connected to %s: %s, mode %s%s%s, %u buffers max, %u modes allowed",
 		 c->name, path, cfg.be_alloc ? "be-alloc" : "fe-alloc",
 		 vcam_notify_mode_name(cfg.notify_mode),
-		 cfg.evt_hold_off ? " +evt-hold-off" : "", cfg.max_buffers,
+		 cfg.evt_hold_off ? " +evt-hold-off" : "",
+		 cfg.capture_time ? " +capture-time" : "", cfg.max_buffers,
 		 cfg.nfmts);
 	return 0;
 fail:

@@ -158,6 +158,9 @@ int vcamd_xb_read_cfg(struct vcamd_conn *c, struct vcamd_dev_cfg *cfg,
 	if (read_bool(c, GUEST_DIR, VCAM_FIELD_EVT_HOLD_OFF,
 		      &cfg->evt_hold_off))
 		ret = -EINVAL;
+	if (read_bool(c, GUEST_DIR, VCAM_FIELD_CAPTURE_TIME,
+		      &cfg->capture_time))
+		ret = -EINVAL;
 	switch (host_u32(c, XENCAMERA_FIELD_MAX_BUFFERS, 1, 255, &v)) {
 	case 0:
 		cfg->max_buffers = v < VCAMD_MAX_BUFS ? v : VCAMD_MAX_BUFS;

@@ -40,7 +40,11 @@ COLUMNS = [
     "be_wakeups_per_frame", "be_spins_per_frame",
     "fe_notify_per_frame", "fe_wakeups_per_frame", "fe_spins_per_frame",
     "fe_copies_per_frame", "first_frame_ms",
+    "lat_n", "lat_p50_us", "lat_p99_us", "lat_max_us", "skew_us",
+    "skew_bound_us",
 ]
+# Per-frame latencies (for a CDF) go to latency.csv next to results.csv.
+LAT_COLUMNS = ["case", "kind", "mode", "alloc", "lat_us"]
 
 WHERE = {"native": "dom0 native", "tfe": "guest vcam-testfe",
          "kfe": "guest kernel frontend", "idle": "baseline"}
@@ -101,6 +105,54 @@ def parse_frames(lines):
     return frames, stats
 
 
+def frame_latencies(lines):
+    """(the lat-us of every frame line that has one (vcam-testfe with
+    capture times, vcam-capsum on monotonic timestamps), frame lines)."""
+    out, n = [], 0
+    for line in lines:
+        w = line.split()
+        if not w or w[0] != "frame":
+            continue
+        n += 1
+        if "lat-us" in kv(w[1:]):
+            try:
+                out.append(int(kv(w[1:])["lat-us"]))
+            except ValueError:
+                raise BenchError(f"bad lat-us in {line!r}") from None
+    return out, n
+
+
+def latency_line(lines):
+    """vcam-capsum's closing 'latency ...' line as a dict, or None."""
+    for line in lines:
+        w = line.split()
+        if w and w[0] == "latency":
+            return kv(w[1:])
+    return None
+
+
+def set_latency(row, d, frame_lats):
+    """lat_* from a program's summary (vcam-testfe's stats line, or
+    vcam-capsum's latency line) and its frame lines.  A summary that says
+    it has samples must give the figures, and every frame must have one."""
+    lats, nframes = frame_lats
+    c = row["case"]
+    if d is None or d.get("lat-n", "0") == "0":
+        if d is not None and d.get("capture-time") == "1":
+            raise BenchError(f"{c}: capture times negotiated but no "
+                             "latency measured")
+        return
+    for k in ("p50", "p99", "max"):
+        row[f"lat_{k}_us"] = int(num(d, f"lat-{k}-us", c + " latency"))
+    row["lat_n"] = int(num(d, "lat-n", c + " latency"))
+    if not lats or len(lats) != nframes:
+        raise BenchError(f"{c}: a latency summary but {len(lats)} of "
+                         f"{nframes} frames have lat-us")
+    if max(lats) > row["lat_max_us"]:
+        raise BenchError(f"{c}: a frame's lat-us exceeds the reported max")
+    row["_lat"] = lats
+
+
 def native_crc(text):
     crcs = {c for _, c in parse_frames(text.splitlines())[0]}
     if len(crcs) != 1:
@@ -127,8 +179,9 @@ def parse_dom0(text):
 
 def parse_console(text):
     """guest console: {case: {'out': [lines], 'begin'/'end': dict,
-    'fe_begin'/'fe_end': dict}} and first-frame timings."""
-    g, ff = {}, []
+    'fe_begin'/'fe_end': dict}}, first-frame timings and the clock skew
+    (vcam-skew's result: dom0 minus guest) or None."""
+    g, ff, skew = {}, [], None
     for raw in text.splitlines():
         line = raw.replace("\r", "")
         i = line.find("BENCH-")
@@ -136,6 +189,9 @@ def parse_console(text):
             continue
         w = line[i:].split()
         tag = w[0]
+        if tag == "BENCH-SKEW" and len(w) >= 2 and w[1] == "skew":
+            skew = kv(w[2:])
+            continue
         if tag == "BENCH-FF" and len(w) >= 2:
             ff.append({"case": w[1], **kv(w[2:4]), "rest": " ".join(w[4:])})
             continue
@@ -148,7 +204,7 @@ def parse_console(text):
             c[w[2]] = kv(w[3:])
         elif tag == "BENCH-FE" and len(w) >= 3:
             c["fe_" + w[2]] = kv(w[3:])
-    return g, ff
+    return g, ff, skew
 
 
 def delta(b, e, key, what):
@@ -254,7 +310,9 @@ def case_native(row, rec, run, crc, idle):
     path = run / f"{c}.out"
     if not path.exists():
         raise BenchError(f"{c}: no {path.name}")
-    frames, _ = parse_frames(path.read_text().splitlines())
+    lines = path.read_text().splitlines()
+    frames, _ = parse_frames(lines)
+    set_latency(row, latency_line(lines), frame_latencies(lines))
     e = rec.get("end", {})
     if e.get("rc") != "0":
         raise BenchError(f"{c}: the capture exited {e.get('rc')}")
@@ -276,6 +334,7 @@ def case_tfe(row, rec, gc, crc, idle):
     frames, st = parse_frames(gc.get("out", []))
     if st is None:
         raise BenchError(f"{c}: vcam-testfe printed no stats line")
+    set_latency(row, st, frame_latencies(gc.get("out", [])))
     n = len(frames)
     row["bad_frames"], gaps = check_frames(
         c, frames, int(row["frames_req"]), crc, False)
@@ -307,6 +366,8 @@ def counter_delta(b, e, keys, what):
 def case_kfe(row, rec, gc, crc, idle):
     c = row["case"]
     frames, _ = parse_frames(gc.get("out", []))
+    set_latency(row, latency_line(gc.get("out", [])),
+                frame_latencies(gc.get("out", [])))
     n = len(frames)
     row["bad_frames"], row["drops"] = check_frames(
         c, frames, int(row["frames_req"]), crc, True)
@@ -361,7 +422,7 @@ def aggregate(run):
     cases = parse_cases(read("cases.txt"))
     crc = native_crc(read("native.sum"))
     rec = parse_dom0(read("dom0.rec"))
-    console, ff = parse_console(read("guest.console"))
+    console, ff, skew = parse_console(read("guest.console"))
     idle = idle_rates(cases, rec, console)
     rows = []
     for meta in cases:
@@ -402,15 +463,38 @@ def aggregate(run):
             del row["runs"]
         else:
             raise BenchError(f"{c}: unknown kind {kind!r}")
+        if kind in ("tfe", "kfe") and row["lat_n"] != "":
+            set_skew(row, skew)
         rows.append(row)
     return rows
 
 
+def set_skew(row, skew):
+    """A guest's latency compares its clock with dom0's: never without the
+    skew between them, measured in the same run."""
+    c = row["case"]
+    if skew is None:
+        raise BenchError(f"{c}: latency across domains but no clock skew "
+                         "measured (BENCH-SKEW)")
+    row["skew_us"] = num(skew, "dom0-minus-guest-us", c + " skew")
+    row["skew_bound_us"] = num(skew, "bound-us", c + " skew")
+
+
 def write_csv(rows, path):
     with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS)
+        w = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore")
         w.writeheader()
         w.writerows(rows)
+
+
+def write_latency_csv(rows, path):
+    """One line per frame that had a latency: the data of a CDF."""
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(LAT_COLUMNS)
+        for r in rows:
+            for v in r.get("_lat", []):
+                w.writerow([r["case"], r["kind"], r["mode"], r["alloc"], v])
 
 
 def main(argv):
@@ -423,7 +507,9 @@ def main(argv):
         print(f"bench: FAIL: {e}", file=sys.stderr)
         return 1
     write_csv(rows, argv[2])
-    print(f"bench: {len(rows)} cases -> {argv[2]}")
+    lat = Path(argv[2]).with_name("latency.csv")
+    write_latency_csv(rows, lat)
+    print(f"bench: {len(rows)} cases -> {argv[2]}, {lat}")
     return 0
 
 

@@ -6,7 +6,9 @@
 modes.png: notifications, wake-ups and CPU per frame for each notification
 mode and allocation (vcam-testfe guests); guest-vs-native.png: achieved fps,
 CPU per frame and first-frame time, native capture in dom0 against the
-kernel frontend in a guest.
+kernel frontend in a guest; latency.png: per-frame latency, capture to the
+application (p50/p99/max per case, and the CDF from latency.csv when
+aggregate.py wrote one), with the dom0-guest clock skew it includes.
 """
 
 import csv
@@ -136,6 +138,50 @@ def plot_guest_native(rows, out):
     plt.close(fig)
 
 
+def plot_latency(rows, lat_csv, out):
+    """Latency per case (p50/p99/max) and, from latency.csv, its CDF."""
+    cases = [r for r in rows if r.get("lat_p50_us") not in ("", None)]
+    if not cases:
+        return False
+    labels = [label(r) if r["kind"] == "tfe" else
+              f"{r['case']}\n({r['where'].replace('guest ', '')})"
+              for r in cases]
+    samples = {}
+    if lat_csv is not None and lat_csv.exists():
+        for r in load(lat_csv):
+            samples.setdefault(r["case"], []).append(float(r["lat_us"]) / 1000)
+    fig, (a1, a2) = plt.subplots(2, 1, figsize=(10, 9))
+    bars(a1, labels, [
+        ("p50", [fnum(r, "lat_p50_us") / 1000 for r in cases], "tab:green"),
+        ("p99", [fnum(r, "lat_p99_us") / 1000 for r in cases], "tab:orange"),
+        ("max", [fnum(r, "lat_max_us") / 1000 for r in cases], "tab:red"),
+    ], "Per-frame latency, capture to application", "ms")
+    skews = {(r["skew_us"], r["skew_bound_us"]) for r in cases
+             if r.get("skew_us") not in ("", None)}
+    note = "; ".join(f"guest figures include dom0-guest clock skew "
+                     f"{float(s) / 1000:+.3f} ms (±{float(b) / 1000:.3f})"
+                     for s, b in sorted(skews))
+    if note:
+        a1.set_title(a1.get_title() + "\n" + note, fontsize=9)
+    for r, lab in zip(cases, labels):
+        v = sorted(samples.get(r["case"], []))
+        if v:
+            a2.step(v, [(i + 1) / len(v) for i in range(len(v))],
+                    where="post", label=lab.replace("\n", " "))
+    # symlog: a skew can make a guest's figure negative
+    a2.set_xscale("symlog", linthresh=0.1)
+    a2.set_xlabel("latency, ms (symlog)", fontsize=8)
+    a2.set_ylabel("fraction of frames", fontsize=8)
+    a2.set_title("Latency CDF", fontsize=9)
+    a2.grid(alpha=0.3)
+    if samples:
+        a2.legend(fontsize=6)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+    plt.close(fig)
+    return True
+
+
 SUMMARY_COLS = [
     ("case", "case"), ("where", "where"), ("mode", "mode"),
     ("alloc", "alloc"), ("rate", "fps req"), ("frames", "frames"),
@@ -152,13 +198,19 @@ SUMMARY_COLS = [
     ("app_cpu_ms_per_frame", "app ms/f"),
     ("guest_cpu_ms_per_frame", "guest ms/f"),
     ("first_frame_ms", "1st frame ms"),
+    ("lat_p50_us", "lat p50 µs"), ("lat_p99_us", "lat p99 µs"),
+    ("lat_max_us", "lat max µs"), ("skew_us", "skew µs"),
+    ("skew_bound_us", "± µs"),
 ]
 
 
-def summary(rows):
+def summary(rows, with_latency=False):
     lines = ["# vcam bench: results of one rig run", "",
              "Columns: see bench/README.md. ms/f = CPU milliseconds per "
-             "frame; ntf/f = event-channel notifications per frame.", "",
+             "frame; ntf/f = event-channel notifications per frame; lat = "
+             "capture to application per frame; skew = dom0 minus guest "
+             "CLOCK_REALTIME (true guest latency = lat + skew, within ±).",
+             "",
              "| " + " | ".join(h for _, h in SUMMARY_COLS) + " |",
              "|" + "---|" * len(SUMMARY_COLS)]
     for r in rows:
@@ -166,6 +218,8 @@ def summary(rows):
                                        SUMMARY_COLS) + " |")
     lines += ["", "![modes](modes.png)", "",
               "![guest vs native](guest-vs-native.png)", ""]
+    if with_latency:
+        lines += ["![latency](latency.png)", ""]
     return "\n".join(lines)
 
 
@@ -180,9 +234,11 @@ def main(argv):
     out = Path(argv[2])
     plot_modes(rows, out / "modes.png")
     plot_guest_native(rows, out / "guest-vs-native.png")
-    (out / "summary.md").write_text(summary(rows))
+    lat = plot_latency(rows, Path(argv[1]).with_name("latency.csv"),
+                       out / "latency.png")
+    (out / "summary.md").write_text(summary(rows, lat))
     print(f"plot: {out}/modes.png {out}/guest-vs-native.png "
-          f"{out}/summary.md")
+          + (f"{out}/latency.png " if lat else "") + f"{out}/summary.md")
     return 0
 
 

@@ -80,6 +80,9 @@ struct vcamfe_stats {
 	atomic64_t dequeues;
 	/* A buffer announced again before our BUF_DEQUEUE's answer. */
 	atomic64_t reannounced;
+	/* Frames timestamped with their capture time / whose time was bad. */
+	atomic64_t capture_times;
+	atomic64_t bad_times;
 };
 
 /*
@@ -137,6 +140,7 @@ struct vcamfe_buf {
 	bool filled;
 	u32 filled_sz;
 	u32 filled_seq;
+	u64 filled_time;	/* its capture time (backend realtime), or 0 */
 	u16 deq_id;
 	bool deq_inflight;
 	bool deq_done;
@@ -332,6 +336,8 @@ struct vcamfe_dev {
 	bool avail_dequeues;
 	/* Inside REQBUFS (MMAP): buf_init need not wait for BUF_CREATE. */
 	bool create_async;
+	/* Negotiated: FRAME_AVAIL carries the capture time (ext.h). */
+	bool capture_time;
 
 	struct mutex req_lock;
 	struct vcamfe_evtchnl evtchnl;
@@ -439,11 +445,11 @@ bool vcamfe_buf_unmap_backend(struct vcamfe_dev *cam);
 int vcamfe_buf_plane_lens(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 			  u32 used_sz, u32 *lens);
 void vcamfe_buf_frame_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
-			   u32 used_sz, u32 seq);
+			   u32 used_sz, u32 seq, u64 capture_ns);
 
 /* vcamfront_handback.c */
 void vcamfe_frame_avail_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
-			       u32 used_sz, u32 seq);
+			       u32 used_sz, u32 seq, u64 capture_ns);
 void vcamfe_dequeue_resp_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 				const struct xencamera_resp *resp);
 void vcamfe_dequeued_complete_locked(struct vcamfe_dev *cam);

@@ -388,12 +388,36 @@ int vcamfe_buf_plane_lens(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 }
 
 /*
+ * A frame's vb2 timestamp (CLOCK_MONOTONIC, as the queue says).  With the
+ * capture-time extension the backend sent its CLOCK_REALTIME at capture;
+ * both domains' realtime clocks follow Xen's wall clock, so subtracting our
+ * own realtime-monotonic offset gives the capture time on our monotonic
+ * clock (off by the two domains' skew, which the bench measures).  Without
+ * a time, or with one from before our boot, the arrival time as before.
+ */
+static u64 frame_timestamp(struct vcamfe_dev *cam, u64 capture_ns)
+{
+	s64 mono;
+
+	if (!capture_ns)
+		return ktime_get_ns();
+	mono = (s64)capture_ns - ktime_to_ns(ktime_mono_to_real(0));
+	if (mono <= 0) {
+		atomic64_inc(&cam->stats.bad_times);
+		return ktime_get_ns();
+	}
+	atomic64_inc(&cam->stats.capture_times);
+	return (u64)mono;
+}
+
+/*
  * Called with req_lock held, in process context (the interrupt work or the
  * poller, vcamfront_irq.c), after vcamfe_buf_plane_lens accepted used_sz:
- * a frame copy of several megabytes here runs preemptible.
+ * a frame copy of several megabytes here runs preemptible, and the clock
+ * conversion reads the timekeeper outside hard IRQ.
  */
 void vcamfe_buf_frame_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
-			   u32 used_sz, u32 seq)
+			   u32 used_sz, u32 seq, u64 capture_ns)
 {
 	struct vb2_buffer *vb = &buf->vb.vb2_buf;
 	u32 len[VIDEO_MAX_PLANES];
@@ -433,7 +457,7 @@ void vcamfe_buf_frame_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 		vb2_set_plane_payload(vb, p, len[p]);
 	buf->vb.sequence = seq;
 	buf->vb.field = V4L2_FIELD_NONE;
-	vb->timestamp = ktime_get_ns();
+	vb->timestamp = frame_timestamp(cam, capture_ns);
 	atomic64_inc(&cam->stats.frames);
 	vb2_buffer_done(vb, VB2_BUF_STATE_DONE);
 }

@@ -38,7 +38,9 @@ static void handle_event(struct vcamfe_dev *cam,
 				      fa->used_sz, cam->layout.size);
 			return;
 		}
-		vcamfe_frame_avail_locked(cam, buf, fa->used_sz, fa->seq_num);
+		vcamfe_frame_avail_locked(cam, buf, fa->used_sz, fa->seq_num,
+					  cam->capture_time ?
+					  vcam_evt_capture_time(evt) : 0);
 		break;
 	case XENCAMERA_EVT_CTRL_CHANGE:
 		vcamfe_ctrls_note(cam, ctrls, cv->type, cv->value);

@@ -227,7 +227,7 @@ int vcamfe_evtchnl_publish(struct vcamfe_dev *cam)
 {
 	struct xenbus_device *xb_dev = cam->xb_dev;
 	struct xenbus_transaction xbt;
-	bool hold_off, avail_dequeues;
+	bool hold_off, avail_dequeues, capture_time;
 	int ret;
 
 	hold_off = xenbus_read_unsigned(xb_dev->otherend,
@@ -236,6 +236,9 @@ int vcamfe_evtchnl_publish(struct vcamfe_dev *cam)
 			 xenbus_read_unsigned(xb_dev->otherend,
 					      VCAM_FIELD_FEATURE_AVAIL_DEQUEUES,
 					      0) == 1;
+	capture_time = xenbus_read_unsigned(xb_dev->otherend,
+					    VCAM_FIELD_FEATURE_CAPTURE_TIME,
+					    0) == 1;
 again:
 	ret = xenbus_transaction_start(&xbt);
 	if (ret) {
@@ -267,6 +270,9 @@ again:
 		ret = xenbus_printf(xbt, xb_dev->nodename,
 				    VCAM_FIELD_AVAIL_DEQUEUES, "%u",
 				    avail_dequeues);
+	if (!ret)
+		ret = xenbus_printf(xbt, xb_dev->nodename,
+				    VCAM_FIELD_CAPTURE_TIME, "%u", capture_time);
 	if (ret) {
 		xenbus_transaction_end(xbt, 1);
 		xenbus_dev_fatal(xb_dev, ret, "writing transport parameters");
@@ -284,6 +290,7 @@ again:
 	cam->req.in_order = xenbus_read_unsigned(xb_dev->otherend,
 						 VCAM_FIELD_FEATURE_IN_ORDER,
 						 0) == 1;
+	cam->capture_time = capture_time;
 	if (hold_off)
 		*vcam_evt_page_in_event(cam->evtchnl.evt_page) = 1;
 	return 0;

@@ -30,12 +30,12 @@ static void send_dequeue_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
 
 /* A FRAME_AVAIL whose used_sz was checked against the buffer. */
 void vcamfe_frame_avail_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
-			       u32 used_sz, u32 seq)
+			       u32 used_sz, u32 seq, u64 capture_ns)
 {
 	lockdep_assert_held(&cam->req_lock);
 	if (cam->avail_dequeues) {
 		buf->with_be = false;
-		vcamfe_buf_frame_done(cam, buf, used_sz, seq);
+		vcamfe_buf_frame_done(cam, buf, used_sz, seq, capture_ns);
 		return;
 	}
 	if (buf->filled) {
@@ -45,6 +45,7 @@ void vcamfe_frame_avail_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 	buf->filled = true;
 	buf->filled_sz = used_sz;
 	buf->filled_seq = seq;
+	buf->filled_time = capture_ns;
 	send_dequeue_locked(cam, buf);
 }
 
@@ -82,14 +83,16 @@ void vcamfe_dequeued_complete_locked(struct vcamfe_dev *cam)
 	for (i = 0; i < cam->stream.num_bufs && i < VB2_MAX_FRAME; i++) {
 		struct vcamfe_buf *buf = cam->stream.bufs[i];
 		u32 used, seq;
+		u64 t;
 
 		if (!buf || !buf->deq_done || !buf->with_be)
 			continue;
 		used = buf->filled_sz;
 		seq = buf->filled_seq;
+		t = buf->filled_time;
 		vcamfe_handback_reset(buf);
 		buf->with_be = false;
-		vcamfe_buf_frame_done(cam, buf, used, seq);
+		vcamfe_buf_frame_done(cam, buf, used, seq, t);
 	}
 }
 

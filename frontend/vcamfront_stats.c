@@ -62,6 +62,8 @@ VCAMFE_STAT_ATTR(copies);
 VCAMFE_STAT_ATTR(requests);
 VCAMFE_STAT_ATTR(dequeues);
 VCAMFE_STAT_ATTR(reannounced);
+VCAMFE_STAT_ATTR(capture_times);
+VCAMFE_STAT_ATTR(bad_times);
 
 static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
 			 char *buf)
@@ -132,6 +134,8 @@ static struct attribute *vcamfe_stats_attrs[] = {
 	&dev_attr_notify_spurious.attr,
 	&dev_attr_dequeues.attr,
 	&dev_attr_reannounced.attr,
+	&dev_attr_capture_times.attr,
+	&dev_attr_bad_times.attr,
 	&dev_attr_wakeups.attr,
 	&dev_attr_spins.attr,
 	&dev_attr_copies.attr,

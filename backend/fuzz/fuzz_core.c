@@ -182,6 +182,8 @@ static void make_cfg(struct vcamd_dev_cfg *cfg, uint8_t flags, uint8_t ext)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->be_alloc = flags & 1;
 	cfg->evt_hold_off = (flags >> 1) & 1;
+	/* no bit left: vcam frontends negotiate both or (literal) neither */
+	cfg->capture_time = cfg->evt_hold_off;
 	cfg->notify_mode = ((flags >> 2) & 3) % VCAM_NOTIFY_NR;
 	cfg->spin_us = 10;
 	cfg->max_buffers = 1 + ((flags >> 4) & 7);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <linux/videodev2.h>
 
 uint8_t fake_cam_byte(uint32_t seq, size_t off)
@@ -196,6 +197,15 @@ static void fill(const struct fake_cam *fc, uint8_t *p)
 		p[i] = fake_cam_byte(fc->next_seq, i);
 }
 
+/* A real camera's timestamp: CLOCK_MONOTONIC at capture (here: now). */
+static uint64_t fc_now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 static int fc_next_user(struct fake_cam *fc, struct vcamd_frame *fr)
 {
 	uint8_t *p;
@@ -213,6 +223,7 @@ static int fc_next_user(struct fake_cam *fc, struct vcamd_frame *fr)
 		fr->plane[0].data = NULL;
 		fr->plane[0].used = fc->fmt.size;
 		fr->seq = fc->next_seq++;
+		fr->mono_ns = fc_now_mono();
 		memmove(&fc->uq[0], &fc->uq[1], --fc->uq_len * sizeof(fc->uq[0]));
 		fc->held++;
 		return 0;
@@ -250,6 +261,7 @@ static int fc_next(void *priv, struct vcamd_frame *fr)
 		fr->plane[1].used = fc->fmt.plane_size[1];
 	}
 	fr->seq = fc->next_seq++;
+	fr->mono_ns = fc_now_mono();
 	fc->held++;
 	return 0;
 }

@@ -12,6 +12,8 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 #include <linux/videodev2.h>
 
 #include "core.h"
@@ -73,6 +75,16 @@ static void holdoff_cfg(struct vcamd_dev_cfg *cfg)
 static int setup_holdoff(void **state)
 {
 	return setup_cfg(state, holdoff_cfg);
+}
+
+static void captime_cfg(struct vcamd_dev_cfg *cfg)
+{
+	cfg->capture_time = true;
+}
+
+static int setup_captime(void **state)
+{
+	return setup_cfg(state, captime_cfg);
 }
 
 static int teardown(void **state)
@@ -762,6 +774,56 @@ static void test_evt_hold_off(void **state)
 		;
 }
 
+static uint64_t real_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Negotiated: every FRAME_AVAIL carries the capture time in CLOCK_REALTIME. */
+static void test_capture_time(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_evt ev;
+	uint64_t before, after, t;
+	int i;
+
+	tfe_prepare(&f->t, 64, 48, 4);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	for (i = 0; i < 3; i++) {
+		before = real_now_ns();
+		fake_cam_produce(&f->fc, 1, 0);
+		assert_int_equal(vcamd_cam_pump(&f->cam), 1);
+		after = real_now_ns();
+		assert_int_equal(tfe_event(&f->t, &ev), 1);
+		assert_int_equal(ev.type, XENCAMERA_EVT_FRAME_AVAIL);
+		t = vcam_evt_capture_time(&ev);
+		/* the fake camera stamps at next_frame; clocks read apart */
+		assert_true(t + 1000000ULL >= before);
+		assert_true(t <= after + 1000000ULL);
+		assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE,
+					    ev.evt.frame_avail.index), 0);
+	}
+}
+
+/* Not negotiated: the octets after seq_num are v1's zeros. */
+static void test_capture_time_off(void **state)
+{
+	struct fixture *f = *state;
+	struct xencamera_evt ev;
+	static const char zero[44];
+
+	tfe_prepare(&f->t, 64, 48, 4);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	fake_cam_produce(&f->fc, 1, 0);
+	assert_int_equal(vcamd_cam_pump(&f->cam), 1);
+	assert_int_equal(tfe_event(&f->t, &ev), 1);
+	assert_int_equal(ev.type, XENCAMERA_EVT_FRAME_AVAIL);
+	assert_memory_equal((char *)&ev + 20, zero, sizeof(zero));
+}
+
 /* ---- zero copy --------------------------------------------------------------- */
 
 static void test_zero_copy(void **state)
@@ -1161,6 +1223,10 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_evt_hold_off,
 						setup_holdoff, teardown),
+		cmocka_unit_test_setup_teardown(test_capture_time,
+						setup_captime, teardown),
+		cmocka_unit_test_setup_teardown(test_capture_time_off, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_fe_alloc_never_zero_copy,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_repeated_camera_seq,

@@ -424,6 +424,14 @@ static void status_text(char *buf, size_t len)
 
 /* ---- tests ------------------------------------------------------------ */
 
+static uint64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
 static void test_connect_stream_close_reconnect(void **state)
 {
 	struct xencamera_req req = { .operation = XENCAMERA_OP_CONFIG_SET };
@@ -432,12 +440,17 @@ static void test_connect_stream_close_reconnect(void **state)
 	struct fe f;
 	char st[4096];
 	const uint8_t *p;
+	uint64_t t0;
 
 	(void)state;
 	fe_attach(&f, "video0");
 	cfg_write(&f, "formats/YUYV/64x48/frame-rates", "30/1,15/1");
 	cfg_write(&f, "formats/YUYV/32x16/frame-rates", "30/1");
 	fe_connect(&f);
+	/* vcamd offers capture times; this frontend did not ask. */
+	assert_int_equal(vcam_lb_store_read(f.lb, "be/feature-capture-time",
+					    st, sizeof(st)), 0);
+	assert_string_equal(st, "1");
 	/* Off the toolstack's menu. */
 	req.req.config.pixel_format = V4L2_PIX_FMT_NV12;
 	req.req.config.width = 64;
@@ -449,6 +462,7 @@ static void test_connect_stream_close_reconnect(void **state)
 	assert_int_equal(ev.type, XENCAMERA_EVT_FRAME_AVAIL);
 	assert_int_equal(ev.evt.frame_avail.seq_num, 0);
 	assert_int_equal(ev.evt.frame_avail.used_sz, 64 * 48 * 2);
+	assert_true(vcam_evt_capture_time(&ev) == 0);
 	p = f.buf;
 	assert_int_equal(p[5000], fake_cam_byte(g_fc.next_seq - 1, 5000));
 	/* No buffer queued: the next frame is a counted drop. */
@@ -475,11 +489,17 @@ static void test_connect_stream_close_reconnect(void **state)
 	vcam_lb_port_free(f.lb, (unsigned int)f.req_port);
 	vcam_lb_port_free(f.lb, (unsigned int)f.evt_port);
 	f.evt_cons = 0;
+	/* This time the frontend reads capture times: vcamd fills them. */
+	fe_write(&f, "capture-time", "1");
 	fe_connect(&f);
 	fe_stream(&f);
+	t0 = wall_ns();
 	produce(1);
 	assert_int_equal(fe_event(&f, &ev, 3000), 1);
 	assert_int_equal(ev.evt.frame_avail.seq_num, 0);
+	/* the fake camera stamps the frame when vcamd takes it */
+	assert_true(vcam_evt_capture_time(&ev) + 1000000ULL >= t0);
+	assert_true(vcam_evt_capture_time(&ev) <= wall_ns() + 1000000ULL);
 	fe_detach(&f);
 }
 
@@ -518,6 +538,13 @@ static void test_bad_config_refused(void **state)
 	fe_attach(&f, "video0");
 	cfg_write(&f, "formats/YUYV/64x48/frame-rates", "30/0");
 	fe_init_rings(&f);
+	fe_write(&f, "state", "3");
+	wait_be_state(&f, XenbusStateClosed);
+	fe_detach(&f);
+
+	fe_attach(&f, "video0");
+	fe_init_rings(&f);
+	fe_write(&f, "capture-time", "maybe");
 	fe_write(&f, "state", "3");
 	wait_be_state(&f, XenbusStateClosed);
 	fe_detach(&f);

@@ -227,6 +227,9 @@ bench_guest() {
 		"$REPO/backend/vcamctl" trace "dom$dom/vcam0" >"$BOUT/trace.log" 2>&1 &
 		trpid=$!
 	fi
+	# answers the guest's clock-skew exchange at its end (BENCH-SKEW)
+	"$REPO/tests/testfe/vcam-skew" serve "$dom" >"$BOUT/skew-serve.log" 2>&1 &
+	local spid=$!
 	$XL unpause bench || return 1
 	for c in $(echo "$BENCH_TFE" | tr '+' ' '); do
 		bench_case_sync "${c%%:*}" "$dom" tfe "$c" || { rc=1; break; }
@@ -239,7 +242,7 @@ bench_guest() {
 	fi
 	domu_wait_end bench 120 || rc=1
 	exec 3<&-
-	kill "$tpid" "$gpid" $trpid 2>/dev/null
+	kill "$tpid" "$gpid" "$spid" $trpid 2>/dev/null
 	cp "$(domu_console bench)" "$BOUT/guest.console"
 	sed -n 's/.*BENCH-FFPH \(.*\)/\1/p' "$BOUT/guest.console" | tr -d '\r' >>"$BOUT/ff-phases.txt"
 	grep -c '^BENCH-' "$BOUT/guest.console"

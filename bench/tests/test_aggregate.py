@@ -14,9 +14,15 @@ import plot
 CRC = "68b67b1f"
 
 
-def frames(n, crc=CRC, seq0=0, skip=()):
-    return [f"frame seq={seq0 + i} idx={i % 4} size=460800 crc32={crc}"
+def frames(n, crc=CRC, seq0=0, skip=(), lat=None):
+    """Frame lines; lat: each frame's lat-us (a list of n)."""
+    return [f"frame seq={seq0 + i} idx={i % 4} size=460800 crc32={crc}" +
+            (f" lat-us={lat[i]}" if lat else "")
             for i in range(n) if i not in skip]
+
+
+SKEW = ("BENCH-SKEW skew n=20 dom0-minus-guest-us=-12.5 bound-us=40.0 "
+        "rtt-min-us=80.0 theta-median-us=-10.0")
 
 
 def sample():
@@ -33,8 +39,11 @@ def sample():
         "kfe-25 kfe rate=25 frames=4"]) + "\n"
     f["native.sum"] = "\n".join(frames(4)) + "\n"
     # first two native frames differ: allowed (settling after STREAMON)
-    f["native-25.out"] = "\n".join(frames(2, "deadbeef") +
-                                   frames(4, seq0=2)) + "\n"
+    f["native-25.out"] = "\n".join(
+        frames(2, "deadbeef", lat=[90, 95]) +
+        frames(4, seq0=2, lat=[100, 110, 120, 130]) +
+        ["latency clock=monotonic lat-n=6 lat-p50-us=100 lat-p99-us=130 "
+         "lat-max-us=130"]) + "\n"
     dev0 = ("device name=dom1/vcam0 state=Connected camera=/dev/video0 "
             "mode=event alloc=fe streaming=0 fps=25.00 frames=100 drops=0 "
             "copies=100 copies_per_frame=1.00 zero_copy=0 notifications=300 "
@@ -70,16 +79,20 @@ def sample():
         " cam_path=/dev/video0 cam_frames_in=300 cam_rate=25/1",
     ]) + "\n"
     con = ["\x1b[0m[    1.0] some kernel line"]
-    for c, st in (("ev-fe", "stats mode=event be-alloc=0 frames=4 drops=0 "
+    for c, st, lats in (("ev-fe", "stats mode=event be-alloc=0 frames=4 drops=0 "
                    "responses=10 events=4 ctrl-changes=0 notify-sent=8 "
                    "wakeups=5 cfg-wakeups=0 spins=0 blocks=5 violations=0 "
-                   "elapsed-s=0.160 cpu-s=0.008"),
+                   "elapsed-s=0.160 cpu-s=0.008 reannounced=0 "
+                   "capture-time=1 lat-n=4 lat-p50-us=800 lat-p99-us=1500 "
+                   "lat-max-us=1500", [500, 800, 1200, 1500]),
                   ("sp-be", "stats mode=spin be-alloc=1 frames=4 drops=0 "
                    "responses=10 events=4 ctrl-changes=0 notify-sent=1 "
                    "wakeups=0 cfg-wakeups=0 spins=4000 blocks=0 "
-                   "violations=0 elapsed-s=0.160 cpu-s=0.160")):
+                   "violations=0 elapsed-s=0.160 cpu-s=0.160 "
+                   "reannounced=0 capture-time=1 lat-n=4 lat-p50-us=100 "
+                   "lat-p99-us=300 lat-max-us=300", [50, 100, 200, 300])):
         con.append(f"BENCH-READY {c}\r")
-        con += [f"BENCH-OUT {c} {x}\r" for x in frames(4) + [st]]
+        con += [f"BENCH-OUT {c} {x}\r" for x in frames(4, lat=lats) + [st]]
         con.append(f"BENCH-SNAP {c} begin up=5.00 busy=100 total=500 kids=0")
         con.append(f"BENCH-SNAP {c} end up=5.20 busy=104 total=520 kids=2 "
                    "rc=0")
@@ -97,10 +110,13 @@ def sample():
             "BENCH-FE kfe-25 end  frames=14 errors=0 drops=0 "
             "notify_sent=24 notify_recv=38 wakeups=38 spins=0 copies=0 "
             "requests=44 mode=event state=connected"]
-    con += [f"BENCH-OUT kfe-25 {x}" for x in frames(4, seq0=7)]
+    con += [f"BENCH-OUT kfe-25 {x}" for x in
+            frames(4, seq0=7, lat=[1000, 2000, 3000, 4000]) +
+            ["latency clock=monotonic lat-n=4 lat-p50-us=2000 "
+             "lat-p99-us=4000 lat-max-us=4000"]]
     con += ["BENCH-SNAP kfe-25 begin up=60.00 busy=600 total=900 kids=10",
             "BENCH-SNAP kfe-25 end up=60.16 busy=608 total=916 kids=11 rc=0",
-            "BENCH-DONE kfe-25", "VCAMTEST-PASS bench"]
+            "BENCH-DONE kfe-25", SKEW, "VCAMTEST-PASS bench"]
     f["guest.console"] = "\n".join(con) + "\n"
     return f
 
@@ -205,6 +221,19 @@ class TestGoodRun(unittest.TestCase):
         self.assertAlmostEqual(r["guest_cpu_ms_per_frame"], 19.6)
         self.assertEqual(r["cam_rate"], "25/1")
 
+    def test_latency_and_skew(self):
+        r = self.rows["ev-fe"]
+        self.assertEqual((r["lat_n"], r["lat_p50_us"], r["lat_p99_us"],
+                          r["lat_max_us"]), (4, 800, 1500, 1500))
+        self.assertEqual((r["skew_us"], r["skew_bound_us"]), (-12.5, 40.0))
+        k = self.rows["kfe-25"]
+        self.assertEqual((k["lat_p50_us"], k["lat_max_us"]), (2000, 4000))
+        self.assertEqual(k["skew_us"], -12.5)
+        n = self.rows["native-25"]
+        # one clock natively: no skew to report
+        self.assertEqual((n["lat_p50_us"], n["skew_us"]), (100, ""))
+        self.assertEqual(self.rows["idle-guest"]["lat_p50_us"], "")
+
     def test_first_frame_median(self):
         self.assertAlmostEqual(self.rows["ff-native"]["first_frame_ms"],
                                200.0)
@@ -218,9 +247,18 @@ class TestGoodRun(unittest.TestCase):
             got = list(csv.DictReader(f))
         self.assertEqual(len(got), 8)
         self.assertEqual(list(got[0]), ag.COLUMNS)
+        lat = self.run.dir / "latency.csv"
+        ag.write_latency_csv(list(self.rows.values()), lat)
+        with open(lat, newline="") as f:
+            samples = list(csv.DictReader(f))
+        # 6 native + 4 + 4 testfe + 4 kernel frontend frames
+        self.assertEqual(len(samples), 18)
+        self.assertEqual(list(samples[0]), ag.LAT_COLUMNS)
         self.assertEqual(plot.main(["plot", str(out), str(self.run.dir)]), 0)
-        for p in ("modes.png", "guest-vs-native.png", "summary.md"):
+        for p in ("modes.png", "guest-vs-native.png", "latency.png",
+                  "summary.md"):
             self.assertGreater((self.run.dir / p).stat().st_size, 100)
+        self.assertIn("lat p99", (self.run.dir / "summary.md").read_text())
 
 
 class TestBadRuns(unittest.TestCase):
@@ -231,6 +269,24 @@ class TestBadRuns(unittest.TestCase):
                 run.rows()
         finally:
             run.close()
+
+    def test_negotiated_without_latency(self):
+        self.refuse("capture times negotiated but no latency",
+                    **replace("guest.console",
+                              "lat-n=4 lat-p50-us=800 lat-p99-us=1500 "
+                              "lat-max-us=1500", "lat-n=0"))
+
+    def test_latency_without_skew(self):
+        self.refuse("no clock skew measured",
+                    **replace("guest.console", SKEW, ""))
+
+    def test_latency_summary_without_frames(self):
+        self.refuse("3 of 4 frames have lat-us",
+                    **replace("guest.console", " lat-us=4000", ""))
+
+    def test_frame_latency_above_max(self):
+        self.refuse("exceeds the reported max",
+                    **replace("native-25.out", "lat-us=130", "lat-us=999"))
 
     def test_missing_file(self):
         self.refuse("missing", **{"guest.console": None})
@@ -255,7 +311,7 @@ class TestBadRuns(unittest.TestCase):
     def test_too_few_frames(self):
         self.refuse("3 frames, wanted 4", **replace(
             "guest.console", "BENCH-OUT kfe-25 frame seq=10 idx=3 "
-            f"size=460800 crc32={CRC}\n", ""))
+            f"size=460800 crc32={CRC} lat-us=4000\n", ""))
 
     def test_program_failed(self):
         self.refuse("exited 1", **replace(

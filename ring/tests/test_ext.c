@@ -62,6 +62,31 @@ static void event_page_in_event_lives_in_reserved_octets(void **state)
 	assert_memory_equal(&page.reserved[0], &(uint32_t){ 0x11223344 }, 4);
 }
 
+/* The time must not touch a v1 field, and a v1 event reads as "no time". */
+static void capture_time_lives_in_frame_avail_reserved_octets(void **state)
+{
+	struct xencamera_evt ev, zero;
+
+	(void)state;
+	memset(&ev, 0, sizeof(ev));
+	memset(&zero, 0, sizeof(zero));
+	assert_true(vcam_evt_capture_time(&ev) == 0);
+	ev.type = XENCAMERA_EVT_FRAME_AVAIL;
+	ev.evt.frame_avail.index = 7;
+	ev.evt.frame_avail.used_sz = 0xaabbccdd;
+	ev.evt.frame_avail.seq_num = 0x01020304;
+	vcam_evt_set_capture_time(&ev, 0x1122334455667788ULL);
+	assert_int_equal(ev.evt.frame_avail.index, 7);
+	assert_int_equal(ev.evt.frame_avail.used_sz, 0xaabbccdd);
+	assert_int_equal(ev.evt.frame_avail.seq_num, 0x01020304);
+	assert_memory_equal(ev.evt.frame_avail.reserved, zero.evt.frame_avail.reserved,
+			    sizeof(ev.evt.frame_avail.reserved));
+	/* octets 20..23 stay reserved, the time is 24..31, the rest zero */
+	assert_memory_equal((char *)&ev + 20, (char *)&zero + 20, 4);
+	assert_memory_equal((char *)&ev + 32, (char *)&zero + 32, 32);
+	assert_true(vcam_evt_capture_time(&ev) == 0x1122334455667788ULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -70,6 +95,7 @@ int main(void)
 		cmocka_unit_test(hold_off_notifies_only_when_armed_index_is_crossed),
 		cmocka_unit_test(hold_off_survives_index_wrap),
 		cmocka_unit_test(event_page_in_event_lives_in_reserved_octets),
+		cmocka_unit_test(capture_time_lives_in_frame_avail_reserved_octets),
 	};
 
 	return cmocka_run_group_tests_name("ring", tests, NULL, NULL);

@@ -19,6 +19,25 @@ be_vivid() {
 		{ echo "vivid frames are not identical"; return 1; }
 }
 
+# be_native_latency RATE: vivid's own latency at RATE fps, natively in dom0 (vcam-capsum: DQBUF
+# time minus the buffer timestamp): the floor the guests' figures compare with.  vivid stamps
+# each buffer with its *nominal* end of frame, ~7/8 of a frame period after it fills and hands
+# it out, so this floor is negative (measured: -175 ms at 5 fps).
+be_native_latency() {
+	local lat
+	v4l2-ctl -d /dev/video0 --set-parm="$1" || return 1
+	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F 640x360:YUYV -f 30 -s 2 \
+		>/tmp/be-native-lat.out || return 1
+	lat=$(grep '^latency ' /tmp/be-native-lat.out)
+	echo "NATIVE rate=$1 $lat" | tee -a "$OUT/vcamd-modes.txt"
+	cat >>"$OUT/vcamd-modes.txt" <<-EOF
+	# lat-*: guest CLOCK_REALTIME on seeing FRAME_AVAIL minus vivid's timestamp (dom0
+	# CLOCK_REALTIME); true latency = lat + dom0-minus-guest (± bound); vivid's timestamps are
+	# nominal end-of-frame times, so compare with the NATIVE line (same camera, same rate, one clock).
+	EOF
+	[[ "$lat" =~ lat-n=[1-9][0-9]*\ lat-p50-us=-?[0-9]+ ]]
+}
+
 # be_vcamd_start ARGS: vcamd in the background; up once its status socket answers.
 be_vcamd_start() {
 	local pid i
@@ -109,6 +128,7 @@ export BE_CASES
 be_streams_guest() {
 	local cmds="" c d mode bealloc cfg domid rc=0
 	for c in $BE_CASES; do cmds="$cmds${cmds:+,}stream@${c%%:*}"; done
+	cmds="$cmds,skew"	# the clock skew the latencies include, right after them
 	cfg=$(DOMU_ARGS="tfcmds=$cmds tfopts=-f_100_-F_640x360:YUYV_-r_25_-n_4" \
 		domu_cfg modes be-testfe) || return 1
 	$XL create -p "$cfg" || return 1
@@ -120,24 +140,49 @@ be_streams_guest() {
 			"unique-id=video0, formats=YUYV:640x360@25/1, max-buffers=8, controls=brightness;contrast;saturation;hue, devid=$d, notify-mode=$mode, be-alloc=$bealloc" ||
 			{ $XL destroy modes; return 1; }
 	done
+	"$REPO/tests/testfe/vcam-skew" serve "$domid" >"$OUT/vcam-skew-serve.log" 2>&1 &
+	echo $! >/tmp/be-skew.pid
 	$XL unpause modes
 	be_guest_start calm ", notify-mode=event" stream \
 		"-s_600_-f_1000000_-F_640x360:YUYV_-r_25_-n_4_-t_30000" "tfgo=1 tfstop=1 tfsum=1" || rc=1
 	be_guest_start evil ", notify-mode=event" "$BE_EVIL_CMDS" \
 		"-F_640x360:YUYV_-r_25_-f_30_-c_2000_-s_$FLOOD_S" "tfgo=1 tfhog=$FLOOD_S" || rc=1
 	domu_wait_end modes 600 || rc=1
+	kill "$(cat /tmp/be-skew.pid)" 2>/dev/null
 	return $rc
 }
 
-# be_stream_case MODE BE-ALLOC: that device's 100 frames equal the native capture; its counters.
+# be_lat_figures CONSOLE TAG: the latency fields of that command's vcam-testfe stats line
+# ("capture-time=C lat-n=N [lat-p50-us=… lat-p99-us=… lat-max-us=…]").
+be_lat_figures() {
+	grep -a "BETEST $2: stats " "$1" | tail -1 | tr -d '\r' |
+		grep -o 'capture-time=.*' | sed 's/ lat-no-time=[0-9]*//'
+}
+
+# be_stream_case MODE BE-ALLOC: that device's 100 frames equal the native capture; its counters
+# and, as vcamd always offers capture-time and vcam-testfe takes it, the guest's per-frame
+# latency (its CLOCK_REALTIME on seeing the FRAME_AVAIL minus the capture time in it), with the
+# clocks' skew (vcam-skew: dom0 minus guest, +- bound; true latency = figure + skew).
 be_stream_case() {
-	local mode=$1 bealloc=$2 d rc=0 domid
+	local mode=$1 bealloc=$2 d rc=0 domid lat skew
 	d=$(for c in $BE_CASES; do echo "$c"; done | awk -F: -v m="$mode" -v b="$bealloc" \
 		'$2 == m && $3 == b { print $1 }')
 	domid=$(cat /tmp/be-modes.domid)
+	lat=$(be_lat_figures "$(domu_console modes)" "stream@$d")
+	# guest clock minus dom0's is in every latency: measured once, right after the streams
+	skew=$(grep -a "BETEST skew: skew " "$(domu_console modes)" | tail -1 | tr -d '\r' |
+		sed 's/.*BETEST skew: skew n=/skew-n=/')
+	lat="$lat ${skew:-skew=unmeasured}"
+	[ -n "$skew" ] || { echo "no clock skew measured (BETEST skew in the guest's console)"; rc=1; }
 	# vcamd logs a device's counters when it disconnects
 	grep "stats name=dom$domid/vcam$d " "$VCAMD_LOG" | tail -1 |
-		sed "s/.*stats /STAT mode=$mode be-alloc=$bealloc /" | tee -a "$OUT/vcamd-modes.txt"
+		sed "s/.*stats /STAT mode=$mode be-alloc=$bealloc /; s/\$/ ${lat:-capture-time=?}/" |
+		tee -a "$OUT/vcamd-modes.txt"
+	if ! grep -q "dom$domid/vcam$d: connected to .* +capture-time" "$VCAMD_LOG"; then
+		echo "capture-time not negotiated although vcamd offers it"; rc=1
+	elif ! [[ "$lat" =~ lat-n=[1-9][0-9]*\ lat-p50-us=-?[0-9]+\ lat-p99-us=-?[0-9]+\ lat-max-us=-?[0-9]+ ]]; then
+		echo "no latency figures although capture-time was negotiated: '$lat'"; rc=1
+	fi
 	grep -E "BETEST (result stream@$d |stream@$d: stats)" "$(domu_console modes)"
 	grep -q "BETEST result stream@$d 0" "$(domu_console modes)" || rc=1
 	be_check_frames modes 100 "stream@$d" || rc=1
@@ -339,4 +384,4 @@ be_replug_case() {
 
 export -f be_vivid be_vcamd_start be_vcamd_alive be_vcamd_stop be_guest_start be_check_frames \
 	be_frames_count be_streams_guest be_stream_case be_flood_figures be_dev_status be_dev_frames \
-	be_hostile_case be_replug_case
+	be_hostile_case be_replug_case be_lat_figures be_native_latency

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #endif
 
+#include "ext.h"
+
 #define VCAM_ABI_SIZE(type, sz) \
 	_Static_assert(sizeof(type) == (sz), "cameraif ABI: sizeof " #type)
 #define VCAM_ABI_OFF(type, member, off) \
@@ -97,6 +99,13 @@ VCAM_ABI_OFF(struct xencamera_frame_avail_evt, seq_num, 8);
 VCAM_ABI_OFF(struct xencamera_event_page, in_cons, 0);
 VCAM_ABI_OFF(struct xencamera_event_page, in_prod, 4);
 _Static_assert(XENCAMERA_IN_RING_LEN == 63, "cameraif ABI: 63 event slots");
+/* The capture time (ext.h) sits in octets FRAME_AVAIL leaves reserved. */
+_Static_assert(VCAM_EVT_CAPTURE_TIME_OFFSET >=
+	       offsetof(struct xencamera_evt, evt) +
+	       sizeof(struct xencamera_frame_avail_evt) &&
+	       VCAM_EVT_CAPTURE_TIME_OFFSET + 8 <= sizeof(struct xencamera_evt) &&
+	       VCAM_EVT_CAPTURE_TIME_OFFSET % 8 == 0,
+	       "capture-time: inside FRAME_AVAIL's reserved octets, aligned");
 _Static_assert(XENCAMERA_MAX_PLANE == 4, "cameraif ABI: 4 planes");
 
 #endif /* VCAM_ABI_CHECK_H */

@@ -91,6 +91,15 @@ static inline const char *vcam_notify_mode_name(int mode)
  */
 #define VCAM_FIELD_FEATURE_IN_ORDER		"feature-in-order"
 
+/*
+ * Extension "capture-time": each FRAME_AVAIL carries the time the camera
+ * captured the frame.  Backend dir (backend): it can; frontend dir
+ * (frontend, at Initialised): it reads it.  Only with both does the
+ * backend fill the field; otherwise those octets stay zero, as in v1.
+ */
+#define VCAM_FIELD_FEATURE_CAPTURE_TIME	"feature-capture-time"
+#define VCAM_FIELD_CAPTURE_TIME		"capture-time"
+
 #define VCAM_SPIN_US_DEFAULT		50U
 #define VCAM_SPIN_US_MAX		1000000U
 /*
@@ -118,6 +127,33 @@ static inline int vcam_evt_need_notify(uint32_t old_prod, uint32_t new_prod,
 {
 	return (uint32_t)(new_prod - in_event) <
 	       (uint32_t)(new_prod - old_prod);
+}
+
+/*
+ * Capture time (extension "capture-time").  cameraif v1's FRAME_AVAIL uses
+ * octets 0..19 of its 64-octet event (header 0..7, index 8, used_sz
+ * 12..15, seq_num 16..19); 20..63 are reserved, written as zero and
+ * ignored by v1 peers.  Octets 24..31 (8-aligned: events are 64-octet
+ * slots after a 64-octet page header) hold the capture time as a uint64_t
+ * in the ring's byte order (little-endian on x86 and Arm): nanoseconds of
+ * CLOCK_REALTIME in the backend's domain, the one clock dom0 and every
+ * guest can each read (all follow Xen's wall clock).  0: no time for this
+ * frame (the camera gave none, or not negotiated).
+ */
+#define VCAM_EVT_CAPTURE_TIME_OFFSET	24
+
+static inline void vcam_evt_set_capture_time(void *evt, uint64_t ns)
+{
+	memcpy((char *)evt + VCAM_EVT_CAPTURE_TIME_OFFSET, &ns, sizeof(ns));
+}
+
+static inline uint64_t vcam_evt_capture_time(const void *evt)
+{
+	uint64_t ns;
+
+	memcpy(&ns, (const char *)evt + VCAM_EVT_CAPTURE_TIME_OFFSET,
+	       sizeof(ns));
+	return ns;
 }
 
 #endif /* VCAM_EXT_H */

@@ -2,7 +2,9 @@
 # notification mode x allocation (fedevs=0,1,... on the command line), tested one after the
 # other, at 30 fps.  Prints, per device, the md5 of captured frames (vivid shows a still picture: all equal
 # the native dom0 frame) and its stats; with fecompliance=D the v4l2-compliance -s summary of
-# device D.
+# device D.  Each device's per-frame latency (vcam-capsum: DQBUF time minus the vb2 timestamp,
+# which is the camera's capture time with vcamd's capture-time) and, at the end, the clock skew
+# to dom0 (vcam-skew ping; dom0 runs vcam-skew serve).
 sz=460800
 arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 devs=$(arg fedevs | tr ',' ' ')
@@ -32,6 +34,8 @@ for d in $devs; do
 		echo "VCAMFE d$d md5 mmap-$f $(dd if=/tmp/mmap.raw bs=$sz skip=$f count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
 	done
 	rm -f /tmp/mmap.raw
+	vcam-capsum -d $dev -F 640x360:YUYV -f 30 -n 4 >/tmp/lat.out 2>&1 || rc=1
+	echo "VCAMFE d$d $(grep '^latency ' /tmp/lat.out)"
 	v4l2-ctl -d $dev --stream-user=4 --stream-count=20 --stream-to=/tmp/user.raw || rc=1
 	echo "VCAMFE d$d md5 user-10 $(dd if=/tmp/user.raw bs=$sz skip=10 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
 	rm -f /tmp/user.raw
@@ -44,11 +48,13 @@ for d in $devs; do
 		tr '\r' '\n' </tmp/compl.txt | grep -E 'fail|warn|Total' | cut -c1-200
 		grep 'Total for' /tmp/compl.txt | sed "s/^/VCAMFE d$d compliance: /"
 	fi
-	for s in frames errors drops notify_sent notify_recv wakeups spins copies requests state; do
+	for s in frames errors drops notify_sent notify_recv wakeups spins copies requests \
+		capture_times bad_times state; do
 		echo "VCAMFE d$d stat $s $(cat $stats/$s)"
 	done
 	echo "VCAMFE d$d done"
 done
+vcam-skew ping -n 20 2>&1 | sed 's/^/VCAMFE /'
 dmesg | grep -i vcam | tail -n 10
 for d in $devs; do echo vcamera-$d > /sys/bus/xen/drivers/vcamera/unbind; done
 rmmod xen_vcamfront || { echo "VCAMFE rmmod failed"; exit 1; }

@@ -3,7 +3,9 @@
 # its host configuration; vcamd lets four spin) the guest captures 100 frames with v4l2-ctl
 # --stream-mmap, 20 with --stream-user and 6 with read(), at 30 fps (S_PARM); the frames must
 # equal a native dom0 capture of the same (still) vivid picture.  Device 0 also runs
-# v4l2-compliance -s.
+# v4l2-compliance -s.  vcamd offers capture-time: every device's frames must carry the camera's
+# capture time (stats/capture_times, no bad_times) and vcam-capsum must report their latency
+# (DQBUF minus timestamp), printed with the dom0-guest clock skew measured by vcam-skew.
 # rig-timeout: 1100
 . "$REPO/backend/tests/rig/vcamd-lib.sh"
 
@@ -37,8 +39,11 @@ fe_vcamd_guest() {
 			"unique-id=video0, formats=YUYV:640x360@30/1;15/1|YUYV:320x180@30/1, max-buffers=6, controls=brightness;contrast, devid=$d, ${spec//,/, }" ||
 			{ $XL destroy fevcamd; return 1; }
 	done <<<"$FE_CASES"
+	"$REPO/tests/testfe/vcam-skew" serve "$domid" >"$OUT/vcam-skew-serve.log" 2>&1 &
+	echo $! >/tmp/fe-skew.pid
 	$XL unpause fevcamd
-	domu_wait_end fevcamd 900 || { be_vcamd_alive; return 1; }
+	domu_wait_end fevcamd 900 || { be_vcamd_alive; kill "$(cat /tmp/fe-skew.pid)"; return 1; }
+	kill "$(cat /tmp/fe-skew.pid)" 2>/dev/null
 	grep -E 'VCAMFE (compliance|unloaded)|VCAMFE d0 compliance' "$(domu_console fevcamd)"
 	"$REPO/backend/vcamctl" status
 }
@@ -60,8 +65,26 @@ fe_vcamd_check() {
 	bad=$(grep "^VCAMFE d$d md5 " "$con" | grep -v "$(cat /tmp/fe-native.md5)")
 	[ -z "$bad" ] || { echo "guest frames differ from the native capture:"; echo "$bad"; return 1; }
 	echo "device $d ($1): guest frames equal the native capture"
+	fe_vcamd_latency "$con" "$d" "$1"
 }
-export -f fe_native fe_vcamd_guest fe_vcamd_check
+
+# fe_vcamd_latency CONSOLE D NAME: the device's frames were stamped with their capture time
+# and the guest application saw their latency; into out/<run>/fe-vcamd-latency.txt with the skew.
+fe_vcamd_latency() {
+	local con=$1 d=$2 ct bt lat skew
+	ct=$(sed -n "s/^VCAMFE d$d stat capture_times \([0-9]*\).*/\1/p" "$con" | tr -d '\r')
+	bt=$(sed -n "s/^VCAMFE d$d stat bad_times \([0-9]*\).*/\1/p" "$con" | tr -d '\r')
+	lat=$(grep -a "^VCAMFE d$d latency " "$con" | tail -1 | tr -d '\r' | sed 's/.* latency //')
+	skew=$(grep -a "^VCAMFE skew " "$con" | tail -1 | tr -d '\r' | sed 's/^VCAMFE skew n=/skew-n=/')
+	echo "LAT $3 capture_times=${ct:-?} bad_times=${bt:-?} $lat ${skew:-skew=unmeasured}" |
+		tee -a "$OUT/fe-vcamd-latency.txt"
+	[ "${ct:-0}" -gt 0 ] && [ "${bt:-1}" = 0 ] ||
+		{ echo "device $d: frames not stamped with their capture time"; return 1; }
+	[[ "$lat" =~ lat-n=[1-9][0-9]*\ lat-p50-us=-?[0-9]+ ]] ||
+		{ echo "device $d: no latency from the guest application"; return 1; }
+	[ -n "$skew" ] || { echo "no clock skew measured"; return 1; }
+}
+export -f fe_native fe_vcamd_guest fe_vcamd_check fe_vcamd_latency
 
 step native 60 fe_native
 step vcamd-start 30 be_vcamd_start --max-spinning=4

@@ -6,7 +6,9 @@
 # unplugged and comes back while that guest still streams (vcamd reopens it and the stream goes
 # on, 100 more frames); vcamd exits cleanly on SIGTERM.  Three guest boots, all at once in the
 # streams step (the calm and evil guests wait for dom0's go).  Per-mode counters land in
-# out/<run>/vcamd-modes.txt, the flood figures in out/<run>/vcamd-floods.txt.
+# out/<run>/vcamd-modes.txt with each mode's per-frame latency (capture-time extension), the
+# dom0-guest clock skew and vivid's native latency at the same rate; the flood figures in
+# out/<run>/vcamd-floods.txt.
 # vcamd runs with a page cap of 512 per device, so that 640x360 buffers (113 pages) reach it: four
 # fit (what the streaming cases use), the fifth is refused; and with requests capped at 10 % of a
 # CPU per device (the default, 25 %, let a request flood take 11 % of the calm guest's frames in
@@ -16,6 +18,7 @@
 . "$REPO/backend/tests/rig/vcamd-lib.sh"
 
 step vivid-still 60 be_vivid
+step native-latency 30 be_native_latency 25
 step vcamd-start 30 be_vcamd_start --max-pages-per-device=512 --max-req-cpu=10
 step streams 650 be_streams_guest
 step event-fealloc 20 be_stream_case event 0

@@ -21,7 +21,7 @@ tfe_vivid() {
 tfe_native() {
 	"$TFE/vcam-capsum" -d /dev/video0 -F $TFE_FMT -f 10 -s 3 >/tmp/tfe-native.txt || return 1
 	cat /tmp/tfe-native.txt
-	awk '{ sub("crc32=", "", $5); print $5 }' /tmp/tfe-native.txt | sort -u >$TFE_NATIVE
+	awk '/^frame / { sub("crc32=", "", $5); print $5 }' /tmp/tfe-native.txt | sort -u >$TFE_NATIVE
 	# Not wc -l: in the rig's dom0 (QEMU TCG) it printed nothing here.
 	[ "$(grep -c . $TFE_NATIVE)" = 1 ] || { echo "native frames differ: vivid not frozen"; return 1; }
 	echo "native crc32 $(cat $TFE_NATIVE)"

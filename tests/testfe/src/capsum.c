@@ -3,6 +3,9 @@
  * vcam-capsum: capture N frames natively from /dev/videoN with plain
  * V4L2 mmap streaming and print the same per-frame checksum lines as
  * vcam-testfe, so a guest capture can be compared with a native one.
+ * Then one 'latency' line: CLOCK_MONOTONIC at each DQBUF minus the
+ * buffer's timestamp (the driver's capture time, or under vcam with the
+ * capture-time extension the camera's, carried across from dom0).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +22,7 @@
 #include <unistd.h>
 
 #include "csum.h"
+#include "lat.h"
 #include "parse.h"
 #include "proto.h"
 
@@ -86,11 +90,52 @@ static void usage(FILE *f)
 "usage: vcam-capsum [-d /dev/videoN] [-F WxH[:FOURCC]] [-f FRAMES]\n"
 "                   [-n BUFFERS] [-s SKIP] [-t TIMEOUT_MS] [-T]\n"
 "Capture FRAMES frames with V4L2 mmap streaming and print one line per\n"
-"frame: 'frame seq=S idx=I size=N crc32=XXXXXXXX' (CRC-32 of bytesused),\n"
+"frame: 'frame seq=S idx=I size=N crc32=XXXXXXXX [lat-us=L]' (CRC-32 of\n"
+"bytesused; L: DQBUF time minus the buffer's monotonic timestamp),\n"
 "the same format as vcam-testfe.  -s drops the first SKIP frames (a\n"
 "camera's first frames often differ).  Default: /dev/video0, the device's\n"
 "current format, 10 frames, 4 buffers.  -T prints on stderr how many\n"
-"microseconds each step took, open to close ('capsum-phases ...').\n");
+"microseconds each step took, open to close ('capsum-phases ...').\n"
+"Last line: 'latency clock=C\n"
+"lat-n=N lat-p50-us=.. lat-p99-us=.. lat-max-us=..', DQBUF time minus\n"
+"buffer timestamp over the frames printed (clock=other, lat-n=0: the\n"
+"driver's timestamps are not CLOCK_MONOTONIC).\n");
+}
+
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Returns the latency, or 0 with *ok = 0 when the clock is not ours. */
+static int64_t note_latency(struct tfe_lat *l, const struct v4l2_buffer *b,
+			    int64_t now, int *ok)
+{
+	int64_t lat;
+
+	*ok = (b->flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) ==
+	      V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC;
+	if (!*ok)
+		return 0;
+	lat = now - ((int64_t)b->timestamp.tv_sec * 1000000000LL +
+		     (int64_t)b->timestamp.tv_usec * 1000LL);
+	tfe_lat_add(l, lat);
+	return lat;
+}
+
+static void print_latency(struct tfe_lat *l)
+{
+	printf("latency clock=%s lat-n=%llu", l->n ? "monotonic" : "other",
+	       (unsigned long long)(l->n + l->n_over));
+	if (l->n)
+		printf(" lat-p50-us=%lld lat-p99-us=%lld lat-max-us=%lld",
+		       (long long)(tfe_lat_pct(l, 0.50) / 1000),
+		       (long long)(tfe_lat_pct(l, 0.99) / 1000),
+		       (long long)(l->max / 1000));
+	putchar('\n');
 }
 
 int main(int argc, char **argv)
@@ -105,6 +150,9 @@ int main(int argc, char **argv)
 	enum v4l2_buf_type type = V4L2_BUF_TYPE_VIDEO_CAPTURE;
 	unsigned int i, got = 0, seen = 0;
 	struct pollfd pfd;
+	struct tfe_lat lat = { 0 };
+	int64_t now;
+	int have_lat;
 	char fcc[5];
 	int fd, c, ret = 1;
 	bool timed = false;
@@ -242,14 +290,22 @@ int main(int argc, char **argv)
 			fprintf(stderr, "capsum: DQBUF: %s\n", strerror(errno));
 			goto out_stop;
 		}
+		now = mono_ns();
 		if (b.index >= rb.count || b.bytesused > bufs[b.index].len) {
 			fprintf(stderr, "capsum: driver returned bad buffer\n");
 			goto out_stop;
 		}
 		if (seen++ >= skip && !(b.flags & V4L2_BUF_FLAG_ERROR)) {
-			tfe_csum_print(stdout, b.sequence, b.index, b.bytesused,
-				       tfe_crc32(0, bufs[b.index].p,
-						 b.bytesused));
+			int64_t l = note_latency(&lat, &b, now, &have_lat);
+			uint32_t crc = tfe_crc32(0, bufs[b.index].p,
+						 b.bytesused);
+
+			if (have_lat)
+				tfe_csum_print_lat(stdout, b.sequence, b.index,
+						   b.bytesused, crc, l);
+			else
+				tfe_csum_print(stdout, b.sequence, b.index,
+					       b.bytesused, crc);
 			got++;
 			mark(got == 1 ? PH_FIRST : PH_REST);
 		}
@@ -258,6 +314,7 @@ int main(int argc, char **argv)
 			goto out_stop;
 		}
 	}
+	print_latency(&lat);
 	ret = 0;
 out_stop:
 	mark(got <= 1 ? PH_FIRST : PH_REST);
@@ -274,5 +331,6 @@ out_close:
 	mark(PH_CLOSE);
 	if (timed)
 		print_phases(stderr, start);
+	tfe_lat_free(&lat);
 	return ret;
 }

@@ -18,3 +18,10 @@ int tfe_csum_print(FILE *out, uint32_t seq, unsigned int idx, uint32_t size,
 	return fprintf(out, "frame seq=%u idx=%u size=%u crc32=%08x\n",
 		       seq, idx, size, crc);
 }
+
+int tfe_csum_print_lat(FILE *out, uint32_t seq, unsigned int idx,
+		       uint32_t size, uint32_t crc, int64_t lat_ns)
+{
+	return fprintf(out, "frame seq=%u idx=%u size=%u crc32=%08x lat-us=%lld\n",
+		       seq, idx, size, crc, (long long)(lat_ns / 1000));
+}

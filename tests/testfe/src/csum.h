@@ -19,5 +19,8 @@ uint32_t tfe_crc32(uint32_t crc, const void *buf, size_t len);
  */
 int tfe_csum_print(FILE *out, uint32_t seq, unsigned int idx, uint32_t size,
 		   uint32_t crc);
+/* The same with the frame's latency appended: "... lat-us=L". */
+int tfe_csum_print_lat(FILE *out, uint32_t seq, unsigned int idx,
+		       uint32_t size, uint32_t crc, int64_t lat_ns);
 
 #endif /* TFE_CSUM_H */

@@ -96,6 +96,7 @@ int main(int argc, char **argv)
 	so.timeout_ms = o.timeout_ms;
 	so.verbose = o.verbose;
 	so.literal = o.literal;
+	so.no_capture_time = o.no_capture_time;
 	tfe_sess_init(&sess, tp, &so);
 
 	memset(&cfg, 0, sizeof(cfg));

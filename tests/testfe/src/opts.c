@@ -47,6 +47,7 @@ void tfe_usage(FILE *out)
 "      --literal          cameraif.h to the letter: no 'version' node, no\n"
 "                         extensions, BUF_DEQUEUE after every FRAME_AVAIL\n"
 "                         and the buffer read only after its response\n"
+"      --no-capture-time  do not negotiate capture times (no latency)\n"
 "  -v, --verbose\n"
 "  -h, --help\n"
 "\n"
@@ -77,7 +78,8 @@ static int fail(char *err, size_t errlen, const char *fmt, ...)
 int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 		   size_t errlen)
 {
-	enum { OPT_SPIN_US = 256, OPT_FOREIGN, OPT_UNIQUE_ID, OPT_LITERAL };
+	enum { OPT_SPIN_US = 256, OPT_FOREIGN, OPT_UNIQUE_ID, OPT_LITERAL,
+	       OPT_NO_CAPTIME };
 	static const struct option lopts[] = {
 		{ "devid", required_argument, NULL, 'd' },
 		{ "mode", required_argument, NULL, 'm' },
@@ -95,6 +97,7 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 		{ "loop", required_argument, NULL, 'L' },
 		{ "unique-id", required_argument, NULL, OPT_UNIQUE_ID },
 		{ "literal", no_argument, NULL, OPT_LITERAL },
+		{ "no-capture-time", no_argument, NULL, OPT_NO_CAPTIME },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -206,6 +209,9 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 			break;
 		case OPT_LITERAL:
 			o->literal = 1;
+			break;
+		case OPT_NO_CAPTIME:
+			o->no_capture_time = 1;
 			break;
 		case OPT_UNIQUE_ID:
 			if (!*optarg || strlen(optarg) > 64 ||

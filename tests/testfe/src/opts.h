@@ -27,6 +27,7 @@ struct tfe_opts {
 	unsigned int foreign_domid;	/* ~0u: pick one */
 	unsigned int count;		/* flood size */
 	int literal;			/* cameraif.h to the letter */
+	int no_capture_time;		/* do not negotiate capture times */
 	int verbose;
 	int help;
 	const char *command;

@@ -227,6 +227,11 @@ static int publish(struct tfe_sess *s)
 					 VCAM_FIELD_EVT_HOLD_OFF, "1");
 	else if (!ret)
 		ret = tp->ops->cfg_rm(tp, TFE_DIR_FE, VCAM_FIELD_EVT_HOLD_OFF);
+	if (!ret && s->capture_time)
+		ret = tp->ops->cfg_write(tp, TFE_DIR_FE,
+					 VCAM_FIELD_CAPTURE_TIME, "1");
+	else if (!ret)
+		ret = tp->ops->cfg_rm(tp, TFE_DIR_FE, VCAM_FIELD_CAPTURE_TIME);
 	return ret;
 }
 
@@ -272,6 +277,11 @@ int tfe_connect(struct tfe_sess *s)
 	s->evt_hold_off = !s->o.literal &&
 			  !tp->ops->cfg_read(tp, TFE_DIR_BE,
 					     VCAM_FIELD_FEATURE_EVT_HOLD_OFF,
+					     buf, sizeof(buf)) &&
+			  strcmp(buf, "1") == 0;
+	s->capture_time = !s->o.literal && !s->o.no_capture_time &&
+			  !tp->ops->cfg_read(tp, TFE_DIR_BE,
+					     VCAM_FIELD_FEATURE_CAPTURE_TIME,
 					     buf, sizeof(buf)) &&
 			  strcmp(buf, "1") == 0;
 
@@ -353,6 +363,7 @@ void tfe_disconnect(struct tfe_sess *s)
 	if (s->evt_page)
 		tp->ops->unshare(tp, s->evt_page, 1, &s->evt_ref);
 	s->ring_page = s->evt_page = NULL;
+	tfe_lat_free(&s->lat);
 }
 
 int tfe_kick(struct tfe_sess *s)
@@ -415,11 +426,42 @@ static int pump_rsp(struct tfe_sess *s)
 	return (int)n;
 }
 
+static int64_t real_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/*
+ * The moment we see a frame is when we copy its event off the page: read
+ * the clock once per batch (*now 0: not yet read).
+ */
+static int64_t note_latency(struct tfe_sess *s, const struct xencamera_evt *e,
+			    int64_t *now)
+{
+	uint64_t t;
+
+	if (!s->capture_time)
+		return TFE_LAT_NONE;
+	t = vcam_evt_capture_time(e);
+	if (!t) {
+		s->lat.no_time++;
+		return TFE_LAT_NONE;
+	}
+	if (!*now)
+		*now = real_ns();
+	tfe_lat_add(&s->lat, *now - (int64_t)t);
+	return *now - (int64_t)t;
+}
+
 static int pump_evt(struct tfe_sess *s)
 {
 	struct xencamera_event_page *pg = s->evt_page;
 	uint32_t prod, cons;
 	unsigned int n = 0;
+	int64_t now = 0;
 
 	/* in_cons is ours; trust our own copy, not the shared one. */
 	cons = s->evt_cons;
@@ -428,8 +470,12 @@ static int pump_evt(struct tfe_sess *s)
 	if (prod - cons > XENCAMERA_IN_RING_LEN)
 		return violation(s, "event in_prod out of range", prod, cons);
 	while (cons != prod && s->evq_n < TFE_EVQ_LEN) {
-		memcpy(&s->evq[(s->evq_head + s->evq_n) % TFE_EVQ_LEN],
-		       &XENCAMERA_IN_RING_REF(pg, cons), sizeof(s->evq[0]));
+		struct xencamera_evt *e =
+			&s->evq[(s->evq_head + s->evq_n) % TFE_EVQ_LEN];
+
+		memcpy(e, &XENCAMERA_IN_RING_REF(pg, cons), sizeof(*e));
+		if (e->type == XENCAMERA_EVT_FRAME_AVAIL)
+			tfe_evt_set_lat(e, note_latency(s, e, &now));
 		s->evq_n++;
 		cons++;
 		n++;
@@ -596,13 +642,35 @@ int tfe_call(struct tfe_sess *s, struct xencamera_req *req,
 	}
 }
 
-void tfe_counters_print(const struct tfe_sess *s, FILE *out,
+/*
+ * Appended to the stats line: " capture-time=0|1 lat-n=N" and, with
+ * samples, p50/p99/max in µs (rounded toward zero; may be negative when the
+ * two domains' clocks disagree by more than the latency).
+ */
+static void lat_print(struct tfe_sess *s, FILE *out)
+{
+	struct tfe_lat *l = &s->lat;
+
+	fprintf(out, " capture-time=%d lat-n=%llu", s->capture_time,
+		(unsigned long long)(l->n + l->n_over));
+	if (l->n)
+		fprintf(out, " lat-p50-us=%lld lat-p99-us=%lld lat-max-us=%lld",
+			(long long)(tfe_lat_pct(l, 0.50) / 1000),
+			(long long)(tfe_lat_pct(l, 0.99) / 1000),
+			(long long)(l->max / 1000));
+	if (l->no_time)
+		fprintf(out, " lat-no-time=%llu",
+			(unsigned long long)l->no_time);
+	fputc('\n', out);
+}
+
+void tfe_counters_print(struct tfe_sess *s, FILE *out,
 			double elapsed_s, double cpu_s)
 {
 	const struct tfe_counters *c = &s->cnt;
 
 	fprintf(out,
-		"stats mode=%s be-alloc=%d frames=%llu drops=%llu responses=%llu events=%llu ctrl-changes=%llu notify-sent=%llu wakeups=%llu cfg-wakeups=%llu spins=%llu blocks=%llu violations=%llu elapsed-s=%.3f cpu-s=%.3f reannounced=%llu\n",
+		"stats mode=%s be-alloc=%d frames=%llu drops=%llu responses=%llu events=%llu ctrl-changes=%llu notify-sent=%llu wakeups=%llu cfg-wakeups=%llu spins=%llu blocks=%llu violations=%llu elapsed-s=%.3f cpu-s=%.3f reannounced=%llu",
 		vcam_notify_mode_name(s->mode), s->be_alloc,
 		(unsigned long long)c->frames, (unsigned long long)c->drops,
 		(unsigned long long)c->responses,
@@ -614,4 +682,5 @@ void tfe_counters_print(const struct tfe_sess *s, FILE *out,
 		(unsigned long long)c->spins, (unsigned long long)c->blocks,
 		(unsigned long long)c->violations, elapsed_s, cpu_s,
 		(unsigned long long)c->reannounced);
+	lat_print(s, out);
 }

@@ -8,7 +8,9 @@
 #define TFE_SESSION_H
 
 #include <stdio.h>
+#include <string.h>
 
+#include "lat.h"
 #include "transport.h"
 #include "wire.h"
 
@@ -36,6 +38,7 @@ struct tfe_sess_opts {
 	unsigned int spin_us;	/* 0: from config / default */
 	int timeout_ms;		/* per response / per frame */
 	int literal;		/* no version node, no extensions */
+	int no_capture_time;	/* do not ask for capture times */
 	int verbose;
 };
 
@@ -47,6 +50,7 @@ struct tfe_sess {
 	int be_alloc;
 	unsigned int max_buffers;
 	int evt_hold_off;
+	int capture_time;		/* negotiated: FRAME_AVAIL has times */
 
 	void *ring_page;
 	uint32_t ring_ref;
@@ -69,7 +73,31 @@ struct tfe_sess {
 	unsigned int evq_head, evq_n;
 
 	struct tfe_counters cnt;
+	/* our CLOCK_REALTIME on seeing a frame minus its capture time */
+	struct tfe_lat lat;
 };
+
+/*
+ * Our latency of a FRAME_AVAIL (ns, TFE_LAT_NONE: no capture time), kept
+ * in our *local* copy of the event, in octets the wire leaves reserved
+ * (after the capture time), so that it travels with the event through our
+ * queue; tfe_pump sets it on every FRAME_AVAIL it copies.
+ */
+#define TFE_LAT_NONE		INT64_MIN
+#define TFE_EVT_LAT_OFFSET	(VCAM_EVT_CAPTURE_TIME_OFFSET + 8)
+
+static inline void tfe_evt_set_lat(struct xencamera_evt *e, int64_t ns)
+{
+	memcpy((char *)e + TFE_EVT_LAT_OFFSET, &ns, sizeof(ns));
+}
+
+static inline int64_t tfe_evt_lat(const struct xencamera_evt *e)
+{
+	int64_t ns;
+
+	memcpy(&ns, (const char *)e + TFE_EVT_LAT_OFFSET, sizeof(ns));
+	return ns;
+}
 
 void tfe_sess_init(struct tfe_sess *s, struct tfe_tp *tp,
 		   const struct tfe_sess_opts *o);
@@ -113,7 +141,7 @@ int tfe_pop_evt(struct tfe_sess *s, struct xencamera_evt *evt);
 int tfe_call(struct tfe_sess *s, struct xencamera_req *req,
 	     struct xencamera_resp *rsp);
 
-void tfe_counters_print(const struct tfe_sess *s, FILE *out,
+void tfe_counters_print(struct tfe_sess *s, FILE *out,
 			double elapsed_s, double cpu_s);
 
 #endif /* TFE_SESSION_H */

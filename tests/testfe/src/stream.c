@@ -223,8 +223,10 @@ static int dequeue_literally(struct tfe_stream *st, unsigned int idx,
 	return take_reannounced(st, idx, used, seq);
 }
 
-static int frame(struct tfe_stream *st, const struct xencamera_frame_avail_evt *f)
+static int frame(struct tfe_stream *st, const struct xencamera_evt *e)
 {
+	const struct xencamera_frame_avail_evt *f = &e->evt.frame_avail;
+	int64_t lat = tfe_evt_lat(e);
 	struct tfe_sess *s = st->s;
 	struct tfe_buf *b;
 	unsigned int idx = f->index;
@@ -262,7 +264,10 @@ static int frame(struct tfe_stream *st, const struct xencamera_frame_avail_evt *
 	st->last_seq = seq;
 	b->queued = 0;
 	s->cnt.frames++;
-	if (st->cfg.out)
+	if (st->cfg.out && lat != TFE_LAT_NONE)
+		tfe_csum_print_lat(st->cfg.out, seq, idx, used,
+				   tfe_crc32(0, b->data, used), lat);
+	else if (st->cfg.out)
 		tfe_csum_print(st->cfg.out, seq, idx, used,
 			       tfe_crc32(0, b->data, used));
 	return queue_buf(st, idx);
@@ -302,7 +307,7 @@ int tfe_stream_frames(struct tfe_stream *st, unsigned int frames)
 		while (got < frames && tfe_pop_evt(s, &evt)) {
 			switch (evt.type) {
 			case XENCAMERA_EVT_FRAME_AVAIL:
-				ret = frame(st, &evt.evt.frame_avail);
+				ret = frame(st, &evt);
 				if (ret)
 					return ret;
 				got++;

@@ -52,6 +52,13 @@ static int be_connect(struct be_harness *h)
 	cfg.evt_hold_off = !vcam_lb_store_read(h->lb, "fe/evt-hold-off", buf,
 					       sizeof(buf)) &&
 			   strcmp(buf, "1") == 0;
+	/* as vcamd: only when it offers and the frontend says it reads them */
+	cfg.capture_time = !vcam_lb_store_read(h->lb, "be/feature-capture-time",
+					       buf, sizeof(buf)) &&
+			   strcmp(buf, "1") == 0 &&
+			   !vcam_lb_store_read(h->lb, "fe/capture-time", buf,
+					       sizeof(buf)) &&
+			   strcmp(buf, "1") == 0;
 	cfg.notify_mode = VCAM_NOTIFY_EVENT;
 	if (!vcam_lb_store_read(h->lb, "fe/notify-mode", buf, sizeof(buf)) &&
 	    vcam_notify_mode_parse(buf) >= 0)
@@ -184,6 +191,7 @@ int be_harness_start_lim(struct be_harness *h, int be_alloc, const char *mode,
 		vcam_lb_store_write(h->lb, VCAM_LB_BE, "fe/notify-mode", mode);
 	vcam_lb_store_write(h->lb, VCAM_LB_BE, "be/versions", "1");
 	vcam_lb_store_write(h->lb, VCAM_LB_BE, "be/feature-evt-hold-off", "1");
+	vcam_lb_store_write(h->lb, VCAM_LB_BE, "be/feature-capture-time", "1");
 	vcam_lb_store_write(h->lb, VCAM_LB_BE, "be/state", "1");
 	if (pthread_create(&h->th, NULL, be_main, h)) {
 		vcam_lb_destroy(h->lb);

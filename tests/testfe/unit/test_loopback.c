@@ -44,9 +44,10 @@ static uint32_t pattern_crc(uint32_t cam_seq, uint32_t len)
  * last line's frame is one of the camera's latest, which fixes base; then
  * every other line is held to it, so a wrong or torn frame fails.
  */
-static void check_lines(FILE *f, unsigned int frames, uint32_t cam_next)
+/* Returns how many frame lines carry a latency (lat-us=). */
+static unsigned int check_lines(FILE *f, unsigned int frames, uint32_t cam_next)
 {
-	unsigned int seq[256], size[256], crc[256], idx, n = 0, i;
+	unsigned int seq[256], size[256], crc[256], idx, n = 0, i, nlat = 0;
 	uint32_t base = 0, k;
 	char line[128];
 
@@ -58,6 +59,7 @@ static void check_lines(FILE *f, unsigned int frames, uint32_t cam_next)
 					"frame seq=%u idx=%u size=%u crc32=%x",
 					&seq[n], &idx, &size[n], &crc[n]), 4);
 		assert_true(size[n] > 0);
+		nlat += strstr(line, " lat-us=") != NULL;
 		n++;
 	}
 	assert_int_equal(n, frames);
@@ -70,6 +72,51 @@ static void check_lines(FILE *f, unsigned int frames, uint32_t cam_next)
 	base = cam_next - k - seq[n - 1];
 	for (i = 0; i < n; i++)
 		assert_int_equal(crc[i], pattern_crc(seq[i] + base, size[i]));
+	return nlat;
+}
+
+/*
+ * Negotiated: every frame came with its capture time, the latencies are
+ * real (the fake camera stamps a frame when vcamd takes it; loopback runs
+ * in one process, one clock) and they reach the stats line.
+ */
+static void check_latency(struct tfe_sess *s, unsigned int frames)
+{
+	char line[1024];
+	FILE *f = tmpfile();
+
+	assert_true(s->lat.n >= frames);
+	assert_int_equal(s->lat.no_time, 0);
+	assert_true(tfe_lat_pct(&s->lat, 0.01) >= 0);
+	assert_true(s->lat.max < 5000000000LL);
+	assert_true(tfe_lat_pct(&s->lat, 0.5) <= tfe_lat_pct(&s->lat, 0.99));
+	assert_true(tfe_lat_pct(&s->lat, 0.99) <= s->lat.max);
+	assert_non_null(f);
+	tfe_counters_print(s, f, 1.0, 0.1);
+	rewind(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_non_null(strstr(line, " capture-time=1 lat-n="));
+	assert_non_null(strstr(line, " lat-p50-us="));
+	assert_non_null(strstr(line, " lat-p99-us="));
+	assert_non_null(strstr(line, " lat-max-us="));
+	fclose(f);
+}
+
+/* Not negotiated: no times, no latency figures, the stream unchanged. */
+static void check_no_latency(struct tfe_sess *s)
+{
+	char line[1024];
+	FILE *f = tmpfile();
+
+	assert_int_equal(s->capture_time, 0);
+	assert_int_equal(s->lat.n, 0);
+	assert_non_null(f);
+	tfe_counters_print(s, f, 1.0, 0.1);
+	rewind(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_non_null(strstr(line, " capture-time=0 lat-n=0"));
+	assert_null(strstr(line, "lat-p50-us="));
+	fclose(f);
 }
 
 static void sess_open(struct tfe_sess *s, struct be_harness *h,
@@ -99,9 +146,11 @@ static void stream_once(struct be_harness *h, unsigned int frames,
 	assert_int_equal(s.be_alloc, be_alloc);
 	assert_int_equal(s.mode, mode);
 	assert_int_equal(s.evt_hold_off, 1);
+	assert_int_equal(s.capture_time, 1);
 	assert_int_equal(tfe_stream_run(&s, &cfg), 0);
 	assert_int_equal(s.cnt.frames, frames);
 	assert_int_equal(s.cnt.violations, 0);
+	check_latency(&s, frames);
 	/* The modes differ in how we waited: never blocked vs never spun. */
 	if (mode == VCAM_NOTIFY_SPIN)
 		assert_int_equal(s.cnt.blocks, 0);
@@ -110,7 +159,7 @@ static void stream_once(struct be_harness *h, unsigned int frames,
 	tfe_disconnect(&s);
 	tfe_tp_close(tp);
 	/* Stream stopped: the camera's counter holds still now. */
-	check_lines(f, frames, h->fc.next_seq);
+	assert_int_equal(check_lines(f, frames, h->fc.next_seq), frames);
 	fclose(f);
 }
 
@@ -183,12 +232,69 @@ static void test_literal(void **st)
 	assert_int_equal(tfe_stream_run(&s, &cfg), 0);
 	assert_int_equal(s.cnt.frames, 30);
 	assert_int_equal(s.cnt.violations, 0);
+	check_no_latency(&s);
 	assert_true(h->dev.st.dequeue_held >= 30);
 	tfe_disconnect(&s);
 	tfe_tp_close(tp);
-	check_lines(f, 30, h->fc.next_seq);
+	assert_int_equal(check_lines(f, 30, h->fc.next_seq), 0);
 	fclose(f);
 	harness_done(h);
+}
+
+/*
+ * One side without capture times: the frontend does not ask, or the
+ * backend does not offer.  Either way vcamd's core writes no time (the
+ * octets after seq_num stay zero, which a v1 frontend never reads) and the
+ * stream is the same as before the extension.
+ */
+static void captime_fallback(int fe_asks, int be_offers)
+{
+	struct be_harness *h = harness(1, "event");
+	struct tfe_sess_opts so = {
+		.mode = -1, .be_alloc = -1, .timeout_ms = 3000,
+		.no_capture_time = !fe_asks,
+	};
+	struct tfe_stream_cfg cfg = { .nbufs = 4, .frames = 20 };
+	struct tfe_sess s;
+	struct tfe_tp *tp;
+	char v[VCAM_LB_VAL_MAX];
+	FILE *f = tmpfile();
+
+	assert_non_null(f);
+	cfg.out = f;
+	if (!be_offers)
+		assert_int_equal(vcam_lb_store_rm(h->lb, VCAM_LB_BE,
+						  "be/feature-capture-time"),
+				 0);
+	tp = tfe_tp_loop_open(h->lb, 0);
+	assert_non_null(tp);
+	tfe_sess_init(&s, tp, &so);
+	assert_int_equal(tfe_connect(&s), 0);
+	/* not asked for: no node at all, as before the extension */
+	assert_int_not_equal(vcam_lb_store_read(h->lb, "fe/capture-time", v,
+						sizeof(v)), 0);
+	assert_int_equal(tfe_stream_run(&s, &cfg), 0);
+	assert_int_equal(s.cnt.frames, 20);
+	assert_int_equal(s.cnt.violations, 0);
+	assert_false(h->dev.cfg.capture_time);
+	check_no_latency(&s);
+	tfe_disconnect(&s);
+	tfe_tp_close(tp);
+	assert_int_equal(check_lines(f, 20, h->fc.next_seq), 0);
+	fclose(f);
+	harness_done(h);
+}
+
+static void test_captime_fe_without(void **st)
+{
+	(void)st;
+	captime_fallback(0, 1);
+}
+
+static void test_captime_be_without(void **st)
+{
+	(void)st;
+	captime_fallback(1, 0);
 }
 
 /* SIGTERM mid-stream: the stream ends at its next frame, and passes. */
@@ -395,6 +501,8 @@ int main(void)
 		cmocka_unit_test(test_hybrid_be),
 		cmocka_unit_test(test_no_mode_key_means_event),
 		cmocka_unit_test(test_literal),
+		cmocka_unit_test(test_captime_fe_without),
+		cmocka_unit_test(test_captime_be_without),
 		cmocka_unit_test(test_stream_stop_signal),
 		cmocka_unit_test(test_h_garbage),
 		cmocka_unit_test(test_h_bad_index),
