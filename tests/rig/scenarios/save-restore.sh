@@ -11,7 +11,9 @@
 # Debian 12's Xen 4.17 is built without it (CONFIG_SHADOW_PAGING unset): there `xl migrate`
 # fails before the guest is suspended.  The migrate step checks either outcome: the migrated
 # guest as above, or a refused migration that leaves the guest and its stream alone, the
-# incoming domain having got (and lost) its camera.  Two domains with one UUID running at once,
+# incoming domain having got (and lost) its camera.  A refusal fails the step when the booted
+# hypervisor's own build configuration (hypfs /buildinfo/config) has shadow paging: `make
+# check-migrate` boots Debian's Xen rebuilt with it (RIG_XEN=shadow, lib/mk-xen-shadow).  Two domains with one UUID running at once,
 # which a localhost migration makes, are proven with a clone: `xl save -c` (the guest and its
 # stream go on: a cancelled suspend) + `xl restore` of that image under another name, then the
 # original destroyed.  Times land in out/<run>/save-restore-times.txt.
@@ -292,6 +294,8 @@ sr_migrate() {
 	kill $p 2>/dev/null
 	grep -v progress "$OUT/logs/save-restore.xl-migrate.log"
 	echo "what xl ran: $(tail -n 1 "$OUT/logs/save-restore.ssh.log")"
+	xenhypfs cat /buildinfo/config 2>/dev/null | grep -qx 'CONFIG_SHADOW_PAGING=y' &&
+		{ echo "xl migrate failed, and this Xen has shadow paging (log-dirty mode)"; return 1; }
 	grep -q 'Failed to enable logdirty' "$OUT/logs/save-restore.xl-migrate.log" ||
 		{ echo "xl migrate failed, and not for want of log-dirty mode"; return 1; }
 	echo "migrate, streaming: xl migrate refused after $(secs_between "$t0" "$t1") s (this Xen has no log-dirty mode for PV guests: CONFIG_SHADOW_PAGING unset); the guest went on" |
