@@ -97,9 +97,10 @@ soak: all
 		tests/rig/out/latest/soak-series.png || true; \
 	cat tests/rig/out/latest/soak-summary.txt 2>/dev/null; exit $$rc
 
-# Not part of check (building the hypervisor takes about 5 minutes here, once): Debian's Xen
-# 4.17 rebuilt with shadow paging (tests/rig/lib/mk-xen-shadow, kept in tests/rig/cache/), then
-# scenario save-restore on it, whose migrate step must then really migrate the guest.
+# Not part of check (the hypervisor build, once, takes 3-5 min here beside a running rig, about
+# 180 CPU-seconds): Debian's Xen 4.17 rebuilt with shadow paging (tests/rig/lib/mk-xen-shadow,
+# kept in tests/rig/cache/), then scenario save-restore on it, whose migrate step must then
+# really migrate the guest.
 check-migrate: .deps-installed all
 	nice -n 19 tests/rig/lib/mk-xen-shadow >/dev/null
 	RIG_XEN=shadow tests/rig/run-rig save-restore
