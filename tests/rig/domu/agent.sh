@@ -184,7 +184,7 @@ soak_burst() {
 }
 
 run() {
-	local seq=$1 verb=$2 dev m
+	local seq=$1 verb=$2 dev m e
 	shift 2
 	case $verb in
 	soak-burst) soak_burst "$seq" "$@" ;;
@@ -207,8 +207,9 @@ run() {
 		say "$seq" frames "$dev md5 $m"
 		;;
 	stream)
-		# N frames in one stream: "streaming" once they flow, "done rc=.. frames=.." when it
-		# ends (all frames, an error, or stream-stop)
+		# N frames in one stream: "streaming" once they flow, "done rc=.. frames=.. [error: ..]"
+		# when it ends (all frames, an error, or stream-stop).  v4l2-ctl exits 0 after a failed
+		# DQBUF too: its last error line says whether it failed.
 		dev=$(node "$1") || { say "$seq" failed "no camera $1"; return 1; }
 		v4l2-ctl -d "$dev" --set-fmt-video=width=$W,height=$H,pixelformat=$FMT ||
 			{ say "$seq" failed "cannot set the format on $dev"; return 1; }
@@ -221,7 +222,9 @@ run() {
 		done
 		say "$seq" streaming "$dev"
 		wait $m
-		say "$seq" done "rc=$? frames=$(tr -cd '<' </tmp/stream$1.log | wc -c)"
+		m=$?
+		e=$(grep -aiE 'error|fail|timeout' /tmp/stream$1.log | tail -n 1 | tr -d '<>\r')
+		say "$seq" done "rc=$m frames=$(tr -cd '<' </tmp/stream$1.log | wc -c)${e:+ error: $e}"
 		;;
 	stream-count) say "$seq" count "frames=$(tr -cd '<' </tmp/stream$1.log | wc -c)" ;;
 	stream-stop)

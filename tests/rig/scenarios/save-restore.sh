@@ -11,7 +11,9 @@
 # Debian 12's Xen 4.17 is built without it (CONFIG_SHADOW_PAGING unset): there `xl migrate`
 # fails before the guest is suspended.  The migrate step checks either outcome: the migrated
 # guest as above, or a refused migration that leaves the guest and its stream alone, the
-# incoming domain having got (and lost) its camera.  Two domains with one UUID running at once,
+# incoming domain having got (and lost) its camera.  A refusal fails the step when the booted
+# hypervisor's own build configuration (hypfs /buildinfo/config) has shadow paging: `make
+# check-migrate` boots Debian's Xen rebuilt with it (RIG_XEN=shadow, lib/mk-xen-shadow).  Two domains with one UUID running at once,
 # which a localhost migration makes, are proven with a clone: `xl save -c` (the guest and its
 # stream go on: a cancelled suspend) + `xl restore` of that image under another name, then the
 # original destroyed.  Times land in out/<run>/save-restore-times.txt.
@@ -122,8 +124,8 @@ sr_vcamd_only() {
 # watcher attached it while it was being built, frames equal native, vcamd serves nothing of the
 # old domain; one line of times for $SR_TIMES.  T0: the command's start, T1: its end.  MODE idle:
 # capture once the camera is back; stream: SEQ is the agent's stream-recover, which must end with
-# an error and capture again by itself; frames: SEQ is the agent's 'stream', which must end (an
-# error, or all its frames), then capture.
+# an error and capture again by itself; frames: SEQ is the agent's 'stream' (of more frames than
+# it can get before), which must end with an error, then capture.
 sr_after() {
 	local kind=$1 mode=$2 old=$3 t0=$4 t1=$5 seq=$6 dev=$7 new line ended="" att con md5 rc=0 first
 	new=$($XL domid srg) || { $XL list; return 1; }
@@ -153,6 +155,9 @@ sr_after() {
 		echo "the application: ${line#* }"
 		ended=${line%% *}
 		grep -q 'rc=137' <<<"$line" && { echo "the application hung"; rc=1; }
+		# a device error, not a select timeout: the frame flow stopped without one
+		grep -q ' error: ' <<<"$line" && ! grep -q 'timeout' <<<"$line" ||
+			{ echo "the application did not end with an error from the device"; rc=1; }
 		line=$(dd_do srg 600 frames await-capture "$dev" 3) || { echo "$line"; return 1; }
 		;;
 	*)
@@ -292,6 +297,8 @@ sr_migrate() {
 	kill $p 2>/dev/null
 	grep -v progress "$OUT/logs/save-restore.xl-migrate.log"
 	echo "what xl ran: $(tail -n 1 "$OUT/logs/save-restore.ssh.log")"
+	xenhypfs cat /buildinfo/config 2>/dev/null | grep -qx 'CONFIG_SHADOW_PAGING=y' &&
+		{ echo "xl migrate failed, and this Xen has shadow paging (log-dirty mode)"; return 1; }
 	grep -q 'Failed to enable logdirty' "$OUT/logs/save-restore.xl-migrate.log" ||
 		{ echo "xl migrate failed, and not for want of log-dirty mode"; return 1; }
 	echo "migrate, streaming: xl migrate refused after $(secs_between "$t0" "$t1") s (this Xen has no log-dirty mode for PV guests: CONFIG_SHADOW_PAGING unset); the guest went on" |
@@ -349,6 +356,8 @@ sr_clone() {
 	line=$(dd_wait "$clone" "$seq" "done" 300) || { echo "$line"; return 1; }
 	echo "srg2's copy of the stream: ${line#* }"
 	grep -q 'rc=137' <<<"$line" && { echo "srg2's stream hung"; rc=1; }
+	grep -q ' error: ' <<<"$line" && ! grep -q 'timeout' <<<"$line" ||
+		{ echo "srg2's stream did not end with an error from the device"; rc=1; }
 	line=$(dd_do srg2 300 frames await-capture 0 3) || { echo "$line"; return 1; }
 	sr_expect "srg2 (domain $clone)" "$(dd_md5 "$line")" || rc=1
 	echo "clone: xl restore of the checkpoint as srg2 took $(secs_between "$t2" "$t3") s; 3 frames in srg2 $(secs_between "$t2" "${line%% *}") s after its start" |
