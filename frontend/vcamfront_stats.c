@@ -65,65 +65,34 @@ VCAMFE_STAT_ATTR(reannounced);
 VCAMFE_STAT_ATTR(capture_times);
 VCAMFE_STAT_ATTR(bad_times);
 
-static ssize_t mode_show(struct device *dev, struct device_attribute *attr,
-			 char *buf)
-{
-	struct vcamfe_dev *cam = lock_cam(dev);
-	ssize_t n;
+/*
+ * A word about the connection, WORD an expression of cam (the locked
+ * device); NONE without a connection.
+ */
+#define VCAMFE_WORD_ATTR(name, none, word)				\
+static ssize_t name##_show(struct device *dev,				\
+			   struct device_attribute *attr, char *buf)	\
+{									\
+	struct vcamfe_dev *cam = lock_cam(dev);				\
+	ssize_t n;							\
+									\
+	if (!cam)							\
+		return sysfs_emit(buf, "%s\n", none);			\
+	n = sysfs_emit(buf, "%s\n", word);				\
+	unlock_cam(dev);						\
+	return n;							\
+}									\
+static DEVICE_ATTR_RO(name)
 
-	if (!cam)
-		return sysfs_emit(buf, "none\n");
-	n = sysfs_emit(buf, "%s\n", vcam_notify_mode_name(cam->notify_mode));
-	unlock_cam(dev);
-	return n;
-}
-static DEVICE_ATTR_RO(mode);
-
+VCAMFE_WORD_ATTR(mode, "none", vcam_notify_mode_name(cam->notify_mode));
 /* How a filled buffer comes back: with FRAME_AVAIL, or BUF_DEQUEUE's answer. */
-static ssize_t handback_show(struct device *dev, struct device_attribute *attr,
-			     char *buf)
-{
-	struct vcamfe_dev *cam = lock_cam(dev);
-	ssize_t n;
-
-	if (!cam)
-		return sysfs_emit(buf, "none\n");
-	n = sysfs_emit(buf, "%s\n", cam->avail_dequeues ? "avail" : "dequeue");
-	unlock_cam(dev);
-	return n;
-}
-static DEVICE_ATTR_RO(handback);
-
+VCAMFE_WORD_ATTR(handback, "none", cam->avail_dequeues ? "avail" : "dequeue");
 /* Requests on the ring at once (extension "in-order"), or one at a time. */
-static ssize_t pipeline_show(struct device *dev, struct device_attribute *attr,
-			     char *buf)
-{
-	struct vcamfe_dev *cam = lock_cam(dev);
-	ssize_t n;
-
-	if (!cam)
-		return sysfs_emit(buf, "none\n");
-	n = sysfs_emit(buf, "%s\n", cam->req.in_order ? "pipelined" :
-		       "one-at-a-time");
-	unlock_cam(dev);
-	return n;
-}
-static DEVICE_ATTR_RO(pipeline);
-
-static ssize_t state_show(struct device *dev, struct device_attribute *attr,
-			  char *buf)
-{
-	struct vcamfe_dev *cam = lock_cam(dev);
-	ssize_t n;
-
-	if (!cam)
-		return sysfs_emit(buf, "disconnected\n");
-	n = sysfs_emit(buf, "%s\n", READ_ONCE(cam->dead) ? "error" :
-		       cam->stream.streaming ? "streaming" : "idle");
-	unlock_cam(dev);
-	return n;
-}
-static DEVICE_ATTR_RO(state);
+VCAMFE_WORD_ATTR(pipeline, "none",
+		 cam->req.in_order ? "pipelined" : "one-at-a-time");
+VCAMFE_WORD_ATTR(state, "disconnected",
+		 READ_ONCE(cam->dead) ? "error" :
+		 cam->stream.streaming ? "streaming" : "idle");
 
 static struct attribute *vcamfe_stats_attrs[] = {
 	&dev_attr_frames.attr,
