@@ -64,9 +64,9 @@ struct v4l2cam {
 	 * nbufs frames are judged, so a camera whose clock is not
 	 * CLOCK_MONOTONIC loses at most those.
 	 */
-	struct timespec streamon_ts;
+	uint64_t streamon_ns;
 	unsigned int judge_left;
-	uint64_t stale;
+	bool stale_logged;
 };
 
 static int lib_ioctl(struct v4l2cam *c, unsigned long req, void *arg)
@@ -452,9 +452,19 @@ static int vc_queue(struct v4l2cam *c, unsigned int index)
 	return bioctl(c, VIDIOC_QBUF, &b);
 }
 
+static uint64_t buf_ns(const struct v4l2_buffer *b)
+{
+	return (uint64_t)b->timestamp.tv_sec * 1000000000ULL +
+	       (uint64_t)b->timestamp.tv_usec * 1000ULL;
+}
+
 static void vc_mark_streamon(struct v4l2cam *c)
 {
-	clock_gettime(CLOCK_MONOTONIC, &c->streamon_ts);
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	c->streamon_ns = (uint64_t)ts.tv_sec * 1000000000ULL +
+			 (uint64_t)ts.tv_nsec;
 	c->judge_left = c->nbufs;
 }
 
@@ -462,7 +472,7 @@ static void vc_mark_streamon(struct v4l2cam *c)
 static bool vc_stale(struct v4l2cam *c, const struct v4l2_buffer *b)
 {
 	uint32_t src = b->flags & V4L2_BUF_FLAG_TIMESTAMP_MASK;
-	const struct timespec *t0 = &c->streamon_ts;
+	uint64_t ns = buf_ns(b);
 
 	if (!c->judge_left)
 		return false;
@@ -470,11 +480,7 @@ static bool vc_stale(struct v4l2cam *c, const struct v4l2_buffer *b)
 	if (src != V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC &&
 	    src != V4L2_BUF_FLAG_TIMESTAMP_UNKNOWN)
 		return false;
-	if (b->timestamp.tv_sec == 0 && b->timestamp.tv_usec == 0)
-		return false;
-	return b->timestamp.tv_sec < t0->tv_sec ||
-	       (b->timestamp.tv_sec == t0->tv_sec &&
-		b->timestamp.tv_usec * 1000L < t0->tv_nsec);
+	return ns && ns < c->streamon_ns;
 }
 
 static int vc_stream_on(void *priv)
@@ -667,9 +673,11 @@ static int vc_next_frame(void *priv, struct vcamd_frame *fr)
 			/* A corrupt or stale frame is not delivered: a gap. */
 			if (b.flags & V4L2_BUF_FLAG_ERROR)
 				c->errors++;
-			else if (!c->stale++)
+			else if (!c->stale_logged) {
+				c->stale_logged = true;
 				log_info("%s: dropped a frame from before STREAMON",
 					 c->path);
+			}
 			if (c->user_mode)
 				vc_queue_user(c, b.index, (void *)b.m.userptr,
 					      b.length);
@@ -682,9 +690,7 @@ static int vc_next_frame(void *priv, struct vcamd_frame *fr)
 		/* other clocks (unknown, copy) say nothing about capture */
 		if ((b.flags & V4L2_BUF_FLAG_TIMESTAMP_MASK) ==
 		    V4L2_BUF_FLAG_TIMESTAMP_MONOTONIC)
-			fr->mono_ns = (uint64_t)b.timestamp.tv_sec *
-				      1000000000ULL +
-				      (uint64_t)b.timestamp.tv_usec * 1000ULL;
+			fr->mono_ns = buf_ns(&b);
 		if (c->user_mode) {
 			fr->nplanes = 1;
 			fr->plane[0].data = NULL;	/* already there */

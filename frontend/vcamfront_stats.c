@@ -34,7 +34,11 @@ static void unlock_cam(struct device *dev)
 	mutex_unlock(&info->lock);
 }
 
-#define VCAMFE_STAT_ATTR(name)						\
+/*
+ * One value of the connection, VAL an expression of cam (the locked
+ * device) printed with FMT; NONE without a connection.
+ */
+#define VCAMFE_SHOW_ATTR(name, none, fmt, val)				\
 static ssize_t name##_show(struct device *dev,				\
 			   struct device_attribute *attr, char *buf)	\
 {									\
@@ -42,13 +46,19 @@ static ssize_t name##_show(struct device *dev,				\
 	ssize_t n;							\
 									\
 	if (!cam)							\
-		return sysfs_emit(buf, "0\n");				\
-	n = sysfs_emit(buf, "%lld\n",					\
-		       (long long)atomic64_read(&cam->stats.name));	\
+		return sysfs_emit(buf, "%s\n", none);			\
+	n = sysfs_emit(buf, fmt "\n", val);				\
 	unlock_cam(dev);						\
 	return n;							\
 }									\
 static DEVICE_ATTR_RO(name)
+
+#define VCAMFE_STAT_ATTR(name)						\
+	VCAMFE_SHOW_ATTR(name, "0", "%lld",				\
+			 (long long)atomic64_read(&cam->stats.name))
+/* A word about the connection. */
+#define VCAMFE_WORD_ATTR(name, none, word)				\
+	VCAMFE_SHOW_ATTR(name, none, "%s", word)
 
 VCAMFE_STAT_ATTR(frames);
 VCAMFE_STAT_ATTR(errors);
@@ -64,25 +74,6 @@ VCAMFE_STAT_ATTR(dequeues);
 VCAMFE_STAT_ATTR(reannounced);
 VCAMFE_STAT_ATTR(capture_times);
 VCAMFE_STAT_ATTR(bad_times);
-
-/*
- * A word about the connection, WORD an expression of cam (the locked
- * device); NONE without a connection.
- */
-#define VCAMFE_WORD_ATTR(name, none, word)				\
-static ssize_t name##_show(struct device *dev,				\
-			   struct device_attribute *attr, char *buf)	\
-{									\
-	struct vcamfe_dev *cam = lock_cam(dev);				\
-	ssize_t n;							\
-									\
-	if (!cam)							\
-		return sysfs_emit(buf, "%s\n", none);			\
-	n = sysfs_emit(buf, "%s\n", word);				\
-	unlock_cam(dev);						\
-	return n;							\
-}									\
-static DEVICE_ATTR_RO(name)
 
 VCAMFE_WORD_ATTR(mode, "none", vcam_notify_mode_name(cam->notify_mode));
 /* How a filled buffer comes back: with FRAME_AVAIL, or BUF_DEQUEUE's answer. */
