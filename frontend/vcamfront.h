@@ -122,6 +122,15 @@ struct vcamfe_buf {
 	bool create_inflight;
 	u16 create_id;
 	s32 create_status;
+	/*
+	 * vb2 gave it to us (buf_queue) and it has not gone back yet; all
+	 * three under req_lock.  One finished while vb2_start_streaming runs
+	 * waits, parked with its state, for the start's outcome
+	 * (vcamfe_buf_done_locked).
+	 */
+	bool owned;
+	bool parked;
+	u8 parked_state;
 	/* Buffer belongs to the backend (BUF_QUEUE sent, no FRAME_AVAIL yet). */
 	bool with_be;
 	/* On the pending list, waiting for room on the request ring. */
@@ -457,6 +466,8 @@ void vcamfe_handback_reset(struct vcamfe_buf *buf);
 
 /* vcamfront_vb2.c */
 int vcamfe_vb2_init(struct vcamfe_dev *cam);
+void vcamfe_buf_done_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			    enum vb2_buffer_state state);
 void vcamfe_return_all_locked(struct vcamfe_dev *cam,
 			      enum vb2_buffer_state state);
 int vcamfe_bufs_release(struct vcamfe_dev *cam);

@@ -425,7 +425,7 @@ void vcamfe_buf_frame_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 
 	if (vcamfe_buf_plane_lens(cam, buf, used_sz, len)) {
 		atomic64_inc(&cam->stats.errors);
-		vb2_buffer_done(vb, VB2_BUF_STATE_ERROR);
+		vcamfe_buf_done_locked(cam, buf, VB2_BUF_STATE_ERROR);
 		return;
 	}
 	if (buf->shadow || buf->sh.be_mapped) {
@@ -436,7 +436,7 @@ void vcamfe_buf_frame_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 
 			if (!dst) {
 				atomic64_inc(&cam->stats.errors);
-				vb2_buffer_done(vb, VB2_BUF_STATE_ERROR);
+				vcamfe_buf_done_locked(cam, buf, VB2_BUF_STATE_ERROR);
 				return;
 			}
 			if (buf->shadow)
@@ -459,5 +459,5 @@ void vcamfe_buf_frame_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 	buf->vb.field = V4L2_FIELD_NONE;
 	vb->timestamp = frame_timestamp(cam, capture_ns);
 	atomic64_inc(&cam->stats.frames);
-	vb2_buffer_done(vb, VB2_BUF_STATE_DONE);
+	vcamfe_buf_done_locked(cam, buf, VB2_BUF_STATE_DONE);
 }

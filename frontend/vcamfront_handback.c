@@ -69,7 +69,7 @@ void vcamfe_dequeue_resp_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 		vcamfe_handback_reset(buf);
 		buf->with_be = false;
 		vb2_set_plane_payload(&buf->vb.vb2_buf, 0, 0);
-		vb2_buffer_done(&buf->vb.vb2_buf, VB2_BUF_STATE_ERROR);
+		vcamfe_buf_done_locked(cam, buf, VB2_BUF_STATE_ERROR);
 		return;
 	}
 	buf->deq_done = true;

@@ -375,7 +375,7 @@ static void handle_async_resp(struct vcamfe_dev *cam,
 		buf->with_be = false;
 		atomic64_inc(&cam->stats.errors);
 		buf->vb.vb2_buf.planes[0].bytesused = 0;
-		vb2_buffer_done(&buf->vb.vb2_buf, VB2_BUF_STATE_ERROR);
+		vcamfe_buf_done_locked(cam, buf, VB2_BUF_STATE_ERROR);
 	}
 }
 

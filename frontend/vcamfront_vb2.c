@@ -18,7 +18,39 @@ static struct vcamfe_buf *to_vcam_buf(struct vb2_buffer *vb)
 	return container_of(to_vb2_v4l2_buffer(vb), struct vcamfe_buf, vb);
 }
 
-/* Called with req_lock held. */
+/*
+ * Every buffer vb2 gave us goes back through here, with req_lock held.
+ * Outside streaming vb2 hands buffers to the driver only inside
+ * vb2_start_streaming, and if start_streaming then fails it wants every one
+ * back as VB2_BUF_STATE_QUEUED: one on its done list (a refused BUF_QUEUE,
+ * a backend dying during the start, even an early frame) is a WARNING
+ * there.  So until the start is decided such a buffer waits, parked with
+ * its state (vcamfe_start_decided).
+ */
+void vcamfe_buf_done_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
+			    enum vb2_buffer_state state)
+{
+	lockdep_assert_held(&cam->req_lock);
+	if (!cam->stream.streaming) {
+		buf->parked = true;
+		buf->parked_state = state;
+		return;
+	}
+	buf->owned = false;
+	vb2_buffer_done(&buf->vb.vb2_buf, state);
+}
+
+/* Take a buffer back from wherever the exchange with the backend left it. */
+static void buf_take_back_locked(struct vcamfe_buf *buf)
+{
+	if (buf->pending)
+		list_del_init(&buf->list);
+	buf->pending = false;
+	buf->with_be = false;
+	vcamfe_handback_reset(buf);
+}
+
+/* Called with req_lock held: every buffer we own goes back to vb2. */
 void vcamfe_return_all_locked(struct vcamfe_dev *cam,
 			      enum vb2_buffer_state state)
 {
@@ -27,13 +59,38 @@ void vcamfe_return_all_locked(struct vcamfe_dev *cam,
 	for (i = 0; i < VB2_MAX_FRAME; i++) {
 		struct vcamfe_buf *buf = cam->stream.bufs[i];
 
-		if (!buf || !(buf->pending || buf->with_be))
+		if (!buf || !buf->owned || buf->parked)
 			continue;
-		if (buf->pending)
-			list_del_init(&buf->list);
-		buf->pending = false;
-		buf->with_be = false;
-		vcamfe_handback_reset(buf);
+		buf_take_back_locked(buf);
+		vcamfe_buf_done_locked(cam, buf, state);
+	}
+}
+
+/*
+ * start_streaming's outcome, with req_lock held.  Started: buffers parked
+ * meanwhile go back as they finished.  Not started: every buffer we own
+ * goes back QUEUED, as vb2 requires.  vb2's own list is walked (we run
+ * under the queue's lock), so no buffer escapes.
+ */
+static void vcamfe_start_decided(struct vcamfe_dev *cam, struct vb2_queue *q,
+				 bool started)
+{
+	unsigned int i;
+
+	lockdep_assert_held(&cam->req_lock);
+	cam->stream.streaming = started;
+	for (i = 0; i < q->num_buffers; i++) {
+		struct vcamfe_buf *buf = to_vcam_buf(q->bufs[i]);
+		enum vb2_buffer_state state = buf->parked_state;
+
+		if (!buf->owned || (started && !buf->parked))
+			continue;
+		if (!started) {
+			buf_take_back_locked(buf);
+			state = VB2_BUF_STATE_QUEUED;
+		}
+		buf->parked = false;
+		buf->owned = false;
 		vb2_buffer_done(&buf->vb.vb2_buf, state);
 	}
 }
@@ -138,6 +195,8 @@ static int vcamfe_buf_init(struct vb2_buffer *vb)
 	if (vb->index >= cam->stream.num_bufs || !buf_fits(cam, vb))
 		return -EINVAL;
 	INIT_LIST_HEAD(&buf->list);
+	buf->owned = false;
+	buf->parked = false;
 	buf->pending = false;
 	buf->with_be = false;
 	buf->queue_inflight = false;
@@ -218,9 +277,10 @@ static void vcamfe_buf_queue(struct vb2_buffer *vb)
 	struct vcamfe_buf *buf = to_vcam_buf(vb);
 
 	mutex_lock(&cam->req_lock);
+	buf->owned = true;
 	if (cam->dead) {
+		vcamfe_buf_done_locked(cam, buf, VB2_BUF_STATE_ERROR);
 		mutex_unlock(&cam->req_lock);
-		vb2_buffer_done(vb, VB2_BUF_STATE_ERROR);
 		return;
 	}
 	buf->pending = true;
@@ -284,23 +344,30 @@ static int vcamfe_start_streaming(struct vb2_queue *q, unsigned int count)
 	int ret;
 
 	cam->stream.seq_valid = false;
+	cam->stream.last_frame = jiffies;
 	ret = vcamfe_req_sync(cam, XENCAMERA_OP_STREAM_START, NULL, 0, NULL);
 	if (!ret)
 		ret = vcamfe_poller_start(cam);
-	if (ret) {
-		if (!READ_ONCE(cam->dead))
-			vcamfe_req_sync(cam, XENCAMERA_OP_STREAM_STOP, NULL, 0,
-					NULL);
+	if (!ret) {
 		mutex_lock(&cam->req_lock);
-		vcamfe_return_all_locked(cam, VB2_BUF_STATE_QUEUED);
+		/* Dead now: vcamfe_mark_dead did not see a stream to end. */
+		if (!cam->dead) {
+			vcamfe_start_decided(cam, q, true);
+			mutex_unlock(&cam->req_lock);
+			queue_delayed_work(vcamfe_wq, &cam->stream.watchdog,
+					   msecs_to_jiffies(vcamfe_watchdog_ms(cam)));
+			return 0;
+		}
 		mutex_unlock(&cam->req_lock);
-		return ret;
+		vcamfe_poller_stop(cam);
+		ret = -ENODEV;
 	}
-	cam->stream.streaming = true;
-	cam->stream.last_frame = jiffies;
-	queue_delayed_work(vcamfe_wq, &cam->stream.watchdog,
-			   msecs_to_jiffies(vcamfe_watchdog_ms(cam)));
-	return 0;
+	if (!READ_ONCE(cam->dead))
+		vcamfe_req_sync(cam, XENCAMERA_OP_STREAM_STOP, NULL, 0, NULL);
+	mutex_lock(&cam->req_lock);
+	vcamfe_start_decided(cam, q, false);
+	mutex_unlock(&cam->req_lock);
+	return ret;
 }
 
 static void vcamfe_stop_streaming(struct vb2_queue *q)

@@ -24,6 +24,9 @@
  * --frame-ms: one frame every N ms (a slow camera; overrides --fps).
  * MODE: rsp-prod | rsp-id | evt-prod | evt-index | evt-size | evt-type |
  *       no-reply | vanish (Closing, exit) | crash (exit, xenstore untouched)
+ *       and, at the start of a stream rather than in it: refuse-start
+ *       (BUF_QUEUE of buffer 0 and STREAM_START refused) | vanish-at-start
+ *       (STREAM_START unanswered, Closing, exit)
  * --storm: event storms on the guest's request, for as long as its frontend
  *       node vcam-fakebe-storm says: "empty" notifies both event channels
  *       as fast as we can with nothing behind the notifications, "valid"
@@ -99,6 +102,7 @@ static struct {
 	uint8_t fifo[MAX_BUFS];
 	int fifo_len;
 	bool streaming;
+	bool vanish_now;	/* --hostile vanish-at-start: it came */
 	uint32_t seq;
 	int ctrl_vals[XENCAMERA_MAX_CTRL];
 	unsigned long frames;
@@ -214,6 +218,11 @@ static bool hostile(const char *mode)
 {
 	return g.hostile && strcmp(g.hostile, mode) == 0 && g.streaming &&
 	       g.frames >= 5;
+}
+
+static bool hostile_at_start(const char *mode)
+{
+	return g.hostile && strcmp(g.hostile, mode) == 0;
 }
 
 static void kick(evtchn_port_t port)
@@ -397,6 +406,8 @@ static int handle(const struct xencamera_req *req,
 		if (idx >= g.num_bufs || !g.bufs[idx].created ||
 		    g.bufs[idx].queued)
 			return -XEN_EINVAL;
+		if (idx == 0 && !g.streaming && hostile_at_start("refuse-start"))
+			return -XEN_EIO;
 		g.bufs[idx].queued = true;
 		g.bufs[idx].filled = false;
 		if (g.fifo_len < MAX_BUFS)
@@ -442,6 +453,8 @@ static int handle(const struct xencamera_req *req,
 	case XENCAMERA_OP_STREAM_START:
 		if (g.streaming || !g.num_bufs)
 			return -XEN_EINVAL;
+		if (hostile_at_start("refuse-start"))
+			return -XEN_EIO;
 		g.streaming = true;
 		g.seq = 0;
 		return 0;
@@ -474,6 +487,11 @@ static void serve_requests(void)
 			if (g.hostile && !strcmp(g.hostile, "no-reply") &&
 			    req.operation == XENCAMERA_OP_STREAM_STOP)
 				continue;
+			if (req.operation == XENCAMERA_OP_STREAM_START &&
+			    hostile_at_start("vanish-at-start")) {
+				g.vanish_now = true;
+				return;
+			}
 			rsp = RING_GET_RESPONSE(&g.ring, g.ring.rsp_prod_pvt);
 			memset(rsp, 0, sizeof(*rsp));
 			rsp->id = req.id;
@@ -872,6 +890,13 @@ int main(int argc, char **argv)
 		if (g.storm)
 			storm_burst();
 		serve_requests();
+		if (g.vanish_now) {
+			printf("vcam-fakebe: vanishing at STREAM_START\n");
+			fflush(stdout);
+			release_all();
+			set_state(XenbusStateClosing);
+			return 0;
+		}
 		/*
 		 * Like a camera, the first frame comes one frame interval
 		 * after the start, never with STREAM_START's answer: a frame
