@@ -1,5 +1,5 @@
 # Guest side of fe-robust's hostile cases: each device's backend turns bad 5 frames into the
-# stream (fedevs=0,1,... on the command line, one hostile backend each, tested one after the
+# stream, or at its start (fedevs=0,1,... on the command line, one hostile backend each, tested one after the
 # other).  The device must end in an error state (or vanish), the capture must end, the other
 # devices must not care, and nothing may oops.
 arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }

@@ -5,6 +5,6 @@
 step event-bealloc 300 fe_case eb fe-stream ", notify-mode=event, be-alloc=1"
 step hybrid-fealloc 300 fe_case hy fe-stream ", notify-mode=hybrid"
 step backend-restart 400 fe_recover
-for m in rsp-prod evt-index no-reply vanish; do
+for m in rsp-prod evt-index no-reply vanish refuse-start vanish-at-start; do
 	step "hostile-$m" 200 fe_case "h-$m" fe-hostile "" --hostile "$m"
 done
