@@ -7,6 +7,17 @@ pkgs=$(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$list" | tr '\n' ' ')
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
+# make check boots Debian's Xen rebuilt from Debian's own source (tests/rig/lib/mk-xen-shadow):
+# `apt-get source` needs a deb-src entry, here a copy of the system's Debian entries.
+if [ -z "$(apt-cache showsrc xen 2>/dev/null)" ]; then
+	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+		sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |
+			$SUDO tee /etc/apt/sources.list.d/vcam-deb-src.sources >/dev/null
+	elif grep -q '^deb ' /etc/apt/sources.list 2>/dev/null; then
+		sed -n 's/^deb /deb-src /p' /etc/apt/sources.list |
+			$SUDO tee /etc/apt/sources.list.d/vcam-deb-src.list >/dev/null
+	fi
+fi
 $SUDO apt-get update -qq
 # shellcheck disable=SC2086
 $SUDO apt-get install -y -qq $pkgs

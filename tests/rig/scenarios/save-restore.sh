@@ -13,7 +13,7 @@
 # guest as above, or a refused migration that leaves the guest and its stream alone, the
 # incoming domain having got (and lost) its camera.  A refusal fails the step when the booted
 # hypervisor's own build configuration (hypfs /buildinfo/config) has shadow paging: `make
-# check-migrate` boots Debian's Xen rebuilt with it (RIG_XEN=shadow, lib/mk-xen-shadow).  Two domains with one UUID running at once,
+# check` boots Debian's Xen rebuilt with it (RIG_XEN=shadow, lib/mk-xen-shadow).  Two domains with one UUID running at once,
 # which a localhost migration makes, are proven with a clone: `xl save -c` (the guest and its
 # stream go on: a cancelled suspend) + `xl restore` of that image under another name, then the
 # original destroyed.  Times land in out/<run>/save-restore-times.txt.
