@@ -74,7 +74,16 @@ struct vcamd_camera_ops {
 	int (*ctrl_get)(void *priv, unsigned int type, int64_t *val);
 	int (*ctrl_set)(void *priv, unsigned int type, int64_t val);
 	int (*stream_on)(void *priv);
+	/*
+	 * May keep the camera's own buffers allocated and mapped, so that
+	 * the next stream_on only queues them again (on vivid, allocating
+	 * and mapping them is most of a start).  Optional release_bufs gives
+	 * them back: the core calls it before a format or rate change, before
+	 * zero copy, and once the camera has been idle VCAMD_CAM_KEEP_MS, so
+	 * that other programs can use an idle camera again.
+	 */
 	int (*stream_off)(void *priv);
+	void (*release_bufs)(void *priv);
 	/*
 	 * Optional zero-copy streaming (V4L2 USERPTR): the camera fills the
 	 * caller's memory; next_frame then reports the filled buffer by
@@ -123,6 +132,9 @@ struct vcamd_cam {
 	 */
 	bool defer_stop;
 	bool stop_due;
+	/* Stopped with its buffers kept (ops->release_bufs), since when. */
+	bool bufs_kept;
+	uint64_t kept_since_ns;
 	bool have_fmt;
 	struct vcamd_format fmt;
 	uint32_t rate_numer, rate_denom;
@@ -333,6 +345,13 @@ int vcamd_cam_restore(struct vcamd_cam *cam, const struct vcamd_camera_ops *ops,
  * Every operation that needs it stopped settles it first.
  */
 void vcamd_cam_settle(struct vcamd_cam *cam);
+/* How long a stopped camera keeps its buffers for a quick restart. */
+#define VCAMD_CAM_KEEP_MS	3000
+/*
+ * The main loop's look at an idle camera: its kept buffers go back
+ * VCAMD_CAM_KEEP_MS after the stop (now_ns: CLOCK_MONOTONIC).
+ */
+void vcamd_cam_idle(struct vcamd_cam *cam, uint64_t now_ns);
 /*
  * Take every ready frame from the camera and hand it to every streaming
  * user.  Returns the number of camera frames consumed, or negative errno.

@@ -11,6 +11,33 @@
 #include <stdio.h>
 #include <string.h>
 
+/* The camera may keep its buffers (see vcamd_camera_ops.stream_off). */
+static void cam_stream_off(struct vcamd_cam *cam)
+{
+	cam->ops->stream_off(cam->priv);
+	cam->bufs_kept = cam->ops->release_bufs != NULL;
+	cam->kept_since_ns = 0;
+}
+
+static void cam_release_bufs(struct vcamd_cam *cam)
+{
+	if (!cam->bufs_kept)
+		return;
+	cam->bufs_kept = false;
+	cam->ops->release_bufs(cam->priv);
+}
+
+void vcamd_cam_idle(struct vcamd_cam *cam, uint64_t now_ns)
+{
+	if (!cam->bufs_kept || cam->streaming || cam->stop_due)
+		return;
+	if (!cam->kept_since_ns)
+		cam->kept_since_ns = now_ns;
+	else if (now_ns - cam->kept_since_ns >=
+		 (uint64_t)VCAMD_CAM_KEEP_MS * 1000000)
+		cam_release_bufs(cam);
+}
+
 void vcamd_cam_init(struct vcamd_cam *cam, const char *name,
 		    const struct vcamd_camera_ops *ops, void *priv)
 {
@@ -28,8 +55,9 @@ void vcamd_cam_fini(struct vcamd_cam *cam)
 {
 	cam->stop_due = false;
 	if (cam->streaming)
-		cam->ops->stream_off(cam->priv);
+		cam_stream_off(cam);
 	cam->streaming = false;
+	cam_release_bufs(cam);
 	if (cam->ops->destroy)
 		cam->ops->destroy(cam->priv);
 	cam->priv = NULL;
@@ -117,7 +145,8 @@ void vcamd_cam_lose(struct vcamd_cam *cam)
 		return;
 	cam->stop_due = false;
 	if (cam->streaming)
-		cam->ops->stream_off(cam->priv);
+		cam_stream_off(cam);
+	cam_release_bufs(cam);
 	if (cam->ops->destroy)
 		cam->ops->destroy(cam->priv);
 	cam->ops = &gone_ops;
@@ -227,6 +256,7 @@ int vcamd_cam_set_fmt(struct vcamd_cam *cam, struct vcamd_dev *dev,
 			 cam->fmt.width, cam->fmt.height);
 		return -EBUSY;
 	}
+	cam_release_bufs(cam);
 	ret = cam->ops->set_fmt(cam->priv, &want);
 	if (ret)
 		return ret;
@@ -265,6 +295,7 @@ int vcamd_cam_set_rate(struct vcamd_cam *cam, struct vcamd_dev *dev,
 			return 0;
 		return -EBUSY;
 	}
+	cam_release_bufs(cam);
 	ret = cam->ops->set_rate(cam->priv, numer, denom);
 	if (ret)
 		return ret;
@@ -329,6 +360,7 @@ static int start_user_mode(struct vcamd_cam *cam, struct vcamd_dev *dev)
 	unsigned int i;
 	int ret;
 
+	cam_release_bufs(cam);
 	ret = cam->ops->stream_on_user(cam->priv, dev->num_bufs);
 	if (ret)
 		return ret;
@@ -336,7 +368,7 @@ static int start_user_mode(struct vcamd_cam *cam, struct vcamd_dev *dev)
 		ret = user_queue(cam, dev, dev->queue[(dev->q_head + i) %
 						      VCAMD_MAX_BUFS]);
 		if (ret) {
-			cam->ops->stream_off(cam->priv);
+			cam_stream_off(cam);
 			return ret;
 		}
 	}
@@ -351,7 +383,7 @@ void vcamd_cam_settle(struct vcamd_cam *cam)
 		return;
 	cam->stop_due = false;
 	if (cam->streaming && !cam->nstreaming) {
-		cam->ops->stream_off(cam->priv);
+		cam_stream_off(cam);
 		cam->streaming = false;
 		cam->user_mode = false;
 		cam->user_owner = NULL;
@@ -373,7 +405,7 @@ int vcamd_cam_start(struct vcamd_cam *cam, struct vcamd_dev *dev)
 		/* A second viewer: back to camera buffers and copies. */
 		log_info("%s: %s joins; leaving zero-copy mode", cam->name,
 			 dev->name);
-		cam->ops->stream_off(cam->priv);
+		cam_stream_off(cam);
 		cam->streaming = false;
 		cam->user_mode = false;
 		cam->user_owner = NULL;
@@ -386,6 +418,8 @@ int vcamd_cam_start(struct vcamd_cam *cam, struct vcamd_dev *dev)
 			if (ret != -ENOTSUP)
 				log_info("%s: zero copy refused (%s); one copy per frame",
 					 cam->name, strerror(-ret));
+			/* the camera's kept buffers are its own again */
+			cam->bufs_kept = false;
 			ret = cam->ops->stream_on(cam->priv);
 		}
 		if (ret)
@@ -404,7 +438,7 @@ void vcamd_cam_stop(struct vcamd_cam *cam, struct vcamd_dev *dev)
 			cam->stop_due = true;
 			return;
 		}
-		cam->ops->stream_off(cam->priv);
+		cam_stream_off(cam);
 		cam->streaming = false;
 		cam->user_mode = false;
 		cam->user_owner = NULL;
@@ -412,7 +446,7 @@ void vcamd_cam_stop(struct vcamd_cam *cam, struct vcamd_dev *dev)
 	}
 	if (cam->user_mode && cam->user_owner == dev) {
 		/* Cannot happen (zero copy means one streamer); be safe. */
-		cam->ops->stream_off(cam->priv);
+		cam_stream_off(cam);
 		cam->user_mode = false;
 		cam->user_owner = NULL;
 		if (cam->ops->stream_on(cam->priv))

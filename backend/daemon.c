@@ -340,8 +340,10 @@ int vcamd_run(struct vcamd *d)
 		busy |= vcamd_timers(d, now);
 		tick(d, now);
 		/* every answer of the last round is out: stop what nobody watches */
-		for (cd = d->cams; cd; cd = cd->next)
+		for (cd = d->cams; cd; cd = cd->next) {
 			vcamd_cam_settle(&cd->cam);
+			vcamd_cam_idle(&cd->cam, now);
+		}
 		d->nsrc = 0;
 		vcamd_add_src(d, d->sigfd, POLLIN, sig_ready, NULL);
 		d->tp->collect(d);

@@ -51,6 +51,8 @@ struct v4l2cam {
 		size_t len[XENCAMERA_MAX_PLANE];
 	} buf[MAX_CAM_BUFS];
 	bool streaming;
+	/* Stopped with nbufs camera buffers still mapped (vc_stream_off). */
+	bool kept;
 	bool user_mode;			/* USERPTR: guest memory, no copy */
 	unsigned int user_queued;	/* ... buffers now at the driver */
 	bool emulated;			/* libv4l2 converts this format */
@@ -68,6 +70,8 @@ struct v4l2cam {
 	unsigned int judge_left;
 	bool stale_logged;
 };
+
+static void vc_release_bufs(void *priv);
 
 static int lib_ioctl(struct v4l2cam *c, unsigned long req, void *arg)
 {
@@ -289,6 +293,7 @@ static int vc_set_fmt(void *priv, struct vcamd_format *f)
 	struct v4l2_format v;
 	int ret;
 
+	vc_release_bufs(c);
 	if (wants_raw_mp(c, f)) {
 		ret = raw_mp_fmt(c, VIDIOC_S_FMT, f);
 		if (ret)
@@ -352,6 +357,7 @@ static int vc_set_rate(void *priv, uint32_t *numer, uint32_t *denom)
 	struct v4l2_streamparm p = { .type = c->type };
 	int ret;
 
+	vc_release_bufs(c);
 	ret = xioctl(c, VIDIOC_G_PARM, &p);
 	if (ret || !(p.parm.capture.capability & V4L2_CAP_TIMEPERFRAME))
 		return vc_get_rate(priv, numer, denom); /* fixed rate */
@@ -434,8 +440,19 @@ static void vc_free_bufs(struct v4l2cam *c)
 					   c->buf[i].len[p]);
 	memset(c->buf, 0, sizeof(c->buf));
 	c->nbufs = 0;
+	c->kept = false;
 	bioctl(c, VIDIOC_REQBUFS, &rb);
 }
+
+/* Kept buffers go back to the driver: a format change, or idle too long. */
+static void vc_release_bufs(void *priv)
+{
+	struct v4l2cam *c = priv;
+
+	if (c->kept && !c->streaming)
+		vc_free_bufs(c);
+}
+
 
 static int vc_queue(struct v4l2cam *c, unsigned int index)
 {
@@ -450,6 +467,23 @@ static int vc_queue(struct v4l2cam *c, unsigned int index)
 		b.length = c->buf[index].nplanes;
 	}
 	return bioctl(c, VIDIOC_QBUF, &b);
+}
+
+/*
+ * A start with the buffers of the last stream: after STREAMOFF they are
+ * all ours, so queue them again.  False if that failed (they are freed).
+ */
+static bool vc_requeue_kept(struct v4l2cam *c)
+{
+	unsigned int i;
+
+	c->kept = false;
+	for (i = 0; i < c->nbufs; i++)
+		if (vc_queue(c, i)) {
+			vc_free_bufs(c);
+			return false;
+		}
+	return true;
 }
 
 static uint64_t buf_ns(const struct v4l2_buffer *b)
@@ -493,6 +527,8 @@ static int vc_stream_on(void *priv)
 	unsigned int i, p;
 	int ret;
 
+	if (c->kept && vc_requeue_kept(c))
+		goto start;
 	ret = bioctl(c, VIDIOC_REQBUFS, &rb);
 	if (ret)
 		return ret;
@@ -539,6 +575,7 @@ static int vc_stream_on(void *priv)
 		if (ret)
 			goto fail;
 	}
+start:
 	vc_mark_streamon(c);
 	ret = bioctl(c, VIDIOC_STREAMON, &c->type);
 	if (ret)
@@ -561,6 +598,7 @@ static int vc_stream_on_user(void *priv, unsigned int nbufs)
 	};
 	int ret;
 
+	vc_release_bufs(c);
 	/* Conversion needs libv4l2's own buffers; planes need more work. */
 	if (c->mplane || c->emulated || nbufs > MAX_CAM_BUFS) {
 		log_info("%s: no USERPTR: %s", c->path, c->mplane ?
@@ -626,10 +664,18 @@ static int vc_stream_off(void *priv)
 	if (c->streaming)
 		bioctl(c, VIDIOC_STREAMOFF, &c->type);
 	c->streaming = false;
-	vc_free_bufs(c);
+	/*
+	 * The camera's own buffers stay mapped for the next start (released
+	 * by vc_release_bufs), unless libv4l2 converts: its buffers are its
+	 * own business.
+	 */
+	if (c->user_mode || c->emulated || !c->nbufs)
+		vc_free_bufs(c);
+	else
+		c->kept = true;
 	c->user_mode = false;
 	c->user_queued = 0;
-	log_info("%s: stream off", c->path);
+	log_info("%s: stream off%s", c->path, c->kept ? " (buffers kept)" : "");
 	return 0;
 }
 
@@ -731,6 +777,7 @@ static void vc_destroy(void *priv)
 
 	if (c->streaming)
 		vc_stream_off(c);
+	vc_release_bufs(c);
 	/* never leave the device in a format libv4l2 users cannot open */
 	leave_raw_mp(c);
 	v4l2_close(c->fd);
@@ -748,6 +795,7 @@ const struct vcamd_camera_ops v4l2cam_ops = {
 	.ctrl_set = vc_ctrl_set,
 	.stream_on = vc_stream_on,
 	.stream_off = vc_stream_off,
+	.release_bufs = vc_release_bufs,
 	.stream_on_user = vc_stream_on_user,
 	.queue_user = vc_queue_user,
 	.pollable = vc_pollable,

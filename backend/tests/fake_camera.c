@@ -53,7 +53,8 @@ static int fc_set(void *priv, struct vcamd_format *f)
 {
 	struct fake_cam *fc = priv;
 
-	if (fc->streaming)
+	/* a V4L2 driver refuses while buffers are allocated (vb2_is_busy) */
+	if (fc->streaming || fc->kept)
 		return -EBUSY;
 	fc_try(priv, f);
 	fc->fmt = *f;
@@ -139,6 +140,9 @@ static int fc_stream_on(void *priv)
 
 	if (fc->fail_stream_on)
 		return -fc->fail_stream_on;
+	if (fc->kept)
+		fc->kept_starts++;
+	fc->kept = false;
 	if (fc->data_len < fc->fmt.size) {
 		free(fc->data);
 		fc->data = malloc(fc->fmt.size);
@@ -157,6 +161,8 @@ static int fc_stream_on_user(void *priv, unsigned int nbufs)
 
 	if (!fc->allow_user)
 		return -ENOTSUP;
+	if (fc->kept)
+		return -EBUSY;
 	if (fc->fail_stream_on)
 		return -fc->fail_stream_on;
 	fc->user_mode = true;
@@ -235,12 +241,23 @@ static int fc_stream_off(void *priv)
 {
 	struct fake_cam *fc = priv;
 
+	fc->kept = !fc->user_mode;
 	fc->user_mode = false;
 	fc->uq_len = 0;
 	fc->streaming = false;
 	fc->pending = 0;
 	fc->stream_offs++;
 	return 0;
+}
+
+static void fc_release_bufs(void *priv)
+{
+	struct fake_cam *fc = priv;
+
+	if (fc->kept && !fc->streaming) {
+		fc->kept = false;
+		fc->releases++;
+	}
 }
 
 static int fc_next(void *priv, struct vcamd_frame *fr)
@@ -285,6 +302,7 @@ const struct vcamd_camera_ops fake_cam_ops = {
 	.ctrl_set = fc_ctrl_set,
 	.stream_on = fc_stream_on,
 	.stream_off = fc_stream_off,
+	.release_bufs = fc_release_bufs,
 	.stream_on_user = fc_stream_on_user,
 	.queue_user = fc_queue_user,
 	.next_frame = fc_next,

@@ -17,6 +17,9 @@ struct fake_cam {
 	int64_t ctrl[XENCAMERA_MAX_CTRL];
 	bool streaming;
 	unsigned int stream_ons, stream_offs;
+	/* Buffers kept over a stop (as v4l2_camera.c does), given back. */
+	bool kept;
+	unsigned int releases, kept_starts;
 	uint32_t next_seq;
 	unsigned int pending;		/* frames ready to dequeue */
 	unsigned int held;		/* dequeued, not yet released */

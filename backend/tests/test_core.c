@@ -566,6 +566,46 @@ static void test_deferred_stop(void **state)
 	assert_int_equal(f->fc.stream_offs, 2);
 }
 
+/* A stopped camera keeps its buffers for a quick restart, then lets go. */
+static void test_kept_buffers(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t keep_ns = (uint64_t)VCAMD_CAM_KEEP_MS * 1000000;
+
+	f->cam.defer_stop = true;
+	tfe_prepare(&f->t, 64, 48, 2);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	vcamd_cam_settle(&f->cam);
+	assert_true(f->fc.kept);
+	assert_true(f->cam.bufs_kept);
+	/* the next start takes them as they are */
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_int_equal(f->fc.kept_starts, 1);
+	assert_false(f->cam.bufs_kept);
+	vcamd_cam_idle(&f->cam, 1000);
+	assert_int_equal(f->fc.releases, 0);
+	/* idle: given back VCAMD_CAM_KEEP_MS after the main loop saw it */
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	vcamd_cam_settle(&f->cam);
+	vcamd_cam_idle(&f->cam, 1000);
+	vcamd_cam_idle(&f->cam, 1000 + keep_ns - 1);
+	assert_int_equal(f->fc.releases, 0);
+	vcamd_cam_idle(&f->cam, 1000 + keep_ns);
+	assert_int_equal(f->fc.releases, 1);
+	assert_false(f->fc.kept);
+	/* a new format lets go of them first (the camera would refuse) */
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	assert_int_equal(tfe_buf_request(&f->t, 0, NULL), 0);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 32, 32, NULL), 0);
+	assert_int_equal(f->fc.releases, 2);
+	assert_int_equal(f->fc.fmt.width, 32);
+}
+
 static void check_frame(struct tfe *t, const struct xencamera_evt *ev,
 			uint32_t cam_seq, uint32_t size)
 {
@@ -1210,6 +1250,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stream_rules, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_deferred_stop, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_kept_buffers, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_stream_frames, setup,
 						teardown),

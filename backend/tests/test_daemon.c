@@ -125,6 +125,11 @@ static int w_off(void *p)
 	return r;
 }
 
+static void w_release_bufs(void *p)
+{
+	LOCKED(fake_cam_ops.release_bufs(p));
+}
+
 static int w_next(void *p, struct vcamd_frame *fr)
 {
 	uint64_t v;
@@ -145,7 +150,7 @@ static const struct vcamd_camera_ops wrapped_ops = {
 	.try_fmt = w_try, .set_fmt = w_set, .get_fmt = w_get,
 	.set_rate = w_set_rate, .get_rate = w_get_rate,
 	.ctrl_info = w_info, .ctrl_get = w_cget, .ctrl_set = w_cset,
-	.stream_on = w_on, .stream_off = w_off,
+	.stream_on = w_on, .stream_off = w_off, .release_bufs = w_release_bufs,
 	.next_frame = w_next, .release_frame = w_release,
 };
 
