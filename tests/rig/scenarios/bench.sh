@@ -1,7 +1,8 @@
 # Scenario bench (`make bench`): one boot measures vcam's data path side by side.  dom0 first
 # captures natively from vivid, then one guest runs vcam-testfe in every notification mode and
 # allocation, idles (the baseline CPU of a guest that does nothing), then captures through the
-# kernel frontend at 25 and 40 fps.  dom0 snapshots
+# kernel frontend at 25 and 40 fps; dom0 also times grant copy against map + memcpy (fe-alloc's
+# frame delivery, bench/gntcopy.c).  dom0 snapshots
 # vcamd's and its own CPU when the guest announces a case and when the case has ended.
 # bench/aggregate.py turns the raw records in $OUT/bench/ into results.csv, and fails on a case
 # without data or with wrong frames.
@@ -10,6 +11,7 @@
 # rig-env: BENCH_CASES=all
 
 . "$REPO/bench/rig/bench-dom0.sh"
+. "$REPO/bench/rig/bench-gntcopy.sh"
 step plan 10 bench_plan
 step vivid 60 bench_vivid
 if [ "$BENCH_IDLE" = 1 ]; then
@@ -18,6 +20,9 @@ if [ "$BENCH_IDLE" = 1 ]; then
 	step native-40 60 bench_native native-40 40 $((BENCH_N * 8 / 5))
 fi
 step native-first-frame 60 bench_native_ff 5
+if [ "$BENCH_IDLE" = 1 ]; then
+	step grant-copy 120 bench_gntcopy
+fi
 step vcamd-start 30 bench_vcamd_start
 step guest 560 bench_guest
 step vcamd-stop 30 bench_vcamd_stop
