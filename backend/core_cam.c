@@ -631,7 +631,10 @@ static int pump(struct vcamd_cam *cam)
 			return ret;
 		}
 		cam->frames_in++;
-		fr.real_ns = vcamd_mono_to_real_ns(fr.mono_ns);
+		/* two clock reads a frame, only for a guest that takes them */
+		for (u = cam->users; u && !fr.real_ns; u = u->cam_next)
+			if (u->streaming && u->cfg.capture_time)
+				fr.real_ns = vcamd_mono_to_real_ns(fr.mono_ns);
 		for (u = cam->users; u; u = u->cam_next) {
 			if (!u->streaming || u->broken)
 				continue;
