@@ -280,6 +280,8 @@ static void camera_fields(struct rec *r, struct vcamd *d,
 	f_str(r, "path", cd->path);
 	f_u64(r, "users", cd->refs);
 	f_int(r, "streaming", cd->cam.streaming);
+	/* stopped, its buffers kept for a quick restart (VCAMD_CAM_KEEP_MS) */
+	f_int(r, "bufs_kept", cd->cam.bufs_kept);
 	f_int(r, "failed", cd->failed);
 	f_u64(r, "reopened", cd->reopened);
 	f_u64(r, "frames_in", cd->cam.frames_in);

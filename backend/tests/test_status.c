@@ -137,7 +137,7 @@ static void test_json_is_the_text(void **state)
 	assert_true(tn > 0 && tn < sizeof(g_text) - 1);
 	assert_true(jn > 0 && jn < sizeof(g_json) - 1);
 	/* the old keys stay where scripts look for them */
-	assert_non_null(strstr(g_text, "\ncamera path=/dev/video7 users=0 streaming=0 failed=1 reopened=3 "));
+	assert_non_null(strstr(g_text, "\ncamera path=/dev/video7 users=0 streaming=0 bufs_kept=0 failed=1 reopened=3 "));
 	assert_non_null(strstr(g_text, " format=none size=0x0 rate=0/0 devices=- streaming_devices=-\n"));
 	assert_non_null(strstr(g_text, " devices=dom2/vcam1,dom1/vcam0 streaming_devices=dom1/vcam0\n"));
 	assert_non_null(strstr(g_text, "\ndevice name=dom3/vcam0 state=Connected camera=none "));

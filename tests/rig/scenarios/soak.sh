@@ -245,6 +245,8 @@ soak_run() {
 			note="${note:+$note;}recovered"
 			echo "camdd's cameras back in both guests: cycle $k, $(soak_secs "$SOAK_TR") s after the fault"
 		fi
+		# a stopped camera keeps its buffers, mapped in vcamd, for VCAMD_CAM_KEEP_MS (3 s)
+		sleep 4
 		soak_sample $k idle "${m0// /x}" "${m1// /x}" "$note"
 	done
 	echo "soak: $k cycles in $(soak_secs "$SOAK_T0") s"
