@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "bufs.h"
-#include "pgdir.h"
 #include "proto.h"
 
 int tfe_buf_alloc(struct tfe_sess *s, struct tfe_buf *b, uint32_t size)
@@ -14,8 +13,8 @@ int tfe_buf_alloc(struct tfe_sess *s, struct tfe_buf *b, uint32_t size)
 	memset(b, 0, sizeof(*b));
 	b->be_alloc = s->be_alloc;
 	b->size = size;
-	b->npages = tfe_pages_for(size);
-	b->ndir = tfe_pgdir_pages(b->npages);
+	b->npages = vcam_pages_for(size);
+	b->ndir = vcam_pgdir_pages(b->npages);
 	b->refs = calloc(b->npages ? b->npages : 1, sizeof(*b->refs));
 	b->dir_refs = calloc(b->ndir, sizeof(*b->dir_refs));
 	if (!b->refs || !b->dir_refs)
@@ -24,13 +23,13 @@ int tfe_buf_alloc(struct tfe_sess *s, struct tfe_buf *b, uint32_t size)
 	if (!b->dir)
 		goto fail_errno;
 	if (b->be_alloc) {
-		tfe_pgdir_chain(b->dir, b->ndir, b->dir_refs);
+		vcam_pgdir_chain(b->dir, b->ndir, b->dir_refs);
 		return 0;
 	}
 	b->data = tp->ops->share(tp, b->npages, b->refs);
 	if (!b->data)
 		goto fail_errno;
-	tfe_pgdir_fill(b->dir, b->ndir, b->dir_refs, b->refs, b->npages);
+	vcam_pgdir_fill(b->dir, b->ndir, b->dir_refs, b->refs, b->npages);
 	return 0;
 
 fail_errno:
@@ -55,7 +54,7 @@ int tfe_buf_create(struct tfe_sess *s, struct tfe_buf *b, uint8_t idx,
 	int ret;
 
 	*err = 0;
-	tfe_req_buf_create(&req, 0, idx, offsets, nplanes, b->dir_refs[0]);
+	vcam_req_buf_create(&req, 0, idx, offsets, nplanes, b->dir_refs[0]);
 	ret = tfe_call(s, &req, &rsp);
 	if (ret) {
 		*err = ret;
@@ -66,8 +65,8 @@ int tfe_buf_create(struct tfe_sess *s, struct tfe_buf *b, uint8_t idx,
 	b->created = 1;
 	if (!b->be_alloc)
 		return 0;
-	if (tfe_pgdir_read(b->dir, b->ndir, b->dir_refs, b->refs,
-			   b->npages)) {
+	if (vcam_pgdir_read(b->dir, b->ndir, b->dir_refs, b->refs,
+			    b->npages)) {
 		fprintf(stderr,
 			"testfe: backend overwrote our directory chain of buffer %u\n",
 			idx);
@@ -108,7 +107,7 @@ int tfe_index_call(struct tfe_sess *s, uint8_t op, uint8_t idx, int *err)
 	struct xencamera_resp rsp;
 	int ret;
 
-	tfe_req_index(&req, 0, op, idx);
+	vcam_req_index(&req, 0, op, idx);
 	ret = tfe_call(s, &req, &rsp);
 	*err = ret;
 	return ret ? 0 : rsp.status;

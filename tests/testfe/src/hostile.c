@@ -7,7 +7,6 @@
 
 #include "hostile.h"
 #include "opts.h"
-#include "pgdir.h"
 #include "proto.h"
 #include "stream.h"
 
@@ -86,7 +85,7 @@ static int expect_index(struct tfe_sess *s, const char *what, uint8_t op,
 {
 	struct xencamera_req req;
 
-	tfe_req_index(&req, 0, op, idx);
+	vcam_req_index(&req, 0, op, idx);
 	return expect(s, what, &req, want);
 }
 
@@ -95,7 +94,7 @@ static void probe_alive(struct tfe_sess *s)
 {
 	struct xencamera_req req;
 
-	tfe_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
+	vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
 	expect(s, "backend still answers CONFIG_GET", &req, 0);
 }
 
@@ -170,13 +169,13 @@ static int h_garbage(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	(void)cfg;
 	(void)o;
 	/* Put the camera back as we found it: it is shared with others. */
-	tfe_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
+	vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
 	if (tfe_call(s, &req, &rsp) || rsp.status)
 		return TFE_EXIT_ERROR;
 	orig = rsp.resp.config;
 	/* Every undefined operation code must be refused, id echoed. */
 	for (op = XENCAMERA_OP_STREAM_STOP + 1; op <= 0xff; op++) {
-		tfe_req_hdr(&req, 0, (uint8_t)op);
+		vcam_req_hdr(&req, 0, (uint8_t)op);
 		memset(&req.req, 0xa5, sizeof(req.req));
 		st = ask(s, &req);
 		if (st == NO_ANSWER) {
@@ -193,25 +192,25 @@ static int h_garbage(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		 XENCAMERA_OP_STREAM_STOP + 1);
 	verdict(what, bad == 0, bad ? "some were not" : "");
 
-	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, 0, 0, 0);
+	vcam_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, 0, 0, 0);
 	expect(s, "CONFIG_SET 0x0 fourcc 0", &req, WANT_ADJUSTED);
-	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_VALIDATE, 0xffffffff,
-		       0xffffffff, 0xffffffff);
+	vcam_req_config(&req, 0, XENCAMERA_OP_CONFIG_VALIDATE, 0xffffffff,
+			0xffffffff, 0xffffffff);
 	expect(s, "CONFIG_VALIDATE 4294967295^2 bogus fourcc", &req,
 	       WANT_ADJUSTED);
-	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, 0x56595559,
-		       0x10000, 0x10000);
+	vcam_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, 0x56595559,
+			0x10000, 0x10000);
 	expect(s, "CONFIG_SET 65536x65536 YUYV (16 GiB frames)", &req,
 	       WANT_ADJUSTED);
-	tfe_req_frame_rate(&req, 0, 0, 0);
+	vcam_req_frame_rate(&req, 0, 0, 0);
 	expect(s, "FRAME_RATE_SET 0/0", &req, WANT_ERROR);
-	tfe_req_frame_rate(&req, 0, 1, 0);
+	vcam_req_frame_rate(&req, 0, 1, 0);
 	expect(s, "FRAME_RATE_SET 1/0", &req, WANT_ERROR);
-	tfe_req_ctrl_get(&req, 0, 0xff);
+	vcam_req_ctrl_get(&req, 0, 0xff);
 	expect(s, "CTRL_GET type 255", &req, -XEN_EINVAL);
-	tfe_req_ctrl_set(&req, 0, 0xee, INT64_MIN);
+	vcam_req_ctrl_set(&req, 0, 0xee, INT64_MIN);
 	expect(s, "CTRL_SET type 238", &req, -XEN_EINVAL);
-	tfe_req_index(&req, 0, XENCAMERA_OP_CTRL_ENUM, 0xff);
+	vcam_req_index(&req, 0, XENCAMERA_OP_CTRL_ENUM, 0xff);
 	expect(s, "CTRL_ENUM index 255", &req, -XEN_EINVAL);
 
 	/* Random payloads under every defined op: an answer, id echoed. */
@@ -238,12 +237,12 @@ static int h_garbage(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	}
 	verdict("200 random packets under defined ops answered", 1, "");
 	/* Undo whatever the random packets managed to configure. */
-	tfe_req_index(&req, 0, XENCAMERA_OP_STREAM_STOP, 0);
+	vcam_req_index(&req, 0, XENCAMERA_OP_STREAM_STOP, 0);
 	expect(s, "STREAM_STOP after random packets", &req, WANT_ANSWER);
-	tfe_req_buf_request(&req, 0, 0);
+	vcam_req_buf_request(&req, 0, 0);
 	expect(s, "BUF_REQUEST(0) after random packets", &req, WANT_ANSWER);
-	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, orig.pixel_format,
-		       orig.width, orig.height);
+	vcam_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, orig.pixel_format,
+			orig.width, orig.height);
 	expect(s, "CONFIG_SET back to the original format", &req, 0);
 	probe_alive(s);
 	return finish("garbage");
@@ -266,11 +265,11 @@ static int h_bad_index(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	if (tfe_buf_alloc(s, &extra, st->layout.size))
 		goto err;
 	/* A good directory, only the index is wrong. */
-	tfe_req_buf_create(&req, 0, n, st->offsets, st->nplanes,
-			   extra.dir_refs[0]);
+	vcam_req_buf_create(&req, 0, n, st->offsets, st->nplanes,
+			    extra.dir_refs[0]);
 	expect(s, "BUF_CREATE index == num_bufs", &req, -XEN_EINVAL);
-	tfe_req_buf_create(&req, 0, 255, st->offsets, st->nplanes,
-			   extra.dir_refs[0]);
+	vcam_req_buf_create(&req, 0, 255, st->offsets, st->nplanes,
+			    extra.dir_refs[0]);
 	expect(s, "BUF_CREATE index 255", &req, -XEN_EINVAL);
 	tfe_buf_free(s, &extra);
 	expect_index(s, "BUF_QUEUE index == num_bufs", XENCAMERA_OP_BUF_QUEUE,
@@ -333,7 +332,7 @@ static int destroy_queued(struct tfe_sess *s, struct tfe_stream *st,
 	int32_t status;
 	int err;
 
-	tfe_req_index(&req, 0, XENCAMERA_OP_BUF_DESTROY, (uint8_t)i);
+	vcam_req_index(&req, 0, XENCAMERA_OP_BUF_DESTROY, (uint8_t)i);
 	status = ask(s, &req);
 	if (status == NO_ANSWER)
 		return -1;
@@ -366,9 +365,9 @@ static int h_wrong_state(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	(void)o;
 	if (!st)
 		return TFE_EXIT_ERROR;
-	tfe_req_buf_request(&req, 0, 0);
+	vcam_req_buf_request(&req, 0, 0);
 	expect(s, "BUF_REQUEST(0) to start clean", &req, 0);
-	tfe_req_hdr(&req, 0, XENCAMERA_OP_STREAM_START);
+	vcam_req_hdr(&req, 0, XENCAMERA_OP_STREAM_START);
 	expect(s, "STREAM_START without buffers", &req, -XEN_EINVAL);
 	expect_index(s, "BUF_QUEUE before BUF_REQUEST", XENCAMERA_OP_BUF_QUEUE,
 		     0, -XEN_EINVAL);
@@ -376,30 +375,30 @@ static int h_wrong_state(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		goto err;
 	if (tfe_buf_alloc(s, &dup, st->layout.size))
 		goto err;
-	tfe_req_buf_create(&req, 0, 0, st->offsets, st->nplanes,
-			   dup.dir_refs[0]);
+	vcam_req_buf_create(&req, 0, 0, st->offsets, st->nplanes,
+			    dup.dir_refs[0]);
 	expect(s, "BUF_CREATE of an existing index", &req, -XEN_EEXIST);
 	tfe_buf_free(s, &dup);
-	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET,
-		       st->config.pixel_format, st->config.width,
-		       st->config.height);
+	vcam_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET,
+			st->config.pixel_format, st->config.width,
+			st->config.height);
 	expect(s, "CONFIG_SET while buffers exist", &req, -XEN_EBUSY);
-	tfe_req_frame_rate(&req, 0, 30, 1);
+	vcam_req_frame_rate(&req, 0, 30, 1);
 	expect(s, "FRAME_RATE_SET while buffers exist", &req, -XEN_EBUSY);
-	tfe_req_buf_request(&req, 0, (uint8_t)st->nbufs);
+	vcam_req_buf_request(&req, 0, (uint8_t)st->nbufs);
 	expect(s, "BUF_REQUEST(n) while buffers exist", &req, -XEN_EBUSY);
 	/* cameraif.h's reading: the frontend's already, nothing to do */
 	expect_index(s, "BUF_DEQUEUE of a buffer not queued",
 		     XENCAMERA_OP_BUF_DEQUEUE, 0, 0);
 	if (tfe_stream_start(st) || tfe_stream_frames(st, 2))
 		goto err;
-	tfe_req_buf_request(&req, 0, 0);
+	vcam_req_buf_request(&req, 0, 0);
 	expect(s, "streaming: BUF_REQUEST(0)", &req, -XEN_EBUSY);
-	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET,
-		       st->config.pixel_format, st->config.width,
-		       st->config.height);
+	vcam_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET,
+			st->config.pixel_format, st->config.width,
+			st->config.height);
 	expect(s, "streaming: CONFIG_SET", &req, -XEN_EBUSY);
-	tfe_req_buf_request(&req, 0, (uint8_t)st->nbufs);
+	vcam_req_buf_request(&req, 0, (uint8_t)st->nbufs);
 	expect(s, "streaming: BUF_REQUEST(n)", &req, -XEN_EBUSY);
 	for (i = 0; i < st->nbufs && !st->bufs[i].queued; i++)
 		;
@@ -409,7 +408,7 @@ static int h_wrong_state(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		tfe_stream_frames(st, 3) == 0, "");
 	if (tfe_stream_stop(st))
 		goto err;
-	tfe_req_hdr(&req, 0, XENCAMERA_OP_STREAM_STOP);
+	vcam_req_hdr(&req, 0, XENCAMERA_OP_STREAM_STOP);
 	expect(s, "STREAM_STOP when stopped", &req, WANT_ANSWER);
 	stream_free(st);
 	probe_alive(s);
@@ -427,7 +426,7 @@ static int create_with_dir(struct tfe_sess *s, struct tfe_stream *st,
 	struct xencamera_req req;
 	int ret;
 
-	tfe_req_buf_create(&req, 0, 0, st->offsets, st->nplanes, dir_ref);
+	vcam_req_buf_create(&req, 0, 0, st->offsets, st->nplanes, dir_ref);
 	ret = expect(s, what, &req, want);
 	if (ret == 0) {
 		/* Accepted: give it back so the next case starts clean. */
@@ -446,26 +445,30 @@ static void *dir_with(struct tfe_sess *s, unsigned int ndir, grant_ref_t *drefs,
 	if (!d)
 		return NULL;
 	if (s->be_alloc)
-		tfe_pgdir_chain(d, ndir, drefs);
+		vcam_pgdir_chain(d, ndir, drefs);
 	else
-		tfe_pgdir_fill(d, ndir, drefs, refs, nrefs);
+		vcam_pgdir_fill(d, ndir, drefs, refs, nrefs);
 	return d;
 }
+
+/* Directory pages a bad-ref case makes at most: 256 MiB of buffer. */
+#define MAX_DIR_PAGES	64
 
 static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		      const struct tfe_opts *o)
 {
 	struct tfe_stream *st = stream_new(s, cfg);
-	grant_ref_t *refs = NULL, dref, stale;
-	unsigned int np, i;
+	grant_ref_t *refs = NULL, dref[MAX_DIR_PAGES], stale;
+	unsigned int np, ndir, i;
 	void *d, *p, *q;
 
 	(void)o;
 	if (!st || setup(st, 0))
 		goto err;
-	np = tfe_pages_for(st->layout.size);
+	np = vcam_pages_for(st->layout.size);
+	ndir = vcam_pgdir_pages(np);
 	refs = calloc(np, sizeof(*refs));
-	if (!refs)
+	if (!refs || ndir > MAX_DIR_PAGES)
 		goto err;
 	create_with_dir(s, st, "directory ref 0", 0, WANT_ERROR);
 	create_with_dir(s, st, "directory ref 0xffffffff", 0xffffffffu,
@@ -488,14 +491,13 @@ static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 
 			for (k = 0; k < np; k++)
 				refs[k] = junk[i];
-			d = dir_with(s, tfe_pgdir_pages(np), &dref, refs, np);
+			d = dir_with(s, ndir, dref, refs, np);
 			if (!d)
 				goto err;
 			snprintf(what, sizeof(what), "all data refs 0x%x",
 				 junk[i]);
-			create_with_dir(s, st, what, dref, WANT_ERROR);
-			s->tp->ops->unshare(s->tp, d, tfe_pgdir_pages(np),
-					    &dref);
+			create_with_dir(s, st, what, dref[0], WANT_ERROR);
+			s->tp->ops->unshare(s->tp, d, ndir, dref);
 		}
 		/*
 		 * One good page, the rest revoked: all-or-nothing mapping.
@@ -506,7 +508,7 @@ static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 			p = s->tp->ops->share(s->tp, 1, &refs[0]);
 			if (!p)
 				goto err;
-			d = dir_with(s, tfe_pgdir_pages(np), &dref, refs, 1);
+			d = dir_with(s, ndir, dref, refs, 1);
 			if (!d)
 				goto err;
 			q = s->tp->ops->share(s->tp, 1, &stale);
@@ -515,13 +517,11 @@ static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 			s->tp->ops->unshare(s->tp, q, 1, &stale);
 			for (i = 1; i < np; i++)
 				refs[i] = stale;
-			tfe_pgdir_fill(d, tfe_pgdir_pages(np), &dref, refs,
-				       np);
+			vcam_pgdir_fill(d, ndir, dref, refs, np);
 			create_with_dir(s, st,
 					"first data ref good, rest revoked",
-					dref, WANT_ERROR);
-			s->tp->ops->unshare(s->tp, d, tfe_pgdir_pages(np),
-					    &dref);
+					dref[0], WANT_ERROR);
+			s->tp->ops->unshare(s->tp, d, ndir, dref);
 			s->tp->ops->unshare(s->tp, p, 1, &refs[0]);
 		}
 	}
@@ -544,18 +544,17 @@ static int h_foreign_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 			  const struct tfe_opts *o)
 {
 	struct tfe_stream *st = stream_new(s, cfg);
-	grant_ref_t *refs = NULL, fdir[64];
+	grant_ref_t *refs = NULL, fdir[MAX_DIR_PAGES], dref[MAX_DIR_PAGES];
 	unsigned int np, ndir;
 	void *data = NULL, *dir = NULL, *d;
-	grant_ref_t dref;
 
 	(void)o;
 	if (!st || setup(st, 0))
 		goto err;
-	np = tfe_pages_for(st->layout.size);
-	ndir = tfe_pgdir_pages(np);
+	np = vcam_pages_for(st->layout.size);
+	ndir = vcam_pgdir_pages(np);
 	refs = calloc(np, sizeof(*refs));
-	if (!refs || ndir > 64)
+	if (!refs || ndir > MAX_DIR_PAGES)
 		goto err;
 	/* Directory granted to another domain. */
 	dir = s->tp->ops->share_foreign(s->tp, ndir, fdir);
@@ -568,7 +567,7 @@ static int h_foreign_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	}
 	if (!dir)
 		goto err;
-	tfe_pgdir_chain(dir, ndir, fdir);
+	vcam_pgdir_chain(dir, ndir, fdir);
 	create_with_dir(s, st, "directory granted to another domain", fdir[0],
 			WANT_ERROR);
 	if (!s->be_alloc) {
@@ -576,12 +575,12 @@ static int h_foreign_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		data = s->tp->ops->share_foreign(s->tp, np, refs);
 		if (!data)
 			goto err;
-		d = dir_with(s, ndir, &dref, refs, np);
+		d = dir_with(s, ndir, dref, refs, np);
 		if (!d)
 			goto err;
 		create_with_dir(s, st, "data pages granted to another domain",
-				dref, WANT_ERROR);
-		s->tp->ops->unshare(s->tp, d, ndir, &dref);
+				dref[0], WANT_ERROR);
+		s->tp->ops->unshare(s->tp, d, ndir, dref);
 	}
 	if (data)
 		s->tp->ops->unshare(s->tp, data, np, refs);
@@ -635,9 +634,9 @@ static int fake_dir_make(struct tfe_sess *s, struct fake_dir *f,
 			goto fail;
 		for (i = 0; i < nrefs; i++)
 			refs[i] = f->pool_refs[i % POOL_PAGES];
-		tfe_pgdir_fill(f->dir, ndir, f->drefs, refs, nrefs);
+		vcam_pgdir_fill(f->dir, ndir, f->drefs, refs, nrefs);
 	} else {
-		tfe_pgdir_chain(f->dir, ndir, f->drefs);
+		vcam_pgdir_chain(f->dir, ndir, f->drefs);
 	}
 	free(refs);
 	return 0;
@@ -660,7 +659,7 @@ static void fake_dir_free(struct tfe_sess *s, struct fake_dir *f)
 
 static grant_ref_t *next_of(struct fake_dir *f, unsigned int k)
 {
-	return (grant_ref_t *)((char *)f->dir + (size_t)k * TFE_PAGE_SIZE);
+	return &vcam_pgdir_page(f->dir, k)->gref_dir_next_page;
 }
 
 static int h_loop_dir(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
@@ -673,11 +672,12 @@ static int h_loop_dir(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	(void)o;
 	if (!st || setup(st, 0))
 		goto err;
-	np = tfe_pages_for(st->layout.size);
-	need = tfe_pgdir_pages(np);
+	np = vcam_pages_for(st->layout.size);
+	need = vcam_pgdir_pages(np);
 	if (need < 2) {
 		printf("hostile loop-dir: SKIP (a %u-page buffer fits one directory page, the chain is never followed; use a format over %u octets, e.g. --format 3840x2160:YUYV)\n",
-		       np, (unsigned int)(TFE_PGDIR_REFS_PER_PAGE * TFE_PAGE_SIZE));
+		       np, (unsigned int)(VCAM_PGDIR_REFS_PER_PAGE *
+					  VCAM_PGDIR_PAGE_SIZE));
 		stream_free(st);
 		return TFE_EXIT_SKIP;
 	}
@@ -720,8 +720,8 @@ static int h_big_dir(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	(void)o;
 	if (!st || setup(st, 0))
 		goto err;
-	np = tfe_pages_for(st->layout.size);
-	need = tfe_pgdir_pages(np);
+	np = vcam_pages_for(st->layout.size);
+	need = vcam_pgdir_pages(np);
 	/* 256 directory pages more than needed, all chained. */
 	if (fake_dir_make(s, &f, need + 256, np))
 		goto err;
@@ -931,7 +931,7 @@ static int h_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 				sending = 0;
 				break;
 			}
-			tfe_req_index(&req, 0, op, 250);
+			vcam_req_index(&req, 0, op, 250);
 			ret = tfe_send(s, &req);
 			if (ret == -EAGAIN)
 				break;
@@ -1054,7 +1054,7 @@ static int h_exhaust(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	}
 	snprintf(detail, sizeof(detail),
 		 "%u of %u buffers of %u pages created%s%s", created,
-		 st->nbufs, tfe_pages_for(st->layout.size),
+		 st->nbufs, vcam_pages_for(st->layout.size),
 		 refused >= 0 ? ", then " : "",
 		 refused >= 0 ? tfe_status_name(status) : "");
 	verdict("buffers up to the backend's cap; a refusal is -ENOBUFS",

@@ -1,34 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cameraif v1 request encoders and response/event checks.  Pure functions
- * on caller-owned packets: callers copy packets out of shared memory
- * before handing them here, so nothing here ever reads a shared page.
+ * What testfe reads out of cameraif packets (layouts, names) and the
+ * FOURCCs of its command line.  Pure functions on caller-owned packets:
+ * callers copy packets out of shared memory before handing them here.
+ * Requests are encoded by <vcam/req_encode.h> (see wire.h).
  */
 #ifndef TFE_PROTO_H
 #define TFE_PROTO_H
 
 #include "wire.h"
-
-void tfe_req_hdr(struct xencamera_req *r, uint16_t id, uint8_t op);
-void tfe_req_config(struct xencamera_req *r, uint16_t id, uint8_t op,
-		    uint32_t fourcc, uint32_t width, uint32_t height);
-void tfe_req_frame_rate(struct xencamera_req *r, uint16_t id,
-			uint32_t numer, uint32_t denom);
-void tfe_req_buf_request(struct xencamera_req *r, uint16_t id,
-			 uint8_t num_bufs);
-void tfe_req_buf_create(struct xencamera_req *r, uint16_t id, uint8_t index,
-			const uint32_t *plane_offset, unsigned int num_planes,
-			grant_ref_t gref_directory);
-/* BUF_DESTROY, BUF_QUEUE, BUF_DEQUEUE and CTRL_ENUM carry just an index. */
-void tfe_req_index(struct xencamera_req *r, uint16_t id, uint8_t op,
-		   uint8_t index);
-void tfe_req_ctrl_set(struct xencamera_req *r, uint16_t id, uint8_t type,
-		      int64_t value);
-void tfe_req_ctrl_get(struct xencamera_req *r, uint16_t id, uint8_t type);
-
-/* 0 if rsp answers request (id, op); -1 otherwise. */
-int tfe_resp_matches(const struct xencamera_resp *rsp, uint16_t id,
-		     uint8_t op);
 
 /*
  * Plane offsets from a layout response: planes are laid out back to back.

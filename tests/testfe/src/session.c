@@ -628,7 +628,7 @@ int tfe_call(struct tfe_sess *s, struct xencamera_req *req,
 	deadline = now_us() + (uint64_t)s->o.timeout_ms * 1000u;
 	for (;;) {
 		while (tfe_pop_rsp(s, rsp)) {
-			if (!tfe_resp_matches(rsp, id, op))
+			if (vcam_rsp_answers(rsp, id, op))
 				return 0;
 			violation(s, "response to nothing we asked", rsp->id,
 				  rsp->operation);

@@ -43,7 +43,7 @@ int tfe_stream_configure(struct tfe_stream *st)
 	char a[5], b[5];
 	int ret, n;
 
-	tfe_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
+	vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
 	ret = tfe_call(s, &req, &rsp);
 	if (ret || rsp.status)
 		return call_failed("CONFIG_GET", ret, rsp.status);
@@ -57,8 +57,8 @@ int tfe_stream_configure(struct tfe_stream *st)
 		st->cfg.width = st->config.width;
 		st->cfg.height = st->config.height;
 	}
-	tfe_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, st->cfg.fourcc,
-		       st->cfg.width, st->cfg.height);
+	vcam_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, st->cfg.fourcc,
+			st->cfg.width, st->cfg.height);
 	ret = tfe_call(s, &req, &rsp);
 	if (ret || rsp.status)
 		return call_failed("CONFIG_SET", ret, rsp.status);
@@ -73,13 +73,13 @@ int tfe_stream_configure(struct tfe_stream *st)
 			st->config.width, st->config.height,
 			tfe_fourcc_str(st->config.pixel_format, b));
 	if (st->cfg.rate_numer) {
-		tfe_req_frame_rate(&req, 0, st->cfg.rate_numer,
-				   st->cfg.rate_denom);
+		vcam_req_frame_rate(&req, 0, st->cfg.rate_numer,
+				    st->cfg.rate_denom);
 		ret = tfe_call(s, &req, &rsp);
 		if (ret || rsp.status)
 			return call_failed("FRAME_RATE_SET", ret, rsp.status);
 	}
-	tfe_req_hdr(&req, 0, XENCAMERA_OP_BUF_GET_LAYOUT);
+	vcam_req_hdr(&req, 0, XENCAMERA_OP_BUF_GET_LAYOUT);
 	ret = tfe_call(s, &req, &rsp);
 	if (ret || rsp.status)
 		return call_failed("BUF_GET_LAYOUT", ret, rsp.status);
@@ -92,7 +92,7 @@ int tfe_stream_configure(struct tfe_stream *st)
 	}
 	st->nplanes = (unsigned int)n;
 
-	tfe_req_buf_request(&req, 0, (uint8_t)st->cfg.nbufs);
+	vcam_req_buf_request(&req, 0, (uint8_t)st->cfg.nbufs);
 	ret = tfe_call(s, &req, &rsp);
 	if (ret || rsp.status)
 		return call_failed("BUF_REQUEST", ret, rsp.status);
@@ -156,7 +156,7 @@ int tfe_stream_start(struct tfe_stream *st)
 		if (ret)
 			return ret;
 	}
-	tfe_req_hdr(&req, 0, XENCAMERA_OP_STREAM_START);
+	vcam_req_hdr(&req, 0, XENCAMERA_OP_STREAM_START);
 	ret = tfe_call(st->s, &req, &rsp);
 	if (ret || rsp.status)
 		return call_failed("STREAM_START", ret, rsp.status);
@@ -344,7 +344,7 @@ int tfe_stream_stop(struct tfe_stream *st)
 	unsigned int i;
 	int ret;
 
-	tfe_req_hdr(&req, 0, XENCAMERA_OP_STREAM_STOP);
+	vcam_req_hdr(&req, 0, XENCAMERA_OP_STREAM_STOP);
 	ret = tfe_call(st->s, &req, &rsp);
 	if (ret || rsp.status)
 		return call_failed("STREAM_STOP", ret, rsp.status);
@@ -375,7 +375,7 @@ void tfe_stream_teardown(struct tfe_stream *st)
 			if (err || status)
 				call_failed("BUF_DESTROY", err, status);
 		}
-		tfe_req_buf_request(&req, 0, 0);
+		vcam_req_buf_request(&req, 0, 0);
 		if (!tfe_call(s, &req, &rsp) && rsp.status)
 			call_failed("BUF_REQUEST(0)", 0, rsp.status);
 	}

@@ -12,6 +12,8 @@
 #include <vcam/abi_check.h>
 #include <vcam/cfgparse.h>
 #include <vcam/ext.h>
+#include <vcam/pgdir.h>
+#include <vcam/req_encode.h>
 #include <xen/io/xenbus.h>
 
 #define TFE_PAGE_SIZE 4096u
