@@ -140,23 +140,20 @@ static void test_config_set_get_validate(void **state)
 static void test_frame_rate(void **state)
 {
 	struct fixture *f = *state;
-	struct xencamera_req req = {
-		.operation = XENCAMERA_OP_FRAME_RATE_SET
-	};
+	struct xencamera_req req;
 	struct xencamera_resp rsp;
 
-	req.req.frame_rate.frame_rate_numer = 15;
-	req.req.frame_rate.frame_rate_denom = 1;
+	vcam_req_frame_rate(&req, 0, 15, 1);
 	assert_int_equal(tfe_call(&f->t, &req, NULL), 0);
 	assert_int_equal(f->fc.rate_numer, 15);
-	req.req.frame_rate.frame_rate_denom = 0;
+	vcam_req_frame_rate(&req, 0, 15, 0);
 	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
 	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
 				    V4L2_PIX_FMT_YUYV, 64, 48, &rsp), 0);
 	assert_int_equal(rsp.resp.config.frame_rate_numer, 15);
 	assert_int_equal(tfe_buf_request(&f->t, 2, NULL), 0);
 	assert_int_equal(tfe_buf_create(&f->t, 0), 0);
-	req.req.frame_rate.frame_rate_denom = 1;
+	vcam_req_frame_rate(&req, 0, 15, 1);
 	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EBUSY);
 	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
 				    V4L2_PIX_FMT_YUYV, 64, 48, &rsp),
@@ -168,12 +165,11 @@ static void test_frame_rate(void **state)
 static void test_layout_and_buf_request(void **state)
 {
 	struct fixture *f = *state;
-	struct xencamera_req req = {
-		.operation = XENCAMERA_OP_BUF_GET_LAYOUT
-	};
+	struct xencamera_req req;
 	struct xencamera_resp rsp;
 	uint8_t got;
 
+	vcam_req_hdr(&req, 0, XENCAMERA_OP_BUF_GET_LAYOUT);
 	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
 	assert_int_equal(tfe_buf_request(&f->t, 2, NULL), -XEN_EINVAL);
 	/* CONFIG_GET adopts the camera's current format. */
@@ -287,20 +283,20 @@ static void test_multi_page_directory(void **state)
 			 99);
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_DESTROY, 0), 0);
 	/* A chain that ends early. */
-	pd = (void *)((char *)b->dir + VCAMD_PAGE_SIZE);
+	pd = vcam_pgdir_page(b->dir, 1);
 	keep = pd->gref_dir_next_page;
 	pd->gref_dir_next_page = 0;
 	assert_int_equal(tfe_buf_create_raw(&f->t, 0, b->dir_refs[0]),
 			 -XEN_EINVAL);
 	/* The last page pointing back at the first: a loop. */
 	pd->gref_dir_next_page = keep;
-	pd = (void *)((char *)b->dir + 2 * VCAMD_PAGE_SIZE);
+	pd = vcam_pgdir_page(b->dir, 2);
 	pd->gref_dir_next_page = b->dir_refs[0];
 	assert_int_equal(tfe_buf_create_raw(&f->t, 0, b->dir_refs[0]),
 			 -XEN_EINVAL);
 	/* The second page pointing at itself: a loop inside the count. */
 	pd->gref_dir_next_page = 0;
-	pd = (void *)((char *)b->dir + VCAMD_PAGE_SIZE);
+	pd = vcam_pgdir_page(b->dir, 1);
 	pd->gref_dir_next_page = b->dir_refs[1];
 	assert_int_equal(tfe_buf_create_raw(&f->t, 0, b->dir_refs[0]),
 			 -XEN_EINVAL);
@@ -311,16 +307,15 @@ static void test_multi_page_directory(void **state)
 static void test_plane_offsets(void **state)
 {
 	struct fixture *f = *state;
-	struct xencamera_req req = { .operation = XENCAMERA_OP_BUF_CREATE };
+	static const uint32_t offs[] = { 0, 0xfffffff0 };
 	struct tfe_buf *b = &f->t.bufs[0];
+	struct xencamera_req req;
 
 	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
 				    V4L2_PIX_FMT_NV12, 64, 48, NULL), 0);
 	assert_int_equal(tfe_buf_request(&f->t, 2, NULL), 0);
 	assert_int_equal(tfe_buf_create(&f->t, 0), 0);
-	req.req.buf_create.index = 1;
-	req.req.buf_create.gref_directory = b->dir_refs[0];
-	req.req.buf_create.plane_offset[1] = 0xfffffff0;
+	vcam_req_buf_create(&req, 0, 1, offs, 2, b->dir_refs[0]);
 	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
 }
 
@@ -361,10 +356,10 @@ static void test_queue_dequeue(void **state)
 static void test_controls(void **state)
 {
 	struct fixture *f = *state;
-	struct xencamera_req req = { .operation = XENCAMERA_OP_CTRL_ENUM };
+	struct xencamera_req req;
 	struct xencamera_resp rsp;
 
-	req.req.index.index = 2;
+	vcam_req_index(&req, 0, XENCAMERA_OP_CTRL_ENUM, 2);
 	assert_int_equal(tfe_call(&f->t, &req, &rsp), 0);
 	assert_int_equal(rsp.resp.ctrl_enum.index, 2);
 	assert_int_equal(rsp.resp.ctrl_enum.type, XENCAMERA_CTRL_SATURATION);
@@ -373,29 +368,24 @@ static void test_controls(void **state)
 	assert_int_equal(rsp.resp.ctrl_enum.flags,
 			 XENCAMERA_CTRL_FLG_VOLATILE);
 	/* Listed but the camera lacks it; past the end. */
-	req.req.index.index = 3;
-	assert_int_equal(tfe_call(&f->t, &req, &rsp), -XEN_EINVAL);
-	req.req.index.index = 4;
-	assert_int_equal(tfe_call(&f->t, &req, &rsp), -XEN_EINVAL);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_CTRL_ENUM, 3),
+			 -XEN_EINVAL);
+	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_CTRL_ENUM, 4),
+			 -XEN_EINVAL);
 
-	memset(&req, 0, sizeof(req));
-	req.operation = XENCAMERA_OP_CTRL_SET;
-	req.req.ctrl_value.type = XENCAMERA_CTRL_CONTRAST;
-	req.req.ctrl_value.value = 200;
+	vcam_req_ctrl_set(&req, 0, XENCAMERA_CTRL_CONTRAST, 200);
 	assert_int_equal(tfe_call(&f->t, &req, NULL), 0);
 	assert_int_equal(f->fc.ctrl[XENCAMERA_CTRL_CONTRAST], 200);
-	req.req.ctrl_value.value = 256;
+	vcam_req_ctrl_set(&req, 0, XENCAMERA_CTRL_CONTRAST, 256);
 	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_ERANGE);
-	req.req.ctrl_value.type = 77;
+	vcam_req_ctrl_set(&req, 0, 77, 256);
 	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
 
-	memset(&req, 0, sizeof(req));
-	req.operation = XENCAMERA_OP_CTRL_GET;
-	req.req.get_ctrl.type = XENCAMERA_CTRL_CONTRAST;
+	vcam_req_ctrl_get(&req, 0, XENCAMERA_CTRL_CONTRAST);
 	assert_int_equal(tfe_call(&f->t, &req, &rsp), 0);
 	assert_int_equal(rsp.resp.ctrl_value.type, XENCAMERA_CTRL_CONTRAST);
 	assert_int_equal(rsp.resp.ctrl_value.value, 200);
-	req.req.get_ctrl.type = XENCAMERA_CTRL_HUE;
+	vcam_req_ctrl_get(&req, 0, XENCAMERA_CTRL_HUE);
 	assert_int_equal(tfe_call(&f->t, &req, &rsp), -XEN_EINVAL);
 }
 
@@ -416,9 +406,7 @@ static int setup_menu(void **state)
 static void test_formats_menu(void **state)
 {
 	struct fixture *f = *state;
-	struct xencamera_req req = {
-		.operation = XENCAMERA_OP_FRAME_RATE_SET
-	};
+	struct xencamera_req req;
 	struct xencamera_resp rsp;
 
 	/* The camera is at 32x48, off the menu: CONFIG_GET does not adopt it. */
@@ -437,11 +425,9 @@ static void test_formats_menu(void **state)
 	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
 				    V4L2_PIX_FMT_YUYV, 65, 48, &rsp), 0);
 	assert_int_equal(rsp.resp.config.width, 64);
-	req.req.frame_rate.frame_rate_numer = 25;
-	req.req.frame_rate.frame_rate_denom = 1;
+	vcam_req_frame_rate(&req, 0, 25, 1);
 	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
-	req.req.frame_rate.frame_rate_numer = 30;
-	req.req.frame_rate.frame_rate_denom = 2;	/* = 15/1 */
+	vcam_req_frame_rate(&req, 0, 30, 2);	/* = 15/1 */
 	assert_int_equal(tfe_call(&f->t, &req, NULL), 0);
 	assert_int_equal(f->fc.rate_numer, 15);
 	assert_int_equal(tfe_buf_request(&f->t, 1, NULL), 0);
@@ -461,10 +447,9 @@ static int setup_one_ctrl(void **state)
 static void test_controls_unlisted(void **state)
 {
 	struct fixture *f = *state;
-	struct xencamera_req req = { .operation = XENCAMERA_OP_CTRL_SET };
+	struct xencamera_req req;
 
-	req.req.ctrl_value.type = XENCAMERA_CTRL_CONTRAST;
-	req.req.ctrl_value.value = 1;
+	vcam_req_ctrl_set(&req, 0, XENCAMERA_CTRL_CONTRAST, 1);
 	assert_int_equal(tfe_call(&f->t, &req, NULL), -XEN_EINVAL);
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_CTRL_ENUM, 1),
 			 -XEN_EINVAL);
@@ -1008,11 +993,11 @@ static void test_zero_copy_second_viewer(void **state)
 static void test_unknown_op(void **state)
 {
 	struct fixture *f = *state;
-	struct xencamera_req req = { .operation = 0x0f };
+	struct xencamera_req req;
 	struct xencamera_resp rsp;
 
-	assert_int_equal(tfe_call(&f->t, &req, &rsp), -XEN_EINVAL);
-	req.operation = 0xff;
+	assert_int_equal(tfe_op(&f->t, 0x0f), -XEN_EINVAL);
+	vcam_req_hdr(&req, 0, 0xff);
 	assert_int_equal(tfe_call(&f->t, &req, &rsp), -XEN_EINVAL);
 	assert_int_equal(rsp.operation, 0xff);
 	assert_int_equal(f->t.dev.st.errors, 2);
@@ -1046,17 +1031,12 @@ static void test_request_budget(void **state)
 {
 	struct fixture *f = *state;
 	struct xen_cameraif_front_ring *r = &f->t.ring;
+	struct xencamera_req req;
 	unsigned int i;
 	int notify;
 
-	for (i = 0; i < RING_SIZE(r); i++) {
-		struct xencamera_req *q = RING_GET_REQUEST(r, r->req_prod_pvt);
-
-		memset(q, 0, sizeof(*q));
-		q->id = (uint16_t)i;
-		q->operation = XENCAMERA_OP_CONFIG_GET;
-		r->req_prod_pvt++;
-	}
+	for (i = 0; i < RING_SIZE(r); i++)
+		tfe_push(&f->t, vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET));
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
 	assert_true(notify);
 	assert_int_equal(vcamd_dev_process(&f->t.dev, 16), 1);
@@ -1071,8 +1051,7 @@ static void test_request_budget(void **state)
 		r->rsp_cons++;
 	}
 	/* Re-armed: the next request asks for a kick. */
-	RING_GET_REQUEST(r, r->req_prod_pvt)->operation = 0;
-	r->req_prod_pvt++;
+	tfe_push(&f->t, &req);
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
 	assert_true(notify);
 }
@@ -1081,6 +1060,7 @@ static void test_spin_mode_no_kicks(void **state)
 {
 	struct fixture *f = *state;
 	struct xen_cameraif_front_ring *r = &f->t.ring;
+	struct xencamera_req req;
 	int notify;
 
 	tfe_prepare(&f->t, 64, 48, 2);
@@ -1088,9 +1068,7 @@ static void test_spin_mode_no_kicks(void **state)
 	assert_true(vcamd_dev_wants_spin(&f->t.dev, vcamd_now_ns()));
 	assert_false(f->t.dev.armed);
 	/* A request while spinning: the producer is told not to kick. */
-	RING_GET_REQUEST(r, r->req_prod_pvt)->operation =
-		XENCAMERA_OP_CONFIG_GET;
-	r->req_prod_pvt++;
+	tfe_push(&f->t, vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET));
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
 	assert_false(notify);
 	assert_int_equal(vcamd_dev_process(&f->t.dev, 16), 0);
@@ -1127,6 +1105,7 @@ static void test_hybrid_mode(void **state)
 {
 	struct fixture *f = *state;
 	struct xen_cameraif_front_ring *r = &f->t.ring;
+	struct xencamera_req req;
 	int notify;
 
 	fake_now = 1000000000ULL;
@@ -1136,9 +1115,7 @@ static void test_hybrid_mode(void **state)
 	assert_false(f->t.dev.armed);
 	assert_true(vcamd_dev_wants_spin(&f->t.dev, fake_now + 99000));
 	/* Inside the window a request needs no kick ... */
-	RING_GET_REQUEST(r, r->req_prod_pvt)->operation =
-		XENCAMERA_OP_CONFIG_GET;
-	r->req_prod_pvt++;
+	tfe_push(&f->t, vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET));
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
 	assert_false(notify);
 	fake_now += 50000;
@@ -1153,9 +1130,7 @@ static void test_hybrid_mode(void **state)
 	assert_false(vcamd_dev_wants_spin(&f->t.dev, fake_now));
 	assert_int_equal(vcamd_dev_rearm(&f->t.dev), 0);
 	assert_true(f->t.dev.armed);
-	RING_GET_REQUEST(r, r->req_prod_pvt)->operation =
-		XENCAMERA_OP_CONFIG_GET;
-	r->req_prod_pvt++;
+	tfe_push(&f->t, vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET));
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
 	assert_true(notify);
 	vcamd_now_hook = NULL;
@@ -1168,7 +1143,7 @@ static void test_shared_camera(void **state)
 	struct fixture *f = *state;
 	struct vcamd_dev_cfg cfg;
 	struct xencamera_evt ev;
-	struct xencamera_req req = { .operation = XENCAMERA_OP_CTRL_SET };
+	struct xencamera_req req;
 	struct tfe *b = calloc(1, sizeof(*b));
 
 	assert_non_null(b);
@@ -1193,8 +1168,7 @@ static void test_shared_camera(void **state)
 	assert_int_equal(tfe_event(b, &ev), 1);
 	check_frame(b, &ev, 0, 64 * 48 * 2);
 	/* A control set by one guest is announced to the other. */
-	req.req.ctrl_value.type = XENCAMERA_CTRL_BRIGHTNESS;
-	req.req.ctrl_value.value = 7;
+	vcam_req_ctrl_set(&req, 0, XENCAMERA_CTRL_BRIGHTNESS, 7);
 	assert_int_equal(tfe_call(&f->t, &req, NULL), 0);
 	assert_int_equal(tfe_event(b, &ev), 1);
 	assert_int_equal(ev.type, XENCAMERA_EVT_CTRL_CHANGE);

@@ -31,6 +31,8 @@
 #include "fake_camera.h"
 #include "log.h"
 #include "loopback.h"
+#include "vcam/pgdir.h"
+#include "vcam/req_encode.h"
 
 /* ---- a fake camera the daemon thread can poll ------------------------ */
 
@@ -348,42 +350,41 @@ static int32_t fe_call(struct fe *f, struct xencamera_req *req,
 	assert_true(RING_HAS_UNCONSUMED_RESPONSES(&f->ring));
 	*rsp = *RING_GET_RESPONSE(&f->ring, f->ring.rsp_cons);
 	f->ring.rsp_cons++;
-	assert_int_equal(rsp->id, req->id);
+	assert_true(vcam_rsp_answers(rsp, req->id, req->operation));
 	return rsp->status;
 }
 
 static int32_t fe_simple(struct fe *f, uint8_t op, uint8_t index)
 {
-	struct xencamera_req req = { .operation = op };
+	struct xencamera_req req;
 	struct xencamera_resp rsp;
 
-	req.req.index.index = index;
+	return fe_call(f, vcam_req_index(&req, 0, op, index), &rsp);
+}
+
+/* CONFIG_SET fourcc 64x48: the response's status. */
+static int32_t fe_config_64x48(struct fe *f, uint32_t fourcc)
+{
+	struct xencamera_req req;
+	struct xencamera_resp rsp;
+
+	vcam_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, fourcc, 64, 48);
 	return fe_call(f, &req, &rsp);
 }
 
 /* 64x48 YUYV: 2 pages per buffer, one buffer. */
 static void fe_stream(struct fe *f)
 {
-	struct xencamera_req req = { .operation = XENCAMERA_OP_CONFIG_SET };
+	struct xencamera_req req;
 	struct xencamera_resp rsp;
-	struct xencamera_page_directory *pd;
 
-	req.req.config.pixel_format = V4L2_PIX_FMT_YUYV;
-	req.req.config.width = 64;
-	req.req.config.height = 48;
-	assert_int_equal(fe_call(f, &req, &rsp), 0);
-	memset(&req, 0, sizeof(req));
-	req.operation = XENCAMERA_OP_BUF_REQUEST;
-	req.req.buf_request.num_bufs = 1;
+	assert_int_equal(fe_config_64x48(f, V4L2_PIX_FMT_YUYV), 0);
+	vcam_req_buf_request(&req, 0, 1);
 	assert_int_equal(fe_call(f, &req, &rsp), 0);
 	f->buf = vcam_lb_share(f->lb, VCAM_LB_FE, 2, f->buf_refs);
 	f->dir = vcam_lb_share(f->lb, VCAM_LB_FE, 1, &f->dir_ref);
-	pd = f->dir;
-	pd->gref[0] = f->buf_refs[0];
-	pd->gref[1] = f->buf_refs[1];
-	memset(&req, 0, sizeof(req));
-	req.operation = XENCAMERA_OP_BUF_CREATE;
-	req.req.buf_create.gref_directory = f->dir_ref;
+	vcam_pgdir_fill(f->dir, 1, &f->dir_ref, f->buf_refs, 2);
+	vcam_req_buf_create(&req, 0, 0, NULL, 0, f->dir_ref);
 	assert_int_equal(fe_call(f, &req, &rsp), 0);
 	assert_int_equal(fe_simple(f, XENCAMERA_OP_BUF_QUEUE, 0), 0);
 	assert_int_equal(fe_simple(f, XENCAMERA_OP_STREAM_START, 0), 0);
@@ -439,8 +440,6 @@ static uint64_t wall_ns(void)
 
 static void test_connect_stream_close_reconnect(void **state)
 {
-	struct xencamera_req req = { .operation = XENCAMERA_OP_CONFIG_SET };
-	struct xencamera_resp rsp;
 	struct xencamera_evt ev;
 	struct fe f;
 	char st[4096];
@@ -457,10 +456,7 @@ static void test_connect_stream_close_reconnect(void **state)
 					    st, sizeof(st)), 0);
 	assert_string_equal(st, "1");
 	/* Off the toolstack's menu. */
-	req.req.config.pixel_format = V4L2_PIX_FMT_NV12;
-	req.req.config.width = 64;
-	req.req.config.height = 48;
-	assert_int_equal(fe_call(&f, &req, &rsp), -XEN_EINVAL);
+	assert_int_equal(fe_config_64x48(&f, V4L2_PIX_FMT_NV12), -XEN_EINVAL);
 	fe_stream(&f);
 	produce(1);
 	assert_int_equal(fe_event(&f, &ev, 3000), 1);
@@ -569,7 +565,7 @@ static void test_bad_config_refused(void **state)
  */
 static void test_guest_copy_is_ignored(void **state)
 {
-	struct xencamera_req req = { .operation = XENCAMERA_OP_BUF_REQUEST };
+	struct xencamera_req req;
 	struct xencamera_resp rsp;
 	struct xencamera_evt ev;
 	struct fe f;
@@ -593,19 +589,12 @@ static void test_guest_copy_is_ignored(void **state)
 	assert_non_null(strstr(st, "state=Connected camera=/dev/video0 mode=event alloc=fe"));
 	assert_non_null(strstr(st, "max_buffers=2 guest_cfg_differs=1"));
 	/* the host's menu and buffer count, not the guest's */
-	req.operation = XENCAMERA_OP_CONFIG_SET;
-	req.req.config.pixel_format = V4L2_PIX_FMT_NV12;
-	req.req.config.width = 64;
-	req.req.config.height = 48;
-	assert_int_equal(fe_call(&f, &req, &rsp), -XEN_EINVAL);
-	req.req.config.pixel_format = V4L2_PIX_FMT_YUYV;
-	assert_int_equal(fe_call(&f, &req, &rsp), 0);
-	memset(&req, 0, sizeof(req));
-	req.operation = XENCAMERA_OP_BUF_REQUEST;
-	req.req.buf_request.num_bufs = 200;
+	assert_int_equal(fe_config_64x48(&f, V4L2_PIX_FMT_NV12), -XEN_EINVAL);
+	assert_int_equal(fe_config_64x48(&f, V4L2_PIX_FMT_YUYV), 0);
+	vcam_req_buf_request(&req, 0, 200);
 	assert_int_equal(fe_call(&f, &req, &rsp), 0);
 	assert_int_equal(rsp.resp.buf_request.num_bufs, 2);
-	req.req.buf_request.num_bufs = 0;
+	vcam_req_buf_request(&req, 0, 0);
 	assert_int_equal(fe_call(&f, &req, &rsp), 0);
 	fe_stream(&f);
 	produce(1);
@@ -985,7 +974,7 @@ static void test_kick_storm_backs_off(void **state)
 {
 	char a_name[48];
 	struct xencamera_evt ev;
-	struct xencamera_req req = { .operation = XENCAMERA_OP_CONFIG_GET };
+	struct xencamera_req req;
 	struct xencamera_resp rsp;
 	struct fe a, b;
 	int i;
@@ -1019,6 +1008,7 @@ static void test_kick_storm_backs_off(void **state)
 	assert_int_equal(dev_stat(a_name, "kick_backoff_ms"), 2);
 	/* real work resets the back-off */
 	clock_advance_ms(3);
+	vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
 	assert_int_equal(fe_call(&a, &req, &rsp), 0);
 	assert_int_equal(dev_stat(a_name, "spurious_kicks"), 4);
 	assert_int_equal(dev_stat(a_name, "kick_backoff_ms"), 0);
@@ -1071,7 +1061,7 @@ static unsigned int fe_collect(struct fe *f)
 
 static void test_request_flood_throttled(void **state)
 {
-	struct xencamera_req req = { .operation = XENCAMERA_OP_CONFIG_GET };
+	struct xencamera_req req;
 	struct xencamera_resp rsp;
 	unsigned int i, got = 0, got_when_b, n;
 	double t0, cpu0, wall, cpu;
@@ -1087,6 +1077,7 @@ static void test_request_flood_throttled(void **state)
 	fe_connect(&a);
 	/* a fills its ring: 32 requests, the burst is 8, then 100/s */
 	n = RING_SIZE(&a.ring);
+	vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
 	for (i = 0; i < n; i++) {
 		struct xencamera_req *q = RING_GET_REQUEST(&a.ring,
 							   a.ring.req_prod_pvt);

@@ -167,19 +167,16 @@ static void test_be_alloc_pages(void **state)
 /* Queue n requests op (CTRL_GET: of brightness), the backend not running. */
 static void push_op(struct tfe *t, unsigned int n, uint8_t op)
 {
-	struct xen_cameraif_front_ring *r = &t->ring;
+	struct xencamera_req req;
 	int notify;
 
-	while (n--) {
-		struct xencamera_req *q = RING_GET_REQUEST(r, r->req_prod_pvt);
-
-		memset(q, 0, sizeof(*q));
-		q->id = t->next_id++;
-		q->operation = op;
-		q->req.get_ctrl.type = XENCAMERA_CTRL_BRIGHTNESS;
-		r->req_prod_pvt++;
-	}
-	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(r, notify);
+	if (op == XENCAMERA_OP_CTRL_GET)
+		vcam_req_ctrl_get(&req, 0, XENCAMERA_CTRL_BRIGHTNESS);
+	else
+		vcam_req_hdr(&req, 0, op);
+	while (n--)
+		tfe_push(t, &req);
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&t->ring, notify);
 	(void)notify;
 }
 

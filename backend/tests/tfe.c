@@ -70,17 +70,20 @@ void tfe_teardown(struct tfe *t)
 	vcam_lb_destroy(t->lb);
 }
 
+void tfe_push(struct tfe *t, struct xencamera_req *req)
+{
+	req->id = t->next_id++;
+	*RING_GET_REQUEST(&t->ring, t->ring.req_prod_pvt) = *req;
+	t->ring.req_prod_pvt++;
+}
+
 int32_t tfe_call(struct tfe *t, struct xencamera_req *req,
 		 struct xencamera_resp *rsp)
 {
-	struct xencamera_req *slot;
 	struct xencamera_resp r;
 	int notify, ret;
 
-	req->id = t->next_id++;
-	slot = RING_GET_REQUEST(&t->ring, t->ring.req_prod_pvt);
-	*slot = *req;
-	t->ring.req_prod_pvt++;
+	tfe_push(t, req);
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&t->ring, notify);
 	if (notify)
 		vcam_lb_notify(t->lb, VCAM_LB_FE, t->req_port);
@@ -89,8 +92,7 @@ int32_t tfe_call(struct tfe *t, struct xencamera_req *req,
 	assert_true(RING_HAS_UNCONSUMED_RESPONSES(&t->ring));
 	r = *RING_GET_RESPONSE(&t->ring, t->ring.rsp_cons);
 	t->ring.rsp_cons++;
-	assert_int_equal(r.id, req->id);
-	assert_int_equal(r.operation, req->operation);
+	assert_true(vcam_rsp_answers(&r, req->id, req->operation));
 	if (rsp)
 		*rsp = r;
 	return r.status;
@@ -98,38 +100,33 @@ int32_t tfe_call(struct tfe *t, struct xencamera_req *req,
 
 int32_t tfe_op(struct tfe *t, uint8_t op)
 {
-	struct xencamera_req req = { .operation = op };
+	struct xencamera_req req;
 
-	return tfe_call(t, &req, NULL);
+	return tfe_call(t, vcam_req_hdr(&req, 0, op), NULL);
 }
 
 int32_t tfe_op_index(struct tfe *t, uint8_t op, uint8_t index)
 {
-	struct xencamera_req req = { .operation = op };
+	struct xencamera_req req;
 
-	req.req.index.index = index;
-	return tfe_call(t, &req, NULL);
+	return tfe_call(t, vcam_req_index(&req, 0, op, index), NULL);
 }
 
 int32_t tfe_config(struct tfe *t, uint8_t op, uint32_t fourcc, uint32_t w,
 		   uint32_t h, struct xencamera_resp *rsp)
 {
-	struct xencamera_req req = { .operation = op };
+	struct xencamera_req req;
 
-	req.req.config.pixel_format = fourcc;
-	req.req.config.width = w;
-	req.req.config.height = h;
-	return tfe_call(t, &req, rsp);
+	return tfe_call(t, vcam_req_config(&req, 0, op, fourcc, w, h), rsp);
 }
 
 int32_t tfe_buf_request(struct tfe *t, uint8_t n, uint8_t *got)
 {
-	struct xencamera_req req = { .operation = XENCAMERA_OP_BUF_REQUEST };
+	struct xencamera_req req;
 	struct xencamera_resp rsp;
 	int32_t st;
 
-	req.req.buf_request.num_bufs = n;
-	st = tfe_call(t, &req, &rsp);
+	st = tfe_call(t, vcam_req_buf_request(&req, 0, n), &rsp);
 	if (got)
 		*got = rsp.resp.buf_request.num_bufs;
 	return st;
@@ -137,34 +134,31 @@ int32_t tfe_buf_request(struct tfe *t, uint8_t n, uint8_t *got)
 
 static uint32_t tfe_layout_size(struct tfe *t)
 {
-	struct xencamera_req req = {
-		.operation = XENCAMERA_OP_BUF_GET_LAYOUT
-	};
+	struct xencamera_req req;
 	struct xencamera_resp rsp;
 
+	vcam_req_hdr(&req, 0, XENCAMERA_OP_BUF_GET_LAYOUT);
 	assert_int_equal(tfe_call(t, &req, &rsp), 0);
 	return rsp.resp.buf_layout.size;
 }
 
 int32_t tfe_buf_create_raw(struct tfe *t, uint8_t index, uint32_t dir_ref)
 {
-	struct xencamera_req req = { .operation = XENCAMERA_OP_BUF_CREATE };
+	struct xencamera_req req;
 
-	req.req.buf_create.index = index;
-	req.req.buf_create.gref_directory = dir_ref;
-	return tfe_call(t, &req, NULL);
+	return tfe_call(t, vcam_req_buf_create(&req, 0, index, NULL, 0,
+					       dir_ref), NULL);
 }
 
 int32_t tfe_buf_create(struct tfe *t, uint8_t index)
 {
 	struct tfe_buf *b = &t->bufs[index % VCAMD_MAX_BUFS];
-	unsigned int d, per = VCAMD_DIR_REFS_PER_PAGE;
 	bool be_alloc = t->dev.cfg.be_alloc;
 	int32_t st;
 
 	t->layout_size = tfe_layout_size(t);
-	b->npages = (t->layout_size + VCAMD_PAGE_SIZE - 1) / VCAMD_PAGE_SIZE;
-	b->ndir = (b->npages + per - 1) / per;
+	b->npages = vcam_pages_for(t->layout_size);
+	b->ndir = vcam_pgdir_pages(b->npages);
 	assert_true(b->ndir <= 8);
 	free(b->refs);
 	b->refs = calloc(b->npages, sizeof(uint32_t));
@@ -175,29 +169,15 @@ int32_t tfe_buf_create(struct tfe *t, uint8_t index)
 	}
 	b->dir = vcam_lb_share(t->lb, VCAM_LB_FE, b->ndir, b->dir_refs);
 	assert_non_null(b->dir);
-	for (d = 0; d < b->ndir; d++) {
-		struct xencamera_page_directory *pd = (void *)
-			((char *)b->dir + d * VCAMD_PAGE_SIZE);
-		unsigned int cnt = b->npages - d * per;
-
-		if (cnt > per)
-			cnt = per;
-		pd->gref_dir_next_page = d + 1 < b->ndir ? b->dir_refs[d + 1]
-							 : 0;
-		if (!be_alloc)
-			memcpy(pd->gref, &b->refs[d * per], cnt * 4);
-	}
+	if (be_alloc)
+		vcam_pgdir_chain(b->dir, b->ndir, b->dir_refs);
+	else
+		vcam_pgdir_fill(b->dir, b->ndir, b->dir_refs, b->refs,
+				b->npages);
 	st = tfe_buf_create_raw(t, index, b->dir_refs[0]);
 	if (st == 0 && be_alloc) {
-		for (d = 0; d < b->ndir; d++) {
-			struct xencamera_page_directory *pd = (void *)
-				((char *)b->dir + d * VCAMD_PAGE_SIZE);
-			unsigned int cnt = b->npages - d * per;
-
-			if (cnt > per)
-				cnt = per;
-			memcpy(&b->refs[d * per], pd->gref, cnt * 4);
-		}
+		assert_int_equal(vcam_pgdir_read(b->dir, b->ndir, b->dir_refs,
+						 b->refs, b->npages), 0);
 		b->addr = vcam_lb_map(t->lb, VCAM_LB_FE, b->npages, b->refs);
 		assert_non_null(b->addr);
 	}

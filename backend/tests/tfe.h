@@ -11,6 +11,8 @@
 #include "core.h"
 #include "fake_camera.h"
 #include "loopback.h"
+#include "vcam/pgdir.h"
+#include "vcam/req_encode.h"
 
 struct tfe_buf {
 	void *addr;			/* fe-alloc: ours; be-alloc: mapped */
@@ -40,6 +42,11 @@ void tfe_setup(struct tfe *t, const struct vcamd_dev_cfg *cfg,
 	       struct vcamd_cam *cam, unsigned int pool_pages);
 void tfe_teardown(struct tfe *t);
 
+/*
+ * Put req (its id set from next_id) in the ring's next slot, unpublished:
+ * the caller pushes, the backend does not run.
+ */
+void tfe_push(struct tfe *t, struct xencamera_req *req);
 /* Send one request, run the backend, return the response's status. */
 int32_t tfe_call(struct tfe *t, struct xencamera_req *req,
 		 struct xencamera_resp *rsp);
