@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -85,8 +86,7 @@ static int expect_index(struct tfe_sess *s, const char *what, uint8_t op,
 {
 	struct xencamera_req req;
 
-	vcam_req_index(&req, 0, op, idx);
-	return expect(s, what, &req, want);
+	return expect(s, what, vcam_req_index(&req, 0, op, idx), want);
 }
 
 /* After the abuse, the backend must still answer us properly. */
@@ -94,8 +94,8 @@ static void probe_alive(struct tfe_sess *s)
 {
 	struct xencamera_req req;
 
-	vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
-	expect(s, "backend still answers CONFIG_GET", &req, 0);
+	expect(s, "backend still answers CONFIG_GET",
+	       vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET), 0);
 }
 
 static int finish(const char *name)
@@ -107,6 +107,30 @@ static int finish(const char *name)
 	checks = fails = 0;
 	return ret;
 }
+
+/* What a case has set up for it before its checks run. */
+enum need {
+	NEED_SESSION,		/* the connection only */
+	NEED_STREAM,		/* a stream, nothing sent for it yet */
+	NEED_CONFIGURED,	/* CONFIG_SET .. BUF_REQUEST done */
+	NEED_BUFFERS,		/* and every buffer created */
+	NEED_STREAMING,		/* and streaming, 3 frames seen */
+};
+
+struct tfe_hostile {
+	struct tfe_sess *s;
+	struct tfe_stream *st;	/* freed by the runner */
+	const struct tfe_stream_cfg *cfg;
+	const struct tfe_opts *o;
+};
+
+/*
+ * A check returns TFE_EXIT_ERROR (its setup failed), TFE_EXIT_SKIP, or
+ * one of these: the verdicts are in, sum them up, after probing that the
+ * backend still answers unless there is no way left to ask it.
+ */
+#define H_PROBE		(-1)
+#define H_NO_PROBE	(-2)
 
 static struct tfe_stream *stream_new(struct tfe_sess *s,
 				     const struct tfe_stream_cfg *cfg)
@@ -126,14 +150,40 @@ static void stream_free(struct tfe_stream *st)
 	}
 }
 
-/* Configure and create buffers; a failure here is a setup error. */
-static int setup(struct tfe_stream *st, int with_buffers)
+/* Bring st up to need; a failure here is a setup error. */
+static int setup(struct tfe_stream *st, enum need need)
 {
-	if (tfe_stream_configure(st))
+	if (need >= NEED_CONFIGURED && tfe_stream_configure(st))
 		return -1;
-	if (with_buffers && tfe_stream_buffers(st))
+	if (need >= NEED_BUFFERS && tfe_stream_buffers(st))
+		return -1;
+	if (need >= NEED_STREAMING &&
+	    (tfe_stream_start(st) || tfe_stream_frames(st, 3)))
 		return -1;
 	return 0;
+}
+
+int tfe_hostile_run(const struct tfe_hostile_case *c, struct tfe_sess *s,
+		    const struct tfe_stream_cfg *cfg, const struct tfe_opts *o)
+{
+	struct tfe_hostile h = { .s = s, .cfg = cfg, .o = o };
+	int ret = TFE_EXIT_ERROR;
+
+	if (c->need >= NEED_STREAM) {
+		h.st = stream_new(s, cfg);
+		if (!h.st || setup(h.st, c->need))
+			goto out;
+	}
+	ret = c->check(&h);
+	if (ret == H_NO_PROBE)
+		ret = finish(c->name);
+out:
+	stream_free(h.st);
+	if (ret == H_PROBE) {
+		probe_alive(s);
+		ret = finish(c->name);
+	}
+	return ret;
 }
 
 static uint64_t mono_ms(void)
@@ -156,9 +206,9 @@ static uint64_t rng(void)
 	return rng_state;
 }
 
-static int h_garbage(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-		     const struct tfe_opts *o)
+static int h_garbage(struct tfe_hostile *h)
 {
+	struct tfe_sess *s = h->s;
 	struct xencamera_config_resp orig;
 	struct xencamera_resp rsp;
 	struct xencamera_req req;
@@ -166,8 +216,6 @@ static int h_garbage(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	char what[64];
 	int st;
 
-	(void)cfg;
-	(void)o;
 	/* Put the camera back as we found it: it is shared with others. */
 	vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
 	if (tfe_call(s, &req, &rsp) || rsp.status)
@@ -180,7 +228,7 @@ static int h_garbage(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		st = ask(s, &req);
 		if (st == NO_ANSWER) {
 			verdict("undefined op answered", 0, tfe_op_name(op));
-			return finish("garbage");
+			return H_NO_PROBE;
 		}
 		if (st != -XEN_EINVAL) {
 			printf("  op 0x%02x answered %s\n", op,
@@ -232,38 +280,33 @@ static int h_garbage(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		if (ask(s, &req) == NO_ANSWER) {
 			verdict("random packet answered", 0,
 				tfe_op_name(req.operation));
-			return finish("garbage");
+			return H_NO_PROBE;
 		}
 	}
 	verdict("200 random packets under defined ops answered", 1, "");
 	/* Undo whatever the random packets managed to configure. */
-	vcam_req_index(&req, 0, XENCAMERA_OP_STREAM_STOP, 0);
-	expect(s, "STREAM_STOP after random packets", &req, WANT_ANSWER);
+	expect_index(s, "STREAM_STOP after random packets",
+		     XENCAMERA_OP_STREAM_STOP, 0, WANT_ANSWER);
 	vcam_req_buf_request(&req, 0, 0);
 	expect(s, "BUF_REQUEST(0) after random packets", &req, WANT_ANSWER);
 	vcam_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, orig.pixel_format,
 			orig.width, orig.height);
 	expect(s, "CONFIG_SET back to the original format", &req, 0);
-	probe_alive(s);
-	return finish("garbage");
+	return H_PROBE;
 }
 
 /* ---- indices and state ----------------------------------------------- */
 
-static int h_bad_index(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-		       const struct tfe_opts *o)
+static int h_bad_index(struct tfe_hostile *h)
 {
-	struct tfe_stream *st = stream_new(s, cfg);
+	struct tfe_sess *s = h->s;
+	struct tfe_stream *st = h->st;
+	uint8_t n = (uint8_t)st->nbufs;
 	struct xencamera_req req;
 	struct tfe_buf extra;
-	uint8_t n;
 
-	(void)o;
-	if (!st || setup(st, 1))
-		goto err;
-	n = (uint8_t)st->nbufs;
 	if (tfe_buf_alloc(s, &extra, st->layout.size))
-		goto err;
+		return TFE_EXIT_ERROR;
 	/* A good directory, only the index is wrong. */
 	vcam_req_buf_create(&req, 0, n, st->offsets, st->nplanes,
 			    extra.dir_refs[0]);
@@ -282,19 +325,14 @@ static int h_bad_index(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		     -XEN_EINVAL);
 	/* While streaming, too: frames must keep coming. */
 	if (tfe_stream_start(st) || tfe_stream_frames(st, 2))
-		goto err;
+		return TFE_EXIT_ERROR;
 	expect_index(s, "streaming: BUF_QUEUE index 200",
 		     XENCAMERA_OP_BUF_QUEUE, 200, -XEN_EINVAL);
 	expect_index(s, "streaming: BUF_DEQUEUE index == num_bufs",
 		     XENCAMERA_OP_BUF_DEQUEUE, n, -XEN_EINVAL);
 	verdict("frames still flow after bad indices",
 		tfe_stream_frames(st, 3) == 0, "");
-	stream_free(st);
-	probe_alive(s);
-	return finish("bad-index");
-err:
-	stream_free(st);
-	return TFE_EXIT_ERROR;
+	return H_PROBE;
 }
 
 /* Take a FRAME_AVAIL for buffer idx out of our event queue: 1 if there was. */
@@ -354,27 +392,23 @@ static int destroy_queued(struct tfe_sess *s, struct tfe_stream *st,
 	return 0;
 }
 
-static int h_wrong_state(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-			 const struct tfe_opts *o)
+static int h_wrong_state(struct tfe_hostile *h)
 {
-	struct tfe_stream *st = stream_new(s, cfg);
+	struct tfe_sess *s = h->s;
+	struct tfe_stream *st = h->st;
 	struct xencamera_req req;
 	struct tfe_buf dup;
 	unsigned int i;
 
-	(void)o;
-	if (!st)
-		return TFE_EXIT_ERROR;
 	vcam_req_buf_request(&req, 0, 0);
 	expect(s, "BUF_REQUEST(0) to start clean", &req, 0);
 	vcam_req_hdr(&req, 0, XENCAMERA_OP_STREAM_START);
 	expect(s, "STREAM_START without buffers", &req, -XEN_EINVAL);
 	expect_index(s, "BUF_QUEUE before BUF_REQUEST", XENCAMERA_OP_BUF_QUEUE,
 		     0, -XEN_EINVAL);
-	if (setup(st, 1))
-		goto err;
-	if (tfe_buf_alloc(s, &dup, st->layout.size))
-		goto err;
+	if (setup(st, NEED_BUFFERS) ||
+	    tfe_buf_alloc(s, &dup, st->layout.size))
+		return TFE_EXIT_ERROR;
 	vcam_req_buf_create(&req, 0, 0, st->offsets, st->nplanes,
 			    dup.dir_refs[0]);
 	expect(s, "BUF_CREATE of an existing index", &req, -XEN_EEXIST);
@@ -391,7 +425,7 @@ static int h_wrong_state(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	expect_index(s, "BUF_DEQUEUE of a buffer not queued",
 		     XENCAMERA_OP_BUF_DEQUEUE, 0, 0);
 	if (tfe_stream_start(st) || tfe_stream_frames(st, 2))
-		goto err;
+		return TFE_EXIT_ERROR;
 	vcam_req_buf_request(&req, 0, 0);
 	expect(s, "streaming: BUF_REQUEST(0)", &req, -XEN_EBUSY);
 	vcam_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET,
@@ -403,19 +437,14 @@ static int h_wrong_state(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	for (i = 0; i < st->nbufs && !st->bufs[i].queued; i++)
 		;
 	if (i < st->nbufs && destroy_queued(s, st, i))
-		goto err;
+		return TFE_EXIT_ERROR;
 	verdict("frames still flow after refused ops",
 		tfe_stream_frames(st, 3) == 0, "");
 	if (tfe_stream_stop(st))
-		goto err;
+		return TFE_EXIT_ERROR;
 	vcam_req_hdr(&req, 0, XENCAMERA_OP_STREAM_STOP);
 	expect(s, "STREAM_STOP when stopped", &req, WANT_ANSWER);
-	stream_free(st);
-	probe_alive(s);
-	return finish("wrong-state");
-err:
-	stream_free(st);
-	return TFE_EXIT_ERROR;
+	return H_PROBE;
 }
 
 /* ---- grant refs and directories ----------------------------------------- */
@@ -454,22 +483,19 @@ static void *dir_with(struct tfe_sess *s, unsigned int ndir, grant_ref_t *drefs,
 /* Directory pages a bad-ref case makes at most: 256 MiB of buffer. */
 #define MAX_DIR_PAGES	64
 
-static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-		      const struct tfe_opts *o)
+static int h_bad_gref(struct tfe_hostile *h)
 {
-	struct tfe_stream *st = stream_new(s, cfg);
-	grant_ref_t *refs = NULL, dref[MAX_DIR_PAGES], stale;
-	unsigned int np, ndir, i;
+	struct tfe_sess *s = h->s;
+	struct tfe_stream *st = h->st;
+	unsigned int np = vcam_pages_for(st->layout.size), i;
+	unsigned int ndir = vcam_pgdir_pages(np);
+	grant_ref_t *refs, dref[MAX_DIR_PAGES], stale;
+	int ret = TFE_EXIT_ERROR;
 	void *d, *p, *q;
 
-	(void)o;
-	if (!st || setup(st, 0))
-		goto err;
-	np = vcam_pages_for(st->layout.size);
-	ndir = vcam_pgdir_pages(np);
 	refs = calloc(np, sizeof(*refs));
 	if (!refs || ndir > MAX_DIR_PAGES)
-		goto err;
+		goto out;
 	create_with_dir(s, st, "directory ref 0", 0, WANT_ERROR);
 	create_with_dir(s, st, "directory ref 0xffffffff", 0xffffffffu,
 			WANT_ERROR);
@@ -478,7 +504,7 @@ static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	/* A ref we granted and revoked again. */
 	p = s->tp->ops->share(s->tp, 1, &stale);
 	if (!p)
-		goto err;
+		goto out;
 	s->tp->ops->unshare(s->tp, p, 1, &stale);
 	create_with_dir(s, st, "directory ref revoked", stale, WANT_ERROR);
 
@@ -493,7 +519,7 @@ static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 				refs[k] = junk[i];
 			d = dir_with(s, ndir, dref, refs, np);
 			if (!d)
-				goto err;
+				goto out;
 			snprintf(what, sizeof(what), "all data refs 0x%x",
 				 junk[i]);
 			create_with_dir(s, st, what, dref[0], WANT_ERROR);
@@ -507,13 +533,13 @@ static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		if (np >= 2) {
 			p = s->tp->ops->share(s->tp, 1, &refs[0]);
 			if (!p)
-				goto err;
+				goto out;
 			d = dir_with(s, ndir, dref, refs, 1);
 			if (!d)
-				goto err;
+				goto out;
 			q = s->tp->ops->share(s->tp, 1, &stale);
 			if (!q)
-				goto err;
+				goto out;
 			s->tp->ops->unshare(s->tp, q, 1, &stale);
 			for (i = 1; i < np; i++)
 				refs[i] = stale;
@@ -526,47 +552,37 @@ static int h_bad_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		}
 	}
 	/* A proper buffer at index 0 must still work afterwards. */
-	if (tfe_stream_buffers(st) == 0)
-		verdict("good BUF_CREATE after the bad ones", 1, "");
-	else
-		verdict("good BUF_CREATE after the bad ones", 0, "refused");
+	ret = tfe_stream_buffers(st);
+	verdict("good BUF_CREATE after the bad ones", !ret, ret ? "refused" : "");
+	ret = H_PROBE;
+out:
 	free(refs);
-	stream_free(st);
-	probe_alive(s);
-	return finish("bad-gref");
-err:
-	free(refs);
-	stream_free(st);
-	return TFE_EXIT_ERROR;
+	return ret;
 }
 
-static int h_foreign_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-			  const struct tfe_opts *o)
+static int h_foreign_gref(struct tfe_hostile *h)
 {
-	struct tfe_stream *st = stream_new(s, cfg);
-	grant_ref_t *refs = NULL, fdir[MAX_DIR_PAGES], dref[MAX_DIR_PAGES];
-	unsigned int np, ndir;
+	struct tfe_sess *s = h->s;
+	struct tfe_stream *st = h->st;
+	unsigned int np = vcam_pages_for(st->layout.size);
+	unsigned int ndir = vcam_pgdir_pages(np);
+	grant_ref_t *refs, fdir[MAX_DIR_PAGES], dref[MAX_DIR_PAGES];
 	void *data = NULL, *dir = NULL, *d;
+	int ret = TFE_EXIT_ERROR;
 
-	(void)o;
-	if (!st || setup(st, 0))
-		goto err;
-	np = vcam_pages_for(st->layout.size);
-	ndir = vcam_pgdir_pages(np);
 	refs = calloc(np, sizeof(*refs));
 	if (!refs || ndir > MAX_DIR_PAGES)
-		goto err;
+		goto out;
 	/* Directory granted to another domain. */
 	dir = s->tp->ops->share_foreign(s->tp, ndir, fdir);
 	if (!dir && errno == ENOTSUP) {
 		printf("hostile foreign-gref: SKIP (%s transport has no third domain)\n",
 		       s->tp->name);
-		free(refs);
-		stream_free(st);
-		return TFE_EXIT_SKIP;
+		ret = TFE_EXIT_SKIP;
+		goto out;
 	}
 	if (!dir)
-		goto err;
+		goto out;
 	vcam_pgdir_chain(dir, ndir, fdir);
 	create_with_dir(s, st, "directory granted to another domain", fdir[0],
 			WANT_ERROR);
@@ -574,29 +590,22 @@ static int h_foreign_gref(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		/* Our directory, data pages granted to another domain. */
 		data = s->tp->ops->share_foreign(s->tp, np, refs);
 		if (!data)
-			goto err;
+			goto out;
 		d = dir_with(s, ndir, dref, refs, np);
 		if (!d)
-			goto err;
+			goto out;
 		create_with_dir(s, st, "data pages granted to another domain",
 				dref[0], WANT_ERROR);
 		s->tp->ops->unshare(s->tp, d, ndir, dref);
 	}
-	if (data)
-		s->tp->ops->unshare(s->tp, data, np, refs);
-	s->tp->ops->unshare(s->tp, dir, ndir, fdir);
-	free(refs);
-	stream_free(st);
-	probe_alive(s);
-	return finish("foreign-gref");
-err:
+	ret = H_PROBE;
+out:
 	if (data)
 		s->tp->ops->unshare(s->tp, data, np, refs);
 	if (dir)
 		s->tp->ops->unshare(s->tp, dir, ndir, fdir);
 	free(refs);
-	stream_free(st);
-	return TFE_EXIT_ERROR;
+	return ret;
 }
 
 /*
@@ -604,146 +613,92 @@ err:
  * pool of real pages used over and over, so the only fault is the chain
  * and a multi-page directory costs us a few pages, not thousands.
  */
-#define POOL_PAGES 8
-struct fake_dir {
-	void *pool;
-	grant_ref_t pool_refs[POOL_PAGES];
-	void *dir;
-	grant_ref_t *drefs;
-	unsigned int ndir;
-};
+#define POOL_PAGES	8
+#define NO_LIE		UINT_MAX	/* no page's next pointer lies */
+#define PAGE0		0xffffffffu	/* the lie names page 0 */
 
-static int fake_dir_make(struct tfe_sess *s, struct fake_dir *f,
-			 unsigned int ndir, unsigned int nrefs)
+/*
+ * BUF_CREATE with a directory of ndir chained pages, in which page k
+ * says its next page is next.  0, or -1 if we could not share the pages.
+ */
+static int lie(struct tfe_hostile *h, const char *what, unsigned int ndir,
+	       unsigned int k, grant_ref_t next, int want)
 {
-	grant_ref_t *refs;
-	unsigned int i;
+	unsigned int nrefs = vcam_pages_for(h->st->layout.size), i;
+	grant_ref_t pool_refs[POOL_PAGES], *drefs, *refs;
+	struct tfe_tp *tp = h->s->tp;
+	void *pool = NULL, *dir = NULL;
+	int ret = -1;
 
-	memset(f, 0, sizeof(*f));
-	f->ndir = ndir;
-	f->drefs = calloc(ndir, sizeof(*f->drefs));
+	drefs = calloc(ndir, sizeof(*drefs));
 	refs = calloc(nrefs ? nrefs : 1, sizeof(*refs));
-	if (!f->drefs || !refs)
-		goto fail;
-	f->dir = s->tp->ops->share(s->tp, ndir, f->drefs);
-	if (!f->dir)
-		goto fail;
-	if (!s->be_alloc) {
-		f->pool = s->tp->ops->share(s->tp, POOL_PAGES, f->pool_refs);
-		if (!f->pool)
-			goto fail;
+	if (!drefs || !refs)
+		goto out;
+	dir = tp->ops->share(tp, ndir, drefs);
+	if (!dir)
+		goto out;
+	if (!h->s->be_alloc) {
+		pool = tp->ops->share(tp, POOL_PAGES, pool_refs);
+		if (!pool)
+			goto out;
 		for (i = 0; i < nrefs; i++)
-			refs[i] = f->pool_refs[i % POOL_PAGES];
-		vcam_pgdir_fill(f->dir, ndir, f->drefs, refs, nrefs);
+			refs[i] = pool_refs[i % POOL_PAGES];
+		vcam_pgdir_fill(dir, ndir, drefs, refs, nrefs);
 	} else {
-		vcam_pgdir_chain(f->dir, ndir, f->drefs);
+		vcam_pgdir_chain(dir, ndir, drefs);
 	}
+	if (k != NO_LIE)
+		vcam_pgdir_page(dir, k)->gref_dir_next_page =
+			next == PAGE0 ? drefs[0] : next;
+	create_with_dir(h->s, h->st, what, drefs[0], want);
+	ret = 0;
+out:
+	if (ret)
+		fprintf(stderr, "testfe: cannot share %u directory pages: %s\n",
+			ndir, strerror(errno));
+	if (pool)
+		tp->ops->unshare(tp, pool, POOL_PAGES, pool_refs);
+	if (dir)
+		tp->ops->unshare(tp, dir, ndir, drefs);
+	free(drefs);
 	free(refs);
-	return 0;
-fail:
-	fprintf(stderr, "testfe: cannot share %u directory pages: %s\n", ndir,
-		strerror(errno));
-	free(refs);
-	return -1;
+	return ret;
 }
 
-static void fake_dir_free(struct tfe_sess *s, struct fake_dir *f)
+static int h_loop_dir(struct tfe_hostile *h)
 {
-	if (f->pool)
-		s->tp->ops->unshare(s->tp, f->pool, POOL_PAGES, f->pool_refs);
-	if (f->dir)
-		s->tp->ops->unshare(s->tp, f->dir, f->ndir, f->drefs);
-	free(f->drefs);
-	memset(f, 0, sizeof(*f));
-}
+	unsigned int np = vcam_pages_for(h->st->layout.size);
+	unsigned int need = vcam_pgdir_pages(np);
 
-static grant_ref_t *next_of(struct fake_dir *f, unsigned int k)
-{
-	return &vcam_pgdir_page(f->dir, k)->gref_dir_next_page;
-}
-
-static int h_loop_dir(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-		      const struct tfe_opts *o)
-{
-	struct tfe_stream *st = stream_new(s, cfg);
-	struct fake_dir f;
-	unsigned int np, need;
-
-	(void)o;
-	if (!st || setup(st, 0))
-		goto err;
-	np = vcam_pages_for(st->layout.size);
-	need = vcam_pgdir_pages(np);
 	if (need < 2) {
 		printf("hostile loop-dir: SKIP (a %u-page buffer fits one directory page, the chain is never followed; use a format over %u octets, e.g. --format 3840x2160:YUYV)\n",
 		       np, (unsigned int)(VCAM_PGDIR_REFS_PER_PAGE *
 					  VCAM_PGDIR_PAGE_SIZE));
-		stream_free(st);
 		return TFE_EXIT_SKIP;
 	}
-	/* Page 0 names itself as the next page. */
-	if (fake_dir_make(s, &f, need, np))
-		goto err;
-	*next_of(&f, 0) = f.drefs[0];
-	create_with_dir(s, st, "directory page 0 -> page 0", f.drefs[0],
-			WANT_ERROR);
-	fake_dir_free(s, &f);
-	/* Last needed page points back to the first: a cycle. */
-	if (fake_dir_make(s, &f, need, np))
-		goto err;
-	*next_of(&f, need - 1) = f.drefs[0];
-	create_with_dir(s, st, "directory last page -> page 0", f.drefs[0],
-			WANT_ANSWER);
-	fake_dir_free(s, &f);
-	/* Chain ends early: refs missing. */
-	if (fake_dir_make(s, &f, need, np))
-		goto err;
-	*next_of(&f, 0) = 0;
-	create_with_dir(s, st, "directory ends after page 0", f.drefs[0],
-			WANT_ERROR);
-	fake_dir_free(s, &f);
-	stream_free(st);
-	probe_alive(s);
-	return finish("loop-dir");
-err:
-	stream_free(st);
-	return TFE_EXIT_ERROR;
+	/* Page 0 names itself; the last page names page 0; refs missing. */
+	if (lie(h, "directory page 0 -> page 0", need, 0, PAGE0, WANT_ERROR) ||
+	    lie(h, "directory last page -> page 0", need, need - 1, PAGE0,
+		WANT_ANSWER) ||
+	    lie(h, "directory ends after page 0", need, 0, 0, WANT_ERROR))
+		return TFE_EXIT_ERROR;
+	return H_PROBE;
 }
 
-static int h_big_dir(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-		     const struct tfe_opts *o)
+static int h_big_dir(struct tfe_hostile *h)
 {
-	struct tfe_stream *st = stream_new(s, cfg);
-	struct fake_dir f;
-	unsigned int np, need;
+	unsigned int need = vcam_pgdir_pages(vcam_pages_for(h->st->layout.size));
 
-	(void)o;
-	if (!st || setup(st, 0))
-		goto err;
-	np = vcam_pages_for(st->layout.size);
-	need = vcam_pgdir_pages(np);
-	/* 256 directory pages more than needed, all chained. */
-	if (fake_dir_make(s, &f, need + 256, np))
-		goto err;
-	create_with_dir(s, st, "directory 256 pages too long", f.drefs[0],
-			WANT_ANSWER);
-	fake_dir_free(s, &f);
-	/* The last needed page continues to a bogus ref. */
-	if (fake_dir_make(s, &f, need, np))
-		goto err;
-	*next_of(&f, need - 1) = 0xfffffff0u;
-	create_with_dir(s, st, "last needed page -> bogus ref", f.drefs[0],
-			WANT_ANSWER);
-	fake_dir_free(s, &f);
+	/* 256 pages more than needed, all chained; then a bogus ref after. */
+	if (lie(h, "directory 256 pages too long", need + 256, NO_LIE, 0,
+		WANT_ANSWER) ||
+	    lie(h, "last needed page -> bogus ref", need, need - 1,
+		0xfffffff0u, WANT_ANSWER))
+		return TFE_EXIT_ERROR;
 	/* And the buffer must still be creatable properly. */
 	verdict("good BUF_CREATE after oversized directories",
-		tfe_stream_buffers(st) == 0, "");
-	stream_free(st);
-	probe_alive(s);
-	return finish("big-dir");
-err:
-	stream_free(st);
-	return TFE_EXIT_ERROR;
+		tfe_stream_buffers(h->st) == 0, "");
+	return H_PROBE;
 }
 
 /* ---- the rings themselves ------------------------------------------------ */
@@ -752,8 +707,7 @@ err:
  * After we broke our own ring: the backend must either drop us (leave
  * Connected) or stay put without acting on phantom requests.
  */
-static int judge_broken_ring(struct tfe_sess *s, const char *name,
-			     RING_IDX rsp_before)
+static int judge_broken_ring(struct tfe_sess *s, RING_IDX rsp_before)
 {
 	uint64_t end = mono_ms() + 3000;
 	char detail[96];
@@ -777,34 +731,16 @@ static int judge_broken_ring(struct tfe_sess *s, const char *name,
 		s->ring_broken = 1;
 	else
 		s->be_gone = 1;
-	return finish(name);
+	return H_NO_PROBE;
 }
 
-/* Stream a little first so the backend has buffers to clean up. */
-static struct tfe_stream *busy_stream(struct tfe_sess *s,
-				      const struct tfe_stream_cfg *cfg)
+/* These run streaming, so that the backend has buffers to clean up. */
+static int h_ring_overrun(struct tfe_hostile *h)
 {
-	struct tfe_stream *st = stream_new(s, cfg);
-
-	if (!st || setup(st, 1) || tfe_stream_start(st) ||
-	    tfe_stream_frames(st, 3)) {
-		stream_free(st);
-		return NULL;
-	}
-	return st;
-}
-
-static int h_ring_overrun(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-			  const struct tfe_opts *o)
-{
-	struct tfe_stream *st = busy_stream(s, cfg);
+	struct tfe_sess *s = h->s;
 	RING_IDX rsp_before;
 	unsigned int i;
-	int ret;
 
-	(void)o;
-	if (!st)
-		return TFE_EXIT_ERROR;
 	/* Garbage in every slot, then claim 1000 more requests than exist. */
 	for (i = 0; i < RING_SIZE(&s->ring); i++)
 		memset(RING_GET_REQUEST(&s->ring, s->ring.req_prod_pvt + i),
@@ -814,21 +750,14 @@ static int h_ring_overrun(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	s->ring.sring->req_prod = s->ring.req_prod_pvt + 1000;
 	s->ring_broken = 1;
 	tfe_kick(s);
-	ret = judge_broken_ring(s, "ring-overrun", rsp_before);
-	stream_free(st);
-	return ret;
+	return judge_broken_ring(s, rsp_before);
 }
 
-static int h_ring_indices(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-			  const struct tfe_opts *o)
+static int h_ring_indices(struct tfe_hostile *h)
 {
-	struct tfe_stream *st = busy_stream(s, cfg);
+	struct tfe_sess *s = h->s;
 	RING_IDX rsp_before;
-	int ret;
 
-	(void)o;
-	if (!st)
-		return TFE_EXIT_ERROR;
 	/* req_prod moves backwards past what the backend consumed. */
 	rsp_before = s->ring.sring->rsp_prod;
 	s->ring.sring->rsp_event = 0xffffffffu;
@@ -836,23 +765,18 @@ static int h_ring_indices(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	s->ring.sring->req_prod = s->ring.req_prod_pvt - 7;
 	s->ring_broken = 1;
 	tfe_kick(s);
-	ret = judge_broken_ring(s, "ring-indices", rsp_before);
-	stream_free(st);
-	return ret;
+	return judge_broken_ring(s, rsp_before);
 }
 
-static int h_evt_indices(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-			 const struct tfe_opts *o)
+static int h_evt_indices(struct tfe_hostile *h)
 {
-	struct tfe_stream *st = busy_stream(s, cfg);
+	struct tfe_sess *s = h->s;
+	struct tfe_stream *st = h->st;
 	struct xencamera_event_page *pg = s->evt_page;
 	uint32_t port;
 	uint64_t end;
-	int ret, st_be;
+	int ret;
 
-	(void)o;
-	if (!st)
-		return TFE_EXIT_ERROR;
 	/* Consumer "ahead" of the producer: free space underflows. */
 	TFE_WRITE_ONCE(pg->in_cons, s->evt_cons + 1000);
 	end = mono_ms() + 2000;
@@ -861,12 +785,10 @@ static int h_evt_indices(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	/* Whatever the backend put there meanwhile is not trustworthy. */
 	s->evt_cons = TFE_READ_ONCE(pg->in_prod);
 	TFE_WRITE_ONCE(pg->in_cons, s->evt_cons);
-	st_be = tfe_be_state(s);
-	if (st_be != XenbusStateConnected) {
+	if (tfe_be_state(s) != XenbusStateConnected) {
 		verdict("backend dropped us after impossible in_cons", 1, "");
 		s->be_gone = 1;
-		stream_free(st);
-		return finish("evt-indices");
+		return H_NO_PROBE;
 	}
 	/* Buffers it filled meanwhile are lost to us: start over. */
 	s->evq_n = 0;
@@ -886,9 +808,7 @@ static int h_evt_indices(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	if (!ret)
 		ret = tfe_stream_frames(st, 3);
 	verdict("stream recovers after in_cons is sane again", ret == 0, "");
-	stream_free(st);
-	probe_alive(s);
-	return finish("evt-indices");
+	return H_PROBE;
 }
 
 /* ---- floods ------------------------------------------------------------- */
@@ -905,9 +825,10 @@ static int flood_going(const struct tfe_opts *o, uint64_t t0, unsigned int i,
 	return i < count;
 }
 
-static int h_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-		   const struct tfe_opts *o)
+static int h_flood(struct tfe_hostile *h)
 {
+	struct tfe_sess *s = h->s;
+	const struct tfe_opts *o = h->o;
 	static uint8_t want_op[65536];
 	static uint8_t pending[65536];
 	struct xencamera_req req;
@@ -917,7 +838,6 @@ static int h_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	char detail[96];
 	int ret, sending = 1;
 
-	(void)cfg;
 	for (;;) {
 		while (sending) {
 			static const uint8_t ops[] = {
@@ -959,28 +879,24 @@ static int h_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		 (unsigned long long)(mono_ms() - t0), bad);
 	verdict("every flooded request answered once, id/op echoed", bad == 0,
 		detail);
-	probe_alive(s);
-	return finish("flood");
+	return H_PROBE;
 lost:
 	snprintf(detail, sizeof(detail), "sent %u, answered %u: %s", sent,
 		 got, ret ? strerror(-ret) : "timeout");
 	verdict("every flooded request answered once, id/op echoed", 0,
 		detail);
-	return finish("flood");
+	return H_NO_PROBE;
 }
 
-static int h_kick_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-			const struct tfe_opts *o)
+static int h_kick_flood(struct tfe_hostile *h)
 {
-	struct tfe_stream *st = busy_stream(s, cfg);
+	struct tfe_sess *s = h->s;
 	unsigned int i, failed = 0;
 	uint64_t t0 = mono_ms();
 	char detail[96];
 
-	if (!st)
-		return TFE_EXIT_ERROR;
 	/* Kicks with nothing behind them, on both channels, while streaming. */
-	for (i = 0; flood_going(o, t0, i, o->count * 10); i++) {
+	for (i = 0; flood_going(h->o, t0, i, h->o->count * 10); i++) {
 		if (s->tp->ops->notify(s->tp, (i & 1) ? s->evt_port :
 						       s->req_port))
 			failed++;
@@ -990,10 +906,8 @@ static int h_kick_flood(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		 i, (unsigned long long)(mono_ms() - t0), failed);
 	verdict("empty notifications sent", failed == 0, detail);
 	verdict("frames still flow after the kick flood",
-		tfe_stream_frames(st, 3) == 0, "");
-	stream_free(st);
-	probe_alive(s);
-	return finish("kick-flood");
+		tfe_stream_frames(h->st, 3) == 0, "");
+	return H_PROBE;
 }
 
 /* ---- buffers and pages ------------------------------------------------- */
@@ -1025,10 +939,10 @@ static int churn(struct tfe_sess *s, struct tfe_stream *st, unsigned int i)
  * rounds), ask again for the refused one and churn an accepted one: the
  * backend maps (or grants) and unmaps its pages every round.
  */
-static int h_exhaust(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
-		     const struct tfe_opts *o)
+static int h_exhaust(struct tfe_hostile *h)
 {
-	struct tfe_stream_cfg c = *cfg;
+	struct tfe_stream_cfg c = *h->cfg;
+	struct tfe_sess *s = h->s;
 	struct tfe_stream *st;
 	unsigned int i, created = 0, rounds = 0, bad = 0;
 	int refused = -1, status = 0, err;
@@ -1036,16 +950,16 @@ static int h_exhaust(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	char detail[128];
 
 	c.nbufs = TFE_MAX_BUFS;		/* the backend trims to max-buffers */
-	st = stream_new(s, &c);
-	if (!st || setup(st, 0))
-		goto err;
+	st = h->st = stream_new(s, &c);
+	if (!st || setup(st, NEED_CONFIGURED))
+		return TFE_EXIT_ERROR;
 	for (i = 0; i < st->nbufs; i++) {
 		if (tfe_buf_alloc(s, &st->bufs[i], st->layout.size))
 			break;		/* our own grant limit, not the backend */
 		status = tfe_buf_create(s, &st->bufs[i], (uint8_t)i,
 					st->offsets, st->nplanes, &err);
 		if (err)
-			goto err;
+			return TFE_EXIT_ERROR;
 		if (status) {
 			refused = (int)i;
 			break;
@@ -1061,15 +975,16 @@ static int h_exhaust(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 		created > 0 && (refused < 0 || status == -XEN_ENOBUFS),
 		detail);
 	if (!created)
-		goto done;
+		return H_PROBE;
 	t0 = mono_ms();
-	for (rounds = 0; flood_going(o, t0, rounds, o->count / 10); rounds++) {
+	for (rounds = 0; flood_going(h->o, t0, rounds, h->o->count / 10);
+	     rounds++) {
 		if (refused >= 0) {
 			status = tfe_buf_create(s, &st->bufs[refused],
 						(uint8_t)refused, st->offsets,
 						st->nplanes, &err);
 			if (err)
-				goto err;
+				return TFE_EXIT_ERROR;
 			if (status != -XEN_ENOBUFS)
 				bad++;
 			if (!status)
@@ -1085,42 +1000,38 @@ static int h_exhaust(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	st->nbufs = created;	/* stream with what we got */
 	verdict("frames flow with the buffers we got",
 		tfe_stream_start(st) == 0 && tfe_stream_frames(st, 3) == 0, "");
-done:
-	stream_free(st);
-	probe_alive(s);
-	return finish("exhaust");
-err:
-	stream_free(st);
-	return TFE_EXIT_ERROR;
+	return H_PROBE;
 }
 
 static const struct tfe_hostile_case cases[] = {
-	{ "garbage", "undefined ops, junk payloads, random packets", h_garbage },
+	{ "garbage", "undefined ops, junk payloads, random packets",
+	  NEED_SESSION, h_garbage },
 	{ "bad-index", "buffer indices >= num_bufs and 255, idle and streaming",
-	  h_bad_index },
+	  NEED_BUFFERS, h_bad_index },
 	{ "wrong-state", "ops the state rules forbid (EBUSY/EEXIST/EINVAL)",
-	  h_wrong_state },
+	  NEED_STREAM, h_wrong_state },
 	{ "bad-gref", "directory/data refs 0, ~0, unknown, revoked",
-	  h_bad_gref },
+	  NEED_CONFIGURED, h_bad_gref },
 	{ "foreign-gref", "refs granted to another domain (--foreign-domid)",
-	  h_foreign_gref },
+	  NEED_CONFIGURED, h_foreign_gref },
 	{ "loop-dir", "directory chains looping or ending early (>4 MiB fmt)",
-	  h_loop_dir },
+	  NEED_CONFIGURED, h_loop_dir },
 	{ "big-dir", "directory chains longer than the buffer needs",
-	  h_big_dir },
+	  NEED_CONFIGURED, h_big_dir },
 	{ "ring-overrun", "req_prod 1000 ahead of the ring, while streaming",
-	  h_ring_overrun },
+	  NEED_STREAMING, h_ring_overrun },
 	{ "ring-indices", "req_prod moved backwards, rsp_event ~0",
-	  h_ring_indices },
+	  NEED_STREAMING, h_ring_indices },
 	{ "evt-indices", "event page in_cons ahead of in_prod",
-	  h_evt_indices },
+	  NEED_STREAMING, h_evt_indices },
 	{ "flood", "--count requests (or --seconds) kept queued back to back",
-	  h_flood },
+	  NEED_SESSION, h_flood },
 	{ "kick-flood",
 	  "10 x --count (or --seconds of) empty notifications while streaming",
-	  h_kick_flood },
+	  NEED_STREAMING, h_kick_flood },
+	/* its own stream: it asks for every buffer there is */
 	{ "exhaust", "buffers until refused, then re-ask and churn (--seconds)",
-	  h_exhaust },
+	  NEED_SESSION, h_exhaust },
 };
 
 const struct tfe_hostile_case *tfe_hostile_find(const char *name)

@@ -116,7 +116,7 @@ int main(int argc, char **argv)
 	}
 	if (hc) {
 		printf("hostile %s: %s\n", hc->name, hc->help);
-		ret = hc->run(&sess, &cfg, &o);
+		ret = tfe_hostile_run(hc, &sess, &cfg, &o);
 	} else {
 		ret = tfe_stream_run(&sess, &cfg);
 	}

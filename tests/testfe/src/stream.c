@@ -35,6 +35,18 @@ static int call_failed(const char *what, int err, int32_t status)
 	return err ? err : -EIO;
 }
 
+/* Send req, wait for its answer: 0 if it was OK, else the failure told. */
+static int call_ok(struct tfe_sess *s, struct xencamera_req *req,
+		   struct xencamera_resp *rsp)
+{
+	int ret = tfe_call(s, req, rsp);
+
+	if (ret || rsp->status)
+		return call_failed(tfe_op_name(req->operation), ret,
+				   ret ? 0 : rsp->status);
+	return 0;
+}
+
 int tfe_stream_configure(struct tfe_stream *st)
 {
 	struct tfe_sess *s = st->s;
@@ -43,10 +55,9 @@ int tfe_stream_configure(struct tfe_stream *st)
 	char a[5], b[5];
 	int ret, n;
 
-	vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET);
-	ret = tfe_call(s, &req, &rsp);
-	if (ret || rsp.status)
-		return call_failed("CONFIG_GET", ret, rsp.status);
+	ret = call_ok(s, vcam_req_hdr(&req, 0, XENCAMERA_OP_CONFIG_GET), &rsp);
+	if (ret)
+		return ret;
 	st->config = rsp.resp.config;
 	/*
 	 * No format asked for: set the camera's current one.  A backend may
@@ -59,9 +70,9 @@ int tfe_stream_configure(struct tfe_stream *st)
 	}
 	vcam_req_config(&req, 0, XENCAMERA_OP_CONFIG_SET, st->cfg.fourcc,
 			st->cfg.width, st->cfg.height);
-	ret = tfe_call(s, &req, &rsp);
-	if (ret || rsp.status)
-		return call_failed("CONFIG_SET", ret, rsp.status);
+	ret = call_ok(s, &req, &rsp);
+	if (ret)
+		return ret;
 	st->config = rsp.resp.config;
 	if (st->config.pixel_format != st->cfg.fourcc ||
 	    st->config.width != st->cfg.width ||
@@ -75,14 +86,14 @@ int tfe_stream_configure(struct tfe_stream *st)
 	if (st->cfg.rate_numer) {
 		vcam_req_frame_rate(&req, 0, st->cfg.rate_numer,
 				    st->cfg.rate_denom);
-		ret = tfe_call(s, &req, &rsp);
-		if (ret || rsp.status)
-			return call_failed("FRAME_RATE_SET", ret, rsp.status);
+		ret = call_ok(s, &req, &rsp);
+		if (ret)
+			return ret;
 	}
 	vcam_req_hdr(&req, 0, XENCAMERA_OP_BUF_GET_LAYOUT);
-	ret = tfe_call(s, &req, &rsp);
-	if (ret || rsp.status)
-		return call_failed("BUF_GET_LAYOUT", ret, rsp.status);
+	ret = call_ok(s, &req, &rsp);
+	if (ret)
+		return ret;
 	st->layout = rsp.resp.buf_layout;
 	n = tfe_layout_offsets(&st->layout, st->offsets);
 	if (n < 0) {
@@ -93,9 +104,9 @@ int tfe_stream_configure(struct tfe_stream *st)
 	st->nplanes = (unsigned int)n;
 
 	vcam_req_buf_request(&req, 0, (uint8_t)st->cfg.nbufs);
-	ret = tfe_call(s, &req, &rsp);
-	if (ret || rsp.status)
-		return call_failed("BUF_REQUEST", ret, rsp.status);
+	ret = call_ok(s, &req, &rsp);
+	if (ret)
+		return ret;
 	st->nbufs = rsp.resp.buf_request.num_bufs;
 	if (st->nbufs == 0 || st->nbufs > TFE_MAX_BUFS ||
 	    st->nbufs > st->cfg.nbufs) {
@@ -157,9 +168,9 @@ int tfe_stream_start(struct tfe_stream *st)
 			return ret;
 	}
 	vcam_req_hdr(&req, 0, XENCAMERA_OP_STREAM_START);
-	ret = tfe_call(st->s, &req, &rsp);
-	if (ret || rsp.status)
-		return call_failed("STREAM_START", ret, rsp.status);
+	ret = call_ok(st->s, &req, &rsp);
+	if (ret)
+		return ret;
 	st->streaming = 1;
 	st->have_seq = 0;
 	return 0;
@@ -345,9 +356,9 @@ int tfe_stream_stop(struct tfe_stream *st)
 	int ret;
 
 	vcam_req_hdr(&req, 0, XENCAMERA_OP_STREAM_STOP);
-	ret = tfe_call(st->s, &req, &rsp);
-	if (ret || rsp.status)
-		return call_failed("STREAM_STOP", ret, rsp.status);
+	ret = call_ok(st->s, &req, &rsp);
+	if (ret)
+		return ret;
 	st->streaming = 0;
 	/* STREAM_STOP hands every queued buffer back without FRAME_AVAIL. */
 	for (i = 0; i < st->nbufs; i++)

@@ -360,7 +360,7 @@ static void run_hostile(const struct hcase *c)
 
 	h = harness(c->be_alloc, "event");
 	sess_open(&s, h, &tp);
-	assert_int_equal(hc->run(&s, &cfg, &o), c->want);
+	assert_int_equal(tfe_hostile_run(hc, &s, &cfg, &o), c->want);
 	tfe_disconnect(&s);
 	tfe_tp_close(tp);
 	/* The backend survived and serves a fresh session properly. */
@@ -420,7 +420,7 @@ static void run_exhaust_capped(int be_alloc)
 	assert_int_equal(tfe_opts_parse(&o, 4, argv, err, sizeof(err)), 0);
 	assert_int_equal(be_harness_start_lim(h, be_alloc, "event", &lim), 0);
 	sess_open(&s, h, &tp);
-	assert_int_equal(hc->run(&s, &cfg, &o), TFE_EXIT_PASS);
+	assert_int_equal(tfe_hostile_run(hc, &s, &cfg, &o), TFE_EXIT_PASS);
 	/* 20 rounds, each re-asking for the refused buffer */
 	assert_true(h->dev.st.pages_refused >= 21);
 	tfe_disconnect(&s);
