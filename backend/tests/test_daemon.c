@@ -504,58 +504,41 @@ static void test_connect_stream_close_reconnect(void **state)
 	fe_detach(&f);
 }
 
+/*
+ * Each refused when the frontend connects: the backend goes to Closed.
+ * The host's value is written before the frontend's rings, the guest's
+ * after them (the rings' own keys are among them: 9999 is not granted).
+ */
 static void test_bad_config_refused(void **state)
 {
+	static const struct {
+		const char *id, *cfg, *cfg_val, *fe, *fe_val;
+	} bad[] = {
+		{ .id = "/etc/passwd" },
+		{ .id = "video0", .cfg = "notify-mode", .cfg_val = "turbo" },
+		{ .id = "video0", .fe = "req-ring-ref", .fe_val = "9999" },
+		{ .id = "video0", .cfg = "formats/YU:V/64x48/frame-rates",
+		  .cfg_val = "30/1" },
+		{ .id = "video0", .cfg = "formats/YUYV/64x48/frame-rates",
+		  .cfg_val = "30/0" },
+		{ .id = "video0", .fe = "capture-time", .fe_val = "maybe" },
+		{ .id = "video0", .fe = "version", .fe_val = "2" },
+	};
+	unsigned int i;
 	struct fe f;
 
 	(void)state;
-	fe_attach(&f, "/etc/passwd");
-	fe_init_rings(&f);
-	fe_write(&f, "state", "3");
-	wait_be_state(&f, XenbusStateClosed);
-	fe_detach(&f);
-
-	fe_attach(&f, "video0");
-	cfg_write(&f, "notify-mode", "turbo");
-	fe_init_rings(&f);
-	fe_write(&f, "state", "3");
-	wait_be_state(&f, XenbusStateClosed);
-	fe_detach(&f);
-
-	fe_attach(&f, "video0");
-	fe_init_rings(&f);
-	fe_write(&f, "req-ring-ref", "9999");	/* not a granted page */
-	fe_write(&f, "state", "3");
-	wait_be_state(&f, XenbusStateClosed);
-	fe_detach(&f);
-
-	fe_attach(&f, "video0");
-	cfg_write(&f, "formats/YU:V/64x48/frame-rates", "30/1");
-	fe_init_rings(&f);
-	fe_write(&f, "state", "3");
-	wait_be_state(&f, XenbusStateClosed);
-	fe_detach(&f);
-
-	fe_attach(&f, "video0");
-	cfg_write(&f, "formats/YUYV/64x48/frame-rates", "30/0");
-	fe_init_rings(&f);
-	fe_write(&f, "state", "3");
-	wait_be_state(&f, XenbusStateClosed);
-	fe_detach(&f);
-
-	fe_attach(&f, "video0");
-	fe_init_rings(&f);
-	fe_write(&f, "capture-time", "maybe");
-	fe_write(&f, "state", "3");
-	wait_be_state(&f, XenbusStateClosed);
-	fe_detach(&f);
-
-	fe_attach(&f, "video0");
-	fe_init_rings(&f);
-	fe_write(&f, "version", "2");
-	fe_write(&f, "state", "3");
-	wait_be_state(&f, XenbusStateClosed);
-	fe_detach(&f);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		fe_attach(&f, bad[i].id);
+		if (bad[i].cfg)
+			cfg_write(&f, bad[i].cfg, bad[i].cfg_val);
+		fe_init_rings(&f);
+		if (bad[i].fe)
+			fe_write(&f, bad[i].fe, bad[i].fe_val);
+		fe_write(&f, "state", "3");
+		wait_be_state(&f, XenbusStateClosed);
+		fe_detach(&f);
+	}
 }
 
 /*
