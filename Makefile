@@ -7,10 +7,10 @@ export KVER KDIR
 # Each part's Makefile provides: all, clean, check-unit.
 PARTS := ring backend frontend xenstore-scripts tests
 
-.PHONY: all clean deps check check-unit check-rig packages-installed demo fuzz fuzz-merge bench man soak check-migrate $(PARTS) \
+.PHONY: all bench-tools clean deps check check-unit check-rig packages-installed demo fuzz fuzz-merge bench man soak check-migrate $(PARTS) \
 	install uninstall deb
 
-all: $(PARTS)
+all: $(PARTS) bench-tools
 
 ring:
 	$(MAKE) -C ring
@@ -22,6 +22,9 @@ xenstore-scripts: ring
 	$(MAKE) -C xenstore-scripts
 tests: ring backend
 	$(MAKE) -C tests
+# The bench's floor tools, which the rig's guests get (not a PART: `make bench` is the rig run).
+bench-tools: tests
+	$(MAKE) -C bench all
 
 # Manual pages (scdoc) into man/build/; `make check-unit` also checks them
 # against the programs' --help (man/check.py).
@@ -162,5 +165,5 @@ deb:
 	@ls deb/*.deb
 
 clean:
-	@for p in $(PARTS) man; do $(MAKE) -C $$p clean; done
+	@for p in $(PARTS) bench man; do $(MAKE) -C $$p clean; done
 	rm -rf tests/rig/out dist/build deb
