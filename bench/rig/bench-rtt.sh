@@ -40,6 +40,7 @@ bench_rtt_rec() {
 bench_rtt_native() {
 	local c mode spin pid rc=0
 	mkdir -p "$(dirname "$RTT_SOCK")"
+	rm -f "$RTT_SOCK"
 	"$REPO/backend/vcamd" -f -L "$RTT_SOCK" -S "$(dirname "$RTT_SOCK")/status.sock" \
 		>"$BOUT/vcamd-loop.log" 2>&1 &
 	pid=$!
@@ -47,16 +48,17 @@ bench_rtt_native() {
 	[ -S "$RTT_SOCK" ] || { cat "$BOUT/vcamd-loop.log"; kill $pid; return 1; }
 	for c in $(echo "$BENCH_RTT" | tr '+' ' '); do
 		IFS=: read -r mode spin <<<"$c"
-		bench_rtt_rec "rtt-$mode-loop" "$REPO/tests/testfe/vcam-testfe" -L "$RTT_SOCK" \
+		bench_rtt_rec "rtt-$mode-loop" timeout 120 "$REPO/tests/testfe/vcam-testfe" -L "$RTT_SOCK" \
 			-m "$mode" --spin-us "$spin" -b 1 -n 2 -F "$BENCH_FMT" -r 25 \
 			-c "$BENCH_RTT_N" rtt || { rc=1; break; }
 	done
 	kill -TERM $pid
 	wait $pid || { echo "loopback vcamd did not stop cleanly"; rc=1; }
 	[ $rc = 0 ] || return 1
-	bench_rtt_rec floor-cacheline-dom0 "$REPO/bench/vcam-pingpong" cacheline \
+	bench_rtt_rec floor-cacheline-dom0 timeout 60 "$REPO/bench/vcam-pingpong" cacheline \
 		-n "$BENCH_RTT_N" || return 1
-	bench_rtt_rec floor-eventfd-dom0 "$REPO/bench/vcam-pingpong" eventfd -n "$BENCH_RTT_N"
+	bench_rtt_rec floor-eventfd-dom0 timeout 60 "$REPO/bench/vcam-pingpong" eventfd \
+		-n "$BENCH_RTT_N"
 }
 
 # bench_rtt_guest DOMID: follow the guest through its rtt cases (tests/rig/domu/bench-rtt.sh,
