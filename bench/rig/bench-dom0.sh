@@ -132,7 +132,7 @@ bench_native_ff() {
 
 bench_vcamd_start() {
 	[ -x "$REPO/backend/vcamd" ] || { echo "backend/vcamd is not built"; return 1; }
-	"$REPO/backend/vcamd" -f >"$BOUT/vcamd.log" 2>&1 &
+	"$REPO/backend/vcamd" -f ${BENCH_RTT:+$RTT_VCAMD_ARGS} >"$BOUT/vcamd.log" 2>&1 &
 	echo $! >/tmp/bench-vcamd.pid
 	sleep 1
 	kill -0 "$(cat /tmp/bench-vcamd.pid)" || { cat "$BOUT/vcamd.log"; return 1; }
