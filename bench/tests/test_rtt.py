@@ -143,6 +143,23 @@ class RttTest(unittest.TestCase):
         f["rtt.rec"] = f["rtt.rec"].replace("p99-us=8.0", "p99-us=1.0")
         self.refused(f, "rtt-spin-loop: percentiles out of order")
 
+    def test_guest_clock_held_still(self):
+        """A 0 µs sample (the guest's clock held still) is kept; a 0 p50 or
+        a negative sample is not."""
+        f = sample()
+        f["guest.console"] = f["guest.console"].replace(
+            "max-us=2000.0 min-us=310.0", "max-us=2000.0 min-us=0.0")
+        hy = [r for r in self.run_with(f) if r["case"] == "rtt-hybrid-xen"]
+        self.assertEqual(hy[0]["min_us"], 0.0)
+        f["guest.console"] = f["guest.console"].replace(
+            "min-us=0.0", "min-us=-1.0")
+        self.refused(f, "rtt-hybrid-xen: percentiles out of order")
+        f = sample()
+        f["rtt.rec"] = f["rtt.rec"].replace(
+            "p50-us=2.0 p99-us=8.0 max-us=50.0 min-us=1.5",
+            "p50-us=0.0 p99-us=8.0 max-us=50.0 min-us=0.0")
+        self.refused(f, "rtt-spin-loop: percentiles out of order")
+
     def test_wrong_mode(self):
         f = sample()
         f["guest.console"] = f["guest.console"].replace(
