@@ -22,8 +22,9 @@ xenstore-scripts: ring
 	$(MAKE) -C xenstore-scripts
 tests: ring backend
 	$(MAKE) -C tests
-# the bench's own measuring programs (the run itself is `make bench`)
-bench-tools: ring
+# The bench's measuring programs; the floor tools go into the rig's guests (not a PART: `make
+# bench` is the rig run).
+bench-tools: tests
 	$(MAKE) -C bench tools
 
 # Manual pages (scdoc) into man/build/; `make check-unit` also checks them

@@ -427,6 +427,8 @@ def aggregate(run):
     rows = []
     for meta in cases:
         c, kind = meta["case"], meta["kind"]
+        if kind == "rtt":
+            continue        # round trips: bench/rtt.py, rtt.csv
         row = dict.fromkeys(COLUMNS, "")
         row.update(case=c, kind=kind, where=WHERE.get(kind, kind),
                    rate=meta.get("rate", ""),

@@ -223,22 +223,36 @@ def summary(rows, with_latency=False):
     return "\n".join(lines)
 
 
+RTT_HEAD = ("\n## Request round trip (CONFIG_GET) per mode vs its floor\n\n"
+            "Ratio = round trip / floor, p50 to p50 and p99 to p99 "
+            "(bench/README.md, rtt.csv).\n\n")
+
+
 def main(argv):
     if len(argv) != 3:
         print("usage: plot.py RESULTS.csv OUTDIR", file=sys.stderr)
         return 2
     rows = load(argv[1])
-    if not rows:
+    out = Path(argv[2])
+    # bench/rtt.py's table, when the run had round trips (BENCH_CASES=rtt: only those)
+    rtt = out / "rtt.md"
+    rtt_md = rtt.read_text() if rtt.exists() else ""
+    if not rows and not rtt_md:
         print("plot: no rows", file=sys.stderr)
         return 1
-    out = Path(argv[2])
-    plot_modes(rows, out / "modes.png")
-    plot_guest_native(rows, out / "guest-vs-native.png")
-    lat = plot_latency(rows, Path(argv[1]).with_name("latency.csv"),
-                       out / "latency.png")
-    (out / "summary.md").write_text(summary(rows, lat))
-    print(f"plot: {out}/modes.png {out}/guest-vs-native.png "
-          + (f"{out}/latency.png " if lat else "") + f"{out}/summary.md")
+    text, lat = "", False
+    if rows:
+        plot_modes(rows, out / "modes.png")
+        plot_guest_native(rows, out / "guest-vs-native.png")
+        lat = plot_latency(rows, Path(argv[1]).with_name("latency.csv"),
+                           out / "latency.png")
+        text = summary(rows, lat)
+    if rtt_md:
+        text += RTT_HEAD + rtt_md + "\n![round trip vs floor](rtt.png)\n"
+    (out / "summary.md").write_text(text)
+    print(f"plot: {out}/summary.md" + (f" {out}/modes.png {out}/guest-vs-native.png"
+                                       if rows else "")
+          + (f" {out}/latency.png" if lat else ""))
     return 0
 
 

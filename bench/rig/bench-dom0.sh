@@ -9,13 +9,16 @@ BENCH_N=250
 BENCH_TFE=ev-fe:event:0:50+ev-be:event:1:50+sp-fe:spin:0:50+sp-be:spin:1:50+hy-fe:hybrid:0:50+hy-be:hybrid:1:50+hy2ms-fe:hybrid:0:2000
 BENCH_KFE=kfe-25:25:$BENCH_N+kfe-40:40:$((BENCH_N * 8 / 5))
 BENCH_FF=5
-# BENCH_CASES=ff (rig-env of the scenario): only the first-frame cases, native and guest
-if [ "${BENCH_CASES:-all}" = ff ]; then
-	BENCH_TFE= BENCH_KFE= BENCH_IDLE=0
-else
-	BENCH_IDLE=1
-fi
-export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_FF BENCH_IDLE
+# request round trips and their floors: BENCH_RTT, BENCH_RTT_N and bench_rtt_*
+. "$REPO/bench/rig/bench-rtt.sh"
+# BENCH_CASES (rig-env of the scenario): ff only the first-frame cases, native and guest; rtt
+# only the round trips
+case ${BENCH_CASES:-all} in
+ff)	BENCH_TFE= BENCH_KFE= BENCH_IDLE=0 BENCH_RTT= ;;
+rtt)	BENCH_TFE= BENCH_KFE= BENCH_IDLE=0 BENCH_FF=0 ;;
+*)	BENCH_IDLE=1 ;;
+esac
+export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_FF BENCH_IDLE BENCH_RTT
 mkdir -p "$BOUT"
 
 # bench_plan: the cases this run must produce (bench/aggregate.py fails on any without data)
@@ -28,13 +31,14 @@ bench_plan() {
 			echo "native-25 native rate=25 frames=$BENCH_N"
 			echo "native-40 native rate=40 frames=$((BENCH_N * 8 / 5))"
 		fi
-		echo "ff-native ff runs=$BENCH_FF"
+		[ "$BENCH_FF" -gt 0 ] && echo "ff-native ff runs=$BENCH_FF"
+		[ -n "$BENCH_RTT" ] && bench_rtt_plan
 		for c in $(echo "$BENCH_TFE" | tr '+' ' '); do
 			IFS=: read -r name mode be spin <<<"$c"
 			echo "$name tfe mode=$mode be_alloc=$be spin_us=$spin rate=25 frames=$BENCH_N"
 		done
 		[ "$BENCH_IDLE" = 1 ] && echo "idle-guest idle seconds=8"
-		echo "ff-guest ff runs=$BENCH_FF"
+		[ "$BENCH_FF" -gt 0 ] && echo "ff-guest ff runs=$BENCH_FF"
 		for c in $(echo "$BENCH_KFE" | tr '+' ' '); do
 			IFS=: read -r name rate frames <<<"$c"
 			echo "$name kfe rate=$rate frames=$frames"
@@ -128,7 +132,7 @@ bench_native_ff() {
 
 bench_vcamd_start() {
 	[ -x "$REPO/backend/vcamd" ] || { echo "backend/vcamd is not built"; return 1; }
-	"$REPO/backend/vcamd" -f >"$BOUT/vcamd.log" 2>&1 &
+	"$REPO/backend/vcamd" -f ${BENCH_RTT:+$RTT_VCAMD_ARGS} >"$BOUT/vcamd.log" 2>&1 &
 	echo $! >/tmp/bench-vcamd.pid
 	sleep 1
 	kill -0 "$(cat /tmp/bench-vcamd.pid)" || { cat "$BOUT/vcamd.log"; return 1; }
@@ -205,7 +209,7 @@ bench_case_sync() {
 
 bench_guest() {
 	local cfg dom c rc=0
-	cfg=$(DOMU_ARGS="bench.fmt=$BENCH_FMT bench.n=$BENCH_N bench.tfe=$BENCH_TFE bench.kfe=$BENCH_KFE bench.ff=$BENCH_FF bench.idle=$BENCH_IDLE" \
+	cfg=$(DOMU_ARGS="bench.fmt=$BENCH_FMT bench.n=$BENCH_N bench.tfe=$BENCH_TFE bench.kfe=$BENCH_KFE bench.ff=$BENCH_FF bench.idle=$BENCH_IDLE bench.rtt=$BENCH_RTT bench.rttn=$BENCH_RTT_N" \
 		domu_cfg bench bench) || return 1
 	$XL create -p "$cfg" || return 1
 	dom=$($XL domid bench) || return 1
@@ -234,6 +238,7 @@ bench_guest() {
 	for c in $(echo "$BENCH_TFE" | tr '+' ' '); do
 		bench_case_sync "${c%%:*}" "$dom" tfe "$c" || { rc=1; break; }
 	done
+	[ $rc = 0 ] && [ -n "$BENCH_RTT" ] && { bench_rtt_guest "$dom" || rc=1; }
 	[ $rc = 0 ] && [ "$BENCH_IDLE" = 1 ] && { bench_case_sync idle-guest "$dom" idle || rc=1; }
 	if [ $rc = 0 ]; then
 		for c in $(echo "$BENCH_KFE" | tr '+' ' '); do

@@ -5,6 +5,7 @@
 # bench.kfe=NAME:RATE:FRAMES+... (vcam-capsum on the kernel frontend's /dev/video0).
 arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 fmt=$(arg bench.fmt) n=$(arg bench.n) tfe=$(arg bench.tfe) kfe=$(arg bench.kfe) ff=$(arg bench.ff) idle=$(arg bench.idle)
+rtt=$(arg bench.rtt) rttn=$(arg bench.rttn)
 [ -n "$fmt" ] && [ -n "$n" ] || { echo "bench: no bench.fmt/bench.n on the command line"; exit 1; }
 
 # snap: clock (s), busy and total CPU ticks (as dom0's), our children's CPU ticks (cutime +
@@ -72,6 +73,9 @@ for c in $(echo "$tfe" | tr '+' ' '); do
 	want="$mode:$be"
 	run_case "$name" tfe vcam-testfe -n 4 -f "$n" -F "$fmt" -r 25 -t 5000 stream
 done
+
+# request round trips per mode and their floors (bench.rtt=MODE:SPIN_US+...)
+[ -n "$rtt" ] && . /tests/bench-rtt.sh
 
 # the baseline: what this guest and dom0 (polling our console) cost while no case runs; dom0
 # puts the host's configuration back to event, fe-alloc for the kernel frontend meanwhile

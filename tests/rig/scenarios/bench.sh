@@ -6,8 +6,9 @@
 # vcamd's and its own CPU when the guest announces a case and when the case has ended.
 # bench/aggregate.py turns the raw records in $OUT/bench/ into results.csv, and fails on a case
 # without data or with wrong frames.
-# BENCH_CASES=ff runs only the first-frame cases (native and guest), in about 2 minutes.
-# rig-timeout: 660
+# BENCH_CASES=ff runs only the first-frame cases (native and guest), in about 2 minutes;
+# BENCH_CASES=rtt only the request round trips per mode and their floors (bench/rig/bench-rtt.sh).
+# rig-timeout: 1200
 # rig-env: BENCH_CASES=all
 
 . "$REPO/bench/rig/bench-dom0.sh"
@@ -19,9 +20,14 @@ if [ "$BENCH_IDLE" = 1 ]; then
 	step native-25 60 bench_native native-25 25 $BENCH_N
 	step native-40 60 bench_native native-40 40 $((BENCH_N * 8 / 5))
 fi
-step native-first-frame 60 bench_native_ff 5
+if [ "$BENCH_FF" -gt 0 ]; then
+	step native-first-frame 60 bench_native_ff "$BENCH_FF"
+fi
 if [ "$BENCH_IDLE" = 1 ]; then
 	step grant-copy 120 bench_gntcopy
+fi
+if [ -n "$BENCH_RTT" ]; then
+	step rtt-native 120 bench_rtt_native
 fi
 step vcamd-start 30 bench_vcamd_start
 step guest 560 bench_guest

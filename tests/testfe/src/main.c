@@ -10,6 +10,7 @@
 
 #include "hostile.h"
 #include "opts.h"
+#include "rtt.h"
 #include "session.h"
 #include "stream.h"
 
@@ -73,7 +74,7 @@ int main(int argc, char **argv)
 		tfe_usage(stdout);
 		return 0;
 	}
-	if (strcmp(o.command, "stream") != 0)
+	if (strcmp(o.command, "stream") != 0 && strcmp(o.command, "rtt") != 0)
 		hc = tfe_hostile_find(o.command);
 	/* A backend that drops us must not kill us with SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);
@@ -117,6 +118,8 @@ int main(int argc, char **argv)
 	if (hc) {
 		printf("hostile %s: %s\n", hc->name, hc->help);
 		ret = tfe_hostile_run(hc, &sess, &cfg, &o);
+	} else if (strcmp(o.command, "rtt") == 0) {
+		ret = tfe_rtt_run(&sess, &cfg, o.count, stdout);
 	} else {
 		ret = tfe_stream_run(&sess, &cfg);
 	}

@@ -39,7 +39,8 @@ void tfe_usage(FILE *out)
 "                         'none': do not print)\n"
 "  -t, --timeout-ms N     per response / per frame timeout (default 5000)\n"
 "      --foreign-domid N  domain to grant 'foreign' refs to (foreign-gref)\n"
-"  -c, --count N          requests per flood (default 10000)\n"
+"  -c, --count N          requests per flood, round trips for rtt\n"
+"                         (default 10000)\n"
 "  -L, --loop SOCKET      loopback transport to 'vcamd --loopback SOCKET'\n"
 "                         (no Xen); we write the frontend dir as the\n"
 "                         toolstack would, with -b, -m, -n and:\n"
@@ -61,7 +62,11 @@ void tfe_usage(FILE *out)
 "'modprobe xen-gntalloc limit=8192' for larger frames or more buffers.\n"
 "\n"
 "Commands (default: stream).  Exit status: 0 pass, 1 fail, 2 usage or\n"
-"setup error, 77 case not applicable here.\n");
+"setup error, 77 case not applicable here.\n"
+"  rtt            start a stream (-F, -r, -n), let its buffers fill, then\n"
+"                 time -c CONFIG_GET round trips (after 20 not counted):\n"
+"                 'rtt op=CONFIG_GET mode=M ... n=N p50-us p99-us max-us\n"
+"                 min-us' and the notifications they took\n");
 	tfe_hostile_list(out);
 }
 
@@ -242,7 +247,7 @@ int tfe_opts_parse(struct tfe_opts *o, int argc, char **argv, char *err,
 		return fail(err, errlen, "unexpected argument: %s",
 			    argv[optind]);
 	if (!o->help && !tfe_hostile_find(o->command) &&
-	    strcmp(o->command, "stream") != 0)
+	    strcmp(o->command, "stream") != 0 && strcmp(o->command, "rtt") != 0)
 		return fail(err, errlen, "unknown command '%s'", o->command);
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include "csum.h"
 #include "hostile.h"
 #include "opts.h"
+#include "rtt.h"
 #include "session.h"
 #include "stream.h"
 
@@ -201,6 +202,63 @@ static void test_spin_fe(void **st) { (void)st; run_stream(0, "spin", 1); }
 static void test_spin_be(void **st) { (void)st; run_stream(1, "spin", 1); }
 static void test_hybrid_fe(void **st) { (void)st; run_stream(0, "hybrid", 2); }
 static void test_hybrid_be(void **st) { (void)st; run_stream(1, "hybrid", 2); }
+
+/*
+ * rtt: count CONFIG_GET round trips after the stream's buffers came back,
+ * percentiles in order, and the mode shows in how the client waited (the
+ * counters are those of the timed round trips only).
+ */
+static void run_rtt(const char *mode, int mode_id)
+{
+	struct be_harness *h = harness(0, mode);
+	struct tfe_stream_cfg cfg = { .nbufs = 2, .frames = 1 };
+	double p50, p99, max, min;
+	unsigned long long sent, wakeups, spins, blocks;
+	char line[512], m[16];
+	unsigned int n, warm, spin_us;
+	struct tfe_sess s;
+	struct tfe_tp *tp;
+	int be;
+	FILE *f = tmpfile();
+
+	assert_non_null(f);
+	sess_open(&s, h, &tp);
+	assert_int_equal(tfe_rtt_run(&s, &cfg, 300, f), 0);
+	tfe_disconnect(&s);
+	tfe_tp_close(tp);
+	rewind(f);
+	assert_non_null(fgets(line, sizeof(line), f));
+	assert_int_equal(sscanf(line,
+				"rtt op=CONFIG_GET mode=%15s spin-us=%u be-alloc=%d n=%u warmup=%u p50-us=%lf p99-us=%lf max-us=%lf min-us=%lf notify-sent=%llu wakeups=%llu spins=%llu blocks=%llu",
+				m, &spin_us, &be, &n, &warm, &p50, &p99, &max,
+				&min, &sent, &wakeups, &spins, &blocks), 13);
+	assert_null(fgets(line, sizeof(line), f));
+	assert_string_equal(m, mode);
+	assert_int_equal(n, 300);
+	assert_int_equal(warm, TFE_RTT_WARMUP);
+	assert_true(min > 0 && min <= p50 && p50 <= p99 && p99 <= max);
+	assert_true(max < 3e6);
+	assert_int_equal(s.cnt.violations, 0);
+	/* event: we slept on the channel, never polled */
+	if (mode_id == VCAM_NOTIFY_EVENT) {
+		assert_int_equal(spins, 0);
+		assert_true(sent > 0 && wakeups > 0 && blocks > 0);
+	}
+	/*
+	 * spin: the backend polls a streaming device's ring, so no request
+	 * was kicked, and every answer came within our own 1 s of polling
+	 */
+	if (mode_id == VCAM_NOTIFY_SPIN) {
+		assert_int_equal(sent, 0);
+		assert_int_equal(blocks, 0);
+	}
+	fclose(f);
+	harness_done(h);
+}
+
+static void test_rtt_event(void **st) { (void)st; run_rtt("event", 0); }
+static void test_rtt_spin(void **st) { (void)st; run_rtt("spin", 1); }
+static void test_rtt_hybrid(void **st) { (void)st; run_rtt("hybrid", 2); }
 
 /*
  * cameraif.h to the letter: no version node, no extension taken up,
@@ -499,6 +557,9 @@ int main(void)
 		cmocka_unit_test(test_spin_be),
 		cmocka_unit_test(test_hybrid_fe),
 		cmocka_unit_test(test_hybrid_be),
+		cmocka_unit_test(test_rtt_event),
+		cmocka_unit_test(test_rtt_spin),
+		cmocka_unit_test(test_rtt_hybrid),
 		cmocka_unit_test(test_no_mode_key_means_event),
 		cmocka_unit_test(test_literal),
 		cmocka_unit_test(test_captime_fe_without),

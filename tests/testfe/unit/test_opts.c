@@ -75,6 +75,19 @@ static void test_seconds(void **state)
 	assert_int_equal(PARSE(&o, "-s", "0"), -1);
 }
 
+static void test_rtt_command(void **state)
+{
+	struct tfe_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "-m", "spin", "-c", "500", "rtt"), 0);
+	assert_string_equal(o.command, "rtt");
+	assert_int_equal(o.count, 500);
+	assert_int_equal(PARSE(&o, "rtt", "500"), -1);
+	assert_non_null(strstr(err, "unexpected argument"));
+	assert_int_equal(PARSE(&o, "-c", "0", "rtt"), -1);
+}
+
 static void test_format_forms(void **state)
 {
 	uint32_t w, h, f;
@@ -129,6 +142,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_line),
 		cmocka_unit_test(test_seconds),
+		cmocka_unit_test(test_rtt_command),
 		cmocka_unit_test(test_format_forms),
 		cmocka_unit_test(test_rejects),
 	};
