@@ -525,10 +525,13 @@ static int vc_stream_on(void *priv)
 		.count = c->want_bufs,
 	};
 	unsigned int i, p;
+	bool reused = false;
 	int ret;
 
-	if (c->kept && vc_requeue_kept(c))
+	if (c->kept && vc_requeue_kept(c)) {
+		reused = true;
 		goto start;
+	}
 	ret = bioctl(c, VIDIOC_REQBUFS, &rb);
 	if (ret)
 		return ret;
@@ -581,7 +584,8 @@ start:
 	if (ret)
 		goto fail;
 	c->streaming = true;
-	log_info("%s: streaming with %u camera buffers", c->path, c->nbufs);
+	log_info("%s: streaming with %u camera buffers%s", c->path, c->nbufs,
+		 reused ? " (kept from the last stream)" : "");
 	return 0;
 fail:
 	log_err("%s: cannot start streaming: %s", c->path, strerror(-ret));
