@@ -280,6 +280,22 @@ static void tick(struct vcamd *d, uint64_t now)
 	d->last_tick_ns = now;
 }
 
+/*
+ * A device left unarmed (in its spin window, or served again by a re-arm
+ * that found requests) gets no kick from its frontend: the loop must look
+ * at it again before it sleeps.  Missing that stalled hybrid round trips
+ * by the whole poll timeout (1 s) in the bench.
+ */
+static bool any_unarmed(const struct vcamd *d)
+{
+	const struct vcamd_conn *c;
+
+	for (c = d->conns; c; c = c->next)
+		if (c->connected && !c->dev.broken && !c->dev.armed)
+			return true;
+	return false;
+}
+
 /* Serve spinning devices and re-arm those whose spin window closed. */
 static bool spin_round(struct vcamd *d, uint64_t now)
 {
@@ -361,6 +377,7 @@ int vcamd_run(struct vcamd *d)
 				      (vcamd_src_cb)NULL, NULL);
 		vcamd_trace_collect(d);
 		n = d->nsrc;
+		busy |= any_unarmed(d);
 		ret = poll(d->pfd, n, busy ? 0 :
 			   vcamd_poll_timeout_ms(d, vcamd_now_ns()));
 		if (ret < 0 && errno != EINTR) {
