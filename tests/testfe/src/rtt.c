@@ -126,11 +126,7 @@ int tfe_rtt_run(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	if (!st)
 		return 1;
 	tfe_stream_init(st, s, cfg);
-	ret = tfe_stream_configure(st);
-	if (!ret)
-		ret = tfe_stream_buffers(st);
-	if (!ret)
-		ret = tfe_stream_start(st);
+	ret = tfe_stream_begin(st);
 	if (!ret)
 		ret = wait_buffers(st);
 	c0 = s->cnt;

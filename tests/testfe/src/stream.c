@@ -396,6 +396,17 @@ void tfe_stream_teardown(struct tfe_stream *st)
 }
 
 
+int tfe_stream_begin(struct tfe_stream *st)
+{
+	int ret = tfe_stream_configure(st);
+
+	if (!ret)
+		ret = tfe_stream_buffers(st);
+	if (!ret)
+		ret = tfe_stream_start(st);
+	return ret;
+}
+
 int tfe_stream_run(struct tfe_sess *s, const struct tfe_stream_cfg *cfg)
 {
 	struct tfe_stream *st;
@@ -406,11 +417,7 @@ int tfe_stream_run(struct tfe_sess *s, const struct tfe_stream_cfg *cfg)
 	if (!st)
 		return 1;
 	tfe_stream_init(st, s, cfg);
-	ret = tfe_stream_configure(st);
-	if (!ret)
-		ret = tfe_stream_buffers(st);
-	if (!ret)
-		ret = tfe_stream_start(st);
+	ret = tfe_stream_begin(st);
 	t0 = secs(CLOCK_MONOTONIC);
 	c0 = secs(CLOCK_THREAD_CPUTIME_ID);
 	if (!ret)

@@ -56,6 +56,8 @@ int tfe_stream_configure(struct tfe_stream *st);
 int tfe_stream_buffers(struct tfe_stream *st);
 /* BUF_QUEUE every buffer, STREAM_START. */
 int tfe_stream_start(struct tfe_stream *st);
+/* configure, buffers, start: a stream up, or the first step's error */
+int tfe_stream_begin(struct tfe_stream *st);
 /*
  * Handle events until `frames` FRAME_AVAILs arrived (or cfg.seconds
  * passed, if set), re-queueing each buffer after checksumming it.

@@ -232,7 +232,6 @@ static void run_rtt(const char *mode, int mode_id)
 				"rtt op=CONFIG_GET mode=%15s spin-us=%u be-alloc=%d n=%u warmup=%u p50-us=%lf p99-us=%lf max-us=%lf min-us=%lf notify-sent=%llu wakeups=%llu spins=%llu blocks=%llu",
 				m, &spin_us, &be, &n, &warm, &p50, &p99, &max,
 				&min, &sent, &wakeups, &spins, &blocks), 13);
-	fprintf(stderr, "RTTLINE %s", line);
 	assert_null(fgets(line, sizeof(line), f));
 	assert_string_equal(m, mode);
 	assert_int_equal(n, 300);
