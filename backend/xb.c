@@ -235,6 +235,9 @@ void vcamd_xb_update(struct vcamd_conn *c)
 		if (stored_be_state(c) != XenbusStateClosed) {
 			c->be_state = XenbusStateClosing;
 			vcamd_xb_set_state(c, XenbusStateClosed);
+		} else {
+			/* Closed there already: so are we, not still Connected */
+			c->be_state = XenbusStateClosed;
 		}
 		return;
 	}
