@@ -20,6 +20,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+import scale  # noqa: E402
+
 
 def load(path):
     with open(path, newline="") as f:
@@ -227,18 +229,28 @@ def main(argv):
     if len(argv) != 3:
         print("usage: plot.py RESULTS.csv OUTDIR", file=sys.stderr)
         return 2
-    rows = load(argv[1])
-    if not rows:
-        print("plot: no rows", file=sys.stderr)
-        return 1
     out = Path(argv[2])
-    plot_modes(rows, out / "modes.png")
-    plot_guest_native(rows, out / "guest-vs-native.png")
-    lat = plot_latency(rows, Path(argv[1]).with_name("latency.csv"),
-                       out / "latency.png")
-    (out / "summary.md").write_text(summary(rows, lat))
-    print(f"plot: {out}/modes.png {out}/guest-vs-native.png "
-          + (f"{out}/latency.png " if lat else "") + f"{out}/summary.md")
+    scale_csv = Path(argv[1]).with_name("scale.csv")
+    text = ""
+    # BENCH_CASES=scale writes no results.csv, only scale.csv
+    if Path(argv[1]).exists() or not scale_csv.exists():
+        rows = load(argv[1])
+        if not rows:
+            print("plot: no rows", file=sys.stderr)
+            return 1
+        plot_modes(rows, out / "modes.png")
+        plot_guest_native(rows, out / "guest-vs-native.png")
+        lat = plot_latency(rows, Path(argv[1]).with_name("latency.csv"),
+                           out / "latency.png")
+        text = summary(rows, lat)
+        print(f"plot: {out}/modes.png {out}/guest-vs-native.png "
+              + (f"{out}/latency.png " if lat else "") + f"{out}/summary.md")
+    if scale_csv.exists():
+        srows = scale.load(scale_csv)
+        scale.plot(srows, out / "scale.png")
+        text = scale.merge_summary(text, scale.summary(srows))
+        print(f"plot: {out}/scale.png, scale table in {out}/summary.md")
+    (out / "summary.md").write_text(text)
     return 0
 
 

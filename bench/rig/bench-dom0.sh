@@ -9,13 +9,15 @@ BENCH_N=250
 BENCH_TFE=ev-fe:event:0:50+ev-be:event:1:50+sp-fe:spin:0:50+sp-be:spin:1:50+hy-fe:hybrid:0:50+hy-be:hybrid:1:50+hy2ms-fe:hybrid:0:2000
 BENCH_KFE=kfe-25:25:$BENCH_N+kfe-40:40:$((BENCH_N * 8 / 5))
 BENCH_FF=5
-# BENCH_CASES=ff (rig-env of the scenario): only the first-frame cases, native and guest
-if [ "${BENCH_CASES:-all}" = ff ]; then
-	BENCH_TFE= BENCH_KFE= BENCH_IDLE=0
-else
-	BENCH_IDLE=1
-fi
-export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_FF BENCH_IDLE
+# BENCH_CASES=ff (rig-env of the scenario): only the first-frame cases, native and guest;
+# BENCH_CASES=scale: only the scale group (bench-scale.sh), which the full bench runs too
+BENCH_MAIN=1 BENCH_SCALE=0
+case ${BENCH_CASES:-all} in
+ff)	BENCH_TFE= BENCH_KFE= BENCH_IDLE=0 ;;
+scale)	BENCH_MAIN=0 BENCH_SCALE=1 BENCH_IDLE=0 ;;
+*)	BENCH_IDLE=1 BENCH_SCALE=1 ;;
+esac
+export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_FF BENCH_IDLE BENCH_MAIN BENCH_SCALE
 mkdir -p "$BOUT"
 
 # bench_plan: the cases this run must produce (bench/aggregate.py fails on any without data)

@@ -6,18 +6,23 @@
 # bench/aggregate.py turns the raw records in $OUT/bench/ into results.csv, and fails on a case
 # without data or with wrong frames.
 # BENCH_CASES=ff runs only the first-frame cases (native and guest), in about 2 minutes.
-# rig-timeout: 660
+# BENCH_CASES=scale runs only the scale group (bench/rig/bench-scale.sh: 1, 2, 4, 8 guests
+# streaming at once; vcamd's CPU per frame and memory), which the full bench runs last.
+# rig-timeout: 1500
 # rig-env: BENCH_CASES=all
 
 . "$REPO/bench/rig/bench-dom0.sh"
-step plan 10 bench_plan
+. "$REPO/bench/rig/bench-scale.sh"
+[ "$BENCH_MAIN" = 1 ] && step plan 10 bench_plan
 step vivid 60 bench_vivid
 if [ "$BENCH_IDLE" = 1 ]; then
 	step idle-dom0 30 bench_idle_dom0
 	step native-25 60 bench_native native-25 25 $BENCH_N
 	step native-40 60 bench_native native-40 40 $((BENCH_N * 8 / 5))
 fi
-step native-first-frame 60 bench_native_ff 5
+[ "$BENCH_MAIN" = 1 ] && step native-first-frame 60 bench_native_ff 5
 step vcamd-start 30 bench_vcamd_start
-step guest 560 bench_guest
+[ "$BENCH_SCALE" = 1 ] && step scale-idle 60 scale_idle
+[ "$BENCH_MAIN" = 1 ] && step guest 560 bench_guest
+[ "$BENCH_SCALE" = 1 ] && step scale 840 scale_run
 step vcamd-stop 30 bench_vcamd_stop
