@@ -9,9 +9,11 @@ SCALE_GUESTS="1 2 4 8"
 SCALE_FMT=320x180:YUYV
 SCALE_RATE=25
 SCALE_WINDOW=10
-# 8 guests of 96 MB fit the ~1000 MB Xen has left beside dom0's 1024 MB (run-rig: QEMU -m 2048);
-# the guest's ramdisk unpacks to ~17 MB, so 64 MB would leave a 6.1 kernel little room
-SCALE_MEM=96
+# A rig guest needs more than 96 MB (which panics out of memory at boot): a PV guest holds its
+# whole kernel image (Debian's 6.1: 55 MB of text, data and bss) and its ramdisk (7 MB, 17 MB
+# unpacked).  The rig leaves Xen ~1000 MB beside dom0's 1024 MB (run-rig: QEMU -m 2048), so 8
+# guests of 120 MB fit; scale_idle trims the largest round to what `xl info` says fits.
+SCALE_MEM=120
 export SCALE_GUESTS SCALE_FMT SCALE_RATE SCALE_WINDOW SCALE_MEM
 
 scale_max() { echo "$SCALE_GUESTS" | tr ' ' '\n' | sort -n | tail -n 1; }
@@ -50,7 +52,19 @@ scale_snap() {
 # scale_idle: the native CRC of the scale format every guest frame must have, then vcamd with
 # no guest at all (run right after vcamd-start, when vcamd does not hold the camera yet).
 scale_idle() {
-	echo "plan guests=$(echo "$SCALE_GUESTS" | tr ' ' ,) fmt=$SCALE_FMT rate=$SCALE_RATE window_s=$SCALE_WINDOW mem_mb=$SCALE_MEM" \
+	local free fit
+	free=$($XL info | awk '$1 == "free_memory" { print $3 }')
+	[ -n "$free" ] || { echo "xl info shows no free_memory"; return 1; }
+	# what libxl adds to each PV guest's memory, and room for Xen's own per-domain memory
+	fit=$(((free - 16) / (SCALE_MEM + 2)))
+	echo "Xen has $free MB free: room for $fit guests of $SCALE_MEM MB"
+	if [ "$fit" -lt "$(scale_max)" ]; then
+		SCALE_GUESTS=$(for n in $SCALE_GUESTS; do [ "$n" -lt "$fit" ] && echo "$n"; done; echo "$fit")
+		SCALE_GUESTS=$(echo $SCALE_GUESTS)
+		echo "only $fit guests fit: rounds of $SCALE_GUESTS"
+	fi
+	echo "$SCALE_GUESTS" >/tmp/bench-scale.rounds
+	echo "plan guests=$(echo "$SCALE_GUESTS" | tr ' ' ,) fmt=$SCALE_FMT rate=$SCALE_RATE window_s=$SCALE_WINDOW mem_mb=$SCALE_MEM free_mb=$free" \
 		>"$BOUT/scale.rec"
 	scale_native || return 1
 	sleep 2
@@ -85,7 +99,7 @@ scale_create() {
 		echo "scale$i is dom$dom"
 	done
 	for i in $(seq "$(scale_max)"); do
-		domu_wait_marker "scale$i" "SCALE-WAITING" 300 || return 1
+		domu_wait_marker "scale$i" "SCALE-WAITING" 200 || return 1
 	done
 	$XL list
 }
@@ -139,6 +153,8 @@ scale_round() {
 # scale_run: the whole group, after vcamd-start and scale-idle: native CRC, guests, rounds.
 scale_run() {
 	local n i d rc=0
+	# the rounds that fit (scale_idle: a step runs in a shell of its own)
+	SCALE_GUESTS=$(cat /tmp/bench-scale.rounds) || return 1
 	scale_create || { domu_destroy_all; return 1; }
 	for n in $SCALE_GUESTS; do
 		scale_round "$n" || { rc=1; break; }
