@@ -31,7 +31,8 @@ fail=0 round=
 while :; do
 	round=$(wait_change scale-go "$round")
 	[ "$round" = end ] && break
-	vcam-testfe -n 4 -s 1000000 -F "$fmt" -r "$rate" -t 5000 stream >/tmp/tf.out 2>/tmp/tf.err &
+	# until dom0 stops it; 600 s bounds a stream whose dom0 side died
+	vcam-testfe -n 4 -s 600 -F "$fmt" -r "$rate" -t 20000 stream >/tmp/tf.out 2>/tmp/tf.err &
 	pid=$!
 	(wait_value scale-stop "$round"; kill -TERM $pid 2>/dev/null) &
 	stopper=$!
