@@ -8,7 +8,7 @@
 # BENCH_CASES=ff runs only the first-frame cases (native and guest), in about 2 minutes.
 # BENCH_CASES=scale runs only the scale group (bench/rig/bench-scale.sh: 1, 2, 4, 8 guests
 # streaming at once; vcamd's CPU per frame and memory), which the full bench runs last.
-# rig-timeout: 1500
+# rig-timeout: 1860
 # rig-env: BENCH_CASES=all
 
 . "$REPO/bench/rig/bench-dom0.sh"
@@ -24,5 +24,5 @@ fi
 step vcamd-start 30 bench_vcamd_start
 [ "$BENCH_SCALE" = 1 ] && step scale-idle 60 scale_idle
 [ "$BENCH_MAIN" = 1 ] && step guest 560 bench_guest
-[ "$BENCH_SCALE" = 1 ] && step scale 840 scale_run
+[ "$BENCH_SCALE" = 1 ] && step scale 1200 scale_run
 step vcamd-stop 30 bench_vcamd_stop
