@@ -160,6 +160,8 @@ scale_run() {
 		scale_round "$n" || { rc=1; break; }
 	done
 	for d in $(scale_doms "$(scale_max)"); do xenstore-write "/local/domain/$d/data/scale-go" end; done
+	# the rounds' lines are on the consoles already: keep them even if the wait below runs out
+	for i in $(seq "$(scale_max)"); do cp "$(domu_console "scale$i")" "$BOUT/scale-guest-$i.console"; done
 	for i in $(seq "$(scale_max)"); do
 		domu_wait_end "scale$i" 120 || rc=1
 		cp "$(domu_console "scale$i")" "$BOUT/scale-guest-$i.console"
