@@ -23,6 +23,8 @@ import statistics
 import sys
 from pathlib import Path
 
+import scale
+
 USER_HZ = 100           # /proc tick unit (always 100 on x86 Linux)
 TICK_MS = 1000.0 / USER_HZ
 # A capture's first frames after STREAMON may precede the still picture.
@@ -503,15 +505,24 @@ def main(argv):
     if len(argv) != 3:
         print("usage: aggregate.py RUN/bench OUT.csv", file=sys.stderr)
         return 2
+    run = Path(argv[1])
+    # BENCH_CASES=scale has no main cases; the scale group goes to scale.csv
+    main_cases = (run / "cases.txt").exists() or not (run / "scale.rec").exists()
     try:
-        rows = aggregate(argv[1])
-    except BenchError as e:
+        rows = aggregate(run) if main_cases else None
+        srows = scale.aggregate(run) if (run / "scale.rec").exists() else None
+    except (BenchError, scale.ScaleError) as e:
         print(f"bench: FAIL: {e}", file=sys.stderr)
         return 1
-    write_csv(rows, argv[2])
-    lat = Path(argv[2]).with_name("latency.csv")
-    write_latency_csv(rows, lat)
-    print(f"bench: {len(rows)} cases -> {argv[2]}, {lat}")
+    if rows is not None:
+        write_csv(rows, argv[2])
+        lat = Path(argv[2]).with_name("latency.csv")
+        write_latency_csv(rows, lat)
+        print(f"bench: {len(rows)} cases -> {argv[2]}, {lat}")
+    if srows is not None:
+        out = Path(argv[2]).with_name("scale.csv")
+        scale.write_csv(srows, out)
+        print(f"bench: {len(srows) - 1} scale rounds -> {out}")
     return 0
 
 

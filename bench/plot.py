@@ -20,6 +20,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+import scale  # noqa: E402
+
 
 def load(path):
     with open(path, newline="") as f:
@@ -232,12 +234,14 @@ def main(argv):
     if len(argv) != 3:
         print("usage: plot.py RESULTS.csv OUTDIR", file=sys.stderr)
         return 2
-    rows = load(argv[1])
     out = Path(argv[2])
+    scale_csv = Path(argv[1]).with_name("scale.csv")
     # bench/rtt.py's table, when the run had round trips (BENCH_CASES=rtt: only those)
     rtt = out / "rtt.md"
     rtt_md = rtt.read_text() if rtt.exists() else ""
-    if not rows and not rtt_md:
+    # BENCH_CASES=scale writes no results.csv, only scale.csv
+    rows = load(argv[1]) if Path(argv[1]).exists() else []
+    if not rows and not rtt_md and not scale_csv.exists():
         print("plot: no rows", file=sys.stderr)
         return 1
     text, lat = "", False
@@ -247,12 +251,16 @@ def main(argv):
         lat = plot_latency(rows, Path(argv[1]).with_name("latency.csv"),
                            out / "latency.png")
         text = summary(rows, lat)
+        print(f"plot: {out}/modes.png {out}/guest-vs-native.png "
+              + (f"{out}/latency.png " if lat else "") + f"{out}/summary.md")
     if rtt_md:
         text += RTT_HEAD + rtt_md + "\n![round trip vs floor](rtt.png)\n"
+    if scale_csv.exists():
+        srows = scale.load(scale_csv)
+        scale.plot(srows, out / "scale.png")
+        text = scale.merge_summary(text, scale.summary(srows))
+        print(f"plot: {out}/scale.png, scale table in {out}/summary.md")
     (out / "summary.md").write_text(text)
-    print(f"plot: {out}/summary.md" + (f" {out}/modes.png {out}/guest-vs-native.png"
-                                       if rows else "")
-          + (f" {out}/latency.png" if lat else ""))
     return 0
 
 

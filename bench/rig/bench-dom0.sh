@@ -12,13 +12,16 @@ BENCH_FF=5
 # request round trips and their floors: BENCH_RTT, BENCH_RTT_N and bench_rtt_*
 . "$REPO/bench/rig/bench-rtt.sh"
 # BENCH_CASES (rig-env of the scenario): ff only the first-frame cases, native and guest; rtt
-# only the round trips
+# only the round trips; scale only the scale group (bench-scale.sh), which the full bench runs
+# too
+BENCH_MAIN=1 BENCH_SCALE=0
 case ${BENCH_CASES:-all} in
 ff)	BENCH_TFE= BENCH_KFE= BENCH_IDLE=0 BENCH_RTT= ;;
 rtt)	BENCH_TFE= BENCH_KFE= BENCH_IDLE=0 BENCH_FF=0 ;;
-*)	BENCH_IDLE=1 ;;
+scale)	BENCH_MAIN=0 BENCH_SCALE=1 BENCH_IDLE=0 BENCH_RTT= ;;
+*)	BENCH_IDLE=1 BENCH_SCALE=1 ;;
 esac
-export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_FF BENCH_IDLE BENCH_RTT
+export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_FF BENCH_IDLE BENCH_RTT BENCH_MAIN BENCH_SCALE
 mkdir -p "$BOUT"
 
 # bench_plan: the cases this run must produce (bench/aggregate.py fails on any without data)

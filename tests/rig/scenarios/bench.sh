@@ -7,20 +7,23 @@
 # bench/aggregate.py turns the raw records in $OUT/bench/ into results.csv, and fails on a case
 # without data or with wrong frames.
 # BENCH_CASES=ff runs only the first-frame cases (native and guest), in about 2 minutes;
-# BENCH_CASES=rtt only the request round trips per mode and their floors (bench/rig/bench-rtt.sh).
-# rig-timeout: 1200
+# BENCH_CASES=rtt only the request round trips per mode and their floors (bench/rig/bench-rtt.sh);
+# BENCH_CASES=scale only the scale group (bench/rig/bench-scale.sh: 1, 2, 4, 8 guests
+# streaming at once; vcamd's CPU per frame and memory), which the full bench runs last.
+# rig-timeout: 2100
 # rig-env: BENCH_CASES=all
 
 . "$REPO/bench/rig/bench-dom0.sh"
 . "$REPO/bench/rig/bench-gntcopy.sh"
-step plan 10 bench_plan
+. "$REPO/bench/rig/bench-scale.sh"
+[ "$BENCH_MAIN" = 1 ] && step plan 10 bench_plan
 step vivid 60 bench_vivid
 if [ "$BENCH_IDLE" = 1 ]; then
 	step idle-dom0 30 bench_idle_dom0
 	step native-25 60 bench_native native-25 25 $BENCH_N
 	step native-40 60 bench_native native-40 40 $((BENCH_N * 8 / 5))
 fi
-if [ "$BENCH_FF" -gt 0 ]; then
+if [ "$BENCH_MAIN" = 1 ] && [ "$BENCH_FF" -gt 0 ]; then
 	step native-first-frame 60 bench_native_ff "$BENCH_FF"
 fi
 if [ "$BENCH_IDLE" = 1 ]; then
@@ -30,5 +33,7 @@ if [ -n "$BENCH_RTT" ]; then
 	step rtt-native 120 bench_rtt_native
 fi
 step vcamd-start 30 bench_vcamd_start
-step guest 560 bench_guest
+[ "$BENCH_SCALE" = 1 ] && step scale-idle 60 scale_idle
+[ "$BENCH_MAIN" = 1 ] && step guest 560 bench_guest
+[ "$BENCH_SCALE" = 1 ] && step scale 1200 scale_run
 step vcamd-stop 30 bench_vcamd_stop
