@@ -228,6 +228,12 @@ static bool others_hold(const struct vcamd_cam *cam,
 	return false;
 }
 
+static bool same_fmt(const struct vcamd_cam *cam, const struct vcamd_format *f)
+{
+	return cam->have_fmt && cam->fmt.fourcc == f->fourcc &&
+	       cam->fmt.width == f->width && cam->fmt.height == f->height;
+}
+
 int vcamd_cam_try_fmt(struct vcamd_cam *cam, struct vcamd_format *f)
 {
 	return cam->ops->try_fmt(cam->priv, f);
@@ -243,10 +249,17 @@ int vcamd_cam_set_fmt(struct vcamd_cam *cam, struct vcamd_dev *dev,
 	ret = cam->ops->try_fmt(cam->priv, &want);
 	if (ret)
 		return ret;
+	/*
+	 * Kept buffers lock the camera's format (a driver refuses S_FMT while
+	 * buffers exist): the same format again keeps them, and the next
+	 * start quick.  Every application sets its format before it streams.
+	 */
+	if (cam->bufs_kept && same_fmt(cam, &want)) {
+		*f = cam->fmt;
+		return 0;
+	}
 	if (others_hold(cam, dev) || cam->streaming) {
-		if (cam->have_fmt && cam->fmt.fourcc == want.fourcc &&
-		    cam->fmt.width == want.width &&
-		    cam->fmt.height == want.height) {
+		if (same_fmt(cam, &want)) {
 			*f = cam->fmt;
 			return 0;
 		}
@@ -285,16 +298,17 @@ int vcamd_cam_get_fmt(struct vcamd_cam *cam, struct vcamd_format *f)
 int vcamd_cam_set_rate(struct vcamd_cam *cam, struct vcamd_dev *dev,
 		       uint32_t *numer, uint32_t *denom)
 {
+	bool same;
 	int ret;
 
 	vcamd_cam_settle(cam);
-	if (others_hold(cam, dev) || cam->streaming) {
-		/* Same rate as a fraction, e.g. 30/1 == 60/2, is fine. */
-		if ((uint64_t)*numer * cam->rate_denom ==
-		    (uint64_t)*denom * cam->rate_numer)
-			return 0;
-		return -EBUSY;
-	}
+	/* Same rate as a fraction, e.g. 30/1 == 60/2: nothing to change. */
+	same = (uint64_t)*numer * cam->rate_denom ==
+	       (uint64_t)*denom * cam->rate_numer;
+	if (same && cam->bufs_kept)
+		return 0;
+	if (others_hold(cam, dev) || cam->streaming)
+		return same ? 0 : -EBUSY;
 	cam_release_bufs(cam);
 	ret = cam->ops->set_rate(cam->priv, numer, denom);
 	if (ret)

@@ -580,8 +580,19 @@ static void test_kept_buffers(void **state)
 	vcamd_cam_idle(&f->cam, 1000 + keep_ns);
 	assert_int_equal(f->fc.releases, 1);
 	assert_false(f->fc.kept);
-	/* a new format lets go of them first (the camera would refuse) */
+	/* the same format again keeps them: an application sets it first */
 	assert_int_equal(tfe_op_index(&f->t, XENCAMERA_OP_BUF_QUEUE, 0), 0);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
+	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
+	vcamd_cam_settle(&f->cam);
+	assert_int_equal(tfe_buf_request(&f->t, 0, NULL), 0);
+	assert_int_equal(tfe_config(&f->t, XENCAMERA_OP_CONFIG_SET,
+				    V4L2_PIX_FMT_YUYV, 64, 48, NULL), 0);
+	assert_int_equal(f->fc.releases, 1);
+	assert_true(f->fc.kept);
+	tfe_prepare(&f->t, 64, 48, 2);
+	assert_int_equal(f->fc.releases, 1);
+	/* a new format lets go of them first (the camera would refuse) */
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_START), 0);
 	assert_int_equal(tfe_op(&f->t, XENCAMERA_OP_STREAM_STOP), 0);
 	assert_int_equal(tfe_buf_request(&f->t, 0, NULL), 0);
