@@ -24,6 +24,8 @@ import sys
 from pathlib import Path
 
 import scale
+from records import RecordError, kv, write_csv as _write_csv
+from records import num as _num
 
 USER_HZ = 100           # /proc tick unit (always 100 on x86 Linux)
 TICK_MS = 1000.0 / USER_HZ
@@ -55,25 +57,12 @@ WHERE = {"native": "dom0 native", "tfe": "guest vcam-testfe",
 BASELINE = {"native": "idle-dom0", "tfe": "idle-guest", "kfe": "idle-guest"}
 
 
-class BenchError(Exception):
+class BenchError(RecordError):
     """The run's records cannot give an honest number."""
 
 
-def kv(words):
-    """key=value words to a dict; words without '=' are ignored."""
-    out = {}
-    for w in words:
-        k, sep, v = w.partition("=")
-        if sep:
-            out[k] = v
-    return out
-
-
 def num(d, key, what):
-    try:
-        return float(d[key])
-    except (KeyError, ValueError):
-        raise BenchError(f"{what}: no number for {key!r}") from None
+    return _num(d, key, what, BenchError)
 
 
 def parse_cases(text):
@@ -485,10 +474,7 @@ def set_skew(row, skew):
 
 
 def write_csv(rows, path):
-    with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS, extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
+    _write_csv(rows, path, COLUMNS)
 
 
 def write_latency_csv(rows, path):

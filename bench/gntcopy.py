@@ -5,8 +5,9 @@
 Each size gets both methods side by side and copy's time as a ratio to map's: above 1 means
 the grant copy hypercall is slower than memcpy into buffers mapped once.
 """
-import csv
 import sys
+
+from records import kv, write_csv
 
 FIELDS = ["method", "size", "frames", "p50_us", "p99_us", "mean_us", "mb_s", "setup_us"]
 
@@ -17,10 +18,10 @@ def parse(lines):
         words = line.split()
         if not words or words[0] != "gntcopy":
             continue
-        kv = dict(w.split("=", 1) for w in words[1:] if "=" in w)
-        if any(f not in kv for f in FIELDS):
+        d = kv(words[1:])
+        if any(f not in d for f in FIELDS):
             raise ValueError("incomplete gntcopy line: " + line.strip())
-        row = {f: kv[f] for f in FIELDS}
+        row = {f: d[f] for f in FIELDS}
         for f in FIELDS[1:3]:
             row[f] = int(row[f])
         for f in FIELDS[3:]:
@@ -54,10 +55,7 @@ def main(argv):
     if not rows:
         print("gntcopy.py: no gntcopy lines in " + argv[1], file=sys.stderr)
         return 1
-    with open(argv[2], "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=FIELDS)
-        w.writeheader()
-        w.writerows(rows)
+    write_csv(rows, argv[2], FIELDS)
     print(table(rows))
     return 0
 

@@ -11,7 +11,6 @@ application (p50/p99/max per case, and the CDF from latency.csv when
 aggregate.py wrote one), with the dom0-guest clock skew it includes.
 """
 
-import csv
 import sys
 from pathlib import Path
 
@@ -21,17 +20,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 import scale  # noqa: E402
+from records import fnum, load_csv  # noqa: E402
 
 
-def load(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def fnum(row, key):
-    """The value, or NaN (no bar, no label) where the case has none."""
-    v = row.get(key, "")
-    return float(v) if v not in ("", None) else float("nan")
+load = load_csv
 
 
 def label(r):

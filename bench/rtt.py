@@ -22,11 +22,11 @@ most 2x its floor, event at most 1.2x its floor (p50, guest to dom0).
   rtt.py RUN/bench OUT.csv [OUTDIR]   rtt.csv, and rtt.png + rtt.md in OUTDIR
 """
 
-import csv
 import sys
 from pathlib import Path
 
 import aggregate as ag
+from records import load_csv, write_csv as _write_csv
 
 COLUMNS = [
     "case", "kind", "mode", "where", "n", "p50_us", "p99_us", "max_us",
@@ -149,15 +149,11 @@ def aggregate(run):
 
 
 def write_csv(rows, path):
-    with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS)
-        w.writeheader()
-        w.writerows(rows)
+    _write_csv(rows, path, COLUMNS)
 
 
 def load(path):
-    with open(path, newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = load_csv(path)
     for r in rows:
         for k in ("p50_us", "p99_us", "max_us", "min_us", "floor_p50_us",
                   "ratio_p50", "ratio_p99"):

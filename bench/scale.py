@@ -20,9 +20,11 @@ show every frame with one CRC (a still picture), no protocol violation and exit 
 Missing or inconsistent data is an error, never a default.
 """
 
-import csv
 import statistics
 from pathlib import Path
+
+from records import RecordError, fnum, kv, load_csv
+from records import num as _num, write_csv as _write_csv
 
 USER_HZ = 100
 TICK_MS = 1000.0 / USER_HZ
@@ -39,24 +41,12 @@ COLUMNS = [
 ]
 
 
-class ScaleError(Exception):
+class ScaleError(RecordError):
     """The scale records cannot give an honest number."""
 
 
-def kv(words):
-    out = {}
-    for w in words:
-        k, sep, v = w.partition("=")
-        if sep:
-            out[k] = v
-    return out
-
-
 def num(d, key, what):
-    try:
-        return float(d[key])
-    except (KeyError, ValueError):
-        raise ScaleError(f"{what}: no number for {key!r}") from None
+    return _num(d, key, what, ScaleError)
 
 
 def parse_rec(text):
@@ -273,20 +263,11 @@ def aggregate(run):
 
 
 def write_csv(rows, path):
-    with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=COLUMNS)
-        w.writeheader()
-        w.writerows(rows)
+    _write_csv(rows, path, COLUMNS)
 
 
-def load(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def fval(r, k):
-    v = r.get(k, "")
-    return float(v) if v not in ("", None) else float("nan")
+load = load_csv
+fval = fnum
 
 
 def plot(rows, path):

@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: MIT
+"""What the bench's scripts share about its records: key=value words, numbers
+that must be there, and the CSV files they write and read back."""
+import csv
+
+
+class RecordError(Exception):
+    """The records cannot give an honest number."""
+
+
+def kv(words):
+    """key=value words to a dict; words without '=' are ignored."""
+    out = {}
+    for w in words:
+        k, sep, v = w.partition("=")
+        if sep:
+            out[k] = v
+    return out
+
+
+def num(d, key, what, error=RecordError):
+    """d[key] as a float, or `error` saying which record lacks it."""
+    try:
+        return float(d[key])
+    except (KeyError, ValueError):
+        raise error(f"{what}: no number for {key!r}") from None
+
+
+def fnum(row, key):
+    """A CSV value as a float, or NaN (no bar, no point) where there is none."""
+    v = row.get(key, "")
+    return float(v) if v not in ("", None) else float("nan")
+
+
+def write_csv(rows, path, columns):
+    with open(path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def load_csv(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
