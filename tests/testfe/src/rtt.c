@@ -122,11 +122,9 @@ int tfe_rtt_run(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 	int64_t mn;
 	int ret;
 
-	st = calloc(1, sizeof(*st));
+	st = tfe_stream_begin(s, cfg, &ret);
 	if (!st)
 		return 1;
-	tfe_stream_init(st, s, cfg);
-	ret = tfe_stream_begin(st);
 	if (!ret)
 		ret = wait_buffers(st);
 	c0 = s->cnt;
@@ -152,8 +150,7 @@ int tfe_rtt_run(struct tfe_sess *s, const struct tfe_stream_cfg *cfg,
 			count);
 		ret = -ENOMEM;
 	}
-	tfe_stream_teardown(st);
-	free(st);
+	tfe_stream_end(st);
 	tfe_lat_free(&l);
 	if (!ret && s->cnt.violations)
 		ret = -EPROTO;

@@ -396,15 +396,26 @@ void tfe_stream_teardown(struct tfe_stream *st)
 }
 
 
-int tfe_stream_begin(struct tfe_stream *st)
+struct tfe_stream *tfe_stream_begin(struct tfe_sess *s,
+				    const struct tfe_stream_cfg *cfg, int *ret)
 {
-	int ret = tfe_stream_configure(st);
+	struct tfe_stream *st = calloc(1, sizeof(*st));
 
-	if (!ret)
-		ret = tfe_stream_buffers(st);
-	if (!ret)
-		ret = tfe_stream_start(st);
-	return ret;
+	if (!st)
+		return NULL;
+	tfe_stream_init(st, s, cfg);
+	*ret = tfe_stream_configure(st);
+	if (!*ret)
+		*ret = tfe_stream_buffers(st);
+	if (!*ret)
+		*ret = tfe_stream_start(st);
+	return st;
+}
+
+void tfe_stream_end(struct tfe_stream *st)
+{
+	tfe_stream_teardown(st);
+	free(st);
 }
 
 int tfe_stream_run(struct tfe_sess *s, const struct tfe_stream_cfg *cfg)
@@ -413,11 +424,9 @@ int tfe_stream_run(struct tfe_sess *s, const struct tfe_stream_cfg *cfg)
 	double t0, c0;
 	int ret;
 
-	st = calloc(1, sizeof(*st));
+	st = tfe_stream_begin(s, cfg, &ret);
 	if (!st)
 		return 1;
-	tfe_stream_init(st, s, cfg);
-	ret = tfe_stream_begin(st);
 	t0 = secs(CLOCK_MONOTONIC);
 	c0 = secs(CLOCK_THREAD_CPUTIME_ID);
 	if (!ret)
@@ -426,8 +435,7 @@ int tfe_stream_run(struct tfe_sess *s, const struct tfe_stream_cfg *cfg)
 			   secs(CLOCK_THREAD_CPUTIME_ID) - c0);
 	if (!ret)
 		ret = tfe_stream_stop(st);
-	tfe_stream_teardown(st);
-	free(st);
+	tfe_stream_end(st);
 	if (!ret && s->cnt.violations)
 		ret = -EPROTO;
 	fprintf(stderr, "testfe: stream %s\n", ret ? "FAILED" : "ok");

@@ -56,8 +56,14 @@ int tfe_stream_configure(struct tfe_stream *st);
 int tfe_stream_buffers(struct tfe_stream *st);
 /* BUF_QUEUE every buffer, STREAM_START. */
 int tfe_stream_start(struct tfe_stream *st);
-/* configure, buffers, start: a stream up, or the first step's error */
-int tfe_stream_begin(struct tfe_stream *st);
+/*
+ * A stream up: allocated, configured, its buffers shared, started.  *ret is
+ * 0 or the first step's error; NULL only without memory.  tfe_stream_end
+ * tears it down and frees it.
+ */
+struct tfe_stream *tfe_stream_begin(struct tfe_sess *s,
+				    const struct tfe_stream_cfg *cfg, int *ret);
+void tfe_stream_end(struct tfe_stream *st);
 /*
  * Handle events until `frames` FRAME_AVAILs arrived (or cfg.seconds
  * passed, if set), re-queueing each buffer after checksumming it.
