@@ -71,8 +71,6 @@ struct v4l2cam {
 	bool stale_logged;
 };
 
-static void vc_release_bufs(void *priv);
-
 static int lib_ioctl(struct v4l2cam *c, unsigned long req, void *arg)
 {
 	int r;
@@ -293,7 +291,6 @@ static int vc_set_fmt(void *priv, struct vcamd_format *f)
 	struct v4l2_format v;
 	int ret;
 
-	vc_release_bufs(c);
 	if (wants_raw_mp(c, f)) {
 		ret = raw_mp_fmt(c, VIDIOC_S_FMT, f);
 		if (ret)
@@ -357,7 +354,6 @@ static int vc_set_rate(void *priv, uint32_t *numer, uint32_t *denom)
 	struct v4l2_streamparm p = { .type = c->type };
 	int ret;
 
-	vc_release_bufs(c);
 	ret = xioctl(c, VIDIOC_G_PARM, &p);
 	if (ret || !(p.parm.capture.capability & V4L2_CAP_TIMEPERFRAME))
 		return vc_get_rate(priv, numer, denom); /* fixed rate */
@@ -602,7 +598,6 @@ static int vc_stream_on_user(void *priv, unsigned int nbufs)
 	};
 	int ret;
 
-	vc_release_bufs(c);
 	/* Conversion needs libv4l2's own buffers; planes need more work. */
 	if (c->mplane || c->emulated || nbufs > MAX_CAM_BUFS) {
 		log_info("%s: no USERPTR: %s", c->path, c->mplane ?
