@@ -14,6 +14,7 @@
 #include <linux/kthread.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/refcount.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
@@ -83,6 +84,8 @@ struct vcamfe_stats {
 	/* Frames timestamped with their capture time / whose time was bad. */
 	atomic64_t capture_times;
 	atomic64_t bad_times;
+	/* Frames the application reads in the backend's own pages. */
+	atomic64_t zero_copy;
 };
 
 /*
@@ -105,6 +108,35 @@ struct vcamfe_share {
 	void *bounce;
 	/* On req.destroying: the id of its BUF_DESTROY, not answered yet. */
 	u16 destroy_id;
+	/*
+	 * Zero copy (vcamfront_zc.c): the buffer's memory is a zbuf, which
+	 * owns the real share; this holds one reference on it, nothing else.
+	 */
+	struct vcamfe_zbuf *zb;
+};
+
+/*
+ * The memory of a zero-copy buffer (be-alloc, MMAP): the backend's pages,
+ * mapped in our kernel (sh) and, at each mmap, straight into the
+ * application.  Outlives its vb2 buffer while an application maps it, so
+ * it is counted: vb2's, the share's (or a zombie's), and each mapping's.
+ */
+struct vcamfe_zbuf {
+	refcount_t refs;
+	struct vcamfe_dev *cam;
+	/* On cam->zc.bufs, so a suspend finds every one. */
+	struct list_head node;
+	/* Guards the mappings and sh.be_mapped once the buffer is in use. */
+	struct mutex lock;
+	struct list_head umaps;
+	atomic_t mappings;
+	/* What vb2 asked for; the first sh.num_pages are shared. */
+	struct page **pages;
+	unsigned int npages;
+	struct vcamfe_share sh;
+	/* The backend's grant refs, copied out of the directory at create. */
+	grant_ref_t *grefs;
+	unsigned int num_grefs;
 };
 
 struct vcamfe_buf {
@@ -374,6 +406,11 @@ struct vcamfe_dev {
 	struct vcamfe_ctrls ctrls;
 	struct vcamfe_stats stats;
 	struct vcamfe_teardown teardown;
+	/* Every zero-copy buffer of this connection; zc.lock is a leaf. */
+	struct {
+		struct mutex lock;
+		struct list_head bufs;
+	} zc;
 };
 
 struct vcamfe_info {
@@ -397,6 +434,7 @@ extern char *vcamfe_param_notify_mode;
 extern unsigned int vcamfe_param_spin_us;
 extern int vcamfe_param_mplane;
 extern bool vcamfe_param_avail_dequeues;
+extern bool vcamfe_param_zero_copy;
 
 /* vcamfront_cfg.c */
 int vcamfe_cfg_read(struct xenbus_device *xb_dev, struct vcamfe_cfg *cfg);
@@ -456,6 +494,15 @@ int vcamfe_buf_plane_lens(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 void vcamfe_buf_frame_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 			   u32 used_sz, u32 seq, u64 capture_ns);
 
+/* vcamfront_zc.c */
+extern const struct vb2_mem_ops vcamfe_zc_memops;
+bool vcamfe_zc_possible(struct vcamfe_dev *cam);
+struct vcamfe_zbuf *vcamfe_zbuf_of(struct vb2_buffer *vb);
+void vcamfe_zbuf_get(struct vcamfe_zbuf *zb);
+void vcamfe_zbuf_put(struct vcamfe_zbuf *zb);
+int vcamfe_zbuf_mapped(struct vcamfe_zbuf *zb);
+bool vcamfe_zc_unmap_all(struct vcamfe_dev *cam);
+
 /* vcamfront_handback.c */
 void vcamfe_frame_avail_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 			       u32 used_sz, u32 seq, u64 capture_ns);
@@ -473,6 +520,9 @@ void vcamfe_return_all_locked(struct vcamfe_dev *cam,
 int vcamfe_bufs_release(struct vcamfe_dev *cam);
 int vcamfe_vb2_reqbufs(struct file *file, void *priv,
 		       struct v4l2_requestbuffers *p);
+int vcamfe_vb2_create_bufs(struct file *file, void *priv,
+			   struct v4l2_create_buffers *p);
+void vcamfe_mem_ops_rest(struct vcamfe_dev *cam);
 
 /* vcamfront_v4l2.c */
 int vcamfe_v4l2_connect(struct vcamfe_dev *cam);

@@ -7,8 +7,10 @@
  *  fe-alloc: the vb2 buffer's own pages are granted; the backend writes
  *            frames straight into them (zero copies).
  *  be-alloc: the backend grants its pages; we map them into unpopulated
- *            pages and copy each frame into the vb2 buffer, so MMAP, USERPTR,
- *            DMABUF and read() all work the same (one copy, counted).
+ *            pages.  With MMAP those pages are the vb2 buffer and the
+ *            application maps them too (vcamfront_zc.c, zero copies); for
+ *            USERPTR, DMABUF and read() each frame is copied into the vb2
+ *            buffer (one copy, counted).
  *  bounce:   fe-alloc, but the vb2 memory cannot be granted page by page
  *            (a USERPTR that does not start on a page boundary, as malloc()
  *            hands out), or the format has several memory planes (each a
@@ -79,6 +81,12 @@ static int collect_fe_pages(struct vcamfe_buf *buf, int num_pages)
 	return 0;
 }
 
+/* Where the buffer's share really is: its zbuf's, with zero copy. */
+static struct vcamfe_share *buf_sh(struct vcamfe_buf *buf)
+{
+	return buf->sh.zb ? &buf->sh.zb->sh : &buf->sh;
+}
+
 static void fill_create_req(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 			    struct xencamera_buf_create_req *req)
 {
@@ -89,13 +97,19 @@ static void fill_create_req(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 	for (p = 0; p < cam->layout.num_planes; p++)
 		req->plane_offset[p] = cam->plane_offset[p];
 	req->gref_directory =
-		xen_front_pgdir_shbuf_get_dir_start(&buf->sh.shbuf);
+		xen_front_pgdir_shbuf_get_dir_start(&buf_sh(buf)->shbuf);
 }
 
 void vcamfe_share_free(struct vcamfe_share *sh)
 {
 	int i;
 
+	if (sh->zb) {
+		/* The zbuf frees the real share when its last user is gone. */
+		vcamfe_zbuf_put(sh->zb);
+		sh->zb = NULL;
+		return;
+	}
 	if (sh->shbuf_valid) {
 		if (sh->be_alloc)
 			xen_front_pgdir_shbuf_unmap(&sh->shbuf);
@@ -125,7 +139,7 @@ void vcamfe_buf_unshare(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 	struct vcamfe_share *z;
 
 	buf->shadow = NULL;
-	if (!be_done && buf->sh.shbuf_valid) {
+	if (!be_done && buf_sh(buf)->shbuf_valid) {
 		z = kmemdup(&buf->sh, sizeof(*z), GFP_KERNEL);
 		if (z) {
 			mutex_lock(&cam->teardown.zombie_lock);
@@ -166,7 +180,7 @@ bool vcamfe_buf_unmap_backend(struct vcamfe_dev *cam)
 
 	mutex_lock(&cam->req_lock);
 	for (i = 0; i < VB2_MAX_FRAME && !any; i++)
-		any = cam->stream.bufs[i] && cam->stream.bufs[i]->sh.be_mapped;
+		any = cam->stream.bufs[i] && buf_sh(cam->stream.bufs[i])->be_mapped;
 	if (any)
 		vcamfe_mark_dead(cam, "suspending with the backend's pages mapped: connection dropped");
 	for (i = 0; i < VB2_MAX_FRAME; i++)
@@ -178,6 +192,8 @@ bool vcamfe_buf_unmap_backend(struct vcamfe_dev *cam)
 	list_for_each_entry(z, &cam->teardown.zombies, list)
 		any |= unmap_backend_pages(z);
 	mutex_unlock(&cam->teardown.zombie_lock);
+	/* Zero-copy buffers, the ones applications still map included. */
+	any |= vcamfe_zc_unmap_all(cam);
 	return any;
 }
 
@@ -188,7 +204,7 @@ bool vcamfe_buf_unmap_backend(struct vcamfe_dev *cam)
 static int create_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 		       int ret)
 {
-	struct vcamfe_share *sh = &buf->sh;
+	struct vcamfe_share *sh = buf_sh(buf);
 	bool be_done = true;
 
 	if (ret) {
@@ -203,7 +219,12 @@ static int create_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 		ret = xen_front_pgdir_shbuf_map(&sh->shbuf);
 		if (ret)
 			goto fail;
-		sh->be_mapped = true;
+		if (buf->sh.zb)
+			ret = vcamfe_zbuf_mapped(buf->sh.zb);
+		else
+			sh->be_mapped = true;
+		if (ret)
+			goto fail;
 	}
 	return 0;
 
@@ -274,6 +295,7 @@ int vcamfe_buf_share(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
 	struct xencamera_buf_create_req req;
 	int num_pages, ret;
 
+	struct vcamfe_zbuf *zb = vcamfe_zbuf_of(&buf->vb.vb2_buf);
 	struct vcamfe_share *sh = &buf->sh;
 	bool sent;
 
@@ -281,6 +303,19 @@ int vcamfe_buf_share(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
 		return -EINVAL;
 	memset(sh, 0, sizeof(*sh));
 	num_pages = DIV_ROUND_UP(cam->layout.size, PAGE_SIZE);
+	if (zb) {
+		/* The vb2 memory is the zbuf's pages: share those. */
+		if (num_pages > zb->npages || zb->sh.shbuf_valid)
+			return -EINVAL;
+		vcamfe_zbuf_get(zb);
+		sh->zb = zb;
+		sh->be_alloc = true;
+		sh = &zb->sh;
+		sh->pages = zb->pages;
+		sh->num_pages = num_pages;
+		sh->be_alloc = true;
+		goto share;
+	}
 	sh->pages = kcalloc(num_pages, sizeof(*sh->pages), GFP_KERNEL);
 	if (!sh->pages)
 		return -ENOMEM;
@@ -300,6 +335,7 @@ int vcamfe_buf_share(struct vcamfe_dev *cam, struct vcamfe_buf *buf)
 			goto fail;
 	}
 
+share:
 	cfg.xb_dev = cam->xb_dev;
 	cfg.num_pages = num_pages;
 	cfg.pages = sh->pages;
@@ -446,6 +482,8 @@ void vcamfe_buf_frame_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 		}
 		/* One copy of the frame, whatever the number of planes. */
 		atomic64_inc(&cam->stats.copies);
+	} else if (buf->sh.zb) {
+		atomic64_inc(&cam->stats.zero_copy);
 	}
 	if (cam->stream.seq_valid && seq - cam->stream.last_seq > 1)
 		atomic64_add(seq - cam->stream.last_seq - 1, &cam->stats.drops);

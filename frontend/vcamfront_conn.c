@@ -89,6 +89,8 @@ static void vcamfe_teardown_work(struct work_struct *work)
 		vcamfe_share_free(z);
 		kfree(z);
 	}
+	/* No file, so no mapping and no vb2 buffer: every zbuf is gone. */
+	WARN_ON(!list_empty(&cam->zc.bufs));
 	put_device(&cam->xb_dev->dev);
 	kfree(cam->teardown.otherend);
 	kfree(cam);
@@ -161,6 +163,8 @@ static struct vcamfe_dev *vcamfe_alloc(struct vcamfe_info *info)
 	INIT_WORK(&cam->teardown.broken_work, vcamfe_broken_work);
 	mutex_init(&cam->teardown.zombie_lock);
 	INIT_LIST_HEAD(&cam->teardown.zombies);
+	mutex_init(&cam->zc.lock);
+	INIT_LIST_HEAD(&cam->zc.bufs);
 	cam->teardown.otherend = kstrdup(info->xb_dev->otherend, GFP_KERNEL);
 	cam->req.timeout_ms = max(vcamfe_param_timeout_ms, 100U);
 	vcamfe_evtchnl_init(cam);

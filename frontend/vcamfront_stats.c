@@ -74,6 +74,7 @@ VCAMFE_STAT_ATTR(dequeues);
 VCAMFE_STAT_ATTR(reannounced);
 VCAMFE_STAT_ATTR(capture_times);
 VCAMFE_STAT_ATTR(bad_times);
+VCAMFE_STAT_ATTR(zero_copy);
 
 VCAMFE_WORD_ATTR(mode, "none", vcam_notify_mode_name(cam->notify_mode));
 /* How a filled buffer comes back: with FRAME_AVAIL, or BUF_DEQUEUE's answer. */
@@ -99,6 +100,7 @@ static struct attribute *vcamfe_stats_attrs[] = {
 	&dev_attr_wakeups.attr,
 	&dev_attr_spins.attr,
 	&dev_attr_copies.attr,
+	&dev_attr_zero_copy.attr,
 	&dev_attr_requests.attr,
 	&dev_attr_mode.attr,
 	&dev_attr_handback.attr,

@@ -556,7 +556,7 @@ static const struct v4l2_ioctl_ops vcamfe_ioctl_ops = {
 	.vidioc_g_input = vcamfe_g_input,
 	.vidioc_s_input = vcamfe_s_input,
 	.vidioc_reqbufs = vcamfe_vb2_reqbufs,
-	.vidioc_create_bufs = vb2_ioctl_create_bufs,
+	.vidioc_create_bufs = vcamfe_vb2_create_bufs,
 	.vidioc_prepare_buf = vb2_ioctl_prepare_buf,
 	.vidioc_querybuf = vb2_ioctl_querybuf,
 	.vidioc_qbuf = vb2_ioctl_qbuf,
@@ -589,6 +589,10 @@ static int vcamfe_release_file(struct file *file)
 	int ret;
 
 	ret = vb2_fop_release(file);
+	/* Its buffers may be gone with it: read() must find vmalloc ops. */
+	mutex_lock(&cam->lock);
+	vcamfe_mem_ops_rest(cam);
+	mutex_unlock(&cam->lock);
 	atomic_dec(&cam->users);
 	return ret;
 }

@@ -395,8 +395,8 @@ static void vcamfe_stop_streaming(struct vb2_queue *q)
  * ordinary way, one BUF_CREATE at a time, so that it ends as it always
  * did: with the buffers before the first refusal, or an error.
  */
-int vcamfe_vb2_reqbufs(struct file *file, void *priv,
-		       struct v4l2_requestbuffers *p)
+static int reqbufs(struct file *file, void *priv,
+		   struct v4l2_requestbuffers *p)
 {
 	struct vcamfe_dev *cam = video_drvdata(file);
 	struct vb2_queue *q = &cam->queue;
@@ -420,6 +420,76 @@ int vcamfe_vb2_reqbufs(struct file *file, void *priv,
 		return err;
 	p->count = count;
 	return vb2_ioctl_reqbufs(file, priv, p);
+}
+
+/*
+ * The vb2 memory ops of a queue: the backend's own pages for MMAP when
+ * zero copy is possible (vcamfront_zc.c), vb2-vmalloc otherwise and at
+ * rest, since read() and poll() start vb2's read emulation on whatever
+ * ops the queue has, and it needs kernel addresses.  Buffers are freed by
+ * the ops that allocated them, so the ops change only while there are
+ * none.  Under cam->lock.
+ */
+static int mem_ops_pick(struct file *file, void *priv, u32 memory,
+			bool may_free)
+{
+	struct vcamfe_dev *cam = video_drvdata(file);
+	struct vb2_queue *q = &cam->queue;
+	const struct vb2_mem_ops *want = &vb2_vmalloc_memops;
+	struct v4l2_requestbuffers none = {
+		.type = q->type, .memory = q->memory,
+	};
+	int ret;
+
+	if (memory == V4L2_MEMORY_MMAP && vcamfe_zc_possible(cam))
+		want = &vcamfe_zc_memops;
+	if (q->mem_ops == want)
+		return 0;
+	if (q->num_buffers) {
+		if (!may_free)
+			return 0;
+		/* REQBUFS frees them anyway; first, with their own ops. */
+		ret = vb2_ioctl_reqbufs(file, priv, &none);
+		if (ret)
+			return ret;
+	}
+	q->mem_ops = want;
+	return 0;
+}
+
+void vcamfe_mem_ops_rest(struct vcamfe_dev *cam)
+{
+	if (!cam->queue.num_buffers)
+		cam->queue.mem_ops = &vb2_vmalloc_memops;
+}
+
+/* REQBUFS: the memory ops first, then the buffers. */
+int vcamfe_vb2_reqbufs(struct file *file, void *priv,
+		       struct v4l2_requestbuffers *p)
+{
+	struct vcamfe_dev *cam = video_drvdata(file);
+	int ret = 0;
+
+	if (p->count)
+		ret = mem_ops_pick(file, priv, p->memory, true);
+	if (!ret)
+		ret = reqbufs(file, priv, p);
+	vcamfe_mem_ops_rest(cam);
+	return ret;
+}
+
+int vcamfe_vb2_create_bufs(struct file *file, void *priv,
+			   struct v4l2_create_buffers *p)
+{
+	struct vcamfe_dev *cam = video_drvdata(file);
+	int ret = 0;
+
+	if (p->count)
+		ret = mem_ops_pick(file, priv, p->memory, false);
+	if (!ret)
+		ret = vb2_ioctl_create_bufs(file, priv, p);
+	vcamfe_mem_ops_rest(cam);
+	return ret;
 }
 
 static const struct vb2_ops vcamfe_vb2_ops = {

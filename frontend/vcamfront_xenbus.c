@@ -47,6 +47,11 @@ module_param_named(avail_dequeues, vcamfe_param_avail_dequeues, bool, 0644);
 MODULE_PARM_DESC(avail_dequeues,
 		 "Use the backend's avail-dequeues extension if it offers it (default); 0: BUF_DEQUEUE after every frame, as cameraif.h has it");
 
+bool vcamfe_param_zero_copy = true;
+module_param_named(zero_copy, vcamfe_param_zero_copy, bool, 0644);
+MODULE_PARM_DESC(zero_copy,
+		 "With be-alloc, MMAP buffers are the backend's pages, mapped into the application (default; PV guests); 0: copy every frame");
+
 struct workqueue_struct *vcamfe_wq;
 
 #define VCAMFE_MAX_CONNECT_FAILURES	3

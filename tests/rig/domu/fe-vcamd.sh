@@ -26,9 +26,12 @@ for d in $devs; do
 	# (and v4l2-compliance's) take four minutes
 	v4l2-ctl -d $dev --set-parm=30 || rc=1
 	echo "VCAMFE d$d $(v4l2-ctl -d $dev --get-parm | grep -i 'frames per second' | tr -s ' \t' ' ')"
+	read -r c0 <$stats/copies; read -r z0 <$stats/zero_copy
 	v4l2-ctl -d $dev --stream-mmap=4 --stream-count=100 --stream-to=/tmp/mmap.raw || rc=1
+	read -r c1 <$stats/copies; read -r z1 <$stats/zero_copy
 	n=$(($(wc -c </tmp/mmap.raw) / sz))
 	echo "VCAMFE d$d mmap frames $n"
+	echo "VCAMFE d$d mmap copies $((c1 - c0)) zero_copy $((z1 - z0))"
 	[ $n -eq 100 ] || rc=1
 	for f in 10 50 99; do
 		echo "VCAMFE d$d md5 mmap-$f $(dd if=/tmp/mmap.raw bs=$sz skip=$f count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
@@ -48,7 +51,7 @@ for d in $devs; do
 		tr '\r' '\n' </tmp/compl.txt | grep -E 'fail|warn|Total' | cut -c1-200
 		grep 'Total for' /tmp/compl.txt | sed "s/^/VCAMFE d$d compliance: /"
 	fi
-	for s in frames errors drops notify_sent notify_recv wakeups spins copies requests \
+	for s in frames errors drops notify_sent notify_recv wakeups spins copies zero_copy requests \
 		capture_times bad_times state; do
 		echo "VCAMFE d$d stat $s $(cat $stats/$s)"
 	done

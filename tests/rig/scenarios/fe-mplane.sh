@@ -48,7 +48,7 @@ fem_fakebe_args() {
 	case $1 in
 	# the devices v4l2-compliance streams from (60 frames per stream, 5-7 streams a run):
 	# frames as fast as the guest takes them, whatever rate the camera says it runs at
-	1 | 3) echo '--fps 60' ;;
+	1 | 2 | 3) echo '--fps 60' ;;
 	4) echo '--frame-ms 12000' ;;	# a 0.1 fps camera
 	5) echo '--nm12' ;;		# someone left the camera in NM12
 	esac

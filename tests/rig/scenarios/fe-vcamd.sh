@@ -5,7 +5,10 @@
 # equal a native dom0 capture of the same (still) vivid picture.  Device 0 also runs
 # v4l2-compliance -s.  vcamd offers capture-time: every device's frames must carry the camera's
 # capture time (stats/capture_times, no bad_times) and vcam-capsum must report their latency
-# (DQBUF minus timestamp), printed with the dom0-guest clock skew measured by vcam-skew.
+# (DQBUF minus timestamp), printed with the dom0-guest clock skew measured by vcam-skew.  Copies
+# per frame, from both sides' counters: be-alloc MMAP must be zero copy end to end (vcamd
+# captures into the pages it grants, the guest application maps those very pages); fe-alloc
+# copies once, in vcamd.
 # rig-timeout: 1100
 . "$REPO/backend/tests/rig/vcamd-lib.sh"
 
@@ -34,6 +37,7 @@ fe_vcamd_guest() {
 	cfg=$(DOMU_ARGS="fedevs=0,1,2,3,4,5 fecompliance=0" domu_cfg fevcamd fe-vcamd) || return 1
 	$XL create -p "$cfg" || return 1
 	domid=$($XL domid fevcamd) || return 1
+	echo "$domid" >/tmp/fe-domid
 	while IFS=: read -r d name spec; do
 		"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
 			"unique-id=video0, formats=YUYV:640x360@30/1;15/1|YUYV:320x180@30/1, max-buffers=6, controls=brightness;contrast, devid=$d, ${spec//,/, }" ||
@@ -65,7 +69,33 @@ fe_vcamd_check() {
 	bad=$(grep "^VCAMFE d$d md5 " "$con" | grep -v "$(cat /tmp/fe-native.md5)")
 	[ -z "$bad" ] || { echo "guest frames differ from the native capture:"; echo "$bad"; return 1; }
 	echo "device $d ($1): guest frames equal the native capture"
+	fe_vcamd_copies "$con" "$d" "$1" || return 1
 	fe_vcamd_latency "$con" "$d" "$1"
+}
+
+# fe_vcamd_copies CONSOLE D NAME: be-alloc MMAP is zero copy end to end: vcamd captured into the
+# pages it grants (its zero_copy, no copies) and the guest application mapped those same pages
+# (the module's zero_copy for every mmap frame, no copies); fe-alloc copies once, in vcamd.
+fe_vcamd_copies() {
+	local con=$1 d=$2 line gc gz bc bz
+	line=$(grep -a "^VCAMFE d$d mmap copies " "$con" | tail -1 | tr -d '\r')
+	gc=$(echo "$line" | awk '{ print $5 }')
+	gz=$(echo "$line" | awk '{ print $7 }')
+	line=$("$REPO/backend/vcamctl" status | grep "^device name=dom$(cat /tmp/fe-domid)/vcam$d ")
+	bc=$(echo "$line" | sed -n 's/.* copies=\([0-9]*\) .*/\1/p')
+	bz=$(echo "$line" | sed -n 's/.* zero_copy=\([0-9]*\) .*/\1/p')
+	echo "COPIES $3 guest-mmap-copies=${gc:-?} guest-mmap-zero-copy=${gz:-?} vcamd-copies=${bc:-?} vcamd-zero-copy=${bz:-?}" |
+		tee -a "$OUT/fe-vcamd-copies.txt"
+	case $3 in
+	*-bealloc)
+		[ "${gc:-1}" = 0 ] && [ "${gz:-0}" -ge 100 ] ||
+			{ echo "device $d: the guest copied mmap frames"; return 1; }
+		[ "${bc:-1}" = 0 ] && [ "${bz:-0}" -ge 100 ] ||
+			{ echo "device $d: vcamd copied frames"; return 1; } ;;
+	*)
+		[ "${gc:-1}" = 0 ] && [ "${gz:-1}" = 0 ] && [ "${bc:-0}" -ge 100 ] ||
+			{ echo "device $d: fe-alloc should copy once, in vcamd"; return 1; } ;;
+	esac
 }
 
 # fe_vcamd_latency CONSOLE D NAME: the device's frames were stamped with their capture time
@@ -84,7 +114,7 @@ fe_vcamd_latency() {
 		{ echo "device $d: no latency from the guest application"; return 1; }
 	[ -n "$skew" ] || { echo "no clock skew measured"; return 1; }
 }
-export -f fe_native fe_vcamd_guest fe_vcamd_check fe_vcamd_latency
+export -f fe_native fe_vcamd_guest fe_vcamd_check fe_vcamd_latency fe_vcamd_copies
 
 step native 60 fe_native
 step vcamd-start 30 be_vcamd_start --max-spinning=4
