@@ -205,7 +205,10 @@ case_mp() {
 		# be-alloc, MMAP: the application maps the fake backend's own pages (zero copy)
 		[ $COPIES -eq 0 ] && [ $ZC -eq $FRAMES ] ||
 			fail "be-alloc YUYV: $COPIES copies, $ZC of $FRAMES frames in the backend's pages"
-		compliance YUYV
+		# NM12's description aborts v4l-utils 1.22.1's format enumeration, YUYV's included
+		compliance YUYV "$NM12_TOOL_BUG|pixelformat 56595559 \\(YUYV\\) for buftype 9 not reported by ENUM_FMT"
+		grep -q 'test MMAP (select): OK' /tmp/compl-$D.txt ||
+			fail "compliance YUYV: MMAP streaming from the backend's pages not OK"
 		return 0
 	fi
 	[ $COPIES -eq 0 ] || fail "YUYV in MPLANE API copied $COPIES frames"

@@ -1,7 +1,8 @@
 # Guest side of fe-vcamd: xen-vcamfront.ko in front of vcamd + vivid, one device per
 # notification mode x allocation (fedevs=0,1,... on the command line), tested one after the
 # other, at 30 fps.  Prints, per device, the md5 of captured frames (vivid shows a still picture: all equal
-# the native dom0 frame) and its stats; with fecompliance=D the v4l2-compliance -s summary of
+# the native dom0 frame) and its stats, and what vcam-zcmap did to its MMAP buffers (with be-alloc
+# the backend's own pages); with fecompliance=D the v4l2-compliance -s summary of
 # device D.  Each device's per-frame latency (vcam-capsum: DQBUF time minus the vb2 timestamp,
 # which is the camera's capture time with vcamd's capture-time) and, at the end, the clock skew
 # to dom0 (vcam-skew ping; dom0 runs vcam-skew serve).
@@ -32,6 +33,8 @@ for d in $devs; do
 	n=$(($(wc -c </tmp/mmap.raw) / sz))
 	echo "VCAMFE d$d mmap frames $n"
 	echo "VCAMFE d$d mmap copies $((c1 - c0)) zero_copy $((z1 - z0))"
+	# fork, get_user_pages, REQBUFS(0) while mapped, partial munmap, mprotect, mremap
+	echo "VCAMFE d$d $(vcam-zcmap -d $dev -n 8 2>&1 | tail -n 1)"
 	[ $n -eq 100 ] || rc=1
 	for f in 10 50 99; do
 		echo "VCAMFE d$d md5 mmap-$f $(dd if=/tmp/mmap.raw bs=$sz skip=$f count=1 2>/dev/null | md5sum | cut -d' ' -f1)"

@@ -8,7 +8,8 @@
 # (DQBUF minus timestamp), printed with the dom0-guest clock skew measured by vcam-skew.  Copies
 # per frame, from both sides' counters: be-alloc MMAP must be zero copy end to end (vcamd
 # captures into the pages it grants, the guest application maps those very pages); fe-alloc
-# copies once, in vcamd.
+# copies once, in vcamd.  vcam-zcmap forks, reads frames through get_user_pages, frees mapped
+# buffers, unmaps and mprotects on every device's MMAP buffers: frames intact, kernel quiet.
 # rig-timeout: 1100
 . "$REPO/backend/tests/rig/vcamd-lib.sh"
 
@@ -69,6 +70,10 @@ fe_vcamd_check() {
 	bad=$(grep "^VCAMFE d$d md5 " "$con" | grep -v "$(cat /tmp/fe-native.md5)")
 	[ -z "$bad" ] || { echo "guest frames differ from the native capture:"; echo "$bad"; return 1; }
 	echo "device $d ($1): guest frames equal the native capture"
+	grep -aq "^VCAMFE d$d zcmap ok" "$con" ||
+		{ echo "device $d: vcam-zcmap failed on its MMAP buffers"; return 1; }
+	! grep -a -E "still mapped at munmap|unmapping page|WARNING:|BUG:|Oops" "$con" ||
+		{ echo "the guest kernel complained"; return 1; }
 	fe_vcamd_copies "$con" "$d" "$1" || return 1
 	fe_vcamd_latency "$con" "$d" "$1"
 }
