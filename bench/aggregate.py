@@ -43,7 +43,7 @@ COLUMNS = [
     "be_notify_req_per_frame", "be_notify_evt_per_frame",
     "be_wakeups_per_frame", "be_spins_per_frame",
     "fe_notify_per_frame", "fe_wakeups_per_frame", "fe_spins_per_frame",
-    "fe_copies_per_frame", "first_frame_ms",
+    "fe_copies_per_frame", "fe_zero_copy_per_frame", "first_frame_ms",
     "lat_n", "lat_p50_us", "lat_p99_us", "lat_max_us", "skew_us",
     "skew_bound_us",
 ]
@@ -382,6 +382,11 @@ def case_kfe(row, rec, gc, crc, idle):
     row["fe_wakeups_per_frame"] = per(fe["wakeups"], n)
     row["fe_spins_per_frame"] = per(fe["spins"], n)
     row["fe_copies_per_frame"] = per(fe["copies"], n)
+    # frames the application read in the backend's pages (modules that count them)
+    if "zero_copy" in gc["fe_begin"] and "zero_copy" in gc["fe_end"]:
+        zc = counter_delta(gc["fe_begin"], gc["fe_end"], ("zero_copy",),
+                           c + " frontend sysfs")
+        row["fe_zero_copy_per_frame"] = per(zc["zero_copy"], n)
     row["total_cpu_ms_per_frame"] = round(
         row["guest_cpu_ms_per_frame"] + row["dom0_cpu_ms_per_frame"], 4)
 

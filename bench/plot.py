@@ -97,7 +97,7 @@ def plot_modes(rows, out):
 def plot_guest_native(rows, out):
     cap = [r for r in rows if r["kind"] in ("native", "kfe")]
     cap.sort(key=lambda r: (int(r["rate"] or 0), r["kind"] != "native"))
-    labels = [f"{'native dom0' if r['kind'] == 'native' else 'guest kfront'}"
+    labels = [f"{'native dom0' if r['kind'] == 'native' else 'guest ' + r['case']}"
               f"\n@{r['rate']} fps" +
               (f"\n(vivid at {r['cam_rate']})" if r.get("cam_rate") else "")
               for r in cap]

@@ -8,20 +8,23 @@ BENCH_N=250
 # vcam-testfe cases: NAME:MODE:BE_ALLOC:SPIN_US; kernel-frontend cases: NAME:RATE:FRAMES
 BENCH_TFE=ev-fe:event:0:50+ev-be:event:1:50+sp-fe:spin:0:50+sp-be:spin:1:50+hy-fe:hybrid:0:50+hy-be:hybrid:1:50+hy2ms-fe:hybrid:0:2000
 BENCH_KFE=kfe-25:25:$BENCH_N+kfe-40:40:$((BENCH_N * 8 / 5))
+# the kernel frontend again with be-alloc, the module's zero copy on and off: NAME:RATE:FRAMES:ZC
+BENCH_KBE=kbe-zc:25:$BENCH_N:1+kbe-copy:25:$BENCH_N:0
 BENCH_FF=5
 # request round trips and their floors: BENCH_RTT, BENCH_RTT_N and bench_rtt_*
 . "$REPO/bench/rig/bench-rtt.sh"
 # BENCH_CASES (rig-env of the scenario): ff only the first-frame cases, native and guest; rtt
 # only the round trips; scale only the scale group (bench-scale.sh), which the full bench runs
-# too
+# too; zc the kernel frontend's copies: fe-alloc, be-alloc with and without zero copy
 BENCH_MAIN=1 BENCH_SCALE=0
 case ${BENCH_CASES:-all} in
-ff)	BENCH_TFE= BENCH_KFE= BENCH_IDLE=0 BENCH_RTT= ;;
-rtt)	BENCH_TFE= BENCH_KFE= BENCH_IDLE=0 BENCH_FF=0 ;;
+ff)	BENCH_TFE= BENCH_KFE= BENCH_KBE= BENCH_IDLE=0 BENCH_RTT= ;;
+rtt)	BENCH_TFE= BENCH_KFE= BENCH_KBE= BENCH_IDLE=0 BENCH_FF=0 ;;
+zc)	BENCH_TFE= BENCH_KFE=${BENCH_KFE%%+*} BENCH_IDLE=1 BENCH_FF=0 BENCH_RTT= ;;
 scale)	BENCH_MAIN=0 BENCH_SCALE=1 BENCH_IDLE=0 BENCH_RTT= ;;
 *)	BENCH_IDLE=1 BENCH_SCALE=1 ;;
 esac
-export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_FF BENCH_IDLE BENCH_RTT BENCH_MAIN BENCH_SCALE
+export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_KBE BENCH_FF BENCH_IDLE BENCH_RTT BENCH_MAIN BENCH_SCALE
 mkdir -p "$BOUT"
 
 # bench_plan: the cases this run must produce (bench/aggregate.py fails on any without data)
@@ -45,6 +48,10 @@ bench_plan() {
 		for c in $(echo "$BENCH_KFE" | tr '+' ' '); do
 			IFS=: read -r name rate frames <<<"$c"
 			echo "$name kfe rate=$rate frames=$frames"
+		done
+		for c in $(echo "$BENCH_KBE" | tr '+' ' '); do
+			IFS=: read -r name rate frames zc <<<"$c"
+			echo "$name kfe rate=$rate frames=$frames be_alloc=1 zero_copy=$zc"
 		done
 	} >"$BOUT/cases.txt"
 	cat "$BOUT/cases.txt"
@@ -194,6 +201,8 @@ bench_case_sync() {
 		X
 		bench_host_cfg "$dom" "$mode" "$be" "$spin" || return 1 ;;
 	idle)	bench_host_cfg "$dom" event 0 50 || return 1 ;;
+	# the kernel frontend reconnects in this case, to the host's be-alloc
+	setup)	bench_host_cfg "$dom" event 1 50 || return 1 ;;
 	esac
 	n0=$(bench_stats_count "$dom")
 	dev=$("$REPO/backend/vcamctl" status 2>/dev/null | grep "^device name=dom$dom/vcam0 ")
@@ -212,7 +221,7 @@ bench_case_sync() {
 
 bench_guest() {
 	local cfg dom c rc=0
-	cfg=$(DOMU_ARGS="bench.fmt=$BENCH_FMT bench.n=$BENCH_N bench.tfe=$BENCH_TFE bench.kfe=$BENCH_KFE bench.ff=$BENCH_FF bench.idle=$BENCH_IDLE bench.rtt=$BENCH_RTT bench.rttn=$BENCH_RTT_N" \
+	cfg=$(DOMU_ARGS="bench.fmt=$BENCH_FMT bench.n=$BENCH_N bench.tfe=$BENCH_TFE bench.kfe=$BENCH_KFE bench.kbe=$BENCH_KBE bench.ff=$BENCH_FF bench.idle=$BENCH_IDLE bench.rtt=$BENCH_RTT bench.rttn=$BENCH_RTT_N" \
 		domu_cfg bench bench) || return 1
 	$XL create -p "$cfg" || return 1
 	dom=$($XL domid bench) || return 1
@@ -246,6 +255,13 @@ bench_guest() {
 	if [ $rc = 0 ]; then
 		for c in $(echo "$BENCH_KFE" | tr '+' ' '); do
 			bench_case_sync "${c%%:*}" "$dom" kfe || { rc=1; break; }
+		done
+	fi
+	if [ $rc = 0 ] && [ -n "$BENCH_KBE" ]; then
+		bench_case_sync kbe-setup "$dom" setup || rc=1
+		for c in $(echo "$BENCH_KBE" | tr '+' ' '); do
+			[ $rc = 0 ] || break
+			bench_case_sync "${c%%:*}" "$dom" kfe || rc=1
 		done
 	fi
 	domu_wait_end bench 120 || rc=1

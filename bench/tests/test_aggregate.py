@@ -221,6 +221,20 @@ class TestGoodRun(unittest.TestCase):
         self.assertAlmostEqual(r["guest_cpu_ms_per_frame"], 19.6)
         self.assertEqual(r["cam_rate"], "25/1")
 
+    def test_kernel_frontend_zero_copy_counted_when_the_module_counts(self):
+        self.assertEqual(self.rows["kfe-25"]["fe_zero_copy_per_frame"], "")
+        con = sample()["guest.console"]
+        con = con.replace("copies=0 requests=40",
+                          "copies=0 zero_copy=3 requests=40", 1)
+        con = con.replace("copies=0 requests=44",
+                          "copies=0 zero_copy=7 requests=44", 1)
+        run = Run(**{"guest.console": con})
+        try:
+            r = run.rows()["kfe-25"]
+        finally:
+            run.close()
+        self.assertAlmostEqual(r["fe_zero_copy_per_frame"], 1.0)
+
     def test_latency_and_skew(self):
         r = self.rows["ev-fe"]
         self.assertEqual((r["lat_n"], r["lat_p50_us"], r["lat_p99_us"],

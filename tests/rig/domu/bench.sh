@@ -2,9 +2,11 @@
 # (BENCH-READY; dom0 snapshots its CPU), wait 3 s, snapshot our own clock and CPU, run it,
 # snapshot again, print its output and both snapshots, then BENCH-DONE (dom0 snapshots again).
 # Cases come from the command line: bench.tfe=NAME:MODE:BE_ALLOC:SPIN_US+... (vcam-testfe),
-# bench.kfe=NAME:RATE:FRAMES+... (vcam-capsum on the kernel frontend's /dev/video0).
+# bench.kfe=NAME:RATE:FRAMES+... (vcam-capsum on the kernel frontend's /dev/video0),
+# bench.kbe=NAME:RATE:FRAMES:ZERO_COPY+... (the same after reconnecting to the host's be-alloc,
+# with the module's zero_copy as given).
 arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
-fmt=$(arg bench.fmt) n=$(arg bench.n) tfe=$(arg bench.tfe) kfe=$(arg bench.kfe) ff=$(arg bench.ff) idle=$(arg bench.idle)
+fmt=$(arg bench.fmt) n=$(arg bench.n) tfe=$(arg bench.tfe) kfe=$(arg bench.kfe) kbe=$(arg bench.kbe) ff=$(arg bench.ff) idle=$(arg bench.idle)
 rtt=$(arg bench.rtt) rttn=$(arg bench.rttn)
 [ -n "$fmt" ] && [ -n "$n" ] || { echo "bench: no bench.fmt/bench.n on the command line"; exit 1; }
 
@@ -112,6 +114,30 @@ for c in $(echo "$kfe" | tr '+' ' '); do
 	v4l2-ctl -d /dev/video0 --get-parm | sed "s/^/BENCH-PARM $name /"
 	run_case "$name" kfe vcam-capsum -d /dev/video0 -F "$fmt" -f "$frames" -n 4
 done
+# be-alloc: the host switches the camera to its own pages (it decides, not us), the module
+# reconnects, and the same capture runs with and without zero copy
+reconnect() {
+	echo vcamera-0 >/sys/bus/xen/drivers/vcamera/unbind
+	rmmod xen_vcamfront || return 1
+	xenstore-write device/vcamera/0/state 1 || return 1
+	sleep 1
+	insmod /lib/vcam/xen-vcamfront.ko || return 1
+	for i in $(seq 100); do [ -e /dev/video0 ] && break; sleep 0.1; done
+	[ -e /dev/video0 ] && [ "$(xenstore-read device/vcamera/0/be-alloc)" = 1 ]
+}
+if [ -n "$kbe" ]; then
+	want=event:1
+	run_case kbe-setup setup reconnect
+	want=
+	for c in $(echo "$kbe" | tr '+' ' '); do
+		IFS=: read -r name rate frames zc <<-X
+		$c
+		X
+		echo "$zc" >/sys/module/xen_vcamfront/parameters/zero_copy || fail=1
+		v4l2-ctl -d /dev/video0 --set-parm="$rate" || fail=1
+		run_case "$name" kfe vcam-capsum -d /dev/video0 -F "$fmt" -f "$frames" -n 4
+	done
+fi
 # every guest latency above compares our clock with dom0's: their skew, same run (dom0 answers
 # with vcam-skew serve); aggregate.py refuses guest latencies without it
 vcam-skew ping -n 20 2>&1 | sed 's/^/BENCH-SKEW /'

@@ -9,7 +9,9 @@
 # BENCH_CASES=ff runs only the first-frame cases (native and guest), in about 2 minutes;
 # BENCH_CASES=rtt only the request round trips per mode and their floors (bench/rig/bench-rtt.sh);
 # BENCH_CASES=scale only the scale group (bench/rig/bench-scale.sh: 1, 2, 4, 8 guests
-# streaming at once; vcamd's CPU per frame and memory), which the full bench runs last.
+# streaming at once; vcamd's CPU per frame and memory), which the full bench runs last;
+# BENCH_CASES=zc the kernel frontend with fe-alloc, then be-alloc with the module's zero copy
+# on and off (copies and CPU per frame on both sides), which the full bench runs too.
 # rig-timeout: 2100
 # rig-env: BENCH_CASES=all
 
