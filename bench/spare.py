@@ -35,16 +35,26 @@ PLACES = {
     "free": (None, None, None, None),
     "apart": ("0", "0", "1", "0"),
     "together": ("1", "0", "1", "0"),
+    "end": (None, None, None, None),
 }
 
 
 def parse_rec(text):
     """spare.rec: {place: {'vcpu': [(name, vcpu, hard affinity)],
-    'vcamd': cpu list}}."""
-    out = {}
+    'vcamd': cpu list}}.  dom0 records a placement when it sets it, each
+    record starting with xl vcpu-list's header; a place's first record is
+    the one its cases ran under (dom0 records the return to `end` after
+    them; the group's first rig run labelled that `free` too)."""
+    out, done = {}, set()
     for line in text.splitlines():
         w = line.split()
         if len(w) < 3:
+            continue
+        if w[1] == "vcpu" and len(w) > 4 and w[4] == "VCPU":
+            if w[0] in out:
+                done.add(w[0])
+            continue
+        if w[0] in done:
             continue
         p = out.setdefault(w[0], {"vcpu": [], "vcamd": None})
         if w[1] == "vcamd":
@@ -53,6 +63,21 @@ def parse_rec(text):
         elif w[1] == "vcpu" and len(w) >= 9 and w[4].isdigit():
             # Name ID VCPU CPU State Time(s) Hard / Soft
             p["vcpu"].append((w[2], int(w[4]), w[8]))
+    return out
+
+
+def cpu_set(s, ncpus):
+    """A CPU list as xl ('all', '0-1') or taskset ('0,1') prints it, as a
+    set; None if it is none."""
+    if s == "all":
+        return set(range(ncpus))
+    out = set()
+    try:
+        for part in s.split(","):
+            lo, _, hi = part.partition("-")
+            out |= set(range(int(lo), int(hi or lo) + 1))
+    except (AttributeError, ValueError):
+        return None
     return out
 
 
@@ -69,13 +94,11 @@ def check_place(place, got, ncpus=2):
     if 0 not in dom0 or 1 not in dom0 or len(guest) != 1:
         raise ag.BenchError(f"{place}: xl vcpu-list lacks dom0's two vCPUs "
                             "or the guest's")
-    every = {"all", f"0-{ncpus - 1}"}
     for what, have, w in (("dom0 vCPU 0", dom0[0], want[0]),
                           ("dom0 vCPU 1", dom0[1], want[1]),
                           ("the guest's vCPU", guest[0], want[2]),
                           ("vcamd", got["vcamd"], want[3])):
-        ok = have in every if w is None else have == w
-        if not ok:
+        if cpu_set(have, ncpus) != cpu_set(w or "all", ncpus):
             raise ag.BenchError(f"{place}: {what} ran on {have!r}, the "
                                 f"placement wants {w or 'all'!r}")
     return dom0[0], guest[0], got["vcamd"]

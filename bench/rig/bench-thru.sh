@@ -68,12 +68,13 @@ bench_thru_native() {
 # vCPU run, on the machine's 2 pCPUs.  free: anywhere (Xen's choice, as every other case);
 # apart: the guest alone on pCPU 1, dom0's two vCPUs (vcamd, vivid, the rest) on pCPU 0;
 # together: vcamd's vCPU and the guest's on pCPU 1, dom0's other vCPU alone on pCPU 0.  What was
-# in effect goes to spare.rec (xl vcpu-list, taskset) for spare.py to check against PLACE.
+# in effect goes to spare.rec (xl vcpu-list, taskset) for spare.py to check against PLACE;
+# `end` is free again, after the spare cases.
 bench_spare_pin() {
 	local place=$1 dom=$2 pid d0 d1 g vc=0
 	pid=$(cat /tmp/bench-vcamd.pid)
 	case $place in
-	free)		d0=all d1=all g=all vc=0-$(($(nproc) - 1)) ;;
+	free | end)	d0=all d1=all g=all vc=0-$(($(nproc) - 1)) ;;
 	apart)		d0=0 d1=0 g=1 ;;
 	together)	d0=1 d1=0 g=1 ;;
 	*)		echo "bench_spare_pin: unknown place '$place'"; return 1 ;;
@@ -105,7 +106,7 @@ bench_thru_guest() {
 			bench_case_sync "spare-stream-$mode-$place" "$dom" tfe "x:$mode:1:50" || { rc=1; break 2; }
 		done
 	done
-	bench_spare_pin free "$dom" >/dev/null || rc=1
+	bench_spare_pin end "$dom" >/dev/null || rc=1
 	# the kernel frontend's case (bench_guest's, later) runs in the toolstack's configuration
 	bench_host_cfg "$dom" event 0 50 || rc=1
 	return $rc
