@@ -423,8 +423,8 @@ def aggregate(run):
     rows = []
     for meta in cases:
         c, kind = meta["case"], meta["kind"]
-        if kind == "rtt":
-            continue        # round trips: bench/rtt.py, rtt.csv
+        if kind in ("rtt", "thru", "spare"):
+            continue        # bench/rtt.py, thru.py, spare.py: their own CSVs
         row = dict.fromkeys(COLUMNS, "")
         row.update(case=c, kind=kind, where=WHERE.get(kind, kind),
                    rate=meta.get("rate", ""),

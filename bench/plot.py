@@ -217,6 +217,11 @@ def summary(rows, with_latency=False):
     return "\n".join(lines)
 
 
+THRU_HEAD = ("\n## Throughput ceiling: vivid's fastest mode, guest vs native vs "
+             "memcpy\n\n(bench/thru.py, thru.csv; CPU not above idle.)\n\n")
+SPARE_HEAD = ("\n## Spare cores: vcamd's and the guest's vCPUs placed\n\n"
+              "(bench/spare.py, spare.csv; free = Xen's choice, apart = "
+              "each on its own pCPU, together = both on one.)\n\n")
 RTT_HEAD = ("\n## Request round trip (CONFIG_GET) per mode vs its floor\n\n"
             "Ratio = round trip / floor, p50 to p50 and p99 to p99 "
             "(bench/README.md, rtt.csv).\n\n")
@@ -231,9 +236,13 @@ def main(argv):
     # bench/rtt.py's table, when the run had round trips (BENCH_CASES=rtt: only those)
     rtt = out / "rtt.md"
     rtt_md = rtt.read_text() if rtt.exists() else ""
+    # bench/thru.py's and spare.py's tables (BENCH_CASES=thru: only those)
+    thru_md = (out / "thru.md").read_text() if (out / "thru.md").exists() else ""
+    spare_md = (out / "spare.md").read_text() if (out / "spare.md").exists() else ""
     # BENCH_CASES=scale writes no results.csv, only scale.csv
     rows = load(argv[1]) if Path(argv[1]).exists() else []
-    if not rows and not rtt_md and not scale_csv.exists():
+    if not rows and not rtt_md and not thru_md and not spare_md \
+            and not scale_csv.exists():
         print("plot: no rows", file=sys.stderr)
         return 1
     text, lat = "", False
@@ -247,6 +256,10 @@ def main(argv):
               + (f"{out}/latency.png " if lat else "") + f"{out}/summary.md")
     if rtt_md:
         text += RTT_HEAD + rtt_md + "\n![round trip vs floor](rtt.png)\n"
+    if thru_md:
+        text += THRU_HEAD + thru_md + "\n![throughput](thru.png)\n"
+    if spare_md:
+        text += SPARE_HEAD + spare_md
     if scale_csv.exists():
         srows = scale.load(scale_csv)
         scale.plot(srows, out / "scale.png")

@@ -13,18 +13,23 @@ BENCH_KBE=kbe-zc:25:$BENCH_N:1+kbe-copy:25:$BENCH_N:0
 BENCH_FF=5
 # request round trips and their floors: BENCH_RTT, BENCH_RTT_N and bench_rtt_*
 . "$REPO/bench/rig/bench-rtt.sh"
+# throughput ceiling and spare cores: THRU_*, SPARE_* and bench_thru_*, bench_spare_pin
+. "$REPO/bench/rig/bench-thru.sh"
 # BENCH_CASES (rig-env of the scenario): ff only the first-frame cases, native and guest; rtt
 # only the round trips; scale only the scale group (bench-scale.sh), which the full bench runs
-# too; zc the kernel frontend's copies: fe-alloc, be-alloc with and without zero copy
-BENCH_MAIN=1 BENCH_SCALE=0
+# too; zc the kernel frontend's copies: fe-alloc, be-alloc with and without zero copy;
+# thru only the throughput ceiling and spare-core cases (bench-thru.sh)
+BENCH_MAIN=1 BENCH_SCALE=0 BENCH_THRU=0
 case ${BENCH_CASES:-all} in
 ff)	BENCH_TFE= BENCH_KFE= BENCH_KBE= BENCH_IDLE=0 BENCH_RTT= ;;
 rtt)	BENCH_TFE= BENCH_KFE= BENCH_KBE= BENCH_IDLE=0 BENCH_FF=0 ;;
 zc)	BENCH_TFE= BENCH_KFE=${BENCH_KFE%%+*} BENCH_IDLE=1 BENCH_FF=0 BENCH_RTT= ;;
 scale)	BENCH_MAIN=0 BENCH_SCALE=1 BENCH_IDLE=0 BENCH_RTT= ;;
-*)	BENCH_IDLE=1 BENCH_SCALE=1 ;;
+thru)	BENCH_TFE= BENCH_KFE= BENCH_KBE= BENCH_IDLE=0 BENCH_FF=0 BENCH_RTT= BENCH_THRU=1 ;;
+*)	BENCH_IDLE=1 BENCH_SCALE=1 BENCH_THRU=1 ;;
 esac
-export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_KBE BENCH_FF BENCH_IDLE BENCH_RTT BENCH_MAIN BENCH_SCALE
+export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_KBE BENCH_FF BENCH_IDLE BENCH_RTT \
+	BENCH_MAIN BENCH_SCALE BENCH_THRU
 mkdir -p "$BOUT"
 
 # bench_plan: the cases this run must produce (bench/aggregate.py fails on any without data)
@@ -49,6 +54,7 @@ bench_plan() {
 			IFS=: read -r name rate frames <<<"$c"
 			echo "$name kfe rate=$rate frames=$frames"
 		done
+		[ "$BENCH_THRU" = 1 ] && bench_thru_plan
 		for c in $(echo "$BENCH_KBE" | tr '+' ' '); do
 			IFS=: read -r name rate frames zc <<<"$c"
 			echo "$name kfe rate=$rate frames=$frames be_alloc=1 zero_copy=$zc"
@@ -142,7 +148,10 @@ bench_native_ff() {
 
 bench_vcamd_start() {
 	[ -x "$REPO/backend/vcamd" ] || { echo "backend/vcamd is not built"; return 1; }
-	"$REPO/backend/vcamd" -f ${BENCH_RTT:+$RTT_VCAMD_ARGS} >"$BOUT/vcamd.log" 2>&1 &
+	local args=
+	# round trips (the rtt group's, the spare cores' rtt cases) time the transport, not pacing
+	[ -n "$BENCH_RTT" ] || [ "$BENCH_THRU" = 1 ] && args=$RTT_VCAMD_ARGS
+	"$REPO/backend/vcamd" -f $args >"$BOUT/vcamd.log" 2>&1 &
 	echo $! >/tmp/bench-vcamd.pid
 	sleep 1
 	kill -0 "$(cat /tmp/bench-vcamd.pid)" || { cat "$BOUT/vcamd.log"; return 1; }
@@ -220,8 +229,12 @@ bench_case_sync() {
 }
 
 bench_guest() {
-	local cfg dom c rc=0
-	cfg=$(DOMU_ARGS="bench.fmt=$BENCH_FMT bench.n=$BENCH_N bench.tfe=$BENCH_TFE bench.kfe=$BENCH_KFE bench.kbe=$BENCH_KBE bench.ff=$BENCH_FF bench.idle=$BENCH_IDLE bench.rtt=$BENCH_RTT bench.rttn=$BENCH_RTT_N" \
+	local cfg dom c rc=0 thru= fmts="YUYV:640x360@25/1;40/1"
+	if [ "$BENCH_THRU" = 1 ]; then
+		thru="bench.thrufmt=$THRU_FMT bench.thrurate=$THRU_RATE bench.thrun=$THRU_N bench.thrumem=$THRU_MEMCPY_N bench.thrutfe=$THRU_TFE bench.spare=$SPARE_MODES bench.spareplaces=$SPARE_PLACES bench.sparen=$SPARE_RTT_N"
+		fmts="$fmts|YUYV:${THRU_FMT%%:*}@$THRU_RATE/1"
+	fi
+	cfg=$(DOMU_ARGS="bench.fmt=$BENCH_FMT bench.n=$BENCH_N bench.tfe=$BENCH_TFE bench.kfe=$BENCH_KFE bench.kbe=$BENCH_KBE bench.ff=$BENCH_FF bench.idle=$BENCH_IDLE bench.rtt=$BENCH_RTT bench.rttn=$BENCH_RTT_N $thru" \
 		domu_cfg bench bench) || return 1
 	$XL create -p "$cfg" || return 1
 	dom=$($XL domid bench) || return 1
@@ -234,7 +247,7 @@ bench_guest() {
 	local gpid=$!
 	exec 3</tmp/bench-marks
 	"$REPO/xenstore-scripts/bin/vcam-attach" "$dom" \
-		"unique-id=video0, formats=YUYV:640x360@25/1;40/1, max-buffers=8, notify-mode=event, be-alloc=0, controls=brightness" ||
+		"unique-id=video0, formats=$fmts, max-buffers=8, notify-mode=event, be-alloc=0, controls=brightness" ||
 		{ $XL destroy bench; return 1; }
 	# ff only: every request of the guest, with the time vcamd took for it (where the first
 	# frame's time goes); not while streaming cases run, whose vcamd CPU it would inflate
@@ -251,11 +264,13 @@ bench_guest() {
 		bench_case_sync "${c%%:*}" "$dom" tfe "$c" || { rc=1; break; }
 	done
 	[ $rc = 0 ] && [ -n "$BENCH_RTT" ] && { bench_rtt_guest "$dom" || rc=1; }
+	[ $rc = 0 ] && [ "$BENCH_THRU" = 1 ] && { bench_thru_guest "$dom" || rc=1; }
 	[ $rc = 0 ] && [ "$BENCH_IDLE" = 1 ] && { bench_case_sync idle-guest "$dom" idle || rc=1; }
 	if [ $rc = 0 ]; then
 		for c in $(echo "$BENCH_KFE" | tr '+' ' '); do
 			bench_case_sync "${c%%:*}" "$dom" kfe || { rc=1; break; }
 		done
+		[ $rc = 0 ] && [ "$BENCH_THRU" = 1 ] && { bench_case_sync thru-kfe "$dom" kfe || rc=1; }
 	fi
 	if [ $rc = 0 ] && [ -n "$BENCH_KBE" ]; then
 		bench_case_sync kbe-setup "$dom" setup || rc=1

@@ -78,6 +78,9 @@ done
 
 # request round trips per mode and their floors (bench.rtt=MODE:SPIN_US+...)
 [ -n "$rtt" ] && . /tests/bench-rtt.sh
+# throughput ceiling and spare cores (bench.thrufmt=... bench.spare=...), vcam-testfe's part
+thru=$(arg bench.thrufmt)
+[ -n "$thru" ] && . /tests/bench-thru.sh
 
 # the baseline: what this guest and dom0 (polling our console) cost while no case runs; dom0
 # puts the host's configuration back to event, fe-alloc for the kernel frontend meanwhile
@@ -114,6 +117,15 @@ for c in $(echo "$kfe" | tr '+' ' '); do
 	v4l2-ctl -d /dev/video0 --get-parm | sed "s/^/BENCH-PARM $name /"
 	run_case "$name" kfe vcam-capsum -d /dev/video0 -F "$fmt" -f "$frames" -n 4
 done
+# the kernel frontend at vivid's fastest mode: the format first, as vivid keeps a frame
+# interval only as far as the frame size allows it
+if [ -n "$thru" ]; then
+	v4l2-ctl -d /dev/video0 --set-fmt-video="width=${wh%x*},height=${wh#*x},pixelformat=${thrufmt#*:}" ||
+		fail=1
+	v4l2-ctl -d /dev/video0 --set-parm="$thrurate" || fail=1
+	v4l2-ctl -d /dev/video0 --get-parm | sed "s/^/BENCH-PARM thru-kfe /"
+	run_case thru-kfe kfe vcam-capsum -d /dev/video0 -F "$thrufmt" -f "$thrun" -n 4
+fi
 # be-alloc: the host switches the camera to its own pages (it decides, not us), the module
 # reconnects, and the same capture runs with and without zero copy
 reconnect() {

@@ -11,8 +11,10 @@
 # BENCH_CASES=scale only the scale group (bench/rig/bench-scale.sh: 1, 2, 4, 8 guests
 # streaming at once; vcamd's CPU per frame and memory), which the full bench runs last;
 # BENCH_CASES=zc the kernel frontend with fe-alloc, then be-alloc with the module's zero copy
-# on and off (copies and CPU per frame on both sides), which the full bench runs too.
-# rig-timeout: 2100
+# on and off (copies and CPU per frame on both sides), which the full bench runs too;
+# BENCH_CASES=thru only the throughput ceiling and spare-core cases (bench/rig/bench-thru.sh),
+# which the full bench runs too.
+# rig-timeout: 2700
 # rig-env: BENCH_CASES=all
 
 . "$REPO/bench/rig/bench-dom0.sh"
@@ -25,6 +27,7 @@ if [ "$BENCH_IDLE" = 1 ]; then
 	step native-25 60 bench_native native-25 25 $BENCH_N
 	step native-40 60 bench_native native-40 40 $((BENCH_N * 8 / 5))
 fi
+[ "$BENCH_THRU" = 1 ] && step thru-native 90 bench_thru_native
 if [ "$BENCH_MAIN" = 1 ] && [ "$BENCH_FF" -gt 0 ]; then
 	step native-first-frame 60 bench_native_ff "$BENCH_FF"
 fi
@@ -36,6 +39,6 @@ if [ -n "$BENCH_RTT" ]; then
 fi
 step vcamd-start 30 bench_vcamd_start
 [ "$BENCH_SCALE" = 1 ] && step scale-idle 60 scale_idle
-[ "$BENCH_MAIN" = 1 ] && step guest 560 bench_guest
+[ "$BENCH_MAIN" = 1 ] && step guest $((560 + BENCH_THRU * 540)) bench_guest
 [ "$BENCH_SCALE" = 1 ] && step scale 1200 scale_run
 step vcamd-stop 30 bench_vcamd_stop
