@@ -8,8 +8,9 @@ BENCH_N=250
 # vcam-testfe cases: NAME:MODE:BE_ALLOC:SPIN_US; kernel-frontend cases: NAME:RATE:FRAMES
 BENCH_TFE=ev-fe:event:0:50+ev-be:event:1:50+sp-fe:spin:0:50+sp-be:spin:1:50+hy-fe:hybrid:0:50+hy-be:hybrid:1:50+hy2ms-fe:hybrid:0:2000
 BENCH_KFE=kfe-25:25:$BENCH_N+kfe-40:40:$((BENCH_N * 8 / 5))
-# the kernel frontend again with be-alloc, the module's zero copy on and off: NAME:RATE:FRAMES:ZC
-BENCH_KBE=kbe-zc:25:$BENCH_N:1+kbe-copy:25:$BENCH_N:0
+# the kernel frontend again with be-alloc, the module's zero copy on, off, on again (so that
+# a drift along the run shows): NAME:RATE:FRAMES:ZC
+BENCH_KBE=kbe-zc:25:$BENCH_N:1+kbe-copy:25:$BENCH_N:0+kbe-zc-again:25:$BENCH_N:1
 BENCH_FF=5
 # request round trips and their floors: BENCH_RTT, BENCH_RTT_N and bench_rtt_*
 . "$REPO/bench/rig/bench-rtt.sh"

@@ -34,7 +34,7 @@ for d in $devs; do
 	echo "VCAMFE d$d mmap frames $n"
 	echo "VCAMFE d$d mmap copies $((c1 - c0)) zero_copy $((z1 - z0))"
 	# fork, get_user_pages, REQBUFS(0) while mapped, partial munmap, mprotect, mremap
-	echo "VCAMFE d$d $(vcam-zcmap -d $dev -n 8 2>&1 | tail -n 1)"
+	vcam-zcmap -d $dev -n 8 2>&1 | tail -n 2 | sed "s/^/VCAMFE d$d /"
 	[ $n -eq 100 ] || rc=1
 	for f in 10 50 99; do
 		echo "VCAMFE d$d md5 mmap-$f $(dd if=/tmp/mmap.raw bs=$sz skip=$f count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
