@@ -137,6 +137,9 @@ struct vcamfe_zbuf {
 	/* The backend's grant refs, copied out of the directory at create. */
 	grant_ref_t *grefs;
 	unsigned int num_grefs;
+	/* Freed only once no get_user_pages reference is left on a page. */
+	struct device *dev;
+	struct delayed_work release;
 };
 
 struct vcamfe_buf {
@@ -502,6 +505,7 @@ void vcamfe_zbuf_get(struct vcamfe_zbuf *zb);
 void vcamfe_zbuf_put(struct vcamfe_zbuf *zb);
 int vcamfe_zbuf_mapped(struct vcamfe_zbuf *zb);
 bool vcamfe_zc_unmap_all(struct vcamfe_dev *cam);
+void vcamfe_zc_wait_released(void);
 
 /* vcamfront_handback.c */
 void vcamfe_frame_avail_locked(struct vcamfe_dev *cam, struct vcamfe_buf *buf,

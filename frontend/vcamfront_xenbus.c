@@ -347,6 +347,8 @@ static void __exit vcamfe_exit(void)
 {
 	xenbus_unregister_driver(&vcamfe_driver);
 	/* Connections being torn down finish before the code goes away. */
+	flush_workqueue(vcamfe_wq);
+	vcamfe_zc_wait_released();
 	destroy_workqueue(vcamfe_wq);
 }
 

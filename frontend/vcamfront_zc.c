@@ -73,6 +73,64 @@ void vcamfe_zbuf_get(struct vcamfe_zbuf *zb)
 	refcount_inc(&zb->refs);
 }
 
+/* Zero-copy buffers whose pages someone still holds: module exit waits. */
+static atomic_t vcamfe_zc_deferred = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(vcamfe_zc_released);
+
+/*
+ * get_user_pages hands our pages out (find_special_page) to whoever reads
+ * the application's buffer: process_vm_readv, O_DIRECT, vmsplice.  Such a
+ * holder may still read a page through its kernel address after the last
+ * munmap, so the kernel mapping goes, and the page with it, only once no
+ * such reference is left (as gntdev's unmap does).
+ */
+static bool zbuf_pages_held(const struct vcamfe_zbuf *zb)
+{
+	unsigned int i;
+
+	for (i = 0; i < zb->npages; i++)
+		if (page_count(zb->pages[i]) > 1)
+			return true;
+	return false;
+}
+
+static void zbuf_free(struct vcamfe_zbuf *zb)
+{
+	if (zb->sh.shbuf_valid) {
+		/* Also what a failed map left: unmapping twice does nothing. */
+		xen_front_pgdir_shbuf_unmap(&zb->sh.shbuf);
+		xen_front_pgdir_shbuf_free(&zb->sh.shbuf);
+	}
+	xen_free_unpopulated_pages(zb->npages, zb->pages);
+	put_device(zb->dev);
+	kfree(zb->pages);
+	kfree(zb->grefs);
+	kfree(zb);
+}
+
+static void zbuf_release_work(struct work_struct *work)
+{
+	struct vcamfe_zbuf *zb = container_of(to_delayed_work(work),
+					      struct vcamfe_zbuf, release);
+
+	if (zbuf_pages_held(zb)) {
+		queue_delayed_work(vcamfe_wq, &zb->release,
+				   msecs_to_jiffies(10));
+		return;
+	}
+	zbuf_free(zb);
+	if (atomic_dec_and_test(&vcamfe_zc_deferred))
+		wake_up_all(&vcamfe_zc_released);
+}
+
+/* Module exit: after the connections' teardowns, before the workqueue goes. */
+void vcamfe_zc_wait_released(void)
+{
+	if (atomic_read(&vcamfe_zc_deferred))
+		pr_info(VCAMFE_DRV_NAME ": waiting for the kernel to let go of zero-copy pages\n");
+	wait_event(vcamfe_zc_released, !atomic_read(&vcamfe_zc_deferred));
+}
+
 void vcamfe_zbuf_put(struct vcamfe_zbuf *zb)
 {
 	struct vcamfe_dev *cam = zb->cam;
@@ -82,15 +140,14 @@ void vcamfe_zbuf_put(struct vcamfe_zbuf *zb)
 	mutex_lock(&cam->zc.lock);
 	list_del(&zb->node);
 	mutex_unlock(&cam->zc.lock);
-	if (zb->sh.shbuf_valid) {
-		/* Also what a failed map left: unmapping twice does nothing. */
-		xen_front_pgdir_shbuf_unmap(&zb->sh.shbuf);
-		xen_front_pgdir_shbuf_free(&zb->sh.shbuf);
+	if (!zbuf_pages_held(zb)) {
+		zbuf_free(zb);
+		return;
 	}
-	xen_free_unpopulated_pages(zb->npages, zb->pages);
-	kfree(zb->pages);
-	kfree(zb->grefs);
-	kfree(zb);
+	/* Not the connection's any more: cam may be gone when this runs. */
+	atomic_inc(&vcamfe_zc_deferred);
+	INIT_DELAYED_WORK(&zb->release, zbuf_release_work);
+	queue_delayed_work(vcamfe_wq, &zb->release, msecs_to_jiffies(10));
 }
 
 /*
@@ -458,6 +515,8 @@ static void *zc_alloc(struct vb2_buffer *vb, struct device *dev,
 	if (ret)
 		goto fail;
 	zb->cam = cam;
+	/* xen-front-pgdir-shbuf logs through it, maybe after the connection. */
+	zb->dev = get_device(&cam->xb_dev->dev);
 	refcount_set(&zb->refs, 1);
 	mutex_init(&zb->lock);
 	INIT_LIST_HEAD(&zb->umaps);

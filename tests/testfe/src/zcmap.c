@@ -7,8 +7,9 @@
  * a mapping must not reach those foreign frames the usual way.  This
  * streams a few frames and, on the live buffers, reads them back through
  * get_user_pages (process_vm_readv on ourselves), forks, frees them with
- * REQBUFS(0) while still mapped (vb2 orphans them), unmaps one page,
- * mprotects and tries to move a mapping.  Every read must match what the
+ * REQBUFS(0) while still mapped (vb2 orphans them), unmaps them in two
+ * parts while a thread reads them through get_user_pages, mprotects and
+ * tries to move a mapping.  Every read must match what the
  * frame held; the kernel must stay quiet (the rig checks dmesg).
  *
  *   vcam-zcmap -d /dev/videoN [-n frames]
@@ -16,6 +17,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <linux/videodev2.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -180,8 +183,30 @@ static int time_reads(const struct zc_buf *b)
 	return 0;
 }
 
+static atomic_int reader_stop;
+
+/*
+ * Reads the buffer, but its first page, through get_user_pages until told
+ * to stop: the part the last munmap takes away.
+ */
+static void *gup_reader(void *arg)
+{
+	const struct zc_buf *b = arg;
+	struct zc_buf rest = { .addr = b->addr + 4096, .len = b->len - 4096 };
+	uint32_t crc;
+	unsigned int n = 0;
+
+	rest.used = b->used > 4096 ? b->used - 4096 : 0;
+	while (!atomic_load(&reader_stop) || n < 4) {
+		(void)crc_via_gup(&rest, &crc);	/* EFAULT once unmapped */
+		n++;
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
+	pthread_t reader;
 	struct v4l2_requestbuffers rb = { 0 };
 	struct zc_buf bufs[ZC_BUFS] = { 0 };
 	const char *dev = "/dev/video0";
@@ -238,10 +263,18 @@ int main(int argc, char **argv)
 		}
 	close(fd);
 
-	/* A hole in one mapping, then the rest of it. */
+	/*
+	 * A hole in one mapping, then the rest of it, while another thread
+	 * reads the buffer through get_user_pages: a page it holds must stay
+	 * readable after the last munmap.
+	 */
+	if (pthread_create(&reader, NULL, gup_reader, &bufs[0]))
+		return fail("pthread_create");
 	if (munmap(bufs[0].addr, 4096) ||
 	    munmap(bufs[0].addr + 4096, bufs[0].len - 4096))
 		return fail("munmap in two parts");
+	atomic_store(&reader_stop, 1);
+	pthread_join(reader, NULL);
 	/* Read-only now: the frame may be gone, the process must not be. */
 	if (mprotect(bufs[1].addr, bufs[1].len, PROT_READ))
 		return fail("mprotect");
