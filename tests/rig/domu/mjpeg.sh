@@ -61,6 +61,9 @@ v4l2-compliance -d /dev/video0 -s >/tmp/compl.txt 2>&1 || true
 tr '\r' '\n' </tmp/compl.txt | grep -E 'fail|warn' | cut -c1-200 || true
 grep -q 'Total for' /tmp/compl.txt || { tail -n 20 /tmp/compl.txt; rc=1; }
 grep 'Total for' /tmp/compl.txt | sed 's/^/mjpeg: compliance: /'
+# what a non-blocking read() on a fresh open gets (v4l2-compliance's read/write test expects
+# the same twice): the judge in dom0 reads these
+for i in 1 2 3; do vcam-zcmap -d /dev/video0 -r | sed 's/^/mjpeg: /'; sleep 1; done
 stats=$(ls -d /sys/bus/xen/devices/vcamera-*/stats | head -n 1)
 for s in frames errors drops copies; do echo "mjpeg: stat $s $(cat $stats/$s)"; done
 exit $rc

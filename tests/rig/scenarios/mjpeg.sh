@@ -133,11 +133,27 @@ mj_frames_corrupt() {
 	python3 "$MJ_CHECK" --src $MJ_SRC --size ${MJ_W}x$MJ_H --frames $MJ_N "v4l2-ctl=/tmp/mj-corrupt.log:v4l2"
 }
 
+# v4l2-compliance -s: no failure, but one.  Its read/write test reads one octet without
+# blocking, reopens, and wants the same answer again (v4l2-test-buffers.cpp(843) in Debian 12's
+# v4l-utils 1.22.1).  A non-blocking read of a stream that has just started may get EAGAIN or,
+# if the first frame beat the call, that frame: both are right.  With vcamd keeping its camera
+# buffers (and a loopback camera that has a frame at once) the second start can be quick enough.
+# So that one check may differ, provided every non-blocking read the guest probed got one of
+# those two answers.
 mj_compliance() {
-	local con
+	local con fails probes bad
 	con=$(domu_console mjpeg)
-	tr -d '\r' <"$con" | grep -E 'mjpeg: compliance|fail:|warn:'
-	tr -d '\r' <"$con" | grep -qE '^mjpeg: compliance: Total for .*Failed: 0,'
+	tr -d '\r' <"$con" | grep -E 'mjpeg: compliance|fail:|warn:|mjpeg: readprobe'
+	tr -d '\r' <"$con" | grep -qE '^mjpeg: compliance: Total for .*Failed: 0,' && return 0
+	tr -d '\r' <"$con" | grep -qE '^mjpeg: compliance: Total for .*Failed: 1,' || return 1
+	fails=$(tr -d '\r' <"$con" | grep -E 'fail:' | grep -v -F 'v4l2-test-buffers.cpp(843): ret2 != ret || err2 != err')
+	[ -z "$fails" ] || return 1
+	probes=$(tr -d '\r' <"$con" | grep -c '^mjpeg: readprobe ')
+	bad=$(tr -d '\r' <"$con" | grep '^mjpeg: readprobe ' |
+		grep -v -E 'ret=1 errno=0$|ret=-1 errno=Resource temporarily unavailable$')
+	[ "$probes" -ge 6 ] && [ -z "$bad" ] ||
+		{ echo "a non-blocking read got something else: $bad"; return 1; }
+	echo "compliance: only the read/write consistency check differed; $probes non-blocking reads each got EAGAIN or a frame"
 }
 
 mj_stop() {

@@ -13,7 +13,9 @@
  * frame held; the kernel must stay quiet (the rig checks dmesg).
  *
  *   vcam-zcmap -d /dev/videoN [-n frames]
- * prints "zcmap ok frames=N ..." and exits 0, or says what failed.
+ * prints "zcmap ok frames=N ..." and exits 0, or says what failed;
+ *   vcam-zcmap -d /dev/videoN -r
+ * prints what two non-blocking one-octet read()s, each on a fresh open, got.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -183,6 +185,32 @@ static int time_reads(const struct zc_buf *b)
 	return 0;
 }
 
+/*
+ * -r: open, read one octet without blocking, close; twice, as
+ * v4l2-compliance's read/write test does.  Either answer is allowed for a
+ * stream that has just started (EAGAIN, or a frame that came first): this
+ * prints which one each round got.
+ */
+static int read_probe(const char *dev)
+{
+	unsigned int round;
+	char c;
+
+	for (round = 1; round <= 2; round++) {
+		int fd = open(dev, O_RDWR | O_NONBLOCK);
+		ssize_t n;
+
+		if (fd < 0)
+			return fail(dev);
+		errno = 0;
+		n = read(fd, &c, 1);
+		printf("readprobe round=%u ret=%zd errno=%s\n", round, n,
+		       n < 0 ? strerror(errno) : "0");
+		close(fd);
+	}
+	return 0;
+}
+
 static atomic_int reader_stop;
 
 /*
@@ -214,11 +242,13 @@ int main(int argc, char **argv)
 	void *moved;
 	int fd, opt;
 
-	while ((opt = getopt(argc, argv, "d:n:")) != -1) {
+	while ((opt = getopt(argc, argv, "d:n:r")) != -1) {
 		if (opt == 'd')
 			dev = optarg;
 		else if (opt == 'n')
 			nframes = (unsigned int)strtoul(optarg, NULL, 0);
+		else if (opt == 'r')
+			return read_probe(dev);
 		else
 			return 2;
 	}
