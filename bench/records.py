@@ -2,6 +2,8 @@
 """What the bench's scripts share about its records: key=value words, numbers
 that must be there, and the CSV files they write and read back."""
 import csv
+import sys
+from pathlib import Path
 
 
 class RecordError(Exception):
@@ -42,3 +44,25 @@ def write_csv(rows, path, columns):
 def load_csv(path):
     with open(path, newline="") as f:
         return list(csv.DictReader(f))
+
+
+def group_main(argv, name, aggregate, write, outputs):
+    """main() of a bench group's report, NAME.py RUN/bench OUT.csv [OUTDIR]:
+    aggregate(run) gives the rows, write(rows, csv) writes them, and with
+    OUTDIR outputs(csv, outdir) tabulates and draws from the written CSV."""
+    if len(argv) not in (3, 4):
+        print(f"usage: {name}.py RUN/bench OUT.csv [OUTDIR]", file=sys.stderr)
+        return 2
+    try:
+        rows = aggregate(argv[1])
+    except (RecordError, OSError, ValueError) as e:
+        print(f"{name}: FAIL: {e}", file=sys.stderr)
+        return 1
+    if not rows:
+        print(f"{name}: no {name} cases in this run")
+        return 0
+    write(rows, argv[2])
+    if len(argv) == 4:
+        outputs(argv[2], Path(argv[3]))
+    print(f"{name}: {len(rows)} rows -> {argv[2]}")
+    return 0

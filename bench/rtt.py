@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 import aggregate as ag
-from records import load_csv, write_csv as _write_csv
+from records import group_main, load_csv, write_csv as _write_csv
 
 COLUMNS = [
     "case", "kind", "mode", "where", "n", "p50_us", "p99_us", "max_us",
@@ -223,26 +223,13 @@ def plot(rows, path):
     plt.close(fig)
 
 
+def outputs(csv_path, out):
+    rows = load(csv_path)
+    plot(rows, out / "rtt.png")
+    (out / "rtt.md").write_text(table(rows))
+
 def main(argv):
-    if len(argv) not in (3, 4):
-        print("usage: rtt.py RUN/bench OUT.csv [OUTDIR]", file=sys.stderr)
-        return 2
-    try:
-        rows = aggregate(argv[1])
-    except (ag.BenchError, OSError) as e:
-        print(f"rtt: FAIL: {e}", file=sys.stderr)
-        return 1
-    if not rows:
-        print("rtt: no rtt cases in this run")
-        return 0
-    write_csv(rows, argv[2])
-    if len(argv) == 4:
-        out = Path(argv[3])
-        rows = load(argv[2])
-        plot(rows, out / "rtt.png")
-        (out / "rtt.md").write_text(table(rows))
-    print(f"rtt: {len(rows)} rows -> {argv[2]}")
-    return 0
+    return group_main(argv, "rtt", aggregate, write_csv, outputs)
 
 
 if __name__ == "__main__":

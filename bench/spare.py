@@ -20,7 +20,7 @@ from pathlib import Path
 
 import aggregate as ag
 import rtt as rt
-from records import load_csv, write_csv as _write_csv
+from records import group_main, load_csv, write_csv as _write_csv
 
 COLUMNS = [
     "case", "what", "mode", "place", "dom0_vcpu0_pcpus", "guest_pcpus",
@@ -217,23 +217,11 @@ def table(rows):
     return "\n".join(out) + "\n"
 
 
+def outputs(csv_path, out):
+    (out / "spare.md").write_text(table(load_csv(csv_path)))
+
 def main(argv):
-    if len(argv) not in (3, 4):
-        print("usage: spare.py RUN/bench OUT.csv [OUTDIR]", file=sys.stderr)
-        return 2
-    try:
-        rows = aggregate(argv[1])
-    except (ag.BenchError, OSError, ValueError) as e:
-        print(f"spare: FAIL: {e}", file=sys.stderr)
-        return 1
-    if not rows:
-        print("spare: no spare cases in this run")
-        return 0
-    write_csv(rows, argv[2])
-    if len(argv) == 4:
-        (Path(argv[3]) / "spare.md").write_text(table(load_csv(argv[2])))
-    print(f"spare: {len(rows)} rows -> {argv[2]}")
-    return 0
+    return group_main(argv, "spare", aggregate, write_csv, outputs)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 import aggregate as ag
-from records import fnum, load_csv, write_csv as _write_csv
+from records import fnum, group_main, load_csv, write_csv as _write_csv
 
 COLUMNS = [
     "case", "where", "mode", "alloc", "spin_us", "rate", "cam_rate",
@@ -256,26 +256,13 @@ def plot(rows, path):
     plt.close(fig)
 
 
+def outputs(csv_path, out):
+    rows = load(csv_path)
+    plot(rows, out / "thru.png")
+    (out / "thru.md").write_text(table(rows))
+
 def main(argv):
-    if len(argv) not in (3, 4):
-        print("usage: thru.py RUN/bench OUT.csv [OUTDIR]", file=sys.stderr)
-        return 2
-    try:
-        rows = aggregate(argv[1])
-    except (ag.BenchError, OSError, ValueError) as e:
-        print(f"thru: FAIL: {e}", file=sys.stderr)
-        return 1
-    if not rows:
-        print("thru: no thru cases in this run")
-        return 0
-    write_csv(rows, argv[2])
-    if len(argv) == 4:
-        out = Path(argv[3])
-        rows = load(argv[2])
-        plot(rows, out / "thru.png")
-        (out / "thru.md").write_text(table(rows))
-    print(f"thru: {len(rows)} rows -> {argv[2]}")
-    return 0
+    return group_main(argv, "thru", aggregate, write_csv, outputs)
 
 
 if __name__ == "__main__":
