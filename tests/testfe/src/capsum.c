@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "csum.h"
+#include "xioctl.h"
 #include "lat.h"
 #include "parse.h"
 #include "proto.h"
@@ -32,16 +33,6 @@ struct mbuf {
 	void *p;
 	size_t len;
 };
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do {
-		r = ioctl(fd, req, arg);
-	} while (r < 0 && errno == EINTR);
-	return r;
-}
 
 /*
  * -T: where the time from open to close goes, one phase at a time (the

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "csum.h"
+#include "xioctl.h"
 
 #define ZC_BUFS 3
 
@@ -48,16 +49,6 @@ static int fail(const char *what)
 {
 	fprintf(stderr, "zcmap: %s: %s\n", what, strerror(errno));
 	return 1;
-}
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int r;
-
-	do {
-		r = ioctl(fd, req, arg);
-	} while (r < 0 && errno == EINTR);
-	return r;
 }
 
 /* The frame as the kernel reads it for someone else: get_user_pages. */
