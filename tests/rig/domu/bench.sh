@@ -146,6 +146,10 @@ if [ -n "$kbe" ]; then
 		$c
 		X
 		echo "$zc" >/sys/module/xen_vcamfront/parameters/zero_copy || fail=1
+		# the format first: thru-kfe left a smaller one, whose rate 640x360 cannot keep
+		wh=${fmt%%:*}
+		v4l2-ctl -d /dev/video0 --set-fmt-video="width=${wh%x*},height=${wh#*x},pixelformat=${fmt#*:}" ||
+			fail=1
 		v4l2-ctl -d /dev/video0 --set-parm="$rate" || fail=1
 		run_case "$name" kfe vcam-capsum -d /dev/video0 -F "$fmt" -f "$frames" -n 4
 	done
