@@ -24,7 +24,8 @@ import sys
 from pathlib import Path
 
 import scale
-from records import RecordError, kv, write_csv as _write_csv
+from records import RecordError, kv, read_required
+from records import write_csv as _write_csv
 from records import num as _num
 
 USER_HZ = 100           # /proc tick unit (always 100 on x86 Linux)
@@ -405,15 +406,18 @@ def case_ff(row, timings):
     row["first_frame_ms"] = round(statistics.median(ms), 1)
 
 
+def planned(run, kind):
+    """The plan's cases of KIND (cases.txt under RUN)."""
+    return [m for m in parse_cases((Path(run) / "cases.txt").read_text())
+            if m["kind"] == kind]
+
+
 def aggregate(run):
     """Rows for results.csv from the records under RUN (the bench dir)."""
     run = Path(run)
 
     def read(name):
-        p = run / name
-        if not p.exists():
-            raise BenchError(f"missing {p}")
-        return p.read_text(errors="replace")
+        return read_required(run, name, BenchError)
 
     cases = parse_cases(read("cases.txt"))
     crc = native_crc(read("native.sum"))

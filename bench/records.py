@@ -66,3 +66,11 @@ def group_main(argv, name, aggregate, write, outputs):
         outputs(argv[2], Path(argv[3]))
     print(f"{name}: {len(rows)} rows -> {argv[2]}")
     return 0
+
+
+def read_required(run, name, error=RecordError):
+    """The text of record NAME under RUN; error if it is missing."""
+    p = Path(run) / name
+    if not p.exists():
+        raise error(f"missing {p}")
+    return p.read_text(errors="replace")

@@ -135,8 +135,7 @@ def aggregate(run):
     """rtt.csv rows from RUN (the bench dir); [] if the run had no rtt
     cases.  Every planned case must have its figures."""
     run = Path(run)
-    cases = [m for m in ag.parse_cases((run / "cases.txt").read_text())
-             if m["kind"] == "rtt"]
+    cases = ag.planned(run, "rtt")
     if not cases:
         return []
     p = run / "rtt.rec"

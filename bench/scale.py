@@ -23,7 +23,7 @@ Missing or inconsistent data is an error, never a default.
 import statistics
 from pathlib import Path
 
-from records import RecordError, fnum, kv, load_csv
+from records import RecordError, fnum, kv, load_csv, read_required
 from records import num as _num, write_csv as _write_csv
 
 USER_HZ = 100
@@ -234,10 +234,7 @@ def aggregate(run):
     run = Path(run)
 
     def read(name):
-        p = run / name
-        if not p.exists():
-            raise ScaleError(f"missing {p}")
-        return p.read_text(errors="replace")
+        return read_required(run, name, ScaleError)
 
     plan, rounds = parse_rec(read("scale.rec"))
     try:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import aggregate as ag
 import rtt as rt
-from records import group_main, load_csv, write_csv as _write_csv
+from records import group_main, load_csv, read_required
+from records import write_csv as _write_csv
 
 COLUMNS = [
     "case", "what", "mode", "place", "dom0_vcpu0_pcpus", "guest_pcpus",
@@ -158,18 +159,11 @@ def with_ratios(rows):
 def aggregate(run):
     """spare.csv rows from RUN (the bench dir); [] without spare cases."""
     run = Path(run)
-    cases = [m for m in ag.parse_cases((run / "cases.txt").read_text())
-             if m["kind"] == "spare"]
+    cases = ag.planned(run, "spare")
     if not cases:
         return []
-    p = run / "spare.rec"
-    if not p.exists():
-        raise ag.BenchError(f"missing {p}")
-    pins = parse_rec(p.read_text(errors="replace"))
-    p = run / "thru-native.sum"
-    if not p.exists():
-        raise ag.BenchError(f"missing {p}")
-    crc = ag.native_crc(p.read_text())
+    pins = parse_rec(read_required(run, "spare.rec", ag.BenchError))
+    crc = ag.native_crc(read_required(run, "thru-native.sum", ag.BenchError))
     rec = ag.parse_dom0((run / "dom0.rec").read_text(errors="replace"))
     console = ag.parse_console(
         (run / "guest.console").read_text(errors="replace"))[0]

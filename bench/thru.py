@@ -26,7 +26,8 @@ import sys
 from pathlib import Path
 
 import aggregate as ag
-from records import fnum, group_main, load_csv, write_csv as _write_csv
+from records import fnum, group_main, load_csv, read_required
+from records import write_csv as _write_csv
 
 COLUMNS = [
     "case", "where", "mode", "alloc", "spin_us", "rate", "cam_rate",
@@ -104,14 +105,10 @@ def aggregate(run):
     """thru.csv rows from RUN (the bench dir); [] if the run had no thru
     cases.  Every planned case must have its figures."""
     run = Path(run)
-    cases = [m for m in ag.parse_cases((run / "cases.txt").read_text())
-             if m["kind"] == "thru"]
+    cases = ag.planned(run, "thru")
     if not cases:
         return []
-    p = run / "thru-native.sum"
-    if not p.exists():
-        raise ag.BenchError(f"missing {p}")
-    crc = ag.native_crc(p.read_text())
+    crc = ag.native_crc(read_required(run, "thru-native.sum", ag.BenchError))
     rec = ag.parse_dom0((run / "dom0.rec").read_text(errors="replace"))
     p = run / "thru.rec"
     mrec = {}
