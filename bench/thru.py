@@ -31,7 +31,7 @@ from records import write_csv as _write_csv
 
 COLUMNS = [
     "case", "where", "mode", "alloc", "spin_us", "rate", "cam_rate",
-    "frames_req", "frames", "drops", "size", "wall_s", "fps", "mb_s",
+    "frames_req", "frames", "drops", "seq_repeats", "size", "wall_s", "fps", "mb_s",
     "source_fps", "pct_of_source", "pct_of_rate", "app_cpu_ms_per_frame",
     "guest_cpu_ms_per_frame", "vcamd_cpu_ms_per_frame",
     "dom0_cpu_ms_per_frame", "be_copies_per_frame", "fe_copies_per_frame",
@@ -176,6 +176,12 @@ def fmt(v, spec=".2f"):
     return "–" if v in ("", None) else format(float(v), spec)
 
 
+def repeated(r):
+    """A native capture's frames the camera numbered like the one before."""
+    n = int(r.get("seq_repeats") or 0)
+    return f" ({n} numbered twice by the camera)" if n else ""
+
+
 def table(rows):
     """Markdown: the captures, then the memcpy ceiling."""
     out = ["| case | fps (asked) | MB/s | frames / drops | % of the camera's "
@@ -188,7 +194,8 @@ def table(rows):
         out.append(
             f"| {label(r).replace(chr(10), ' ')} | {fmt(r['fps'])} "
             f"({r['rate']}) | {fmt(r['mb_s'])} | {r['frames']} / "
-            f"{r['drops']} | {r['pct_of_source']} | {fmt(r['source_fps'])} | "
+            f"{r['drops']}{repeated(r)} | {r['pct_of_source']} | "
+            f"{fmt(r['source_fps'])} | "
             f"{fmt(r['app_cpu_ms_per_frame'])} | "
             f"{fmt(r['guest_cpu_ms_per_frame'])} | "
             f"{fmt(r['vcamd_cpu_ms_per_frame'])} | "

@@ -221,6 +221,33 @@ class ThruTest(unittest.TestCase):
             f"size={SIZE} crc32=00000000")
         self.refused(f, "thru-sp-be: 1 frames differ")
 
+    def test_camera_repeats_a_number_natively(self):
+        """vivid once numbered two frames alike: counted, not refused."""
+        f = sample()
+        f["thru-native.out"] = f["thru-native.out"].replace(
+            "frame seq=3 ", "frame seq=2 ")
+        nat = {r["case"]: r
+               for r in with_files(f, thru.aggregate)}["thru-native"]
+        # numbers 0 1 2 2 4 5: one repeat, one missing
+        self.assertEqual((nat["frames"], nat["seq_repeats"], nat["drops"]),
+                         (6, 1, 1))
+        self.assertIn("6 / 1 (1 numbered twice by the camera)",
+                      thru.table([nat]))
+
+    def test_native_numbers_going_back(self):
+        f = sample()
+        f["thru-native.out"] = f["thru-native.out"].replace(
+            "frame seq=3 ", "frame seq=1 ")
+        self.refused(f, "thru-native: sequence numbers do not increase")
+
+    def test_guest_repeat_refused(self):
+        """vcamd promises guests increasing numbers: a repeat is a fault."""
+        f = sample()
+        f["guest.console"] = f["guest.console"].replace(
+            "BENCH-OUT thru-sp-be frame seq=2 ",
+            "BENCH-OUT thru-sp-be frame seq=1 ")
+        self.refused(f, "thru-sp-be: sequence numbers do not increase")
+
     def test_no_thru_native_sum(self):
         f = sample()
         del f["thru-native.sum"]
