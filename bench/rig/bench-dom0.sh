@@ -20,9 +20,9 @@ BENCH_FF=5
 # only the round trips; scale only the scale group (bench-scale.sh), which the full bench runs
 # too; zc the kernel frontend's copies: fe-alloc, be-alloc with and without zero copy;
 # thru only the throughput ceiling and spare-core cases (bench-thru.sh)
-BENCH_MAIN=1 BENCH_SCALE=0 BENCH_THRU=0
+BENCH_MAIN=1 BENCH_SCALE=0 BENCH_THRU=0 BENCH_FFPROF=0
 case ${BENCH_CASES:-all} in
-ff)	BENCH_TFE= BENCH_KFE= BENCH_KBE= BENCH_IDLE=0 BENCH_RTT= ;;
+ff)	BENCH_TFE= BENCH_KFE= BENCH_KBE= BENCH_IDLE=0 BENCH_RTT= BENCH_FFPROF=1 ;;
 rtt)	BENCH_TFE= BENCH_KFE= BENCH_KBE= BENCH_IDLE=0 BENCH_FF=0 ;;
 zc)	BENCH_TFE= BENCH_KFE=${BENCH_KFE%%+*} BENCH_IDLE=1 BENCH_FF=0 BENCH_RTT= ;;
 scale)	BENCH_MAIN=0 BENCH_SCALE=1 BENCH_IDLE=0 BENCH_RTT= ;;
@@ -30,7 +30,7 @@ thru)	BENCH_TFE= BENCH_KFE= BENCH_KBE= BENCH_IDLE=0 BENCH_FF=0 BENCH_RTT= BENCH_
 *)	BENCH_IDLE=1 BENCH_SCALE=1 BENCH_THRU=1 ;;
 esac
 export BOUT BENCH_FMT BENCH_N BENCH_TFE BENCH_KFE BENCH_KBE BENCH_FF BENCH_IDLE BENCH_RTT \
-	BENCH_MAIN BENCH_SCALE BENCH_THRU
+	BENCH_MAIN BENCH_SCALE BENCH_THRU BENCH_FFPROF
 mkdir -p "$BOUT"
 
 # bench_plan: the cases this run must produce (bench/aggregate.py fails on any without data)
@@ -145,6 +145,16 @@ bench_native_ff() {
 			tee -a "$BOUT/ff-phases.txt"
 		sleep 0.5
 	done
+	# one more under ftrace's function profiler: where the kernel's time goes (ffprof.txt)
+	[ "$BENCH_FFPROF" = 1 ] || return 0
+	. "$REPO/tests/rig/domu/ffprof.sh"
+	ffprof_start || return 1
+	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F $BENCH_FMT -f 1 -n 4 -T \
+		>"$BOUT/ff-native.prof.out" 2>"$BOUT/ff-native.prof.err" || return 1
+	{
+		sed -n 's/^capsum-phases/phases ff-native/p' "$BOUT/ff-native.prof.err"
+		ffprof_dump "prof ff-native"
+	} | tee -a "$BOUT/ffprof.txt"
 }
 
 bench_vcamd_start() {
@@ -235,7 +245,7 @@ bench_guest() {
 		thru="bench.thrufmt=$THRU_FMT bench.thrurate=$THRU_RATE bench.thrun=$THRU_N bench.thrumem=$THRU_MEMCPY_N bench.thrutfe=$THRU_TFE bench.spare=$SPARE_MODES bench.spareplaces=$SPARE_PLACES bench.sparen=$SPARE_RTT_N"
 		fmts="$fmts|YUYV:${THRU_FMT%%:*}@$THRU_RATE/1"
 	fi
-	cfg=$(DOMU_ARGS="bench.fmt=$BENCH_FMT bench.n=$BENCH_N bench.tfe=$BENCH_TFE bench.kfe=$BENCH_KFE bench.kbe=$BENCH_KBE bench.ff=$BENCH_FF bench.idle=$BENCH_IDLE bench.rtt=$BENCH_RTT bench.rttn=$BENCH_RTT_N $thru" \
+	cfg=$(DOMU_ARGS="bench.fmt=$BENCH_FMT bench.n=$BENCH_N bench.tfe=$BENCH_TFE bench.kfe=$BENCH_KFE bench.kbe=$BENCH_KBE bench.ff=$BENCH_FF bench.idle=$BENCH_IDLE bench.rtt=$BENCH_RTT bench.rttn=$BENCH_RTT_N bench.ffprof=$BENCH_FFPROF $thru" \
 		domu_cfg bench bench) || return 1
 	$XL create -p "$cfg" || return 1
 	dom=$($XL domid bench) || return 1
@@ -285,6 +295,8 @@ bench_guest() {
 	kill "$tpid" "$gpid" "$spid" $trpid 2>/dev/null
 	cp "$(domu_console bench)" "$BOUT/guest.console"
 	sed -n 's/.*BENCH-FFPH \(.*\)/\1/p' "$BOUT/guest.console" | tr -d '\r' >>"$BOUT/ff-phases.txt"
+	sed -n -e 's/.*BENCH-FFPROF-PH \(.*\)/phases \1/p' -e 's/.*BENCH-FFPROF \(.*\)/prof \1/p' \
+		"$BOUT/guest.console" | tr -d '\r' >>"$BOUT/ffprof.txt"
 	grep -c '^BENCH-' "$BOUT/guest.console"
 	return $rc
 }

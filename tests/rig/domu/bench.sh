@@ -108,6 +108,15 @@ for i in $(seq "${ff:-0}"); do
 	sed -n 's/^capsum-phases/BENCH-FFPH ff-guest/p' /tmp/ff.err
 	sleep 0.5
 done
+# one more under ftrace's function profiler (bench.ffprof=1): where the kernel's time goes
+if [ "$(arg bench.ffprof)" = 1 ] && [ "${ff:-0}" -gt 0 ]; then
+	. /tests/ffprof.sh
+	if ffprof_start; then
+		vcam-capsum -d /dev/video0 -F "$fmt" -f 1 -n 4 -T >/tmp/ff.out 2>/tmp/ff.err || fail=1
+		sed -n 's/^capsum-phases/BENCH-FFPROF-PH ff-guest/p' /tmp/ff.err
+		ffprof_dump "BENCH-FFPROF ff-guest"
+	fi
+fi
 
 for c in $(echo "$kfe" | tr '+' ' '); do
 	IFS=: read -r name rate frames <<-X

@@ -1,0 +1,39 @@
+# Where a first frame's kernel time goes (issue 12 part 6), sourced by the guest's bench script
+# (busybox sh) and by dom0's (bash): ftrace's function profiler over the calls a capture's setup
+# makes (V4L2 and vb2, vmalloc and page-table work, grants, the frontend's own functions), with
+# each call's time including its children.  One capture runs under it, after the timed ones, so
+# the medians are not slowed by the tracing.  Prints "PREFIX FUNCTION HITS TOTAL_US" per
+# function that ran, summed over CPUs.
+FFPROF_T=/sys/kernel/tracing
+FFPROF_FUNCS='vb2_core_reqbufs vb2_core_create_bufs vb2_core_qbuf vb2_core_streamon
+vb2_core_dqbuf vb2_mmap vb2_core_queue_release vb2_vmalloc_alloc vb2_vmalloc_mmap
+vb2_vmalloc_put vmalloc_user __vmalloc_node_range vfree remap_vmalloc_range
+remap_vmalloc_range_partial vm_insert_page zap_page_range_single unmap_mapping_range
+xen_front_pgdir_shbuf_alloc xen_front_pgdir_shbuf_map xen_front_pgdir_shbuf_free
+gnttab_alloc_grant_references gnttab_grant_foreign_access_ref gnttab_end_foreign_access
+xen_mc_flush xen_set_pte xen_set_pmd xen_alloc_pte xen_release_pte flush_tlb_mm_range
+v4l_s_fmt v4l_reqbufs v4l_qbuf v4l_dqbuf v4l_streamon v4l_querybuf v4l2_open v4l2_release
+vivid_fop_release vid_cap_queue_setup vid_cap_buf_prepare
+vcamfe_queue_setup vcamfe_bufs_request vcamfe_buf_init vcamfe_buf_share vcamfe_buf_prepare
+vcamfe_buf_queue vcamfe_buf_wait_created vcamfe_start_streaming vcamfe_req_sync
+vcamfe_buf_cleanup vcamfe_bufs_release vcamfe_stop_streaming'
+
+ffprof_start() {
+	local f
+	[ -d "$FFPROF_T/trace_stat" ] || mount -t tracefs nodev "$FFPROF_T" 2>/dev/null
+	[ -w "$FFPROF_T/function_profile_enabled" ] || { echo "ffprof: no function profiler"; return 1; }
+	echo 0 >"$FFPROF_T/function_profile_enabled"
+	: >"$FFPROF_T/set_ftrace_filter"
+	# names this kernel lacks (or inlined) are skipped, one at a time
+	for f in $FFPROF_FUNCS; do echo "$f" >>"$FFPROF_T/set_ftrace_filter" 2>/dev/null; done
+	echo 1 >"$FFPROF_T/function_profile_enabled"
+}
+
+# ffprof_dump PREFIX: stop, and print the profile summed over CPUs
+ffprof_dump() {
+	echo 0 >"$FFPROF_T/function_profile_enabled"
+	cat "$FFPROF_T"/trace_stat/function* 2>/dev/null | awk -v p="$1" '
+		$2 ~ /^[0-9]+$/ && $3 ~ /^[0-9.]+$/ { hits[$1] += $2; us[$1] += $3 }
+		END { for (f in hits) printf "%s %s %d %.1f\n", p, f, hits[f], us[f] }' | sort -k4 -n -r
+	: >"$FFPROF_T/set_ftrace_filter"
+}
