@@ -1,9 +1,9 @@
 # Where a first frame's kernel time goes (issue 12 part 6), sourced by the guest's bench script
-# (busybox sh) and by dom0's (bash): ftrace's function profiler over the calls a capture's setup
-# makes (V4L2 and vb2, vmalloc and page-table work, grants, the frontend's own functions), with
-# each call's time including its children.  One capture runs under it, after the timed ones, so
-# the medians are not slowed by the tracing.  Prints "PREFIX FUNCTION HITS TOTAL_US" per
-# function that ran, summed over CPUs.
+# (busybox sh) and by dom0's (bash): ftrace's function_graph tracer (Debian's kernel has no
+# function profiler) over the calls a capture's setup makes (V4L2 and vb2, vmalloc and
+# page-table work, grants, the frontend's own functions), each call's time including its
+# children.  One capture runs under it, after the timed ones, so the medians are not slowed by
+# the tracing.  Prints "PREFIX FUNCTION CALLS TOTAL_US" per function that ran, all CPUs.
 FFPROF_T=/sys/kernel/tracing
 FFPROF_FUNCS='vb2_core_reqbufs vb2_core_create_bufs vb2_core_qbuf vb2_core_streamon
 vb2_core_dqbuf vb2_mmap vb2_core_queue_release vb2_vmalloc_alloc vb2_vmalloc_mmap
@@ -20,20 +20,39 @@ vcamfe_buf_cleanup vcamfe_bufs_release vcamfe_stop_streaming'
 
 ffprof_start() {
 	local f
-	[ -d "$FFPROF_T/trace_stat" ] || mount -t tracefs nodev "$FFPROF_T" 2>/dev/null
-	[ -w "$FFPROF_T/function_profile_enabled" ] || { echo "ffprof: no function profiler"; return 1; }
-	echo 0 >"$FFPROF_T/function_profile_enabled"
+	[ -e "$FFPROF_T/current_tracer" ] || mount -t tracefs nodev "$FFPROF_T" 2>/dev/null
+	grep -qw function_graph "$FFPROF_T/available_tracers" 2>/dev/null ||
+		{ echo "ffprof: no function_graph tracer"; return 1; }
+	echo 0 >"$FFPROF_T/tracing_on"
+	echo nop >"$FFPROF_T/current_tracer"
 	: >"$FFPROF_T/set_ftrace_filter"
 	# names this kernel lacks (or inlined) are skipped, one at a time
 	for f in $FFPROF_FUNCS; do echo "$f" >>"$FFPROF_T/set_ftrace_filter" 2>/dev/null; done
-	echo 1 >"$FFPROF_T/function_profile_enabled"
+	echo 8192 >"$FFPROF_T/buffer_size_kb"
+	echo function_graph >"$FFPROF_T/current_tracer"
+	echo 1 >"$FFPROF_T/options/funcgraph-tail"
+	: >"$FFPROF_T/trace"
+	echo 1 >"$FFPROF_T/tracing_on"
 }
 
-# ffprof_dump PREFIX: stop, and print the profile summed over CPUs
+# ffprof_dump PREFIX: stop, and print each traced function's calls and time (children
+# included, every CPU): the graph tracer's exit lines carry the duration and, with
+# funcgraph-tail, the name ("name();" for a call with no traced children)
 ffprof_dump() {
-	echo 0 >"$FFPROF_T/function_profile_enabled"
-	cat "$FFPROF_T"/trace_stat/function* 2>/dev/null | awk -v p="$1" '
-		$2 ~ /^[0-9]+$/ && $3 ~ /^[0-9.]+$/ { hits[$1] += $2; us[$1] += $3 }
-		END { for (f in hits) printf "%s %s %d %.1f\n", p, f, hits[f], us[f] }' | sort -k4 -n -r
+	echo 0 >"$FFPROF_T/tracing_on"
+	awk -v p="$1" '
+		match($0, /[0-9]+\.[0-9]+ us/) {
+			d = substr($0, RSTART, RLENGTH - 3)
+			if (match($0, /\/\* [A-Za-z0-9_.]+ \*\//))
+				f = substr($0, RSTART + 3, RLENGTH - 6)
+			else if (match($0, /[A-Za-z0-9_.]+\(\);/))
+				f = substr($0, RSTART, RLENGTH - 3)
+			else
+				next
+			hits[f]++; us[f] += d
+		}
+		END { for (f in hits) printf "%s %s %d %.1f\n", p, f, hits[f], us[f] }' \
+		"$FFPROF_T/trace" | sort -k4 -n -r
+	echo nop >"$FFPROF_T/current_tracer"
 	: >"$FFPROF_T/set_ftrace_filter"
 }
