@@ -16,6 +16,7 @@
  */
 
 #include <linux/module.h>
+#include <linux/workqueue.h>
 
 #include <xen/xen.h>
 #include <xen/xenbus.h>
@@ -321,10 +322,33 @@ static struct xenbus_driver vcamfe_driver = {
 	.not_essential = true,
 };
 
+/*
+ * xenbus_register_frontend() returns only once every device of the driver
+ * has connected, or after 30 s, so that boot disks and networks are up
+ * before init goes on.  No one boots from a camera, and a camera whose
+ * backend is down (its driver domain restarting, say) would hold modprobe,
+ * and with it udev and the guest's boot, for the whole 30 s.  So the driver
+ * registers from a work item: its devices probe as soon as it is registered
+ * and connect whenever their backends come, and nobody waits for them.
+ */
+static bool vcamfe_registered;
+
+static void vcamfe_register(struct work_struct *work)
+{
+	int ret = xenbus_register_frontend(&vcamfe_driver);
+
+	if (ret) {
+		pr_err(VCAMFE_DRV_NAME ": cannot register the driver: %d\n",
+		       ret);
+		return;
+	}
+	vcamfe_registered = true;
+}
+
+static DECLARE_WORK(vcamfe_register_work, vcamfe_register);
+
 static int __init vcamfe_init(void)
 {
-	int ret;
-
 	if (!xen_domain())
 		return -ENODEV;
 	if (vcam_notify_mode_parse(vcamfe_param_notify_mode) < 0) {
@@ -334,18 +358,17 @@ static int __init vcamfe_init(void)
 	vcamfe_wq = alloc_workqueue("vcamfront", 0, 0);
 	if (!vcamfe_wq)
 		return -ENOMEM;
-	ret = xenbus_register_frontend(&vcamfe_driver);
-	if (ret) {
-		destroy_workqueue(vcamfe_wq);
-		return ret;
-	}
+	queue_work(system_long_wq, &vcamfe_register_work);
 	pr_info(VCAMFE_DRV_NAME ": Xen para-virtual camera frontend\n");
 	return 0;
 }
 
 static void __exit vcamfe_exit(void)
 {
-	xenbus_unregister_driver(&vcamfe_driver);
+	/* At most the 30 s above, if a device is still connecting. */
+	flush_work(&vcamfe_register_work);
+	if (vcamfe_registered)
+		xenbus_unregister_driver(&vcamfe_driver);
 	/* Connections being torn down finish before the code goes away. */
 	flush_workqueue(vcamfe_wq);
 	vcamfe_zc_wait_released();

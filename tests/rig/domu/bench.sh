@@ -95,7 +95,7 @@ xenstore-write device/vcamera/0/state 1 || exit 1
 sleep 1
 echo "bench: backend state $(xenstore-read "$(xenstore-read device/vcamera/0/backend)/state")"
 insmod /lib/vcam/xen-vcamfront.ko || exit 1
-for i in $(seq 100); do [ -e /dev/video0 ] && break; sleep 0.1; done
+for i in $(seq 300); do [ -e /dev/video0 ] && break; sleep 0.1; done
 [ -e /dev/video0 ] || { echo "bench: no /dev/video0"; dmesg | tail -n 20; exit 1; }
 
 # first frame: open, set format, buffers, STREAMON, first frame, close (10 ms clock)
@@ -143,7 +143,7 @@ reconnect() {
 	xenstore-write device/vcamera/0/state 1 || return 1
 	sleep 1
 	insmod /lib/vcam/xen-vcamfront.ko || return 1
-	for i in $(seq 100); do [ -e /dev/video0 ] && break; sleep 0.1; done
+	for i in $(seq 300); do [ -e /dev/video0 ] && break; sleep 0.1; done
 	[ -e /dev/video0 ] && [ "$(xenstore-read device/vcamera/0/be-alloc)" = 1 ]
 }
 if [ -n "$kbe" ]; then

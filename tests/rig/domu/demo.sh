@@ -3,7 +3,7 @@ set -e
 arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 fmt=$(arg demo.fmt) w=$(arg demo.w) h=$(arg demo.h) n=$(arg demo.n)
 insmod /lib/vcam/xen-vcamfront.ko
-for i in $(seq 100); do [ -e /dev/video0 ] && break; sleep 0.1; done
+for i in $(seq 300); do [ -e /dev/video0 ] && break; sleep 0.1; done
 [ -e /dev/video0 ] || { echo "demo: no /dev/video0"; dmesg | tail -n 20; exit 1; }
 v4l2-ctl -d /dev/video0 --info --list-formats-ext
 v4l2-ctl -d /dev/video0 --set-fmt-video=width=$w,height=$h,pixelformat=$fmt

@@ -30,6 +30,8 @@ load() {
 	shift
 	echo "fe-mplane: loading mplane=${p:-default}" >/dev/kmsg
 	insmod /lib/vcam/xen-vcamfront.ko ${p:+mplane=$p} || { echo "VCAMFE insmod failed"; return 1; }
+	# the driver registers from a work item, just after insmod returns
+	i=0; while [ ! -d /sys/bus/xen/drivers/vcamera ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	for d in "$@"; do
 		echo vcamera-$d >/sys/bus/xen/drivers/vcamera/bind ||
 			{ echo "VCAMFE d$d bind failed"; return 1; }

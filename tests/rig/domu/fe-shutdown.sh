@@ -1,6 +1,6 @@
 # Guest side of scenario fe-shutdown: stream until dom0 shuts the guest down.
 insmod /lib/vcam/xen-vcamfront.ko || exit 1
-for i in $(seq 100); do [ -e /dev/video0 ] && break; sleep 0.1; done
+for i in $(seq 300); do [ -e /dev/video0 ] && break; sleep 0.1; done
 [ -e /dev/video0 ] || { echo "fe-shutdown: no /dev/video0"; exit 1; }
 v4l2-ctl -d /dev/video0 --stream-mmap --stream-count=1000000 --stream-to=/dev/null &
 sleep 3

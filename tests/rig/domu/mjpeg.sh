@@ -6,7 +6,7 @@ set -e
 arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 w=$(arg mj.w) h=$(arg mj.h) n=$(arg mj.n)
 insmod /lib/vcam/xen-vcamfront.ko
-for i in $(seq 100); do [ -e /dev/video0 ] && break; sleep 0.1; done
+for i in $(seq 300); do [ -e /dev/video0 ] && break; sleep 0.1; done
 [ -e /dev/video0 ] || { echo "mjpeg: no /dev/video0"; dmesg | tail -n 20; exit 1; }
 v4l2-ctl -d /dev/video0 --list-formats-ext
 v4l2-ctl -d /dev/video0 --list-formats | grep -q "'MJPG'" || { echo "mjpeg: no MJPG offered"; exit 1; }
