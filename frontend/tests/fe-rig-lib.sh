@@ -2,7 +2,15 @@
 # FE_FORMATS= replaces the camera's formats list, DOMU_ARGS= adds to the guest's command line,
 # FE_GUEST_WAIT= is how long the guest may take (seconds, default 400).
 fe_case() { # NAME GUESTTEST SPEC-EXTRA [FAKEBE-ARGS...]
-	local name=$1 test=$2 extra=$3 cfg domid be rc
+	fe_case_start "$@" || return 1
+	fe_case_end "$1"
+}
+
+# fe_case_start NAME GUESTTEST SPEC-EXTRA [FAKEBE-ARGS...]: fe_case's first half: the guest
+# created paused, its camera attached, vcam-fakebe started (pid in /run/fe-NAME.fakebe.pid), the
+# guest unpaused.  Also run in the background (fe_bg) to let a guest boot during other steps.
+fe_case_start() {
+	local name=$1 test=$2 extra=$3 cfg domid
 	shift 3
 	local log=$OUT/logs/fe-fakebe.$name.fakebe.log
 	[ -x "$REPO/frontend/tests/vcam-fakebe" ] || { echo "vcam-fakebe not built"; return 1; }
@@ -13,18 +21,53 @@ fe_case() { # NAME GUESTTEST SPEC-EXTRA [FAKEBE-ARGS...]
 		"unique-id=video0, formats=${FE_FORMATS:-YUYV:640x360@30/1;15/1|YUYV:320x180@30/1}, max-buffers=8, controls=brightness;contrast$extra" ||
 		{ $XL destroy "$name"; return 1; }
 	"$REPO/frontend/tests/vcam-fakebe" "$domid" 0 --seconds 600 "$@" >"$log" 2>&1 &
-	be=$!
+	echo $! >"/run/fe-$name.fakebe.pid"
 	$XL unpause "$name"
+}
+
+# fe_case_end NAME: the second half: the guest's verdict (FE_GUEST_WAIT), vcam-fakebe stopped,
+# both logs shown.  vcam-fakebe may be another shell's child (fe_bg): wait for it by its pid.
+fe_case_end() {
+	local name=$1 be rc
+	local log=$OUT/logs/fe-fakebe.$name.fakebe.log
+	be=$(cat "/run/fe-$name.fakebe.pid" 2>/dev/null)
 	domu_wait_end "$name" "${FE_GUEST_WAIT:-400}"
 	rc=$?
 	sleep 1
-	kill "$be" 2>/dev/null
-	wait "$be" 2>/dev/null
+	if [ -n "$be" ]; then
+		kill "$be" 2>/dev/null
+		wait "$be" 2>/dev/null
+		for _ in $(seq 50); do kill -0 "$be" 2>/dev/null || break; sleep 0.1; done
+	fi
 	echo "---- vcam-fakebe log"; cat "$log"
 	echo "---- guest results"; grep -E 'VCAMFE' "$(domu_console "$name")"
 	return $rc
 }
-export -f fe_case
+export -f fe_case fe_case_start fe_case_end
+
+# fe_bg NAME TIMEOUT CMD [ARGS...]: CMD in the background, bounded by TIMEOUT seconds (its own
+# process group: a later step's timeout does not reach it), output in $OUT/logs/$SCEN.NAME.bg.log;
+# fe_bg_wait NAME TIMEOUT shows that log and returns CMD's status once it has ended.
+fe_bg() {
+	local name=$1 t=$2
+	shift 2
+	rm -f "/tmp/fe-bg-$name.rc" "/tmp/fe-bg-$name.rc.new"
+	(
+		timeout -k 5 "$t" bash -c '"$@"' _ "$@" >"$OUT/logs/$SCEN.$name.bg.log" 2>&1
+		echo $? >"/tmp/fe-bg-$name.rc.new" && mv "/tmp/fe-bg-$name.rc.new" "/tmp/fe-bg-$name.rc"
+	) </dev/null >/dev/null 2>&1 &
+	echo "$name: $* (in the background, logs/$SCEN.$name.bg.log)"
+}
+fe_bg_wait() {
+	local name=$1 t=$2 end rc
+	end=$((SECONDS + t))
+	while [ ! -e "/tmp/fe-bg-$name.rc" ] && ((SECONDS < end)); do sleep 0.2; done
+	cat "$OUT/logs/$SCEN.$name.bg.log"
+	rc=$(cat "/tmp/fe-bg-$name.rc" 2>/dev/null) || { echo "$name: not done after ${t}s"; return 1; }
+	[ "$rc" = 0 ] || echo "$name: exit status $rc"
+	return "$rc"
+}
+export -f fe_bg fe_bg_wait
 
 # Backend restart while streaming: the first backend dies after 5 frames without touching
 # xenstore (like kill -9), a second one starts; the guest's capture must end with an error, the

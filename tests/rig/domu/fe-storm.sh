@@ -32,6 +32,7 @@ cnt() { cat "$st/$1" 2>/dev/null || echo 0; }
 # cnt_to VAR NAME: the same into VAR with the shell's own read: $(cnt) forks, and each fork
 # costs a TCG guest tens of milliseconds, more under a storm (six per run, between the runs)
 cnt_to() { local v=; { read -r v <"$st/$2"; } 2>/dev/null; eval "$1=\${v:-0}"; }
+arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 # centiseconds since boot (/proc/uptime has two decimals); busybox date has no %N
 now_cs() { local u; read -r u _ </proc/uptime; echo "${u%.*}${u#*.}"; }
 spin() { local i=0; while [ $i -lt "$1" ]; do i=$((i + 1)); done; }
@@ -137,6 +138,14 @@ insmod /lib/vcam/xen-vcamfront.ko || exit 1
 i=0; while [ ! -e $dev ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
 [ -e $dev ] || { echo "VCAMFE no $dev"; exit 1; }
 be=$(xenstore-read $fe/backend) || exit 1
+# fego=1 (scenario fe-robust): this guest booted while other guests were tested; nothing runs
+# until dom0's go, given once they are gone.  A watch, not a poll (see tests/rig/README.md).
+if [ "$(arg fego)" = 1 ]; then
+	echo "VCAMFE storm waiting for dom0's go"
+	until xenstore-read data/vcam-go >/dev/null 2>&1; do
+		timeout 5 xenstore-watch -n 2 data/vcam-go >/dev/null 2>&1
+	done
+fi
 
 # A capture runs through the whole test (30 fps; stopped at the end).
 v4l2-ctl -d $dev --stream-mmap=4 --stream-count=1000000 --stream-to=/dev/null 2>/dev/null &
