@@ -8,9 +8,10 @@
 # v4l-utils 1.22.1's known NV12M-description failure (see tests/rig/domu/fe-mplane.sh).  A
 # deliberately wrong plane order is caught by the same frame check.  A 0.1 fps camera is not
 # pestered by the stream watchdog (4 frame intervals, not 5 s).  DMABUF import: a guest vivid
-# exports, v4l2-compliance -s -e imports (single-planar, MPLANE YUYV and NM12).  End to end:
-# vcamd streams vivid's NV12M (multiplanar=2, the driver's MPLANE API) to a guest, whose NM12 and
-# YUYV frames (MMAP and USERPTR) equal a native dom0 capture.
+# exports, v4l2-compliance -s -e imports (single-planar, MPLANE YUYV and NM12); that run is also
+# the case's v4l2-compliance -s (it runs every test -s runs; be-alloc's case has no exporter).
+# End to end: vcamd streams vivid's NV12M (multiplanar=2, the driver's MPLANE API) to a guest,
+# whose NM12 and YUYV frames (MMAP and USERPTR) equal a native dom0 capture.
 #
 # One guest boot for all of it (with xl create a boot costs ~50 s here; seven of them were most
 # of the 865 s this scenario took): first device 0 served by vcamd, then devices 1-5 each served
