@@ -47,7 +47,7 @@ fem_spec_extra() {
 }
 fem_fakebe_args() {
 	case $1 in
-	# the devices v4l2-compliance streams from (60 frames per stream, 5-7 streams a run):
+	# the devices v4l2-compliance streams from (20 frames per stream, 5-7 streams a run):
 	# frames as fast as the guest takes them, whatever rate the camera says it runs at
 	1 | 2 | 3) echo '--fps 60' ;;
 	4) echo '--frame-ms 12000' ;;	# a 0.1 fps camera
