@@ -1,5 +1,5 @@
-# Guest side of fe-mplane: one guest, xen-vcamfront.ko loaded four times, each vcamera device
-# served by its own backend in dom0 (a boot costs more than most cases; see the scenario).
+# Guest side of fe-mplane: one guest, xen-vcamfront.ko loaded twice, each vcamera device served
+# by its own backend in dom0 (a boot costs more than most cases; see the scenario).
 #   part 1, vcamd (dom0's vcamd serving vivid multiplanar=2, NV12M):
 #     device 0 vcamd  default mplane: the mp case below; frames compared with dom0's capture
 #   part 2, one vcam-fakebe per device (started again for every connection), after dom0 wrote
@@ -10,8 +10,12 @@
 #     device 3 sp     YUYV only, event            default mplane: single-planar (capture, read(),
 #                                                 compliance, DMABUF); then mplane=1: force
 #     device 4 slow   YUYV 320x180 at 0.1 fps     default mplane: 3 frames (36 s) in the
-#                                                 background while devices 1-3 are tested
+#                                                 background while the others are tested
 #     device 5 hide   NM12+YUYV, camera in NM12   mplane=0: NM12 hidden
+#   Part 2 is one load of the module.  Its mplane parameter (0644) is read when a device
+#   connects (want_mplane): devices 1-4 connect with the default, then device 5 with mplane=0,
+#   then device 3 again (unbound, reconnected) with mplane=1.  A reload for each of those made
+#   the slow camera's 36 s wait for them instead of passing beside them.
 # Compliance: v4l2-compliance -s -e (with a DMABUF exporter) runs every test -s alone runs, and
 # DMABUF import besides: where a case has an exporter, that one run is its compliance.  Each
 # stream is COMPL_FRAMES frames (v4l2-compliance -sN; 60 by default): its checks are per buffer
@@ -26,15 +30,20 @@ node_of() { ls "/sys/bus/xen/devices/vcamera-$1/video4linux" 2>/dev/null | head 
 # where the time goes, for the dom0 side's record
 stamp() { local u; read -r u _ </proc/uptime; echo "VCAMFE t $u $*"; }
 
-# load MPLANE DEVID...: the module with mplane=MPLANE ("" = its default), bound to these devices
-# only (xenbus autoprobe is off: a device no case of this load needs costs a connection), then
-# each device's node
+# wait_node DEVID: its video node, up to 60 s
+wait_node() {
+	local i=0
+	while [ -z "$(node_of $1)" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -n "$(node_of $1)" ] || { echo "VCAMFE d$1 no video device"; dmesg | tail -n 20; return 1; }
+}
+
+# load DEVID...: the module (its default mplane), bound to these devices only (xenbus autoprobe
+# is off: a device no case of this load needs costs a connection), then each device's node
 echo 0 >/sys/bus/xen/drivers_autoprobe
 load() {
-	local p=$1 d i
-	shift
-	echo "fe-mplane: loading mplane=${p:-default}" >/dev/kmsg
-	insmod /lib/vcam/xen-vcamfront.ko ${p:+mplane=$p} || { echo "VCAMFE insmod failed"; return 1; }
+	local d i
+	echo "fe-mplane: loading mplane=default" >/dev/kmsg
+	insmod /lib/vcam/xen-vcamfront.ko || { echo "VCAMFE insmod failed"; return 1; }
 	# the driver registers from a work item, just after insmod returns
 	i=0; while [ ! -d /sys/bus/xen/drivers/vcamera ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	for d in "$@"; do
@@ -42,10 +51,30 @@ load() {
 			{ echo "VCAMFE d$d bind failed"; return 1; }
 	done
 	for d in "$@"; do
-		i=0; while [ -z "$(node_of $d)" ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
-		[ -n "$(node_of $d)" ] || { echo "VCAMFE d$d no video device"; dmesg | tail -n 20; return 1; }
+		wait_node $d || return 1
 	done
-	stamp "loaded mplane=${p:-default}"
+	stamp "loaded mplane=default"
+}
+
+# connect_with MPLANE DEVID: the device (re)connected with mplane=MPLANE; devices connected
+# before keep their API.  A bound device is unbound first and bound again once a new vcam-fakebe
+# (one per connection) serves it: its backend says InitWait again.
+connect_with() {
+	local p=$1 d=$2 be i=0
+	if [ -e /sys/bus/xen/drivers/vcamera/vcamera-$d ]; then
+		be=$(xenstore-read device/vcamera/$d/backend) || { echo "VCAMFE d$d no backend"; return 1; }
+		echo vcamera-$d >/sys/bus/xen/drivers/vcamera/unbind ||
+			{ echo "VCAMFE d$d unbind failed"; return 1; }
+		until [ "$(xenstore-read $be/state 2>/dev/null)" = 2 ] || [ $i -ge 100 ]; do
+			sleep 0.2; i=$((i + 1))
+		done
+		[ $i -lt 100 ] || { echo "VCAMFE d$d: no new vcam-fakebe"; return 1; }
+	fi
+	echo $p >/sys/module/xen_vcamfront/parameters/mplane || { echo "VCAMFE mplane=$p refused"; return 1; }
+	echo "fe-mplane: mplane=$p for vcamera-$d" >/dev/kmsg
+	echo vcamera-$d >/sys/bus/xen/drivers/vcamera/bind || { echo "VCAMFE d$d bind failed"; return 1; }
+	wait_node $d || return 1
+	stamp "d$d connected with mplane=$p"
 }
 
 # unload: xenbus holds a module reference per bound device: unbind them all, then rmmod
@@ -248,8 +277,8 @@ case_hide() {
 	has_fmt YUYV || fail "YUYV not listed"
 	# the camera was left in NM12 (vcam-fakebe --nm12): hidden here, so the frontend sets its
 	# first mode, and says so at info level (<6>), not as an error.  The kernel log since this
-	# load of the module (mplane=0) is what counts.
-	dmesg -r | sed -n '/fe-mplane: loading mplane=0/,$p' >/tmp/dmesg-$D.txt
+	# device connected with mplane=0 is what counts.
+	dmesg -r | sed -n "/fe-mplane: mplane=0 for vcamera-$D/,\$p" >/tmp/dmesg-$D.txt
 	grep 'not offered' /tmp/dmesg-$D.txt
 	grep -q "^<6>.*vcamera-$D: camera mode NM12.* 640x360 not offered, setting YUYV.* 640x360" \
 		/tmp/dmesg-$D.txt || fail "no info message about the camera's NM12 mode"
@@ -285,7 +314,7 @@ case_slow() {
 stamp start
 # Part 1: vcamd.  dom0 attaches device 0 once vcamd runs.
 i=0; while [ ! -e /sys/bus/xen/devices/vcamera-0 ] && [ $i -lt 3000 ]; do sleep 0.1; i=$((i + 1)); done
-if load "" 0; then
+if load 0; then
 	run 0 vcamd
 	unload || rc=1
 else
@@ -303,28 +332,26 @@ while { [ -e /sys/bus/xen/devices/vcamera-0 ] || [ ! -e /sys/bus/xen/devices/vca
 	sleep 0.1; i=$((i + 1))
 done
 stamp "fakebe devices"
-if load "" 1 2 3 4; then
+if load 1 2 3 4; then
 	# the slow camera's 36 s pass while the others are tested
 	run 4 slow >/tmp/slow.out 2>&1 &
 	slow=$!
 	run 1 mp
 	run 2 mpbe
 	run 3 sp
+	if connect_with 0 5; then
+		run 5 hide
+	else
+		rc=1
+	fi
+	if connect_with 1 3; then
+		run 3 force
+	else
+		rc=1
+	fi
 	wait $slow
 	cat /tmp/slow.out
 	grep -q '^VCAMFE d4 slow done' /tmp/slow.out || rc=1
-	unload || rc=1
-else
-	rc=1
-fi
-if load 0 5; then
-	run 5 hide
-	unload || rc=1
-else
-	rc=1
-fi
-if load 1 3; then
-	run 3 force
 	unload || rc=1
 else
 	rc=1

@@ -15,14 +15,14 @@
 #
 # One guest boot for all of it (with xl create a boot costs ~50 s here; seven of them were most
 # of the 865 s this scenario took): first device 0 served by vcamd, then devices 1-5 each served
-# by its own vcam-fakebe (started again for each connection), the module reloaded with the
-# mplane= each case needs and bound only to the devices that load tests (the device list is in
-# tests/rig/domu/fe-mplane.sh).  vcamd and the fake backends would both serve dom0's backend
-# dirs, so they take turns: vcamd stops and device 0 is detached before devices 1-5 are attached.
-# The slow camera's 36 s pass while the other default-mplane cases run.  Pace: vivid runs at
-# 25 fps (set in dom0: v4l2-ctl 1.22 cannot set a rate through an MPLANE API), the fake cameras
-# v4l2-compliance streams from at 60 fps.  The guest tests; dom0 then judges each case in its
-# own step.
+# by its own vcam-fakebe (started again for each connection), the module bound only to the
+# devices a case tests and its mplane parameter set before each connection that needs another
+# value (the device list is in tests/rig/domu/fe-mplane.sh).  vcamd and the fake backends would
+# both serve dom0's backend dirs, so they take turns: vcamd stops and device 0 is detached before
+# devices 1-5 are attached.  The slow camera's 36 s pass while the other cases run.  Pace:
+# vivid runs at 25 fps (set in dom0: v4l2-ctl 1.22 cannot set a rate through an MPLANE API), the
+# fake cameras v4l2-compliance streams from at 60 fps.  The guest tests; dom0 then judges each
+# case in its own step.
 # rig-timeout: 1500
 FEM_MP_FORMATS='NM12:640x360@30/1;15/1|YUYV:640x360@30/1;15/1|YUYV:320x180@30/1'
 FEM_SP_FORMATS='YUYV:640x360@30/1;15/1|YUYV:320x180@30/1'
