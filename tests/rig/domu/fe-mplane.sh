@@ -322,9 +322,12 @@ else
 fi
 echo "VCAMFE part vcamd over"
 
-# Part 2: vcam-fakebe.  dom0 stops vcamd, detaches device 0, attaches 1-5 and says go.
-i=0; until xenstore-read data/fem-fakebe >/dev/null 2>&1 || [ $i -ge 1500 ]; do
-	sleep 0.2; i=$((i + 1))
+# Part 2: vcam-fakebe.  dom0 stops vcamd, detaches device 0, attaches 1-5 and says go.  A watch,
+# not a poll (a xenstore-read every 0.2 s slows dom0 while it does all that); it fires once when
+# set and again on the write; the timeout covers a write between read and watch.
+i=0; until xenstore-read data/fem-fakebe >/dev/null 2>&1 || [ $i -ge 60 ]; do
+	timeout 5 xenstore-watch -n 2 data/fem-fakebe >/dev/null 2>&1
+	i=$((i + 1))
 done
 i=0
 while { [ -e /sys/bus/xen/devices/vcamera-0 ] || [ ! -e /sys/bus/xen/devices/vcamera-5 ]; } &&

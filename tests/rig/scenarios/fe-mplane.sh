@@ -22,7 +22,9 @@
 # devices 1-5 are attached.  The slow camera's 36 s pass while the other cases run.  Pace:
 # vivid runs at 25 fps (set in dom0: v4l2-ctl 1.22 cannot set a rate through an MPLANE API), the
 # fake cameras v4l2-compliance streams from at 60 fps.  The guest tests; dom0 then judges each
-# case in its own step.
+# case in its own step.  At the turn from vcamd to the fake backends the guest waits for dom0:
+# dom0 hands over first (vcamd-stop, fakebe-start) and judges the vcamd part (vcamd-nv12m) while
+# the guest goes on.
 # rig-timeout: 1500
 FEM_MP_FORMATS='NM12:640x360@30/1;15/1|YUYV:640x360@30/1;15/1|YUYV:320x180@30/1'
 FEM_SP_FORMATS='YUYV:640x360@30/1;15/1|YUYV:320x180@30/1'
@@ -103,36 +105,16 @@ fem_vcamd_setup() {
 		'unique-id=video0, formats=NM12:640x360@25/1;5/1|YUYV:640x360@25/1;5/1, max-buffers=6, notify-mode=event, devid=0'
 }
 
-# The guest's device-0 part is over: its NM12 and YUYV frames equal the native capture.
-fem_vcamd_case() {
-	local con f got n bad
-	domu_wait_marker fem "VCAMFE part vcamd over" 450 || { "$REPO/backend/vcamctl" status; return 1; }
-	fem_ts "the guest's vcamd part is over"
-	con=$(domu_console fem)
-	grep -E 'VCAMFE (d0 vcamd |t )' "$con"
-	if grep -qE 'Oops|BUG:|WARNING:|Call Trace' "$con"; then
-		echo "kernel trouble in the guest"; return 1
-	fi
-	grep -q 'VCAMFE d0 vcamd done' "$con" || { echo "the guest's vcamd case failed"; return 1; }
-	# NM12: 16 MMAP + 10 USERPTR frames, YUYV: 12 MMAP frames (tests/rig/domu/fe-mplane.sh)
-	for f in NM12:26 YUYV:12; do
-		got=$(sed -n "s/.*VCAMFE d0 md5 ${f%:*} [^ ]* \([0-9a-f]*\).*/\1/p" "$con")
-		n=$(echo "$got" | grep -c .)
-		[ "$n" -ge "${f#*:}" ] || { echo "${f%:*}: only $n guest frames"; return 1; }
-		f=${f%:*}
-		bad=$(echo "$got" | grep -v -x -c "$(cat "/run/fem-native-$f.md5")")
-		[ "$bad" = 0 ] || { echo "$f: $bad of $n guest frames differ from dom0's"; return 1; }
-		echo "$f: all $n guest frames equal the native dom0 capture"
-	done
-	"$REPO/backend/vcamctl" status
-	fem_ts checked
-}
-
-# vcamd stops (its backends say Closed), device 0 goes, vivid is unloaded (later scenarios
-# expect vivid's default single-planar setup).
+# The guest's device-0 part is over (it prints a marker): vcamd stops (its backends say Closed),
+# device 0 goes, vivid is unloaded (later scenarios expect vivid's default single-planar setup).
+# The guest's frames are judged later (fem_vcamd_case), while it tests the fake backends: the
+# guest waits for nothing but this and fem_fakebe_start.
 fem_vcamd_stop() {
 	local pid _ rc=0
-	fem_ts start
+	domu_wait_marker fem "VCAMFE part vcamd over" 450 || rc=1
+	fem_ts "the guest's vcamd part is over"
+	"$REPO/backend/vcamctl" status >/run/fem-vcamd-status.txt 2>&1
+	[ $rc = 0 ] || cat /run/fem-vcamd-status.txt
 	pid=$(cat /run/fe-mplane.vcamd.pid)
 	kill -TERM "$pid"
 	for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
@@ -161,11 +143,12 @@ fem_fakebe_loop() {
 	times
 }
 
-# Devices 1-5, each with its vcam-fakebe, then the guest's go; it ends by itself.
-fem_fakebe_guest() {
-	local domid d loops="" rc _ cfg
+# Devices 1-5, each with its vcam-fakebe (loops that outlive this step, as a dom0_daemon does;
+# fem_fakebe_guest stops them), then the guest's go.
+fem_fakebe_start() {
+	local domid d cfg
 	domid=$(cat /run/fem.domid)
-	rm -f /run/fem-stop
+	rm -f /run/fem-stop /run/fem-loop-?.pid
 	fem_ts start
 	# one vcam-attach (a second or two each) for all five: an xl-style vcam = [...] list
 	cfg=$OUT/cfg/fem-fakebe-devices.cfg
@@ -183,10 +166,43 @@ fem_fakebe_guest() {
 		# shellcheck disable=SC2046 # the arguments are words
 		fem_fakebe_loop "$domid" $d $(fem_fakebe_args $d) \
 			>"$OUT/logs/fe-mplane.d$d.fakebe.log" 2>&1 &
-		loops="$loops $!"
+		echo $! >"/run/fem-loop-$d.pid"
 	done
 	fem_ts "devices 1-5 attached, their vcam-fakebes started"
-	xenstore-write "/local/domain/$domid/data/fem-fakebe" 1
+	xenstore-write "/local/domain/$domid/data/fem-fakebe" 1 || { $XL destroy fem; return 1; }
+}
+
+# The guest's device-0 part, judged while it tests the fake backends: its NM12 and YUYV frames
+# equal the native capture.
+fem_vcamd_case() {
+	local con f got n bad
+	con=$(domu_console fem)
+	grep -q 'VCAMFE part vcamd over' "$con" || { echo "the guest's vcamd part did not end"; return 1; }
+	sed '/VCAMFE part vcamd over/q' "$con" | grep -E 'VCAMFE (d0 vcamd |t )'
+	if grep -qE 'Oops|BUG:|WARNING:|Call Trace' "$con"; then
+		echo "kernel trouble in the guest"; return 1
+	fi
+	grep -q 'VCAMFE d0 vcamd done' "$con" || { echo "the guest's vcamd case failed"; return 1; }
+	# NM12: 16 MMAP + 10 USERPTR frames, YUYV: 12 MMAP frames (tests/rig/domu/fe-mplane.sh)
+	for f in NM12:26 YUYV:12; do
+		got=$(sed -n "s/.*VCAMFE d0 md5 ${f%:*} [^ ]* \([0-9a-f]*\).*/\1/p" "$con")
+		n=$(echo "$got" | grep -c .)
+		[ "$n" -ge "${f#*:}" ] || { echo "${f%:*}: only $n guest frames"; return 1; }
+		f=${f%:*}
+		bad=$(echo "$got" | grep -v -x -c "$(cat "/run/fem-native-$f.md5")")
+		[ "$bad" = 0 ] || { echo "$f: $bad of $n guest frames differ from dom0's"; return 1; }
+		echo "$f: all $n guest frames equal the native dom0 capture"
+	done
+	echo "vcamctl status when the guest's vcamd part was over:"
+	cat /run/fem-vcamd-status.txt
+	fem_ts checked
+}
+
+# The guest ends by itself; then the vcam-fakebe loops stop.
+fem_fakebe_guest() {
+	local d rc _ loops=""
+	for d in 1 2 3 4 5; do loops="$loops $(cat "/run/fem-loop-$d.pid" 2>/dev/null)"; done
+	fem_ts start
 	domu_wait_end fem 800
 	rc=$?
 	fem_ts "the guest is gone"
@@ -194,6 +210,7 @@ fem_fakebe_guest() {
 	touch /run/fem-stop
 	sleep 0.5
 	for d in 1 2 3 4 5; do kill "$(cat "/run/fem-be-$d.pid")" 2>/dev/null; done
+	# not this step's children (fem_fakebe_start's): no wait, but their end
 	for _ in $(seq 50); do
 		# shellcheck disable=SC2086 # a list of pids
 		kill -0 $loops 2>/dev/null || break
@@ -201,7 +218,6 @@ fem_fakebe_guest() {
 	done
 	# shellcheck disable=SC2086
 	kill $loops 2>/dev/null
-	wait
 	for d in 1 2 3 4 5; do
 		echo "---- vcam-fakebe d$d"
 		grep -vE '^vcam-fakebe: (backend|frontend) state' "$OUT/logs/fe-mplane.d$d.fakebe.log"
@@ -262,13 +278,14 @@ fem_slow() {
 		{ echo "no connection streamed the 3 slow frames"; return 1; }
 }
 export -f fem_ts fem_formats fem_spec_extra fem_fakebe_args fem_patterns fem_patterns_ready \
-	fem_guest_start fem_vcamd_setup fem_vcamd_case fem_vcamd_stop fem_fakebe_loop \
-	fem_fakebe_guest fem_done fem_check fem_case fem_check_swapped fem_slow
+	fem_guest_start fem_vcamd_setup fem_vcamd_stop fem_fakebe_loop fem_fakebe_start \
+	fem_vcamd_case fem_fakebe_guest fem_done fem_check fem_case fem_check_swapped fem_slow
 
 step guest-start 120 fem_guest_start
 step vcamd-setup 120 fem_vcamd_setup
-step vcamd-nv12m 500 fem_vcamd_case
-step vcamd-stop 30 fem_vcamd_stop
+step vcamd-stop 500 fem_vcamd_stop
+step fakebe-start 60 fem_fakebe_start
+step vcamd-nv12m 30 fem_vcamd_case
 step fakebe-guest 900 fem_fakebe_guest
 step mplane-fealloc 120 fem_case 1 mp NM12 YUYV
 expect_fail wrong-planes-caught 30 fem_check_swapped 1 mp NM12
