@@ -9,7 +9,7 @@
 # Every frame is checked: the fake backend's pattern for its sequence number, or equal to a
 # native capture of vcamd's camera.  The fake backends run first, without vcamd (both would
 # serve dom0's backend dirs); the second guest boots meanwhile, without devices, and waits for
-# dom0's go.
+# dom0's go, and dom0 loads vivid (vcamd's camera) and captures it natively meanwhile too.
 # rig-timeout: 900
 
 . "$REPO/backend/tests/rig/vcamd-lib.sh"
@@ -87,7 +87,7 @@ io_check_fakebe() {
 
 io_fakebe_case() {
 	local a d pat rc=0
-	rm -f /run/io-stop
+	rm -f /run/io-stop /run/io-native.started /run/io-native.rc
 	io_patterns &
 	pat=$!
 	$XL create -p "$(domu_cfg iofake io-fakebe)" || return 1
@@ -100,6 +100,9 @@ io_fakebe_case() {
 	$XL unpause iofake || return 1
 	# the vcamd step's guest boots now; its devices come with vcamd (io_vcamd_case)
 	$XL create "$(domu_cfg iovcamd io-vcamd)" || rc=1
+	# the vcamd step's camera, while this guest tests
+	touch /run/io-native.started
+	{ io_native; echo $? >/run/io-native.rc; } >"$OUT/logs/interop.native.log" 2>&1 &
 	domu_wait_end iofake 400 || rc=1
 	touch /run/io-stop
 	sleep 1
@@ -135,8 +138,10 @@ io_check_vcamd() {
 	return $rc
 }
 
-io_vcamd_case() {
-	local rc=0
+# io_native: vcamd's camera, vivid with a still picture, and the md5 of a native capture.  It
+# needs no backend (only the fake backends and vcamd must not overlap): io_fakebe_case starts it
+# in the background while its guest tests, io_vcamd_case waits for /run/io-native.rc.
+io_native() {
 	be_vivid || return 1
 	# vivid's webcam runs at 5 fps unless told, and vcamd streams at the rate it finds: the
 	# 25 fps the devices offer, or the guest's 150 frames are 30 s of waiting (6 s at 25 fps)
@@ -147,6 +152,18 @@ io_vcamd_case() {
 	dd if=/tmp/io-native.raw bs=460800 skip=2 count=1 2>/dev/null | md5sum |
 		awk '{ print $1 }' >/run/io-native.md5
 	echo "native md5 $(cat /run/io-native.md5)"
+}
+
+io_vcamd_case() {
+	local rc=0 _
+	if [ -e /run/io-native.started ]; then
+		for _ in $(seq 300); do [ -e /run/io-native.rc ] && break; sleep 0.2; done
+	else
+		# the literal-backend step ended before it started io_native
+		{ io_native; echo $? >/run/io-native.rc; } >"$OUT/logs/interop.native.log" 2>&1
+	fi
+	cat "$OUT/logs/interop.native.log"
+	[ "$(cat /run/io-native.rc 2>/dev/null)" = 0 ] || { echo "vivid or its native capture failed"; return 1; }
 	be_vcamd_start || return 1
 	io_attach3 iovcamd video0 "YUYV:640x360@25/1" || return 1
 	xenstore-write "/local/domain/$($XL domid iovcamd)/data/vcam-go" 1 || return 1
@@ -156,6 +173,7 @@ io_vcamd_case() {
 	return $rc
 }
 
-export -f io_attach3 io_fakebe_loop io_patterns io_check_fakebe io_fakebe_case io_check_vcamd io_vcamd_case
+export -f io_attach3 io_fakebe_loop io_patterns io_check_fakebe io_fakebe_case io_check_vcamd \
+	io_native io_vcamd_case
 step literal-backend 600 io_fakebe_case
 step vcamd 600 io_vcamd_case
