@@ -13,6 +13,13 @@
 # rig-timeout: 900
 
 . "$REPO/backend/tests/rig/vcamd-lib.sh"
+# vcamd -v -v logs ~450 debug lines (vivid's modes) each time it opens the camera, five times
+# here, and stderr writes each line at once: to the results share, 9p without a cache, each write
+# is a round trip to the host (2-5 ms a line in the reference run, 2.3 s an open).  The log goes
+# to tmpfs; io_vcamd_case copies it to logs/interop.vcamd-daemon.log when it ends, by a timeout
+# too.
+VCAMD_LOG=/tmp/interop-vcamd.log
+export VCAMD_LOG
 
 # io_attach3 GUEST UNIQUE-ID FORMATS: devices 0, 1, 2 in event, spin, hybrid (2: be-alloc).
 io_attach3() {
@@ -156,6 +163,8 @@ io_native() {
 
 io_vcamd_case() {
 	local rc=0 _
+	# shellcheck disable=SC2064 # the paths as they are now
+	trap "cp '$VCAMD_LOG' '$OUT/logs/interop.vcamd-daemon.log'" EXIT
 	if [ -e /run/io-native.started ]; then
 		for _ in $(seq 300); do [ -e /run/io-native.rc ] && break; sleep 0.2; done
 	else
