@@ -49,8 +49,8 @@ io_fakebe_loop() {
 }
 
 # io_patterns: the md5 and the CRC-32 of every frame the fake backend can send (line s: sequence
-# number s), for io_check_fakebe; python under TCG takes seconds, so in the background while the
-# guests are made.
+# number s), for io_check_fakebe; python under TCG takes seconds, so in the background (niced)
+# while the guests are made.
 io_patterns() {
 	"$REPO/frontend/tests/fakebe-pattern.py" YUYV 320 180 >/tmp/io-md5 &&
 		"$REPO/frontend/tests/fakebe-pattern.py" --crc32 YUYV 320 180 >/tmp/io-crc
@@ -95,7 +95,7 @@ io_check_fakebe() {
 io_fakebe_case() {
 	local a d pat rc=0
 	rm -f /run/io-stop /run/io-native.started /run/io-native.rc
-	io_patterns &
+	nice -n 10 bash -c io_patterns &
 	pat=$!
 	$XL create -p "$(domu_cfg iofake io-fakebe)" || return 1
 	a=$($XL domid iofake) || return 1
