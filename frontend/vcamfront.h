@@ -438,6 +438,7 @@ extern unsigned int vcamfe_param_spin_us;
 extern int vcamfe_param_mplane;
 extern bool vcamfe_param_avail_dequeues;
 extern bool vcamfe_param_zero_copy;
+extern bool vcamfe_param_bare_pages;
 
 /* vcamfront_cfg.c */
 int vcamfe_cfg_read(struct xenbus_device *xb_dev, struct vcamfe_cfg *cfg);
@@ -496,6 +497,11 @@ int vcamfe_buf_plane_lens(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 			  u32 used_sz, u32 *lens);
 void vcamfe_buf_frame_done(struct vcamfe_dev *cam, struct vcamfe_buf *buf,
 			   u32 used_sz, u32 seq, u64 capture_ns);
+
+/* vcamfront_pages.c */
+extern const struct vb2_mem_ops vcamfe_pages_memops;
+bool vcamfe_pages_possible(struct vcamfe_dev *cam);
+struct page **vcamfe_pages_of(struct vb2_buffer *vb, unsigned int *npages);
 
 /* vcamfront_zc.c */
 extern const struct vb2_mem_ops vcamfe_zc_memops;

@@ -61,11 +61,18 @@ static int collect_fe_pages(struct vcamfe_buf *buf, int num_pages)
 {
 	struct vcamfe_share *sh = &buf->sh;
 	struct vb2_buffer *vb = &buf->vb.vb2_buf;
+	struct page **bare;
+	unsigned int nbare;
 	int i, ret = -EINVAL;
 
-	if (vb->num_planes == 1)
+	bare = vcamfe_pages_of(vb, &nbare);
+	if (bare && nbare >= num_pages) {
+		memcpy(sh->pages, bare, num_pages * sizeof(*bare));
+		ret = 0;
+	} else if (vb->num_planes == 1) {
 		ret = collect_pages(sh->pages, vb2_plane_vaddr(vb, 0),
 				    num_pages);
+	}
 	if (ret) {
 		sh->bounce = vmalloc((size_t)num_pages * PAGE_SIZE);
 		if (!sh->bounce)

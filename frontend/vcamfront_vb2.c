@@ -424,7 +424,8 @@ static int reqbufs(struct file *file, void *priv,
 
 /*
  * The vb2 memory ops of a queue: the backend's own pages for MMAP when
- * zero copy is possible (vcamfront_zc.c), vb2-vmalloc otherwise and at
+ * zero copy is possible (vcamfront_zc.c), pages without a kernel mapping
+ * for MMAP with fe-alloc (vcamfront_pages.c), vb2-vmalloc otherwise and at
  * rest, since read() and poll() start vb2's read emulation on whatever
  * ops the queue has, and it needs kernel addresses.  Buffers are freed by
  * the ops that allocated them, so the ops change only while there are
@@ -443,6 +444,8 @@ static int mem_ops_pick(struct file *file, void *priv, u32 memory,
 
 	if (memory == V4L2_MEMORY_MMAP && vcamfe_zc_possible(cam))
 		want = &vcamfe_zc_memops;
+	else if (memory == V4L2_MEMORY_MMAP && vcamfe_pages_possible(cam))
+		want = &vcamfe_pages_memops;
 	if (q->mem_ops == want)
 		return 0;
 	if (q->num_buffers) {

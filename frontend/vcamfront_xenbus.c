@@ -53,6 +53,11 @@ module_param_named(zero_copy, vcamfe_param_zero_copy, bool, 0644);
 MODULE_PARM_DESC(zero_copy,
 		 "With be-alloc, MMAP buffers are the backend's pages, mapped into the application (default; PV guests); 0: copy every frame");
 
+bool vcamfe_param_bare_pages = true;
+module_param_named(bare_pages, vcamfe_param_bare_pages, bool, 0644);
+MODULE_PARM_DESC(bare_pages,
+		 "With fe-alloc, single-plane MMAP buffers are pages without a kernel mapping (default); 0: vb2-vmalloc");
+
 struct workqueue_struct *vcamfe_wq;
 
 #define VCAMFE_MAX_CONNECT_FAILURES	3

@@ -15,7 +15,7 @@ gnttab_alloc_grant_references v4l_s_fmt v4l_reqbufs v4l_qbuf v4l_dqbuf v4l_strea
 v4l_streamoff v4l2_open v4l2_release vcamfe_queue_setup vcamfe_bufs_request vcamfe_buf_init
 vcamfe_buf_share vcamfe_buf_prepare vcamfe_buf_queue vcamfe_buf_wait_created
 vcamfe_start_streaming vcamfe_req_sync vcamfe_buf_cleanup vcamfe_bufs_release
-vcamfe_stop_streaming vcamfe_buf_unshare'
+vcamfe_stop_streaming vcamfe_buf_unshare pages_alloc pages_mmap pgbuf_put'
 
 ffprof_start() {
 	local f
