@@ -1,15 +1,18 @@
 # Guest side of fe-vcamd: xen-vcamfront.ko in front of vcamd + vivid, one device per
-# notification mode x allocation (fedevs=0,1,... on the command line), tested one after the
-# other, at 30 fps.  Prints, per device, the md5 of captured frames (vivid shows a still picture: all equal
-# the native dom0 frame) and its stats, and what vcam-zcmap did to its MMAP buffers (with be-alloc
-# the backend's own pages); with fecompliance=D the v4l2-compliance -s summary of
-# device D.  Each device's per-frame latency (vcam-capsum: DQBUF time minus the vb2 timestamp,
-# which is the camera's capture time with vcamd's capture-time) and, at the end, the clock skew
-# to dom0 (vcam-skew ping; dom0 runs vcam-skew serve).
+# notification mode x allocation (fedevs=0,1,... on the command line), at 30 fps, fepar=N of
+# them at once (default 1), in the order named.  Prints, per device, the md5 of captured frames
+# (vivid shows a still picture: all equal the native dom0 frame) and its stats, and what
+# vcam-zcmap did to its MMAP buffers (with be-alloc the backend's own pages); with
+# fecompliance=D the v4l2-compliance -s summary of device D, run alone once the others are done
+# (it tries other formats and rates of the camera they share).  Each device's per-frame latency
+# (vcam-capsum: DQBUF time minus the vb2 timestamp, which is the camera's capture time with
+# vcamd's capture-time) and, at the end, the clock skew to dom0 (vcam-skew ping; dom0 runs
+# vcam-skew serve).
 sz=460800
 arg() { sed -n "s/.*\\<$1=\\([^ ]*\\).*/\\1/p" /proc/cmdline; }
 devs=$(arg fedevs | tr ',' ' ')
 compl=$(arg fecompliance)
+par=$(arg fepar)
 insmod /lib/vcam/xen-vcamfront.ko || exit 1
 # node D: the video device the module registered for vcamera-D
 node() { ls "/sys/bus/xen/devices/vcamera-$1/video4linux" 2>/dev/null | head -n 1; }
@@ -18,42 +21,74 @@ for d in $devs; do
 	[ -n "$(node $d)" ] || { echo "VCAMFE d$d no video device"; dmesg | tail -n 20; exit 1; }
 done
 rc=0
-for d in $devs; do
+# dev_test D: device D's captures; its output into /tmp/fe.D.out (its captures write 46 MB
+# of frames to /tmp: two devices at once fit the guest's tmpfs, three would not), a failure
+# into /tmp/fe.D.fail
+dev_test() {
+	local d=$1 dev stats c0 z0 c1 z1 n f
 	dev=/dev/$(node $d)
 	stats=/sys/bus/xen/devices/vcamera-$d/stats
 	echo "VCAMFE d$d $dev mode $(cat $stats/mode)"
-	v4l2-ctl -d $dev --set-fmt-video=width=640,height=360,pixelformat=YUYV || { rc=1; continue; }
+	v4l2-ctl -d $dev --set-fmt-video=width=640,height=360,pixelformat=YUYV ||
+		{ : >/tmp/fe.$d.fail; return; }
 	# the device's first configured rate: left as it was, vivid's 5 fps made the captures below
 	# (and v4l2-compliance's) take four minutes
-	v4l2-ctl -d $dev --set-parm=30 || rc=1
+	v4l2-ctl -d $dev --set-parm=30 || : >/tmp/fe.$d.fail
 	echo "VCAMFE d$d $(v4l2-ctl -d $dev --get-parm | grep -i 'frames per second' | tr -s ' \t' ' ')"
 	read -r c0 <$stats/copies; read -r z0 <$stats/zero_copy
-	v4l2-ctl -d $dev --stream-mmap=4 --stream-count=100 --stream-to=/tmp/mmap.raw || rc=1
+	v4l2-ctl -d $dev --stream-mmap=4 --stream-count=100 --stream-to=/tmp/mmap.$d.raw ||
+		: >/tmp/fe.$d.fail
 	read -r c1 <$stats/copies; read -r z1 <$stats/zero_copy
-	n=$(($(wc -c </tmp/mmap.raw) / sz))
+	n=$(($(wc -c </tmp/mmap.$d.raw) / sz))
 	echo "VCAMFE d$d mmap frames $n"
 	echo "VCAMFE d$d mmap copies $((c1 - c0)) zero_copy $((z1 - z0))"
 	# fork, get_user_pages, REQBUFS(0) while mapped, partial munmap, mprotect, mremap
 	vcam-zcmap -d $dev -n 8 2>&1 | tail -n 2 | sed "s/^/VCAMFE d$d /"
-	[ $n -eq 100 ] || rc=1
+	[ $n -eq 100 ] || : >/tmp/fe.$d.fail
 	for f in 10 50 99; do
-		echo "VCAMFE d$d md5 mmap-$f $(dd if=/tmp/mmap.raw bs=$sz skip=$f count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
+		echo "VCAMFE d$d md5 mmap-$f $(dd if=/tmp/mmap.$d.raw bs=$sz skip=$f count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
 	done
-	rm -f /tmp/mmap.raw
-	vcam-capsum -d $dev -F 640x360:YUYV -f 30 -n 4 >/tmp/lat.out 2>&1 || rc=1
-	echo "VCAMFE d$d $(grep '^latency ' /tmp/lat.out)"
-	v4l2-ctl -d $dev --stream-user=4 --stream-count=20 --stream-to=/tmp/user.raw || rc=1
-	echo "VCAMFE d$d md5 user-10 $(dd if=/tmp/user.raw bs=$sz skip=10 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
-	rm -f /tmp/user.raw
-	dd if=$dev of=/tmp/read.raw bs=$sz count=6 2>/dev/null
-	echo "VCAMFE d$d md5 read-5 $(dd if=/tmp/read.raw bs=$sz skip=5 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
-	rm -f /tmp/read.raw
-	if [ "$compl" = "$d" ]; then
-		v4l2-compliance -d $dev -s >/tmp/compl.txt 2>&1
-		# progress lines end in \r, not \n: a warning can hide at the end of one
-		tr '\r' '\n' </tmp/compl.txt | grep -E 'fail|warn|Total' | cut -c1-200
-		grep 'Total for' /tmp/compl.txt | sed "s/^/VCAMFE d$d compliance: /"
-	fi
+	rm -f /tmp/mmap.$d.raw
+	vcam-capsum -d $dev -F 640x360:YUYV -f 30 -n 4 >/tmp/lat.$d.out 2>&1 || : >/tmp/fe.$d.fail
+	echo "VCAMFE d$d $(grep '^latency ' /tmp/lat.$d.out)"
+	v4l2-ctl -d $dev --stream-user=4 --stream-count=20 --stream-to=/tmp/user.$d.raw ||
+		: >/tmp/fe.$d.fail
+	echo "VCAMFE d$d md5 user-10 $(dd if=/tmp/user.$d.raw bs=$sz skip=10 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
+	rm -f /tmp/user.$d.raw
+	dd if=$dev of=/tmp/read.$d.raw bs=$sz count=6 2>/dev/null
+	echo "VCAMFE d$d md5 read-5 $(dd if=/tmp/read.$d.raw bs=$sz skip=5 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
+	rm -f /tmp/read.$d.raw
+}
+# fepar=N devices at once (each its own device; frames at the camera's rate overlap), their
+# output printed when the group is done, device by device
+set -- $devs
+while [ $# -gt 0 ]; do
+	group=
+	for i in $(seq ${par:-1}); do
+		[ $# -gt 0 ] || break
+		group="$group $1"
+		shift
+	done
+	for d in $group; do
+		rm -f /tmp/fe.$d.fail
+		dev_test $d >/tmp/fe.$d.out 2>&1 &
+	done
+	wait
+	for d in $group; do
+		cat /tmp/fe.$d.out
+		[ -e /tmp/fe.$d.fail ] && rc=1
+	done
+done
+if [ -n "$compl" ]; then
+	dev=/dev/$(node $compl)
+	v4l2-compliance -d $dev -s >/tmp/compl.txt 2>&1
+	# progress lines end in \r, not \n: a warning can hide at the end of one
+	tr '\r' '\n' </tmp/compl.txt | grep -E 'fail|warn|Total' | cut -c1-200
+	grep 'Total for' /tmp/compl.txt | sed "s/^/VCAMFE d$compl compliance: /"
+fi
+# the counters once everything is done (the compliance run's frames included)
+for d in $devs; do
+	stats=/sys/bus/xen/devices/vcamera-$d/stats
 	for s in frames errors drops notify_sent notify_recv wakeups spins copies zero_copy requests \
 		capture_times bad_times state; do
 		echo "VCAMFE d$d stat $s $(cat $stats/$s)"
