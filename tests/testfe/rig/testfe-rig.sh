@@ -40,19 +40,34 @@ tfe_frames() {
 }
 
 # tfe_check_frames FILE MIN: at least MIN frames, every one with the native CRC, and every stats
-# line without violations.
+# line without violations.  One pass (each process costs dom0 ~0.1 s under TCG).
 tfe_check_frames() {
-	local f=$1 min=$2 n bad
-	n=$(tfe_frames "$f")
-	bad=$((n - $(tfe_frames "$f" "$(cat $TFE_NATIVE)")))
-	echo "$f: $n frames, $bad not identical to the native capture"
-	grep '^stats ' "$f" | sed 's/^/  /'
-	[ "$n" -ge "$min" ] || { echo "fewer than $min frames"; return 1; }
-	[ "$bad" -eq 0 ] || {
-		grep -E 'frame seq=|^frames crc32=' "$f" | grep -v "crc32=$(cat $TFE_NATIVE)" | head
-		return 1
-	}
-	! grep '^stats ' "$f" | grep -qv ' violations=0 ' || { echo "violations reported"; return 1; }
+	local f=$1 min=$2 native
+	read -r native <$TFE_NATIVE
+	awk -v crc="$native" -v min="$min" -v f="$f" '
+		{ sub(/\r$/, "") }
+		/frame seq=/ { n++; if (index($0, "crc32=" crc " ") || $NF == "crc32=" crc) m++; else if (nb++ < 10) bad[nb] = $0 }
+		/^frames crc32=[0-9a-f]* count=[0-9]*$/ {
+			n += substr($3, 7)
+			if ($2 == "crc32=" crc) m += substr($3, 7); else if (nb++ < 10) bad[nb] = $0
+		}
+		/^stats / { st[++ns] = $0; if ($0 !~ / violations=0 /) viol = 1 }
+		END {
+			printf "%s: %d frames, %d not identical to the native capture\n", f, n, n - m
+			for (i = 1; i <= ns; i++) print "  " st[i]
+			if (n < min) { print "fewer than " min " frames"; exit 1 }
+			if (crc == "" || n != m) { for (i = 1; i <= nb && i <= 10; i++) print bad[i]; exit 1 }
+			if (viol) { print "violations reported"; exit 1 }
+		}' "$f"
+}
+
+# tfe_run_section FILE FIRST LAST: the lines of runs FIRST to LAST of a guest's console
+# (TESTFE-RUN FIRST to TESTFE-RC LAST), for the checks of one part of a guest's work.
+tfe_run_section() {
+	awk -v a="TESTFE-RUN $2 " -v b="TESTFE-RC $3 " '
+		index($0, a) == 1 { on = 1 }
+		on { print }
+		index($0, b) == 1 { on = 0 }' "$1"
 }
 
 # The daemon over its loopback transport, no guest: same client, same camera.
@@ -127,11 +142,11 @@ tfe_guest() { # NAME RUNS [MORE-KERNEL-ARGS]
 	$XL unpause "$name"
 }
 
-tfe_runs_ok() { # NAME: every run's exit status 0 or 77
-	local con
-	con=$(domu_console "$1")
-	grep -E 'TESTFE-RUN|TESTFE-RC|^hostile ' "$con"
-	! grep -E 'TESTFE-RC [0-9]+ ' "$con" | grep -vqE ' (0|77)\s*$'
+tfe_runs_ok() { # FILE (a console, or part of one): every run's exit status 0 or 77
+	awk '{ sub(/\r$/, "") }
+		/TESTFE-RUN|TESTFE-RC|^hostile / { print }
+		/TESTFE-RC [0-9]+ / && $NF != "0" && $NF != "77" { bad = 1 }
+		END { exit bad }' "$1"
 }
 
 # backend/tests/rig/vcamd-lib.sh (scenario vcamd) already streams every mode x allocation and
@@ -139,13 +154,16 @@ tfe_runs_ok() { # NAME: every run's exit status 0 or 77
 # of a 4K buffer, the be-alloc variants, refs granted to a real third domain, and reconnecting
 # after the backend dropped a broken ring.
 TFE_BIG_RUNS="-F,3840x2160:YUYV,loop-dir+-d,1,-b,1,-F,3840x2160:YUYV,loop-dir+-d,2,-m,hybrid,-b,1,-F,$TFE_FMT,-r,$TFE_RATE,-f,100"
-export TFE_BIG_RUNS
+TFE_BIG_NRUNS=3
+export TFE_BIG_RUNS TFE_BIG_NRUNS
 
-# The three guests of the guest steps are created and boot in the background from the loopback
-# step on, one after the other (xl create alone takes 20-40 s here), and each waits for dom0's
-# go (tfgo=1): tfebig must be alone on the camera, tfehostile starts once tfesteady streams.
-# tfehostile: refs granted by tfesteady, a real third domain.  tfe_guests_wait [NAME]: the
-# creations' outcome (up to NAME's).
+# The two guests of the guest steps are created and boot in the background from the first step
+# on, one after the other (xl create alone takes 10-40 s here), and each waits for dom0's go
+# (tfgo=1).  tfesteady: first, alone on the camera (nobody else may hold the 4K format), the
+# TFE_BIG_RUNS (step guest-big), then a stream until dom0 stops it (step guest-hostile).  It
+# used to be two guests, one per step: a boot less (the creations are what the guest steps
+# wait for).  tfehostile starts once tfesteady streams; refs granted by tfesteady, a real third
+# domain.  tfe_guests_wait [NAME]: the creations' outcome (up to NAME's).
 TFE_BOOT_RC=/tmp/tfe-boot.rc
 export TFE_BOOT_RC
 tfe_guests_boot_bg() {
@@ -170,12 +188,12 @@ tfe_guests_wait() { # [NAME]
 
 tfe_guests_boot() {
 	local steady H="-F,$TFE_FMT" B="-d,1,-b,1,"
-	tfe_guest tfebig "$TFE_BIG_RUNS" tfgo=1 || return 1
-	touch /tmp/tfe-created-tfebig
-	# streams from its go until dom0 stops it (at most 300 s), once the hostile guest has ended
-	tfe_guest tfesteady "-m,event,-F,$TFE_FMT,-r,$TFE_RATE,-s,300,-t,20000" \
+	# the stream: from the end of the big runs until dom0 stops it (at most 300 s), once the
+	# hostile guest has ended
+	tfe_guest tfesteady "$TFE_BIG_RUNS+-m,event,-F,$TFE_FMT,-r,$TFE_RATE,-s,300,-t,20000" \
 		"tfgo=1 tfstop=1 tfsum=1" ||
 		return 1
+	touch /tmp/tfe-created-tfesteady
 	steady=$($XL domid tfesteady) || return 1
 	tfe_guest tfehostile "bad-index,$B$H+bad-gref,$B$H+big-dir,$B$H+foreign-gref,--foreign-domid,$steady,$H+foreign-gref,$B--foreign-domid,$steady,$H+ring-overrun,$H+wrong-state,$H+ring-indices,$B$H+bad-index,$H" \
 		tfgo=1
@@ -195,14 +213,18 @@ tfe_dev_frames() {
 	echo "${f:-0}"
 }
 
-# A guest alone on the camera: 4K directories (nobody else may hold the format), then a stream.
+# A guest alone on the camera: 4K directories (nobody else may hold the format), then a stream
+# (tfesteady's first TFE_BIG_NRUNS runs; it streams on afterwards, for step guest-hostile).
 tfe_guest_big() {
-	tfe_guests_wait tfebig || return 1
-	tfe_go tfebig || return 1
-	domu_wait_end tfebig 400
-	local rc=$?
-	tfe_runs_ok tfebig || rc=1
-	tfe_check_frames "$(domu_console tfebig)" 100 || rc=1
+	local con rc=0
+	tfe_guests_wait tfesteady || return 1
+	tfe_go tfesteady || return 1
+	domu_wait_marker tfesteady "TESTFE-RC $TFE_BIG_NRUNS " 400 || return 1
+	con=$(domu_console tfesteady)
+	tfe_run_section "$con" 1 $TFE_BIG_NRUNS >/tmp/tfe-big.txt
+	tfe_runs_ok /tmp/tfe-big.txt || rc=1
+	! grep -nE -A5 'Oops|BUG:|WARNING:|Call Trace' "$con" || { echo "kernel trouble in tfesteady"; rc=1; }
+	tfe_check_frames /tmp/tfe-big.txt 100 || rc=1
 	tfe_vcamd_alive || rc=1
 	return $rc
 }
@@ -212,7 +234,6 @@ tfe_guest_hostile() {
 	local steady con n2 f1 f i rc=0
 	tfe_guests_wait || return 1
 	steady=$($XL domid tfesteady) || return 1
-	tfe_go tfesteady || return 1
 	for i in $(seq 600); do
 		[ "$(tfe_dev_frames "$steady")" -gt 0 ] && break
 		$XL domid tfesteady >/dev/null 2>&1 || break
@@ -222,7 +243,7 @@ tfe_guest_hostile() {
 		{ echo "the steady guest does not stream"; tail -n 30 "$(domu_console tfesteady)"; return 1; }
 	tfe_go tfehostile || return 1
 	domu_wait_end tfehostile 500 || rc=1
-	tfe_runs_ok tfehostile || rc=1
+	tfe_runs_ok "$(domu_console tfehostile)" || rc=1
 	tfe_vcamd_alive || rc=1
 	con=$(domu_console tfesteady)
 	# still streaming: vcamd fills 30 more of its buffers (each one the guest gave back)
@@ -236,15 +257,17 @@ tfe_guest_hostile() {
 	[ "$f" -ge $((f1 + 30)) ] || { echo "steady guest stopped streaming"; rc=1; }
 	xenstore-write "/local/domain/$steady/data/vcam-stop" 1
 	domu_wait_end tfesteady 200 || rc=1
+	# its stream is the run after the big ones
+	tfe_run_section "$con" $((TFE_BIG_NRUNS + 1)) $((TFE_BIG_NRUNS + 1)) >/tmp/tfe-steady.txt
 	# the guest got them: all but those in its buffers when it stopped (8: some slack)
-	n2=$(tfe_frames "$con")
+	n2=$(tfe_frames /tmp/tfe-steady.txt)
 	echo "steady guest: $n2 frames in all, $f1 filled when the hostile guest ended"
 	[ "$n2" -ge $((f1 + 30 - 8)) ] ||
 		{ echo "steady guest got too few frames after the hostile guest ended"; rc=1; }
-	tfe_check_frames "$con" 300 || rc=1
+	tfe_check_frames /tmp/tfe-steady.txt 300 || rc=1
 	return $rc
 }
 
 export -f tfe_vivid tfe_native tfe_frames tfe_check_frames tfe_loopback tfe_vcamd_start \
 	tfe_vcamd_alive tfe_vcamd_stop tfe_guest tfe_runs_ok tfe_guests_boot_bg tfe_guests_wait \
-	tfe_guests_boot tfe_go tfe_dev_frames tfe_guest_big tfe_guest_hostile
+	tfe_guests_boot tfe_go tfe_dev_frames tfe_guest_big tfe_guest_hostile tfe_run_section
