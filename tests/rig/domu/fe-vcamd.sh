@@ -21,43 +21,56 @@ for d in $devs; do
 	[ -n "$(node $d)" ] || { echo "VCAMFE d$d no video device"; dmesg | tail -n 20; exit 1; }
 done
 rc=0
+# Every process costs a TCG guest dearly (a PV fork and exec): counters and lines are read with
+# the shell's read, not cat, grep or cut.
+# md5_line D TAG FILE N: the md5 of frame N of FILE, as device D's line TAG
+md5_line() {
+	local m
+	m=$(dd if=$3 bs=$sz skip=$4 count=1 2>/dev/null | md5sum)
+	echo "VCAMFE d$1 md5 $2 ${m%% *}"
+}
 # dev_test D: device D's captures; its output into /tmp/fe.D.out (its captures write 46 MB
 # of frames to /tmp: two devices at once fit the guest's tmpfs, three would not), a failure
 # into /tmp/fe.D.fail
 dev_test() {
-	local d=$1 dev stats c0 z0 c1 z1 n f
+	local d=$1 dev stats mode c0 z0 c1 z1 n f l
 	dev=/dev/$(node $d)
 	stats=/sys/bus/xen/devices/vcamera-$d/stats
-	echo "VCAMFE d$d $dev mode $(cat $stats/mode)"
+	read -r mode <$stats/mode
+	echo "VCAMFE d$d $dev mode $mode"
 	v4l2-ctl -d $dev --set-fmt-video=width=640,height=360,pixelformat=YUYV ||
 		{ : >/tmp/fe.$d.fail; return; }
 	# the device's first configured rate: left as it was, vivid's 5 fps made the captures below
 	# (and v4l2-compliance's) take four minutes
 	v4l2-ctl -d $dev --set-parm=30 || : >/tmp/fe.$d.fail
-	echo "VCAMFE d$d $(v4l2-ctl -d $dev --get-parm | grep -i 'frames per second' | tr -s ' \t' ' ')"
+	v4l2-ctl -d $dev --get-parm | while read -r l; do
+		case $l in *[Ff]rames\ per\ second*) echo "VCAMFE d$d $l" ;; esac
+	done
 	read -r c0 <$stats/copies; read -r z0 <$stats/zero_copy
 	v4l2-ctl -d $dev --stream-mmap=4 --stream-count=100 --stream-to=/tmp/mmap.$d.raw ||
 		: >/tmp/fe.$d.fail
 	read -r c1 <$stats/copies; read -r z1 <$stats/zero_copy
-	n=$(($(wc -c </tmp/mmap.$d.raw) / sz))
+	n=$(stat -c %s /tmp/mmap.$d.raw 2>/dev/null)
+	n=$((${n:-0} / sz))
 	echo "VCAMFE d$d mmap frames $n"
 	echo "VCAMFE d$d mmap copies $((c1 - c0)) zero_copy $((z1 - z0))"
 	# fork, get_user_pages, REQBUFS(0) while mapped, partial munmap, mprotect, mremap
 	vcam-zcmap -d $dev -n 8 2>&1 | tail -n 2 | sed "s/^/VCAMFE d$d /"
 	[ $n -eq 100 ] || : >/tmp/fe.$d.fail
 	for f in 10 50 99; do
-		echo "VCAMFE d$d md5 mmap-$f $(dd if=/tmp/mmap.$d.raw bs=$sz skip=$f count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
+		md5_line $d mmap-$f /tmp/mmap.$d.raw $f
 	done
 	rm -f /tmp/mmap.$d.raw
 	vcam-capsum -d $dev -F 640x360:YUYV -f 30 -n 4 >/tmp/lat.$d.out 2>&1 || : >/tmp/fe.$d.fail
-	echo "VCAMFE d$d $(grep '^latency ' /tmp/lat.$d.out)"
+	while read -r l; do
+		case $l in latency\ *) echo "VCAMFE d$d $l" ;; esac
+	done </tmp/lat.$d.out
 	v4l2-ctl -d $dev --stream-user=4 --stream-count=20 --stream-to=/tmp/user.$d.raw ||
 		: >/tmp/fe.$d.fail
-	echo "VCAMFE d$d md5 user-10 $(dd if=/tmp/user.$d.raw bs=$sz skip=10 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
-	rm -f /tmp/user.$d.raw
+	md5_line $d user-10 /tmp/user.$d.raw 10
 	dd if=$dev of=/tmp/read.$d.raw bs=$sz count=6 2>/dev/null
-	echo "VCAMFE d$d md5 read-5 $(dd if=/tmp/read.$d.raw bs=$sz skip=5 count=1 2>/dev/null | md5sum | cut -d' ' -f1)"
-	rm -f /tmp/read.$d.raw
+	md5_line $d read-5 /tmp/read.$d.raw 5
+	rm -f /tmp/user.$d.raw /tmp/read.$d.raw
 }
 # fepar=N devices at once (each its own device; frames at the camera's rate overlap), their
 # output printed when the group is done, device by device
@@ -91,7 +104,8 @@ for d in $devs; do
 	stats=/sys/bus/xen/devices/vcamera-$d/stats
 	for s in frames errors drops notify_sent notify_recv wakeups spins copies zero_copy requests \
 		capture_times bad_times state; do
-		echo "VCAMFE d$d stat $s $(cat $stats/$s)"
+		read -r v <$stats/$s
+		echo "VCAMFE d$d stat $s $v"
 	done
 	echo "VCAMFE d$d done"
 done
