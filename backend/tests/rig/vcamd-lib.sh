@@ -6,12 +6,14 @@ VCAMD_LOG=$OUT/logs/${SCEN:-vcamd}.daemon.log
 VCAMD_STATUS=/run/vcamd/vcamd.sock
 export VCAMD_LOG VCAMD_STATUS
 
-# vivid with a still picture (no OSD text, no movement), so every frame is identical, and the
-# CRC-32 of a native capture in dom0 to compare guest frames against.
+# be_vivid [RATE]: vivid with a still picture (no OSD text, no movement), so every frame is
+# identical, and the CRC-32 of a native capture in dom0 to compare guest frames against; at
+# RATE fps if given (vivid's own 5 fps make the capture's 8 frames 1.6 s).
 be_vivid() {
 	dom0_vivid 0 n_devs=1 || return 1
 	v4l2-ctl -d /dev/video0 -c horizontal_movement=3 -c vertical_movement=3 || return 1
-	v4l2-ctl -d /dev/video0 --set-fmt-video=width=640,height=360,pixelformat=YUYV || return 1
+	v4l2-ctl -d /dev/video0 --set-fmt-video=width=640,height=360,pixelformat=YUYV \
+		${1:+--set-parm="$1"} || return 1
 	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F 640x360:YUYV -f 6 -s 2 \
 		>"$OUT/native.sum" || return 1
 	cat "$OUT/native.sum"

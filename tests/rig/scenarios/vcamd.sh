@@ -20,7 +20,7 @@
 
 . "$REPO/backend/tests/rig/vcamd-lib.sh"
 
-step vivid-still 60 be_vivid
+step vivid-still 60 be_vivid 25
 step native-latency 30 be_native_latency 25
 step vcamd-start 30 be_vcamd_start --max-pages-per-device=512 --max-req-cpu=10 --max-spinning=3
 step streams 650 be_streams_guest
