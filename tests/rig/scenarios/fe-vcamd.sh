@@ -3,7 +3,8 @@
 # its host configuration, tested two at once; vcamd lets four spin) the guest captures 100
 # frames with v4l2-ctl --stream-mmap, 20 with --stream-user and 6 with read(), at 30 fps
 # (S_PARM); the frames must equal a native dom0 capture of the same (still) vivid picture.
-# Device 0 also runs v4l2-compliance -s, alone, once the others are done.  vcamd offers capture-time: every device's frames must carry the camera's
+# Device 0 also runs v4l2-compliance -s (20 frames a streaming test), alone, once the others
+# are done.  vcamd offers capture-time: every device's frames must carry the camera's
 # capture time (stats/capture_times, no bad_times) and vcam-capsum must report their latency
 # (DQBUF minus timestamp), printed with the dom0-guest clock skew measured by vcam-skew.  Copies
 # per frame, from both sides' counters: be-alloc MMAP must be zero copy end to end (vcamd
