@@ -70,9 +70,13 @@ tfe_run_section() {
 		index($0, b) == 1 { on = 0 }' "$1"
 }
 
-# The daemon over its loopback transport, no guest: same client, same camera.
+# The daemon over its loopback transport, no guest: same client, same camera.  The three modes
+# at once, each its own connection (one after the other, 100 frames at 30 fps each made 10 s of
+# camera time); the daemon serves spin and hybrid together (its default --max-spinning 2), and
+# its log must show each connection served in the mode asked.
 tfe_loopback() {
 	local log=$OUT/logs/testfe.vcamd-loopback.log pid rc=0 m i
+	local -A tp
 	rm -f /tmp/tfe-lb.sock
 	"$REPO/backend/vcamd" -f -v -L /tmp/tfe-lb.sock -S /tmp/tfe-lb-status.sock >"$log" 2>&1 &
 	pid=$!
@@ -81,11 +85,19 @@ tfe_loopback() {
 	# -t 20000 (as the guests): the guests boot meanwhile, and dom0 gets its share of the 2 CPUs
 	for m in event spin hybrid; do
 		timeout 120 "$TFE/vcam-testfe" -L /tmp/tfe-lb.sock -m $m -F $TFE_FMT -r $TFE_RATE \
-			-f 100 -t 20000 >/tmp/tfe-lb-$m.txt || { echo "loopback $m: exit $?"; rc=1; }
+			-f 100 -t 20000 >/tmp/tfe-lb-$m.txt &
+		tp[$m]=$!
+	done
+	for m in event spin hybrid; do
+		wait "${tp[$m]}" || { echo "loopback $m: exit $?"; rc=1; }
 		tfe_check_frames /tmp/tfe-lb-$m.txt 100 || rc=1
 	done
 	kill -TERM $pid; wait $pid
 	tail -n 20 "$log"
+	for m in event spin hybrid; do
+		grep -q ": connected to .*: fe-alloc, mode ${m}[ ,]" "$log" ||
+			{ echo "loopback $m: not served in $m mode"; rc=1; }
+	done
 	return $rc
 }
 
