@@ -57,18 +57,18 @@ fe_vcamd_create() {
 }
 
 fe_vcamd_create_bg() {
-	rm -f /tmp/fe-create.rc /tmp/fe-domid /tmp/fe-skew.pid
+	rm -f /tmp/fe-create.rc /tmp/fe-domid /tmp/fe-skew.pid /tmp/fe-vcamctl.txt
 	(
-		fe_vcamd_create >"$OUT/logs/fe-vcamd.guest-create.log" 2>&1
+		fe_vcamd_create >"$OUT/logs/fe-vcamd.guest-boot.log" 2>&1
 		echo $? >/tmp/fe-create.rc.new && mv /tmp/fe-create.rc.new /tmp/fe-create.rc
 	) </dev/null >/dev/null 2>&1 &
-	echo "creating the guest in the background (logs/fe-vcamd.guest-create.log)"
+	echo "creating the guest in the background (logs/fe-vcamd.guest-boot.log)"
 }
 
 fe_vcamd_guest() {
 	local i rc
 	for i in $(seq 900); do [ -e /tmp/fe-create.rc ] && break; sleep 0.2; done
-	cat "$OUT/logs/fe-vcamd.guest-create.log"
+	cat "$OUT/logs/fe-vcamd.guest-boot.log"
 	read -r rc </tmp/fe-create.rc
 	[ "$rc" = 0 ] || { echo "the guest was not created"; return 1; }
 	domu_wait_end fevcamd 900 || { be_vcamd_alive; kill "$(cat /tmp/fe-skew.pid)"; return 1; }
