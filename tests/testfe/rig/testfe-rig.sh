@@ -225,13 +225,29 @@ tfe_dev_frames() {
 	echo "${f:-0}"
 }
 
+# tfe_wait_run NAME N TIMEOUT: until the guest's console shows the end of its run N; fails at
+# once if the guest is gone (xenstore-read, not xl: each xl run is costly in dom0).
+tfe_wait_run() {
+	local con id end=$((SECONDS + $3))
+	con=$(domu_console "$1")
+	id=$($XL domid "$1") || { echo "no guest $1"; return 1; }
+	while ((SECONDS < end)); do
+		grep -q "^TESTFE-RC $2 " "$con" && return 0
+		xenstore-read "/local/domain/$id/name" >/dev/null 2>&1 ||
+			{ echo "guest $1 is gone before the end of its run $2"; tail -n 30 "$con"; return 1; }
+		sleep 0.5
+	done
+	echo "guest $1: run $2 not over after $3 s"; tail -n 30 "$con"
+	return 1
+}
+
 # A guest alone on the camera: 4K directories (nobody else may hold the format), then a stream
 # (tfesteady's first TFE_BIG_NRUNS runs; it streams on afterwards, for step guest-hostile).
 tfe_guest_big() {
 	local con rc=0
 	tfe_guests_wait tfesteady || return 1
 	tfe_go tfesteady || return 1
-	domu_wait_marker tfesteady "TESTFE-RC $TFE_BIG_NRUNS " 400 || return 1
+	tfe_wait_run tfesteady $TFE_BIG_NRUNS 400 || return 1
 	con=$(domu_console tfesteady)
 	tfe_run_section "$con" 1 $TFE_BIG_NRUNS >/tmp/tfe-big.txt
 	tfe_runs_ok /tmp/tfe-big.txt || rc=1
@@ -282,4 +298,5 @@ tfe_guest_hostile() {
 
 export -f tfe_vivid tfe_native tfe_frames tfe_check_frames tfe_loopback tfe_vcamd_start \
 	tfe_vcamd_alive tfe_vcamd_stop tfe_guest tfe_runs_ok tfe_guests_boot_bg tfe_guests_wait \
-	tfe_guests_boot tfe_go tfe_dev_frames tfe_guest_big tfe_guest_hostile tfe_run_section
+	tfe_guests_boot tfe_go tfe_dev_frames tfe_guest_big tfe_guest_hostile tfe_run_section \
+	tfe_wait_run
