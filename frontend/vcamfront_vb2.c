@@ -442,6 +442,10 @@ static int mem_ops_pick(struct file *file, void *priv, u32 memory,
 	};
 	int ret;
 
+	/* vb2 refuses these itself; nothing is freed for a malformed call. */
+	if (memory != V4L2_MEMORY_MMAP && memory != V4L2_MEMORY_USERPTR &&
+	    memory != V4L2_MEMORY_DMABUF)
+		return 0;
 	if (memory == V4L2_MEMORY_MMAP && vcamfe_zc_possible(cam))
 		want = &vcamfe_zc_memops;
 	else if (memory == V4L2_MEMORY_MMAP && vcamfe_pages_possible(cam))
@@ -466,15 +470,20 @@ void vcamfe_mem_ops_rest(struct vcamfe_dev *cam)
 		cam->queue.mem_ops = &vb2_vmalloc_memops;
 }
 
-/* REQBUFS: the memory ops first, then the buffers. */
+/*
+ * REQBUFS: the memory ops first, then the buffers.  REQBUFS(0) too: vb2
+ * checks the memory type asked for against the queue's ops before it frees
+ * anything, and our ops have no USERPTR or DMABUF side, so REQBUFS(0,
+ * DMABUF) would fail and leave MMAP buffers of ours in the queue.
+ */
 int vcamfe_vb2_reqbufs(struct file *file, void *priv,
 		       struct v4l2_requestbuffers *p)
 {
 	struct vcamfe_dev *cam = video_drvdata(file);
-	int ret = 0;
+	int ret;
 
-	if (p->count)
-		ret = mem_ops_pick(file, priv, p->memory, true);
+	ret = p->type == cam->queue.type ?
+	      mem_ops_pick(file, priv, p->memory, true) : 0;
 	if (!ret)
 		ret = reqbufs(file, priv, p);
 	vcamfe_mem_ops_rest(cam);
@@ -485,10 +494,10 @@ int vcamfe_vb2_create_bufs(struct file *file, void *priv,
 			   struct v4l2_create_buffers *p)
 {
 	struct vcamfe_dev *cam = video_drvdata(file);
-	int ret = 0;
+	int ret;
 
-	if (p->count)
-		ret = mem_ops_pick(file, priv, p->memory, false);
+	/* CREATE_BUFS(0) asks whether the memory type would do: the same. */
+	ret = mem_ops_pick(file, priv, p->memory, false);
 	if (!ret)
 		ret = vb2_ioctl_create_bufs(file, priv, p);
 	vcamfe_mem_ops_rest(cam);

@@ -101,6 +101,9 @@ if [ -n "$compl" ]; then
 	# progress lines end in \r, not \n: a warning can hide at the end of one
 	tr '\r' '\n' </tmp/compl.txt | grep -E 'fail|warn|Total' | cut -c1-200
 	grep 'Total for' /tmp/compl.txt | sed "s/^/VCAMFE d$compl compliance: /"
+	# the run fails the guest (printing its summary alone passed a failing run unnoticed)
+	grep -q 'Total for .*, Failed: 0, Warnings: 0' /tmp/compl.txt ||
+		{ echo "VCAMFE d$compl compliance FAILED"; rc=1; }
 fi
 # the counters once everything is done (the compliance run's frames included)
 for d in $devs; do

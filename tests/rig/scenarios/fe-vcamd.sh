@@ -14,23 +14,34 @@
 # rig-timeout: 1100
 . "$REPO/backend/tests/rig/vcamd-lib.sh"
 
+# Two vivid cameras showing the same still picture: the fe-alloc devices stream from video0,
+# the be-alloc ones from video1, so the two devices of a pair never share a camera (vcamd
+# captures a shared camera once and copies the frame to each session: no zero copy then).
 fe_native() {
-	be_vivid || return 1
-	v4l2-ctl -d /dev/video0 --set-fmt-video=width=640,height=360,pixelformat=YUYV \
-		--stream-mmap --stream-count=3 --stream-to=/tmp/fe-native.raw || return 1
-	dd if=/tmp/fe-native.raw bs=460800 skip=2 count=1 2>/dev/null | md5sum |
-		awk '{ print $1 }' >/tmp/fe-native.md5
-	echo "native frame md5: $(cat /tmp/fe-native.md5)"
+	local n m first=
+	dom0_vivid "0 1" n_devs=2 node_types=0x1,0x1 || return 1
+	for n in 0 1; do
+		v4l2-ctl -d /dev/video$n -c horizontal_movement=3 -c vertical_movement=3 || return 1
+		v4l2-ctl -d /dev/video$n --set-fmt-video=width=640,height=360,pixelformat=YUYV \
+			--stream-mmap --stream-count=3 --stream-to=/tmp/fe-native$n.raw || return 1
+		m=$(dd if=/tmp/fe-native$n.raw bs=460800 skip=2 count=1 2>/dev/null | md5sum |
+			awk '{ print $1 }')
+		echo "native frame md5 on video$n: $m"
+		[ -n "$m" ] && [ "${first:=$m}" = "$m" ] ||
+			{ echo "the two cameras' pictures differ"; return 1; }
+	done
+	echo "$m" >/tmp/fe-native.md5
 }
 
 # The six mode x allocation devices, in the order the guest tests them, two at once (devid:
-# name spec): each pair one fe-alloc and one be-alloc, the spin ones beside an event one.
-FE_CASES="0:event-fealloc:notify-mode=event
-3:spin-bealloc:notify-mode=spin,be-alloc=1
-1:event-bealloc:notify-mode=event,be-alloc=1
-2:spin-fealloc:notify-mode=spin
-4:hybrid-fealloc:notify-mode=hybrid
-5:hybrid-bealloc:notify-mode=hybrid,be-alloc=1"
+# name spec): each pair one fe-alloc (camera video0) and one be-alloc (video1), the spin ones
+# beside an event one.
+FE_CASES="0:event-fealloc:unique-id=video0,notify-mode=event
+3:spin-bealloc:unique-id=video1,notify-mode=spin,be-alloc=1
+1:event-bealloc:unique-id=video1,notify-mode=event,be-alloc=1
+2:spin-fealloc:unique-id=video0,notify-mode=spin
+4:hybrid-fealloc:unique-id=video0,notify-mode=hybrid
+5:hybrid-bealloc:unique-id=video1,notify-mode=hybrid,be-alloc=1"
 export FE_CASES
 
 # One guest for all six (a boot is most of a case's cost here): each device attached with its
@@ -48,7 +59,7 @@ fe_vcamd_create() {
 	echo "$domid" >/tmp/fe-domid
 	while IFS=: read -r d name spec; do
 		"$REPO/xenstore-scripts/bin/vcam-attach" "$domid" \
-			"unique-id=video0, formats=YUYV:640x360@30/1;15/1|YUYV:320x180@30/1, max-buffers=6, controls=brightness;contrast, devid=$d, ${spec//,/, }" ||
+			"formats=YUYV:640x360@30/1;15/1|YUYV:320x180@30/1, max-buffers=6, controls=brightness;contrast, devid=$d, ${spec//,/, }" ||
 			{ $XL destroy fevcamd; return 1; }
 	done <<<"$FE_CASES"
 	"$REPO/tests/testfe/vcam-skew" serve "$domid" >"$OUT/vcam-skew-serve.log" 2>&1 &
@@ -84,7 +95,7 @@ fe_vcamd_check() {
 	local con d="" n s spec mode native domid scan k v
 	local done=0 inmode=0 mmap100=0 md5n=0 md5bad="" zc=0 complaint="" gc="" gz="" ct="" bt=""
 	local lat="" skew=""
-	while IFS=: read -r n s spec; do [ "$s" = "$1" ] && { d=$n; mode=${spec#notify-mode=}; }; done <<<"$FE_CASES"
+	while IFS=: read -r n s spec; do [ "$s" = "$1" ] && { d=$n; mode=${spec#*notify-mode=}; }; done <<<"$FE_CASES"
 	[ -n "$d" ] || { echo "no device $1"; return 1; }
 	mode=${mode%%,*}
 	read -r native </tmp/fe-native.md5
