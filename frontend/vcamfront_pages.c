@@ -11,6 +11,10 @@
  * itself.  A kernel mapping is made only when someone asks for one (vaddr,
  * a DMABUF importer's vmap), and then kept until the buffer is freed.
  *
+ * vb2-dma-sg has the same shape (pages, vm_map_pages, vm_map_ram on demand,
+ * DMABUF export) but DMA-maps every buffer for the queue's device when it
+ * allocates it; a xenbus device has no DMA mask, and nothing here does DMA.
+ *
  * Only single-plane MMAP buffers come from here (vcamfe_pages_possible):
  * the bounce of a multi-plane format needs kernel addresses for every
  * frame, and read() starts vb2's emulation on the ops of a queue at rest,
@@ -31,13 +35,17 @@
 struct vcamfe_pgbuf {
 	struct page **pages;
 	unsigned int npages;
-	unsigned long size;
 	/* vb2's reference, each mapping's, each exported DMABUF's */
 	refcount_t refs;
 	struct vb2_vmarea_handler handler;
 	struct mutex lock;		/* vaddr */
 	void *vaddr;
 };
+
+static size_t pgbuf_bytes(const struct vcamfe_pgbuf *pb)
+{
+	return (size_t)pb->npages << PAGE_SHIFT;
+}
 
 bool vcamfe_pages_possible(struct vcamfe_dev *cam)
 {
@@ -82,8 +90,7 @@ static void *pages_alloc(struct vb2_buffer *vb, struct device *dev,
 	pb = kzalloc(sizeof(*pb), GFP_KERNEL);
 	if (!pb)
 		return ERR_PTR(-ENOMEM);
-	pb->size = PAGE_ALIGN(size);
-	pb->npages = pb->size >> PAGE_SHIFT;
+	pb->npages = PAGE_ALIGN(size) >> PAGE_SHIFT;
 	mutex_init(&pb->lock);
 	refcount_set(&pb->refs, 1);
 	pb->handler.refcount = &pb->refs;
@@ -166,7 +173,7 @@ static int pages_dmabuf_attach(struct dma_buf *dbuf,
 	if (!a)
 		return -ENOMEM;
 	ret = sg_alloc_table_from_pages(&a->sgt, pb->pages, pb->npages, 0,
-					pb->size, GFP_KERNEL);
+					pgbuf_bytes(pb), GFP_KERNEL);
 	if (ret) {
 		kfree(a);
 		return ret;
@@ -256,7 +263,7 @@ static struct dma_buf *pages_get_dmabuf(struct vb2_buffer *vb, void *buf_priv,
 	struct dma_buf *dbuf;
 
 	exp_info.ops = &vcamfe_pages_dmabuf_ops;
-	exp_info.size = pb->size;
+	exp_info.size = pgbuf_bytes(pb);
 	exp_info.flags = flags;
 	exp_info.priv = pb;
 	dbuf = dma_buf_export(&exp_info);
