@@ -122,11 +122,13 @@ be_frames_count() {
 }
 
 # be_frames_scan CONSOLE TAG [CRC]: in one pass, that command's stats and per-CRC lines as
-# they are, then "FRAMES n=N with=M": its frames (frame lines, or tfsum=1 per-CRC counts) and
-# how many of them have CRC.
+# they are, "RESULT R" for its result and "SKEW ..." for a vcam-skew line, then "FRAMES n=N
+# with=M": its frames (frame lines, or tfsum=1 per-CRC counts) and how many of them have CRC.
 be_frames_scan() {
-	awk -v p="BETEST $2: " -v crc="${3:-}" '
+	awk -v p="BETEST $2: " -v crc="${3:-}" -v r="BETEST result $2 " '
 		{ sub(/\r$/, "") }	# the console log ends its lines in CR LF
+		index($0, "BETEST skew: skew ") == 1 { print "SKEW " substr($0, 19) }
+		index($0, r) == 1 { print "RESULT " substr($0, length(r) + 1) }
 		index($0, p) != 1 { next }
 		{ rest = substr($0, length(p) + 1) }
 		rest ~ /^(stats|frames crc32=)/ { print }
@@ -151,12 +153,16 @@ be_native_crc() {
 # be_check_frames NAME MIN [TAG]: the guest got MIN frames or more in that command (default
 # stream), each identical to the native capture.
 be_check_frames() {
-	local native tag=${3:-stream} scan n with
+	local native tag=${3:-stream} l n="" with
 	native=$(be_native_crc)
-	scan=$(be_frames_scan "$(domu_console "$1")" "$tag" "$native")
-	printf '%s' "${scan%FRAMES n=*}"
-	[[ $scan =~ FRAMES\ n=([0-9]+)\ with=([0-9]+) ]] || return 1
-	n=${BASH_REMATCH[1]} with=${BASH_REMATCH[2]}
+	while read -r l; do
+		case $l in
+		"BETEST "*) echo "$l" ;;
+		"FRAMES "*) [[ $l =~ n=([0-9]+)\ with=([0-9]+) ]] &&
+			n=${BASH_REMATCH[1]} with=${BASH_REMATCH[2]} ;;
+		esac
+	done < <(be_frames_scan "$(domu_console "$1")" "$tag" "$native")
+	[ -n "$n" ] || return 1
 	echo "guest $1 ($tag): $n frames, $((n - with)) differ from native (crc32=$native)"
 	[ -n "$native" ] && [ "$n" -ge "$2" ] && [ "$with" -eq "$n" ]
 }
@@ -219,28 +225,15 @@ be_stream_case() {
 	native=$(be_native_crc)
 	# the command's stats and per-CRC lines, its result, the skew (measured once, right after
 	# the streams: guest clock minus dom0's is in every latency) and its frames
-	scan=$(awk -v p="BETEST stream@$d: " -v crc="$native" -v r="BETEST result stream@$d " '
-		{ sub(/\r$/, "") }
-		index($0, "BETEST skew: skew ") == 1 { print "SKEW " substr($0, 19) }
-		index($0, r) == 1 { print "RESULT " substr($0, length(r) + 1) }
-		index($0, p) != 1 { next }
-		{ rest = substr($0, length(p) + 1) }
-		rest ~ /^stats / { print "STATS " rest }
-		rest ~ /^frame seq=/ { n++; if (index(rest, " crc32=" crc)) m++ }
-		rest ~ /^frames crc32=[0-9a-f]* count=[0-9]*$/ {
-			print "CRCS " rest
-			split(rest, w, " ")
-			n += substr(w[3], 7)
-			if (w[2] == "crc32=" crc) m += substr(w[3], 7)
-		}
-		END { printf "FRAMES %d %d\n", n, m }' "$con")
-	while read -r c l; do
-		case $c in
-		SKEW) skew="skew-$l" ;;
-		RESULT) res=$l ;;
-		STATS) st=$l; lat="capture-time=${l#*capture-time=}" ;;
-		CRCS) echo "BETEST stream@$d: $l" ;;
-		FRAMES) read -r n with <<<"$l" ;;
+	scan=$(be_frames_scan "$con" "stream@$d" "$native")
+	while read -r l; do
+		case $l in
+		"SKEW "*) skew="skew-${l#SKEW }" ;;
+		"RESULT "*) res=${l#RESULT } ;;
+		*": stats "*) st=${l#*: }; lat="capture-time=${l#*capture-time=}" ;;
+		*": frames "*) echo "$l" ;;
+		"FRAMES "*) [[ $l =~ n=([0-9]+)\ with=([0-9]+) ]] &&
+			n=${BASH_REMATCH[1]} with=${BASH_REMATCH[2]} ;;
 		esac
 	done <<<"$scan"
 	[[ $lat =~ (.*)\ lat-no-time=[0-9]*(.*) ]] && lat=${BASH_REMATCH[1]}${BASH_REMATCH[2]}
