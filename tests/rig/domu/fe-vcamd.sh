@@ -101,8 +101,17 @@ if [ -n "$compl" ]; then
 	# progress lines end in \r, not \n: a warning can hide at the end of one
 	tr '\r' '\n' </tmp/compl.txt | grep -E 'fail|warn|Total' | cut -c1-200
 	grep 'Total for' /tmp/compl.txt | sed "s/^/VCAMFE d$compl compliance: /"
-	# the run fails the guest (printing its summary alone passed a failing run unnoticed)
-	grep -q 'Total for .*, Failed: 0, Warnings: 0' /tmp/compl.txt ||
+	# The run fails the guest (printing its summary alone passed a failing run unnoticed) on
+	# any failure and on any warning but one: a sequence number ahead of the expected one is
+	# a frame dropped while the test held every buffer, which under TCG happens now and then
+	# (CI, 30 Nov 2026, and this machine on 1 Dec: two in 100 frames) and which V4L2 wants
+	# reported so
+	tr '\r' '\n' </tmp/compl.txt | grep 'warn:' >/tmp/compl.warn
+	gaps=$(grep -c 'got sequence number' /tmp/compl.warn)
+	other=$(grep -vc 'got sequence number' /tmp/compl.warn)
+	echo "VCAMFE d$compl compliance warnings: $gaps sequence gaps (dropped frames), $other other"
+	# (a few: a gap at every frame would be a requeue that does not reach the backend)
+	grep -q 'Total for .*, Failed: 0, ' /tmp/compl.txt && [ "$other" = 0 ] && [ "$gaps" -le 10 ] ||
 		{ echo "VCAMFE d$compl compliance FAILED"; rc=1; }
 fi
 # the counters once everything is done (the compliance run's frames included)
