@@ -384,6 +384,17 @@ static int vcamfe_s_fmt(struct file *file, void *priv, struct v4l2_format *f)
 			       f->fmt.pix.pixelformat;
 	w = cam->mplane ? f->fmt.pix_mp.width : f->fmt.pix.width;
 	h = cam->mplane ? f->fmt.pix_mp.height : f->fmt.pix.height;
+	/*
+	 * Applications set their format at every open, mostly the one the
+	 * device already has.  The backend has it too, with its layout and
+	 * our buffer grant: a CONFIG_SET would cost a round trip here and
+	 * another at REQBUFS, and change nothing.
+	 */
+	if (fourcc == cam->config.pixel_format && w == cam->config.width &&
+	    h == cam->config.height && cam->layout.size) {
+		fill_fmt(cam, &cam->config, f);
+		return 0;
+	}
 	ret = config_set_layout(cam, fourcc, w, h);
 	if (ret)
 		return ret;
