@@ -386,11 +386,11 @@ be_hostile_case() {
 	# the calm guest streams steadily, the evil one has booted and waits: the calm rate alone
 	for i in $(seq 900); do
 		[ $rc = 0 ] || break
-		st=$(be_dev_status "$calm")
-		[[ $st =~ \ frames=([0-9]+)\  ]] && [ "${BASH_REMATCH[1]}" -ge 50 ] && break
+		[ "$(be_dev_frames "$calm")" -ge 50 ] && break
 		$XL domid calm >/dev/null 2>&1 || break
 		sleep 0.2
 	done
+	st=$(be_dev_status "$calm")
 	echo "$st" | grep -q ' streaming=1 ' || { echo "the calm guest does not stream"; rc=1; }
 	if [ $rc = 0 ]; then
 		sleep 8
