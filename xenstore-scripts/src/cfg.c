@@ -117,6 +117,46 @@ static int assign_devids(struct vcamts_cfg *out, struct vcamts_err *err)
 	return 0;
 }
 
+/*
+ * libxlutil reports one line per syntax error, and a config can have many:
+ * keep whole lines and say how many did not fit, rather than cut the
+ * message mid-line.  The room left is for the prefixes callers add.
+ */
+#define VCAMTS_CFG_REPORT_ROOM	(sizeof(((struct vcamts_err *)0)->msg) - 160)
+
+static void report_syntax(struct vcamts_err *err, char *report)
+{
+	char text[VCAMTS_CFG_REPORT_ROOM];
+	char *line, *save = NULL;
+	size_t used = 0, n;
+	int more = 0;
+
+	text[0] = '\0';
+	for (line = report ? strtok_r(report, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		line = vcamts_trim(line);
+		n = strlen(line);
+		if (!n)
+			continue;
+		if (used && (more || used + 1 + n >= sizeof(text))) {
+			more++;
+			continue;
+		}
+		/* the first line is kept even if it alone is too long */
+		used += snprintf(text + used, sizeof(text) - used, "%s%s",
+				 used ? "\n" : "", line);
+		if (used >= sizeof(text))
+			used = sizeof(text) - 1;
+	}
+	if (!used)
+		vcamts_errf(err, "config syntax error");
+	else if (more)
+		vcamts_errf(err, "%s\n(and %d more syntax error%s)", text, more,
+			    more == 1 ? "" : "s");
+	else
+		vcamts_errf(err, "%s", text);
+}
+
 int vcamts_cfg_parse(const char *data, size_t len, const char *source,
 		     struct vcamts_cfg *out, struct vcamts_err *err)
 {
@@ -143,8 +183,7 @@ int vcamts_cfg_parse(const char *data, size_t len, const char *source,
 	}
 	if (xlu_cfg_readdata(cfg, data, (int)len)) {
 		fflush(report);
-		vcamts_errf(err, "%s", report_len ? vcamts_trim(report_text) :
-			    "config syntax error");
+		report_syntax(err, report_len ? report_text : NULL);
 		goto out;
 	}
 	if (!xlu_cfg_get_string(cfg, "name", &name, 1))

@@ -100,6 +100,25 @@ static void errors(void **state)
 	assert_err_has("t.cfg:");
 	assert_err_has("syntax error");
 
+	/* many syntax errors: whole lines, then how many more */
+	{
+		char many[2048] = "";
+		const char *nl;
+		int i;
+
+		for (i = 0; i < 40; i++)
+			snprintf(many + strlen(many), sizeof(many) - strlen(many),
+				 "k%d = = %d\n", i, i);
+		assert_int_equal(parse(many), -1);
+		assert_err_has("t.cfg:1: config parsing error");
+		assert_err_has(" more syntax errors)");
+		/* every line but the count is a whole libxlutil line */
+		for (nl = err.msg; (nl = strchr(nl, '\n')); nl++)
+			assert_true(strncmp(nl + 1, "t.cfg:", 6) == 0 ||
+				    strncmp(nl + 1, "(and ", 5) == 0);
+		assert_true(strlen(err.msg) < sizeof(err.msg) - 1);
+	}
+
 	assert_int_equal(parse(
 		"vcamera = [[ 'unique-id=video0', "
 		"'format=NV12, resolution=1024x768, frame-rates=30/0' ]]\n"),
