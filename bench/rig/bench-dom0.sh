@@ -159,14 +159,10 @@ bench_native_ff() {
 }
 
 bench_vcamd_start() {
-	[ -x "$REPO/backend/vcamd" ] || { echo "backend/vcamd is not built"; return 1; }
 	local args=
 	# round trips (the rtt group's, the spare cores' rtt cases) time the transport, not pacing
 	[ -n "$BENCH_RTT" ] || [ "$BENCH_THRU" = 1 ] && args=$RTT_VCAMD_ARGS
-	"$REPO/backend/vcamd" -f $args >"$BOUT/vcamd.log" 2>&1 &
-	echo $! >/tmp/bench-vcamd.pid
-	sleep 1
-	kill -0 "$(cat /tmp/bench-vcamd.pid)" || { cat "$BOUT/vcamd.log"; return 1; }
+	dom0_vcamd_at "$BOUT/vcamd.log" /tmp/bench-vcamd.pid $args || return 1
 	"$REPO/backend/vcamctl" status
 }
 

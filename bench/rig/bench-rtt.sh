@@ -45,11 +45,10 @@ bench_rtt_native() {
 	local c mode spin pid rc=0
 	mkdir -p "$(dirname "$RTT_SOCK")"
 	rm -f "$RTT_SOCK"
-	"$REPO/backend/vcamd" -f $RTT_VCAMD_ARGS -L "$RTT_SOCK" \
-		-S "$(dirname "$RTT_SOCK")/status.sock" >"$BOUT/vcamd-loop.log" 2>&1 &
-	pid=$!
-	for _ in $(seq 50); do [ -S "$RTT_SOCK" ] && break; sleep 0.1; done
-	[ -S "$RTT_SOCK" ] || { cat "$BOUT/vcamd-loop.log"; kill $pid; return 1; }
+	dom0_vcamd_at "$BOUT/vcamd-loop.log" /tmp/bench-vcamd-loop.pid $RTT_VCAMD_ARGS \
+		-L "$RTT_SOCK" -S "$(dirname "$RTT_SOCK")/status.sock" ||
+		{ kill "$(cat /tmp/bench-vcamd-loop.pid)" 2>/dev/null; return 1; }
+	pid=$(cat /tmp/bench-vcamd-loop.pid)
 	for c in $(echo "$BENCH_RTT" | tr '+' ' '); do
 		IFS=: read -r mode spin <<<"$c"
 		bench_rtt_rec "rtt-$mode-loop" timeout 120 "$REPO/tests/testfe/vcam-testfe" -L "$RTT_SOCK" \

@@ -49,17 +49,7 @@ be_native_latency() {
 
 # be_vcamd_start ARGS: vcamd in the background; up once its status socket answers.
 be_vcamd_start() {
-	local pid i
-	[ -x "$REPO/backend/vcamd" ] || { echo "backend/vcamd is not built"; return 1; }
-	"$REPO/backend/vcamd" -f -v -v "$@" >"$VCAMD_LOG" 2>&1 &
-	pid=$!
-	echo $pid >/tmp/vcamd.pid
-	for i in $(seq 100); do
-		kill -0 $pid 2>/dev/null || break
-		"$REPO/backend/vcamctl" status >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	kill -0 $pid || { cat "$VCAMD_LOG"; return 1; }
+	dom0_vcamd_at "$VCAMD_LOG" /tmp/vcamd.pid -v -v "$@" || return 1
 	"$REPO/backend/vcamctl" status
 }
 

@@ -8,7 +8,7 @@ export DEMO_FMT=YUYV DEMO_W=320 DEMO_H=180 DEMO_FRAMES=30
 
 dom0_camera_and_daemons() {
 	dom0_vivid 0 n_devs=1 || return 1
-	dom0_daemon demo.vcamd "$REPO/backend/vcamd" -f -v || return 1
+	dom0_vcamd demo.vcamd -v || return 1
 	dom0_daemon demo.watch "$REPO/xenstore-scripts/bin/vcam-xl-watch"
 }
 

@@ -51,7 +51,7 @@ dd_setup() {
 		awk '{ print $1 }' >/run/dd-native-dom0
 	echo "dom0 native md5 $(cat /run/dd-native-dom0)"
 	: >"$DD_TIMES"
-	dom0_daemon driver-domain.vcamd "$REPO/backend/vcamd" -f -v || return 1
+	dom0_vcamd driver-domain.vcamd -v || return 1
 	dom0_daemon driver-domain.watch "$DDS/vcam-xl-watch"
 }
 
@@ -251,7 +251,7 @@ dd_faults() {
 	t2=$(now)
 	echo "destroy + create camdd1: xl create took $(secs_between "$t1" "$t2") s" | tee -a "$DD_TIMES"
 	tv=$(now)
-	dom0_daemon driver-domain.vcamd2 "$REPO/backend/vcamd" -f -v || return 1
+	dom0_vcamd driver-domain.vcamd2 -v || return 1
 	wait $pr || { echo "camdd2 was not restarted"; return 1; }
 	read -r tn new </tmp/dd-restarted
 	echo "panic + restart camdd2: domain $old panicked, domain $new exists $(secs_between "$t0" "$tn") s after the fault" |

@@ -100,7 +100,7 @@ fem_vcamd_setup() {
 	r=$("$REPO/tests/rig/lib/v4l2-rate.py" /dev/video0 25) || return 1
 	echo "vivid at $r fps"
 	[ "$r" = 25/1 ] || return 1
-	dom0_daemon fe-mplane.vcamd "$REPO/backend/vcamd" -f -v || return 1
+	dom0_vcamd fe-mplane.vcamd -v || return 1
 	"$REPO/xenstore-scripts/bin/vcam-attach" "$(cat /run/fem.domid)" \
 		'unique-id=video0, formats=NM12:640x360@25/1;5/1|YUYV:640x360@25/1;5/1, max-buffers=6, notify-mode=event, devid=0'
 }

@@ -5,7 +5,7 @@
 
 fes_setup() {
 	dom0_vivid 0 n_devs=1 || return 1
-	dom0_daemon fe-shutdown.vcamd "$REPO/backend/vcamd" -f -v || return 1
+	dom0_vcamd fe-shutdown.vcamd -v || return 1
 	dom0_daemon fe-shutdown.watch "$REPO/xenstore-scripts/bin/vcam-xl-watch"
 }
 

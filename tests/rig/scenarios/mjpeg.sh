@@ -71,7 +71,7 @@ mj_native() {
 # next step, so neither needs the other up first.
 mj_daemons() {
 	local v w rc=0
-	dom0_daemon mjpeg.vcamd "$REPO/backend/vcamd" -f -v -v &
+	dom0_vcamd mjpeg.vcamd -v -v &
 	v=$!
 	dom0_daemon mjpeg.watch "$REPO/xenstore-scripts/bin/vcam-xl-watch" &
 	w=$!

@@ -9,7 +9,7 @@
 mp_setup() {
 	dom0_vivid 0 n_devs=1 multiplanar=2 || return 1
 	v4l2-ctl -d /dev/video0 --info | grep 'Video Capture Multiplanar' || return 1
-	dom0_daemon mplane.vcamd "$REPO/backend/vcamd" -f -v
+	dom0_vcamd mplane.vcamd -v
 }
 
 # mp_native FOURCC FRAME-OCTETS: crc32 and md5 of a native capture's last frame

@@ -47,7 +47,7 @@ sr_setup() {
 	exec $XL "\$@"
 	EOF
 	chmod +x "$SR_SSH"
-	dom0_daemon save-restore.vcamd "$REPO/backend/vcamd" -f -v || return 1
+	dom0_vcamd save-restore.vcamd -v || return 1
 	dom0_daemon save-restore.watch "$SR_BIN/vcam-xl-watch"
 }
 

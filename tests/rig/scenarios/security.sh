@@ -29,10 +29,7 @@ sec_setup() {
 	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F 320x180:YUYV -f 3 -s 2 \
 		>/run/sec-native0.sum || return 1
 	cat /run/sec-native0.sum
-	"$REPO/backend/vcamd" -f -v >"$SEC_LOG" 2>&1 &
-	echo $! >/run/sec-vcamd.pid
-	sleep 1
-	kill -0 "$(cat /run/sec-vcamd.pid)" || { cat "$SEC_LOG"; return 1; }
+	dom0_vcamd_at "$SEC_LOG" /run/sec-vcamd.pid -v
 }
 
 # secdd is a guest with a camera from dom0 (video1) and the backend domain of the thief's

@@ -45,7 +45,7 @@ soak_setup() {
 	case $SOAK_RESTART in destroy | panic) ;; *) echo "SOAK_RESTART is destroy or panic"; return 1 ;; esac
 	echo "soak: at least $SOAK_MINUTES min, bursts of $SOAK_BURST s, driver domain restart by $SOAK_RESTART"
 	dom0_vivid 0 n_devs=1 || return 1
-	dom0_daemon soak.vcamd "$REPO/backend/vcamd" -f -v || return 1
+	dom0_vcamd soak.vcamd -v || return 1
 	# what dom0's vcamd holds before any guest: all of it must be given back at the end
 	soak_stat_dom0 | tee /run/soak-dom0-before
 	dom0_daemon soak.watch "$SOAK_DDS/vcam-xl-watch"

@@ -8,7 +8,7 @@ tc_setup() {
 	dom0_vivid "0 1" n_devs=2 node_types=0x1,0x1 || return 1
 	# a different picture on the second camera (vivid test pattern 6: 100% white)
 	v4l2-ctl -d /dev/video1 -c test_pattern=6 || return 1
-	dom0_daemon two-cameras.vcamd "$REPO/backend/vcamd" -f -v
+	dom0_vcamd two-cameras.vcamd -v
 }
 
 tc_native() {

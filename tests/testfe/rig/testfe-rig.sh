@@ -78,10 +78,9 @@ tfe_loopback() {
 	local log=$OUT/logs/testfe.vcamd-loopback.log pid rc=0 m i
 	local -A tp
 	rm -f /tmp/tfe-lb.sock
-	"$REPO/backend/vcamd" -f -v -L /tmp/tfe-lb.sock -S /tmp/tfe-lb-status.sock >"$log" 2>&1 &
-	pid=$!
-	for i in $(seq 100); do [ -S /tmp/tfe-lb.sock ] && break; sleep 0.1; done
-	kill -0 $pid || { echo "loopback vcamd exited"; cat "$log"; return 1; }
+	dom0_vcamd_at "$log" /tmp/tfe-lb-vcamd.pid -v -L /tmp/tfe-lb.sock \
+		-S /tmp/tfe-lb-status.sock || return 1
+	pid=$(cat /tmp/tfe-lb-vcamd.pid)
 	# -t 20000 (as the guests): the guests boot meanwhile, and dom0 gets its share of the 2 CPUs
 	for m in event spin hybrid; do
 		timeout 120 "$TFE/vcam-testfe" -L /tmp/tfe-lb.sock -m $m -F $TFE_FMT -r $TFE_RATE \
@@ -103,16 +102,7 @@ tfe_loopback() {
 
 # up once its status socket answers
 tfe_vcamd_start() {
-	local pid i
-	"$REPO/backend/vcamd" -f -v >"$OUT/logs/testfe.vcamd.log" 2>&1 &
-	pid=$!
-	echo $pid >$TFE_VCAMD_PID
-	for i in $(seq 100); do
-		kill -0 $pid 2>/dev/null || break
-		"$REPO/backend/vcamctl" status >/dev/null 2>&1 && break
-		sleep 0.1
-	done
-	kill -0 $pid || { cat "$OUT/logs/testfe.vcamd.log"; return 1; }
+	dom0_vcamd_at "$OUT/logs/testfe.vcamd.log" $TFE_VCAMD_PID -v || return 1
 	"$REPO/backend/vcamctl" status
 }
 
