@@ -28,6 +28,13 @@ struct vcamd_xen_ops {
 	void *(*share)(void *ctx, unsigned int n, uint32_t *refs);
 	void (*unshare)(void *ctx, void *addr, unsigned int n,
 			const uint32_t *refs);
+	/*
+	 * Optional: copy len octets between buf and the peer's grant ref at
+	 * offset, without mapping it (one hypercall where map and unmap take
+	 * four system calls).  0, or -errno; without it pages are mapped.
+	 */
+	int (*copy)(void *ctx, uint32_t ref, unsigned int offset, void *buf,
+		    unsigned int len, bool to_peer);
 	/* Kick the peer on a bound local port. */
 	int (*notify)(void *ctx, unsigned int port);
 };

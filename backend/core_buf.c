@@ -13,10 +13,52 @@
 #include "core_priv.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* A frame bigger than this is not a camera frame (8K RGBA is 132 MiB). */
 #define VCAMD_MAX_FRAME_SIZE	(256U << 20)
+
+/*
+ * One directory page: its next-page ref, and its cnt refs read into (or,
+ * be-alloc, written from) refs.  A grant copy where the transport has one:
+ * BUF_CREATE used to spend a map and an unmap on every directory page.
+ */
+static int dir_page(struct vcamd_dev *dev, uint32_t gref, uint32_t *next,
+		    uint32_t *refs, unsigned int cnt, bool fill)
+{
+	const size_t at = offsetof(struct xencamera_page_directory, gref);
+	struct xencamera_page_directory *pg;
+	uint32_t head[VCAMD_PAGE_SIZE / sizeof(uint32_t)];
+
+	if (dev->xops->copy) {
+		if (fill) {
+			if (dev->xops->copy(dev->xctx, gref, 0, next,
+					    sizeof(*next), false) ||
+			    dev->xops->copy(dev->xctx, gref, at, refs,
+					    cnt * sizeof(*refs), true))
+				return -EINVAL;
+			return 0;
+		}
+		if (dev->xops->copy(dev->xctx, gref, 0, head,
+				    at + cnt * sizeof(*refs), false))
+			return -EINVAL;
+		*next = head[0];
+		memcpy(refs, (uint8_t *)head + at, cnt * sizeof(*refs));
+		return 0;
+	}
+	pg = dev->xops->map(dev->xctx, 1, &gref);
+	if (!pg)
+		return -EINVAL;
+	*next = __atomic_load_n(&pg->gref_dir_next_page, __ATOMIC_RELAXED);
+	if (fill)
+		memcpy(pg->gref, refs, cnt * sizeof(*refs));
+	else
+		memcpy(refs, pg->gref, cnt * sizeof(*refs));
+	dev->xops->unmap(dev->xctx, pg, 1);
+	return 0;
+}
 
 static int dir_walk(struct vcamd_dev *dev, uint32_t first, unsigned int npages,
 		    uint32_t *refs, bool fill)
@@ -33,7 +75,6 @@ static int dir_walk(struct vcamd_dev *dev, uint32_t first, unsigned int npages,
 	for (d = 0; d < ndir; d++) {
 		unsigned int base = d * VCAMD_DIR_REFS_PER_PAGE;
 		unsigned int cnt = npages - base;
-		struct xencamera_page_directory *pg;
 		uint32_t next;
 
 		if (cnt > VCAMD_DIR_REFS_PER_PAGE)
@@ -54,20 +95,12 @@ static int dir_walk(struct vcamd_dev *dev, uint32_t first, unsigned int npages,
 			break;
 		}
 		seen[d] = cur;
-		pg = dev->xops->map(dev->xctx, 1, &cur);
-		if (!pg) {
-			log_warn("%s: cannot map directory gref %u",
+		ret = dir_page(dev, cur, &next, &refs[base], cnt, fill);
+		if (ret) {
+			log_warn("%s: cannot reach directory gref %u",
 				 dev->name, cur);
-			ret = -EINVAL;
 			break;
 		}
-		next = __atomic_load_n(&pg->gref_dir_next_page,
-				       __ATOMIC_RELAXED);
-		if (fill)
-			memcpy(pg->gref, &refs[base], cnt * sizeof(*refs));
-		else
-			memcpy(&refs[base], pg->gref, cnt * sizeof(*refs));
-		dev->xops->unmap(dev->xctx, pg, 1);
 		if (d == ndir - 1 && next != 0) {
 			log_warn("%s: page directory longer than the buffer",
 				 dev->name);

@@ -101,6 +101,34 @@ static void xx_unshare(void *ctx, void *addr, unsigned int n,
 		xengntshr_unshare(xc->tp->xgs, addr, n);
 }
 
+static int xx_copy(void *ctx, uint32_t ref, unsigned int offset, void *buf,
+		   unsigned int len, bool to_peer)
+{
+	struct xen_conn *xc = ctx;
+	xengnttab_grant_copy_segment_t seg;
+
+	if (offset > VCAMD_PAGE_SIZE || len > VCAMD_PAGE_SIZE - offset)
+		return -EINVAL;
+	memset(&seg, 0, sizeof(seg));
+	if (to_peer) {
+		seg.source.virt = buf;
+		seg.dest.foreign.ref = ref;
+		seg.dest.foreign.offset = (uint16_t)offset;
+		seg.dest.foreign.domid = (uint16_t)xc->domid;
+		seg.flags = GNTCOPY_dest_gref;
+	} else {
+		seg.source.foreign.ref = ref;
+		seg.source.foreign.offset = (uint16_t)offset;
+		seg.source.foreign.domid = (uint16_t)xc->domid;
+		seg.dest.virt = buf;
+		seg.flags = GNTCOPY_source_gref;
+	}
+	seg.len = (uint16_t)len;
+	if (xengnttab_grant_copy(xc->tp->xgt, 1, &seg))
+		return -errno;
+	return seg.status == GNTST_okay ? 0 : -EINVAL;
+}
+
 static int xx_notify(void *ctx, unsigned int port)
 {
 	struct xen_conn *xc = ctx;
@@ -113,6 +141,7 @@ static const struct vcamd_xen_ops xen_ops = {
 	.unmap = xx_unmap,
 	.share = xx_share,
 	.unshare = xx_unshare,
+	.copy = xx_copy,
 	.notify = xx_notify,
 };
 

@@ -91,6 +91,23 @@ static void fz_unshare(void *ctx, void *addr, unsigned int n,
 	live_maps--;
 }
 
+/* The directory pages go through here (vcamd's grant copy), the rest is mapped. */
+static int fz_copy(void *ctx, uint32_t ref, unsigned int offset, void *buf,
+		   unsigned int len, bool to_peer)
+{
+	(void)ctx;
+	if (ref == 0 || ref >= NREFS || offset > VCAMD_PAGE_SIZE ||
+	    len > VCAMD_PAGE_SIZE - offset)
+		return -EINVAL;
+	if (to_peer) {
+		memcpy(grant_pages[ref] + offset, buf, len);
+		grant_dirty[ref] = true;
+	} else {
+		memcpy(buf, grant_pages[ref] + offset, len);
+	}
+	return 0;
+}
+
 static int fz_notify(void *ctx, unsigned int port)
 {
 	(void)ctx;
@@ -100,7 +117,7 @@ static int fz_notify(void *ctx, unsigned int port)
 
 static const struct vcamd_xen_ops fz_ops = {
 	.map = fz_map, .unmap = fz_unmap, .share = fz_share,
-	.unshare = fz_unshare, .notify = fz_notify,
+	.unshare = fz_unshare, .copy = fz_copy, .notify = fz_notify,
 };
 
 /*
