@@ -94,8 +94,14 @@ bench_kids() {
 }
 
 # vivid with a still picture, so every frame is identical, and the CRC of a native capture.
+# With first-frame cases, a second vivid instance (/dev/video1) is the native side's camera:
+# vcamd keeps video0's buffers between the guest's captures, and the two sides alternate.
 bench_vivid() {
-	dom0_vivid 0 n_devs=1 || return 1
+	if [ "$BENCH_MAIN" = 1 ] && [ "$BENCH_FF" -gt 0 ]; then
+		dom0_vivid "0 1" n_devs=2 node_types=0x1,0x1 || return 1
+	else
+		dom0_vivid 0 n_devs=1 || return 1
+	fi
 	v4l2-ctl -d /dev/video0 -c horizontal_movement=3 -c vertical_movement=3 || return 1
 	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F $BENCH_FMT -f 6 -s 2 \
 		>"$BOUT/native.sum" || return 1
@@ -131,31 +137,51 @@ bench_native() {
 	[ $rc -eq 0 ] || { cat "$BOUT/$c.err"; return 1; }
 }
 
-# bench_native_ff N: wall time from open to the first frame, N times, natively; where it goes
-# (vcam-capsum -T: microseconds per step) in ff-phases.txt, as the guest's.
+# bench_native_ff I: one native capture, timed from open to the first frame, on vivid's second
+# instance; where it goes (vcam-capsum -T: microseconds per step) in ff-phases.txt, as the
+# guest's.
 bench_native_ff() {
-	local i t0 t1
-	v4l2-ctl -d /dev/video0 --set-parm=25 || return 1
-	for i in $(seq "$1"); do
-		t0=$(date +%s.%N)
-		"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F $BENCH_FMT -f 1 -n 4 -T \
-			>"$BOUT/ff-native.$i.out" 2>"$BOUT/ff-native.$i.err" || return 1
-		t1=$(date +%s.%N)
-		echo "ff-native ff t0=$t0 t1=$t1" | tee -a "$BOUT/dom0.rec"
-		grep '^capsum-phases ' "$BOUT/ff-native.$i.err" | sed 's/^capsum-phases/ff-native/' |
-			tee -a "$BOUT/ff-phases.txt"
-		sleep 0.5
-	done
-	# one more under ftrace's function profiler: where the kernel's time goes (ffprof.txt)
-	[ "$BENCH_FFPROF" = 1 ] || return 0
+	local i=$1 t0 t1
+	t0=$(date +%s.%N)
+	"$REPO/tests/testfe/vcam-capsum" -d /dev/video1 -F $BENCH_FMT -f 1 -n 4 -T \
+		>"$BOUT/ff-native.$i.out" 2>"$BOUT/ff-native.$i.err" || return 1
+	t1=$(date +%s.%N)
+	echo "ff-native ff t0=$t0 t1=$t1" | tee -a "$BOUT/dom0.rec"
+	grep '^capsum-phases ' "$BOUT/ff-native.$i.err" | sed 's/^capsum-phases/ff-native/' |
+		tee -a "$BOUT/ff-phases.txt"
+}
+
+# bench_native_ffprof: one more under ftrace's function profiler (ffprof.txt)
+bench_native_ffprof() {
 	. "$REPO/tests/rig/domu/ffprof.sh"
 	ffprof_start || return 1
-	"$REPO/tests/testfe/vcam-capsum" -d /dev/video0 -F $BENCH_FMT -f 1 -n 4 -T \
+	"$REPO/tests/testfe/vcam-capsum" -d /dev/video1 -F $BENCH_FMT -f 1 -n 4 -T \
 		>"$BOUT/ff-native.prof.out" 2>"$BOUT/ff-native.prof.err" || return 1
 	{
 		sed -n 's/^capsum-phases/phases ff-native/p' "$BOUT/ff-native.prof.err"
 		ffprof_dump "prof ff-native"
 	} | tee -a "$BOUT/ffprof.txt"
+}
+
+# bench_ff DOMID: the first-frame captures, native and guest in turn: before each of its own
+# the guest says BENCH-READY ff-I and waits for data/ff-go = I, which dom0 writes after its
+# native capture I.  Run one block after the other, the two medians moved apart by up to 2×
+# between runs of the same code (the machine's speed drifts under emulation); taken in turn,
+# both sides see the same drift, and their ratio is what the runs can compare.
+bench_ff() {
+	local dom=$1 i go
+	v4l2-ctl -d /dev/video1 --set-parm=25 || return 1
+	for i in $(seq "$BENCH_FF") prof; do
+		[ $i = prof ] && [ "$BENCH_FFPROF" != 1 ] && break
+		bench_wait_mark "BENCH-READY ff-$i" 120 || return 1
+		if [ $i = prof ]; then
+			bench_native_ffprof || return 1
+		else
+			bench_native_ff "$i" || return 1
+		fi
+		go=/local/domain/$dom/data/ff-go
+		xenstore-write "$go" "$i" || return 1
+	done
 }
 
 bench_vcamd_start() {
@@ -274,6 +300,7 @@ bench_guest() {
 	[ $rc = 0 ] && [ -n "$BENCH_RTT" ] && { bench_rtt_guest "$dom" || rc=1; }
 	[ $rc = 0 ] && [ "$BENCH_THRU" = 1 ] && { bench_thru_guest "$dom" || rc=1; }
 	[ $rc = 0 ] && [ "$BENCH_IDLE" = 1 ] && { bench_case_sync idle-guest "$dom" idle || rc=1; }
+	[ $rc = 0 ] && [ "$BENCH_FF" -gt 0 ] && { bench_ff "$dom" || rc=1; }
 	if [ $rc = 0 ]; then
 		for c in $(echo "$BENCH_KFE" | tr '+' ' '); do
 			bench_case_sync "${c%%:*}" "$dom" kfe || { rc=1; break; }
@@ -298,5 +325,5 @@ bench_guest() {
 	return $rc
 }
 
-export -f bench_plan bench_idle_dom0 bench_snap bench_kids bench_vivid bench_native bench_native_ff bench_vcamd_start bench_host_cfg \
+export -f bench_plan bench_idle_dom0 bench_snap bench_kids bench_vivid bench_native bench_native_ff bench_native_ffprof bench_ff bench_vcamd_start bench_host_cfg \
 	bench_vcamd_stop bench_stats_count bench_wait_mark bench_case_sync bench_guest

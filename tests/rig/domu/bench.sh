@@ -98,9 +98,22 @@ insmod /lib/vcam/xen-vcamfront.ko || exit 1
 for i in $(seq 300); do [ -e /dev/video0 ] && break; sleep 0.1; done
 [ -e /dev/video0 ] || { echo "bench: no /dev/video0"; dmesg | tail -n 20; exit 1; }
 
+# ff_turn I: dom0 captures natively first (bench_ff): say so, then wait for its go
+ff_turn() {
+	local k=0
+	echo "BENCH-READY ff-$1"
+	sleep 0.5
+	until [ "$(xenstore-read data/ff-go 2>/dev/null)" = "$1" ]; do
+		k=$((k + 1))
+		[ $k -lt 600 ] || { echo "bench: no go for ff-$1 from dom0"; fail=1; return 1; }
+		sleep 0.2
+	done
+}
+
 # first frame: open, set format, buffers, STREAMON, first frame, close (10 ms clock)
 v4l2-ctl -d /dev/video0 --set-parm=25 || fail=1
 for i in $(seq "${ff:-0}"); do
+	ff_turn "$i" || break
 	t0=$(cut -d' ' -f1 /proc/uptime)
 	vcam-capsum -d /dev/video0 -F "$fmt" -f 1 -n 4 -T >/tmp/ff.out 2>/tmp/ff.err || fail=1
 	t1=$(cut -d' ' -f1 /proc/uptime)
@@ -111,7 +124,7 @@ done
 # one more under ftrace's function profiler (bench.ffprof=1): where the kernel's time goes
 if [ "$(arg bench.ffprof)" = 1 ] && [ "${ff:-0}" -gt 0 ]; then
 	. /tests/ffprof.sh
-	if ffprof_start; then
+	if ff_turn prof && ffprof_start; then
 		vcam-capsum -d /dev/video0 -F "$fmt" -f 1 -n 4 -T >/tmp/ff.out 2>/tmp/ff.err || fail=1
 		sed -n 's/^capsum-phases/BENCH-FFPROF-PH ff-guest/p' /tmp/ff.err
 		ffprof_dump "BENCH-FFPROF ff-guest"

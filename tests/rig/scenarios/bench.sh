@@ -28,9 +28,6 @@ if [ "$BENCH_IDLE" = 1 ]; then
 	step native-40 60 bench_native native-40 40 $((BENCH_N * 8 / 5))
 fi
 [ "$BENCH_THRU" = 1 ] && step thru-native 90 bench_thru_native
-if [ "$BENCH_MAIN" = 1 ] && [ "$BENCH_FF" -gt 0 ]; then
-	step native-first-frame 60 bench_native_ff "$BENCH_FF"
-fi
 if [ "$BENCH_IDLE" = 1 ]; then
 	step grant-copy 120 bench_gntcopy
 fi
