@@ -45,6 +45,20 @@ def parse_trace(text):
     return ops
 
 
+def paired(runs, guest="ff-guest", native="ff-native"):
+    """Guest / native open -> first frame, capture by capture: the bench takes
+    them in turn (bench_ff), the i-th of each side next to each other.  None
+    unless both sides have the same number of captures."""
+    g, n = runs.get(guest, []), runs.get(native, [])
+    if not g or len(g) != len(n):
+        return None
+    r = sorted(a["to_first_frame"] / b["to_first_frame"] for a, b in zip(g, n)
+               if b["to_first_frame"] > 0)
+    if not r:
+        return None
+    return statistics.median(r), r[0], r[-1], len(r)
+
+
 def tables(runs, ops):
     cases = sorted(runs)
     out = ["| phase, median ms | " + " | ".join(cases) + " |",
@@ -52,6 +66,10 @@ def tables(runs, ops):
     for p in PHASES[:-1] + ["to_first_frame", "teardown", "total"]:
         out.append(f"| {p} | " + " | ".join(
             f"{statistics.median(r[p] for r in runs[c]):.1f}" for c in cases) + " |")
+    pr = paired(runs)
+    if pr:
+        out += ["", f"Guest / native, open → first frame, capture by capture (taken in turn): "
+                f"median {pr[0]:.2f}×, {pr[1]:.2f}–{pr[2]:.2f}× over {pr[3]} pairs."]
     if ops:
         out += ["", "| request (vcamd) | count | median ms | total ms |", "|---|---|---|---|"]
         for op, v in ops.items():

@@ -26,6 +26,25 @@ class TestFfPhases(unittest.TestCase):
         self.assertIn("| streamon | 5.0 | 5.0 |", t)
         self.assertIn("| total | 38.0 | 0.0 |", t)
 
+    def test_paired(self):
+        # to_first_frame is 21 ms with these phases; streamon moves it
+        text = "\n".join([LINE.format(c="ff-native", t=1),
+                          LINE.format(c="ff-guest", t=1).replace(
+                              "streamon=5000", "streamon=26000"),
+                          LINE.format(c="ff-native", t=1),
+                          LINE.format(c="ff-guest", t=1),
+                          LINE.format(c="ff-native", t=1).replace(
+                              "streamon=5000", "streamon=47000"),
+                          LINE.format(c="ff-guest", t=1).replace(
+                              "streamon=5000", "streamon=15500")])
+        runs = ff.parse_phases(text)
+        # 42/21, 21/21, 31.5/63: in pairs, not medians of each side (31.5/21)
+        self.assertEqual(ff.paired(runs), (1.0, 0.5, 2.0, 3))
+        self.assertIn("median 1.00×, 0.50–2.00× over 3 pairs", ff.tables(runs, {}))
+        runs["ff-native"].pop()
+        self.assertIsNone(ff.paired(runs))
+        self.assertNotIn("pairs", ff.tables(runs, {}))
+
     def test_trace(self):
         ops = ff.parse_trace(
             "1.5 dom1/vcam0 req id=3 STREAM_START(13) -> 0 ok (48000 us)\n"
