@@ -17,9 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A frame bigger than this is not a camera frame (8K RGBA is 132 MiB). */
-#define VCAMD_MAX_FRAME_SIZE	(256U << 20)
-
 /*
  * One directory page: its next-page ref, and its cnt refs read into (or,
  * be-alloc, written from) refs.  A grant copy where the transport has one:
@@ -146,7 +143,7 @@ int vcamd_buf_create(struct vcamd_dev *dev,
 	ret = vcamd_cam_get_fmt(dev->cam, &f);
 	if (ret)
 		return ret;
-	if (f.size == 0 || f.size > VCAMD_MAX_FRAME_SIZE)
+	if (f.size == 0 || f.size > VCAM_MAX_FRAME_OCTETS)
 		return -EINVAL;
 	npages = (f.size + VCAMD_PAGE_SIZE - 1) / VCAMD_PAGE_SIZE;
 	if (!plane_offsets_ok(&f, off, npages))

@@ -16,7 +16,6 @@
 #include "vcamfront.h"
 
 /* Largest buffer we accept a layout for (8K RGB32 is 128 MiB). */
-#define VCAMFE_MAX_BUF_SIZE	(128U << 20)
 
 static void fill_colorimetry(const struct xencamera_config_resp *c,
 			     struct v4l2_pix_format *pix)
@@ -72,7 +71,7 @@ static int check_layout(struct vcamfe_dev *cam,
 	int p;
 
 	if (l->num_planes < 1 || l->num_planes > XENCAMERA_MAX_PLANE ||
-	    !l->size || l->size > VCAMFE_MAX_BUF_SIZE)
+	    !l->size || l->size > VCAM_MAX_FRAME_OCTETS)
 		goto bad;
 	for (p = 0; p < l->num_planes; p++)
 		sum += l->plane_size[p];
@@ -224,6 +223,16 @@ static void snap_v4l2_format(struct vcamfe_dev *cam, struct v4l2_format *f)
 			    &f->fmt.pix.height);
 }
 
+/*
+ * Compressed or unknown to the kernel, and not the current configuration
+ * (whose size the backend's layout gives): a generous bound, as cameraif
+ * has no way to ask the size of a format not set.
+ */
+static u32 compressed_size(const struct xencamera_config_resp *c)
+{
+	return min_t(u64, (u64)c->width * c->height * 4, VCAM_MAX_FRAME_OCTETS);
+}
+
 static void fill_pix(struct vcamfe_dev *cam,
 		     const struct xencamera_config_resp *c,
 		     struct v4l2_pix_format *pix)
@@ -242,9 +251,8 @@ static void fill_pix(struct vcamfe_dev *cam,
 		pix->sizeimage = cam->layout.size;
 	} else if (v4l2_fill_pixfmt(pix, c->pixel_format, c->width,
 				    c->height)) {
-		/* Compressed or unknown to the kernel: a generous bound. */
 		pix->bytesperline = 0;
-		pix->sizeimage = c->width * c->height * 4;
+		pix->sizeimage = compressed_size(c);
 	}
 	fill_colorimetry(c, pix);
 }
@@ -286,7 +294,7 @@ static void fill_pix_mp(struct vcamfe_dev *cam,
 				       c->height)) {
 		mp->num_planes = 1;
 		mp->plane_fmt[0].bytesperline = 0;
-		mp->plane_fmt[0].sizeimage = c->width * c->height * 4;
+		mp->plane_fmt[0].sizeimage = compressed_size(c);
 	}
 	fill_colorimetry(c, &cs);
 	mp->colorspace = cs.colorspace;

@@ -62,6 +62,14 @@ static inline const char *vcam_notify_mode_name(int mode)
 #define VCAM_CFG_MAX_MODES		64	/* (FOURCC, resolution) pairs */
 #define VCAM_CFG_MAX_RATES		16	/* frame rates per mode */
 
+/*
+ * The largest frame (one buffer, all planes) either half deals with: 8K
+ * RGBA is 132 MiB.  vcamd refuses to configure a buffer beyond it, the
+ * frontend a layout beyond it, and it bounds the frontend's guess of a
+ * compressed format's size.
+ */
+#define VCAM_MAX_FRAME_OCTETS		(256U << 20)
+
 /* Frontend dir, written by the toolstack (optional): requested mode. */
 #define VCAM_FIELD_NOTIFY_MODE		"notify-mode"
 /* Frontend dir, written by the toolstack (optional): hybrid spin window. */
