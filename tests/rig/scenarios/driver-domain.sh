@@ -295,7 +295,7 @@ dd_pruned() {
 }
 
 dd_cleanup() {
-	local d i rc=0
+	local d i pid rc=0
 	for d in camdd1 camdd2; do dd_send $d exit >/dev/null; done
 	for d in camdd1 camdd2; do
 		for i in $(seq 60); do $XL domid $d >/dev/null 2>&1 || break; sleep 0.5; done
@@ -303,6 +303,11 @@ dd_cleanup() {
 	done
 	# the driver domains' kernels: only camdd2's deliberate panic
 	grep -aE 'Oops|BUG:|WARNING:' "$(domu_console camdd1)" "$(domu_console camdd2)" && rc=1
+	# the faults step replaces vcamd by vcamd2; if it stopped before, the first one still runs
+	# and would fight the next scenario's vcamd over every backend dir
+	pid=$(cat /run/driver-domain.vcamd.pid 2>/dev/null)
+	[ -n "$pid" ] && grep -qa 'backend/vcamd' "/proc/$pid/cmdline" 2>/dev/null &&
+		kill -TERM "$pid"
 	dom0_daemon_stop driver-domain.watch driver-domain.vcamd2
 	rmmod vivid
 	cat "$DD_TIMES"
