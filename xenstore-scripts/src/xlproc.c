@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,10 +50,35 @@ static int config_path(const char *proc_root, const char *pid,
 	return n < 0 || (size_t)n >= len ? -1 : 0;
 }
 
+/*
+ * Why an `xl create` process was not the one, added to @seen: a domain
+ * that gets no camera says which processes it looked at.
+ */
+static void __attribute__((format(printf, 3, 4)))
+note_seen(struct vcamts_err *seen, const char *pid, const char *fmt, ...)
+{
+	size_t used = strlen(seen->msg);
+	va_list ap;
+	int n;
+
+	if (used >= sizeof(seen->msg) - 1)
+		return;
+	n = snprintf(seen->msg + used, sizeof(seen->msg) - used, "%s%s: ",
+		     used ? "; " : "", pid);
+	if (n < 0 || (size_t)n >= sizeof(seen->msg) - used)
+		return;
+	used += (size_t)n;
+	va_start(ap, fmt);
+	vsnprintf(seen->msg + used, sizeof(seen->msg) - used, fmt, ap);
+	va_end(ap);
+}
+
 static int try_pid(const char *proc_root, const char *pid, const char *name,
-		   struct vcamts_cfg *out, struct vcamts_err *err)
+		   struct vcamts_cfg *out, struct vcamts_err *err,
+		   struct vcamts_err *seen)
 {
 	static char cmdline[CMDLINE_MAX];
+	struct vcamts_err lerr = { "" };
 	char *argv[ARGS_MAX];
 	char path[4096];
 	struct vcamts_xlcmd cmd;
@@ -62,14 +88,26 @@ static int try_pid(const char *proc_root, const char *pid, const char *name,
 	argc = read_cmdline(path, cmdline, sizeof(cmdline), argv);
 	if (argc < 2 || vcamts_xlcmd_parse(argc, argv, &cmd))
 		return 0;
-	if (cmd.dryrun || !cmd.file ||
-	    config_path(proc_root, pid, cmd.file, path, sizeof(path)))
+	if (cmd.dryrun || !cmd.file) {
+		note_seen(seen, pid, cmd.dryrun ? "a dry run" : "no config");
 		goto out;
+	}
+	if (config_path(proc_root, pid, cmd.file, path, sizeof(path))) {
+		note_seen(seen, pid, "%s: path too long", cmd.file);
+		goto out;
+	}
 	if (vcamts_cfg_load(path, cmd.overrides, cmd.nr_overrides, cmd.file,
-			    out, err) == 0)
+			    out, &lerr) == 0) {
 		rc = strcmp(out->name, name) == 0;
-	else if (strcmp(out->name, name) == 0)
+		if (!rc)
+			note_seen(seen, pid, "%s names '%s'", cmd.file,
+				  out->name);
+	} else if (strcmp(out->name, name) == 0) {
+		*err = lerr;
 		rc = -1;	/* our domain's config, and it is broken */
+	} else {
+		note_seen(seen, pid, "%s", lerr.msg);
+	}
 out:
 	free(cmd.overrides);
 	return rc;
@@ -79,6 +117,7 @@ int vcamts_xlproc_find(const char *proc_root, const char *name,
 		       struct vcamts_cfg *out, pid_t *pid,
 		       struct vcamts_err *err)
 {
+	struct vcamts_err seen = { "" };
 	struct dirent *de;
 	DIR *d;
 	int rc = 0;
@@ -93,10 +132,13 @@ int vcamts_xlproc_find(const char *proc_root, const char *name,
 
 		if (vcamts_parse_uint(de->d_name, 0x7fffffff, &p))
 			continue;
-		rc = try_pid(proc_root, de->d_name, name, out, err);
+		rc = try_pid(proc_root, de->d_name, name, out, err, &seen);
 		if (rc)
 			*pid = (pid_t)p;
 	}
 	closedir(d);
+	if (rc == 0)
+		vcamts_errf(err, "xl create processes: %s",
+			    seen.msg[0] ? seen.msg : "none");
 	return rc;
 }

@@ -15,7 +15,8 @@
 /*
  * Scans /proc (or @proc_root, for tests) for an `xl create` whose config
  * names domain @name.  Returns 1 and fills @out and @pid if found, 0 if
- * no such process, -1 with @err if the matching config has errors.
+ * no such process (@err then says which xl create processes there were,
+ * and why none was it), -1 with @err if the matching config has errors.
  */
 int vcamts_xlproc_find(const char *proc_root, const char *name,
 		       struct vcamts_cfg *out, pid_t *pid,

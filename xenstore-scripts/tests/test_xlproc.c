@@ -131,6 +131,12 @@ static void unknown_domain(void **state)
 	(void)state;
 	assert_int_equal(vcamts_xlproc_find(root, "nobody", &cfg, &pid, &err),
 			 0);
+	/* which xl create processes there were, and why none was it */
+	assert_non_null(strstr(err.msg, "12: a dry run"));
+	assert_non_null(strstr(err.msg, "13: g1.cfg names 'g1'"));
+	assert_non_null(strstr(err.msg, "14: g2.cfg: vcam[0]"));
+	assert_null(strstr(err.msg, "10: "));	/* bash, not xl */
+	assert_null(strstr(err.msg, "11: "));	/* xl list */
 	assert_int_equal(vcamts_xlproc_find("/nonexistent", "g1", &cfg, &pid,
 					    &err), -1);
 }

@@ -114,8 +114,8 @@ static void attach_from_xl(struct xs_handle *xs, unsigned int domid)
 			vcamts_log("domain %s (%u): no xl create process (a restore or a migration): its cameras come from its records",
 				   name, domid);
 		else
-			vcamts_log("domain %s (%u): no xl create process found; not an xl-created domain?",
-				   name, domid);
+			vcamts_log("domain %s (%u): no xl create process found (%s); not an xl-created domain?",
+				   name, domid, err.msg);
 		free(v);
 		return;
 	}
