@@ -15,8 +15,6 @@
 
 #include "vcamfront.h"
 
-/* Largest buffer we accept a layout for (8K RGB32 is 128 MiB). */
-
 static void fill_colorimetry(const struct xencamera_config_resp *c,
 			     struct v4l2_pix_format *pix)
 {

@@ -67,17 +67,10 @@ mj_native() {
 	test "${PIPESTATUS[0]}" = 0
 }
 
-# Both at once: dom0_daemon gives each 2 s to show it keeps running.  No guest comes before the
-# next step, so neither needs the other up first.
+# vcamd first (dom0_vcamd returns once it answers), then the watcher.
 mj_daemons() {
-	local v w rc=0
-	dom0_vcamd mjpeg.vcamd -v -v &
-	v=$!
-	dom0_daemon mjpeg.watch "$REPO/xenstore-scripts/bin/vcam-xl-watch" &
-	w=$!
-	wait $v || rc=1
-	wait $w || rc=1
-	return $rc
+	dom0_vcamd mjpeg.vcamd -v -v || return 1
+	dom0_daemon mjpeg.watch "$REPO/xenstore-scripts/bin/vcam-xl-watch"
 }
 
 # The guest boots the rig's ramdisk with GStreamer appended (lib/mk-gst-addon): only this guest

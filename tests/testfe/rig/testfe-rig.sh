@@ -75,7 +75,7 @@ tfe_run_section() {
 # camera time); the daemon serves spin and hybrid together (its default --max-spinning 2), and
 # its log must show each connection served in the mode asked.
 tfe_loopback() {
-	local log=$OUT/logs/testfe.vcamd-loopback.log pid rc=0 m i
+	local log=$OUT/logs/testfe.vcamd-loopback.log pid rc=0 m
 	local -A tp
 	rm -f /tmp/tfe-lb.sock
 	dom0_vcamd_at "$log" /tmp/tfe-lb-vcamd.pid -v -L /tmp/tfe-lb.sock \
